@@ -1,0 +1,57 @@
+"""The service context: one open database, this PC's identity, its clock and its user."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from hescb_desktop.paths import DB_FILENAME
+from hescb_desktop.storage.capture import Actor
+from hescb_desktop.storage.database import open_database, upgrade
+from hescb_desktop.storage.device import ensure_device, last_hlc, read_state
+from hescb_desktop.storage.engine import make_engine
+from hescb_desktop.storage.uow import UnitOfWork
+from hescb_desktop.sync.hlc import HybridLogicalClock
+
+DEFAULT_USER = "Executive suite"
+
+
+@dataclass
+class ServiceContext:
+    engine: Engine
+    db_path: Path | None
+    device_id: str
+    clock: HybridLogicalClock
+    new_device: bool = False
+
+    @property
+    def user(self) -> str:
+        return read_state(self.engine).get("display_name") or DEFAULT_USER
+
+    def uow(self, *, write: bool = True) -> UnitOfWork:
+        return UnitOfWork(self.engine, Actor(self.device_id, self.user), self.clock, write=write)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_context(data_dir: Path, *, create: bool = True) -> ServiceContext:
+    """Open (creating or upgrading if needed) the database in `data_dir`."""
+    path = data_dir / DB_FILENAME
+    engine = open_database(path, create=create)
+    return _context(engine, path)
+
+
+def memory_context() -> ServiceContext:
+    """An in-memory database at the head schema: for tests and the self-test."""
+    engine = make_engine(None)
+    upgrade(engine)
+    return _context(engine, None)
+
+
+def _context(engine: Engine, path: Path | None) -> ServiceContext:
+    device, new = ensure_device(engine, path)
+    clock = HybridLogicalClock(last=last_hlc(engine))
+    return ServiceContext(engine, path, device, clock, new_device=new)

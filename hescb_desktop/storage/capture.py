@@ -1,0 +1,172 @@
+"""Change capture: every flush of a synced row writes one change_log row per changed field.
+
+Installed on each unit of work's session, so no service can change a synced table without a
+trace. Hard deletes and bulk ORM UPDATE/DELETE of synced tables are refused: they would bypass it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from sqlalchemy import and_, insert, inspect, select, tuple_
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
+
+from hescb_desktop.storage.base import Synced
+from hescb_desktop.storage.codec import encode
+from hescb_desktop.storage.journal import ChangeLog, FieldClock, LocalState
+
+_BOOKKEEPING = ("created_at", "created_by", "updated_at", "updated_by")
+
+
+class Clock(Protocol):
+    """A hybrid logical clock: each call returns a value greater than every earlier one."""
+
+    def now(self) -> int: ...
+
+
+class BypassError(RuntimeError):
+    """A write that would not reach the change log (hard delete, bulk update, raw SQL)."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    device_id: str
+    user: str
+
+
+@dataclass
+class _Field:
+    table: str
+    row_id: str
+    column: str
+    value: Any
+
+
+class ChangeRecorder:
+    """Session listener that turns a flush into change_log rows."""
+
+    def __init__(self, actor: Actor, clock: Clock) -> None:
+        self.actor = actor
+        self.clock = clock
+        self.rows_written = 0
+        self.tables_changed: set[str] = set()
+
+    def install(self, session: Session) -> None:
+        from sqlalchemy import event
+
+        event.listen(session, "before_flush", self._before_flush)
+        event.listen(session, "do_orm_execute", self._refuse_bulk)
+
+    # ----------------------------------------------------------------- listeners
+    def _refuse_bulk(self, state: ORMExecuteState) -> None:
+        if (state.is_update or state.is_delete) and any(
+            issubclass(m.class_, Synced) for m in state.all_mappers
+        ):
+            raise BypassError("bulk UPDATE/DELETE of a synced table bypasses the change log")
+
+    def _before_flush(self, session: Session, ctx: UOWTransaction, instances: object) -> None:
+        for obj in session.deleted:
+            if isinstance(obj, Synced):
+                raise BypassError(f"{type(obj).__name__} rows are never deleted: set the tombstone")
+        now = datetime.now(UTC)
+        fields: list[_Field] = []
+        for obj in session.new:
+            if isinstance(obj, Synced):
+                fields.extend(self._new_fields(obj, now))
+        for obj in session.dirty:
+            if isinstance(obj, Synced) and session.is_modified(obj, include_collections=False):
+                fields.extend(self._dirty_fields(obj, now))
+        if fields:
+            self._write(session.connection(), fields, new_ids={o.id for o in session.new
+                                                              if isinstance(o, Synced)})
+
+    # ----------------------------------------------------------------- fields
+    def _new_fields(self, obj: Synced, now: datetime) -> list[_Field]:
+        mapper = inspect(type(obj))
+        for attr in mapper.column_attrs:
+            column = attr.columns[0]
+            if getattr(obj, attr.key) is None and column.default is not None:
+                setattr(obj, attr.key, _default_value(column.default))
+        obj.created_at = obj.created_at or now
+        obj.created_by = obj.created_by or self.actor.user
+        obj.updated_at, obj.updated_by = obj.created_at, obj.created_by
+        table = mapper.local_table.name
+        return [_Field(table, obj.id, a.key, getattr(obj, a.key))
+                for a in mapper.column_attrs if a.key != "id"]
+
+    def _dirty_fields(self, obj: Synced, now: datetime) -> list[_Field]:
+        state = inspect(obj)
+        changed = [a.key for a in state.mapper.column_attrs
+                   if a.key not in _BOOKKEEPING and state.attrs[a.key].history.has_changes()]
+        if not changed:
+            return []
+        if "deleted" in changed and obj.deleted:
+            obj.deleted_at, obj.deleted_by = now, self.actor.user
+            changed += ["deleted_at", "deleted_by"]
+        obj.updated_at, obj.updated_by = now, self.actor.user
+        table = state.mapper.local_table.name
+        keys = dict.fromkeys([*changed, "updated_at", "updated_by"])
+        return [_Field(table, obj.id, k, getattr(obj, k)) for k in keys]
+
+    # ----------------------------------------------------------------- writing
+    def _write(self, conn: Connection, fields: list[_Field], new_ids: set[str]) -> None:
+        prev = _previous_clocks(conn, [f for f in fields if f.row_id not in new_ids])
+        seq = _take_seq(conn, len(fields))
+        rows, clocks = [], []
+        for i, f in enumerate(fields):
+            hlc = self.clock.now()
+            rows.append({"device_id": self.actor.device_id, "seq": seq + i, "hlc": hlc,
+                         "table_name": f.table, "row_id": f.row_id, "column_name": f.column,
+                         "value": encode(f.value), "user": self.actor.user, "published": False,
+                         "prev_hlc": prev.get((f.table, f.row_id, f.column))})
+            clocks.append({"table_name": f.table, "row_id": f.row_id, "column_name": f.column,
+                           "hlc": hlc, "device_id": self.actor.device_id})
+            self.tables_changed.add(f.table)
+        conn.execute(insert(ChangeLog), rows)
+        upsert = sqlite_insert(FieldClock)
+        conn.execute(upsert.on_conflict_do_update(
+            index_elements=["table_name", "row_id", "column_name"],
+            set_={"hlc": upsert.excluded.hlc, "device_id": upsert.excluded.device_id}), clocks)
+        _put_state(conn, "hlc_last", str(rows[-1]["hlc"]))
+        self.rows_written += len(rows)
+
+
+def _default_value(default: Any) -> Any:
+    if default.is_callable:
+        return default.arg(None)
+    return default.arg
+
+
+def _previous_clocks(conn: Connection, fields: Iterable[_Field]) -> dict[tuple[str, str, str], int]:
+    keys = {(f.table, f.row_id, f.column) for f in fields}
+    if not keys:
+        return {}
+    by_row: dict[tuple[str, str], list[str]] = {}
+    for table, row_id, column in keys:
+        by_row.setdefault((table, row_id), []).append(column)
+    result: dict[tuple[str, str, str], int] = {}
+    for (table, row_id), columns in by_row.items():
+        stmt = select(FieldClock.column_name, FieldClock.hlc).where(and_(
+            tuple_(FieldClock.table_name, FieldClock.row_id) == (table, row_id),
+            FieldClock.column_name.in_(columns)))
+        for column, hlc in conn.execute(stmt):
+            result[(table, row_id, column)] = hlc
+    return result
+
+
+def _take_seq(conn: Connection, count: int) -> int:
+    """Reserve `count` sequence numbers for this device (inside the write transaction)."""
+    current = conn.execute(select(LocalState.value).where(LocalState.key == "next_seq")).scalar()
+    first = int(current) if current is not None else 1
+    _put_state(conn, "next_seq", str(first + count))
+    return first
+
+
+def _put_state(conn: Connection, key: str, value: str) -> None:
+    stmt = sqlite_insert(LocalState).values(key=key, value=value)
+    conn.execute(stmt.on_conflict_do_update(index_elements=["key"], set_={"value": value}))

@@ -1,0 +1,50 @@
+"""How a field's value is written into the change log (JSON) and read back for a column."""
+
+from __future__ import annotations
+
+import enum
+import json
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Boolean, Date, Float, Integer
+from sqlalchemy import Enum as SAEnum
+from sqlalchemy.sql.type_api import TypeEngine
+
+from hescb_desktop.storage.base import UTCDateTime
+
+
+def to_jsonable(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r} cannot be logged")
+        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def encode(value: Any) -> str:
+    return json.dumps(to_jsonable(value), ensure_ascii=False, separators=(",", ":"))
+
+
+def decode(text: str, column_type: TypeEngine[Any]) -> Any:
+    """The Python value for a column of this type from its change-log JSON."""
+    raw = json.loads(text)
+    if raw is None:
+        return None
+    if isinstance(column_type, UTCDateTime):
+        return datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    if isinstance(column_type, Date):
+        return date.fromisoformat(raw)
+    if isinstance(column_type, SAEnum) and column_type.enum_class is not None:
+        return column_type.enum_class(raw)
+    if isinstance(column_type, Boolean):
+        return bool(raw)
+    if isinstance(column_type, Integer):
+        return int(raw)
+    if isinstance(column_type, Float):
+        return float(raw)
+    return raw

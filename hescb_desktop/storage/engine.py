@@ -1,0 +1,70 @@
+"""The SQLite engine: pragmas, write transactions, and opening a database file safely."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.pool import NullPool, StaticPool
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+class DatabaseError(Exception):
+    """The database file cannot be used; the message says why and what to do."""
+
+
+def make_engine(path: Path | None) -> Engine:
+    """An engine on a local SQLite file (or in memory when `path` is None)."""
+    if path is None:
+        engine = create_engine("sqlite://", poolclass=StaticPool,
+                               connect_args={"check_same_thread": False})
+    else:
+        engine = create_engine(f"sqlite:///{path}", poolclass=NullPool)
+    event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "begin", _on_begin)
+    return engine
+
+
+def writer(engine: Engine) -> Engine:
+    """The same engine, but its transactions start with BEGIN IMMEDIATE (one writer at a time)."""
+    return engine.execution_options(immediate=True)
+
+
+def _on_connect(dbapi_conn: sqlite3.Connection, record: Any) -> None:
+    dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (see _on_begin)
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def _on_begin(conn: Any) -> None:
+    immediate = conn.get_execution_options().get("immediate", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def check_sqlite_file(path: Path) -> None:
+    """Refuse a file that is not an SQLite database, before SQLAlchemy touches it."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(len(SQLITE_MAGIC))
+    except OSError as exc:
+        raise DatabaseError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if head and head != SQLITE_MAGIC:
+        raise DatabaseError(f"{path} is not an HESCB Desktop database (not an SQLite file)")
+
+
+def integrity_problems(engine: Engine, quick: bool = True) -> list[str]:
+    """What SQLite's integrity check reports; empty when the file is sound."""
+    pragma = "PRAGMA quick_check" if quick else "PRAGMA integrity_check"
+    try:
+        with engine.connect() as conn:
+            rows = [str(r[0]) for r in conn.exec_driver_sql(pragma)]
+    except Exception as exc:  # sqlite3.DatabaseError and friends, wrapped by SQLAlchemy
+        return [str(getattr(exc, "orig", exc))]
+    return [] if rows == ["ok"] else rows

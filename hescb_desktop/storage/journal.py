@@ -1,0 +1,52 @@
+"""Local, unsynced bookkeeping: the change log, per-field clocks and this PC's own state.
+
+`change_log` holds one row per changed field, from this PC (local seq) and, once the sync issue
+merges them, from peers (their device id and seq): (device_id, seq) is the natural key, so reading
+a change twice changes nothing. It doubles as the audit trail.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, Boolean, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hescb_desktop.storage.base import Base
+
+
+class ChangeLog(Base):
+    __tablename__ = "change_log"
+    device_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    hlc: Mapped[int] = mapped_column(BigInteger)
+    table_name: Mapped[str] = mapped_column(String(64))
+    row_id: Mapped[str] = mapped_column(String(36))
+    column_name: Mapped[str] = mapped_column(String(64))
+    value: Mapped[str] = mapped_column(Text)  # JSON
+    prev_hlc: Mapped[int | None] = mapped_column(BigInteger)
+    user: Mapped[str] = mapped_column(String(120))
+    published: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (
+        Index("ix_change_log_row", "table_name", "row_id"),
+        Index("ix_change_log_hlc", "hlc"),
+    )
+
+
+class FieldClock(Base):
+    """The hlc and device of the value each field holds now (what a merge compares against)."""
+
+    __tablename__ = "field_clock"
+    table_name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    row_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    column_name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    hlc: Mapped[int] = mapped_column(BigInteger)
+    device_id: Mapped[str] = mapped_column(String(36))
+
+
+class LocalState(Base):
+    """Key/value state of this PC: device id, next seq, last hlc, settings. Never synced."""
+
+    __tablename__ = "local_state"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+

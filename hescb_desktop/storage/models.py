@@ -1,0 +1,303 @@
+"""The synced tables of the whole mission. Later issues add columns through new migrations.
+
+Conventions: every class mixes in `Synced` (UUIDv7 key, who/when, tombstone); records that can
+carry a protective marking mix in `Marked`. References between rows are UUID foreign keys; human
+references (HESCB/2026/014, 77/26) are separate columns.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, Float, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hescb_desktop.domain.enums import (
+    ActionStatus,
+    AttendanceRole,
+    FoiStatus,
+    MeetingStatus,
+    MinutesStatus,
+    ObjectiveKind,
+    OpportunityOutcome,
+    Part,
+    Purpose,
+    Rag,
+    RagDimension,
+    ResourceKind,
+    Visibility,
+)
+from hescb_desktop.storage.base import Base, Marked, Synced, enum_type, fk, text_col
+
+
+class Organisation(Synced, Base):
+    __tablename__ = "organisations"
+    code: Mapped[str] = mapped_column(String(12))
+    name: Mapped[str] = mapped_column(String(200))
+    colour: Mapped[str] = mapped_column(String(9), default="#607080")
+
+
+class Person(Synced, Base):
+    __tablename__ = "people"
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    role: Mapped[str] = text_col()
+    organisation_id: Mapped[str | None] = fk("organisations")
+    email: Mapped[str] = mapped_column(String(254), default="")
+
+
+class Resource(Synced, Base):
+    """A bookable room of the suite or a shared asset (the drone unit)."""
+
+    __tablename__ = "resources"
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[ResourceKind] = mapped_column(enum_type(ResourceKind))
+    organisation_id: Mapped[str | None] = fk("organisations")
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    description: Mapped[str] = text_col()
+
+
+class Event(Synced, Marked, Base):
+    __tablename__ = "events"
+    summary: Mapped[str] = mapped_column(String(500))
+    description: Mapped[str] = text_col()
+    location: Mapped[str] = mapped_column(String(500), default="")
+    calendar: Mapped[str] = mapped_column(String(120), default="Board meetings", index=True)
+    start_utc: Mapped[datetime] = mapped_column(index=True)
+    end_utc: Mapped[datetime] = mapped_column(index=True)
+    all_day: Mapped[bool] = mapped_column(Boolean, default=False)
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
+    rrule: Mapped[str] = mapped_column(Text, default="")
+    organisation_id: Mapped[str | None] = fk("organisations")
+    owner_id: Mapped[str | None] = fk("people")
+    meeting_id: Mapped[str | None] = fk("meetings")
+    visibility: Mapped[Visibility] = mapped_column(enum_type(Visibility), default=Visibility.NORMAL)
+    ics_uid: Mapped[str | None] = mapped_column(String(500), index=True)
+
+
+class EventBooking(Synced, Base):
+    """A room or asset booked for an event."""
+
+    __tablename__ = "event_bookings"
+    event_id: Mapped[str] = fk("events", nullable=False)
+    resource_id: Mapped[str] = fk("resources", nullable=False)
+
+
+class EventAttendee(Synced, Base):
+    __tablename__ = "event_attendees"
+    event_id: Mapped[str] = fk("events", nullable=False)
+    person_id: Mapped[str] = fk("people", nullable=False)
+
+
+class Objective(Synced, Marked, Base):
+    """An objective of the programme, or a workstream under one (parent_id)."""
+
+    __tablename__ = "objectives"
+    title: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[ObjectiveKind] = mapped_column(
+        enum_type(ObjectiveKind), default=ObjectiveKind.OBJECTIVE
+    )
+    parent_id: Mapped[str | None] = fk("objectives")
+    description: Mapped[str] = text_col()
+    theme: Mapped[str] = mapped_column(String(120), default="")
+    stage: Mapped[str] = mapped_column(String(60), default="Proposed", index=True)
+    position: Mapped[float] = mapped_column(Float, default=0.0)
+    lead_organisation_id: Mapped[str | None] = fk("organisations")
+    partner_codes: Mapped[str] = mapped_column(String(120), default="")  # "HFRS,HCC"
+    sro_id: Mapped[str | None] = fk("people")
+    benefits: Mapped[str] = mapped_column(String(120), default="")  # "police,fire,public"
+    start_date: Mapped[date | None] = mapped_column(Date)
+    target_date: Mapped[date | None] = mapped_column(Date)
+    rag_overall: Mapped[Rag | None] = mapped_column(enum_type(Rag, "rag_overall"))
+    rag_time: Mapped[Rag | None] = mapped_column(enum_type(Rag, "rag_time"))
+    rag_cost: Mapped[Rag | None] = mapped_column(enum_type(Rag, "rag_cost"))
+    rag_scope: Mapped[Rag | None] = mapped_column(enum_type(Rag, "rag_scope"))
+    rag_resources: Mapped[Rag | None] = mapped_column(enum_type(Rag, "rag_resources"))
+    rag_override_reason: Mapped[str] = text_col()
+    path_to_green: Mapped[str] = text_col()
+
+
+class RagAssessment(Synced, Base):
+    """One RAG change of one dimension: the history the board asks for."""
+
+    __tablename__ = "rag_assessments"
+    objective_id: Mapped[str] = fk("objectives", nullable=False)
+    dimension: Mapped[RagDimension] = mapped_column(enum_type(RagDimension))
+    rating: Mapped[Rag] = mapped_column(enum_type(Rag))
+    reason: Mapped[str] = text_col()
+    assessed_on: Mapped[date] = mapped_column(Date)
+
+
+class Milestone(Synced, Base):
+    __tablename__ = "milestones"
+    objective_id: Mapped[str] = fk("objectives", nullable=False)
+    title: Mapped[str] = mapped_column(String(300))
+    due_date: Mapped[date | None] = mapped_column(Date)
+    owner_id: Mapped[str | None] = fk("people")
+    done: Mapped[bool] = mapped_column(Boolean, default=False)
+    done_on: Mapped[date | None] = mapped_column(Date)
+
+
+class ObjectiveDependency(Synced, Base):
+    __tablename__ = "objective_dependencies"
+    objective_id: Mapped[str] = fk("objectives", nullable=False)
+    depends_on_id: Mapped[str] = fk("objectives", nullable=False)
+
+
+class Risk(Synced, Marked, Base):
+    __tablename__ = "risks"
+    objective_id: Mapped[str] = fk("objectives", nullable=False)
+    description: Mapped[str] = text_col()
+    likelihood: Mapped[int] = mapped_column(Integer, default=3)
+    impact: Mapped[int] = mapped_column(Integer, default=3)
+    owner_id: Mapped[str | None] = fk("people")
+    mitigation: Mapped[str] = text_col()
+
+
+class Meeting(Synced, Marked, Base):
+    __tablename__ = "meetings"
+    body: Mapped[str] = mapped_column(String(60), default="HESCB", index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    start_utc: Mapped[datetime] = mapped_column(index=True)
+    end_utc: Mapped[datetime]
+    venue_id: Mapped[str | None] = fk("resources")
+    chair_id: Mapped[str | None] = fk("people")
+    clerk_id: Mapped[str | None] = fk("people")
+    status: Mapped[MeetingStatus] = mapped_column(
+        enum_type(MeetingStatus), default=MeetingStatus.PLANNED
+    )
+
+
+class Paper(Synced, Marked, Base):
+    """A board report; `reference` is the printed one (HESCB 43/26)."""
+
+    __tablename__ = "papers"
+    reference: Mapped[str] = mapped_column(String(40), index=True)
+    ref_year: Mapped[int] = mapped_column(Integer)
+    ref_number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300))
+    meeting_id: Mapped[str | None] = fk("meetings")
+    report_of: Mapped[str] = mapped_column(String(200), default="")
+    author: Mapped[str] = mapped_column(String(200), default="")
+    purpose: Mapped[Purpose] = mapped_column(enum_type(Purpose), default=Purpose.NOTING)
+    part: Mapped[Part] = mapped_column(enum_type(Part), default=Part.PART_I)
+    foi_status: Mapped[FoiStatus] = mapped_column(enum_type(FoiStatus), default=FoiStatus.OPEN)
+    summary: Mapped[str] = text_col()
+    recommendations: Mapped[str] = text_col()
+    body_text: Mapped[str] = text_col()
+
+
+class Attachment(Synced, Base):
+    """A file attached to a paper (an appendix PDF); the bytes are stored by content hash."""
+
+    __tablename__ = "attachments"
+    paper_id: Mapped[str] = fk("papers", nullable=False)
+    filename: Mapped[str] = mapped_column(String(260))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    media_type: Mapped[str] = mapped_column(String(100), default="application/pdf")
+
+
+class AgendaItem(Synced, Base):
+    __tablename__ = "agenda_items"
+    meeting_id: Mapped[str] = fk("meetings", nullable=False)
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300))
+    presenter_id: Mapped[str | None] = fk("people")
+    purpose: Mapped[Purpose] = mapped_column(enum_type(Purpose), default=Purpose.NOTING)
+    part: Mapped[Part] = mapped_column(enum_type(Part), default=Part.PART_I)
+    minutes_allocated: Mapped[int] = mapped_column(Integer, default=10)
+    paper_id: Mapped[str | None] = fk("papers")
+    objective_id: Mapped[str | None] = fk("objectives")
+
+
+class Attendance(Synced, Base):
+    __tablename__ = "attendance"
+    meeting_id: Mapped[str] = fk("meetings", nullable=False)
+    person_id: Mapped[str] = fk("people", nullable=False)
+    role: Mapped[AttendanceRole] = mapped_column(enum_type(AttendanceRole))
+
+
+class Declaration(Synced, Base):
+    """A declaration of interest by a person on an agenda item."""
+
+    __tablename__ = "declarations"
+    meeting_id: Mapped[str] = fk("meetings", nullable=False)
+    agenda_item_id: Mapped[str | None] = fk("agenda_items")
+    person_id: Mapped[str] = fk("people", nullable=False)
+    interest: Mapped[str] = text_col()
+
+
+class Minute(Synced, Marked, Base):
+    """One numbered minute (77/26) of one agenda item."""
+
+    __tablename__ = "minutes"
+    meeting_id: Mapped[str] = fk("meetings", nullable=False)
+    agenda_item_id: Mapped[str | None] = fk("agenda_items")
+    reference: Mapped[str] = mapped_column(String(20), index=True)
+    ref_year: Mapped[int] = mapped_column(Integer)
+    ref_number: Mapped[int] = mapped_column(Integer)
+    part: Mapped[Part] = mapped_column(enum_type(Part), default=Part.PART_I)
+    summary: Mapped[str] = text_col()
+    status: Mapped[MinutesStatus] = mapped_column(
+        enum_type(MinutesStatus), default=MinutesStatus.DRAFT
+    )
+    approved_on: Mapped[date | None] = mapped_column(Date)
+
+
+class Decision(Synced, Base):
+    """A "RESOLVED – That ..." line; `decided_by` names the body (one decision each)."""
+
+    __tablename__ = "decisions"
+    minute_id: Mapped[str] = fk("minutes", nullable=False)
+    meeting_id: Mapped[str] = fk("meetings", nullable=False)
+    text: Mapped[str] = text_col()
+    decided_by_id: Mapped[str | None] = fk("organisations")
+    objective_id: Mapped[str | None] = fk("objectives")
+
+
+class Action(Synced, Marked, Base):
+    __tablename__ = "actions"
+    reference: Mapped[str] = mapped_column(String(40), index=True)
+    ref_body: Mapped[str] = mapped_column(String(20), default="HESCB")
+    ref_year: Mapped[int] = mapped_column(Integer)
+    ref_number: Mapped[int] = mapped_column(Integer)
+    description: Mapped[str] = text_col()
+    owner_id: Mapped[str | None] = fk("people")
+    organisation_id: Mapped[str | None] = fk("organisations")
+    raised_on: Mapped[date] = mapped_column(Date)
+    meeting_id: Mapped[str | None] = fk("meetings")
+    minute_id: Mapped[str | None] = fk("minutes")
+    objective_id: Mapped[str | None] = fk("objectives")
+    due_date: Mapped[date | None] = mapped_column(Date, index=True)
+    revised_due_date: Mapped[date | None] = mapped_column(Date)
+    revision_reason: Mapped[str] = text_col()
+    status: Mapped[ActionStatus] = mapped_column(
+        enum_type(ActionStatus), default=ActionStatus.OPEN, index=True
+    )
+    completed_on: Mapped[date | None] = mapped_column(Date)
+    latest_update: Mapped[str] = text_col()
+
+
+class ActionUpdate(Synced, Base):
+    """One entry of an action's history of updates (who and when are created_by/at)."""
+
+    __tablename__ = "action_updates"
+    action_id: Mapped[str] = fk("actions", nullable=False)
+    note: Mapped[str] = text_col()
+    status: Mapped[ActionStatus | None] = mapped_column(enum_type(ActionStatus))
+
+
+class Opportunity(Synced, Marked, Base):
+    """A police/fire collaboration opportunity considered (the statutory duty's register)."""
+
+    __tablename__ = "opportunities"
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = text_col()
+    raised_by_id: Mapped[str | None] = fk("people")
+    raised_on: Mapped[date] = mapped_column(Date)
+    assessment: Mapped[str] = text_col()
+    outcome: Mapped[OpportunityOutcome] = mapped_column(
+        enum_type(OpportunityOutcome), default=OpportunityOutcome.UNDER_REVIEW
+    )
+    outcome_reason: Mapped[str] = text_col()
+    objective_id: Mapped[str | None] = fk("objectives")

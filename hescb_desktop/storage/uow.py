@@ -1,0 +1,50 @@
+"""The unit of work: one per user action; it commits once and records every field it changed."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from hescb_desktop.storage.capture import Actor, ChangeRecorder, Clock
+from hescb_desktop.storage.engine import writer
+
+
+class UnitOfWork:
+    """`with uow: ...; uow.commit()`. Leaving without commit rolls back; ORM objects stay inside."""
+
+    session: Session
+
+    def __init__(self, engine: Engine, actor: Actor, clock: Clock, *, write: bool = True) -> None:
+        self._engine = writer(engine) if write else engine
+        self._recorder = ChangeRecorder(actor, clock)
+        self._write = write
+        self.actor = actor
+        self.committed = False
+
+    @property
+    def tables_changed(self) -> frozenset[str]:
+        return frozenset(self._recorder.tables_changed)
+
+    @property
+    def changes_written(self) -> int:
+        return self._recorder.rows_written
+
+    def __enter__(self) -> Self:
+        self.session = Session(self._engine, expire_on_commit=False, autoflush=True)
+        self._recorder.install(self.session)
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if not self.committed:
+            self.session.rollback()
+        self.session.close()
+
+    def commit(self) -> None:
+        if not self._write:
+            raise RuntimeError("this unit of work is read-only")
+        self.session.commit()
+        self.committed = True
