@@ -42,8 +42,9 @@ def worst_rag(ratings: Iterable[Rag | None]) -> Rag | None:
     return max(known, key=lambda r: r.severity, default=None)
 
 
-def overall_rag(dimensions: Iterable[Rag | None], override: Rag | None = None,
-                override_reason: str = "") -> Rag | None:
+def overall_rag(
+    dimensions: Iterable[Rag | None], override: Rag | None = None, override_reason: str = ""
+) -> Rag | None:
     """The overall is the worst dimension, unless overridden with a reason."""
     worst = worst_rag(dimensions)
     if override is None:

@@ -26,8 +26,18 @@ from hescb_desktop.storage.uow import UnitOfWork
 M = TypeVar("M", bound=Synced)
 D = TypeVar("D")
 
-_READ_ONLY = frozenset({"id", "created_at", "created_by", "updated_at", "updated_by",
-                        "deleted", "deleted_at", "deleted_by"})
+_READ_ONLY = frozenset(
+    {
+        "id",
+        "created_at",
+        "created_by",
+        "updated_at",
+        "updated_by",
+        "deleted",
+        "deleted_at",
+        "deleted_by",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -48,8 +58,9 @@ class EntitySpec(Generic[M, D]):
 
 
 # ---------------------------------------------------------------------- input checking
-def clean(session: Session, spec: EntitySpec[M, D], values: Mapping[str, Any],
-          *, creating: bool) -> dict[str, Any]:
+def clean(
+    session: Session, spec: EntitySpec[M, D], values: Mapping[str, Any], *, creating: bool
+) -> dict[str, Any]:
     """Values coerced to their column types; anything unknown, missing or wrong is refused."""
     columns = {a.key: a.columns[0] for a in inspect(spec.model).column_attrs}
     out: dict[str, Any] = {}
@@ -152,8 +163,9 @@ def create(uow: UnitOfWork, spec: EntitySpec[M, D], values: Mapping[str, Any]) -
     return Result(dto, Changes(uow.tables_changed, (obj.id,)))
 
 
-def update(uow: UnitOfWork, spec: EntitySpec[M, D], row_id: str,
-           values: Mapping[str, Any]) -> Result[D]:
+def update(
+    uow: UnitOfWork, spec: EntitySpec[M, D], row_id: str, values: Mapping[str, Any]
+) -> Result[D]:
     with uow:
         obj = change(uow, spec, row_id, values)
         dto = spec.to_dto(obj)
@@ -174,8 +186,14 @@ def get(uow: UnitOfWork, spec: EntitySpec[M, D], row_id: str) -> D:
         return spec.to_dto(load(uow.session, spec, row_id))
 
 
-def list_all(uow: UnitOfWork, spec: EntitySpec[M, D], *, include_deleted: bool = False,
-             where: ColumnElement[bool] | None = None, order_by: Any = None) -> list[D]:
+def list_all(
+    uow: UnitOfWork,
+    spec: EntitySpec[M, D],
+    *,
+    include_deleted: bool = False,
+    where: ColumnElement[bool] | None = None,
+    order_by: Any = None,
+) -> list[D]:
     with uow:
         stmt = select(spec.model)
         if not include_deleted:

@@ -12,42 +12,85 @@ ORGANISATIONS = EntitySpec(m.Organisation, dto.OrganisationDTO, "organisation", 
 PEOPLE = EntitySpec(m.Person, dto.PersonDTO, "person", ("name",))
 RESOURCES = EntitySpec(m.Resource, dto.ResourceDTO, "room or asset", ("name", "kind"))
 EVENTS = EntitySpec(m.Event, dto.EventDTO, "event", ("summary", "start_utc", "end_utc"))
-EVENT_BOOKINGS = EntitySpec(m.EventBooking, dto.EventBookingDTO, "booking",
-                            ("event_id", "resource_id"))
-EVENT_ATTENDEES = EntitySpec(m.EventAttendee, dto.EventAttendeeDTO, "attendee",
-                             ("event_id", "person_id"))
+EVENT_BOOKINGS = EntitySpec(
+    m.EventBooking, dto.EventBookingDTO, "booking", ("event_id", "resource_id")
+)
+EVENT_ATTENDEES = EntitySpec(
+    m.EventAttendee, dto.EventAttendeeDTO, "attendee", ("event_id", "person_id")
+)
 OBJECTIVES = EntitySpec(m.Objective, dto.ObjectiveDTO, "objective", ("title",))
-RAG_ASSESSMENTS = EntitySpec(m.RagAssessment, dto.RagAssessmentDTO, "RAG assessment",
-                             ("objective_id", "dimension", "rating", "assessed_on"))
+RAG_ASSESSMENTS = EntitySpec(
+    m.RagAssessment,
+    dto.RagAssessmentDTO,
+    "RAG assessment",
+    ("objective_id", "dimension", "rating", "assessed_on"),
+)
 MILESTONES = EntitySpec(m.Milestone, dto.MilestoneDTO, "milestone", ("objective_id", "title"))
-DEPENDENCIES = EntitySpec(m.ObjectiveDependency, dto.ObjectiveDependencyDTO, "dependency",
-                          ("objective_id", "depends_on_id"))
+DEPENDENCIES = EntitySpec(
+    m.ObjectiveDependency,
+    dto.ObjectiveDependencyDTO,
+    "dependency",
+    ("objective_id", "depends_on_id"),
+)
 RISKS = EntitySpec(m.Risk, dto.RiskDTO, "risk", ("objective_id", "description"))
 MEETINGS = EntitySpec(m.Meeting, dto.MeetingDTO, "meeting", ("title", "start_utc", "end_utc"))
-PAPERS = EntitySpec(m.Paper, dto.PaperDTO, "paper", ("title", "reference", "ref_year",
-                                                    "ref_number"))
-ATTACHMENTS = EntitySpec(m.Attachment, dto.AttachmentDTO, "attachment",
-                         ("paper_id", "filename", "sha256"))
-AGENDA_ITEMS = EntitySpec(m.AgendaItem, dto.AgendaItemDTO, "agenda item",
-                          ("meeting_id", "position", "title"))
-ATTENDANCE = EntitySpec(m.Attendance, dto.AttendanceDTO, "attendance",
-                        ("meeting_id", "person_id", "role"))
-DECLARATIONS = EntitySpec(m.Declaration, dto.DeclarationDTO, "declaration of interest",
-                          ("meeting_id", "person_id", "interest"))
-MINUTES = EntitySpec(m.Minute, dto.MinuteDTO, "minute", ("meeting_id", "reference", "ref_year",
-                                                         "ref_number"))
-DECISIONS = EntitySpec(m.Decision, dto.DecisionDTO, "decision", ("minute_id", "meeting_id",
-                                                                 "text"))
-ACTIONS = EntitySpec(m.Action, dto.ActionDTO, "action", ("description", "reference",
-                                                         "ref_year", "ref_number", "raised_on"))
-ACTION_UPDATES = EntitySpec(m.ActionUpdate, dto.ActionUpdateDTO, "action update",
-                            ("action_id", "note"))
-OPPORTUNITIES = EntitySpec(m.Opportunity, dto.OpportunityDTO, "collaboration opportunity",
-                           ("title", "raised_on"))
+PAPERS = EntitySpec(
+    m.Paper, dto.PaperDTO, "paper", ("title", "reference", "ref_year", "ref_number")
+)
+ATTACHMENTS = EntitySpec(
+    m.Attachment, dto.AttachmentDTO, "attachment", ("paper_id", "filename", "sha256")
+)
+AGENDA_ITEMS = EntitySpec(
+    m.AgendaItem, dto.AgendaItemDTO, "agenda item", ("meeting_id", "position", "title")
+)
+ATTENDANCE = EntitySpec(
+    m.Attendance, dto.AttendanceDTO, "attendance", ("meeting_id", "person_id", "role")
+)
+DECLARATIONS = EntitySpec(
+    m.Declaration,
+    dto.DeclarationDTO,
+    "declaration of interest",
+    ("meeting_id", "person_id", "interest"),
+)
+MINUTES = EntitySpec(
+    m.Minute, dto.MinuteDTO, "minute", ("meeting_id", "reference", "ref_year", "ref_number")
+)
+DECISIONS = EntitySpec(m.Decision, dto.DecisionDTO, "decision", ("minute_id", "meeting_id", "text"))
+ACTIONS = EntitySpec(
+    m.Action,
+    dto.ActionDTO,
+    "action",
+    ("description", "reference", "ref_year", "ref_number", "raised_on"),
+)
+ACTION_UPDATES = EntitySpec(
+    m.ActionUpdate, dto.ActionUpdateDTO, "action update", ("action_id", "note")
+)
+OPPORTUNITIES = EntitySpec(
+    m.Opportunity, dto.OpportunityDTO, "collaboration opportunity", ("title", "raised_on")
+)
 
 ALL: tuple[EntitySpec[Any, Any], ...] = (
-    ORGANISATIONS, PEOPLE, RESOURCES, EVENTS, EVENT_BOOKINGS, EVENT_ATTENDEES, OBJECTIVES,
-    RAG_ASSESSMENTS, MILESTONES, DEPENDENCIES, RISKS, MEETINGS, PAPERS, ATTACHMENTS, AGENDA_ITEMS,
-    ATTENDANCE, DECLARATIONS, MINUTES, DECISIONS, ACTIONS, ACTION_UPDATES, OPPORTUNITIES,
+    ORGANISATIONS,
+    PEOPLE,
+    RESOURCES,
+    EVENTS,
+    EVENT_BOOKINGS,
+    EVENT_ATTENDEES,
+    OBJECTIVES,
+    RAG_ASSESSMENTS,
+    MILESTONES,
+    DEPENDENCIES,
+    RISKS,
+    MEETINGS,
+    PAPERS,
+    ATTACHMENTS,
+    AGENDA_ITEMS,
+    ATTENDANCE,
+    DECLARATIONS,
+    MINUTES,
+    DECISIONS,
+    ACTIONS,
+    ACTION_UPDATES,
+    OPPORTUNITIES,
 )
 BY_TABLE = {spec.table: spec for spec in ALL}

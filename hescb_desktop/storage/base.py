@@ -44,9 +44,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         return None if value is None else value.replace(tzinfo=UTC)
 
 
-def enum_type(
-    enum_cls: type[enum.Enum], name: str | None = None, *, check: bool = False
-) -> Enum:
+def enum_type(enum_cls: type[enum.Enum], name: str | None = None, *, check: bool = False) -> Enum:
     """Store an enum's *value* as text. Only `check=True` adds a CHECK constraint: a newer PC may
     add values (additive schema changes), but the protective marking is a hard limit."""
     return Enum(

@@ -82,8 +82,11 @@ class ChangeRecorder:
             if isinstance(obj, Synced) and session.is_modified(obj, include_collections=False):
                 fields.extend(self._dirty_fields(obj, now))
         if fields:
-            self._write(session.connection(), fields, new_ids={o.id for o in session.new
-                                                              if isinstance(o, Synced)})
+            self._write(
+                session.connection(),
+                fields,
+                new_ids={o.id for o in session.new if isinstance(o, Synced)},
+            )
 
     # ----------------------------------------------------------------- fields
     def _new_fields(self, obj: Synced, now: datetime) -> list[_Field]:
@@ -96,13 +99,19 @@ class ChangeRecorder:
         obj.created_by = obj.created_by or self.actor.user
         obj.updated_at, obj.updated_by = obj.created_at, obj.created_by
         table = mapper.local_table.name
-        return [_Field(table, obj.id, a.key, getattr(obj, a.key))
-                for a in mapper.column_attrs if a.key != "id"]
+        return [
+            _Field(table, obj.id, a.key, getattr(obj, a.key))
+            for a in mapper.column_attrs
+            if a.key != "id"
+        ]
 
     def _dirty_fields(self, obj: Synced, now: datetime) -> list[_Field]:
         state = inspect(obj)
-        changed = [a.key for a in state.mapper.column_attrs
-                   if a.key not in _BOOKKEEPING and state.attrs[a.key].history.has_changes()]
+        changed = [
+            a.key
+            for a in state.mapper.column_attrs
+            if a.key not in _BOOKKEEPING and state.attrs[a.key].history.has_changes()
+        ]
         if not changed:
             return []
         if "deleted" in changed and obj.deleted:
@@ -120,18 +129,39 @@ class ChangeRecorder:
         rows, clocks = [], []
         for i, f in enumerate(fields):
             hlc = self.clock.now()
-            rows.append({"device_id": self.actor.device_id, "seq": seq + i, "hlc": hlc,
-                         "table_name": f.table, "row_id": f.row_id, "column_name": f.column,
-                         "value": encode(f.value), "user": self.actor.user, "published": False,
-                         "prev_hlc": prev.get((f.table, f.row_id, f.column))})
-            clocks.append({"table_name": f.table, "row_id": f.row_id, "column_name": f.column,
-                           "hlc": hlc, "device_id": self.actor.device_id})
+            rows.append(
+                {
+                    "device_id": self.actor.device_id,
+                    "seq": seq + i,
+                    "hlc": hlc,
+                    "table_name": f.table,
+                    "row_id": f.row_id,
+                    "column_name": f.column,
+                    "value": encode(f.value),
+                    "user": self.actor.user,
+                    "published": False,
+                    "prev_hlc": prev.get((f.table, f.row_id, f.column)),
+                }
+            )
+            clocks.append(
+                {
+                    "table_name": f.table,
+                    "row_id": f.row_id,
+                    "column_name": f.column,
+                    "hlc": hlc,
+                    "device_id": self.actor.device_id,
+                }
+            )
             self.tables_changed.add(f.table)
         conn.execute(insert(ChangeLog), rows)
         upsert = sqlite_insert(FieldClock)
-        conn.execute(upsert.on_conflict_do_update(
-            index_elements=["table_name", "row_id", "column_name"],
-            set_={"hlc": upsert.excluded.hlc, "device_id": upsert.excluded.device_id}), clocks)
+        conn.execute(
+            upsert.on_conflict_do_update(
+                index_elements=["table_name", "row_id", "column_name"],
+                set_={"hlc": upsert.excluded.hlc, "device_id": upsert.excluded.device_id},
+            ),
+            clocks,
+        )
         _put_state(conn, "hlc_last", str(rows[-1]["hlc"]))
         self.rows_written += len(rows)
 
@@ -151,9 +181,12 @@ def _previous_clocks(conn: Connection, fields: Iterable[_Field]) -> dict[tuple[s
         by_row.setdefault((table, row_id), []).append(column)
     result: dict[tuple[str, str, str], int] = {}
     for (table, row_id), columns in by_row.items():
-        stmt = select(FieldClock.column_name, FieldClock.hlc).where(and_(
-            tuple_(FieldClock.table_name, FieldClock.row_id) == (table, row_id),
-            FieldClock.column_name.in_(columns)))
+        stmt = select(FieldClock.column_name, FieldClock.hlc).where(
+            and_(
+                tuple_(FieldClock.table_name, FieldClock.row_id) == (table, row_id),
+                FieldClock.column_name.in_(columns),
+            )
+        )
         for column, hlc in conn.execute(stmt):
             result[(table, row_id, column)] = hlc
     return result

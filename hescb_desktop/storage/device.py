@@ -51,8 +51,12 @@ def ensure_device(engine: Engine, db_path: Path | None) -> tuple[str, bool]:
         return state["device_id"], False
     device = new_id()
     with engine.begin() as conn:
-        for key, value in {"device_id": device, "device_fingerprint": here, "next_seq": "1",
-                           "previous_device_id": state.get("device_id", "")}.items():
+        for key, value in {
+            "device_id": device,
+            "device_fingerprint": here,
+            "next_seq": "1",
+            "previous_device_id": state.get("device_id", ""),
+        }.items():
             stmt = sqlite_insert(LocalState).values(key=key, value=value)
             conn.execute(stmt.on_conflict_do_update(index_elements=["key"], set_={"value": value}))
     return device, True

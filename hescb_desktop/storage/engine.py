@@ -19,8 +19,9 @@ class DatabaseError(Exception):
 def make_engine(path: Path | None) -> Engine:
     """An engine on a local SQLite file (or in memory when `path` is None)."""
     if path is None:
-        engine = create_engine("sqlite://", poolclass=StaticPool,
-                               connect_args={"check_same_thread": False})
+        engine = create_engine(
+            "sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}
+        )
     else:
         engine = create_engine(f"sqlite:///{path}", poolclass=NullPool)
     event.listen(engine, "connect", _on_connect)

@@ -49,8 +49,9 @@ class ObserveResult:
 class HybridLogicalClock:
     """Thread-safe HLC; `last` restores the highest value this PC ever handed out."""
 
-    def __init__(self, last: int = 0, wall: Callable[[], int] = wall_ms,
-                 max_drift_ms: int = MAX_DRIFT_MS) -> None:
+    def __init__(
+        self, last: int = 0, wall: Callable[[], int] = wall_ms, max_drift_ms: int = MAX_DRIFT_MS
+    ) -> None:
         self._wall = wall
         self._max_drift = max_drift_ms
         self._last = last

@@ -12,13 +12,18 @@ connection = config.attributes.get("connection")
 def run() -> None:
     if connection is None:
         url = config.get_main_option("sqlalchemy.url") or "sqlite://"
-        context.configure(url=url, target_metadata=Base.metadata, render_as_batch=True,
-                          literal_binds=True)
+        context.configure(
+            url=url, target_metadata=Base.metadata, render_as_batch=True, literal_binds=True
+        )
         with context.begin_transaction():
             context.run_migrations()
         return
-    context.configure(connection=connection, target_metadata=Base.metadata,
-                      render_as_batch=True, compare_type=True)
+    context.configure(
+        connection=connection,
+        target_metadata=Base.metadata,
+        render_as_batch=True,
+        compare_type=True,
+    )
     with context.begin_transaction():
         context.run_migrations()
 
