@@ -67,7 +67,7 @@ class HomeSummary:
 
 def home_summary(uow: UnitOfWork, today: date, person_name: str) -> HomeSummary:
     with uow:
-        codes = dict(uow.session.execute(select(Organisation.id, Organisation.code)).tuples())
+        codes = dict(uow.session.execute(select(Organisation.id, Organisation.code)).all())
         events = _events_on(uow, today, codes)
         actions = _open_actions_of(uow, person_name)
         objectives = _objectives(uow, codes)
@@ -110,7 +110,7 @@ def _open_actions_of(uow: UnitOfWork, person_name: str) -> tuple[ActionRow, ...]
         ActionRow(
             a.id, a.reference, a.description, name, a.revised_due_date or a.due_date, a.status
         )
-        for a, name in uow.session.execute(stmt).tuples()
+        for a, name in uow.session.execute(stmt).all()
     )
 
 

@@ -30,7 +30,7 @@ class UserSettings:
 
 def load_settings(uow: UnitOfWork) -> UserSettings:
     with uow:
-        rows = dict(uow.session.execute(select(LocalState.key, LocalState.value)).tuples())
+        rows = dict(uow.session.execute(select(LocalState.key, LocalState.value)).all())
     return UserSettings(**{field: rows.get(key, "") for field, key in _KEYS.items()})
 
 
