@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from hescb_desktop.paths import DB_FILENAME
+from hescb_desktop.paths import DB_FILENAME, prepare_data_dir
 from hescb_desktop.storage.capture import Actor
 from hescb_desktop.storage.database import open_database, upgrade
 from hescb_desktop.storage.device import ensure_device, last_hlc, read_state
@@ -39,7 +39,7 @@ class ServiceContext:
 
 def open_context(data_dir: Path, *, create: bool = True) -> ServiceContext:
     """Open (creating or upgrading if needed) the database in `data_dir`."""
-    path = data_dir / DB_FILENAME
+    path = (prepare_data_dir(data_dir) if create else data_dir) / DB_FILENAME
     engine = open_database(path, create=create)
     return _context(engine, path)
 

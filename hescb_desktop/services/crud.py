@@ -126,8 +126,8 @@ def _check_reference(session: Session, label: str, key: str, column: Any, value:
     table = fks[0].column.table
     row = session.execute(select(table.c.deleted).where(table.c.id == value)).first()
     if row is None or row[0]:
-        noun = table.name.rstrip("s").replace("_", " ")
-        raise ValidationError(f"{label}: no {noun} with id {value}")
+        noun = key.removesuffix("_id").replace("_", " ")
+        raise ValidationError(f"{label}: the {noun} ({table.name} {value}) does not exist")
 
 
 # ---------------------------------------------------------------------- operations

@@ -1,0 +1,140 @@
+"""The database file: migrations, pragmas, device identity, refusing files it must not touch."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect
+from sqlalchemy.exc import IntegrityError
+
+from hescb_desktop.services import crud
+from hescb_desktop.services import entities as E
+from hescb_desktop.services.context import open_context
+from hescb_desktop.storage.base import Base, Synced
+from hescb_desktop.storage.database import head_revision, open_database
+from hescb_desktop.storage.engine import DatabaseError, make_engine
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_upgrade_to_head_on_empty_db_equals_the_models(tmp_path: Path) -> None:
+    engine = open_database(tmp_path / "db.sqlite")
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
+    engine.dispose()
+
+
+def test_every_synced_table_has_uuid_key_and_tombstone(tmp_path: Path) -> None:
+    engine = open_database(tmp_path / "db.sqlite")
+    insp = inspect(engine)
+    for mapper in Base.registry.mappers:
+        if not issubclass(mapper.class_, Synced):
+            continue
+        cols = {c["name"]: c for c in insp.get_columns(mapper.local_table.name)}
+        assert str(cols["id"]["type"]) == "VARCHAR(36)", mapper.local_table.name
+        assert cols["id"].get("autoincrement") is not True
+        for name in ("deleted", "created_at", "created_by", "updated_at", "updated_by"):
+            assert name in cols, (mapper.local_table.name, name)
+    engine.dispose()
+
+
+def test_dtos_match_the_models_field_for_field() -> None:
+    for spec in E.ALL:
+        columns = {a.key for a in inspect(spec.model).column_attrs}
+        fields = {f.name for f in dataclasses.fields(spec.dto)}
+        assert fields == columns, spec.table
+    assert {s.table for s in E.ALL} == {
+        m.local_table.name for m in Base.registry.mappers if issubclass(m.class_, Synced)
+    }
+
+
+def test_marking_check_constraint_refuses_secret_even_in_raw_sql(tmp_path: Path) -> None:
+    ctx = open_context(tmp_path)
+    obj = crud.create(ctx.uow(), E.OBJECTIVES, {"title": "Drone unit"}).value
+    with pytest.raises(IntegrityError), ctx.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE objectives SET marking='SECRET' WHERE id=?", (obj.id,))
+    assert crud.get(ctx.uow(write=False), E.OBJECTIVES, obj.id).marking.value == "OFFICIAL"
+    ctx.close()
+
+
+def test_device_id_is_replaced_when_the_database_is_copied(tmp_path: Path) -> None:
+    original = open_context(tmp_path / "pc1")
+    crud.create(original.uow(), E.PEOPLE, {"name": "A"})
+    original.close()
+    (tmp_path / "pc2").mkdir()
+    shutil.copy2(tmp_path / "pc1" / "hescb.sqlite", tmp_path / "pc2" / "hescb.sqlite")
+    copy = open_context(tmp_path / "pc2")
+    assert copy.new_device and copy.device_id != original.device_id
+    crud.create(copy.uow(), E.PEOPLE, {"name": "B"})
+    with copy.engine.connect() as conn:
+        seqs = conn.exec_driver_sql(
+            "SELECT min(seq) FROM change_log WHERE device_id=?", (copy.device_id,)
+        ).scalar()
+    assert seqs == 1
+    copy.close()
+    again = open_context(tmp_path / "pc1")
+    assert again.device_id == original.device_id and not again.new_device
+    again.close()
+
+
+def test_not_sqlite_file_is_refused_and_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "hescb.sqlite"
+    path.write_text("these are somebody's minutes, not a database\n")
+    before = sha(path)
+    with pytest.raises(DatabaseError, match="not an SQLite file"):
+        open_database(path)
+    assert sha(path) == before
+
+
+def test_database_from_a_newer_app_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "hescb.sqlite"
+    open_database(path).dispose()
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE alembic_version SET version_num='9999_future'")
+    before = sha(path)
+    with pytest.raises(DatabaseError, match=r"newer HESCB Desktop.*update the app"):
+        open_database(path)
+    assert sha(path) == before
+
+
+def test_corrupt_database_fails_integrity_check(tmp_path: Path) -> None:
+    path = tmp_path / "hescb.sqlite"
+    ctx = open_context(tmp_path)
+    for i in range(300):
+        crud.create(ctx.uow(), E.PEOPLE, {"name": f"Person {i}", "role": "x" * 200})
+    ctx.close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = bytearray(path.read_bytes())
+    page = 4096
+    for offset in range(page * 3, min(len(data), page * 8)):
+        data[offset] = 0x5A
+    path.write_bytes(bytes(data))
+    before = sha(path)
+    with pytest.raises(DatabaseError, match="integrity"):
+        open_database(path)
+    assert sha(path) == before
+
+
+def test_head_revision_is_stamped_on_create(tmp_path: Path) -> None:
+    engine = open_database(tmp_path / "x.sqlite")
+    with engine.connect() as conn:
+        assert MigrationContext.configure(conn).get_current_revision() == head_revision()
+    engine.dispose()
+
+
+def test_in_memory_engine_has_no_file(tmp_path: Path) -> None:
+    engine = make_engine(None)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("select 1").scalar() == 1
+    assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,138 @@
+"""Every mutation through the services leaves change_log rows; nothing can bypass it."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from sqlalchemy import select, text, update
+
+from hescb_desktop.domain.enums import ActionStatus, Rag, RagDimension
+from hescb_desktop.services import actions, crud, objectives
+from hescb_desktop.services import entities as E
+from hescb_desktop.services.context import ServiceContext
+from hescb_desktop.storage.capture import BypassError
+from hescb_desktop.storage.journal import ChangeLog
+from hescb_desktop.storage.models import Person
+
+
+def log(ctx: ServiceContext) -> list[ChangeLog]:
+    with ctx.uow(write=False) as uow:
+        rows = list(uow.session.scalars(select(ChangeLog).order_by(ChangeLog.seq)))
+        uow.session.expunge_all()
+    return rows
+
+
+def test_create_logs_every_field_with_increasing_seq_and_hlc(ctx: ServiceContext) -> None:
+    org = crud.create(ctx.uow(), E.ORGANISATIONS, {"code": "HFRS", "name": "Fire"}).value
+    rows = log(ctx)
+    assert {r.column_name for r in rows} >= {"code", "name", "colour", "deleted", "created_by"}
+    assert all(r.row_id == org.id and r.table_name == "organisations" for r in rows)
+    assert [r.seq for r in rows] == list(range(1, len(rows) + 1))
+    hlcs = [r.hlc for r in rows]
+    assert hlcs == sorted(hlcs) and len(set(hlcs)) == len(hlcs)
+    assert all(r.device_id == ctx.device_id and r.prev_hlc is None for r in rows)
+    assert json.loads(next(r.value for r in rows if r.column_name == "code")) == "HFRS"
+
+
+def test_update_logs_only_changed_fields_with_prev_hlc(ctx: ServiceContext) -> None:
+    person = crud.create(ctx.uow(), E.PEOPLE, {"name": "Sam Patel", "role": "DCFO"}).value
+    before = {r.column_name: r.hlc for r in log(ctx)}
+    crud.update(ctx.uow(), E.PEOPLE, person.id, {"role": "Chief Fire Officer", "name": "Sam Patel"})
+    changed = [r for r in log(ctx) if r.prev_hlc is not None]
+    assert {r.column_name for r in changed} == {"role", "updated_at", "updated_by"}
+    role = next(r for r in changed if r.column_name == "role")
+    assert role.prev_hlc == before["role"]
+    assert json.loads(role.value) == "Chief Fire Officer"
+
+
+def test_delete_is_a_logged_tombstone(ctx: ServiceContext) -> None:
+    person = crud.create(ctx.uow(), E.PEOPLE, {"name": "Alex Moore"}).value
+    crud.delete(ctx.uow(), E.PEOPLE, person.id)
+    assert crud.list_all(ctx.uow(write=False), E.PEOPLE) == []
+    kept = crud.list_all(ctx.uow(write=False), E.PEOPLE, include_deleted=True)
+    assert len(kept) == 1 and kept[0].deleted and kept[0].deleted_by == ctx.user
+    assert {"deleted", "deleted_at", "deleted_by"} <= {
+        r.column_name for r in log(ctx) if r.prev_hlc is not None
+    }
+
+
+def test_every_service_mutation_writes_increasing_hlc(ctx: ServiceContext) -> None:
+    """One of each kind of service call; the log grows each time, hlc and seq strictly rise."""
+    org = crud.create(ctx.uow(), E.ORGANISATIONS, {"code": "HC", "name": "Constabulary"}).value
+    owner = crud.create(ctx.uow(), E.PEOPLE, {"name": "Jo", "organisation_id": org.id}).value
+    obj = crud.create(ctx.uow(), E.OBJECTIVES, {"title": "Joint HQ"}).value
+    calls = [
+        lambda: actions.raise_action(
+            ctx.uow(), {"description": "Scope", "owner_id": owner.id, "raised_on": date(2026, 1, 5)}
+        ),
+        lambda: objectives.set_rag(
+            ctx.uow(), obj.id, {RagDimension.TIME: Rag.AMBER}, on=date(2026, 1, 6)
+        ),
+        lambda: crud.update(ctx.uow(), E.OBJECTIVES, obj.id, {"stage": "Scoping"}),
+        lambda: crud.delete(ctx.uow(), E.PEOPLE, owner.id),
+    ]
+    seen = len(log(ctx))
+    for call in calls:
+        call()
+        rows = log(ctx)
+        assert len(rows) > seen
+        seen = len(rows)
+    hlcs = [r.hlc for r in rows]
+    assert hlcs == sorted(hlcs) and len(set(hlcs)) == len(hlcs)
+
+
+def test_action_update_keeps_history(ctx: ServiceContext) -> None:
+    a = actions.raise_action(
+        ctx.uow(), {"description": "Draft SOP", "raised_on": date(2026, 3, 1)}
+    ).value
+    actions.add_update(ctx.uow(), a.id, "Started drafting", ActionStatus.IN_PROGRESS)
+    actions.add_update(ctx.uow(), a.id, "With legal")
+    updates = crud.list_all(ctx.uow(write=False), E.ACTION_UPDATES)
+    assert [u.note for u in updates] == ["Started drafting", "With legal"]
+    after = crud.get(ctx.uow(write=False), E.ACTIONS, a.id)
+    assert after.latest_update == "With legal" and after.status is ActionStatus.IN_PROGRESS
+
+
+def test_hard_delete_is_refused(ctx: ServiceContext) -> None:
+    person = crud.create(ctx.uow(), E.PEOPLE, {"name": "Kim"}).value
+    with ctx.uow() as uow, pytest.raises(BypassError, match="never deleted"):
+        uow.session.delete(uow.session.get(Person, person.id))
+        uow.session.flush()
+    assert len(crud.list_all(ctx.uow(write=False), E.PEOPLE)) == 1
+
+
+def test_bulk_update_is_refused(ctx: ServiceContext) -> None:
+    crud.create(ctx.uow(), E.PEOPLE, {"name": "Kim"})
+    with ctx.uow() as uow, pytest.raises(BypassError, match="bypasses the change log"):
+        uow.session.execute(update(Person).values(role="x"))
+    assert crud.list_all(ctx.uow(write=False), E.PEOPLE)[0].role == ""
+
+
+def test_rolled_back_unit_of_work_writes_nothing(ctx: ServiceContext) -> None:
+    with ctx.uow() as uow:
+        crud.add(uow, E.PEOPLE, {"name": "Never saved"})
+        # no commit
+    assert crud.list_all(ctx.uow(write=False), E.PEOPLE) == []
+    assert log(ctx) == []
+
+
+def test_seq_survives_reopen(tmp_path_factory: pytest.TempPathFactory) -> None:
+    from hescb_desktop.services.context import open_context
+
+    where = tmp_path_factory.mktemp("reopen")
+    first = open_context(where)
+    crud.create(first.uow(), E.PEOPLE, {"name": "A"})
+    last_seq, last_hlc = max(r.seq for r in log(first)), max(r.hlc for r in log(first))
+    first.close()
+    second = open_context(where)
+    assert second.device_id == first.device_id and not second.new_device
+    crud.create(second.uow(), E.PEOPLE, {"name": "B"})
+    new = [r for r in log(second) if r.seq > last_seq]
+    assert new and min(r.seq for r in new) == last_seq + 1
+    assert min(r.hlc for r in new) > last_hlc
+    with second.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    second.close()
