@@ -1,0 +1,99 @@
+# HESCB Desktop: developer commands. `make help` lists them.
+#
+# Everything runs from the project's own virtualenv (.venv), which `make setup` creates with the
+# first Python 3.11+ on PATH (override with PYTHON=/path/to/python3.11). As root, setup also
+# installs the Debian packages Qt needs; otherwise it prints the apt-get line to run.
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.hescb-installed
+OFFSCREEN := QT_QPA_PLATFORM=offscreen
+DEMO_DIR := demo-data
+DIST_BIN := dist/hescb-desktop/hescb-desktop
+
+# Qt's xcb platform plugin, for a real window (`make run`); tests run offscreen without them.
+XCB_PACKAGES := libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 \
+	libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0
+SYSTEM_EXTRA :=
+
+.PHONY: help setup system-deps venv run test lint pytest build selftest-binary bench \
+	screenshots clean distclean
+
+help:
+	@echo "make run          start the app on a demo board (demo-data/, created on first run)"
+	@echo "make test         ruff, mypy, lint-imports, pytest (offscreen), build + binary selftest"
+	@echo "make build        PyInstaller one-folder app in dist/hescb-desktop/"
+	@echo "make bench        start-up time on the large dataset beside a bare Qt window"
+	@echo "make screenshots  regenerate docs/screenshots/"
+	@echo "make setup        system packages, .venv and 'pip install -e .[dev]' (idempotent)"
+	@echo "make clean        remove build output and caches (distclean: also .venv and data)"
+
+# ------------------------------------------------------------------ setup
+setup: $(STAMP)
+
+system-deps:
+	@scripts/setup.sh system $(SYSTEM_EXTRA)
+
+venv: system-deps
+	@scripts/setup.sh venv $(VENV)
+
+# Reinstall only when pyproject.toml changed (or the venv is new).
+$(STAMP): pyproject.toml | venv
+	$(PY) -m pip install --disable-pip-version-check --progress-bar off -q -e '.[dev]'
+	@touch $@
+
+# ------------------------------------------------------------------ run
+run: SYSTEM_EXTRA = $(XCB_PACKAGES)
+run: setup
+	@if [[ $$(uname) == Linux && -z "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}$${QT_QPA_PLATFORM:-}" ]]; then \
+		echo "make run: no display (DISPLAY is not set). Run it from a desktop session," >&2; \
+		echo "or on a virtual screen: apt-get install xvfb xauth, then: xvfb-run -a make run" >&2; \
+		exit 1; \
+	fi
+	@if [[ ! -f $(DEMO_DIR)/hescb.sqlite ]]; then \
+		echo "Creating the demo board in $(DEMO_DIR)/ ..."; \
+		$(BIN)/hescb-desktop --data-dir $(DEMO_DIR) init --demo; \
+	fi
+	$(BIN)/hescb-desktop --data-dir $(DEMO_DIR)
+
+# ------------------------------------------------------------------ checks
+test: lint pytest selftest-binary
+	@echo "make test: all checks passed"
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+pytest: setup
+	$(OFFSCREEN) $(BIN)/pytest
+
+# The frozen app must open a fresh data dir, check it and print a PDF, with no Python around.
+selftest-binary: build
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	echo "$(DIST_BIN) selftest (data dir $$tmp)"; \
+	$(DIST_BIN) --version; \
+	$(OFFSCREEN) HESCB_DATA_DIR="$$tmp" $(DIST_BIN) selftest
+
+# ------------------------------------------------------------------ build and tools
+build: setup
+	$(BIN)/pyinstaller --noconfirm --log-level WARN build.spec
+	@du -sh dist/hescb-desktop
+
+bench: setup
+	$(PY) benchmarks/bench_startup.py
+
+screenshots: setup
+	$(OFFSCREEN) $(PY) scripts/take_screenshots.py
+
+clean:
+	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache .import_linter_cache .hypothesis
+	find hescb_desktop tests benchmarks scripts -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV) $(DEMO_DIR) .bench-data hescb_desktop.egg-info
