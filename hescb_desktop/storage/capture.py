@@ -54,6 +54,7 @@ class ChangeRecorder:
         self.actor = actor
         self.clock = clock
         self.rows_written = 0
+        self.tx = 0  # first seq this unit of work took: groups one commit's rows
         self.tables_changed: set[str] = set()
 
     def install(self, session: Session) -> None:
@@ -126,6 +127,7 @@ class ChangeRecorder:
     def _write(self, conn: Connection, fields: list[_Field], new_ids: set[str]) -> None:
         prev = _previous_clocks(conn, [f for f in fields if f.row_id not in new_ids])
         seq = _take_seq(conn, len(fields))
+        self.tx = self.tx or seq
         rows, clocks = [], []
         for i, f in enumerate(fields):
             hlc = self.clock.now()
@@ -133,6 +135,7 @@ class ChangeRecorder:
                 {
                     "device_id": self.actor.device_id,
                     "seq": seq + i,
+                    "tx": self.tx,
                     "hlc": hlc,
                     "table_name": f.table,
                     "row_id": f.row_id,

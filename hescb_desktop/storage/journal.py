@@ -17,6 +17,7 @@ class ChangeLog(Base):
     __tablename__ = "change_log"
     device_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     seq: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    tx: Mapped[int] = mapped_column(BigInteger)  # seq of the first row of the same commit
     hlc: Mapped[int] = mapped_column(BigInteger)
     table_name: Mapped[str] = mapped_column(String(64))
     row_id: Mapped[str] = mapped_column(String(36))

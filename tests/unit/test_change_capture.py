@@ -136,3 +136,17 @@ def test_seq_survives_reopen(tmp_path_factory: pytest.TempPathFactory) -> None:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
     second.close()
+
+
+def test_one_commit_shares_one_tx(ctx: ServiceContext) -> None:
+    with ctx.uow() as uow:
+        crud.add(uow, E.PEOPLE, {"name": "One"})
+        crud.add(uow, E.PEOPLE, {"name": "Two"})
+        uow.commit()
+    crud.create(ctx.uow(), E.PEOPLE, {"name": "Three"})
+    rows = log(ctx)
+    txs = sorted({r.tx for r in rows})
+    assert len(txs) == 2
+    assert txs[0] == 1
+    assert all(r.tx <= r.seq for r in rows)
+    assert {r.row_id for r in rows if r.tx == txs[1]} == {rows[-1].row_id}

@@ -20,6 +20,7 @@ def upgrade() -> None:
         "change_log",
         sa.Column("device_id", sa.String(length=36), nullable=False),
         sa.Column("seq", sa.BigInteger(), nullable=False),
+        sa.Column("tx", sa.BigInteger(), nullable=False),
         sa.Column("hlc", sa.BigInteger(), nullable=False),
         sa.Column("table_name", sa.String(length=64), nullable=False),
         sa.Column("row_id", sa.String(length=36), nullable=False),
