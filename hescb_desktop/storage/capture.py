@@ -1,5 +1,9 @@
 """Change capture: every flush of a synced row writes one change_log row per changed field.
 
+All rows of one flush share one hlc, so under per-field last-writer-wins a commit's fields win
+or lose together; fields a model declares in `__field_groups__` (an event's start, end, all-day
+and time zone) are always logged together, so they merge as one value.
+
 Installed on each unit of work's session, so no service can change a synced table without a
 trace. Hard deletes and bulk ORM UPDATE/DELETE of synced tables are refused: they would bypass it.
 """
@@ -118,6 +122,9 @@ class ChangeRecorder:
         if "deleted" in changed and obj.deleted:
             obj.deleted_at, obj.deleted_by = now, self.actor.user
             changed += ["deleted_at", "deleted_by"]
+        for group in getattr(type(obj), "__field_groups__", ()):
+            if group.intersection(changed):
+                changed += sorted(group)  # fields that belong together travel together
         obj.updated_at, obj.updated_by = now, self.actor.user
         table = state.mapper.local_table.name
         keys = dict.fromkeys([*changed, "updated_at", "updated_by"])
@@ -129,8 +136,8 @@ class ChangeRecorder:
         seq = _take_seq(conn, len(fields))
         self.tx = self.tx or seq
         rows, clocks = [], []
+        hlc = self.clock.now()  # one stamp per flush: a commit's fields win or lose together
         for i, f in enumerate(fields):
-            hlc = self.clock.now()
             rows.append(
                 {
                     "device_id": self.actor.device_id,

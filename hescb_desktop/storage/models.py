@@ -58,6 +58,7 @@ class Resource(Synced, Base):
 
 class Event(Synced, Marked, Base):
     __tablename__ = "events"
+    __field_groups__ = (frozenset({"start_utc", "end_utc", "all_day", "timezone"}),)
     summary: Mapped[str] = mapped_column(String(500))
     description: Mapped[str] = text_col()
     location: Mapped[str] = mapped_column(String(500), default="")
@@ -92,6 +93,7 @@ class Objective(Synced, Marked, Base):
     """An objective of the programme, or a workstream under one (parent_id)."""
 
     __tablename__ = "objectives"
+    __field_groups__ = (frozenset({"rag_overall", "rag_override_reason"}),)
     title: Mapped[str] = mapped_column(String(300))
     kind: Mapped[ObjectiveKind] = mapped_column(
         enum_type(ObjectiveKind), default=ObjectiveKind.OBJECTIVE
@@ -257,6 +259,7 @@ class Decision(Synced, Base):
 
 class Action(Synced, Marked, Base):
     __tablename__ = "actions"
+    __field_groups__ = (frozenset({"revised_due_date", "revision_reason"}),)
     reference: Mapped[str] = mapped_column(String(40), index=True)
     ref_body: Mapped[str] = mapped_column(String(20), default="HESCB")
     ref_year: Mapped[int] = mapped_column(Integer)
