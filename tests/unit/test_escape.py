@@ -1,0 +1,38 @@
+"""User text reaches ReportLab's Paragraph markup escaped: it prints exactly as typed."""
+
+from __future__ import annotations
+
+import pytest
+from reportlab.platypus import Paragraph
+
+from hescb_desktop.reports.styles import stylesheet
+from hescb_desktop.reports.text import para_text
+
+
+@pytest.mark.parametrize(
+    ("typed", "escaped"),
+    [
+        ("plain", "plain"),
+        ("<b>bold?</b>", "&lt;b&gt;bold?&lt;/b&gt;"),
+        ("AT&T <3", "AT&amp;T &lt;3"),
+        ("&nbsp;", "&amp;nbsp;"),
+        ("<i>unclosed", "&lt;i&gt;unclosed"),
+        ('say "hi"', "say &quot;hi&quot;"),
+        ("one\ntwo\r\nthree\rfour", "one<br/>two<br/>three<br/>four"),
+        ("tab\there", "tab\there"),
+        ("bell\x07 nul\x00", "bell\ufffd nul\ufffd"),
+        ("lone \ud800 surrogate", "lone \ufffd surrogate"),
+        ("😀 שלום Zażółć", "😀 שלום Zażółć"),
+    ],
+)
+def test_para_text(typed: str, escaped: str) -> None:
+    assert para_text(typed) == escaped
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["<b>", "a<b>c", "</para>", "<script>alert(1)</script>", "&nbsp;&amp;&#65;", "x < y & z > w"],
+)
+def test_escaped_text_comes_out_of_a_paragraph_unchanged(typed: str) -> None:
+    para = Paragraph(para_text(typed), stylesheet()["Normal"])
+    assert para.getPlainText() == typed
