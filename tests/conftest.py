@@ -1,0 +1,19 @@
+"""Fixtures for every test. Qt must be told it has no display before anything imports it."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh data dir; HESCB_DATA_DIR points at it so nothing touches the real home folder."""
+    path = tmp_path / "data"
+    monkeypatch.setenv("HESCB_DATA_DIR", str(path))
+    return path

@@ -1,0 +1,223 @@
+"""The `hescb-desktop` command line, run as a real subprocess, bad input included."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from hescb_desktop import __version__
+from hescb_desktop.paths import DB_FILENAME, LOCK_FILENAME
+
+pytestmark = pytest.mark.slow
+
+
+def run(*args: str | Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "HESCB_DATA_DIR"}
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    env["PYTHONIOENCODING"] = "utf-8"
+    return subprocess.run(
+        [sys.executable, "-m", "hescb_desktop", *map(str, args)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def assert_refused(result: subprocess.CompletedProcess[str], *words: str) -> None:
+    """Exit 2 with exactly one line on stderr, no traceback, naming what went wrong."""
+    assert result.returncode == 2, result
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("hescb-desktop: error: ")
+    assert "Traceback" not in result.stderr
+    for word in words:
+        assert word in lines[0]
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def initialised(tmp_path: Path) -> Path:
+    data = tmp_path / "data"
+    result = run("--data-dir", data, "init")
+    assert result.returncode == 0, result.stderr
+    return data
+
+
+# ---------------------------------------------------------------- happy paths
+
+
+def test_version() -> None:
+    result = run("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"hescb-desktop {__version__}"
+
+
+def test_selftest_on_a_fresh_data_dir_creates_nothing(tmp_path: Path) -> None:
+    data = tmp_path / "fresh"
+    result = run("--data-dir", data, "selftest")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("selftest: ok (in-memory database")
+    assert not data.exists()
+
+
+def test_selftest_on_an_initialised_data_dir_changes_nothing(initialised: Path) -> None:
+    db = initialised / DB_FILENAME
+    before = sha(db)
+    result = run("selftest", "--data-dir", initialised)  # options after the command work too
+    assert result.returncode == 0, result.stderr
+    assert f"selftest: ok ({db}" in result.stdout
+    assert "integrity ok" in result.stdout
+    assert sha(db) == before
+
+
+def test_init_creates_the_database_and_a_second_init_refuses(initialised: Path) -> None:
+    db = initialised / DB_FILENAME
+    before = sha(db)
+    result = run("--data-dir", initialised, "init", "--demo")
+    assert_refused(result, "already holds data", "--data-dir")
+    assert sha(db) == before
+
+
+def test_export_json_of_an_empty_database_is_stable(initialised: Path) -> None:
+    first = run("--data-dir", initialised, "export-json")
+    second = run("--data-dir", initialised, "export-json")
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == second.stdout
+    data = json.loads(first.stdout)
+    assert data["format"] == "hescb-export/1"
+    assert data["tables"]
+    assert all(rows == [] for rows in data["tables"].values())
+
+
+def test_export_json_to_a_file(initialised: Path, tmp_path: Path) -> None:
+    out = tmp_path / "backup.json"
+    result = run("--data-dir", initialised, "export-json", "-o", out)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+    assert out.read_text(encoding="utf-8") == run("--data-dir", initialised, "export-json").stdout
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+# ---------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize("command", ["selftest", "init", "export-json"])
+def test_a_data_dir_that_is_a_file_is_refused(tmp_path: Path, command: str) -> None:
+    not_a_dir = tmp_path / "notes.txt"
+    not_a_dir.write_text("hello")
+    assert_refused(run("--data-dir", not_a_dir, command), "is a file")
+    assert not_a_dir.read_text() == "hello"
+
+
+@pytest.mark.parametrize("command", ["init", "export-json"])
+def test_a_database_that_is_not_sqlite_is_left_alone(tmp_path: Path, command: str) -> None:
+    db = tmp_path / DB_FILENAME
+    db.write_text("this is not a database\n" * 50)
+    before = sha(db)
+    assert_refused(run("--data-dir", tmp_path, command), "not an SQLite file")
+    assert sha(db) == before
+    assert {p.name for p in tmp_path.iterdir()} <= {DB_FILENAME, LOCK_FILENAME}
+
+
+def test_selftest_reports_a_bad_database_as_failed(tmp_path: Path) -> None:
+    db = tmp_path / DB_FILENAME
+    db.write_text("garbage")
+    result = run("--data-dir", tmp_path, "selftest")
+    assert result.returncode == 1
+    assert result.stderr.startswith("selftest: FAILED: ")
+    assert "Traceback" not in result.stderr
+    assert db.read_text() == "garbage"
+
+
+@pytest.mark.parametrize("command", ["init", "export-json", "selftest"])
+def test_a_database_from_a_newer_app_asks_for_an_update(initialised: Path, command: str) -> None:
+    db = initialised / DB_FILENAME
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = 'ffff9999'")
+    conn.close()
+    before = sha(db)
+    result = run("--data-dir", initialised, command)
+    assert result.returncode == (1 if command == "selftest" else 2)
+    assert "update the app" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert sha(db) == before
+
+
+def test_export_json_never_creates_a_database(tmp_path: Path) -> None:
+    data = tmp_path / "empty"
+    data.mkdir()
+    assert_refused(run("--data-dir", data, "export-json"), "init")
+    assert list(data.iterdir()) == []
+
+
+def test_export_json_to_a_missing_folder(initialised: Path, tmp_path: Path) -> None:
+    assert_refused(
+        run("--data-dir", initialised, "export-json", "-o", tmp_path / "no" / "x.json"),
+        "cannot write",
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["frobnicate"],
+        ["--no-such-option"],
+        ["init", "--scale", "huge"],
+        ["init", "--scale", "large"],
+        ["export-json", "-o"],
+        ["--share", "/definitely/not/here", "selftest"],
+    ],
+)
+def test_bad_arguments_give_one_line(args: list[str], tmp_path: Path) -> None:
+    assert_refused(run("--data-dir", tmp_path / "d", *args))
+    assert not (tmp_path / "d").exists()
+
+
+# ---------------------------------------------------------------- the lock
+
+HOLD_LOCK = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from hescb_desktop.storage.lock import lock_data_dir
+    lock = lock_data_dir(Path(sys.argv[1]))
+    print("locked", flush=True)
+    time.sleep(60)
+    """
+)
+
+
+@pytest.fixture
+def locked(tmp_path: Path) -> Iterator[Path]:
+    """A data dir whose lock another process holds (as the GUI does)."""
+    data = tmp_path / "data"
+    data.mkdir()
+    with subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(data)], stdout=subprocess.PIPE, text=True
+    ) as holder:
+        try:
+            assert holder.stdout is not None
+            assert holder.stdout.readline().strip() == "locked"
+            yield data
+        finally:
+            holder.kill()
+
+
+def test_init_refuses_while_another_process_holds_the_data_dir(locked: Path) -> None:
+    assert_refused(run("--data-dir", locked, "init"), "already open")
+    assert not (locked / DB_FILENAME).exists()
