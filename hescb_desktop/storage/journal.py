@@ -50,3 +50,46 @@ class LocalState(Base):
     __tablename__ = "local_state"
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class SyncPeer(Base):
+    """What this PC has merged from each other PC's journal on the share."""
+
+    __tablename__ = "sync_peers"
+    device_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    cursor: Mapped[int] = mapped_column(BigInteger, default=0)  # last seq merged
+    user: Mapped[str] = mapped_column(String(120), default="")
+    last_seen_hlc: Mapped[int] = mapped_column(BigInteger, default=0)
+    problem: Mapped[str] = mapped_column(Text, default="")  # why its journal is not being read
+
+
+class Conflict(Base):
+    """A value that lost a concurrent edit (or an edit to a record another PC deleted)."""
+
+    __tablename__ = "conflicts"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # "field" or "deleted"
+    table_name: Mapped[str] = mapped_column(String(64))
+    row_id: Mapped[str] = mapped_column(String(36))
+    column_name: Mapped[str] = mapped_column(String(64))
+    kept_value: Mapped[str] = mapped_column(Text)
+    kept_hlc: Mapped[int] = mapped_column(BigInteger)
+    kept_device: Mapped[str] = mapped_column(String(36))
+    kept_user: Mapped[str] = mapped_column(String(120))
+    lost_value: Mapped[str] = mapped_column(Text)
+    lost_hlc: Mapped[int] = mapped_column(BigInteger)
+    lost_device: Mapped[str] = mapped_column(String(36))
+    lost_user: Mapped[str] = mapped_column(String(120))
+    resolved: Mapped[str] = mapped_column(String(20), default="")  # "", "kept", "restored"
+
+    __table_args__ = (Index("ix_conflicts_row", "table_name", "row_id"),)
+
+
+class SyncNotice(Base):
+    """Something a merge did that users should see: a reference renumbered, a clock clamped."""
+
+    __tablename__ = "sync_notices"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    hlc: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(30))
+    message: Mapped[str] = mapped_column(Text)

@@ -1,0 +1,136 @@
+"""Publishing: this PC's unpublished change records become new segments in its share folder."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlalchemy import Engine, select, update
+
+from hescb_desktop.storage.database import current_revision
+from hescb_desktop.storage.journal import ChangeLog
+from hescb_desktop.sync.segments import (
+    Record,
+    SegmentError,
+    parse_name,
+    read_segment,
+    write_segment,
+)
+from hescb_desktop.sync.share import Share
+
+MAX_RECORDS = 20_000  # per segment; a single larger commit still goes in one segment
+
+
+def unpublished(engine: Engine, device_id: str) -> list[Record]:
+    stmt = (
+        select(ChangeLog)
+        .where(ChangeLog.device_id == device_id, ChangeLog.published.is_(False))
+        .order_by(ChangeLog.seq)
+    )
+    with engine.connect() as conn:
+        return [
+            Record(
+                r.device_id,
+                r.seq,
+                r.tx,
+                r.hlc,
+                r.table_name,
+                r.row_id,
+                r.column_name,
+                r.value,
+                r.prev_hlc,
+                r.user,
+            )
+            for r in conn.execute(stmt)
+        ]
+
+
+def pending_count(engine: Engine, device_id: str) -> int:
+    from sqlalchemy import func
+
+    stmt = (
+        select(func.count())
+        .select_from(ChangeLog)
+        .where(ChangeLog.device_id == device_id, ChangeLog.published.is_(False))
+    )
+    with engine.connect() as conn:
+        return int(conn.execute(stmt).scalar() or 0)
+
+
+def chunks(records: list[Record], limit: int = MAX_RECORDS) -> Iterator[list[Record]]:
+    """Split at commit (tx) boundaries, at most `limit` records unless one commit is bigger."""
+    chunk: list[Record] = []
+    for rec in records:
+        if len(chunk) >= limit and rec.tx != chunk[-1].tx:
+            yield chunk
+            chunk = []
+        chunk.append(rec)
+    if chunk:
+        yield chunk
+
+
+def publish(engine: Engine, share: Share, device_id: str, limit: int = MAX_RECORDS) -> int:
+    """Write every unpublished record; returns how many were published this time.
+
+    A segment already on the share at the next seq (we crashed after writing it, before marking
+    it published) is verified against the local records and adopted instead of written again.
+    """
+    records = unpublished(engine, device_id)
+    if not records:
+        return 0
+    folder = share.segments_dir(device_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    existing = _existing(folder)
+    schema = current_revision(engine) or ""
+    done = 0
+    while done < len(records):
+        first = records[done].seq
+        if first in existing:
+            chunk = _adopt(existing.pop(first), records[done:])
+        else:
+            chunk = next(chunks(records[done:], limit))
+            _check_no_overlap(existing, chunk)
+            write_segment(folder, chunk, schema)
+        _mark_published(engine, device_id, chunk[0].seq, chunk[-1].seq)
+        done += len(chunk)
+    _check_no_overlap(existing, records)
+    return done
+
+
+def _existing(folder: Path) -> dict[int, Path]:
+    found = {}
+    for path in folder.iterdir():
+        rng = parse_name(path.name)
+        if rng is not None:
+            found[rng[0]] = path
+    return found
+
+
+def _adopt(path: Path, local: list[Record]) -> list[Record]:
+    seg = read_segment(path)
+    mine = local[: len(seg.records)]
+    if list(seg.records) != mine:
+        raise SegmentError(
+            f"{path.name} on the share differs from this PC's own changes: "
+            "is a copy of this database in use on another PC?"
+        )
+    return mine
+
+
+def _check_no_overlap(existing: dict[int, Path], chunk: list[Record]) -> None:
+    """A segment of ours beyond what we are writing means another PC writes as this device."""
+    for first, path in existing.items():
+        if first >= chunk[0].seq:
+            raise SegmentError(
+                f"the share holds {path.name} for this device beyond what this PC "
+                "has written: is a copy of this database in use on another PC?"
+            )
+
+
+def _mark_published(engine: Engine, device_id: str, first: int, last: int) -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            update(ChangeLog)
+            .where(ChangeLog.device_id == device_id, ChangeLog.seq.between(first, last))
+            .values(published=True)
+        )

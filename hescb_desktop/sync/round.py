@@ -1,0 +1,142 @@
+"""One sync round: publish, read peers' new segments, merge, renumber clashes, acknowledge."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine, select
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from hescb_desktop import __version__
+from hescb_desktop.storage.capture import Actor
+from hescb_desktop.storage.engine import writer
+from hescb_desktop.storage.journal import SyncPeer
+from hescb_desktop.sync.hlc import HybridLogicalClock
+from hescb_desktop.sync.merger import MergeStats, merge_records, put_state
+from hescb_desktop.sync.publisher import pending_count, publish
+from hescb_desktop.sync.renumber import renumber_clashes
+from hescb_desktop.sync.segments import Record, SegmentError, parse_name, read_segment
+from hescb_desktop.sync.share import Share, ShareError, replace_file
+
+
+@dataclass
+class PeerBatch:
+    device_id: str
+    cursor: int
+    records: list[Record] = field(default_factory=list)
+    user: str = ""
+    problem: str = ""
+
+
+@dataclass
+class SyncReport:
+    published: int = 0
+    merged: int = 0
+    conflicts: int = 0
+    peers: int = 0
+    pending: int = 0
+    renumbered: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    clamped: int = 0
+    tables: set[str] = field(default_factory=set)
+
+    def summary(self) -> str:
+        text = (
+            f"published {self.published}, merged {self.merged}, conflicts {self.conflicts}, "
+            f"peers {self.peers}"
+        )
+        if self.renumbered:
+            text += f", renumbered {len(self.renumbered)}"
+        if self.problems:
+            text += f", problems {len(self.problems)}"
+        return text
+
+
+def sync_round(engine: Engine, share: Share, actor: Actor, clock: HybridLogicalClock) -> SyncReport:
+    """Raises ShareError when the share cannot be used at all; peer problems are reported."""
+    share.ensure_format()
+    _write_device_file(share, actor)
+    report = SyncReport(published=publish(engine, share, actor.device_id))
+    batches = [_collect(engine, share, peer) for peer in share.devices() if peer != actor.device_id]
+    report.peers = len(batches)
+    report.problems = [f"{b.device_id[:8]}: {b.problem}" for b in batches if b.problem]
+    stats = _merge(engine, clock, batches)
+    report.merged, report.conflicts, report.tables = stats.merged, stats.conflicts, stats.tables
+    report.renumbered = renumber_clashes(engine, actor, clock)
+    if report.renumbered:
+        report.published += publish(engine, share, actor.device_id)
+    report.clamped = clock.clamped_count
+    report.pending = pending_count(engine, actor.device_id)
+    _write_ack(share, actor.device_id, {b.device_id: b.cursor for b in batches})
+    return report
+
+
+def _collect(engine: Engine, share: Share, peer: str) -> PeerBatch:
+    with engine.connect() as conn:
+        row = conn.execute(select(SyncPeer.cursor).where(SyncPeer.device_id == peer)).first()
+    batch = PeerBatch(peer, int(row[0]) if row else 0)
+    try:
+        paths = sorted(
+            (rng, p)
+            for p in share.segments_dir(peer).iterdir()
+            if (rng := parse_name(p.name)) is not None
+        )
+    except OSError:
+        return batch
+    for (first, last), path in paths:
+        if last <= batch.cursor:
+            continue
+        if first > batch.cursor + 1:
+            batch.problem = f"waiting for changes {batch.cursor + 1}-{first - 1} (not on the share)"
+            break
+        try:
+            segment = read_segment(path)
+        except (SegmentError, ShareError) as exc:
+            batch.problem = str(exc)
+            break
+        batch.records += [r for r in segment.records if r.seq > batch.cursor]
+        batch.cursor = last
+        batch.user = segment.records[-1].user if segment.records else batch.user
+    return batch
+
+
+def _merge(engine: Engine, clock: HybridLogicalClock, batches: list[PeerBatch]) -> MergeStats:
+    with writer(engine).begin() as conn:
+        stats = merge_records(conn, [r for b in batches for r in b.records])
+        for b in batches:
+            stmt = sqlite_insert(SyncPeer).values(
+                device_id=b.device_id,
+                cursor=b.cursor,
+                user=b.user,
+                last_seen_hlc=0,
+                problem=b.problem,
+            )
+            conn.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=["device_id"],
+                    set_={
+                        "cursor": b.cursor,
+                        "problem": b.problem,
+                        **({"user": b.user} if b.user else {}),
+                    },
+                )
+            )
+        if stats.max_hlc:
+            put_state(conn, "hlc_last", str(clock.observe(stats.max_hlc).hlc))
+    return stats
+
+
+def _write_device_file(share: Share, actor: Actor) -> None:
+    body = {"device_id": actor.device_id, "user": actor.user, "app_version": __version__}
+    replace_file(
+        share.device_dir(actor.device_id) / "device.json",
+        (json.dumps(body, sort_keys=True) + "\n").encode(),
+    )
+
+
+def _write_ack(share: Share, device_id: str, cursors: dict[str, int]) -> None:
+    replace_file(
+        share.device_dir(device_id) / "ack.json",
+        (json.dumps(cursors, sort_keys=True) + "\n").encode(),
+    )

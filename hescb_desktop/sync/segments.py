@@ -1,0 +1,163 @@
+"""Journal segments: immutable, checksummed JSON-lines files of one PC's change records.
+
+    {"kind": "header", "format": 1, "app_version": ..., "schema": ..., "device_id": ...,
+     "first_seq": ..., "last_seq": ...}
+    {"seq": ..., "tx": ..., "hlc": ..., "table": ..., "row": ..., "col": ..., "value": "<json>",
+     "prev_hlc": ..., "user": ..., "sum": "<sha256 of the record without sum, first 16 hex>"}
+    ...
+    {"kind": "trailer", "count": N, "sha256": "<sha256 of every byte before this line>"}
+
+A reader takes a segment only when every line verifies; anything else raises SegmentError and
+the caller leaves the file (and everything after it from that PC) alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from hescb_desktop import __version__
+from hescb_desktop.sync.share import FORMAT_VERSION, check_format, write_new_file
+
+NAME = re.compile(r"^(\d{12})-(\d{12})\.jsonl$")
+
+
+class SegmentError(Exception):
+    """A segment that is incomplete, corrupt or not what its name says."""
+
+
+@dataclass(frozen=True)
+class Record:
+    device_id: str
+    seq: int
+    tx: int
+    hlc: int
+    table: str
+    row: str
+    col: str
+    value: str
+    prev_hlc: int | None
+    user: str
+
+
+@dataclass(frozen=True)
+class Segment:
+    header: dict[str, Any]
+    records: tuple[Record, ...]
+
+    @property
+    def first_seq(self) -> int:
+        return int(self.header["first_seq"])
+
+    @property
+    def last_seq(self) -> int:
+        return int(self.header["last_seq"])
+
+
+_KEYS = ("seq", "tx", "hlc", "table", "row", "col", "value", "prev_hlc", "user")
+
+
+def segment_name(first: int, last: int) -> str:
+    return f"{first:012d}-{last:012d}.jsonl"
+
+
+def parse_name(name: str) -> tuple[int, int] | None:
+    m = NAME.match(name)
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
+def _line(obj: dict[str, Any]) -> bytes:
+    return (
+        json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+    ).encode()
+
+
+def _record_sum(body: dict[str, Any]) -> str:
+    return hashlib.sha256(_line(body)).hexdigest()[:16]
+
+
+def encode_segment(records: list[Record], schema: str) -> bytes:
+    first, last = records[0], records[-1]
+    header = {
+        "kind": "header",
+        "format": FORMAT_VERSION,
+        "app_version": __version__,
+        "schema": schema,
+        "device_id": first.device_id,
+        "first_seq": first.seq,
+        "last_seq": last.seq,
+    }
+    out = bytearray(_line(header))
+    for rec in records:
+        body = {k: v for k, v in asdict(rec).items() if k != "device_id"}
+        out += _line({**body, "sum": _record_sum(body)})
+    out += _line(
+        {"kind": "trailer", "count": len(records), "sha256": hashlib.sha256(bytes(out)).hexdigest()}
+    )
+    return bytes(out)
+
+
+def write_segment(folder: Path, records: list[Record], schema: str) -> Path:
+    """Publish records as a new segment; an existing file of that name must hold the same bytes."""
+    data = encode_segment(records, schema)
+    path = folder / segment_name(records[0].seq, records[-1].seq)
+    if not write_new_file(path, data) and path.read_bytes() != data:
+        raise SegmentError(f"{path.name} already exists on the share with other contents")
+    if path.read_bytes() != data:  # re-read and verify what the share now holds
+        raise SegmentError(f"{path.name} did not read back as written")
+    return path
+
+
+def read_segment(path: Path) -> Segment:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SegmentError(f"cannot read {path.name}: {exc.strerror or exc}") from exc
+    lines = data.splitlines(keepends=True)
+    if len(lines) < 2 or not data.endswith(b"\n"):
+        raise SegmentError(f"{path.name} is incomplete")
+    header, trailer = _parse(lines[0], path), _parse(lines[-1], path)
+    if header.get("kind") != "header" or trailer.get("kind") != "trailer":
+        raise SegmentError(f"{path.name} is incomplete (no header or trailer)")
+    check_format(header, f"segment {path.name}")
+    if hashlib.sha256(data[: len(data) - len(lines[-1])]).hexdigest() != trailer.get("sha256"):
+        raise SegmentError(f"{path.name} fails its checksum")
+    records = tuple(_record(line, header, path) for line in lines[1:-1])
+    _check_range(path, header, trailer, records)
+    return Segment(header, records)
+
+
+def _parse(line: bytes, path: Path) -> dict[str, Any]:
+    try:
+        obj = json.loads(line)
+    except ValueError as exc:
+        raise SegmentError(f"{path.name} has a line that is not JSON") from exc
+    if not isinstance(obj, dict):
+        raise SegmentError(f"{path.name} has a line that is not a JSON object")
+    return obj
+
+
+def _record(line: bytes, header: dict[str, Any], path: Path) -> Record:
+    obj = _parse(line, path)
+    given = obj.pop("sum", None)
+    if given != _record_sum(obj):
+        raise SegmentError(f"{path.name}: record {obj.get('seq')} fails its checksum")
+    try:  # keys a newer app may add are ignored here; the format gate guards real changes
+        return Record(device_id=str(header["device_id"]), **{k: obj[k] for k in _KEYS})
+    except KeyError as exc:
+        raise SegmentError(f"{path.name}: record {obj.get('seq')} is malformed") from exc
+
+
+def _check_range(
+    path: Path, header: dict[str, Any], trailer: dict[str, Any], records: tuple[Record, ...]
+) -> None:
+    seqs = [r.seq for r in records]
+    expected = list(range(int(header["first_seq"]), int(header["last_seq"]) + 1))
+    if seqs != expected or trailer.get("count") != len(records):
+        raise SegmentError(f"{path.name}: records do not match the header's range")
+    if parse_name(path.name) != (expected[0], expected[-1]):
+        raise SegmentError(f"{path.name}: name does not match the header's range")
