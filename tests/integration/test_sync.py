@@ -1,0 +1,294 @@
+"""Sync between PCs through a share folder (real SQLite files, real files on the share)."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from hescb_desktop.services import actions, crud
+from hescb_desktop.services import entities as E
+from hescb_desktop.services.context import ServiceContext, open_context
+from hescb_desktop.services.export import export_all
+from hescb_desktop.storage.capture import Actor
+from hescb_desktop.sync.publisher import chunks, publish, unpublished
+from hescb_desktop.sync.round import SyncReport, sync_round
+from hescb_desktop.sync.segments import SegmentError, read_segment
+from hescb_desktop.sync.share import FormatTooNewError, Share
+
+
+class Office:
+    """A few PCs and one share, all in a tmp dir."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.share = Share(root / "share")
+        self.share.folder.mkdir()
+        self.pcs: dict[str, ServiceContext] = {}
+
+    def pc(self, name: str) -> ServiceContext:
+        if name not in self.pcs:
+            self.pcs[name] = open_context(self.root / name)
+        return self.pcs[name]
+
+    def sync(self, name: str) -> SyncReport:
+        ctx = self.pc(name)
+        return sync_round(ctx.engine, self.share, Actor(ctx.device_id, name), ctx.clock)
+
+    def settle(self) -> None:
+        for _ in range(2):
+            for name in self.pcs:
+                self.sync(name)
+
+    def rows(self, name: str, sql: str) -> list[tuple[object, ...]]:
+        with self.pc(name).engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(text(sql))]
+
+
+def content(ctx: ServiceContext) -> dict[str, object]:
+    return export_all(ctx.uow(write=False))["tables"]  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def office(tmp_path: Path) -> Iterator[Office]:
+    o = Office(tmp_path)
+    yield o
+    for ctx in o.pcs.values():
+        ctx.close()
+
+
+def test_a_change_reaches_the_other_pc(office: Office) -> None:
+    a, b = office.pc("a"), office.pc("b")
+    person = crud.create(a.uow(), E.PEOPLE, {"name": "Sam Okafor", "role": "CFO"}).value
+    assert office.sync("a").published > 0
+    report = office.sync("b")
+    assert report.merged > 0
+    assert report.peers == 1
+    assert crud.get(b.uow(write=False), E.PEOPLE, person.id).role == "CFO"
+    assert content(a) == content(b)
+
+
+def test_reading_twice_changes_nothing(office: Office) -> None:
+    a, b = office.pc("a"), office.pc("b")
+    crud.create(a.uow(), E.PEOPLE, {"name": "Sam"})
+    office.sync("a")
+    office.sync("b")
+    before = content(b)
+    # forget the cursor: every segment is read again
+    with b.engine.begin() as conn:
+        conn.execute(text("UPDATE sync_peers SET cursor = 0"))
+    assert office.sync("b").merged == 0
+    assert content(b) == before
+
+
+def test_concurrent_edits_converge_and_keep_the_loser(office: Office) -> None:
+    a, b = office.pc("a"), office.pc("b")
+    person = crud.create(a.uow(), E.PEOPLE, {"name": "Sam"}).value
+    office.settle()
+    crud.update(a.uow(), E.PEOPLE, person.id, {"role": "Chief Fire Officer"})
+    crud.update(b.uow(), E.PEOPLE, person.id, {"role": "Deputy Chief Fire Officer"})
+    office.settle()
+    role_a = crud.get(a.uow(write=False), E.PEOPLE, person.id).role
+    assert role_a == crud.get(b.uow(write=False), E.PEOPLE, person.id).role
+    for pc in ("a", "b"):
+        conflicts = office.rows(
+            pc, "SELECT kind, column_name, kept_value, lost_value FROM conflicts"
+        )
+        assert len(conflicts) == 1
+        kind, column, kept, lost = conflicts[0]
+        assert (kind, column) == ("field", "role")
+        assert json.loads(str(kept)) == role_a
+        assert {json.loads(str(kept)), json.loads(str(lost))} == {
+            "Chief Fire Officer",
+            "Deputy Chief Fire Officer",
+        }
+
+
+def test_sequential_edits_are_not_conflicts(office: Office) -> None:
+    a, b = office.pc("a"), office.pc("b")
+    person = crud.create(a.uow(), E.PEOPLE, {"name": "Sam"}).value
+    office.settle()
+    crud.update(b.uow(), E.PEOPLE, person.id, {"role": "ACFO"})
+    office.settle()
+    crud.update(a.uow(), E.PEOPLE, person.id, {"role": "DCFO"})
+    office.settle()
+    assert crud.get(b.uow(write=False), E.PEOPLE, person.id).role == "DCFO"
+    assert office.rows("a", "SELECT count(*) FROM conflicts") == [(0,)]
+    assert office.rows("b", "SELECT count(*) FROM conflicts") == [(0,)]
+
+
+def test_edit_to_a_deleted_record_stays_deleted_and_is_kept(office: Office) -> None:
+    a, b = office.pc("a"), office.pc("b")
+    person = crud.create(a.uow(), E.PEOPLE, {"name": "Sam"}).value
+    office.settle()
+    crud.delete(a.uow(), E.PEOPLE, person.id)
+    crud.update(b.uow(), E.PEOPLE, person.id, {"email": "sam@herts.example"})
+    office.settle()
+    for pc in ("a", "b"):
+        assert office.rows(pc, "SELECT deleted FROM people") == [(1,)]
+        assert office.rows(pc, "SELECT kind, column_name, lost_value FROM conflicts") == [
+            ("deleted", "email", '"sam@herts.example"')
+        ]
+
+
+def test_references_taken_offline_are_renumbered_the_same_everywhere(office: Office) -> None:
+    a, b = office.pc("a"), office.pc("b")
+    office.settle()
+    actions.raise_action(a.uow(), {"description": "from A", "raised_on": date(2026, 11, 2)})
+    actions.raise_action(b.uow(), {"description": "from B", "raised_on": date(2026, 11, 2)})
+    office.settle()
+    refs_a = sorted(
+        (x.reference, x.description) for x in crud.list_all(a.uow(write=False), E.ACTIONS)
+    )
+    refs_b = sorted(
+        (x.reference, x.description) for x in crud.list_all(b.uow(write=False), E.ACTIONS)
+    )
+    assert refs_a == refs_b
+    assert [r for r, _ in refs_a] == ["HESCB/2026/001", "HESCB/2026/002"]
+    notices = office.rows("a", "SELECT message FROM sync_notices") + office.rows(
+        "b", "SELECT message FROM sync_notices"
+    )
+    assert any("is now HESCB/2026/002" in str(m[0]) for m in notices)
+
+
+def test_three_pcs_random_offline_work_converges(office: Office) -> None:
+    rng = random.Random(7)
+    names = ["a", "b", "c"]
+    for n in names:
+        office.pc(n)
+    seed = crud.create(office.pc("a").uow(), E.OBJECTIVES, {"title": "Joint HQ"}).value
+    office.settle()
+    for step in range(40):
+        pc = office.pc(rng.choice(names))
+        live = crud.list_all(pc.uow(write=False), E.OBJECTIVES)
+        roll = rng.random()
+        if roll < 0.3 or not live:
+            crud.create(pc.uow(), E.OBJECTIVES, {"title": f"Objective {step}"})
+        elif roll < 0.85:
+            target = rng.choice(live)
+            crud.update(
+                pc.uow(),
+                E.OBJECTIVES,
+                target.id,
+                {rng.choice(["stage", "theme", "description"]): f"v{step}"},
+            )
+        elif target := next((o for o in live if o.id != seed.id), None):
+            crud.delete(pc.uow(), E.OBJECTIVES, target.id)
+        if rng.random() < 0.3:
+            office.sync(rng.choice(names))
+    office.settle()
+    exports = [content(office.pc(n)) for n in names]
+    assert exports[0] == exports[1] == exports[2]
+
+
+def test_a_corrupt_segment_is_left_alone_and_reported(office: Office) -> None:
+    a, b = office.pc("a"), office.pc("b")
+    crud.create(a.uow(), E.PEOPLE, {"name": "First"})
+    office.sync("a")
+    crud.create(a.uow(), E.PEOPLE, {"name": "Second"})
+    office.sync("a")
+    segs = sorted(office.share.segments_dir(a.device_id).iterdir())
+    assert len(segs) == 2
+    original = segs[0].read_bytes()
+    segs[0].write_bytes(original.replace(b"First", b"Fir5t"))
+    report = office.sync("b")
+    assert report.merged == 0
+    assert any("checksum" in p for p in report.problems)
+    assert crud.list_all(b.uow(write=False), E.PEOPLE) == []
+    segs[0].write_bytes(original)  # the share heals (e.g. a late write completes)
+    assert office.sync("b").merged > 0
+    assert len(crud.list_all(b.uow(write=False), E.PEOPLE)) == 2
+
+
+def test_a_gap_is_waited_for_not_skipped(office: Office) -> None:
+    a, b = office.pc("a"), office.pc("b")
+    crud.create(a.uow(), E.PEOPLE, {"name": "First"})
+    office.sync("a")
+    crud.create(a.uow(), E.PEOPLE, {"name": "Second"})
+    office.sync("a")
+    first = sorted(office.share.segments_dir(a.device_id).iterdir())[0]
+    hidden = first.with_name("hidden")
+    first.rename(hidden)
+    report = office.sync("b")
+    assert report.merged == 0
+    assert any("waiting for changes 1-" in p for p in report.problems)
+    hidden.rename(first)
+    office.sync("b")
+    assert len(crud.list_all(b.uow(write=False), E.PEOPLE)) == 2
+
+
+def test_crash_after_writing_before_marking_adopts_the_segment(office: Office) -> None:
+    a = office.pc("a")
+    crud.create(a.uow(), E.PEOPLE, {"name": "First"})
+    publish(a.engine, office.share, a.device_id)
+    with a.engine.begin() as conn:  # as if the PC died before recording the publish
+        conn.execute(text("UPDATE change_log SET published = 0"))
+    crud.create(a.uow(), E.PEOPLE, {"name": "Second"})
+    assert publish(a.engine, office.share, a.device_id) == len(
+        office.rows("a", "SELECT seq FROM change_log")
+    )
+    segs = sorted(p.name for p in office.share.segments_dir(a.device_id).iterdir())
+    assert len(segs) == 2
+    assert unpublished(a.engine, a.device_id) == []
+
+
+def test_a_copied_database_writing_as_the_same_device_is_caught(office: Office) -> None:
+    a = office.pc("a")
+    crud.create(a.uow(), E.PEOPLE, {"name": "First"})
+    publish(a.engine, office.share, a.device_id)
+    crud.create(a.uow(), E.PEOPLE, {"name": "Second"})
+    folder = office.share.segments_dir(a.device_id)
+    (folder / "000000000900-000000000901.jsonl").write_text("from somewhere else\n")
+    with pytest.raises(SegmentError, match="copy of this database"):
+        publish(a.engine, office.share, a.device_id)
+
+
+def test_newer_share_format_stops_and_asks_for_an_update(office: Office) -> None:
+    office.pc("a")
+    office.sync("a")
+    (office.share.root / "FORMAT").write_text('{"format": 99, "min_app_version": "9.0"}\n')
+    with pytest.raises(FormatTooNewError, match="update the app"):
+        office.sync("a")
+
+
+def test_a_newer_pcs_unknown_column_is_kept_not_dropped(office: Office) -> None:
+    a, b = office.pc("a"), office.pc("b")
+    person = crud.create(a.uow(), E.PEOPLE, {"name": "Sam"}).value
+    with a.engine.begin() as conn:  # as if a newer app had logged a column we do not have
+        conn.execute(
+            text(
+                "INSERT INTO change_log (device_id, seq, tx, hlc, table_name, row_id, column_name,"
+                " value, prev_hlc, user, published) SELECT device_id, max(seq) + 1, max(seq) + 1,"
+                " max(hlc) + 1, 'people', :row, 'pronouns', '\"they/them\"', NULL, 'x', 0"
+                " FROM change_log"
+            ),
+            {"row": person.id},
+        )
+    office.sync("a")
+    report = office.sync("b")
+    assert report.problems == []
+    kept = office.rows("b", "SELECT value FROM change_log WHERE column_name = 'pronouns'")
+    assert kept == [('"they/them"',)]
+
+
+def test_segments_split_only_between_commits(office: Office) -> None:
+    a = office.pc("a")
+    for i in range(5):
+        with a.uow() as uow:
+            for j in range(3):
+                crud.add(uow, E.PEOPLE, {"name": f"P{i}-{j}"})
+            uow.commit()
+    records = unpublished(a.engine, a.device_id)
+    parts = list(chunks(records, limit=10))
+    assert len(parts) == 2
+    assert [r for part in parts for r in part] == records
+    for left, right in zip(parts, parts[1:], strict=False):
+        assert left[-1].tx != right[0].tx
+    publish(a.engine, office.share, a.device_id, limit=10)
+    for path in office.share.segments_dir(a.device_id).iterdir():
+        assert read_segment(path).records
