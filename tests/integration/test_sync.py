@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 from collections.abc import Iterator
@@ -257,7 +258,8 @@ def test_newer_share_format_stops_and_asks_for_an_update(office: Office) -> None
 
 
 def test_a_newer_pcs_unknown_column_is_kept_not_dropped(office: Office) -> None:
-    a, b = office.pc("a"), office.pc("b")
+    a = office.pc("a")
+    office.pc("b")
     person = crud.create(a.uow(), E.PEOPLE, {"name": "Sam"}).value
     with a.engine.begin() as conn:  # as if a newer app had logged a column we do not have
         conn.execute(
@@ -284,11 +286,12 @@ def test_segments_split_only_between_commits(office: Office) -> None:
                 crud.add(uow, E.PEOPLE, {"name": f"P{i}-{j}"})
             uow.commit()
     records = unpublished(a.engine, a.device_id)
-    parts = list(chunks(records, limit=10))
-    assert len(parts) == 2
+    per_commit = len(records) // 5
+    parts = list(chunks(records, limit=per_commit + 1))  # never split a commit to fit
+    assert [len(p) for p in parts] == [2 * per_commit, 2 * per_commit, per_commit]
     assert [r for part in parts for r in part] == records
-    for left, right in zip(parts, parts[1:], strict=False):
+    for left, right in itertools.pairwise(parts):
         assert left[-1].tx != right[0].tx
-    publish(a.engine, office.share, a.device_id, limit=10)
+    publish(a.engine, office.share, a.device_id, limit=per_commit + 1)
     for path in office.share.segments_dir(a.device_id).iterdir():
         assert read_segment(path).records
