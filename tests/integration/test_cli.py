@@ -16,6 +16,7 @@ import pytest
 
 from hescb_desktop import __version__
 from hescb_desktop.paths import DB_FILENAME, LOCK_FILENAME
+from hescb_desktop.services.context import open_context
 
 pytestmark = pytest.mark.slow
 
@@ -93,6 +94,30 @@ def test_init_creates_the_database_and_a_second_init_refuses(initialised: Path) 
     assert sha(db) == before
 
 
+def test_the_entry_point_loads_no_heavy_module_before_a_command_needs_it() -> None:
+    """The GUI's start-up budget: the command line itself costs almost nothing."""
+    probe = "import sys, hescb_desktop.cli; print(sorted({m.split('.')[0] for m in sys.modules}))"
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    loaded = set(json.loads(result.stdout.replace("'", '"')))
+    assert loaded.isdisjoint({"reportlab", "pypdf", "sqlalchemy", "alembic", "PySide6"})
+
+
+def test_help_lists_the_commands() -> None:
+    result = run("--help")
+    assert result.returncode == 0
+    for command in ("selftest", "init", "export-json", "--data-dir", "--share"):
+        assert command in result.stdout
+
+
+def test_init_accepts_a_database_the_app_created_but_never_filled(tmp_path: Path) -> None:
+    open_context(tmp_path).close()  # what the GUI leaves when its first-run question is dismissed
+    result = run("--data-dir", tmp_path, "init")
+    assert result.returncode == 0, result.stderr
+    assert_refused(run("--data-dir", tmp_path, "init"), "already holds data")
+
+
 def test_export_json_of_an_empty_database_is_stable(initialised: Path) -> None:
     first = run("--data-dir", initialised, "export-json")
     second = run("--data-dir", initialised, "export-json")
@@ -158,6 +183,14 @@ def test_a_database_from_a_newer_app_asks_for_an_update(initialised: Path, comma
     assert sha(db) == before
 
 
+@pytest.mark.parametrize("name", [DB_FILENAME, f"{DB_FILENAME}-wal", LOCK_FILENAME])
+def test_export_json_never_writes_over_the_database(initialised: Path, name: str) -> None:
+    db = initialised / DB_FILENAME
+    before = sha(db)
+    assert_refused(run("--data-dir", initialised, "export-json", "-o", initialised / name))
+    assert sha(db) == before
+
+
 def test_export_json_never_creates_a_database(tmp_path: Path) -> None:
     data = tmp_path / "empty"
     data.mkdir()
@@ -181,6 +214,7 @@ def test_export_json_to_a_missing_folder(initialised: Path, tmp_path: Path) -> N
         ["init", "--scale", "large"],
         ["export-json", "-o"],
         ["--share", "/definitely/not/here", "selftest"],
+        ["--share", "/definitely/not/here"],  # checked before the GUI starts
     ],
 )
 def test_bad_arguments_give_one_line(args: list[str], tmp_path: Path) -> None:

@@ -1,0 +1,139 @@
+"""The `hescb-desktop` command: the GUI by default, headless sub-commands on the same services.
+
+Every anticipated problem (a bad argument, a data dir that is a file, a database that is not
+ours or is newer, the GUI holding the data dir) is one line on stderr and exit status 2, and
+changes nothing. `selftest` exits 1 with its reason when a check fails.
+
+Only argparse and the paths are imported up front: the GUI starts without loading the
+commands' dependencies (ReportLab, pypdf), and each command loads its module when run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import NoReturn
+
+from hescb_desktop import __version__
+from hescb_desktop.cli.base import (
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    PROG,
+    CliError,
+    one_line,
+    say,
+)
+from hescb_desktop.paths import DataDirError, default_data_dir
+
+Command = Callable[[argparse.Namespace, Path], int]
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with its usage errors as one line (our own format) instead of usage + message."""
+
+    def error(self, message: str) -> NoReturn:
+        raise CliError(message)
+
+
+def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
+    parser = _Parser(prog=PROG, description="HESCB Desktop: the collaboration board's app.")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    _add_location_options(parser, default=None)
+    if commands:
+        _add_commands(parser)
+    return parser
+
+
+def _add_location_options(parser: argparse.ArgumentParser, default: object) -> None:
+    """--data-dir and --share, accepted before or after the command."""
+    parser.add_argument(
+        "--data-dir", type=Path, metavar="DIR", default=default, help="the data folder to use"
+    )
+    parser.add_argument(
+        "--share", type=Path, metavar="DIR", default=default, help="the shared sync folder"
+    )
+
+
+def _add_commands(parser: argparse.ArgumentParser) -> None:
+    common = _Parser(add_help=False)
+    _add_location_options(common, default=argparse.SUPPRESS)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    selftest = sub.add_parser("selftest", parents=[common], help="check the install and database")
+    selftest.add_argument("--qt", action="store_true", help="also start Qt (offscreen if headless)")
+    init = sub.add_parser("init", parents=[common], help="create the database (empty or demo)")
+    init.add_argument("--demo", action="store_true", help="fill it with the demo board")
+    init.add_argument("--scale", choices=("small", "large"), help="demo size (large: 5 years)")
+    export = sub.add_parser("export-json", parents=[common], help="the whole database as JSON")
+    export.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    return _guarded(lambda: _dispatch(build_parser().parse_args(argv)))
+
+
+def gui_main() -> int:
+    """The `hescb-desktop-gui` entry point: the global options only, always the GUI."""
+    return _guarded(lambda: _dispatch(build_parser(commands=False).parse_args(sys.argv[1:])))
+
+
+def _guarded(run: Callable[[], int]) -> int:
+    try:
+        return run()
+    except SystemExit as exc:  # --help and --version
+        return exc.code if isinstance(exc.code, int) else EXIT_OK
+    except KeyboardInterrupt:
+        say(f"{PROG}: interrupted")
+        return EXIT_INTERRUPTED
+    except Exception as exc:
+        if not isinstance(exc, _anticipated()):
+            raise
+        say(f"{PROG}: error: {one_line(exc)}")
+        return EXIT_USAGE
+
+
+def _anticipated() -> tuple[type[Exception], ...]:
+    """The errors that are the user's to fix (imported only once one happens)."""
+    from hescb_desktop.domain.errors import DomainError
+    from hescb_desktop.storage.engine import DatabaseError
+    from hescb_desktop.storage.lock import AlreadyOpenError
+
+    return (CliError, DataDirError, DatabaseError, AlreadyOpenError, DomainError, OSError)
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    share = _checked_share(args.share)
+    data_dir: Path = args.data_dir or default_data_dir()
+    command = getattr(args, "command", None)
+    if command is None:
+        return _run_gui(data_dir, share)
+    return _command(command)(args, data_dir)
+
+
+def _checked_share(share: Path | None) -> Path | None:
+    if share is not None and not share.is_dir():
+        state = "is not a folder" if share.exists() else "does not exist"
+        raise CliError(f"share folder {share} {state}")
+    return share
+
+
+def _run_gui(data_dir: Path, share: Path | None) -> int:
+    try:
+        from hescb_desktop.app import run_gui
+    except ModuleNotFoundError as exc:
+        raise CliError(f"the GUI cannot start: {exc}") from exc
+    return run_gui(data_dir, share)
+
+
+def _command(name: str) -> Command:
+    if name == "selftest":
+        from hescb_desktop.cli.selftest import cmd_selftest
+
+        return cmd_selftest
+    from hescb_desktop.cli.commands import cmd_export_json, cmd_init
+
+    commands: dict[str, Command] = {"init": cmd_init, "export-json": cmd_export_json}
+    return commands[name]

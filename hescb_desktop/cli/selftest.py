@@ -1,0 +1,100 @@
+"""`hescb-desktop selftest`: the database (read only), a one-page PDF read back, optionally Qt."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import tempfile
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from hescb_desktop import __version__
+from hescb_desktop.cli.base import (
+    EXIT_FAILED,
+    EXIT_OK,
+    PROG,
+    database_path,
+    has_database,
+    one_line,
+    refuse_file_as_data_dir,
+    say,
+)
+from hescb_desktop.reports.selftest import SAMPLE_TEXT, TITLE, build_selftest_pdf
+from hescb_desktop.services.context import memory_context
+from hescb_desktop.storage.database import current_revision, head_revision, open_database
+from hescb_desktop.storage.engine import integrity_problems
+
+
+class SelftestError(Exception):
+    """A check did not pass: exit status 1."""
+
+
+def cmd_selftest(args: argparse.Namespace, data_dir: Path) -> int:
+    refuse_file_as_data_dir(data_dir)
+    try:
+        details = [check_database(data_dir)]
+        details.append(check_pdf({"version": __version__, "database": details[0]}))
+        if args.qt:
+            details.append(check_qt())
+    except Exception as exc:  # any failure is the self-test's verdict, not a crash
+        say(f"selftest: FAILED: {one_line(exc)}")
+        return EXIT_FAILED
+    print(f"selftest: ok ({'; '.join(details)})")
+    return EXIT_OK
+
+
+def check_database(data_dir: Path) -> str:
+    """Full integrity check of the data dir's database (read only), or of a fresh in-memory one."""
+    path = database_path(data_dir)
+    if has_database(path):
+        where, engine = str(path), open_database(path, create=False, migrate=False)
+    else:
+        where, engine = "in-memory database", memory_context().engine
+    try:
+        problems = integrity_problems(engine, quick=False)
+        revision = current_revision(engine)
+    finally:
+        engine.dispose()
+    if problems:
+        raise SelftestError(f"{where} failed its integrity check: {problems[0]}")
+    upgrade = "" if revision == head_revision() else f", upgraded to {head_revision()} on open"
+    return f"{where}: schema {revision}{upgrade}, integrity ok"
+
+
+def check_pdf(info: dict[str, str]) -> str:
+    """Build the one-page PDF in a temp dir and read it back."""
+    info = {**info, "python": platform.python_version(), "platform": platform.platform()}
+    with tempfile.TemporaryDirectory(prefix="hescb-selftest-") as tmp:
+        pdf = Path(tmp) / "selftest.pdf"
+        build_selftest_pdf(pdf, info)
+        size = pdf.stat().st_size
+        reader = PdfReader(pdf)
+        pages = len(reader.pages)
+        text = reader.pages[0].extract_text() if pages else ""
+    if pages != 1:
+        raise SelftestError(f"the self-test PDF has {pages} pages, not 1")
+    for expected in (TITLE, "OFFICIAL", "Page 1 of 1", SAMPLE_TEXT.split()[-1]):
+        if expected not in text:
+            raise SelftestError(f"the self-test PDF does not read back {expected!r}")
+    return f"PDF 1 page, {size} bytes, text readable"
+
+
+def check_qt() -> str:
+    """Start Qt (offscreen when there is no display) and check it finds fonts."""
+    headless = sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    )
+    if headless:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import qVersion
+    from PySide6.QtGui import QFontDatabase, QGuiApplication
+
+    app = QGuiApplication.instance() or QGuiApplication([PROG])
+    app.processEvents()
+    families = len(QFontDatabase.families())
+    if not families:
+        raise SelftestError("Qt finds no fonts: install some (e.g. fonts-dejavu-core)")
+    return f"Qt {qVersion()} on {QGuiApplication.platformName()}, {families} font families"
