@@ -21,10 +21,11 @@ from hescb_desktop.services.context import open_context
 pytestmark = pytest.mark.slow
 
 
-def run(*args: str | Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str | Path, timeout: float = 120, **extra_env: str
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "HESCB_DATA_DIR"}
-    env["QT_QPA_PLATFORM"] = "offscreen"
-    env["PYTHONIOENCODING"] = "utf-8"
+    env.update(QT_QPA_PLATFORM="offscreen", PYTHONIOENCODING="utf-8", **extra_env)
     return subprocess.run(
         [sys.executable, "-m", "hescb_desktop", *map(str, args)],
         capture_output=True,
@@ -102,6 +103,14 @@ def test_the_entry_point_loads_no_heavy_module_before_a_command_needs_it() -> No
     )
     loaded = set(json.loads(result.stdout.replace("'", '"')))
     assert loaded.isdisjoint({"reportlab", "pypdf", "sqlalchemy", "alembic", "PySide6"})
+
+
+def test_no_command_starts_the_gui(initialised: Path) -> None:
+    from hescb_desktop.app import BENCH_ENV  # makes the window quit once it has been shown
+
+    result = run("--data-dir", initialised, **{BENCH_ENV: "1"})
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_help_lists_the_commands() -> None:
