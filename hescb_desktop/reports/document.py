@@ -11,11 +11,13 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
+from reportlab.platypus.tableofcontents import TableOfContents
 
 from hescb_desktop import APP_NAME
 from hescb_desktop.domain.enums import Marking
 from hescb_desktop.domain.rules import parse_marking
 from hescb_desktop.reports.fonts import BOLD, REGULAR, register_fonts
+from hescb_desktop.reports.styles import stylesheet
 from hescb_desktop.reports.text import para_text
 
 MARGIN = 20 * mm
@@ -110,3 +112,14 @@ def heading(text: str, style: ParagraphStyle, level: int = 0) -> Paragraph:
     para = Paragraph(para_text(text), style)
     para.toc_level = level
     return para
+
+
+def table_of_contents(levels: int = 2) -> TableOfContents:
+    """A table of contents (in DejaVu Sans) that `heading()`s fill in with their page numbers."""
+    base = stylesheet()["Normal"]
+    toc = TableOfContents()
+    toc.levelStyles = [
+        ParagraphStyle(f"TOC{n}", parent=base, leftIndent=12 * n, firstLineIndent=0)
+        for n in range(levels)
+    ]
+    return toc

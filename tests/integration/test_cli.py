@@ -158,6 +158,12 @@ def test_a_data_dir_that_is_a_file_is_refused(tmp_path: Path, command: str) -> N
     assert not_a_dir.read_text() == "hello"
 
 
+def test_a_data_dir_that_cannot_be_made_is_refused(tmp_path: Path) -> None:
+    parent = tmp_path / "a-file"
+    parent.write_text("")
+    assert_refused(run("--data-dir", parent / "data", "init"), "cannot create data dir")
+
+
 @pytest.mark.parametrize("command", ["init", "export-json"])
 def test_a_database_that_is_not_sqlite_is_left_alone(tmp_path: Path, command: str) -> None:
     db = tmp_path / DB_FILENAME

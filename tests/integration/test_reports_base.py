@@ -12,7 +12,7 @@ from reportlab import rl_config
 from reportlab.platypus import PageBreak, Paragraph
 
 from hescb_desktop.domain.errors import MarkingError
-from hescb_desktop.reports.document import MarkedDocument, heading
+from hescb_desktop.reports.document import MarkedDocument, heading, table_of_contents
 from hescb_desktop.reports.selftest import TITLE, build_selftest_pdf
 from hescb_desktop.reports.styles import stylesheet
 from hescb_desktop.reports.text import para_text
@@ -98,6 +98,22 @@ def test_every_page_has_the_marking_and_page_n_of_m(tmp_path: Path) -> None:
         "Section 2 <draft>",
         "Section 3 <draft>",
     ]
+
+
+@needs_pdftotext
+def test_a_table_of_contents_gets_the_page_of_each_heading(tmp_path: Path) -> None:
+    pdf = tmp_path / "toc.pdf"
+    styles = stylesheet()
+    story = [table_of_contents()]
+    for n in range(1, 4):
+        story += [PageBreak(), heading(f"Part {n} & co", styles["Heading1"])]
+    MarkedDocument(pdf, marking="OFFICIAL", title="Contents").render(story)
+    contents = lines(pdftotext(pdf, 1))
+    for n in range(1, 4):
+        assert any(
+            row.startswith(f"Part {n} & co") and row.endswith(str(n + 1)) for row in contents
+        )
+    assert "Page 1 of 4" in contents
 
 
 @pytest.mark.parametrize("marking", ["SECRET", "TOP SECRET", "Not protectively marked", ""])
