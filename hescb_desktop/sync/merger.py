@@ -38,17 +38,22 @@ class MergeStats:
     tables: set[str] = field(default_factory=set)
 
 
-def merge_records(conn: Connection, records: Iterable[Record]) -> MergeStats:
-    """Apply records inside the caller's transaction (which also moves cursors and the clock)."""
+def merge_records(
+    conn: Connection, records: Iterable[Record], *, published: bool = True
+) -> MergeStats:
+    """Apply records inside the caller's transaction (which also moves cursors and the clock).
+
+    `published=False` is for this PC's own changes carried into a restored snapshot.
+    """
     conn.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
     stats = MergeStats()
     ordered = sorted(records, key=lambda r: (r.hlc, r.device_id, r.seq))
     for _, group in itertools.groupby(ordered, key=lambda r: (r.device_id, r.tx, r.table, r.row)):
-        _merge_row(conn, [r for r in group if _log(conn, r)], stats)
+        _merge_row(conn, [r for r in group if _log(conn, r, published)], stats)
     return stats
 
 
-def _log(conn: Connection, rec: Record) -> bool:
+def _log(conn: Connection, rec: Record, published: bool = True) -> bool:
     """Store the record in change_log; False when it was already there (idempotent delivery)."""
     stmt = (
         sqlite_insert(ChangeLog)
@@ -63,7 +68,7 @@ def _log(conn: Connection, rec: Record) -> bool:
             value=rec.value,
             prev_hlc=rec.prev_hlc,
             user=rec.user,
-            published=True,
+            published=published,
         )
         .on_conflict_do_nothing()
     )

@@ -4,20 +4,29 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import Engine, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from hescb_desktop import __version__
 from hescb_desktop.storage.capture import Actor
+from hescb_desktop.storage.database import current_revision
 from hescb_desktop.storage.engine import writer
 from hescb_desktop.storage.journal import SyncPeer
 from hescb_desktop.sync.hlc import HybridLogicalClock
 from hescb_desktop.sync.merger import MergeStats, merge_records, put_state
 from hescb_desktop.sync.publisher import pending_count, publish
 from hescb_desktop.sync.renumber import renumber_clashes
+from hescb_desktop.sync.retention import (
+    covering_snapshot,
+    prune_own_segments,
+    prune_own_snapshots,
+    snapshot_due,
+)
 from hescb_desktop.sync.segments import Record, SegmentError, parse_name, read_segment
 from hescb_desktop.sync.share import Share, ShareError, replace_file
+from hescb_desktop.sync.snapshot import make_snapshot
 
 
 @dataclass
@@ -27,6 +36,7 @@ class PeerBatch:
     records: list[Record] = field(default_factory=list)
     user: str = ""
     problem: str = ""
+    needs_restore: bool = False
 
 
 @dataclass
@@ -40,6 +50,7 @@ class SyncReport:
     problems: list[str] = field(default_factory=list)
     clamped: int = 0
     tables: set[str] = field(default_factory=set)
+    needs_restore: bool = False  # a peer's old segments are gone: start from the snapshot
 
     def summary(self) -> str:
         text = (
@@ -69,7 +80,18 @@ def sync_round(engine: Engine, share: Share, actor: Actor, clock: HybridLogicalC
     report.clamped = clock.clamped_count
     report.pending = pending_count(engine, actor.device_id)
     _write_ack(share, actor.device_id, {b.device_id: b.cursor for b in batches})
+    report.needs_restore = any(b.needs_restore for b in batches)
+    _housekeeping(engine, share, actor, clock)
     return report
+
+
+def _housekeeping(engine: Engine, share: Share, actor: Actor, clock: HybridLogicalClock) -> None:
+    """A snapshot when one is due, then our own old segments and snapshots removed when safe."""
+    db = engine.url.database
+    if db and db != ":memory:" and snapshot_due(share):
+        make_snapshot(Path(db), share, actor.device_id, clock.now(), current_revision(engine) or "")
+        prune_own_snapshots(share, actor.device_id)
+    prune_own_segments(share, actor.device_id)
 
 
 def _collect(engine: Engine, share: Share, peer: str) -> PeerBatch:
@@ -89,6 +111,9 @@ def _collect(engine: Engine, share: Share, peer: str) -> PeerBatch:
             continue
         if first > batch.cursor + 1:
             batch.problem = f"waiting for changes {batch.cursor + 1}-{first - 1} (not on the share)"
+            if covering_snapshot(share, peer, first - 1) is not None:
+                batch.needs_restore = True
+                batch.problem += "; they are in the newest snapshot: restore from it"
             break
         try:
             segment = read_segment(path)

@@ -295,3 +295,76 @@ def test_segments_split_only_between_commits(office: Office) -> None:
     publish(a.engine, office.share, a.device_id, limit=per_commit + 1)
     for path in office.share.segments_dir(a.device_id).iterdir():
         assert read_segment(path).records
+
+
+def _restore(office: Office, name: str) -> int:
+    from hescb_desktop.sync.bootstrap import bootstrap
+    from hescb_desktop.sync.snapshot import newest_snapshot
+
+    info = newest_snapshot(office.share)
+    assert info is not None
+    ctx = office.pcs.pop(name, None)
+    if ctx is not None:
+        ctx.close()
+    carried = bootstrap(office.root / name / "hescb.sqlite", info)
+    office.pc(name)
+    return carried
+
+
+def test_a_new_pc_starts_from_the_snapshot_and_replays_the_rest(office: Office) -> None:
+    a = office.pc("a")
+    for i in range(5):
+        crud.create(a.uow(), E.PEOPLE, {"name": f"Early {i}"})
+    office.sync("a")  # the first round also leaves a snapshot
+    crud.create(a.uow(), E.PEOPLE, {"name": "After the snapshot"})
+    office.sync("a")
+    assert _restore(office, "new") == 0
+    new = office.pc("new")
+    assert len(crud.list_all(new.uow(write=False), E.PEOPLE)) == 5  # what the snapshot held
+    report = office.sync("new")
+    assert report.merged > 0
+    assert content(new) == content(a)
+    assert new.device_id != a.device_id
+
+
+def test_unpublished_local_changes_survive_a_restore(office: Office) -> None:
+    a = office.pc("a")
+    crud.create(a.uow(), E.PEOPLE, {"name": "On the share"})
+    office.sync("a")
+    b = office.pc("b")
+    mine = crud.create(b.uow(), E.PEOPLE, {"name": "Typed offline on B"}).value
+    device_before = b.device_id
+    assert _restore(office, "b") > 0
+    b = office.pc("b")
+    assert b.device_id == device_before
+    names = {p.name for p in crud.list_all(b.uow(write=False), E.PEOPLE)}
+    assert names == {"On the share", "Typed offline on B"}
+    assert office.sync("b").published > 0
+    office.sync("a")
+    assert crud.get(a.uow(write=False), E.PEOPLE, mine.id).name == "Typed offline on B"
+
+
+def test_old_segments_go_once_acknowledged_and_in_a_snapshot(office: Office) -> None:
+    from hescb_desktop.sync.retention import prune_own_segments
+    from hescb_desktop.sync.snapshot import make_snapshot
+
+    a = office.pc("a")
+    office.pc("b")
+    crud.create(a.uow(), E.PEOPLE, {"name": "One"})
+    office.sync("a")
+    folder = office.share.segments_dir(a.device_id)
+    assert prune_own_segments(office.share, a.device_id) == 0  # b has not acknowledged yet
+    office.sync("b")
+    make_snapshot(office.root / "a" / "hescb.sqlite", office.share, a.device_id, a.clock.now(), "")
+    segments = len(list(folder.iterdir()))
+    assert segments > 0
+    assert prune_own_segments(office.share, a.device_id) == segments
+    assert list(folder.iterdir()) == []
+    # a PC arriving now finds a gap it cannot fill from segments, and is told to restore
+    crud.create(a.uow(), E.PEOPLE, {"name": "Two"})
+    office.sync("a")
+    report = office.sync("late")
+    assert report.needs_restore
+    _restore(office, "late")
+    office.sync("late")
+    assert content(office.pc("late")) == content(a)
