@@ -22,11 +22,12 @@ from hescb_desktop.cli.base import (
     wal_files,
     write_atomic,
 )
+from hescb_desktop.cli.database import refuse_foreign
 from hescb_desktop.paths import LOCK_FILENAME, prepare_data_dir
 from hescb_desktop.services.context import ServiceContext, open_context
 from hescb_desktop.services.export import export_all
 from hescb_desktop.services.settings import load_settings, save_settings
-from hescb_desktop.storage.database import current_revision, open_database
+from hescb_desktop.storage.database import open_database
 from hescb_desktop.storage.device import last_hlc, read_state
 from hescb_desktop.storage.lock import lock_data_dir
 
@@ -52,16 +53,13 @@ def cmd_init(args: argparse.Namespace, data_dir: Path) -> int:
 
 def _refuse_database_with_data(path: Path) -> None:
     """Init never overwrites: refuse a database that is not ours or already holds anything."""
-    if not has_database(path):
+    if not has_database(path) or refuse_foreign(path).blank:
         return
-    engine = open_database(path, create=False, migrate=False)  # not SQLite / newer: refused
+    engine = open_database(path, create=False, migrate=False)  # damaged / newer: refused
     try:
-        ours = current_revision(engine) is not None
-        used = ours and (last_hlc(engine) > 0 or bool(read_state(engine).get("first_run_choice")))
+        used = last_hlc(engine) > 0 or bool(read_state(engine).get("first_run_choice"))
     finally:
         engine.dispose()
-    if not ours:
-        raise CliError(f"{path} is not an HESCB Desktop database; use another --data-dir")
     if used:
         raise CliError(
             f"{path} already holds data and init never overwrites it; use another --data-dir"
@@ -109,7 +107,8 @@ def _print_progress(percent: int, message: str) -> None:
 
 def cmd_export_json(args: argparse.Namespace, data_dir: Path) -> int:
     refuse_file_as_data_dir(data_dir)
-    if not has_database(database_path(data_dir)):
+    path = database_path(data_dir)
+    if not has_database(path) or refuse_foreign(path).blank:
         raise CliError(f"no database in {data_dir}: run `{PROG} init` first")
     output: Path | None = args.output
     if output is not None:

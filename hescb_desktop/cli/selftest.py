@@ -22,6 +22,7 @@ from hescb_desktop.cli.base import (
     refuse_file_as_data_dir,
     say,
 )
+from hescb_desktop.cli.database import refuse_foreign
 from hescb_desktop.reports.selftest import SAMPLE_TEXT, TITLE, build_selftest_pdf
 from hescb_desktop.services.context import memory_context
 from hescb_desktop.storage.database import current_revision, head_revision, open_database
@@ -49,7 +50,7 @@ def cmd_selftest(args: argparse.Namespace, data_dir: Path) -> int:
 def check_database(data_dir: Path) -> str:
     """Full integrity check of the data dir's database (read only), or of a fresh in-memory one."""
     path = database_path(data_dir)
-    if has_database(path):
+    if has_database(path) and refuse_foreign(path).ours:
         where, engine = str(path), open_database(path, create=False, migrate=False)
     else:
         where, engine = "in-memory database", memory_context().engine

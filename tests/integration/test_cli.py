@@ -174,6 +174,22 @@ def test_a_database_that_is_not_sqlite_is_left_alone(tmp_path: Path, command: st
     assert {p.name for p in tmp_path.iterdir()} <= {DB_FILENAME, LOCK_FILENAME}
 
 
+@pytest.mark.parametrize(("command", "status"), [("init", 2), ("export-json", 2), ("selftest", 1)])
+def test_another_programs_sqlite_file_is_left_alone(
+    tmp_path: Path, command: str, status: int
+) -> None:
+    db = tmp_path / DB_FILENAME
+    with sqlite3.connect(db) as conn:
+        conn.execute("CREATE TABLE notes (body TEXT)")
+        conn.execute("INSERT INTO notes VALUES ('mine')")
+    conn.close()
+    before = sha(db)
+    result = run("--data-dir", tmp_path, command)
+    assert result.returncode == status
+    assert "not an HESCB Desktop database" in result.stderr
+    assert sha(db) == before
+
+
 def test_selftest_reports_a_bad_database_as_failed(tmp_path: Path) -> None:
     db = tmp_path / DB_FILENAME
     db.write_text("garbage")
