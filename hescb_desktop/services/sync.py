@@ -1,0 +1,269 @@
+"""Sync as the app and the command line see it: run a round, status, conflicts, history, joining."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from hescb_desktop.domain.errors import NotFoundError, ValidationError
+from hescb_desktop.services.context import ServiceContext, open_context
+from hescb_desktop.services.entities import BY_TABLE
+from hescb_desktop.services.settings import load_settings, save_settings
+from hescb_desktop.storage.capture import Actor
+from hescb_desktop.storage.codec import decode
+from hescb_desktop.storage.journal import ChangeLog, Conflict, LocalState, SyncNotice, SyncPeer
+from hescb_desktop.sync.bootstrap import bootstrap
+from hescb_desktop.sync.hlc import to_datetime
+from hescb_desktop.sync.publisher import pending_count
+from hescb_desktop.sync.round import SyncReport, sync_round
+from hescb_desktop.sync.share import Share, ShareError
+from hescb_desktop.sync.snapshot import newest_snapshot
+
+__all__ = ["ShareError", "SyncReport"]
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    share: str
+    last_synced: datetime | None
+    last_summary: str
+    pending: int
+    peers: int
+    open_conflicts: int
+    problems: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ConflictRow:
+    id: str
+    kind: str
+    table: str
+    row_id: str
+    column: str
+    kept_value: Any
+    kept_user: str
+    kept_at: datetime
+    kept_device: str
+    lost_value: Any
+    lost_user: str
+    lost_at: datetime
+    lost_device: str
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    at: datetime
+    user: str
+    device: str
+    column: str
+    value: Any
+
+
+def run_sync(ctx: ServiceContext, share_folder: Path) -> SyncReport:
+    """One round: publish, pull, merge. Raises ShareError if the share cannot be used."""
+    check_demo_guard(ctx, share_folder)
+    share = Share(share_folder)
+    report = sync_round(ctx.engine, share, Actor(ctx.device_id, ctx.user), ctx.clock)
+    _put(
+        ctx,
+        {
+            "last_sync_at": datetime.now(UTC).isoformat(),
+            "last_sync_summary": report.summary(),
+            "last_sync_problems": json.dumps(report.problems),
+        },
+    )
+    return report
+
+
+def sync_status(ctx: ServiceContext, share_folder: str) -> SyncStatus:
+    with ctx.uow(write=False) as uow:
+        state = dict(uow.session.execute(select(LocalState.key, LocalState.value)).all())
+        peers = uow.session.scalar(select(func.count()).select_from(SyncPeer)) or 0
+        conflicts = (
+            uow.session.scalar(
+                select(func.count()).select_from(Conflict).where(Conflict.resolved == "")
+            )
+            or 0
+        )
+    last = state.get("last_sync_at")
+    return SyncStatus(
+        share_folder,
+        datetime.fromisoformat(last) if last else None,
+        state.get("last_sync_summary", ""),
+        pending_count(ctx.engine, ctx.device_id),
+        int(peers),
+        int(conflicts),
+        tuple(json.loads(state.get("last_sync_problems", "[]"))),
+    )
+
+
+def _put(ctx: ServiceContext, values: dict[str, str]) -> None:
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    with ctx.engine.begin() as conn:
+        for key, value in values.items():
+            stmt = sqlite_insert(LocalState).values(key=key, value=value)
+            conn.execute(stmt.on_conflict_do_update(index_elements=["key"], set_={"value": value}))
+
+
+def list_conflicts(ctx: ServiceContext, *, include_resolved: bool = False) -> list[ConflictRow]:
+    stmt = select(Conflict).order_by(Conflict.lost_hlc)
+    if not include_resolved:
+        stmt = stmt.where(Conflict.resolved == "")
+    with ctx.uow(write=False) as uow:
+        return [_conflict_row(c) for c in uow.session.scalars(stmt)]
+
+
+def _conflict_row(c: Conflict) -> ConflictRow:
+    return ConflictRow(
+        c.id,
+        c.kind,
+        c.table_name,
+        c.row_id,
+        c.column_name,
+        json.loads(c.kept_value),
+        c.kept_user,
+        to_datetime(c.kept_hlc),
+        c.kept_device,
+        json.loads(c.lost_value),
+        c.lost_user,
+        to_datetime(c.lost_hlc),
+        c.lost_device,
+    )
+
+
+def resolve_conflict(ctx: ServiceContext, conflict_id: str, *, use_other: bool) -> None:
+    """Keep what won, or bring back the value that lost (for a deleted record: restore it)."""
+    with ctx.uow() as uow:
+        conflict = uow.session.get(Conflict, conflict_id)
+        if conflict is None or conflict.resolved:
+            raise NotFoundError(f"no open conflict {conflict_id}")
+        if use_other:
+            _bring_back(uow.session, conflict)
+        conflict.resolved = "restored" if use_other else "kept"
+        uow.commit()
+
+
+def _bring_back(session: Any, conflict: Conflict) -> None:
+    spec = BY_TABLE.get(conflict.table_name)
+    if spec is None:
+        raise ValidationError(f"{conflict.table_name} is not known to this version of the app")
+    obj = session.get(spec.model, conflict.row_id)
+    if obj is None:
+        raise NotFoundError(f"the record {conflict.row_id} is not in this database")
+    if conflict.kind == "deleted":
+        obj.deleted, obj.deleted_at, obj.deleted_by = False, None, None
+    column = spec.model.__table__.c[conflict.column_name]
+    setattr(obj, conflict.column_name, decode(conflict.lost_value, column.type))
+
+
+def history(ctx: ServiceContext, table: str, row_id: str) -> list[HistoryRow]:
+    """Who changed which field when, from which PC: the change log of one record."""
+    stmt = (
+        select(ChangeLog)
+        .where(ChangeLog.table_name == table, ChangeLog.row_id == row_id)
+        .order_by(ChangeLog.hlc, ChangeLog.device_id, ChangeLog.seq)
+    )
+    with ctx.uow(write=False) as uow:
+        names = _device_names(uow.session, ctx.device_id)
+        return [
+            HistoryRow(
+                to_datetime(c.hlc),
+                c.user,
+                names.get(c.device_id, c.device_id[:8]),
+                c.column_name,
+                json.loads(c.value),
+            )
+            for c in uow.session.scalars(stmt)
+        ]
+
+
+def _device_names(session: Any, me: str) -> dict[str, str]:
+    names = {
+        p.device_id: f"PC {p.device_id[:8]} ({p.user})" if p.user else f"PC {p.device_id[:8]}"
+        for p in session.scalars(select(SyncPeer))
+    }
+    names[me] = f"this PC ({me[:8]})"
+    return names
+
+
+def notices(ctx: ServiceContext, limit: int = 50) -> list[str]:
+    with ctx.uow(write=False) as uow:
+        stmt = select(SyncNotice.message).order_by(SyncNotice.hlc.desc()).limit(limit)
+        return list(uow.session.scalars(stmt))
+
+
+# ---------------------------------------------------------------------- joining a share
+def share_holds_data(share_folder: Path, me: str) -> bool:
+    share = Share(share_folder)
+    if newest_snapshot(share) is not None:
+        return True
+    return any(any(share.segments_dir(d).glob("*.jsonl")) for d in share.devices() if d != me)
+
+
+def is_demo(ctx: ServiceContext) -> bool:
+    return load_settings(ctx.uow(write=False)).first_run_choice == "demo"
+
+
+def has_synced(ctx: ServiceContext) -> bool:
+    with ctx.uow(write=False) as uow:
+        peers = uow.session.scalar(select(func.count()).select_from(SyncPeer)) or 0
+        published = (
+            uow.session.scalar(
+                select(func.count()).select_from(ChangeLog).where(ChangeLog.published.is_(True))
+            )
+            or 0
+        )
+    return bool(peers or published)
+
+
+def check_demo_guard(ctx: ServiceContext, share_folder: Path) -> None:
+    """Never publish a second copy of the demo board onto a share that holds real data."""
+    if is_demo(ctx) and not has_synced(ctx) and share_holds_data(share_folder, ctx.device_id):
+        raise ValidationError(
+            "this PC holds the demo board and the share already holds data: join the share "
+            "and discard the demo first (join --discard-demo)"
+        )
+
+
+def join_share(ctx: ServiceContext, share_folder: Path, *, discard_demo: bool) -> ServiceContext:
+    """Start this PC from the share: restore its newest snapshot (keeping what this PC has not
+    published, unless it is the demo board being discarded). Returns the reopened context."""
+    share = Share(share_folder)
+    share.ensure_format()
+    demo = is_demo(ctx)
+    if demo and not discard_demo and share_holds_data(share_folder, ctx.device_id):
+        raise ValidationError("this PC holds the demo board: discard it to join this share")
+    db_path = ctx.db_path
+    if db_path is None:
+        raise ValidationError("an in-memory database cannot join a share")
+    settings = load_settings(ctx.uow(write=False))
+    ctx.close()
+    if demo:
+        _set_aside(db_path, "demo")
+    snapshot = newest_snapshot(share)
+    if snapshot is not None:
+        bootstrap(db_path, snapshot)
+    joined = open_context(db_path.parent)
+    save_settings(
+        joined.uow(),
+        replace(
+            settings,
+            share_folder=str(share_folder),
+            first_run_choice="join" if demo else settings.first_run_choice or "join",
+        ),
+    )
+    return joined
+
+
+def _set_aside(db_path: Path, why: str) -> None:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    for suffix in ("", "-wal", "-shm"):
+        part = db_path.with_name(db_path.name + suffix)
+        if part.exists():
+            part.replace(part.with_name(f"{db_path.name}.{why}-{stamp}{suffix}"))
