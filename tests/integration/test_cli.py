@@ -138,6 +138,21 @@ def test_export_json_of_an_empty_database_is_stable(initialised: Path) -> None:
     assert all(rows == [] for rows in data["tables"].values())
 
 
+def test_init_demo_then_export_json(tmp_path: Path) -> None:
+    data = tmp_path / "demo"
+    result = run("--data-dir", data, "init", "--demo")
+    assert result.returncode == 0, result.stderr
+    assert "100% Demo board ready" in result.stderr  # progress lines go to stderr
+    exported = run("--data-dir", data, "export-json")
+    assert exported.returncode == 0, exported.stderr
+    tables = json.loads(exported.stdout)["tables"]
+    assert {org["code"] for org in tables["organisations"]} >= {"HC", "HFRS", "HCC", "OPCC"}
+    assert len(tables["people"]) >= 10
+    assert len(tables["actions"]) >= 10
+    assert exported.stdout == run("--data-dir", data, "export-json").stdout
+    assert_refused(run("--data-dir", data, "init", "--demo"), "already holds data")
+
+
 def test_export_json_to_a_file(initialised: Path, tmp_path: Path) -> None:
     out = tmp_path / "backup.json"
     result = run("--data-dir", initialised, "export-json", "-o", out)
