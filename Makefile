@@ -16,7 +16,8 @@ OFFSCREEN := QT_QPA_PLATFORM=offscreen
 DEMO_DIR := demo-data
 DIST_BIN := dist/hescb-desktop/hescb-desktop
 
-# Qt's xcb platform plugin, for a real window (`make run`); tests run offscreen without them.
+# Qt's xcb platform plugin, for a real window: `make run` needs them, and `make build` (so `make
+# test` too) has PyInstaller bundle them with the plugin. Offscreen tests run without them.
 XCB_PACKAGES := libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 \
 	libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0
 SYSTEM_EXTRA :=
@@ -47,8 +48,9 @@ $(STAMP): pyproject.toml | venv
 	$(PY) -m pip install --disable-pip-version-check --progress-bar off -q -e '.[dev]'
 	@touch $@
 
+run build test: SYSTEM_EXTRA = $(XCB_PACKAGES)
+
 # ------------------------------------------------------------------ run
-run: SYSTEM_EXTRA = $(XCB_PACKAGES)
 run: setup
 	@if [[ $$(uname) == Linux && -z "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}$${QT_QPA_PLATFORM:-}" ]]; then \
 		echo "make run: no display (DISPLAY is not set). Run it from a desktop session," >&2; \
@@ -73,12 +75,15 @@ lint: setup
 pytest: setup
 	$(OFFSCREEN) $(BIN)/pytest
 
-# The frozen app must open a fresh data dir, check it and print a PDF, with no Python around.
+# The frozen app on its own (no venv): the self-test with Qt on an empty data dir, then a real
+# database file created through the shipped migrations and checked again.
 selftest-binary: build
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
-	echo "$(DIST_BIN) selftest (data dir $$tmp)"; \
+	export HESCB_DATA_DIR="$$tmp" $(OFFSCREEN); set -x; \
 	$(DIST_BIN) --version; \
-	$(OFFSCREEN) HESCB_DATA_DIR="$$tmp" $(DIST_BIN) selftest
+	$(DIST_BIN) selftest --qt; \
+	$(DIST_BIN) init; \
+	$(DIST_BIN) selftest
 
 # ------------------------------------------------------------------ build and tools
 build: setup
