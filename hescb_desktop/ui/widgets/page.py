@@ -1,0 +1,49 @@
+"""The base of the main window's pages: a scrollable column with a header, built on first visit."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from hescb_desktop.services.results import Changes
+from hescb_desktop.ui.widgets.page_header import PageHeader
+from hescb_desktop.ui.workspace import Workspace
+
+
+class Page(QWidget):
+    """Subclasses build their widgets in `_setup_ui()` and load data in `refresh()`.
+
+    `tables` lists the database tables a page shows: when a change touches one of them, the
+    page refreshes (now if it is visible, else when it is next shown).
+    """
+
+    tables: tuple[str, ...] = ()
+
+    def __init__(self, workspace: Workspace, title: str, subtitle: str = "") -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.header = PageHeader(title, subtitle)
+        self.content = QVBoxLayout(self)
+        self.content.setContentsMargins(28, 22, 28, 20)
+        self.content.setSpacing(14)
+        self.content.addWidget(self.header)
+        self._stale = False
+        workspace.data_changed.connect(self._on_workspace_data_changed)
+
+    def refresh(self) -> None:
+        raise NotImplementedError
+
+    def activate(self) -> None:
+        """Called when the page is shown; reloads if data changed while it was hidden."""
+        if self._stale:
+            self._stale = False
+            self.refresh()
+
+    @Slot(object)
+    def _on_workspace_data_changed(self, changes: Changes) -> None:
+        if not changes.touches(*self.tables):
+            return
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True

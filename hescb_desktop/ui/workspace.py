@@ -1,0 +1,73 @@
+"""What every page shares: the open service context, this user's settings and the undo stack."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+
+from hescb_desktop.domain.dto import OrganisationDTO
+from hescb_desktop.services import crud
+from hescb_desktop.services.context import ServiceContext
+from hescb_desktop.services.entities import ORGANISATIONS
+from hescb_desktop.services.results import Changes
+from hescb_desktop.services.settings import UserSettings, load_settings, save_settings
+
+
+class Workspace(QObject):
+    """The session's shared state; pages read through it and react to its signals."""
+
+    settings_changed = Signal()
+    data_changed = Signal(object)  # a services.results.Changes
+
+    def __init__(
+        self,
+        ctx: ServiceContext,
+        *,
+        share_override: Path | None = None,
+        today: Callable[[], date] = date.today,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.share_override = share_override
+        self.today = today
+        self.undo_stack = QUndoStack(self)
+        self.settings = load_settings(ctx.uow(write=False))
+
+    @property
+    def data_dir(self) -> Path | None:
+        return self.ctx.db_path.parent if self.ctx.db_path is not None else None
+
+    @property
+    def me(self) -> str:
+        """The person whose actions are "mine": the display name from Settings."""
+        return self.settings.display_name.strip()
+
+    @property
+    def share_folder(self) -> str:
+        if self.share_override is not None:
+            return str(self.share_override)
+        return self.settings.share_folder
+
+    def update_settings(self, new: UserSettings) -> None:
+        """Save through the settings service; the first-run choice is never changed here."""
+        new = replace(new, first_run_choice=self.settings.first_run_choice)
+        self.settings = save_settings(self.ctx.uow(), new)
+        self.settings_changed.emit()
+
+    def organisations(self) -> list[OrganisationDTO]:
+        rows = crud.list_all(self.ctx.uow(write=False), ORGANISATIONS)
+        return sorted(rows, key=lambda o: o.code)
+
+    def organisation(self, code: str) -> OrganisationDTO | None:
+        return next((o for o in self.organisations() if o.code == code), None)
+
+    def announce(self, changes: Changes) -> None:
+        """Tell every page that data changed (they refresh if the tables concern them)."""
+        if not changes.empty:
+            self.data_changed.emit(changes)
