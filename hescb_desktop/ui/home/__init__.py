@@ -1,0 +1,1 @@
+"""Home: today, my open actions and the board's RAG summary."""
