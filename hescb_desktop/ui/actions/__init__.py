@@ -1,0 +1,1 @@
+"""Action log page (the full action log arrives with issue 4)."""

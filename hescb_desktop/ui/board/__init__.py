@@ -1,0 +1,1 @@
+"""Planning board page (the full board arrives with issue 6)."""

@@ -1,0 +1,1 @@
+"""Calendar page (the full calendar arrives with issue 5)."""

@@ -1,0 +1,1 @@
+"""Meetings page (agendas, attendance and minutes arrive with issue 4)."""
