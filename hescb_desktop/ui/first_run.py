@@ -1,0 +1,127 @@
+"""Carry out the first-run choice: build the demo board off the GUI thread, or start empty.
+
+The demo is built by a function the composition root passes in (services.demo.build_demo), on a
+pool thread, while a progress dialog keeps the GUI responsive. Nothing else touches the
+database until it has finished.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Protocol
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QDialog, QProgressDialog, QWidget
+
+from hescb_desktop.services import crud
+from hescb_desktop.services.context import ServiceContext
+from hescb_desktop.services.entities import ORGANISATIONS
+from hescb_desktop.services.settings import load_settings, save_settings
+from hescb_desktop.ui.first_run_dialog import DEMO, EMPTY, FirstRunChoice
+from hescb_desktop.ui.widgets.palette import PARTNER_COLOURS
+from hescb_desktop.ui.widgets.worker import ProgressFn, Task
+
+PARTNERS = (
+    ("HC", "Hertfordshire Constabulary"),
+    ("HFRS", "Hertfordshire Fire and Rescue Service"),
+    ("HCC", "Hertfordshire County Council"),
+    ("OPCC", "Office of the Police and Crime Commissioner"),
+)
+
+
+class BuildDemo(Protocol):
+    def __call__(
+        self, ctx: ServiceContext, scale: str = ..., progress: ProgressFn | None = ...
+    ) -> None: ...
+
+
+class DemoProgressDialog(QProgressDialog):
+    """Modal progress while the demo is built on a pool thread; it cannot be cancelled."""
+
+    def __init__(self, work: Callable[[ProgressFn], object], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Building the demo board"))
+        self.setLabelText(self.tr("Preparing…"))
+        self.setRange(0, 100)
+        self.setCancelButton(None)  # None removes the button
+        self.setWindowModality(Qt.WindowModality.ApplicationModal)
+        self.setAutoClose(False)
+        self.setAutoReset(False)
+        self.setMinimumDuration(0)
+        self.setMinimumWidth(420)
+        self.error = ""
+        self.running = False
+        self.task = Task(work)
+        self.task.signals.progressed.connect(self._on_task_progressed)
+        self.task.signals.succeeded.connect(self._on_task_succeeded)
+        self.task.signals.failed.connect(self._on_task_failed)
+
+    @classmethod
+    def run(cls, ctx: ServiceContext, build: BuildDemo, parent: QWidget | None = None) -> str:
+        """Build the small demo board; "" when done, else why it failed."""
+        dialog = cls(lambda progress: build(ctx, "small", progress), parent)
+        dialog.start()
+        dialog.exec()
+        return dialog.error
+
+    def start(self) -> None:
+        self.running = True
+        self.task.start()
+
+    def reject(self) -> None:
+        if not self.running:  # Escape does nothing while the build runs
+            super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.running:
+            event.ignore()
+        else:
+            super().closeEvent(event)
+
+    @Slot(int, str)
+    def _on_task_progressed(self, percent: int, message: str) -> None:
+        self.setValue(max(0, min(100, percent)))
+        if message:
+            self.setLabelText(message)
+
+    @Slot(object)
+    def _on_task_succeeded(self, _result: object) -> None:
+        self.running = False
+        self.setValue(100)
+        self.done(QDialog.DialogCode.Accepted)
+
+    @Slot(str)
+    def _on_task_failed(self, message: str) -> None:
+        self.running = False
+        self.error = message
+        self.done(QDialog.DialogCode.Rejected)
+
+
+def add_partners(ctx: ServiceContext) -> None:
+    """The four partner organisations, unless the board already has organisations."""
+    if crud.list_all(ctx.uow(write=False), ORGANISATIONS):
+        return
+    with ctx.uow() as uow:
+        for code, name in PARTNERS:
+            crud.add(
+                uow, ORGANISATIONS, {"code": code, "name": name, "colour": PARTNER_COLOURS[code]}
+            )
+        uow.commit()
+
+
+def apply_first_run(
+    ctx: ServiceContext, choice: FirstRunChoice, build: BuildDemo, parent: QWidget | None = None
+) -> str:
+    """Set up the board as chosen and record the choice; "" when done, else the error."""
+    if choice.choice == DEMO:
+        error = DemoProgressDialog.run(ctx, build, parent)
+        if error:
+            return error
+    elif choice.choice == EMPTY:
+        add_partners(ctx)
+    settings = load_settings(ctx.uow(write=False))
+    share = choice.share_folder or settings.share_folder
+    save_settings(ctx.uow(), replace(settings, first_run_choice=choice.choice, share_folder=share))
+    return ""
