@@ -1,0 +1,224 @@
+"""app.py: start-up faults end in a dialog and exit status 2; first run; the start-up probe."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from board_data import BoardFacts
+from PySide6.QtWidgets import QMessageBox, QWidget
+from pytestqt.qtbot import QtBot
+
+from hescb_desktop import app
+from hescb_desktop.paths import DB_FILENAME
+from hescb_desktop.services import crud
+from hescb_desktop.services.context import open_context
+from hescb_desktop.services.entities import ORGANISATIONS
+from hescb_desktop.services.settings import load_settings
+from hescb_desktop.storage.lock import lock_data_dir
+from hescb_desktop.ui.first_run_dialog import EMPTY, FirstRunChoice, FirstRunDialog
+from hescb_desktop.ui.main_window import MainWindow
+from hescb_desktop.ui.widgets.worker import ProgressFn
+
+Errors = list[tuple[str, str]]
+
+
+@pytest.fixture
+def errors(monkeypatch: pytest.MonkeyPatch) -> Errors:
+    """Critical message boxes, recorded instead of shown."""
+    shown: Errors = []
+
+    def critical(parent: QWidget | None, title: str, text: str, *args: object) -> int:
+        shown.append((title, text))
+        return int(QMessageBox.StandardButton.Ok.value)
+
+    monkeypatch.setattr(QMessageBox, "critical", critical)
+    return shown
+
+
+@pytest.fixture
+def sessions(qtbot: QtBot) -> Iterator[list[app.GuiSession]]:
+    started: list[app.GuiSession] = []
+    yield started
+    for session in started:
+        session.window.close()
+        session.close()
+
+
+def _start(sessions: list[app.GuiSession], qtbot: QtBot, data_dir: Path) -> app.GuiSession:
+    session = app.start_gui(data_dir)
+    assert isinstance(session, app.GuiSession)
+    qtbot.addWidget(session.window)
+    sessions.append(session)
+    return session
+
+
+def test_opens_the_main_window_on_a_board(
+    qtbot: QtBot, board: BoardFacts, data_dir: Path, errors: Errors, sessions: list[app.GuiSession]
+) -> None:
+    session = _start(sessions, qtbot, data_dir)
+    assert isinstance(session.window, MainWindow)
+    assert errors == []
+
+
+def test_a_second_instance_on_the_same_data_dir_is_refused(
+    board: BoardFacts, data_dir: Path, errors: Errors
+) -> None:
+    held = lock_data_dir(data_dir)
+    try:
+        assert app.start_gui(data_dir) == 2
+    finally:
+        held.release()
+    assert len(errors) == 1
+    title, text = errors[0]
+    assert "already open" in title
+    assert str(data_dir) in text
+
+
+def test_the_first_instance_keeps_the_lock_until_it_closes(
+    qtbot: QtBot, board: BoardFacts, data_dir: Path, errors: Errors, sessions: list[app.GuiSession]
+) -> None:
+    first = _start(sessions, qtbot, data_dir)
+    assert app.start_gui(data_dir) == 2
+    assert "already open" in errors[0][0]
+    first.window.close()
+    first.close()
+    sessions.remove(first)
+    _start(sessions, qtbot, data_dir)
+
+
+def test_a_file_that_is_not_a_database_is_refused_and_left_alone(
+    data_dir: Path, errors: Errors
+) -> None:
+    data_dir.mkdir(parents=True)
+    db = data_dir / DB_FILENAME
+    junk = b"these are the minutes, not a database\n" * 50
+    db.write_bytes(junk)
+    assert app.start_gui(data_dir) == 2
+    assert db.read_bytes() == junk
+    assert errors[0][0] == "Cannot open the database"
+    assert "not an HESCB Desktop database" in errors[0][1]
+    assert app.start_gui(data_dir) == 2  # and the lock was given back
+
+
+def test_a_data_dir_that_is_a_file_is_refused(tmp_path: Path, errors: Errors) -> None:
+    a_file = tmp_path / "data"
+    a_file.write_text("x")
+    assert app.start_gui(a_file) == 2
+    assert errors[0][0] == "Cannot use the data folder"
+    assert a_file.read_text() == "x"
+
+
+def test_a_missing_share_folder_is_refused(
+    board: BoardFacts, data_dir: Path, tmp_path: Path, errors: Errors
+) -> None:
+    assert app.start_gui(data_dir, tmp_path / "no-share") == 2
+    assert errors[0][0] == "Cannot use the share folder"
+
+
+def test_first_run_asks_and_starts_empty(
+    qtbot: QtBot,
+    data_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    errors: Errors,
+    sessions: list[app.GuiSession],
+) -> None:
+    asked: list[bool] = []
+
+    def ask(parent: QWidget | None = None) -> FirstRunChoice:
+        asked.append(True)
+        return FirstRunChoice(EMPTY)
+
+    monkeypatch.setattr(FirstRunDialog, "ask", ask)
+    session = _start(sessions, qtbot, data_dir)
+    assert asked == [True]
+    codes = {o.code for o in crud.list_all(session.ctx.uow(write=False), ORGANISATIONS)}
+    assert codes == {"HC", "HFRS", "HCC", "OPCC"}
+    session.window.close()
+    session.close()
+    sessions.remove(session)
+    asked.clear()
+    _start(sessions, qtbot, data_dir)
+    assert asked == []  # asked once only
+
+
+def test_closing_the_first_run_dialog_quits_and_sets_nothing_up(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(FirstRunDialog, "ask", lambda parent=None: None)
+    assert app.start_gui(data_dir) == 0
+    ctx = open_context(data_dir)
+    try:
+        assert load_settings(ctx.uow(write=False)).first_run_choice == ""
+        assert app.database_is_empty(ctx)
+    finally:
+        ctx.close()
+
+
+def test_a_board_made_elsewhere_skips_the_first_run_question(
+    qtbot: QtBot,
+    data_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    sessions: list[app.GuiSession],
+) -> None:
+    data_dir.mkdir(parents=True)
+    ctx = open_context(data_dir)
+    crud.create(ctx.uow(), ORGANISATIONS, {"code": "HC", "name": "Hertfordshire Constabulary"})
+    ctx.close()
+
+    def ask(parent: QWidget | None = None) -> None:
+        raise AssertionError("a board with data is not a first run")
+
+    monkeypatch.setattr(FirstRunDialog, "ask", ask)
+    _start(sessions, qtbot, data_dir)
+
+
+def test_a_failed_demo_build_is_shown_and_exits_2(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, errors: Errors
+) -> None:
+    def broken(ctx: object, scale: str = "small", progress: ProgressFn | None = None) -> None:
+        raise RuntimeError("demo data is broken")
+
+    monkeypatch.setattr(FirstRunDialog, "ask", lambda parent=None: FirstRunChoice("demo"))
+    monkeypatch.setattr(app, "build_demo", lambda: broken)
+    assert app.start_gui(data_dir) == 2
+    assert errors == [("The demo board could not be built", "demo data is broken")]
+
+
+def test_seconds_since_start_is_plausible() -> None:
+    assert 0 < app.seconds_since_start() < 24 * 3600
+
+
+def _run_gui_process(data_dir: Path) -> subprocess.CompletedProcess[str]:
+    code = "import sys; from pathlib import Path; from hescb_desktop.app import run_gui; "
+    code += "sys.exit(run_gui(Path(sys.argv[1])))"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HESCB_BENCH_EXIT_AFTER_SHOW="1")
+    return subprocess.run(
+        [sys.executable, "-c", code, str(data_dir)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+@pytest.mark.slow
+def test_bench_mode_prints_the_time_to_first_show_and_exits_0(
+    board: BoardFacts, data_dir: Path
+) -> None:
+    done = _run_gui_process(data_dir)
+    assert done.returncode == 0, done.stderr
+    word, seconds = done.stdout.split()
+    assert word == "shown"
+    assert 0 < float(seconds) < 60
+
+
+@pytest.mark.slow
+def test_bench_mode_never_waits_at_the_first_run_question(data_dir: Path) -> None:
+    done = _run_gui_process(data_dir)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("shown ")
