@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 
 from alembic import command
@@ -11,12 +13,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
-from hescb_desktop.storage.engine import (
-    DatabaseError,
-    check_sqlite_file,
-    integrity_problems,
-    make_engine,
-)
+from hescb_desktop.storage.engine import DatabaseError, check_sqlite_file, make_engine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -49,6 +46,42 @@ def upgrade(engine: Engine) -> None:
         command.upgrade(cfg, "head")
 
 
+@dataclass(frozen=True)
+class Peek:
+    """What a database file holds, read without changing a byte."""
+
+    revision: str | None  # the Alembic revision; None when there is no alembic_version
+    tables: int
+
+    @property
+    def ours(self) -> bool:
+        return self.revision is not None
+
+    @property
+    def blank(self) -> bool:
+        return self.revision is None and self.tables == 0
+
+
+def peek(path: Path) -> Peek:
+    """Open `path` read-only (SQLite's mode=ro), so a file that is not ours is left alone."""
+    check_sqlite_file(path)
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            names = {
+                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
+            revision = None
+            if "alembic_version" in names:
+                row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+                revision = row[0] if row else None
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"{path} cannot be read as a database: {exc}") from exc
+    return Peek(revision, len(names))
+
+
 def open_database(path: Path, *, create: bool = True, migrate: bool = True) -> Engine:
     """An engine on `path` after checking the file; creates or upgrades the schema.
 
@@ -59,10 +92,16 @@ def open_database(path: Path, *, create: bool = True, migrate: bool = True) -> E
     if not exists and not create:
         raise DatabaseError(f"no database at {path}: run `hescb-desktop init` first")
     if exists:
-        check_sqlite_file(path)
+        found = peek(path)
+        if not found.ours and not found.blank:
+            raise DatabaseError(f"{path} is not an HESCB Desktop database (another program's file)")
+        if found.revision is not None and found.revision not in known_revisions():
+            raise DatabaseError(
+                f"{path} was written by a newer HESCB Desktop (schema {found.revision}): "
+                "update the app"
+            )
+        _check_integrity(path)
     engine = make_engine(path)
-    if exists:
-        _check_existing(engine, path)
     rev = current_revision(engine)
     if rev != head_revision() and migrate:
         if rev is not None:
@@ -71,14 +110,15 @@ def open_database(path: Path, *, create: bool = True, migrate: bool = True) -> E
     return engine
 
 
-def _check_existing(engine: Engine, path: Path) -> None:
-    problems = integrity_problems(engine)
-    if problems:
-        engine.dispose()
-        raise DatabaseError(f"{path} failed its integrity check: {problems[0]}")
-    rev = current_revision(engine)
-    if rev is not None and rev not in known_revisions():
-        engine.dispose()
-        raise DatabaseError(
-            f"{path} was written by a newer HESCB Desktop (schema {rev}): update the app"
-        )
+def _check_integrity(path: Path) -> None:
+    """SQLite's quick check on a read-only connection: a damaged file is never written to."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            rows = [str(r[0]) for r in conn.execute("PRAGMA quick_check")]
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        rows = [str(exc)]
+    if rows != ["ok"]:
+        raise DatabaseError(f"{path} failed its integrity check: {rows[0]}")

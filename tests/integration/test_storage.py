@@ -138,3 +138,27 @@ def test_in_memory_engine_has_no_file(tmp_path: Path) -> None:
     with engine.connect() as conn:
         assert conn.exec_driver_sql("select 1").scalar() == 1
     assert list(tmp_path.iterdir()) == []
+
+
+def test_another_programs_sqlite_file_is_refused_and_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "hescb.sqlite"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE budgets (line TEXT, amount REAL)")
+        conn.execute("INSERT INTO budgets VALUES ('drones', 120000)")
+    conn.close()
+    before = sha(path)
+    with pytest.raises(DatabaseError, match="not an HESCB Desktop database"):
+        open_database(path)
+    assert sha(path) == before
+    assert not (tmp_path / "hescb.sqlite-wal").exists()
+
+
+def test_an_empty_sqlite_file_gets_the_schema(tmp_path: Path) -> None:
+    path = tmp_path / "hescb.sqlite"
+    sqlite3.connect(path).close()
+    open_database(path).dispose()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (
+            head_revision(),
+        )
+    conn.close()

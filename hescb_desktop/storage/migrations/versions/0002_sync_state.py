@@ -8,7 +8,6 @@ Create Date: 2026-11-25 13:03:03.495839
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = "0002"
 down_revision = "0001"
 branch_labels = None
