@@ -29,6 +29,7 @@ from hescb_desktop.cli.base import (
 from hescb_desktop.paths import DataDirError, default_data_dir
 
 Command = Callable[[argparse.Namespace, Path], int]
+_SYNC_COMMANDS = ("sync", "sync-status", "join")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -68,6 +69,10 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
     init.add_argument("--scale", choices=("small", "large"), help="demo size (large: 5 years)")
     export = sub.add_parser("export-json", parents=[common], help="the whole database as JSON")
     export.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE")
+    sub.add_parser("sync", parents=[common], help="one sync round with the share")
+    sub.add_parser("sync-status", parents=[common], help="when this PC last synced, what waits")
+    join = sub.add_parser("join", parents=[common], help="start this PC from the share")
+    join.add_argument("--discard-demo", action="store_true", help="set the demo board aside")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -105,9 +110,10 @@ def _anticipated() -> tuple[type[Exception], ...]:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
-    share = _checked_share(args.share)
-    data_dir: Path = args.data_dir or default_data_dir()
     command = getattr(args, "command", None)
+    # a share that is not there is the sync commands' to report (exit 1: working offline)
+    share = args.share if command in _SYNC_COMMANDS else _checked_share(args.share)
+    data_dir: Path = args.data_dir or default_data_dir()
     if command is None:
         return _run_gui(data_dir, share)
     return _command(command)(args, data_dir)
@@ -133,6 +139,10 @@ def _command(name: str) -> Command:
         from hescb_desktop.cli.selftest import cmd_selftest
 
         return cmd_selftest
+    if name in _SYNC_COMMANDS:
+        from hescb_desktop.cli.sync_commands import cmd_join, cmd_sync, cmd_sync_status
+
+        return {"sync": cmd_sync, "sync-status": cmd_sync_status, "join": cmd_join}[name]
     from hescb_desktop.cli.commands import cmd_export_json, cmd_init
 
     commands: dict[str, Command] = {"init": cmd_init, "export-json": cmd_export_json}

@@ -21,10 +21,11 @@ from hescb_desktop.sync.bootstrap import bootstrap
 from hescb_desktop.sync.hlc import to_datetime
 from hescb_desktop.sync.publisher import pending_count
 from hescb_desktop.sync.round import SyncReport, sync_round
+from hescb_desktop.sync.segments import SegmentError
 from hescb_desktop.sync.share import Share, ShareError
 from hescb_desktop.sync.snapshot import newest_snapshot
 
-__all__ = ["ShareError", "SyncReport"]
+__all__ = ["SegmentError", "ShareError", "SyncReport"]
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,86 @@
+"""`sync`, `sync-status` and `join`: the share from --share, else the one in Settings."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from hescb_desktop.cli.base import EXIT_FAILED, EXIT_OK, PROG, CliError, database_path, say
+from hescb_desktop.cli.database import refuse_foreign
+from hescb_desktop.services import sync as sync_service
+from hescb_desktop.services.context import ServiceContext, open_context
+from hescb_desktop.services.settings import load_settings
+from hescb_desktop.storage.lock import lock_data_dir
+
+
+def _open(data_dir: Path) -> ServiceContext:
+    path = database_path(data_dir)
+    if not path.is_file() or refuse_foreign(path).blank:
+        raise CliError(f"no database in {data_dir}: run `{PROG} init` first")
+    return open_context(data_dir, create=False)
+
+
+def _share(args: argparse.Namespace, ctx: ServiceContext) -> Path:
+    share: Path | None = getattr(args, "share", None)
+    if share is None:
+        saved = load_settings(ctx.uow(write=False)).share_folder
+        share = Path(saved) if saved else None
+    if share is None:
+        raise CliError("no share folder: give --share DIR (or set one in Settings)")
+    return share
+
+
+def cmd_sync(args: argparse.Namespace, data_dir: Path) -> int:
+    lock = lock_data_dir(data_dir)
+    ctx = _open(data_dir)
+    try:
+        share = _share(args, ctx)
+        try:
+            report = sync_service.run_sync(ctx, share)
+        except (sync_service.ShareError, sync_service.SegmentError, OSError) as exc:
+            say(f"sync: failed, working offline: {exc}")
+            return EXIT_FAILED
+        print(f"sync: {report.summary()}")
+        for line in report.renumbered + report.problems:
+            say(f"sync: {line}")
+        if report.needs_restore:
+            say(f"sync: this PC must restart from the share's snapshot: run `{PROG} join`")
+        return EXIT_OK
+    finally:
+        ctx.close()
+        lock.release()
+
+
+def cmd_sync_status(args: argparse.Namespace, data_dir: Path) -> int:
+    ctx = _open(data_dir)
+    try:
+        share = getattr(args, "share", None) or load_settings(ctx.uow(write=False)).share_folder
+        status = sync_service.sync_status(ctx, str(share or ""))
+    finally:
+        ctx.close()
+    last = f"{status.last_synced:%Y-%m-%d %H:%M:%S %Z}" if status.last_synced else "never"
+    print(f"share: {status.share or 'none configured'}")
+    print(f"last synced: {last}" + (f" ({status.last_summary})" if status.last_summary else ""))
+    print(f"to send: {status.pending}")
+    print(f"PCs seen: {status.peers}")
+    print(f"open conflicts: {status.open_conflicts}")
+    for problem in status.problems:
+        print(f"problem: {problem}")
+    return EXIT_OK
+
+
+def cmd_join(args: argparse.Namespace, data_dir: Path) -> int:
+    lock = lock_data_dir(data_dir)
+    ctx = _open(data_dir)
+    try:
+        share = _share(args, ctx)
+        ctx = sync_service.join_share(ctx, share, discard_demo=args.discard_demo)
+        report = sync_service.run_sync(ctx, share)
+        print(f"join: joined {share}; {report.summary()}")
+        return EXIT_OK
+    except (sync_service.ShareError, sync_service.SegmentError, OSError) as exc:
+        say(f"join: failed: {exc}")
+        return EXIT_FAILED
+    finally:
+        ctx.close()
+        lock.release()

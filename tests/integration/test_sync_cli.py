@@ -1,0 +1,149 @@
+"""Several PCs, each a separate process with its own data dir, syncing through one share."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from hescb_desktop.services import crud
+from hescb_desktop.services import entities as E
+from hescb_desktop.services.context import open_context
+
+pytestmark = pytest.mark.slow
+
+ADD_PEOPLE = """
+import sys
+from pathlib import Path
+from hescb_desktop.services import crud, entities as E
+from hescb_desktop.services.context import open_context
+ctx = open_context(Path(sys.argv[1]))
+for i in range(int(sys.argv[3])):
+    crud.create(ctx.uow(), E.PEOPLE, {"name": f"{sys.argv[2]} {i}"})
+ctx.close()
+"""
+
+
+def env() -> dict[str, str]:
+    clean = {k: v for k, v in os.environ.items() if k != "HESCB_DATA_DIR"}
+    return {**clean, "QT_QPA_PLATFORM": "offscreen", "PYTHONIOENCODING": "utf-8"}
+
+
+def cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "hescb_desktop", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=env(),
+        timeout=180,
+        check=False,
+    )
+
+
+def add_people(data: Path, prefix: str, count: int) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-c", ADD_PEOPLE, str(data), prefix, str(count)], env=env(), text=True
+    )
+
+
+def export(data: Path) -> dict[str, object]:
+    result = cli("--data-dir", data, "export-json")
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)["tables"]  # type: ignore[no-any-return]
+
+
+def test_three_pcs_converge_through_the_share(tmp_path: Path) -> None:
+    share = tmp_path / "share"
+    share.mkdir()
+    pcs = [tmp_path / name for name in ("pc1", "pc2", "pc3")]
+    for data in pcs:
+        assert cli("--data-dir", data, "init").returncode == 0
+    writers = [add_people(data, data.name, 15) for data in pcs]
+    assert [w.wait(timeout=180) for w in writers] == [0, 0, 0]
+    # all three sync at the same time, twice round
+    for _ in range(2):
+        rounds = [
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "hescb_desktop",
+                    "--data-dir",
+                    str(d),
+                    "--share",
+                    str(share),
+                    "sync",
+                ],
+                env=env(),
+                text=True,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+            for d in pcs
+        ]
+        outs = [r.communicate(timeout=180) for r in rounds]
+        assert [r.returncode for r in rounds] == [0, 0, 0], outs
+        assert all(o[0].startswith("sync: published ") for o in outs)
+    exports = [export(d) for d in pcs]
+    assert exports[0] == exports[1] == exports[2]
+    people = exports[0]["people"]
+    assert isinstance(people, list)
+    assert len(people) == 45
+
+
+def test_sync_line_and_status(tmp_path: Path) -> None:
+    share, a, b = tmp_path / "share", tmp_path / "a", tmp_path / "b"
+    share.mkdir()
+    for data in (a, b):
+        assert cli("--data-dir", data, "init").returncode == 0
+    ctx = open_context(a)
+    person = crud.create(ctx.uow(), E.PEOPLE, {"name": "Sam"}).value
+    ctx.close()
+    first = cli("--data-dir", a, "--share", share, "sync")
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("sync: published ")
+    assert "peers 0" in first.stdout
+    second = cli("--data-dir", b, "--share", share, "sync")
+    assert "peers 1" in second.stdout
+    assert "merged 0" not in second.stdout
+    ctx = open_context(b)
+    assert crud.get(ctx.uow(write=False), E.PEOPLE, person.id).name == "Sam"
+    ctx.close()
+    status = cli("--data-dir", b, "--share", share, "sync-status")
+    assert status.returncode == 0
+    assert "to send: 0" in status.stdout
+    assert "PCs seen: 1" in status.stdout
+
+
+def test_share_unavailable_exits_1_with_a_reason_and_keeps_working(tmp_path: Path) -> None:
+    data = tmp_path / "a"
+    assert cli("--data-dir", data, "init").returncode == 0
+    result = cli("--data-dir", data, "--share", tmp_path / "gone", "sync")
+    assert result.returncode == 1
+    assert "working offline" in result.stderr
+    assert "Traceback" not in result.stderr
+    no_share = cli("--data-dir", data, "sync")
+    assert no_share.returncode == 2
+    assert "no share folder" in no_share.stderr
+
+
+def test_join_discards_the_demo_and_takes_the_share(tmp_path: Path) -> None:
+    share, real, demo = tmp_path / "share", tmp_path / "real", tmp_path / "demo"
+    share.mkdir()
+    assert cli("--data-dir", real, "init").returncode == 0
+    ctx = open_context(real)
+    crud.create(ctx.uow(), E.PEOPLE, {"name": "Real person"})
+    ctx.close()
+    assert cli("--data-dir", real, "--share", share, "sync").returncode == 0
+    assert cli("--data-dir", demo, "init", "--demo").returncode == 0
+    refused = cli("--data-dir", demo, "--share", share, "sync")
+    assert refused.returncode == 2
+    assert "demo board" in refused.stderr
+    joined = cli("--data-dir", demo, "--share", share, "join", "--discard-demo")
+    assert joined.returncode == 0, joined.stderr
+    names = [p["name"] for p in export(demo)["people"]]  # type: ignore[index,union-attr]
+    assert names == ["Real person"]
