@@ -9,12 +9,13 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt, Slot
-from PySide6.QtWidgets import QCalendarWidget, QHBoxLayout
+from PySide6.QtWidgets import QCalendarWidget, QHBoxLayout, QToolButton
 
 from hescb_desktop.services.home import home_summary
 from hescb_desktop.ui.home.event_table_model import COL_SUMMARY, EventTableModel
 from hescb_desktop.ui.widgets.card import Card
 from hescb_desktop.ui.widgets.empty_state import EmptyState
+from hescb_desktop.ui.widgets.icons import icon
 from hescb_desktop.ui.widgets.labels import counted
 from hescb_desktop.ui.widgets.page import Page
 from hescb_desktop.ui.widgets.page_header import ComingNotice
@@ -52,6 +53,13 @@ class CalendarPage(Page):
         today = self.workspace.today()
         self.calendar.setSelectedDate(QDate(today.year, today.month, today.day))
         self.calendar.selectionChanged.connect(self._on_calendar_selection_changed)
+        for name, icon_name in (
+            ("qt_calendar_prevmonth", "chevron-left"),
+            ("qt_calendar_nextmonth", "chevron-right"),
+        ):
+            button = self.calendar.findChild(QToolButton, name)
+            if button is not None:  # Qt's own names for the month arrows
+                button.setIcon(icon(icon_name))
         picker = Card(self.tr("Date"))
         picker.body.addWidget(self.calendar)
         picker.body.addStretch(1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import Slot
-from PySide6.QtWidgets import QGridLayout, QHeaderView, QWidget
+from PySide6.QtWidgets import QGridLayout, QWidget
 
 from hescb_desktop.services.home import HomeSummary, home_summary
 from hescb_desktop.ui.home import event_table_model as ev
@@ -37,10 +37,9 @@ class HomePage(Page):
     def _setup_ui(self) -> None:
         self.today_card = Card(self.tr("Today"))
         events_table = make_table(self.events_model, stretch=ev.COL_SUMMARY)
-        events_table.setColumnHidden(ev.COL_ORGANISATION, True)  # the colour dot shows it
-        events_table.horizontalHeader().setSectionResizeMode(
-            ev.COL_LOCATION, QHeaderView.ResizeMode.Stretch
-        )
+        # the colour dot shows whose event it is, the tooltip where: the title gets the width
+        events_table.setColumnHidden(ev.COL_ORGANISATION, True)
+        events_table.setColumnHidden(ev.COL_LOCATION, True)
         self.events_view = EmptyState(events_table)
         self.today_card.body.addWidget(self.events_view)
         self.actions_card = Card(self.tr("My open actions"))
@@ -55,7 +54,7 @@ class HomePage(Page):
         grid.addWidget(self.today_card, 0, 0)
         grid.addWidget(self.actions_card, 0, 1)
         grid.addWidget(self.rag_card, 1, 0, 1, 2)
-        grid.setColumnStretch(0, 5)
+        grid.setColumnStretch(0, 4)
         grid.setColumnStretch(1, 6)
         grid.setRowStretch(0, 1)
         grid.setRowStretch(1, 1)
@@ -97,7 +96,10 @@ class HomePage(Page):
 
     def _show_actions(self, summary: HomeSummary) -> None:
         self.actions_model.set_today(summary.today)
-        self.actions_model.set_rows(summary.my_actions)
+        # by the due date shown (a revised one where agreed), soonest first, undated last
+        self.actions_model.set_rows(
+            sorted(summary.my_actions, key=lambda a: (a.due is None, a.due or summary.today))
+        )
         overdue = sum(1 for a in summary.my_actions if a.overdue(summary.today))
         note = self.tr("%1 open").replace("%1", str(len(summary.my_actions)))
         if overdue:
