@@ -1,0 +1,88 @@
+"""Render every page of the app on a fresh demo board into docs/screenshots/<page>.png.
+
+    python scripts/take_screenshots.py [--out DIR] [--width 1360 --height 860]
+
+Runs offscreen (QT_QPA_PLATFORM defaults to offscreen here), builds the small demo board in a
+temporary data dir through the services, opens the main window and grabs each page with
+QWidget.grab(); also the first-run and settings dialogs. `make screenshots` runs it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from PySide6.QtCore import QSettings, QSize  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+
+from hescb_desktop.app import application  # noqa: E402
+from hescb_desktop.paths import SETTINGS_FILENAME  # noqa: E402
+from hescb_desktop.services.context import open_context  # noqa: E402
+from hescb_desktop.services.demo import build_demo  # noqa: E402
+from hescb_desktop.ui.first_run_dialog import FirstRunDialog  # noqa: E402
+from hescb_desktop.ui.main_window import MainWindow  # noqa: E402
+from hescb_desktop.ui.settings_dialog import SettingsDialog  # noqa: E402
+from hescb_desktop.ui.workspace import Workspace  # noqa: E402
+
+PAGES = ("home", "calendar", "board", "meetings", "actions", "packs")
+
+
+def settle(app: QApplication) -> None:
+    for _ in range(3):
+        app.processEvents()
+
+
+def save(widget: QWidget, path: Path, app: QApplication) -> None:
+    settle(app)
+    if not widget.grab().save(str(path)):
+        raise SystemExit(f"take_screenshots: could not write {path}")
+    print(f"  {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--width", type=int, default=1360)
+    parser.add_argument("--height", type=int, default=860)
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    app = application()
+    with tempfile.TemporaryDirectory(prefix="hescb-screens-") as tmp:
+        data_dir = Path(tmp)
+        ctx = open_context(data_dir)
+        print("Building the demo board ...")
+        build_demo(ctx)
+        state = QSettings(str(data_dir / SETTINGS_FILENAME), QSettings.Format.IniFormat)
+        window = MainWindow(Workspace(ctx), state)
+        window.resize(QSize(args.width, args.height))
+        window.show()
+        print(f"Writing {len(PAGES) + 2} screenshots:")
+        for index, name in enumerate(PAGES):
+            window.show_page(index)
+            save(window, args.out / f"{name}.png", app)
+        dialogs: list[tuple[str, QWidget]] = [
+            ("first-run", FirstRunDialog(window)),
+            (
+                "settings",
+                SettingsDialog(window.workspace.settings, window.workspace.organisations()),
+            ),
+        ]
+        for name, dialog in dialogs:
+            dialog.show()
+            save(dialog, args.out / f"{name}.png", app)
+            dialog.close()
+        window.close()
+        ctx.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
