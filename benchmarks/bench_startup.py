@@ -45,16 +45,20 @@ def bench_env() -> dict[str, str]:
 
 
 def ensure_large_data(data_dir: Path) -> None:
-    """Create the large demo data dir unless it is already there (built aside, then renamed)."""
-    if (data_dir / "hescb.sqlite").exists():
+    """Create the large demo data dir unless a finished one is there.
+
+    Built in place (the database remembers its path: a moved copy would take a new device id on
+    first open), then marked finished by a file beside it, so an interrupted build starts over.
+    """
+    finished = data_dir.with_name(data_dir.name + ".finished")
+    if finished.exists() and (data_dir / "hescb.sqlite").exists():
         return
-    partial = data_dir.with_name(data_dir.name + ".partial")
-    shutil.rmtree(partial, ignore_errors=True)
+    shutil.rmtree(data_dir, ignore_errors=True)
     print(f"Creating the large dataset in {data_dir} (once) ...", flush=True)
     started = time.perf_counter()
-    cmd = [sys.executable, "-m", "hescb_desktop", "--data-dir", str(partial)]
+    cmd = [sys.executable, "-m", "hescb_desktop", "--data-dir", str(data_dir)]
     subprocess.run([*cmd, "init", "--demo", "--scale", "large"], check=True, env=bench_env())
-    partial.rename(data_dir)
+    finished.touch()
     print(f"  done in {time.perf_counter() - started:.1f} s", flush=True)
 
 
@@ -111,28 +115,47 @@ def verdict(ok: bool) -> str:
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--runs", type=int, default=5, help="measured runs of each (default 5)")
-    parser.add_argument("--data-dir", type=Path, default=BENCH_DATA / "large")
+    parser.add_argument(
+        "--data-dir", type=Path, help="an existing data dir to use instead (left as it is)"
+    )
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds per process")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    ensure_large_data(args.data_dir)
-    app_cmd = [sys.executable, "-m", "hescb_desktop", "--data-dir", str(args.data_dir)]
-    bare_cmd = [sys.executable, str(Path(__file__).with_name("bare_window.py"))]
-    app_runs: list[Run] = []
-    bare_runs: list[Run] = []
     try:
-        timed_start(app_cmd, args.timeout)  # warm-up: file cache, bytecode
-        timed_start(bare_cmd, args.timeout)
-        for _ in range(args.runs):  # alternate, so both see the same machine load
-            app_runs.append(timed_start(app_cmd, args.timeout))
-            bare_runs.append(timed_start(bare_cmd, args.timeout))
-    except BenchError as exc:
+        data_dir = prepare_data(args.data_dir)
+        app_cmd = [sys.executable, "-m", "hescb_desktop", "--data-dir", str(data_dir)]
+        bare_cmd = [sys.executable, str(Path(__file__).with_name("bare_window.py"))]
+        app_runs, bare_runs = measure(app_cmd, bare_cmd, args.runs, args.timeout)
+    except (BenchError, subprocess.CalledProcessError) as exc:
         print(f"bench: {exc}", file=sys.stderr)
         return 1
     return report(app_runs, bare_runs)
+
+
+def prepare_data(given: Path | None) -> Path:
+    """The data dir to start the app on: the cached large one, or one the user named."""
+    if given is None:
+        ensure_large_data(BENCH_DATA / "large")
+        return BENCH_DATA / "large"
+    if not (given / "hescb.sqlite").is_file():
+        raise BenchError(f"no database in {given}")
+    return given
+
+
+def measure(
+    app_cmd: list[str], bare_cmd: list[str], runs: int, timeout: float
+) -> tuple[list[Run], list[Run]]:
+    timed_start(app_cmd, timeout)  # warm-up: file cache, bytecode
+    timed_start(bare_cmd, timeout)
+    app_runs: list[Run] = []
+    bare_runs: list[Run] = []
+    for _ in range(runs):  # alternate, so both see the same machine load
+        app_runs.append(timed_start(app_cmd, timeout))
+        bare_runs.append(timed_start(bare_cmd, timeout))
+    return app_runs, bare_runs
 
 
 def report(app_runs: list[Run], bare_runs: list[Run]) -> int:
