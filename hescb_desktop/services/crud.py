@@ -7,20 +7,21 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ForeignKey, inspect, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ForeignKey, Table, inspect, select
+from sqlalchemy.orm import Mapper, Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from hescb_desktop.domain.enums import Marking
 from hescb_desktop.domain.errors import NotFoundError, ValidationError
 from hescb_desktop.domain.rules import parse_marking
 from hescb_desktop.services.results import Changes, Result
-from hescb_desktop.storage.base import Synced
+from hescb_desktop.storage.base import Base, Synced, new_id
 from hescb_desktop.storage.uow import UnitOfWork
 
 M = TypeVar("M", bound=Synced)
@@ -124,10 +125,47 @@ def _check_reference(session: Session, label: str, key: str, column: Any, value:
     if value is None or not fks:
         return
     table = fks[0].column.table
-    row = session.execute(select(table.c.deleted).where(table.c.id == value)).first()
-    if row is None or row[0]:
+    if not _live(session, table, value):
         noun = key.removesuffix("_id").replace("_", " ")
         raise ValidationError(f"{label}: the {noun} ({table.name} {value}) does not exist")
+
+
+def _live(session: Session, table: Table, row_id: Any) -> bool:
+    """Whether `row_id` is a live row of `table` as this session sees it, pending changes
+    included. A row the session holds is judged by its in-memory tombstone, with no flush, so
+    rows added with `add(..., flush=False)` can be referenced before they are written."""
+    held = _held(session, table, row_id)
+    if held is not None:
+        return not held.deleted
+    stmt = select(table.c.deleted).where(table.c.id == row_id)
+    with session.no_autoflush:
+        row = session.execute(stmt).first()
+    if row is None and session.new:  # pending but added some other way: flush, look again
+        row = session.execute(stmt).first()
+    return row is not None and not row[0]
+
+
+def _held(session: Session, table: Table, row_id: Any) -> Synced | None:
+    pending: dict[tuple[str, Any], Synced] = session.info.get(_PENDING, {})
+    if (table.name, row_id) in pending:
+        return pending[(table.name, row_id)]
+    mapper = _synced_mappers().get(table.name)
+    if mapper is None:
+        return None
+    held: Synced | None = session.identity_map.get(mapper.identity_key_from_primary_key((row_id,)))
+    return held
+
+
+@functools.cache
+def _synced_mappers() -> dict[str, Mapper[Any]]:
+    return {
+        str(m.persist_selectable.name): m  # type: ignore[attr-defined]
+        for m in Base.registry.mappers
+        if issubclass(m.class_, Synced)
+    }
+
+
+_PENDING = "hescb.crud.pending"  # session.info: rows add(flush=False) has not flushed yet
 
 
 # ---------------------------------------------------------------------- operations
@@ -138,12 +176,42 @@ def load(session: Session, spec: EntitySpec[M, D], row_id: str) -> M:
     return obj
 
 
-def add(uow: UnitOfWork, spec: EntitySpec[M, D], values: Mapping[str, Any]) -> M:
-    """Add a row inside an open unit of work (for services that do more in the same action)."""
-    obj = spec.model(**clean(uow.session, spec, values, creating=True))
-    uow.session.add(obj)
-    uow.session.flush()
+def add(
+    uow: UnitOfWork, spec: EntitySpec[M, D], values: Mapping[str, Any], *, flush: bool = True
+) -> M:
+    """Add a row inside an open unit of work (for services that do more in the same action).
+
+    `flush=False` is for adding many rows in one action (the demo board): the row gets its id at
+    once and waits for the next flush (a query, the commit, or the caller's), which writes it and
+    its change_log rows together with the others. Later rows may reference it before then: a row
+    that references a pending row of another table flushes first (a flush orders the INSERTs of
+    one table as added, but not of different tables).
+    """
+    session = uow.session
+    obj = spec.model(**clean(session, spec, values, creating=True))
+    if flush:
+        session.add(obj)
+        session.flush()
+        return obj
+    if _refers_to_pending(session, spec, obj):
+        session.flush()
+    obj.id = new_id()
+    session.add(obj)
+    session.info.setdefault(_PENDING, {})[(spec.table, obj.id)] = obj
     return obj
+
+
+def _refers_to_pending(session: Session, spec: EntitySpec[M, D], obj: M) -> bool:
+    pending: dict[tuple[str, Any], Synced] = session.info.get(_PENDING, {})
+    if not pending:
+        return False
+    for column in inspect(spec.model).columns:
+        for fk in column.foreign_keys:
+            table = fk.column.table.name
+            target = pending.get((table, getattr(obj, column.key)))
+            if target is not None and table != spec.table and inspect(target).pending:
+                return True
+    return False
 
 
 def change(uow: UnitOfWork, spec: EntitySpec[M, D], row_id: str, values: Mapping[str, Any]) -> M:
