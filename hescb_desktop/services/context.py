@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 
 from hescb_desktop.paths import DB_FILENAME, prepare_data_dir
 from hescb_desktop.storage.capture import Actor
-from hescb_desktop.storage.database import open_database, upgrade
+from hescb_desktop.storage.database import mark_clean_close, open_database, upgrade
 from hescb_desktop.storage.device import ensure_device, last_hlc, read_state
 from hescb_desktop.storage.engine import make_engine
 from hescb_desktop.storage.uow import UnitOfWork
@@ -34,7 +34,11 @@ class ServiceContext:
         return UnitOfWork(self.engine, Actor(self.device_id, self.user), self.clock, write=write)
 
     def close(self) -> None:
+        """Close every connection; a database left whole is marked so the next start can skip
+        the integrity check (storage.database.mark_clean_close)."""
         self.engine.dispose()
+        if self.db_path is not None:
+            mark_clean_close(self.db_path)
 
 
 def open_context(data_dir: Path, *, create: bool = True) -> ServiceContext:

@@ -2,44 +2,56 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from hescb_desktop.storage.engine import DatabaseError, check_sqlite_file, make_engine
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+CLEAN_SUFFIX = ".clean"  # beside the database: written at a clean close, removed at open
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     return cfg
 
 
+def known_revisions() -> list[str]:
+    """Revision ids in order, from the migration file names (`0002_sync_state.py`); reading the
+    names keeps Alembic out of a normal start. A test checks they agree with Alembic's graph."""
+    names = sorted(p.name for p in (MIGRATIONS / "versions").glob("[0-9][0-9][0-9][0-9]_*.py"))
+    return [n.split("_", 1)[0] for n in names]
+
+
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None
-    return head
+    return known_revisions()[-1]
 
 
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
-
-
-def known_revisions() -> set[str]:
-    return {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+        has = conn.execute(
+            text("SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'")
+        ).first()
+        if not has:
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def upgrade(engine: Engine) -> None:
+    from alembic import command
+
     cfg = alembic_config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
@@ -82,11 +94,15 @@ def peek(path: Path) -> Peek:
     return Peek(revision, len(names))
 
 
-def open_database(path: Path, *, create: bool = True, migrate: bool = True) -> Engine:
+def open_database(
+    path: Path, *, create: bool = True, migrate: bool = True, verify: bool = False
+) -> Engine:
     """An engine on `path` after checking the file; creates or upgrades the schema.
 
     A file that is not SQLite, fails its integrity check or comes from a newer app raises
     DatabaseError and is left exactly as it was. Before an upgrade the file is copied aside.
+    The integrity check (a full read: half a second on a large board) is skipped when the file
+    is exactly as this app left it at a clean close, unless `verify` asks for it.
     """
     exists = path.exists() and path.stat().st_size > 0
     if not exists and not create:
@@ -100,7 +116,9 @@ def open_database(path: Path, *, create: bool = True, migrate: bool = True) -> E
                 f"{path} was written by a newer HESCB Desktop (schema {found.revision}): "
                 "update the app"
             )
-        _check_integrity(path)
+        if verify or not _closed_cleanly(path):
+            _check_integrity(path)
+    _forget_clean_close(path)
     engine = make_engine(path)
     rev = current_revision(engine)
     if rev != head_revision() and migrate:
@@ -122,3 +140,32 @@ def _check_integrity(path: Path) -> None:
         rows = [str(exc)]
     if rows != ["ok"]:
         raise DatabaseError(f"{path} failed its integrity check: {rows[0]}")
+
+
+def _marker(path: Path) -> Path:
+    return path.with_name(path.name + CLEAN_SUFFIX)
+
+
+def _fingerprint(path: Path) -> dict[str, int]:
+    st = path.stat()
+    return {"size": st.st_size, "mtime_ns": st.st_mtime_ns}
+
+
+def _closed_cleanly(path: Path) -> bool:
+    wal = path.with_name(path.name + "-wal")
+    try:
+        saved = json.loads(_marker(path).read_text())
+    except (OSError, ValueError):
+        return False
+    return saved == _fingerprint(path) and not (wal.exists() and wal.stat().st_size > 0)
+
+
+def _forget_clean_close(path: Path) -> None:
+    _marker(path).unlink(missing_ok=True)
+
+
+def mark_clean_close(path: Path) -> None:
+    """Call after the last connection closed: the next open may skip the integrity check."""
+    wal = path.with_name(path.name + "-wal")
+    if path.exists() and not (wal.exists() and wal.stat().st_size > 0):
+        _marker(path).write_text(json.dumps(_fingerprint(path)))

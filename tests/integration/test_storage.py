@@ -162,3 +162,32 @@ def test_an_empty_sqlite_file_gets_the_schema(tmp_path: Path) -> None:
             head_revision(),
         )
     conn.close()
+
+
+def test_revisions_from_file_names_match_alembic() -> None:
+    from alembic.script import ScriptDirectory
+
+    from hescb_desktop.storage.database import alembic_config, known_revisions
+
+    script = ScriptDirectory.from_config(alembic_config())
+    assert script.get_current_head() == head_revision()
+    walked = [s.revision for s in script.walk_revisions()]
+    assert list(reversed(walked)) == known_revisions()
+
+
+def test_integrity_check_skipped_only_after_a_clean_close(tmp_path: Path) -> None:
+    ctx = open_context(tmp_path)
+    for i in range(300):
+        crud.create(ctx.uow(), E.PEOPLE, {"name": f"Person {i}", "role": "x" * 200})
+    ctx.close()
+    path = tmp_path / "hescb.sqlite"
+    marker = tmp_path / "hescb.sqlite.clean"
+    assert marker.exists()
+    open_context(tmp_path).close()  # opening removes the marker; the clean close writes it again
+    assert marker.exists()
+    data = bytearray(path.read_bytes())
+    for offset in range(4096 * 3, 4096 * 8):
+        data[offset] = 0x5A
+    path.write_bytes(bytes(data))  # damaged behind the app's back: size same, mtime differs
+    with pytest.raises(DatabaseError, match="integrity"):
+        open_database(path)
