@@ -128,7 +128,7 @@ def _fate(demo: Demo, raised: date, due: date, forced: str) -> Fate:
     elif status == "deferred":
         fate.revised = due + timedelta(days=demo.between(60, 120))
         fate.reason = "Deferred by the Board. " + demo.pick(REVISIONS)
-    elif demo.chance(0.3):
+    elif not forced and demo.chance(0.3):
         fate.revised = due + timedelta(days=demo.between(28, 70))
         fate.reason = demo.pick(REVISIONS)
     _updates(demo, fate, raised, last)

@@ -38,19 +38,20 @@ def build_calendar(demo: Demo, w: Writer, progress: Callable[[int, int], None]) 
             )
     total = (last - first).days + 1
     for n, day in enumerate(days(first, last), 1):
-        if day not in holidays:
-            _one_day(demo, w.uow, day)
+        _one_day(demo, w.uow, day, working=day.weekday() < 5 and day not in holidays)
         if n % demo.scale.days_per_uow == 0 or n == total:
             w.checkpoint()
             progress(n, total)
 
 
 # ------------------------------------------------------------------ one day
-def _one_day(demo: Demo, uow: UnitOfWork, day: date) -> None:
-    weekday = day.weekday() < 5
+def _one_day(demo: Demo, uow: UnitOfWork, day: date, *, working: bool) -> None:
+    """A working day fills the diaries; a weekend or bank holiday has a few entries (and
+    always some today, so Home is never empty)."""
+    weekday = working
     rate = demo.scale.diary_per_day
     for org, (owners, entries) in cal.DIARIES.items():
-        if weekday:
+        if working:
             count = int(rate) + demo.chance(rate - int(rate))
             for _ in range(count):
                 _diary(demo, uow, day, org, owners, demo.pick(entries))
