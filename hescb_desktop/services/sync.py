@@ -22,10 +22,10 @@ from hescb_desktop.sync.hlc import to_datetime
 from hescb_desktop.sync.publisher import pending_count
 from hescb_desktop.sync.round import SyncReport, sync_round
 from hescb_desktop.sync.segments import SegmentError
-from hescb_desktop.sync.share import Share, ShareError
+from hescb_desktop.sync.share import FormatTooNewError, Share, ShareError
 from hescb_desktop.sync.snapshot import newest_snapshot
 
-__all__ = ["SegmentError", "ShareError", "SyncReport"]
+__all__ = ["FormatTooNewError", "SegmentError", "ShareError", "SyncReport", "ValidationError"]
 
 
 @dataclass(frozen=True)
@@ -139,15 +139,39 @@ def _conflict_row(c: Conflict) -> ConflictRow:
 
 
 def resolve_conflict(ctx: ServiceContext, conflict_id: str, *, use_other: bool) -> None:
-    """Keep what won, or bring back the value that lost (for a deleted record: restore it)."""
+    """Keep what won, or bring back the value that lost (for a deleted record: restore it).
+
+    Fields that belong together (an event's start and end, a RAG value with its reason) are
+    resolved together: the open conflicts of the same edit to the rest of the group go too.
+    """
     with ctx.uow() as uow:
         conflict = uow.session.get(Conflict, conflict_id)
         if conflict is None or conflict.resolved:
             raise NotFoundError(f"no open conflict {conflict_id}")
-        if use_other:
-            _bring_back(uow.session, conflict)
-        conflict.resolved = "restored" if use_other else "kept"
+        for each in _with_group(uow.session, conflict):
+            if use_other:
+                _bring_back(uow.session, each)
+            each.resolved = "restored" if use_other else "kept"
         uow.commit()
+
+
+def _with_group(session: Any, conflict: Conflict) -> list[Conflict]:
+    spec = BY_TABLE.get(conflict.table_name)
+    groups: tuple[frozenset[str], ...] = getattr(spec.model, "__field_groups__", ()) if spec else ()
+    group = next((g for g in groups if conflict.column_name in g), None)
+    if group is None:
+        return [conflict]
+    stmt = select(Conflict).where(
+        Conflict.table_name == conflict.table_name,
+        Conflict.row_id == conflict.row_id,
+        Conflict.kind == conflict.kind,
+        Conflict.lost_hlc == conflict.lost_hlc,
+        Conflict.lost_device == conflict.lost_device,
+        Conflict.column_name.in_(group),
+        Conflict.resolved == "",
+    )
+    siblings = [c for c in session.scalars(stmt) if c.id != conflict.id]
+    return [conflict, *siblings]
 
 
 def _bring_back(session: Any, conflict: Conflict) -> None:
@@ -184,6 +208,12 @@ def history(ctx: ServiceContext, table: str, row_id: str) -> list[HistoryRow]:
         ]
 
 
+def device_names(ctx: ServiceContext) -> dict[str, str]:
+    """What each PC this one has heard from is called ("this PC (…)", "PC 1a2b3c4d (Alice)")."""
+    with ctx.uow(write=False) as uow:
+        return _device_names(uow.session, ctx.device_id)
+
+
 def _device_names(session: Any, me: str) -> dict[str, str]:
     names = {
         p.device_id: f"PC {p.device_id[:8]} ({p.user})" if p.user else f"PC {p.device_id[:8]}"
@@ -191,6 +221,52 @@ def _device_names(session: Any, me: str) -> dict[str, str]:
     }
     names[me] = f"this PC ({me[:8]})"
     return names
+
+
+# ---------------------------------------------------------------------- naming records
+_NAME_FIELDS = ("title", "summary", "name", "description", "text", "note", "interest", "filename")
+_NAME_LENGTH = 70
+
+
+def describe_record(ctx: ServiceContext, table: str, row_id: str) -> str:
+    """A record as a person would name it: "Action: HESCB/2026/014 — Agree the estates plan"."""
+    spec = BY_TABLE.get(table)
+    if spec is None:
+        return f"{table}: {row_id[:8]}"
+    with ctx.uow(write=False) as uow:
+        obj = uow.session.get(spec.model, row_id)
+        name = _record_name(obj) if obj is not None else ""
+        deleted = bool(obj is not None and getattr(obj, "deleted", False))
+    label = spec.label[:1].upper() + spec.label[1:]
+    text = f"{label}: {name or row_id[:8]}"
+    return f"{text} (deleted)" if deleted else text
+
+
+def describe_value(ctx: ServiceContext, table: str, column: str, value: Any) -> str | None:
+    """The name of the record a foreign-key value points at ("Sam Smith" for an owner_id);
+    None when `column` is not a reference or the value is empty."""
+    spec = BY_TABLE.get(table)
+    if spec is None or not isinstance(value, str) or not value:
+        return None
+    col = spec.model.__table__.c.get(column)
+    target = next(iter(col.foreign_keys), None) if col is not None else None
+    target_spec = BY_TABLE.get(target.column.table.name) if target is not None else None
+    if target_spec is None:
+        return None
+    with ctx.uow(write=False) as uow:
+        obj = uow.session.get(target_spec.model, value)
+        return (_record_name(obj) or value[:8]) if obj is not None else value[:8]
+
+
+def _record_name(obj: Any) -> str:
+    reference = str(getattr(obj, "reference", "") or "")
+    title = next(
+        (str(v) for f in _NAME_FIELDS if (v := getattr(obj, f, None)) and str(v).strip()), ""
+    )
+    title = title.strip().splitlines()[0] if title.strip() else ""
+    if len(title) > _NAME_LENGTH:
+        title = title[: _NAME_LENGTH - 1].rstrip() + "…"
+    return " — ".join(p for p in (reference, title) if p)
 
 
 def notices(ctx: ServiceContext, limit: int = 50) -> list[str]:
@@ -223,9 +299,14 @@ def has_synced(ctx: ServiceContext) -> bool:
     return bool(peers or published)
 
 
+def demo_blocks_share(ctx: ServiceContext, share_folder: Path) -> bool:
+    """This PC holds an unsynced demo board and the share holds data: join, discarding it."""
+    return is_demo(ctx) and not has_synced(ctx) and share_holds_data(share_folder, ctx.device_id)
+
+
 def check_demo_guard(ctx: ServiceContext, share_folder: Path) -> None:
     """Never publish a second copy of the demo board onto a share that holds real data."""
-    if is_demo(ctx) and not has_synced(ctx) and share_holds_data(share_folder, ctx.device_id):
+    if demo_blocks_share(ctx, share_folder):
         raise ValidationError(
             "this PC holds the demo board and the share already holds data: join the share "
             "and discard the demo first (join --discard-demo)"
