@@ -200,7 +200,7 @@ def history(ctx: ServiceContext, table: str, row_id: str) -> list[HistoryRow]:
             HistoryRow(
                 to_datetime(c.hlc),
                 c.user,
-                names.get(c.device_id, c.device_id[:8]),
+                names.get(c.device_id, f"PC {c.device_id[:8]}"),
                 c.column_name,
                 json.loads(c.value),
             )

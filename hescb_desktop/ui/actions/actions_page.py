@@ -6,7 +6,7 @@ Raising, updating and closing actions, and the full DOMAIN.md columns, arrive wi
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLineEdit
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLineEdit, QPushButton
 
 from hescb_desktop.services import crud
 from hescb_desktop.services.entities import ACTIONS, ORGANISATIONS, PEOPLE
@@ -17,6 +17,7 @@ from hescb_desktop.ui.actions.action_table_model import (
     ActionTableModel,
     action_log_rows,
 )
+from hescb_desktop.ui.sync.history_dialog import install_history
 from hescb_desktop.ui.widgets.card import Card
 from hescb_desktop.ui.widgets.due import OVERDUE, urgency
 from hescb_desktop.ui.widgets.empty_state import EmptyState
@@ -66,6 +67,17 @@ class ActionsPage(Page):
         card.body.addLayout(bar)
         self.table = make_table(self.proxy, stretch=COL_DESCRIPTION, sortable=True)
         self.table.sortByColumn(COL_REFERENCE, Qt.SortOrder.DescendingOrder)
+        self.history_action = install_history(
+            self.table, self.workspace, "actions", double_click=True
+        )
+        self.history_button = QPushButton(self.history_action.text())
+        self.history_button.setToolTip(self.history_action.toolTip())
+        self.history_button.setEnabled(False)
+        self.history_button.clicked.connect(self.history_action.trigger)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        self.proxy.modelReset.connect(self._on_selection_changed)
+        self.proxy.layoutChanged.connect(self._on_selection_changed)
+        bar.addWidget(self.history_button)
         self.view = EmptyState(self.table)
         self.view.set_message(self.tr("No actions match."))
         card.body.addWidget(self.view, 1)
@@ -93,6 +105,10 @@ class ActionsPage(Page):
             .replace("%2", str(len(open_rows)))
             .replace("%3", str(overdue))
         )
+
+    @Slot()
+    def _on_selection_changed(self) -> None:
+        self.history_button.setEnabled(self.table.selectionModel().hasSelection())
 
     @Slot(str)
     def _on_search_text_changed(self, text: str) -> None:

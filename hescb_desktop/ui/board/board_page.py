@@ -21,6 +21,7 @@ from hescb_desktop.services import crud
 from hescb_desktop.services.entities import OBJECTIVES, ORGANISATIONS
 from hescb_desktop.ui.board.card_delegate import CardDelegate
 from hescb_desktop.ui.board.card_model import BoardCard, CardListModel, board_cards
+from hescb_desktop.ui.sync.history_dialog import install_history
 from hescb_desktop.ui.widgets.page import Page
 from hescb_desktop.ui.widgets.page_header import ComingNotice
 from hescb_desktop.ui.workspace import Workspace
@@ -93,5 +94,6 @@ class BoardPage(Page):
     def _column(self, stage: str) -> StageColumn:
         if stage not in self.columns:
             self.columns[stage] = StageColumn(stage)
+            install_history(self.columns[stage].view, self.workspace, "objectives")
             self.columns_layout.addWidget(self.columns[stage], 1)
         return self.columns[stage]

@@ -12,6 +12,7 @@ from hescb_desktop.ui.home import event_table_model as ev
 from hescb_desktop.ui.home import my_actions_model as ma
 from hescb_desktop.ui.home import objective_rag_model as ob
 from hescb_desktop.ui.home.rag_tiles import RagTiles
+from hescb_desktop.ui.sync.history_dialog import install_history
 from hescb_desktop.ui.widgets.card import Card
 from hescb_desktop.ui.widgets.empty_state import EmptyState
 from hescb_desktop.ui.widgets.labels import counted
@@ -40,13 +41,20 @@ class HomePage(Page):
         # the colour dot shows whose event it is, the tooltip where: the title gets the width
         events_table.setColumnHidden(ev.COL_ORGANISATION, True)
         events_table.setColumnHidden(ev.COL_LOCATION, True)
+        install_history(events_table, self.workspace, "events", double_click=True)
         self.events_view = EmptyState(events_table)
         self.today_card.body.addWidget(self.events_view)
         self.actions_card = Card(self.tr("My open actions"))
-        self.actions_view = EmptyState(make_table(self.actions_model, stretch=ma.COL_DESCRIPTION))
+        actions_table = make_table(self.actions_model, stretch=ma.COL_DESCRIPTION)
+        self.actions_history = install_history(
+            actions_table, self.workspace, "actions", double_click=True
+        )
+        self.actions_view = EmptyState(actions_table)
         self.actions_card.body.addWidget(self.actions_view)
         self.rag_card = Card(self.tr("Board RAG summary"))
-        self.objectives_view = EmptyState(make_table(self.objectives_model, stretch=ob.COL_TITLE))
+        objectives_table = make_table(self.objectives_model, stretch=ob.COL_TITLE)
+        install_history(objectives_table, self.workspace, "objectives", double_click=True)
+        self.objectives_view = EmptyState(objectives_table)
         self.rag_card.body.addWidget(self.rag_tiles)
         self.rag_card.body.addWidget(self.objectives_view, 1)
         grid = QGridLayout()

@@ -16,6 +16,7 @@ from hescb_desktop.ui.meetings.meeting_table_model import (
     MeetingTableModel,
     meeting_rows,
 )
+from hescb_desktop.ui.sync.history_dialog import install_history
 from hescb_desktop.ui.widgets.card import Card
 from hescb_desktop.ui.widgets.empty_state import EmptyState
 from hescb_desktop.ui.widgets.labels import counted, format_meeting_date
@@ -50,6 +51,7 @@ class MeetingsPage(Page):
         )
         self.card = Card(self.tr("All meetings"))
         table = make_table(self.model, stretch=COL_TITLE, sortable=False)
+        install_history(table, self.workspace, "meetings", double_click=True)
         self.view = EmptyState(table)
         self.view.set_message(self.tr("No meetings yet."))
         self.card.body.addWidget(self.view, 1)

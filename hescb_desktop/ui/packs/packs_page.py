@@ -10,6 +10,7 @@ from hescb_desktop.domain.enums import Marking
 from hescb_desktop.services import crud
 from hescb_desktop.services.entities import MEETINGS, PAPERS
 from hescb_desktop.ui.packs.paper_table_model import COL_TITLE, PaperTableModel, paper_rows
+from hescb_desktop.ui.sync.history_dialog import install_history
 from hescb_desktop.ui.widgets.card import Card
 from hescb_desktop.ui.widgets.empty_state import EmptyState
 from hescb_desktop.ui.widgets.labels import counted
@@ -43,7 +44,9 @@ class PacksPage(Page):
             )
         )
         self.card = Card(self.tr("Papers"))
-        self.view = EmptyState(make_table(self.model, stretch=COL_TITLE))
+        table = make_table(self.model, stretch=COL_TITLE)
+        install_history(table, self.workspace, "papers", double_click=True)
+        self.view = EmptyState(table)
         self.view.set_message(self.tr("No papers yet."))
         self.card.body.addWidget(self.view, 1)
         self.content.addWidget(self.card, 1)

@@ -1,0 +1,1 @@
+"""Sync in the app: the controller that runs rounds off the GUI thread, conflicts, history."""

@@ -1,0 +1,79 @@
+"""One record's history as a table: when, who, which PC, which field, the value it took."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from hescb_desktop.services.sync import HistoryRow
+from hescb_desktop.ui.sync.values import LONDON, field_label, first_line, format_value, is_empty
+from hescb_desktop.ui.widgets.row_model import SORT_ROLE, RowTableModel
+
+COL_WHEN, COL_WHO, COL_PC, COL_FIELD, COL_VALUE = range(5)
+# Written by the app with every change: who and when are already in their own columns.
+BOOKKEEPING = frozenset(
+    {"created_at", "created_by", "updated_at", "updated_by", "deleted_at", "deleted_by"}
+)
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    user: str
+    device: str
+    field: str
+    value: str
+
+
+def history_entries(
+    rows: Iterable[HistoryRow], describe: Callable[[str, Any], str | None]
+) -> list[HistoryEntry]:
+    """Newest first, without bookkeeping fields or the empty fields of the record's creation.
+
+    `describe(column, value)` names what a reference points at (an owner's name for owner_id).
+    """
+    rows = list(rows)
+    created = min(((r.at, r.device) for r in rows), default=None)
+    entries = [
+        HistoryEntry(
+            r.at,
+            r.user,
+            r.device,
+            field_label(r.column),
+            describe(r.column, r.value) or format_value(r.value),
+        )
+        for r in rows
+        if r.column not in BOOKKEEPING and not ((r.at, r.device) == created and is_empty(r.value))
+    ]
+    return sorted(entries, key=lambda e: e.at, reverse=True)
+
+
+class HistoryTableModel(RowTableModel):
+    def headers(self) -> list[str]:
+        return [self.tr("When"), self.tr("Who"), self.tr("PC"), self.tr("Field"), self.tr("Value")]
+
+    def cell(self, row: HistoryEntry, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole and column == COL_VALUE:
+            return row.value
+        if role == Qt.ItemDataRole.ToolTipRole and column == COL_WHEN:
+            return f"{row.at.astimezone(LONDON):%A %d %B %Y, %H:%M:%S}"
+        if role == SORT_ROLE:
+            return row.at.isoformat() if column == COL_WHEN else self._text(row, column).casefold()
+        return None
+
+    def _text(self, row: HistoryEntry, column: int) -> str:
+        if column == COL_WHEN:
+            return f"{row.at.astimezone(LONDON):%d %b %Y, %H:%M}"
+        if column == COL_WHO:
+            return row.user
+        if column == COL_PC:
+            return row.device
+        if column == COL_FIELD:
+            return row.field
+        return first_line(row.value)
