@@ -395,6 +395,22 @@ def test_a_demo_is_never_mixed_into_real_data(ctx: ServiceContext) -> None:
     assert load_settings(ctx.uow(write=False)).first_run_choice == ""
 
 
+def test_a_failure_part_way_leaves_the_database_empty(
+    ctx: ServiceContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The small demo is one transaction: a crash in the calendar keeps no meetings either."""
+
+    def broken(*_: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("hescb_desktop.services.demo.build_calendar", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        build_demo(ctx)
+    assert log_count(ctx) == 0
+    assert rows(ctx, E.MEETINGS) == []
+    assert load_settings(ctx.uow(write=False)).first_run_choice == ""
+
+
 def test_unknown_scale_is_refused(ctx: ServiceContext) -> None:
     with pytest.raises(ValidationError, match='unknown demo scale "huge"'):
         build_demo(ctx, "huge")

@@ -45,7 +45,7 @@ def build_demo(
     spec = scale_named(scale)
     report = progress or _quiet
     demo = Demo(ctx, spec, today or date.today())
-    with Writer(ctx, atomic=spec.name != "large") as w:
+    with Writer(ctx, atomic=spec.atomic) as w:
         report(0, "Checking the database is empty")
         refuse_if_not_empty(w.uow)
         report(1, "Organisations, people, rooms and assets")

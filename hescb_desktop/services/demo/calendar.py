@@ -48,7 +48,6 @@ def build_calendar(demo: Demo, w: Writer, progress: Callable[[int, int], None]) 
 def _one_day(demo: Demo, uow: UnitOfWork, day: date, *, working: bool) -> None:
     """A working day fills the diaries; a weekend or bank holiday has a few entries (and
     always some today, so Home is never empty)."""
-    weekday = working
     rate = demo.scale.diary_per_day
     for org, (owners, entries) in cal.DIARIES.items():
         if working:
@@ -57,10 +56,10 @@ def _one_day(demo: Demo, uow: UnitOfWork, day: date, *, working: bool) -> None:
                 _diary(demo, uow, day, org, owners, demo.pick(entries))
         elif day == demo.today or demo.chance(0.1):
             _diary(demo, uow, day, org, owners, demo.pick(cal.WEEKEND))
-    booked = _drone(demo, uow, day, weekday)
+    booked = _drone(demo, uow, day, working)
     if not booked and day == demo.today:
-        _drone(demo, uow, day, True, force=True)
-    _command_unit(demo, uow, day, weekday)
+        _drone(demo, uow, day, working, force=True)
+    _command_unit(demo, uow, day, working)
     demo.add_links(uow)
 
 

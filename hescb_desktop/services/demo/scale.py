@@ -30,6 +30,7 @@ class Scale:
     drone_per_week: float
     extra_opportunities: int
     declaration_every: int  # one declaration of interest every N held meetings
+    atomic: bool = True  # one transaction; else a commit every chunk (below)
     meetings_per_uow: int = 10
     days_per_uow: int = 60
 
@@ -70,6 +71,7 @@ LARGE = Scale(
     drone_per_week=5.0,
     extra_opportunities=60,
     declaration_every=5,
+    atomic=False,
     meetings_per_uow=25,
     days_per_uow=120,
 )
