@@ -8,7 +8,6 @@ HESCB_TEST_LARGE_DEMO=1.
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 from typing import Any
@@ -80,16 +79,4 @@ def test_medium_is_a_tenth_of_the_large_benchmark_set(tmp_path: Path) -> None:
     check_counts(ctx, fraction=0.1, tolerance=0.25)
     assert count(ctx, ChangeLog) > 50_000
     assert elapsed < 60
-    ctx.close()
-
-
-@pytest.mark.skipif(
-    not os.environ.get("HESCB_TEST_LARGE_DEMO"),
-    reason="the five-year build takes over a minute: HESCB_TEST_LARGE_DEMO=1 runs it",
-)
-def test_large_has_five_years_of_data(tmp_path: Path) -> None:
-    ctx, elapsed = build(tmp_path, "large")
-    check_counts(ctx, fraction=1.0, tolerance=0.1)
-    size = (tmp_path / "hescb.sqlite").stat().st_size
-    print(f"large demo: {elapsed:.0f} s, {size / 1e6:.0f} MB, {count(ctx, ChangeLog)} changes")
     ctx.close()

@@ -35,9 +35,7 @@ def test_demo_and_empty_are_one_click(qtbot: QtBot) -> None:
         assert dialog.choice == FirstRunChoice(choice)
 
 
-def test_join_explains_sync_is_coming_and_needs_an_existing_folder(
-    qtbot: QtBot, tmp_path: Path
-) -> None:
+def test_join_explains_the_share_and_needs_an_existing_folder(qtbot: QtBot, tmp_path: Path) -> None:
     dialog = _dialog(qtbot)
     dialog.join_button.click()
     assert dialog.pages.currentIndex() == 1
@@ -45,7 +43,7 @@ def test_join_explains_sync_is_coming_and_needs_an_existing_folder(
         label.text()
         for label in dialog.pages.currentWidget().findChildren(type(dialog.folder_error))
     )
-    assert "arrives with a later release" in page_text
+    assert "never lives on the share" in page_text
     dialog.join_ok_button.click()
     assert dialog.folder_error.text() == "Choose the shared folder first."
     dialog.folder_edit.setText(str(tmp_path / "missing"))
@@ -93,19 +91,37 @@ def _never_called(
 def test_start_empty_adds_the_four_partners_and_records_the_choice(
     empty_ctx: ServiceContext,
 ) -> None:
-    assert apply_first_run(empty_ctx, FirstRunChoice(EMPTY), _never_called) == ""
+    assert apply_first_run(empty_ctx, FirstRunChoice(EMPTY), _never_called).error == ""
     codes = sorted(o.code for o in crud.list_all(empty_ctx.uow(write=False), ORGANISATIONS))
     assert codes == ["HC", "HCC", "HFRS", "OPCC"]
     assert load_settings(empty_ctx.uow(write=False)).first_run_choice == EMPTY
 
 
-def test_join_stores_the_share_folder_and_starts_empty(
-    empty_ctx: ServiceContext, tmp_path: Path
+def test_joining_a_new_share_starts_the_board_with_the_partners_and_sends_them(
+    qtbot: QtBot, empty_ctx: ServiceContext, tmp_path: Path
 ) -> None:
-    assert apply_first_run(empty_ctx, FirstRunChoice(JOIN, str(tmp_path)), _never_called) == ""
-    settings = load_settings(empty_ctx.uow(write=False))
-    assert (settings.first_run_choice, settings.share_folder) == (JOIN, str(tmp_path))
-    assert crud.list_all(empty_ctx.uow(write=False), ORGANISATIONS) == []
+    share = tmp_path / "share"
+    share.mkdir()
+    done = apply_first_run(empty_ctx, FirstRunChoice(JOIN, str(share)), _never_called)
+    assert done.error == ""
+    try:
+        settings = load_settings(done.ctx.uow(write=False))
+        assert (settings.first_run_choice, settings.share_folder) == (JOIN, str(share))
+        codes = sorted(o.code for o in crud.list_all(done.ctx.uow(write=False), ORGANISATIONS))
+        assert codes == ["HC", "HCC", "HFRS", "OPCC"]
+        assert list(share.rglob("*.jsonl")), "the first PC sends the board it started"
+    finally:
+        if done.ctx is not empty_ctx:
+            done.ctx.close()
+
+
+def test_joining_a_missing_share_fails_and_records_nothing(
+    qtbot: QtBot, empty_ctx: ServiceContext, tmp_path: Path
+) -> None:
+    done = apply_first_run(empty_ctx, FirstRunChoice(JOIN, str(tmp_path / "gone")), _never_called)
+    assert "not available" in done.error
+    assert done.ctx is empty_ctx
+    assert load_settings(empty_ctx.uow(write=False)).first_run_choice == ""
 
 
 def test_demo_is_built_off_the_gui_thread_while_the_gui_keeps_running(
@@ -129,7 +145,7 @@ def test_demo_is_built_off_the_gui_thread_while_the_gui_keeps_running(
         crud.create(ctx.uow(), ORGANISATIONS, {"code": "HC", "name": "Hertfordshire Constabulary"})
         progress(100, "Done")
 
-    assert apply_first_run(empty_ctx, FirstRunChoice(DEMO), fake_build) == ""
+    assert apply_first_run(empty_ctx, FirstRunChoice(DEMO), fake_build).error == ""
     timer.stop()
     assert seen["thread"] != gui_thread
     assert seen["scale"] == "small"
@@ -161,7 +177,7 @@ def test_a_failed_demo_build_is_reported_and_not_recorded(empty_ctx: ServiceCont
     ) -> None:
         raise OSError("disk full")
 
-    assert apply_first_run(empty_ctx, FirstRunChoice(DEMO), broken) == "disk full"
+    assert apply_first_run(empty_ctx, FirstRunChoice(DEMO), broken).error == "disk full"
     assert load_settings(empty_ctx.uow(write=False)).first_run_choice == ""
 
 
@@ -169,9 +185,8 @@ def test_a_failed_demo_build_is_reported_and_not_recorded(empty_ctx: ServiceCont
 def test_the_real_demo_builder_fills_an_empty_board(
     qtbot: QtBot, empty_ctx: ServiceContext
 ) -> None:
-    demo = pytest.importorskip("hescb_desktop.services.demo")
-    if not hasattr(demo, "build_demo"):
-        pytest.skip("services.demo.build_demo has not landed yet")
-    assert apply_first_run(empty_ctx, FirstRunChoice(DEMO), demo.build_demo) == ""
+    from hescb_desktop.services.demo import build_demo
+
+    assert apply_first_run(empty_ctx, FirstRunChoice(DEMO), build_demo).error == ""
     codes = {o.code for o in crud.list_all(empty_ctx.uow(write=False), ORGANISATIONS)}
     assert {"HC", "HFRS", "HCC", "OPCC"} <= codes
