@@ -200,7 +200,7 @@ def history(ctx: ServiceContext, table: str, row_id: str) -> list[HistoryRow]:
             HistoryRow(
                 to_datetime(c.hlc),
                 c.user,
-                names.get(c.device_id, f"PC {c.device_id[:8]}"),
+                names.get(c.device_id, f"PC {short_id(c.device_id)}"),
                 c.column_name,
                 json.loads(c.value),
             )
@@ -208,18 +208,21 @@ def history(ctx: ServiceContext, table: str, row_id: str) -> list[HistoryRow]:
         ]
 
 
+def short_id(uuid: str) -> str:
+    """Eight hex digits that tell ids apart. Ids are UUIDv7, whose leading digits are a timestamp
+    (PCs set up in the same minute share them), so the random tail is used."""
+    return uuid.replace("-", "")[-8:]
+
+
 def device_names(ctx: ServiceContext) -> dict[str, str]:
-    """What each PC this one has heard from is called ("this PC (…)", "PC 1a2b3c4d (Alice)")."""
+    """What each PC this one has heard from is called: "this PC", "PC 1a2b3c4d"."""
     with ctx.uow(write=False) as uow:
         return _device_names(uow.session, ctx.device_id)
 
 
 def _device_names(session: Any, me: str) -> dict[str, str]:
-    names = {
-        p.device_id: f"PC {p.device_id[:8]} ({p.user})" if p.user else f"PC {p.device_id[:8]}"
-        for p in session.scalars(select(SyncPeer))
-    }
-    names[me] = f"this PC ({me[:8]})"
+    names = {p.device_id: f"PC {short_id(p.device_id)}" for p in session.scalars(select(SyncPeer))}
+    names[me] = "this PC"
     return names
 
 
@@ -232,13 +235,13 @@ def describe_record(ctx: ServiceContext, table: str, row_id: str) -> str:
     """A record as a person would name it: "Action: HESCB/2026/014 — Agree the estates plan"."""
     spec = BY_TABLE.get(table)
     if spec is None:
-        return f"{table}: {row_id[:8]}"
+        return f"{table}: {short_id(row_id)}"
     with ctx.uow(write=False) as uow:
         obj = uow.session.get(spec.model, row_id)
         name = _record_name(obj) if obj is not None else ""
         deleted = bool(obj is not None and getattr(obj, "deleted", False))
     label = spec.label[:1].upper() + spec.label[1:]
-    text = f"{label}: {name or row_id[:8]}"
+    text = f"{label}: {name or short_id(row_id)}"
     return f"{text} (deleted)" if deleted else text
 
 
@@ -255,7 +258,8 @@ def describe_value(ctx: ServiceContext, table: str, column: str, value: Any) -> 
         return None
     with ctx.uow(write=False) as uow:
         obj = uow.session.get(target_spec.model, value)
-        return (_record_name(obj) or value[:8]) if obj is not None else value[:8]
+        found = _record_name(obj) if obj is not None else ""
+        return found or short_id(value)
 
 
 def _record_name(obj: Any) -> str:

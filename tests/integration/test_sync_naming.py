@@ -53,8 +53,9 @@ def test_records_are_named_as_people_name_them(tmp_path: Path) -> None:
     assert sync_service.describe_value(a, "actions", "owner_id", None) is None
     crud.delete(a.uow(), E.PEOPLE, sam.id)
     assert sync_service.describe_record(a, "people", sam.id) == "Person: Sam Smith (deleted)"
-    assert sync_service.describe_record(a, "people", "0" * 36).startswith("Person: 00000000")
-    assert sync_service.describe_record(a, "no_such_table", "abc") == "no_such_table: abc"
+    gone = "01a212e7-bd3b-758b-a7f2-54dc072988b9"
+    assert sync_service.describe_record(a, "people", gone) == "Person: 072988b9"
+    assert sync_service.describe_record(a, "no_such_table", gone) == "no_such_table: 072988b9"
     a.close()
 
 
@@ -65,7 +66,8 @@ def test_pcs_are_named_from_this_pcs_point_of_view(tmp_path: Path, share: Path) 
     sync_service.run_sync(a, share)
     names = sync_service.device_names(a)
     assert names[a.device_id].startswith("this PC")
-    assert names[b.device_id] == f"PC {b.device_id[:8]} (Bob)"
+    assert names[b.device_id] == f"PC {b.device_id[-8:]}"
+    assert names[a.device_id] == "this PC"
     a.close()
     b.close()
 

@@ -46,7 +46,7 @@ class HistoryDialog(QDialog):
 
     def _setup_ui(self) -> None:
         self.setWindowTitle(self.tr("History"))
-        self.record_label.setObjectName("pageTitle")
+        self.record_label.setObjectName("dialogTitle")
         self.record_label.setWordWrap(True)
         self.record_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.note.setObjectName("formNote")
