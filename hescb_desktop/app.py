@@ -31,7 +31,7 @@ from hescb_desktop.services.settings import load_settings
 from hescb_desktop.storage.engine import DatabaseError
 from hescb_desktop.storage.lock import AlreadyOpenError, lock_data_dir
 from hescb_desktop.ui.first_run import BuildDemo, apply_first_run
-from hescb_desktop.ui.first_run_dialog import FirstRunDialog
+from hescb_desktop.ui.first_run_dialog import JOIN, FirstRunDialog
 from hescb_desktop.ui.main_window import MainWindow
 from hescb_desktop.ui.widgets.icons import icon
 from hescb_desktop.ui.workspace import Workspace
@@ -104,6 +104,10 @@ class GuiSession:
     window: MainWindow
 
     def close(self) -> None:
+        self.window.sync.controller.shutdown()  # a round still running finishes first
+        current = self.window.workspace.ctx  # joining a share from the app reopens the database
+        if current is not self.ctx:
+            current.close()
         self.ctx.close()
         self.lock.release()
 
@@ -139,19 +143,22 @@ def build_demo() -> BuildDemo:
     return builder
 
 
-def first_run(ctx: ServiceContext) -> int | None:
-    """Ask how to start if this is a new, empty board; an exit status if the user backs out."""
+def first_run(ctx: ServiceContext) -> ServiceContext | int:
+    """Ask how to start if this is a new, empty board. The context to carry on with (joining a
+    share reopens the database), or an exit status if the user backs out or setting up fails."""
     if load_settings(ctx.uow(write=False)).first_run_choice or not database_is_empty(ctx):
-        return None
+        return ctx
     if os.environ.get(BENCH_ENV) == "1":
-        return None  # a benchmark never waits for a person
+        return ctx  # a benchmark never waits for a person
     choice = FirstRunDialog.ask()
     if choice is None:
         return 0  # closed without choosing: nothing is set up, the question comes back next time
-    error = apply_first_run(ctx, choice, build_demo())
-    if error:
-        return _fail(_tr("The demo board could not be built"), error)
-    return None
+    done = apply_first_run(ctx, choice, build_demo())
+    if done.error:
+        if choice.choice == JOIN:
+            return _fail(_tr("Could not join the shared folder"), done.error)
+        return _fail(_tr("The demo board could not be built"), done.error)
+    return done.ctx
 
 
 def start_gui(data_dir: Path, share: Path | None = None) -> GuiSession | int:
@@ -163,11 +170,12 @@ def start_gui(data_dir: Path, share: Path | None = None) -> GuiSession | int:
     if isinstance(opened, int):
         return opened
     lock, ctx = opened
-    status = first_run(ctx)
-    if status is not None:
+    started = first_run(ctx)
+    if isinstance(started, int):
         ctx.close()
         lock.release()
-        return status
+        return started
+    ctx = started
     state = QSettings(str(data_dir / SETTINGS_FILENAME), QSettings.Format.IniFormat)
     window = MainWindow(Workspace(ctx, share_override=share), state)
     return GuiSession(lock, ctx, window)

@@ -1,17 +1,19 @@
-"""Carry out the first-run choice: build the demo board off the GUI thread, or start empty.
+"""Carry out the first-run choice: build the demo board, start empty, or join a shared folder.
 
 The demo is built by a function the composition root passes in (services.demo.build_demo), on a
-pool thread, while a progress dialog keeps the GUI responsive. Nothing else touches the
-database until it has finished.
+pool thread, while a progress dialog keeps the GUI responsive. Joining restarts this PC from the
+share's snapshot and runs a first sync, also on a pool thread behind a busy dialog; it reopens
+the database, so the caller carries on with the context in the result. Nothing else touches the
+database until either has finished.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Protocol
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QCoreApplication, Qt, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDialog, QProgressDialog, QWidget
 
@@ -19,7 +21,9 @@ from hescb_desktop.services import crud
 from hescb_desktop.services.context import ServiceContext
 from hescb_desktop.services.entities import ORGANISATIONS
 from hescb_desktop.services.settings import load_settings, save_settings
-from hescb_desktop.ui.first_run_dialog import DEMO, EMPTY, FirstRunChoice
+from hescb_desktop.ui.first_run_dialog import DEMO, EMPTY, JOIN, FirstRunChoice
+from hescb_desktop.ui.sync.jobs import JoinOutcome, join_and_sync
+from hescb_desktop.ui.widgets.busy_dialog import BusyDialog
 from hescb_desktop.ui.widgets.palette import PARTNER_COLOURS
 from hescb_desktop.ui.widgets.worker import ProgressFn, Task
 
@@ -111,17 +115,43 @@ def add_partners(ctx: ServiceContext) -> None:
         uow.commit()
 
 
+@dataclass(frozen=True)
+class FirstRunResult:
+    ctx: ServiceContext  # carry on with this one (joining reopens the database)
+    error: str = ""  # why the board could not be set up; nothing is recorded then
+
+
 def apply_first_run(
     ctx: ServiceContext, choice: FirstRunChoice, build: BuildDemo, parent: QWidget | None = None
-) -> str:
-    """Set up the board as chosen and record the choice; "" when done, else the error."""
+) -> FirstRunResult:
+    """Set up the board as chosen and record the choice."""
+    if choice.choice == JOIN:
+        return join_first_run(ctx, choice.share_folder, parent)
     if choice.choice == DEMO:
         error = DemoProgressDialog.run(ctx, build, parent)
         if error:
-            return error
+            return FirstRunResult(ctx, error)
     elif choice.choice == EMPTY:
         add_partners(ctx)
     settings = load_settings(ctx.uow(write=False))
     share = choice.share_folder or settings.share_folder
     save_settings(ctx.uow(), replace(settings, first_run_choice=choice.choice, share_folder=share))
-    return ""
+    return FirstRunResult(ctx)
+
+
+def join_first_run(
+    ctx: ServiceContext, share: str, parent: QWidget | None = None
+) -> FirstRunResult:
+    """Start from the share's board and sync once; on a share with nothing on it yet, this PC
+    is the first and starts the board with the four partners (sent at that first sync)."""
+    outcome, error = BusyDialog.run(
+        QCoreApplication.translate("FirstRun", "Joining the shared folder"),
+        QCoreApplication.translate("FirstRun", "Copying the board from the share, then syncing…"),
+        lambda _p: join_and_sync(ctx, share, discard_demo=False, seed=add_partners),
+        parent,
+    )
+    if isinstance(outcome, JoinOutcome):
+        if outcome.ctx is not None:
+            return FirstRunResult(outcome.ctx)
+        error = outcome.error
+    return FirstRunResult(ctx, error or "the shared folder could not be joined")

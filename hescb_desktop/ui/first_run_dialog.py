@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
@@ -21,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from hescb_desktop import APP_NAME
-from hescb_desktop.ui.settings_dialog import share_folder_problem
+from hescb_desktop.ui.settings_dialog import as_typed, share_folder_problem
 from hescb_desktop.ui.widgets.icons import icon
 
 DEMO, EMPTY, JOIN = "demo", "empty", "join"
@@ -96,14 +95,16 @@ class FirstRunDialog(QDialog):
         title.setObjectName("pageTitle")
         explain = QLabel(
             self.tr(
-                "Sync through a shared folder arrives with a later release (issue 3). For now "
-                "HESCB Desktop remembers the folder you choose and starts with an empty board; "
-                "once sync arrives it will fetch the board your colleagues keep there. Your "
-                "database stays on this PC: it never lives on the share."
+                "Choose the folder on the network share where your colleagues' HESCB Desktop "
+                "keeps its sync files. This PC starts from the board kept there and then "
+                "exchanges changes through it every 30 seconds; if the folder is new, this PC "
+                "starts the board. Your database stays on this PC: it never lives on the share."
             )
         )
         explain.setWordWrap(True)
-        self.folder_edit.setPlaceholderText(self.tr("The shared folder, e.g. S:\\HESCB"))
+        self.folder_edit.setPlaceholderText(
+            self.tr("The shared folder, e.g. \\\\server\\share\\HESCB or S:\\HESCB")
+        )
         self.folder_edit.textChanged.connect(self._on_folder_edit_text_changed)
         browse = QPushButton(self.tr("Browse…"))
         browse.clicked.connect(self._on_browse_clicked)
@@ -162,7 +163,7 @@ class FirstRunDialog(QDialog):
             self.folder_error.setText(self._problem_text(problem, folder))
             self.folder_error.show()
             return
-        self._finish(FirstRunChoice(JOIN, str(Path(folder).expanduser())))
+        self._finish(FirstRunChoice(JOIN, as_typed(folder)))
 
     def _problem_text(self, problem: str, folder: str) -> str:
         if not folder:

@@ -33,11 +33,14 @@ from hescb_desktop.ui.meetings.meetings_page import MeetingsPage
 from hescb_desktop.ui.packs.packs_page import PacksPage
 from hescb_desktop.ui.settings_dialog import SettingsDialog
 from hescb_desktop.ui.status_bar import AppStatusBar
+from hescb_desktop.ui.sync.conflicts_page import ConflictsPage
+from hescb_desktop.ui.sync.state import SyncState
+from hescb_desktop.ui.sync.window_sync import WindowSync
 from hescb_desktop.ui.widgets.icons import icon
 from hescb_desktop.ui.widgets.page import Page
 from hescb_desktop.ui.workspace import Workspace
 
-HOME, CALENDAR, BOARD, MEETINGS, ACTIONS, PACKS = range(6)
+HOME, CALENDAR, BOARD, MEETINGS, ACTIONS, PACKS, CONFLICTS = range(7)
 DEFAULT_SIZE = QSize(1280, 820)
 
 
@@ -63,9 +66,13 @@ class MainWindow(QMainWindow):
         self.status = AppStatusBar()
         self.page_actions: list[QAction] = []
         self._shown_once = False
+        self.sync = WindowSync(self, workspace, self.status)
         self._setup_ui()
         self._setup_menus()
         workspace.settings_changed.connect(self._on_workspace_settings_changed)
+        self.sync.controller.state_changed.connect(self._on_sync_state_changed)
+        self.status.conflicts_clicked.connect(self._on_status_conflicts_clicked)
+        self.first_shown.connect(self.sync.controller.start, Qt.ConnectionType.QueuedConnection)
         self._show_settings_in_status_bar()
         self._restore_state()
 
@@ -77,6 +84,7 @@ class MainWindow(QMainWindow):
             PageSpec(self.tr("Meetings"), "meetings", MeetingsPage),
             PageSpec(self.tr("Actions"), "actions", ActionsPage),
             PageSpec(self.tr("Board packs"), "packs", PacksPage),
+            PageSpec(self.tr("Conflicts"), "conflicts", ConflictsPage),
         ]
 
     # ------------------------------------------------------------------ building
@@ -127,6 +135,7 @@ class MainWindow(QMainWindow):
         self.settings_action.setShortcuts([QKeySequence("Ctrl+,")])
         self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.settings_action.triggered.connect(self._on_settings_action_triggered)
+        file_menu.addAction(self.sync.sync_action)
         file_menu.addSeparator()
         self.quit_action = file_menu.addAction(self.tr("&Quit"))
         self.quit_action.setShortcuts(
@@ -215,7 +224,7 @@ class MainWindow(QMainWindow):
     def _on_settings_action_triggered(self) -> None:
         new = SettingsDialog.ask(self.workspace.settings, self.workspace.organisations(), self)
         if new is not None and new != self.workspace.settings:
-            self.workspace.update_settings(new)
+            self.sync.apply_settings(new)
 
     @Slot()
     def _on_workspace_settings_changed(self) -> None:
@@ -226,7 +235,17 @@ class MainWindow(QMainWindow):
         self.status.show_user(settings.display_name)
         code = settings.organisation_code
         self.status.show_organisation(code, self.workspace.organisation(code) if code else None)
-        self.status.show_share(self.workspace.share_folder)
+
+    # ------------------------------------------------------------------ sync
+    @Slot(object)
+    def _on_sync_state_changed(self, state: SyncState) -> None:
+        item = self.nav.item(CONFLICTS)
+        title = self.specs[CONFLICTS].title
+        item.setText(f"{title}  ({state.conflicts})" if state.conflicts else title)
+
+    @Slot()
+    def _on_status_conflicts_clicked(self) -> None:
+        self.show_page(CONFLICTS)
 
     @Slot()
     def _on_about_action_triggered(self) -> None:
@@ -254,6 +273,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
+        self.sync.controller.shutdown()
         super().closeEvent(event)
 
     def showEvent(self, event: QShowEvent) -> None:

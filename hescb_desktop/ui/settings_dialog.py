@@ -28,6 +28,12 @@ from hescb_desktop.ui.widgets.swatch import colour_dot
 MAX_NAME = 120
 
 
+def as_typed(text: str) -> str:
+    """The folder as the user typed it (a UNC path stays a UNC path); only ~ is expanded."""
+    text = text.strip()
+    return str(Path(text).expanduser()) if text.startswith("~") else text
+
+
 def share_folder_problem(text: str) -> str:
     """Why `text` cannot be the share folder ("" when it can: empty means no share)."""
     if not text.strip():
@@ -88,8 +94,9 @@ class SettingsDialog(QDialog):
         self.share_error.hide()
         share_note = QLabel(
             self.tr(
-                "Sync through a shared folder arrives with a later release; "
-                "until then the folder is only remembered."
+                "Each PC keeps its own database and exchanges changes through this folder "
+                "every 30 seconds. On Windows a network path such as \\\\server\\share\\HESCB "
+                "works as well as a mapped drive."
             )
         )
         share_note.setObjectName("formNote")
@@ -124,7 +131,7 @@ class SettingsDialog(QDialog):
             self.original,
             display_name=self.name_edit.text().strip(),
             organisation_code=str(self.org_combo.currentData() or ""),
-            share_folder=self.share_edit.text().strip(),
+            share_folder=as_typed(self.share_edit.text()),
         )
 
     def accept(self) -> None:

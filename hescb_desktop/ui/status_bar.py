@@ -2,26 +2,45 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar, QWidget
 
 from hescb_desktop.domain.dto import OrganisationDTO
+from hescb_desktop.ui.sync.state import (
+    SyncState,
+    conflicts_text,
+    status_text,
+    status_tooltip,
+    today_in_london,
+)
 from hescb_desktop.ui.widgets.palette import partner_colour
 from hescb_desktop.ui.widgets.swatch import colour_dot
 
 
 class AppStatusBar(QStatusBar):
+    conflicts_clicked = Signal()
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.user_label = QLabel()
         self.org_dot = QLabel()
         self.org_label = QLabel()
         self.sync_label = QLabel()
+        self.conflicts_button = QPushButton()
         for label in (self.user_label, self.org_label, self.sync_label):
             label.setObjectName("statusField")
+        self.conflicts_button.setObjectName("conflictsBadge")
+        self.conflicts_button.setFlat(True)
+        self.conflicts_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.conflicts_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.conflicts_button.setToolTip(self.tr("Open the Conflicts page"))
+        self.conflicts_button.clicked.connect(self.conflicts_clicked)
+        self.conflicts_button.hide()
         self.addPermanentWidget(self.user_label)
         self.addPermanentWidget(self.org_dot)
         self.addPermanentWidget(self.org_label)
         self.addPermanentWidget(self.sync_label)
+        self.addPermanentWidget(self.conflicts_button)
 
     def show_user(self, name: str) -> None:
         self.user_label.setText(
@@ -38,16 +57,11 @@ class AppStatusBar(QStatusBar):
         name = organisation.name if organisation else code
         self.org_label.setText(f"{name} ({code})" if organisation else code)
 
-    def show_share(self, folder: str) -> None:
-        if not folder:
-            self.sync_label.setText(self.tr("No share configured"))
-            self.sync_label.setToolTip("")
-            return
-        self.sync_label.setText(
-            self.tr("Share: %1 — sync arrives in a later release").replace("%1", folder)
-        )
-        self.sync_label.setToolTip(
-            self.tr(
-                "Nothing is exchanged with the share yet: sync through it arrives with issue 3."
-            )
-        )
+    def show_sync(self, state: SyncState) -> None:
+        """The sync state in words, its details in the tooltip, and the open conflicts."""
+        self.sync_label.setText(status_text(state, today_in_london()))
+        self.sync_label.setToolTip(status_tooltip(state))
+        self.sync_label.setProperty("problem", bool(state.problems or state.message))
+        self.sync_label.style().polish(self.sync_label)
+        self.conflicts_button.setText(conflicts_text(state.conflicts))
+        self.conflicts_button.setVisible(state.conflicts > 0)

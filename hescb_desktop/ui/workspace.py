@@ -13,16 +13,20 @@ from PySide6.QtGui import QUndoStack
 from hescb_desktop.domain.dto import OrganisationDTO
 from hescb_desktop.services import crud
 from hescb_desktop.services.context import ServiceContext
-from hescb_desktop.services.entities import ORGANISATIONS
+from hescb_desktop.services.entities import ALL, ORGANISATIONS
 from hescb_desktop.services.results import Changes
 from hescb_desktop.services.settings import UserSettings, load_settings, save_settings
+
+SYNC_TABLES = frozenset({"conflicts", "sync_notices"})  # local tables a sync round may change
 
 
 class Workspace(QObject):
     """The session's shared state; pages read through it and react to its signals."""
 
     settings_changed = Signal()
-    data_changed = Signal(object)  # a services.results.Changes
+    data_changed = Signal(object)  # a services.results.Changes, from this PC or merged by sync
+    changed_locally = Signal(object)  # a Changes made on this PC (sync sends it soon after)
+    context_replaced = Signal()  # the board was restarted from the share (joining)
 
     def __init__(
         self,
@@ -68,6 +72,20 @@ class Workspace(QObject):
         return next((o for o in self.organisations() if o.code == code), None)
 
     def announce(self, changes: Changes) -> None:
-        """Tell every page that data changed (they refresh if the tables concern them)."""
+        """Tell every page that data changed here (they refresh if the tables concern them)."""
         if not changes.empty:
             self.data_changed.emit(changes)
+            self.changed_locally.emit(changes)
+
+    def announce_merged(self, changes: Changes) -> None:
+        """Tell every page that a sync brought changes from other PCs (nothing to send back)."""
+        if not changes.empty:
+            self.data_changed.emit(changes)
+
+    def replace_context(self, ctx: ServiceContext) -> None:
+        """Carry on with `ctx` (the database restarted from the share); every page reloads."""
+        self.ctx = ctx
+        self.settings = load_settings(ctx.uow(write=False))
+        self.context_replaced.emit()
+        self.settings_changed.emit()
+        self.data_changed.emit(Changes(frozenset(spec.table for spec in ALL) | SYNC_TABLES))

@@ -24,10 +24,19 @@ from hescb_desktop.ui.main_window import HOME, MainWindow
 from hescb_desktop.ui.meetings.meetings_page import MeetingsPage
 from hescb_desktop.ui.packs.packs_page import PacksPage
 from hescb_desktop.ui.settings_dialog import SettingsDialog
+from hescb_desktop.ui.sync.conflicts_page import ConflictsPage
 from hescb_desktop.ui.widgets.page_header import ComingNotice
 from hescb_desktop.ui.workspace import Workspace
 
-PAGE_TYPES = [HomePage, CalendarPage, BoardPage, MeetingsPage, ActionsPage, PacksPage]
+PAGE_TYPES = [
+    HomePage,
+    CalendarPage,
+    BoardPage,
+    MeetingsPage,
+    ActionsPage,
+    PacksPage,
+    ConflictsPage,
+]
 
 
 def test_starts_on_home_and_builds_other_pages_only_when_visited(window: MainWindow) -> None:
@@ -39,7 +48,7 @@ def test_starts_on_home_and_builds_other_pages_only_when_visited(window: MainWin
 def test_every_page_opens_by_keyboard_shortcut(qtbot: QtBot, window: MainWindow) -> None:
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-    for number in [2, 3, 4, 5, 6, 1]:
+    for number in [2, 3, 4, 5, 6, 7, 1]:
         with qtbot.waitSignal(window.page_changed, timeout=2000) as changed:
             qtbot.keyClick(
                 window, Qt.Key(Qt.Key.Key_0 + number), Qt.KeyboardModifier.ControlModifier
@@ -51,7 +60,7 @@ def test_every_page_opens_by_keyboard_shortcut(qtbot: QtBot, window: MainWindow)
 
 
 def test_every_page_opens_from_the_navigation(qtbot: QtBot, window: MainWindow) -> None:
-    for row in [5, 4, 3, 2, 1, 0]:
+    for row in [6, 5, 4, 3, 2, 1, 0]:
         rect = window.nav.visualRect(window.nav.model().index(row, 0))
         qtbot.mouseClick(window.nav.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
         assert window.current_index == row
@@ -61,7 +70,7 @@ def test_every_page_opens_from_the_navigation(qtbot: QtBot, window: MainWindow) 
 
 def test_view_menu_lists_the_pages_with_ctrl_number_shortcuts(window: MainWindow) -> None:
     shortcuts = [a.shortcut().toString() for a in window.page_actions]
-    assert shortcuts == [f"Ctrl+{n}" for n in range(1, 7)]
+    assert shortcuts == [f"Ctrl+{n}" for n in range(1, 8)]
     window.page_actions[3].trigger()
     assert isinstance(window.stack.currentWidget(), MeetingsPage)
 
@@ -118,14 +127,6 @@ def test_status_bar_shows_user_organisation_and_sync_state(window: MainWindow) -
     assert window.status.sync_label.text() == "No share configured"
 
 
-def test_share_folder_is_shown_honestly(
-    qtbot: QtBot, ctx: ServiceContext, board: BoardFacts, window_state: QSettings, tmp_path: Path
-) -> None:
-    win = MainWindow(Workspace(ctx, share_override=tmp_path), window_state)
-    qtbot.addWidget(win)
-    assert win.status.sync_label.text() == (f"Share: {tmp_path} — sync arrives in a later release")
-
-
 def test_edit_menu_undo_and_redo_use_the_shared_stack(window: MainWindow) -> None:
     assert window.undo_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Undo)
     assert window.redo_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Redo)
@@ -178,7 +179,8 @@ def test_settings_dialog_saves_and_updates_the_status_bar(
     assert saved.first_run_choice == "demo"
     assert window.status.user_label.text() == "User: Jo Bloggs"
     assert "(HFRS)" in window.status.org_label.text()
-    assert window.status.sync_label.text().startswith(f"Share: {tmp_path}")
+    qtbot.waitUntil(lambda: window.status.sync_label.text().startswith("Synced"), timeout=10000)
+    assert str(tmp_path) in window.status.sync_label.toolTip()
 
 
 def test_settings_dialog_cancel_changes_nothing(

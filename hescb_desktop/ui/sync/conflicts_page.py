@@ -1,0 +1,151 @@
+"""Conflicts: values that lost a concurrent edit on another PC, to keep or bring back.
+
+Nothing is lost silently: when two PCs changed the same field before seeing each other's change,
+the newer value is kept and the other is listed here; an edit to a record another PC deleted is
+listed with "Restore record". Below, what sync changed by itself (renumbered references).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelection, Slot
+from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QListWidget, QMessageBox, QPushButton
+
+from hescb_desktop.domain.errors import NotFoundError, ValidationError
+from hescb_desktop.services import sync as sync_service
+from hescb_desktop.services.results import Changes
+from hescb_desktop.ui.sync.conflict_compare import ConflictCompare
+from hescb_desktop.ui.sync.conflict_table_model import (
+    COL_KEPT,
+    COL_KEPT_BY,
+    COL_OTHER,
+    COL_OTHER_BY,
+    COL_RECORD,
+    ConflictTableModel,
+    ConflictView,
+    conflict_views,
+)
+from hescb_desktop.ui.sync.history_dialog import HistoryDialog
+from hescb_desktop.ui.widgets.card import Card
+from hescb_desktop.ui.widgets.empty_state import EmptyState
+from hescb_desktop.ui.widgets.labels import counted
+from hescb_desktop.ui.widgets.page import Page
+from hescb_desktop.ui.widgets.row_model import ROW_ROLE
+from hescb_desktop.ui.widgets.tables import make_table
+from hescb_desktop.ui.workspace import Workspace
+
+
+class ConflictsPage(Page):
+    tables = ("conflicts", "sync_notices")
+
+    def __init__(self, workspace: Workspace) -> None:
+        super().__init__(
+            workspace,
+            self.tr("Conflicts"),
+            self.tr(
+                "When two PCs change the same thing before they have synced, the newer change "
+                "is kept and the other is listed here, so nothing is lost."
+            ),
+        )
+        self.model = ConflictTableModel(self)
+        self.notices = QListWidget()
+        self._setup_ui()
+        self.refresh()
+
+    # ------------------------------------------------------------------ building
+    def _setup_ui(self) -> None:
+        self.card = Card(self.tr("Open conflicts"))
+        self.table = make_table(self.model, stretch=COL_KEPT, sortable=True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(COL_RECORD, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(COL_RECORD, 340)
+        header.setSectionResizeMode(COL_OTHER, QHeaderView.ResizeMode.Stretch)
+        for column in (COL_KEPT_BY, COL_OTHER_BY):  # shown in full in the comparison below
+            self.table.setColumnHidden(column, True)
+        self.table.doubleClicked.connect(self._on_history_clicked)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        self.view = EmptyState(self.table)
+        self.view.set_message(
+            self.tr("No conflicts. Every PC agrees with this one on everything it has synced.")
+        )
+        self.compare = ConflictCompare()
+        self.keep_button = self.compare.kept.button
+        self.other_button = self.compare.other.button
+        self.keep_button.clicked.connect(self._on_keep_clicked)
+        self.other_button.clicked.connect(self._on_other_clicked)
+        self.history_button = QPushButton(self.tr("&History of this record…"))
+        self.history_button.setToolTip(self.tr("Who changed this record, when, and from which PC"))
+        self.history_button.clicked.connect(self._on_history_clicked)
+        under = QHBoxLayout()
+        under.addWidget(self.history_button)
+        under.addStretch(1)
+        self.card.body.addWidget(self.view, 1)
+        self.card.body.addWidget(self.compare)
+        self.card.body.addLayout(under)
+        self.content.addWidget(self.card, 3)
+        self.notices_card = Card(self.tr("Changed by sync"))
+        self.notices.setObjectName("noticeList")
+        self.notices.setWordWrap(True)
+        self.notices_card.body.addWidget(self.notices, 1)
+        self.content.addWidget(self.notices_card, 1)
+
+    # ------------------------------------------------------------------ data
+    def refresh(self) -> None:
+        ctx = self.workspace.ctx
+        self.model.set_rows(conflict_views(ctx))
+        count = self.model.rowCount()
+        self.card.set_note(counted(count, self.tr("%n open"), self.tr("%n open")))
+        self.notices.clear()
+        self.notices.addItems(sync_service.notices(ctx))
+        self.notices_card.setVisible(self.notices.count() > 0)
+        self.notices_card.set_note(
+            counted(self.notices.count(), self.tr("%n notice"), self.tr("%n notices"))
+        )
+        if count:
+            self.table.selectRow(0)
+        self._show_selected()
+
+    def selected(self) -> ConflictView | None:
+        rows = self.table.selectionModel().selectedRows()
+        view = rows[0].data(ROW_ROLE) if rows else None
+        return view if isinstance(view, ConflictView) else None
+
+    def _show_selected(self) -> None:
+        chosen = self.selected()
+        self.compare.set_conflict(chosen)
+        self.compare.setVisible(self.model.rowCount() > 0)
+        self.history_button.setVisible(self.model.rowCount() > 0)
+        self.history_button.setEnabled(chosen is not None)
+
+    def resolve(self, view: ConflictView, *, use_other: bool) -> None:
+        """Keep what won, or bring back the other value; every page showing it reloads."""
+        try:
+            sync_service.resolve_conflict(self.workspace.ctx, view.id, use_other=use_other)
+        except (NotFoundError, ValidationError) as exc:
+            QMessageBox.warning(self, self.tr("Conflict not resolved"), str(exc))
+            self.refresh()
+            return
+        tables = {"conflicts"} | ({view.row.table} if use_other else set())
+        self.workspace.announce(Changes(frozenset(tables), (view.row.row_id,)))
+
+    # ------------------------------------------------------------------ slots
+    @Slot(QItemSelection, QItemSelection)
+    def _on_selection_changed(self, _selected: QItemSelection, _old: QItemSelection) -> None:
+        self._show_selected()
+
+    @Slot()
+    def _on_keep_clicked(self) -> None:
+        view = self.selected()
+        if view is not None:
+            self.resolve(view, use_other=False)
+
+    @Slot()
+    def _on_other_clicked(self) -> None:
+        view = self.selected()
+        if view is not None:
+            self.resolve(view, use_other=True)
+
+    @Slot()
+    def _on_history_clicked(self) -> None:
+        view = self.selected()
+        if view is not None:
+            HistoryDialog.ask(self.window(), self.workspace, view.row.table, view.row.row_id)
