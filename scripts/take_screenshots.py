@@ -4,7 +4,9 @@
 
 Runs offscreen (QT_QPA_PLATFORM defaults to offscreen here), builds the small demo board in a
 temporary data dir through the services, opens the main window and grabs each page with
-QWidget.grab(); also the first-run and settings dialogs. `make screenshots` runs it.
+QWidget.grab(); also the first-run, settings and history dialogs. A second PC joins a share with
+the demo board and both change the same action, so the status bar and the Conflicts page show a
+real conflict. `make screenshots` runs it.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import argparse
 import os
 import sys
 import tempfile
+import time
+from dataclasses import replace
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -25,14 +29,19 @@ from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from hescb_desktop.app import application  # noqa: E402
 from hescb_desktop.paths import SETTINGS_FILENAME  # noqa: E402
-from hescb_desktop.services.context import open_context  # noqa: E402
+from hescb_desktop.services import crud  # noqa: E402
+from hescb_desktop.services import sync as sync_service  # noqa: E402
+from hescb_desktop.services.context import ServiceContext, open_context  # noqa: E402
 from hescb_desktop.services.demo import build_demo  # noqa: E402
+from hescb_desktop.services.entities import ACTIONS  # noqa: E402
+from hescb_desktop.services.settings import UserSettings, load_settings, save_settings  # noqa: E402
 from hescb_desktop.ui.first_run_dialog import FirstRunDialog  # noqa: E402
 from hescb_desktop.ui.main_window import MainWindow  # noqa: E402
 from hescb_desktop.ui.settings_dialog import SettingsDialog  # noqa: E402
+from hescb_desktop.ui.sync.history_dialog import HistoryDialog  # noqa: E402
 from hescb_desktop.ui.workspace import Workspace  # noqa: E402
 
-PAGES = ("home", "calendar", "board", "meetings", "actions", "packs")
+PAGES = ("home", "calendar", "board", "meetings", "actions", "packs", "conflicts")
 
 
 def settle(app: QApplication) -> None:
@@ -45,6 +54,32 @@ def save(widget: QWidget, path: Path, app: QApplication) -> None:
     if not widget.grab().save(str(path)):
         raise SystemExit(f"take_screenshots: could not write {path}")
     print(f"  {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+
+
+def make_conflict(ctx: ServiceContext, share: Path, other_dir: Path) -> str:
+    """A colleague's PC joins the share; both change one action's latest update. Its id."""
+    save_settings(ctx.uow(), replace(load_settings(ctx.uow(write=False)), first_run_choice="empty"))
+    sync_service.run_sync(ctx, share)
+    fresh = open_context(other_dir)
+    save_settings(fresh.uow(), UserSettings(display_name="Priya Shah (HFRS)"))
+    other = sync_service.join_share(fresh, share, discard_demo=False)
+    action = sorted(crud.list_all(ctx.uow(write=False), ACTIONS), key=lambda a: a.reference)[-1]
+    theirs = "Fleet workshop booked for 14 May; HFRS to send two officers."
+    crud.update(other.uow(), ACTIONS, action.id, {"latest_update": theirs})
+    sync_service.run_sync(other, share)
+    ours = "Workshop moved to June while the venue is confirmed."
+    crud.update(ctx.uow(), ACTIONS, action.id, {"latest_update": ours})
+    other.close()
+    return action.id
+
+
+def wait_for_round(window: MainWindow, app: QApplication) -> None:
+    controller = window.sync.controller
+    controller.start()
+    deadline = time.monotonic() + 60
+    while controller.rounds == 0 and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.02)
 
 
 def main(argv: list[str]) -> int:
@@ -60,15 +95,21 @@ def main(argv: list[str]) -> int:
         ctx = open_context(data_dir)
         print("Building the demo board ...")
         build_demo(ctx)
+        print("A second PC joins the share and makes a conflict ...")
+        share = Path(tmp) / "share"
+        share.mkdir()
+        action_id = make_conflict(ctx, share, Path(tmp) / "other-pc")
         state = QSettings(str(data_dir / SETTINGS_FILENAME), QSettings.Format.IniFormat)
-        window = MainWindow(Workspace(ctx), state)
+        window = MainWindow(Workspace(ctx, share_override=share), state)
         window.resize(QSize(args.width, args.height))
         window.show()
-        print(f"Writing {len(PAGES) + 2} screenshots:")
+        wait_for_round(window, app)
+        print(f"Writing {len(PAGES) + 3} screenshots:")
         for index, name in enumerate(PAGES):
             window.show_page(index)
             save(window, args.out / f"{name}.png", app)
         dialogs: list[tuple[str, QWidget]] = [
+            ("history", HistoryDialog(window.workspace, "actions", action_id, window)),
             ("first-run", FirstRunDialog(window)),
             (
                 "settings",
