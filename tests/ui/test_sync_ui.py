@@ -436,7 +436,8 @@ def test_joining_at_first_run_brings_the_other_pcs_board(
     save_settings(first.uow(), UserSettings(display_name=OTHER, first_run_choice="empty"))
     crud.create(first.uow(), PEOPLE, {"name": "Dana Whitfield"})
     sync_service.run_sync(first, share)
-    monkeypatch.setattr(FirstRunDialog, "ask", lambda parent=None: FirstRunChoice(JOIN, str(share)))
+    typed = f"{share}/"  # kept as typed (Path() would drop the separator)
+    monkeypatch.setattr(FirstRunDialog, "ask", lambda parent=None: FirstRunChoice(JOIN, typed))
     session = app.start_gui(data_dir)
     assert isinstance(session, app.GuiSession)
     qtbot.addWidget(session.window)
@@ -444,7 +445,7 @@ def test_joining_at_first_run_brings_the_other_pcs_board(
         names = {p.name for p in crud.list_all(session.ctx.uow(write=False), PEOPLE)}
         assert "Dana Whitfield" in names
         settings = load_settings(session.ctx.uow(write=False))
-        assert (settings.first_run_choice, settings.share_folder) == (JOIN, str(share))
+        assert (settings.first_run_choice, settings.share_folder) == (JOIN, typed)
         with qtbot.waitSignal(session.window.sync.controller.round_finished, timeout=ROUND_MS):
             session.window.show()
         assert session.window.status.sync_label.text().endswith("· 2 PCs")

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QListWidget, QMessageBox
 
 from hescb_desktop.domain.errors import NotFoundError, ValidationError
 from hescb_desktop.services import sync as sync_service
+from hescb_desktop.services.entities import ALL
 from hescb_desktop.services.results import Changes
 from hescb_desktop.ui.sync.conflict_compare import ConflictCompare
 from hescb_desktop.ui.sync.conflict_table_model import (
@@ -35,7 +36,8 @@ from hescb_desktop.ui.workspace import Workspace
 
 
 class ConflictsPage(Page):
-    tables = ("conflicts", "sync_notices")
+    # the conflicts themselves, and every table whose records they name
+    tables = ("conflicts", "sync_notices", *(spec.table for spec in ALL))
 
     def __init__(self, workspace: Workspace) -> None:
         super().__init__(

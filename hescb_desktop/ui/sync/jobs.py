@@ -8,11 +8,12 @@ the worker reports it as a failure.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from hescb_desktop.services import sync as sync_service
 from hescb_desktop.services.context import ServiceContext
+from hescb_desktop.services.settings import load_settings, save_settings
 from hescb_desktop.services.sync import SyncReport, SyncStatus
 
 OK, OFFLINE, BLOCKED, OUTDATED, FAILED = "", "offline", "blocked", "outdated", "failed"
@@ -77,6 +78,8 @@ def join_and_sync(
         OSError,
     ) as exc:
         return JoinOutcome(share, None, error=str(exc) or type(exc).__name__)
+    settings = load_settings(joined.uow(write=False))
+    save_settings(joined.uow(), replace(settings, share_folder=share))  # as typed, e.g. a UNC path
     if first and seed is not None:
         seed(joined)
     return JoinOutcome(share, joined, sync_once(joined, share))
