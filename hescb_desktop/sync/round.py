@@ -71,7 +71,9 @@ def sync_round(engine: Engine, share: Share, actor: Actor, clock: HybridLogicalC
     report = SyncReport(published=publish(engine, share, actor.device_id))
     batches = [_collect(engine, share, peer) for peer in share.devices() if peer != actor.device_id]
     report.peers = len(batches)
-    report.problems = [f"{b.device_id[:8]}: {b.problem}" for b in batches if b.problem]
+    report.problems = [
+        f"PC {b.device_id.replace('-', '')[-8:]}: {b.problem}" for b in batches if b.problem
+    ]
     stats = _merge(engine, clock, batches)
     report.merged, report.conflicts, report.tables = stats.merged, stats.conflicts, stats.tables
     report.renumbered = renumber_clashes(engine, actor, clock)
