@@ -12,11 +12,15 @@ SETTINGS_FILENAME = "window.ini"
 
 
 def resource_root() -> Path:
-    """The `resources/` folder, frozen (PyInstaller's _MEIPASS) or from a source checkout."""
+    """The `resources/` folder: frozen (PyInstaller's _MEIPASS), a source checkout (also an
+    editable install), or a wheel install's <prefix>/share/hescb-desktop/resources."""
     frozen = getattr(sys, "_MEIPASS", None)
     if frozen is not None:
         return Path(frozen) / "resources"
-    return Path(__file__).resolve().parent.parent / "resources"
+    checkout = Path(__file__).resolve().parent.parent / "resources"
+    if checkout.is_dir():
+        return checkout
+    return Path(sys.prefix) / "share" / "hescb-desktop" / "resources"
 
 
 def resource_path(*parts: str) -> Path:
