@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from hescb_desktop import __version__
-from hescb_desktop.sync.share import FORMAT_VERSION, check_format, write_new_file
+from hescb_desktop.sync.share import FORMAT_VERSION, check_format, read_bytes, write_new_file
 
 NAME = re.compile(r"^(\d{12})-(\d{12})\.jsonl$")
 
@@ -105,16 +105,16 @@ def write_segment(folder: Path, records: list[Record], schema: str) -> Path:
     """Publish records as a new segment; an existing file of that name must hold the same bytes."""
     data = encode_segment(records, schema)
     path = folder / segment_name(records[0].seq, records[-1].seq)
-    if not write_new_file(path, data) and path.read_bytes() != data:
+    if not write_new_file(path, data) and read_bytes(path) != data:
         raise SegmentError(f"{path.name} already exists on the share with other contents")
-    if path.read_bytes() != data:  # re-read and verify what the share now holds
+    if read_bytes(path) != data:  # re-read and verify what the share now holds
         raise SegmentError(f"{path.name} did not read back as written")
     return path
 
 
 def read_segment(path: Path) -> Segment:
     try:
-        data = path.read_bytes()
+        data = read_bytes(path)
     except OSError as exc:
         raise SegmentError(f"cannot read {path.name}: {exc.strerror or exc}") from exc
     lines = data.splitlines(keepends=True)

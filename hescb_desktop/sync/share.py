@@ -12,12 +12,15 @@ fsynced and renamed to its final name without replacing anything.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sys
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from hescb_desktop import __version__
 
@@ -82,9 +85,41 @@ def check_format(info: dict[str, Any], what: str) -> None:
         )
 
 
+TRANSIENT_ERRNOS = {errno.EACCES, errno.EBUSY, errno.EAGAIN, errno.ETIMEDOUT}
+T = TypeVar("T")
+
+
+def with_retries(action: Callable[[], T], attempts: int = 4, first_delay: float = 0.1) -> T:
+    """Run a share operation, retrying transient failures with back-off (0.1, 0.2, 0.4 s).
+
+    On Windows an antivirus scanner or the SMB client briefly holds files (WinError 32, sharing
+    violation; WinError 5, access denied): those and their POSIX cousins are retried. A missing
+    file is not retried here: callers never take a missing file as deleted, they wait.
+    """
+    delay = first_delay
+    for attempt in range(attempts):
+        try:
+            return action()
+        except OSError as exc:
+            if attempt == attempts - 1 or not _transient(exc):
+                raise
+        time.sleep(delay)
+        delay *= 2
+    raise AssertionError("unreachable")
+
+
+def _transient(exc: OSError) -> bool:
+    winerror = getattr(exc, "winerror", None)
+    return winerror in (5, 32, 33) or exc.errno in TRANSIENT_ERRNOS
+
+
+def read_bytes(path: Path) -> bytes:
+    return with_retries(path.read_bytes)
+
+
 def read_json(path: Path) -> dict[str, Any]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_bytes(path).decode("utf-8"))
     except (OSError, ValueError) as exc:
         raise ShareError(f"cannot read {path}: {exc}") from exc
     if not isinstance(data, dict):
@@ -104,7 +139,7 @@ def write_new_file(path: Path, data: bytes) -> bool:
         fh.flush()
         os.fsync(fh.fileno())
     try:
-        _rename_no_replace(tmp, path)
+        with_retries(lambda: _rename_no_replace(tmp, path))
     except FileExistsError:
         return False
     finally:
