@@ -45,6 +45,7 @@ from hescb_desktop.ui.sync.conflict_table_model import (
     conflict_views,
 )
 from hescb_desktop.ui.sync.conflicts_page import ConflictsPage
+from hescb_desktop.ui.sync.controller import INTERVAL_MS
 from hescb_desktop.ui.sync.history_dialog import HistoryDialog
 from hescb_desktop.ui.sync.history_table_model import (
     COL_FIELD,
@@ -147,9 +148,14 @@ def test_an_unavailable_share_means_working_offline_with_changes_waiting(
     text = sync_window.status.sync_label.text()
     assert re.match(r"^Share unavailable, working offline · [1-9]\d* to send$", text), text
     assert "not available" in sync_window.status.sync_label.toolTip()
+    timer = sync_window.sync.controller.timer
+    assert timer.interval() == 2 * INTERVAL_MS  # retries back off while the share is away
+    sync_round(qtbot, sync_window)
+    assert timer.interval() == 4 * INTERVAL_MS
     share.with_name("share-away").rename(share)  # back: the next round sends them
     sync_round(qtbot, sync_window)
     assert "nothing to send" in sync_window.status.sync_label.text()
+    assert timer.interval() == INTERVAL_MS
 
 
 def test_no_share_configured_and_no_round(qtbot: QtBot, window: MainWindow) -> None:

@@ -20,6 +20,7 @@ from hescb_desktop.ui.widgets.worker import ProgressFn, Task
 from hescb_desktop.ui.workspace import Workspace
 
 INTERVAL_MS = 30_000
+MAX_INTERVAL_MS = 5 * 60_000  # while the share is unavailable, retries back off to this
 DEBOUNCE_MS = 3_000
 BUSY_HINT_MS = 400  # "Syncing…" only for rounds long enough to notice: no flicker every 30 s
 SHUTDOWN_WAIT_MS = 15_000
@@ -171,6 +172,7 @@ class SyncController(QObject):
             tables |= {"conflicts"} if report.conflicts else set()
             tables |= {"sync_notices"} if report.renumbered else set()
             self.workspace.announce_merged(Changes(frozenset(tables)))
+        self._back_off(outcome.problem in (jobs.OFFLINE, jobs.FAILED))
         self._set_state(state_after(outcome, self.state))
         self.round_finished.emit(outcome)
         if outcome.problem == jobs.BLOCKED and self._offer_once("demo"):
@@ -187,6 +189,12 @@ class SyncController(QObject):
         else:
             self._set_state(state_after(jobs.RoundOutcome(self.share), self.state))
         self.join_finished.emit(outcome)
+
+    def _back_off(self, failed: bool) -> None:
+        """Every 30 s while the share answers; after failures 60 s, 2 min ... up to 5 min."""
+        interval = min(self.timer.interval() * 2, MAX_INTERVAL_MS) if failed else INTERVAL_MS
+        if interval != self.timer.interval():
+            self.timer.setInterval(interval)
 
     def _offer_once(self, what: str) -> bool:
         if what in self._offered:
