@@ -6,26 +6,36 @@ this PC holds was made without seeing that value: if the two values differ, the 
 as a "deleted" conflict (offering restore). Records are stored in change_log under their own
 (device id, seq), so a record read twice changes nothing. Columns or tables this app does not
 know (a newer PC's additive schema change) are kept in change_log, not dropped.
+
+For speed (100,000 incoming fields in about a second) the merge works on the raw sqlite3
+connection of the caller's transaction: it reads what it needs in a few batched queries, decides
+in memory in (hlc, device, seq) order, and writes with executemany.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+import sqlite3
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Table, insert, select, update
+from sqlalchemy import Connection, Table
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from hescb_desktop.storage.base import Base, new_id
 from hescb_desktop.storage.codec import decode
-from hescb_desktop.storage.journal import ChangeLog, Conflict, FieldClock, LocalState
+from hescb_desktop.storage.journal import LocalState
 from hescb_desktop.sync.segments import Record
 
 NO_CONFLICT = frozenset(
     {"created_at", "created_by", "updated_at", "updated_by", "deleted_at", "deleted_by"}
 )
+CHUNK = 500  # ids per IN (...) query, well under SQLite's variable limit
+
+Key = tuple[str, str]  # (table, row id)
+Clock = tuple[int, str]  # (hlc, device id)
 
 
 @dataclass
@@ -38,6 +48,24 @@ class MergeStats:
     tables: set[str] = field(default_factory=set)
 
 
+@dataclass
+class _Field:
+    """What this PC holds for one field: its clock, and (when known) its JSON value and writer."""
+
+    clock: Clock
+    value: str | None = None
+    user: str = ""
+
+
+@dataclass
+class _Row:
+    exists: bool
+    deleted: bool
+    fields: dict[str, _Field] = field(default_factory=dict)
+    insert: dict[str, Any] = field(default_factory=dict)  # a new row's values
+    update: dict[str, Any] = field(default_factory=dict)  # an existing row's changed values
+
+
 def merge_records(
     conn: Connection, records: Iterable[Record], *, published: bool = True
 ) -> MergeStats:
@@ -45,204 +73,263 @@ def merge_records(
 
     `published=False` is for this PC's own changes carried into a restored snapshot.
     """
-    conn.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
+    raw = conn.connection.driver_connection
+    assert isinstance(raw, sqlite3.Connection)
+    cur = raw.cursor()
+    cur.execute("PRAGMA defer_foreign_keys=ON")
     stats = MergeStats()
-    ordered = sorted(records, key=lambda r: (r.hlc, r.device_id, r.seq))
-    for _, group in itertools.groupby(ordered, key=lambda r: (r.device_id, r.tx, r.table, r.row)):
-        _merge_row(conn, [r for r in group if _log(conn, r, published)], stats)
+    fresh = _log_new(cur, records, published)
+    if not fresh:
+        return stats
+    stats.merged = len(fresh)
+    stats.max_hlc = max(r.hlc for r in fresh)
+    merge = _Merge(cur, stats, _Converters(conn))
+    merge.load({(r.table, r.row) for r in fresh})
+    for _, group in itertools.groupby(fresh, key=lambda r: (r.device_id, r.tx, r.table, r.row)):
+        merge.apply(list(group))
+    merge.write()
     return stats
 
 
-def _log(conn: Connection, rec: Record, published: bool = True) -> bool:
-    """Store the record in change_log; False when it was already there (idempotent delivery)."""
-    stmt = (
-        sqlite_insert(ChangeLog)
-        .values(
-            device_id=rec.device_id,
-            seq=rec.seq,
-            tx=rec.tx,
-            hlc=rec.hlc,
-            table_name=rec.table,
-            row_id=rec.row,
-            column_name=rec.col,
-            value=rec.value,
-            prev_hlc=rec.prev_hlc,
-            user=rec.user,
-            published=published,
-        )
-        .on_conflict_do_nothing()
-    )
-    return conn.execute(stmt).rowcount == 1
-
-
-def _merge_row(conn: Connection, recs: list[Record], stats: MergeStats) -> None:
-    if not recs:
-        return
-    stats.merged += len(recs)
-    stats.max_hlc = max(stats.max_hlc, recs[-1].hlc)
-    table = Base.metadata.tables.get(recs[0].table)
-    known = [r for r in recs if table is not None and r.col in table.c]
-    stats.kept_unknown += len(recs) - len(known)
-    if table is None or not known:
-        return
-    clocks = _clocks(conn, table.name, recs[0].row)
-    current = conn.execute(select(table).where(table.c.id == recs[0].row)).mappings().first()
-    winners = [r for r in known if _wins(r, clocks.get(r.col))]
-    for rec in known:
-        _maybe_conflict(conn, rec, clocks.get(rec.col), current, rec in winners, stats)
-    _deleted_conflict(conn, table, known, clocks, current, stats)
-    if winners:
-        _apply(conn, table, recs[0].row, winners, current is None)
-        stats.applied += len(winners)
-        stats.tables.add(table.name)
-
-
-def _clocks(conn: Connection, table: str, row: str) -> dict[str, tuple[int, str]]:
-    stmt = select(FieldClock.column_name, FieldClock.hlc, FieldClock.device_id).where(
-        FieldClock.table_name == table, FieldClock.row_id == row
-    )
-    return {c: (h, d) for c, h, d in conn.execute(stmt)}
-
-
-def _wins(rec: Record, clock: tuple[int, str] | None) -> bool:
-    return clock is None or (rec.hlc, rec.device_id) > clock
-
-
-def _apply(conn: Connection, table: Table, row: str, winners: list[Record], new: bool) -> None:
-    values = {r.col: decode(r.value, table.c[r.col].type) for r in winners}
-    if new:
-        conn.execute(insert(table).values(id=row, **values))
-    else:
-        conn.execute(update(table).where(table.c.id == row).values(**values))
-    clock_rows = [
-        {
-            "table_name": table.name,
-            "row_id": row,
-            "column_name": r.col,
-            "hlc": r.hlc,
-            "device_id": r.device_id,
+def _log_new(cur: sqlite3.Cursor, records: Iterable[Record], published: bool) -> list[Record]:
+    """Store records not seen before in change_log; returns them in merge order."""
+    by_device: dict[str, list[Record]] = defaultdict(list)
+    for rec in records:
+        by_device[rec.device_id].append(rec)
+    fresh: list[Record] = []
+    for device, recs in by_device.items():
+        lo, hi = min(r.seq for r in recs), max(r.seq for r in recs)
+        seen = {
+            s
+            for (s,) in cur.execute(
+                "SELECT seq FROM change_log WHERE device_id = ? AND seq BETWEEN ? AND ?",
+                (device, lo, hi),
+            )
         }
-        for r in winners
-    ]
-    stmt = sqlite_insert(FieldClock)
-    conn.execute(
-        stmt.on_conflict_do_update(
-            index_elements=["table_name", "row_id", "column_name"],
-            set_={"hlc": stmt.excluded.hlc, "device_id": stmt.excluded.device_id},
-        ),
-        clock_rows,
+        unique = {r.seq: r for r in recs if r.seq not in seen}
+        fresh.extend(unique.values())
+    cur.executemany(
+        "INSERT OR IGNORE INTO change_log (device_id, seq, tx, hlc, table_name, row_id,"
+        " column_name, value, prev_hlc, user, published) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        [
+            (
+                r.device_id,
+                r.seq,
+                r.tx,
+                r.hlc,
+                r.table,
+                r.row,
+                r.col,
+                r.value,
+                r.prev_hlc,
+                r.user,
+                published,
+            )
+            for r in fresh
+        ],
     )
+    return sorted(fresh, key=lambda r: (r.hlc, r.device_id, r.seq))
 
 
-def _maybe_conflict(
-    conn: Connection,
-    rec: Record,
-    clock: tuple[int, str] | None,
-    current: Any,
-    won: bool,
-    stats: MergeStats,
-) -> None:
-    """Concurrent edits with different values: keep the losing value."""
-    if clock is None or current is None or rec.col in NO_CONFLICT or rec.prev_hlc == clock[0]:
-        return
-    local_json = _local_json(conn, rec.table, rec.row, rec.col, clock)
-    if local_json is None or local_json[0] == rec.value:
-        return
-    mine = {"value": local_json[0], "hlc": clock[0], "device": clock[1], "user": local_json[1]}
-    theirs = _side(rec)
-    kept, lost = (theirs, mine) if won else (mine, theirs)
-    _add_conflict(conn, "field", rec, kept, lost)
-    stats.conflicts += 1
+class _Converters:
+    """JSON value in the change log -> the value SQLite stores, per (table, column)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.dialect = conn.dialect
+        self._cache: dict[tuple[str, str], Callable[[str], Any]] = {}
+
+    def __call__(self, table: Table, column: str, text: str) -> Any:
+        key = (table.name, column)
+        convert = self._cache.get(key)
+        if convert is None:
+            convert = self._cache[key] = self._make(table, column)
+        return convert(text)
+
+    def _make(self, table: Table, column: str) -> Callable[[str], Any]:
+        col_type = table.c[column].type
+        bind = col_type.bind_processor(self.dialect)
+
+        def convert(text: str) -> Any:
+            value = decode(text, col_type)
+            return bind(value) if bind is not None and value is not None else value
+
+        return convert
 
 
-def _deleted_conflict(
-    conn: Connection,
-    table: Table,
-    recs: list[Record],
-    clocks: dict[str, tuple[int, str]],
-    current: Any,
-    stats: MergeStats,
-) -> None:
-    """Edits and a deletion of the same row made apart: the row stays deleted, the edits are kept.
+class _Merge:
+    def __init__(self, cur: sqlite3.Cursor, stats: MergeStats, convert: _Converters) -> None:
+        self.cur = cur
+        self.stats = stats
+        self.convert = convert
+        self.rows: dict[Key, _Row] = {}
+        self.conflicts: list[tuple[Any, ...]] = []
+        self.clock_writes: dict[tuple[str, str, str], Clock] = {}
 
-    The app never edits a deleted row, so an incoming edit to a row deleted here was made without
-    seeing the deletion; and local edits stamped after an incoming deletion were made without the
-    deleting PC seeing them.
-    """
-    if current is None or "deleted" not in clocks:
-        return
-    deleting = next((r for r in recs if r.col == "deleted" and r.value == "true"), None)
-    if deleting is None and current.get("deleted"):
-        for rec in recs:
-            if rec.col not in NO_CONFLICT and rec.col != "deleted":
-                _add_conflict(conn, "deleted", rec, _deletion(clocks, current), _side(rec))
-                stats.conflicts += 1
-    elif deleting is not None and not current.get("deleted"):
-        for col, (hlc, device) in clocks.items():
-            if col in NO_CONFLICT or col == "deleted" or hlc <= deleting.hlc:
-                continue
-            local = _local_json(conn, table.name, deleting.row, col, (hlc, device))
-            if local is not None:
-                mine = {"value": local[0], "hlc": hlc, "device": device, "user": local[1]}
-                kept = {
-                    "value": "true",
-                    "hlc": deleting.hlc,
-                    "device": deleting.device_id,
-                    "user": deleting.user,
-                }
-                _add_conflict(conn, "deleted", replace(deleting, col=col), kept, mine)
-                stats.conflicts += 1
+    # ---------------------------------------------------------------- reading, in batches
+    def load(self, keys: set[Key]) -> None:
+        by_table: dict[str, list[str]] = defaultdict(list)
+        for table, row in keys:
+            by_table[table].append(row)
+        for table, ids in by_table.items():
+            known = Base.metadata.tables.get(table)
+            for chunk in _chunks(ids):
+                self._load_rows(known, table, chunk)
+                self._load_clocks(table, chunk)
 
+    def _load_rows(self, table: Table | None, name: str, ids: Sequence[str]) -> None:
+        marks = ",".join("?" * len(ids))
+        found: dict[str, bool] = {}
+        if table is not None:
+            found = {
+                rid: bool(d)
+                for rid, d in self.cur.execute(
+                    f'SELECT id, deleted FROM "{name}" WHERE id IN ({marks})', ids
+                )
+            }
+        for rid in ids:
+            self.rows[(name, rid)] = _Row(rid in found, found.get(rid, False))
 
-def _side(rec: Record) -> dict[str, Any]:
-    return {"value": rec.value, "hlc": rec.hlc, "device": rec.device_id, "user": rec.user}
-
-
-def _deletion(clocks: dict[str, tuple[int, str]], current: Any) -> dict[str, Any]:
-    hlc, device = clocks["deleted"]
-    return {
-        "value": "true",
-        "hlc": hlc,
-        "device": device,
-        "user": str(current.get("deleted_by") or ""),
-    }
-
-
-def _local_json(
-    conn: Connection, table: str, row: str, col: str, clock: tuple[int, str]
-) -> tuple[str, str] | None:
-    stmt = select(ChangeLog.value, ChangeLog.user).where(
-        ChangeLog.table_name == table,
-        ChangeLog.row_id == row,
-        ChangeLog.column_name == col,
-        ChangeLog.hlc == clock[0],
-        ChangeLog.device_id == clock[1],
-    )
-    found = conn.execute(stmt).first()
-    return (found[0], found[1]) if found else None
-
-
-def _add_conflict(
-    conn: Connection, kind: str, rec: Record, kept: dict[str, Any], lost: dict[str, Any]
-) -> None:
-    conn.execute(
-        insert(Conflict).values(
-            id=new_id(),
-            kind=kind,
-            table_name=rec.table,
-            row_id=rec.row,
-            column_name=rec.col,
-            kept_value=kept["value"],
-            kept_hlc=kept["hlc"],
-            kept_device=kept["device"],
-            kept_user=kept["user"],
-            lost_value=lost["value"],
-            lost_hlc=lost["hlc"],
-            lost_device=lost["device"],
-            lost_user=lost["user"],
-            resolved="",
+    def _load_clocks(self, table: str, ids: Sequence[str]) -> None:
+        marks = ",".join("?" * len(ids))
+        query = (
+            "SELECT row_id, column_name, hlc, device_id FROM field_clock"
+            f" WHERE table_name = ? AND row_id IN ({marks})"
         )
-    )
+        for rid, col, hlc, device in self.cur.execute(query, (table, *ids)):
+            self.rows[(table, rid)].fields[col] = _Field((hlc, device))
+
+    def _local_value(self, table: str, row: str, col: str, held: _Field) -> tuple[str, str] | None:
+        if held.value is not None:
+            return held.value, held.user
+        found = self.cur.execute(
+            "SELECT value, user FROM change_log WHERE table_name = ? AND row_id = ?"
+            " AND column_name = ? AND hlc = ? AND device_id = ?",
+            (table, row, col, *held.clock),
+        ).fetchone()
+        return (str(found[0]), str(found[1])) if found else None
+
+    # ---------------------------------------------------------------- deciding, in memory
+    def apply(self, recs: list[Record]) -> None:
+        """One commit's fields of one row, from one PC."""
+        name, rid = recs[0].table, recs[0].row
+        table = Base.metadata.tables.get(name)
+        known = [r for r in recs if table is not None and r.col in table.c]
+        self.stats.kept_unknown += len(recs) - len(known)
+        if table is None or not known:
+            return
+        row = self.rows[(name, rid)]
+        winners = [r for r in known if _wins(r, row.fields.get(r.col))]
+        for rec in known:
+            self._field_conflict(rec, row, rec in winners)
+        self._deleted_conflicts(known, row)
+        for rec in winners:
+            self._take(table, row, rec)
+
+    def _take(self, table: Table, row: _Row, rec: Record) -> None:
+        value = self.convert(table, rec.col, rec.value)
+        (row.update if row.exists else row.insert)[rec.col] = value
+        row.fields[rec.col] = _Field((rec.hlc, rec.device_id), rec.value, rec.user)
+        if rec.col == "deleted":
+            row.deleted = bool(value)
+        self.clock_writes[(table.name, rec.row, rec.col)] = (rec.hlc, rec.device_id)
+        self.stats.applied += 1
+        self.stats.tables.add(table.name)
+
+    def _field_conflict(self, rec: Record, row: _Row, won: bool) -> None:
+        """Concurrent edits with different values: keep the losing value."""
+        held = row.fields.get(rec.col)
+        if held is None or rec.col in NO_CONFLICT or rec.prev_hlc == held.clock[0]:
+            return
+        if not row.exists and not row.insert:
+            return
+        local = self._local_value(rec.table, rec.row, rec.col, held)
+        if local is None or local[0] == rec.value:
+            return
+        mine = (local[0], held.clock[0], held.clock[1], local[1])
+        theirs = (rec.value, rec.hlc, rec.device_id, rec.user)
+        kept, lost = (theirs, mine) if won else (mine, theirs)
+        self._conflict("field", rec.table, rec.row, rec.col, kept, lost)
+
+    def _deleted_conflicts(self, recs: list[Record], row: _Row) -> None:
+        """Edits and a deletion of the same row made apart: the row stays deleted, edits kept.
+
+        The app never edits a deleted row, so an incoming edit to a row deleted here was made
+        without seeing the deletion; and local edits stamped after an incoming deletion were made
+        without the deleting PC seeing them.
+        """
+        if "deleted" not in row.fields or not (row.exists or row.insert):
+            return
+        deleting = next((r for r in recs if r.col == "deleted" and r.value == "true"), None)
+        if deleting is None and row.deleted:
+            deletion = row.fields["deleted"]
+            kept = ("true", deletion.clock[0], deletion.clock[1], deletion.user)
+            for rec in recs:
+                if rec.col not in NO_CONFLICT and rec.col != "deleted":
+                    lost = (rec.value, rec.hlc, rec.device_id, rec.user)
+                    self._conflict("deleted", rec.table, rec.row, rec.col, kept, lost)
+        elif deleting is not None and not row.deleted:
+            kept = ("true", deleting.hlc, deleting.device_id, deleting.user)
+            for col, held in list(row.fields.items()):
+                if col in NO_CONFLICT or col == "deleted" or held.clock[0] <= deleting.hlc:
+                    continue
+                local = self._local_value(deleting.table, deleting.row, col, held)
+                if local is not None:
+                    mine = (local[0], held.clock[0], held.clock[1], local[1])
+                    self._conflict("deleted", deleting.table, deleting.row, col, kept, mine)
+
+    def _conflict(
+        self,
+        kind: str,
+        table: str,
+        row: str,
+        col: str,
+        kept: tuple[Any, ...],
+        lost: tuple[Any, ...],
+    ) -> None:
+        self.conflicts.append((new_id(), kind, table, row, col, *kept, *lost, ""))
+        self.stats.conflicts += 1
+
+    # ---------------------------------------------------------------- writing, in batches
+    def write(self) -> None:
+        for (table, rid), row in self.rows.items():
+            if row.insert:
+                self._insert(table, rid, row.insert)
+        for (table, rid), row in self.rows.items():
+            if row.update:
+                self._update(table, rid, row.update)
+        self.cur.executemany(
+            "INSERT INTO field_clock (table_name, row_id, column_name, hlc, device_id)"
+            " VALUES (?,?,?,?,?) ON CONFLICT (table_name, row_id, column_name) DO UPDATE SET"
+            " hlc = excluded.hlc, device_id = excluded.device_id",
+            [(*key, *clock) for key, clock in self.clock_writes.items()],
+        )
+        self.cur.executemany(
+            "INSERT INTO conflicts (id, kind, table_name, row_id, column_name, kept_value,"
+            " kept_hlc, kept_device, kept_user, lost_value, lost_hlc, lost_device, lost_user,"
+            " resolved) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            self.conflicts,
+        )
+
+    def _insert(self, table: str, rid: str, values: dict[str, Any]) -> None:
+        cols = ["id", *values]
+        quoted = ", ".join(f'"{c}"' for c in cols)
+        marks = ",".join("?" * len(cols))
+        self.cur.execute(
+            f'INSERT INTO "{table}" ({quoted}) VALUES ({marks})', (rid, *values.values())
+        )
+
+    def _update(self, table: str, rid: str, values: dict[str, Any]) -> None:
+        sets = ", ".join(f'"{c}" = ?' for c in values)
+        self.cur.execute(f'UPDATE "{table}" SET {sets} WHERE id = ?', (*values.values(), rid))
+
+
+def _wins(rec: Record, held: _Field | None) -> bool:
+    return held is None or (rec.hlc, rec.device_id) > held.clock
+
+
+def _chunks(items: Sequence[str], size: int = CHUNK) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def put_state(conn: Connection, key: str, value: str) -> None:
