@@ -137,6 +137,9 @@ class ChangeRecorder:
         self.tx = self.tx or seq
         rows, clocks = [], []
         hlc = self.clock.now()  # one stamp per flush: a commit's fields win or lose together
+        # An edit is made after seeing the value it replaces, so it must sort after it even when
+        # that value came from a PC whose clock is far ahead (the clock clamps such stamps).
+        hlc = max(hlc, max(prev.values(), default=0) + 1)
         for i, f in enumerate(fields):
             rows.append(
                 {

@@ -69,6 +69,7 @@ def sync_round(engine: Engine, share: Share, actor: Actor, clock: HybridLogicalC
     share.ensure_format()
     _write_device_file(share, actor)
     report = SyncReport(published=publish(engine, share, actor.device_id))
+    share.check_still_there()
     batches = [_collect(engine, share, peer) for peer in share.devices() if peer != actor.device_id]
     report.peers = len(batches)
     report.problems = [
@@ -81,6 +82,7 @@ def sync_round(engine: Engine, share: Share, actor: Actor, clock: HybridLogicalC
         report.published += publish(engine, share, actor.device_id)
     report.clamped = clock.clamped_count
     report.pending = pending_count(engine, actor.device_id)
+    share.check_still_there()  # never write an ack (or a snapshot) where the share used to be
     _write_ack(share, actor.device_id, {b.device_id: b.cursor for b in batches})
     report.needs_restore = any(b.needs_restore for b in batches)
     _housekeeping(engine, share, actor, clock)

@@ -62,6 +62,12 @@ class Share:
         if not self.folder.is_dir():
             raise ShareError(f"share folder {self.folder} is not available")
 
+    def check_still_there(self) -> None:
+        """Mid-round: the share (and its hescb-sync folder) must still be there. A share that
+        vanished must fail the round, not read as "no peers", nor be re-created by our writes."""
+        if not (self.root / "devices").is_dir():
+            raise ShareError(f"share folder {self.folder} is no longer available")
+
     def ensure_format(self) -> dict[str, Any]:
         """Create FORMAT on a new share; refuse a share whose format is newer than this app."""
         self.check_reachable()

@@ -1,0 +1,433 @@
+"""Faults sync must survive: corrupt segments, skewed clocks, a share that fails mid-round,
+two PCs writing at the same instant, a database copied to a second PC (issue 3)."""
+
+from __future__ import annotations
+
+import errno
+import json
+import random
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from hescb_desktop.services import crud
+from hescb_desktop.services import entities as E
+from hescb_desktop.services import sync as sync_service
+from hescb_desktop.services.context import ServiceContext, open_context
+from hescb_desktop.services.export import export_all
+from hescb_desktop.storage import device as device_module
+from hescb_desktop.storage.capture import Actor
+from hescb_desktop.storage.device import last_hlc
+from hescb_desktop.sync import round as round_module
+from hescb_desktop.sync import share as share_module
+from hescb_desktop.sync.hlc import MAX_DRIFT_MS, HybridLogicalClock, unpack, wall_ms
+from hescb_desktop.sync.publisher import pending_count
+from hescb_desktop.sync.round import SyncReport, sync_round
+from hescb_desktop.sync.segments import SegmentError, read_segment
+from hescb_desktop.sync.share import Share, ShareError
+
+HOUR_MS = 3600 * 1000
+
+
+class Office:
+    """A few PCs and one share, all in a tmp dir."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.share = Share(root / "share")
+        self.share.folder.mkdir()
+        self.pcs: dict[str, ServiceContext] = {}
+
+    def pc(self, name: str) -> ServiceContext:
+        if name not in self.pcs:
+            self.pcs[name] = open_context(self.root / name)
+        return self.pcs[name]
+
+    def sync(self, name: str) -> SyncReport:
+        ctx = self.pc(name)
+        return sync_round(ctx.engine, self.share, Actor(ctx.device_id, name), ctx.clock)
+
+    def settle(self) -> None:
+        for _ in range(2):
+            for name in self.pcs:
+                self.sync(name)
+
+    def rows(self, name: str, sql: str) -> list[tuple[Any, ...]]:
+        with self.pc(name).engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(text(sql))]
+
+    def segments(self, name: str) -> list[Path]:
+        return sorted(self.share.segments_dir(self.pc(name).device_id).glob("*.jsonl"))
+
+    def skew(self, name: str, offset_ms: int) -> None:
+        """Give a PC a wall clock `offset_ms` away from the real one (as after a restart)."""
+        ctx = self.pc(name)
+        ctx.clock = HybridLogicalClock(
+            last=last_hlc(ctx.engine), wall=lambda: wall_ms() + offset_ms
+        )
+
+
+def content(ctx: ServiceContext) -> dict[str, object]:
+    return export_all(ctx.uow(write=False))["tables"]  # type: ignore[no-any-return]
+
+
+def names(ctx: ServiceContext) -> set[str]:
+    return {p.name for p in crud.list_all(ctx.uow(write=False), E.PEOPLE)}
+
+
+@pytest.fixture
+def office(tmp_path: Path) -> Iterator[Office]:
+    o = Office(tmp_path)
+    yield o
+    for ctx in o.pcs.values():
+        ctx.close()
+
+
+# ---------------------------------------------------------------------- corrupt segments
+def _truncate_mid_line(data: bytes) -> bytes:
+    return data[: len(data) // 2]
+
+
+def _drop_trailer(data: bytes) -> bytes:
+    return b"".join(data.splitlines(keepends=True)[:-1])
+
+
+def _flip_bit_in_record(data: bytes) -> bytes:
+    lines = data.splitlines(keepends=True)
+    record = bytearray(lines[1])
+    at = record.index(b'"value"') + 10  # inside the record's value
+    record[at] ^= 0x04
+    return b"".join([lines[0], bytes(record), *lines[2:]])
+
+
+def _zero_filled(data: bytes) -> bytes:
+    return bytes(len(data))
+
+
+def _garbage(data: bytes) -> bytes:
+    return random.Random(3).randbytes(len(data))
+
+
+def _empty(data: bytes) -> bytes:
+    return b""
+
+
+CORRUPTIONS: dict[str, Callable[[bytes], bytes]] = {
+    "truncated mid-line": _truncate_mid_line,
+    "truncated at a line, no trailer": _drop_trailer,
+    "one bit flipped in a record": _flip_bit_in_record,
+    "zero-filled": _zero_filled,
+    "garbage": _garbage,
+    "empty": _empty,
+}
+
+
+def _two_segments(office: Office) -> tuple[ServiceContext, ServiceContext, list[Path]]:
+    a, b = office.pc("a"), office.pc("b")
+    crud.create(a.uow(), E.PEOPLE, {"name": "First"})
+    office.sync("a")
+    crud.create(a.uow(), E.PEOPLE, {"name": "Second"})
+    office.sync("a")
+    segs = office.segments("a")
+    assert len(segs) == 2
+    return a, b, segs
+
+
+def _cursor(office: Office, pc: str, peer: ServiceContext) -> int:
+    found = office.rows(pc, f"SELECT cursor FROM sync_peers WHERE device_id = '{peer.device_id}'")
+    return int(found[0][0]) if found else 0
+
+
+@pytest.mark.parametrize("corrupt", CORRUPTIONS.values(), ids=CORRUPTIONS.keys())
+@pytest.mark.parametrize("which", [0, 1], ids=["first segment", "last segment"])
+def test_a_corrupt_segment_is_reported_never_merged_never_skipped(
+    office: Office, corrupt: Callable[[bytes], bytes], which: int
+) -> None:
+    a, b, segs = _two_segments(office)
+    original = segs[which].read_bytes()
+    damaged = corrupt(original)
+    assert damaged != original
+    segs[which].write_bytes(damaged)
+    with pytest.raises(SegmentError):
+        read_segment(segs[which])
+    crud.create(a.uow(), E.PEOPLE, {"name": "Third"})  # a good segment after the bad one
+    office.sync("a")
+    for _ in range(2):  # asking again changes nothing
+        report = office.sync("b")
+        assert len(report.problems) == 1
+        assert report.problems[0].startswith(f"PC {a.device_id.replace('-', '')[-8:]}: ")
+        assert names(b) == ({"First"} if which == 1 else set())
+    good_before = office.rows("a", "SELECT max(seq) FROM change_log")[0][0]
+    assert _cursor(office, "b", a) < good_before
+    segs[which].write_bytes(original)  # the share heals (a late write completes, a copy back)
+    report = office.sync("b")
+    assert report.problems == []
+    assert names(b) == {"First", "Second", "Third"}
+    office.settle()
+    assert content(a) == content(b)
+
+
+def test_a_segment_whose_name_disagrees_with_its_header_is_not_taken(office: Office) -> None:
+    _, b, segs = _two_segments(office)
+    first, second = segs[0].read_bytes(), segs[1].read_bytes()
+    segs[0].write_bytes(second)  # the second segment's bytes under the first one's name
+    report = office.sync("b")
+    assert report.merged == 0
+    assert any("name does not match" in p for p in report.problems)
+    assert names(b) == set()
+    segs[0].write_bytes(first)
+    assert office.sync("b").problems == []
+    assert names(b) == {"First", "Second"}
+
+
+def test_every_single_bit_flip_is_caught_as_a_segment_error(office: Office) -> None:
+    _, _, segs = _two_segments(office)
+    original = segs[0].read_bytes()
+    rng = random.Random(11)
+    positions = rng.sample(range(len(original) * 8), k=min(1500, len(original) * 8))
+    for bit in positions:
+        damaged = bytearray(original)
+        damaged[bit // 8] ^= 1 << (bit % 8)
+        segs[0].write_bytes(bytes(damaged))
+        with pytest.raises(SegmentError):
+            read_segment(segs[0])
+    segs[0].write_bytes(original)
+    assert read_segment(segs[0]).records
+
+
+def test_a_leftover_temp_file_is_ignored(office: Office) -> None:
+    a, b = office.pc("a"), office.pc("b")
+    crud.create(a.uow(), E.PEOPLE, {"name": "First"})
+    office.sync("a")
+    folder = office.share.segments_dir(a.device_id)
+    whole = office.segments("a")[0].read_bytes()
+    # what a PC killed while writing leaves behind: a partial file under a temporary name
+    (folder / ".000000000100-000000000120.jsonl.4242.tmp").write_bytes(whole[:40])
+    (folder / "000000000100-000000000120.jsonl.tmp").write_bytes(whole[:40])
+    crud.create(a.uow(), E.PEOPLE, {"name": "Second"})
+    assert office.sync("a").published > 0  # the leftovers do not confuse the publisher
+    report = office.sync("b")
+    assert report.problems == []
+    assert names(b) == {"First", "Second"}
+
+
+# ---------------------------------------------------------------------- clocks
+def test_an_edit_made_after_seeing_another_wins_though_its_clock_is_hours_behind(
+    office: Office,
+) -> None:
+    a, b = office.pc("a"), office.pc("b")
+    office.skew("b", -5 * HOUR_MS)
+    person = crud.create(a.uow(), E.PEOPLE, {"name": "Sam", "role": "CFO"}).value
+    office.settle()
+    crud.update(a.uow(), E.PEOPLE, person.id, {"role": "ACFO"})
+    office.sync("a")
+    office.sync("b")  # B sees A's edit ...
+    assert crud.get(b.uow(write=False), E.PEOPLE, person.id).role == "ACFO"
+    office.skew("b", -5 * HOUR_MS)  # ... and keeps it across a restart
+    crud.update(b.uow(), E.PEOPLE, person.id, {"role": "DCFO"})  # then edits: causally later
+    office.settle()
+    for ctx in (a, b):
+        assert crud.get(ctx.uow(write=False), E.PEOPLE, person.id).role == "DCFO"
+    assert office.rows("a", "SELECT count(*) FROM conflicts") == [(0,)]
+    assert office.rows("b", "SELECT count(*) FROM conflicts") == [(0,)]
+    assert content(a) == content(b)
+
+
+def test_a_peer_far_in_the_future_is_clamped_and_later_local_edits_still_win(
+    office: Office,
+) -> None:
+    a, c = office.pc("a"), office.pc("c")
+    office.pc("b")
+    person = crud.create(a.uow(), E.PEOPLE, {"name": "Sam", "role": "CFO"}).value
+    office.settle()
+    office.skew("c", 3 * MAX_DRIFT_MS)  # C's clock is days ahead
+    crud.update(c.uow(), E.PEOPLE, person.id, {"role": "from the future"})
+    office.sync("c")
+    report = office.sync("a")
+    assert report.clamped > 0
+    assert unpack(a.clock.last)[0] <= wall_ms() + MAX_DRIFT_MS  # not dragged along
+    crud.update(a.uow(), E.PEOPLE, person.id, {"role": "ACFO"})  # A has seen C's value
+    office.settle()
+    for pc in ("a", "b", "c"):
+        ctx = office.pc(pc)
+        assert crud.get(ctx.uow(write=False), E.PEOPLE, person.id).role == "ACFO"
+        assert office.rows(pc, "SELECT count(*) FROM conflicts") == [(0,)]
+    assert content(a) == content(office.pc("b")) == content(c)
+
+
+def test_two_pcs_writing_at_the_same_instant(office: Office) -> None:
+    a, b = office.pc("a"), office.pc("b")
+    person = crud.create(a.uow(), E.PEOPLE, {"name": "Sam"}).value
+    office.settle()
+    instant = unpack(max(a.clock.last, b.clock.last))[0] + 1000
+    for ctx in (a, b):  # both clocks read exactly the same millisecond
+        ctx.clock = HybridLogicalClock(last=0, wall=lambda: instant)
+    crud.update(a.uow(), E.PEOPLE, person.id, {"role": "from A"})
+    crud.update(b.uow(), E.PEOPLE, person.id, {"role": "from B"})
+    stamps = office.rows("a", "SELECT max(hlc) FROM change_log") + office.rows(
+        "b", "SELECT max(hlc) FROM change_log"
+    )
+    assert stamps[0] == stamps[1]  # the very same hlc
+    office.settle()
+    winner, loser = ("from A", "from B") if a.device_id > b.device_id else ("from B", "from A")
+    for pc in ("a", "b"):
+        ctx = office.pc(pc)
+        assert crud.get(ctx.uow(write=False), E.PEOPLE, person.id).role == winner
+        conflicts = office.rows(pc, "SELECT column_name, kept_value, lost_value FROM conflicts")
+        assert conflicts == [("role", json.dumps(winner), json.dumps(loser))]
+    assert content(a) == content(b)
+
+
+# ---------------------------------------------------------------------- the share fails
+def test_a_share_that_vanishes_between_publish_and_pull_fails_the_round_cleanly(
+    office: Office, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a, b = office.pc("a"), office.pc("b")
+    crud.create(b.uow(), E.PEOPLE, {"name": "From B"})
+    office.settle()
+    crud.create(a.uow(), E.PEOPLE, {"name": "From A"})
+    crud.create(b.uow(), E.PEOPLE, {"name": "From B again"})
+    office.sync("b")
+    away = office.root / "share-away"
+    real_publish = round_module.publish
+
+    def publish_then_vanish(*args: Any, **kwargs: Any) -> int:
+        done = real_publish(*args, **kwargs)
+        office.share.folder.rename(away)  # the network drops here
+        return done
+
+    monkeypatch.setattr(round_module, "publish", publish_then_vanish)
+    with pytest.raises((ShareError, OSError)):
+        sync_service.run_sync(a, office.share.folder)
+    monkeypatch.undo()
+    assert not office.share.folder.exists()  # nothing was written to where the share was
+    assert names(a) == {"From B", "From A"}  # nothing local lost
+    away.rename(office.share.folder)  # the share comes back
+    report = sync_service.run_sync(a, office.share.folder)
+    assert report.problems == []
+    assert names(a) == {"From B", "From A", "From B again"}
+    office.settle()
+    assert content(a) == content(b)
+
+
+def test_a_share_that_is_a_file_is_unavailable(office: Office) -> None:
+    a = office.pc("a")
+    crud.create(a.uow(), E.PEOPLE, {"name": "Offline"})
+    not_a_folder = office.root / "share-file"
+    not_a_folder.write_text("not a folder\n")
+    with pytest.raises(ShareError, match="not available"):
+        sync_service.run_sync(a, not_a_folder)
+    with pytest.raises(ShareError, match="not available"):
+        sync_service.run_sync(a, office.root / "no-such-share")
+    assert pending_count(a.engine, a.device_id) > 0
+    assert sync_service.run_sync(a, office.share.folder).published > 0
+
+
+def _denied(*_: Any, **__: Any) -> Any:
+    raise PermissionError(errno.EACCES, "Access is denied")  # WinError 5 / 32 analogue
+
+
+@pytest.mark.parametrize(
+    "targets",
+    [("fsync",), ("link", "rename"), ("replace",)],
+    ids=["writing a segment", "naming a segment", "writing the ack"],
+)
+def test_a_read_only_or_locked_share_fails_the_round_and_the_next_one_succeeds(
+    office: Office, monkeypatch: pytest.MonkeyPatch, targets: tuple[str, ...]
+) -> None:
+    a, b = office.pc("a"), office.pc("b")
+    crud.create(b.uow(), E.PEOPLE, {"name": "From B"})
+    office.sync("b")
+    crud.create(a.uow(), E.PEOPLE, {"name": "From A"})
+    pending = pending_count(a.engine, a.device_id)
+    for target in targets:
+        monkeypatch.setattr(share_module.os, target, _denied)
+    with pytest.raises(OSError, match="denied"):
+        sync_service.run_sync(a, office.share.folder)
+    monkeypatch.undo()
+    for path in office.share.segments_dir(a.device_id).glob("*.jsonl"):
+        read_segment(path)  # nothing partial under a final name
+    if targets != ("replace",):  # the failure came before the segment was on the share
+        assert pending_count(a.engine, a.device_id) == pending
+        assert list(office.share.segments_dir(a.device_id).glob("*.tmp")) == []
+    report = sync_service.run_sync(a, office.share.folder)
+    assert report.problems == []
+    assert pending_count(a.engine, a.device_id) == 0
+    assert names(a) == {"From A", "From B"}
+    office.sync("b")
+    assert names(b) == {"From A", "From B"}
+    assert content(a) == content(b)
+
+
+def test_a_peer_segment_locked_by_another_program_is_retried(
+    office: Office, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a, b = office.pc("a"), office.pc("b")
+    crud.create(a.uow(), E.PEOPLE, {"name": "From A"})
+    office.sync("a")
+    real_read_bytes = Path.read_bytes
+
+    def locked(self: Path) -> bytes:
+        if self.suffix == ".jsonl":
+            raise PermissionError(errno.EACCES, "The process cannot access the file")
+        return real_read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", locked)
+    report = office.sync("b")
+    monkeypatch.undo()
+    assert report.merged == 0
+    assert any("cannot read" in p for p in report.problems)
+    assert _cursor(office, "b", a) == 0
+    report = office.sync("b")
+    assert report.problems == []
+    assert names(b) == {"From A"}
+
+
+# ---------------------------------------------------------------------- a copied database
+def test_a_copied_database_with_the_same_device_id_is_stopped_before_publishing(
+    office: Office, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a = office.pc("a")
+    crud.create(a.uow(), E.PEOPLE, {"name": "Before the copy"})
+    office.sync("a")
+    a.close()
+    del office.pcs["a"]
+    shutil.copytree(office.root / "a", office.root / "copy")
+    original_fingerprint = device_module.fingerprint(office.root / "a" / "hescb.sqlite")
+    monkeypatch.setattr(device_module, "fingerprint", lambda _path: original_fingerprint)
+    a, copy = office.pc("a"), office.pc("copy")
+    assert copy.device_id == a.device_id  # the copy did not notice it moved
+    crud.create(a.uow(), E.PEOPLE, {"name": "Typed on the original"})
+    crud.create(copy.uow(), E.PEOPLE, {"name": "Typed on the copy"})
+    office.sync("a")
+    on_share = {p.name: p.read_bytes() for p in office.segments("a")}
+    pending = pending_count(copy.engine, copy.device_id)
+    with pytest.raises(SegmentError, match="copy of this database"):
+        sync_service.run_sync(copy, office.share.folder)
+    assert {p.name: p.read_bytes() for p in office.segments("a")} == on_share  # untouched
+    assert pending_count(copy.engine, copy.device_id) == pending  # the copy's edit is kept
+    assert "Typed on the copy" in names(copy)
+    b = office.pc("b")
+    office.sync("b")
+    assert names(b) == {"Before the copy", "Typed on the original"}
+
+
+def test_a_database_copied_to_another_place_becomes_a_new_device(office: Office) -> None:
+    a = office.pc("a")
+    crud.create(a.uow(), E.PEOPLE, {"name": "Before the copy"})
+    office.sync("a")
+    a.close()
+    del office.pcs["a"]
+    shutil.copytree(office.root / "a", office.root / "copy")
+    a, copy = office.pc("a"), office.pc("copy")
+    assert copy.device_id != a.device_id
+    crud.create(a.uow(), E.PEOPLE, {"name": "Typed on the original"})
+    crud.create(copy.uow(), E.PEOPLE, {"name": "Typed on the copy"})
+    office.settle()
+    expected = {"Before the copy", "Typed on the original", "Typed on the copy"}
+    assert names(a) == names(copy) == expected
+    assert content(a) == content(copy)
