@@ -512,7 +512,7 @@ def report(res: Results) -> int:
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--runs", type=int, default=3, help="merge and publish runs (default 3)")
+    parser.add_argument("--runs", type=int, default=5, help="merge and publish runs (default 5)")
     parser.add_argument("--idle-runs", type=int, default=20, help="idle rounds (default 20)")
     parser.add_argument("--profile", action="store_true", help="also profile one merge round")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (printed)")
