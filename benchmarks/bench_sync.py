@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import functools
+import gc
 import io
 import json
 import os
@@ -355,6 +356,11 @@ def bench(root: Path, args: argparse.Namespace, res: Results) -> None:
         flush=True,
     )
 
+    # The set-up's own objects (every record, the floor's rows) are kept out of the garbage
+    # collector's full passes, so they do not slow the code measured: the app has no such heap.
+    gc.collect()
+    gc.freeze()
+
     # 1 + 2: the merge on a fresh PC each run, alternating with the floor
     receiver: ServiceContext | None = None
     for run in range(args.runs):
@@ -405,6 +411,7 @@ def bench(root: Path, args: argparse.Namespace, res: Results) -> None:
             raise BenchError(f"published {published}, expected {res.publish_counts[-1]}")
         res.publish.append(seconds * PUBLISH_RECORDS / published)  # scaled to exactly 1,000
     receiver.close()
+    gc.unfreeze()
 
 
 def check_merge(
@@ -504,7 +511,11 @@ def report(res: Results) -> int:
     )
     print(describe("publish", res.publish, "ms"))
     ok_merge, ok_idle, ok_pub = merge < TARGET_MERGE_S, idle < TARGET_IDLE_S, pub < TARGET_PUBLISH_S
-    print(f"target         merge under {TARGET_MERGE_S:.1f} s: {verdict(ok_merge)}")
+    print(
+        f"target         merge under {TARGET_MERGE_S:.1f} s: {verdict(ok_merge)} (the whole round)"
+    )
+    alone = statistics.median(res.merge_tx) < TARGET_MERGE_S
+    print(f"               merge transaction alone under {TARGET_MERGE_S:.1f} s: {verdict(alone)}")
     print(f"target         idle round under {TARGET_IDLE_S * 1000:.0f} ms: {verdict(ok_idle)}")
     print(f"target         publish under {TARGET_PUBLISH_S * 1000:.0f} ms: {verdict(ok_pub)}")
     return 0 if ok_merge and ok_idle and ok_pub else 1
