@@ -7,6 +7,7 @@ import json
 from datetime import UTC, date, datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import Boolean, Date, Float, Integer
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.sql.type_api import TypeEngine
@@ -32,7 +33,7 @@ def encode(value: Any) -> str:
 
 def decode(text: str, column_type: TypeEngine[Any]) -> Any:
     """The Python value for a column of this type from its change-log JSON."""
-    raw = json.loads(text)
+    raw = orjson.loads(text)  # 2-3x the standard library's speed: merges decode every value
     if raw is None:
         return None
     if isinstance(column_type, UTCDateTime):

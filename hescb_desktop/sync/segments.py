@@ -20,6 +20,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from hescb_desktop import __version__
 from hescb_desktop.sync.share import FORMAT_VERSION, check_format, read_bytes, write_new_file
 
@@ -125,7 +127,9 @@ def read_segment(path: Path) -> Segment:
         raise SegmentError(f"{path.name} is incomplete (no header or trailer)")
     check_format(header, f"segment {path.name}")
     if hashlib.sha256(data[: len(data) - len(lines[-1])]).hexdigest() != trailer.get("sha256"):
-        raise SegmentError(f"{path.name} fails its checksum")
+        raise SegmentError(f"{path.name} fails its checksum{_which_record(lines[1:-1], path)}")
+    # the file's checksum covers every byte, so each record's own sum is checked only to name
+    # the bad one when the file fails
     records = tuple(_record(line, header, path) for line in lines[1:-1])
     _check_range(path, header, trailer, records)
     return Segment(header, records)
@@ -133,19 +137,29 @@ def read_segment(path: Path) -> Segment:
 
 def _parse(line: bytes, path: Path) -> dict[str, Any]:
     try:
-        obj = json.loads(line)
-    except ValueError as exc:
+        obj = orjson.loads(line)
+    except orjson.JSONDecodeError as exc:
         raise SegmentError(f"{path.name} has a line that is not JSON") from exc
     if not isinstance(obj, dict):
         raise SegmentError(f"{path.name} has a line that is not a JSON object")
     return obj
 
 
+def _which_record(lines: list[bytes], path: Path) -> str:
+    for line in lines:
+        try:
+            obj = _parse(line, path)
+        except SegmentError:
+            return " (a record is not JSON)"
+        given = obj.pop("sum", None)
+        if given != _record_sum(obj):
+            return f" (record {obj.get('seq')})"
+    return ""
+
+
 def _record(line: bytes, header: dict[str, Any], path: Path) -> Record:
     obj = _parse(line, path)
-    given = obj.pop("sum", None)
-    if given != _record_sum(obj):
-        raise SegmentError(f"{path.name}: record {obj.get('seq')} fails its checksum")
+    obj.pop("sum", None)
     try:  # keys a newer app may add are ignored here; the format gate guards real changes
         return Record(device_id=str(header["device_id"]), **{k: obj[k] for k in _KEYS})
     except KeyError as exc:
