@@ -63,8 +63,13 @@ def ensure_device(engine: Engine, db_path: Path | None) -> tuple[str, bool]:
 
 
 def last_hlc(engine: Engine) -> int:
-    """The highest hlc this database has seen, to restart the clock from."""
+    """The highest hlc this database has handed out or seen, to restart the clock from.
+
+    Every flush and every merge records it in local_state; only a database without that record
+    (one restored from a snapshot with nothing carried) is scanned.
+    """
     state = read_state(engine)
+    if "hlc_last" in state:
+        return int(state["hlc_last"])
     with engine.connect() as conn:
-        logged = conn.execute(select(func.max(ChangeLog.hlc))).scalar() or 0
-    return max(int(state.get("hlc_last", "0")), int(logged))
+        return int(conn.execute(select(func.max(ChangeLog.hlc))).scalar() or 0)

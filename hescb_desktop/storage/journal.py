@@ -29,7 +29,7 @@ class ChangeLog(Base):
 
     __table_args__ = (
         Index("ix_change_log_row", "table_name", "row_id"),
-        Index("ix_change_log_hlc", "hlc"),
+        {"sqlite_with_rowid": False},  # keyed by (device_id, seq): one b-tree fewer per row
     )
 
 
@@ -37,6 +37,7 @@ class FieldClock(Base):
     """The hlc and device of the value each field holds now (what a merge compares against)."""
 
     __tablename__ = "field_clock"
+    __table_args__ = {"sqlite_with_rowid": False}  # noqa: RUF012
     table_name: Mapped[str] = mapped_column(String(64), primary_key=True)
     row_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     column_name: Mapped[str] = mapped_column(String(64), primary_key=True)

@@ -71,6 +71,7 @@ def bootstrap(db_path: Path, info: SnapshotInfo) -> int:
                     )
             merge_records(conn, carried.records, published=True)
             _mark_unpublished(conn, device, carried.unpublished)
+            _restart_clock_past(conn, carried.state)
     finally:
         engine.dispose()
     _settle(incoming)
@@ -99,6 +100,12 @@ def _mark_unpublished(conn: Connection, device: str, seqs: set[int]) -> None:
             ChangeLog.device_id == device, ChangeLog.seq.in_(sorted(seqs))
         )
         conn.execute(stmt.values(published=False))
+
+
+def _restart_clock_past(conn: Connection, state: dict[str, str]) -> None:
+    """The clock restarts past everything in the snapshot and everything this PC had seen."""
+    logged = conn.exec_driver_sql("SELECT max(hlc) FROM change_log").scalar() or 0
+    put_state(conn, "hlc_last", str(max(int(logged), int(state.get("hlc_last", "0")))))
 
 
 def _settle(path: Path) -> None:

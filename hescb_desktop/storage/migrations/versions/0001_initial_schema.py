@@ -30,9 +30,9 @@ def upgrade() -> None:
         sa.Column("user", sa.String(length=120), nullable=False),
         sa.Column("published", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("device_id", "seq", name=op.f("pk_change_log")),
+        sqlite_with_rowid=False,
     )
     with op.batch_alter_table("change_log", schema=None) as batch_op:
-        batch_op.create_index("ix_change_log_hlc", ["hlc"], unique=False)
         batch_op.create_index("ix_change_log_row", ["table_name", "row_id"], unique=False)
 
     op.create_table(
@@ -43,6 +43,7 @@ def upgrade() -> None:
         sa.Column("hlc", sa.BigInteger(), nullable=False),
         sa.Column("device_id", sa.String(length=36), nullable=False),
         sa.PrimaryKeyConstraint("table_name", "row_id", "column_name", name=op.f("pk_field_clock")),
+        sqlite_with_rowid=False,
     )
     op.create_table(
         "local_state",
@@ -1203,7 +1204,6 @@ def downgrade() -> None:
     op.drop_table("field_clock")
     with op.batch_alter_table("change_log", schema=None) as batch_op:
         batch_op.drop_index("ix_change_log_row")
-        batch_op.drop_index("ix_change_log_hlc")
 
     op.drop_table("change_log")
     # ### end Alembic commands ###
