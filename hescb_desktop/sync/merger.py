@@ -152,7 +152,7 @@ class _Converters:
         self._cache: dict[tuple[str, str], Callable[[str], Any]] = {}
 
     def __call__(self, table: Table, column: str, text: str) -> Any:
-        key = (table.name, column)
+        key = (table.fullname, column)
         convert = self._cache.get(key)
         if convert is None:
             convert = self._cache[key] = self._make(table, column)
@@ -177,6 +177,7 @@ class _Merge:
         self.rows: dict[Key, _Row] = {}
         self.conflicts: list[tuple[Any, ...]] = []
         self.clock_writes: dict[tuple[str, str, str], Clock] = {}
+        self.column_names: dict[str, frozenset[str]] = {}
 
     # ---------------------------------------------------------------- reading, in batches
     def load(self, keys: set[Key]) -> None:
@@ -226,7 +227,8 @@ class _Merge:
         """One commit's fields of one row, from one PC."""
         name, rid = recs[0].table, recs[0].row
         table = Base.metadata.tables.get(name)
-        known = [r for r in recs if table is not None and r.col in table.c]
+        columns = self._columns(table)
+        known = [r for r in recs if r.col in columns]
         self.stats.kept_unknown += len(recs) - len(known)
         if table is None or not known:
             return
@@ -239,15 +241,23 @@ class _Merge:
             if won:
                 self._take(table, row, rec)
 
+    def _columns(self, table: Table | None) -> frozenset[str]:
+        if table is None:
+            return frozenset()
+        found = self.column_names.get(table.fullname)
+        if found is None:
+            found = self.column_names[table.fullname] = frozenset(table.c.keys())
+        return found
+
     def _take(self, table: Table, row: _Row, rec: Record) -> None:
         value = self.convert(table, rec.col, rec.value)
         (row.update if row.exists else row.insert)[rec.col] = value
         row.fields[rec.col] = _Field((rec.hlc, rec.device_id), rec.value, rec.user)
         if rec.col == "deleted":
             row.deleted = bool(value)
-        self.clock_writes[(table.name, rec.row, rec.col)] = (rec.hlc, rec.device_id)
+        self.clock_writes[(rec.table, rec.row, rec.col)] = (rec.hlc, rec.device_id)
         self.stats.applied += 1
-        self.stats.tables.add(table.name)
+        self.stats.tables.add(rec.table)
 
     def _field_conflict(self, rec: Record, row: _Row, won: bool) -> None:
         """Concurrent edits with different values: keep the losing value."""

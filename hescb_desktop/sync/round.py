@@ -6,14 +6,14 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from hescb_desktop import __version__
 from hescb_desktop.storage.capture import Actor
 from hescb_desktop.storage.database import current_revision
 from hescb_desktop.storage.engine import writer
-from hescb_desktop.storage.journal import SyncPeer
+from hescb_desktop.storage.journal import ChangeLog, SyncPeer
 from hescb_desktop.sync.hlc import HybridLogicalClock
 from hescb_desktop.sync.merger import MergeStats, merge_records, put_state
 from hescb_desktop.sync.publisher import pending_count, publish
@@ -113,6 +113,8 @@ def _collect(engine: Engine, share: Share, peer: str) -> PeerBatch:
     for (first, last), path in paths:
         if last <= batch.cursor:
             continue
+        if first > batch.cursor + 1 and _hold_all(engine, peer, batch.cursor + 1, first - 1):
+            batch.cursor = first - 1  # a gap of records merged before (a forgotten cursor)
         if first > batch.cursor + 1:
             batch.problem = f"waiting for changes {batch.cursor + 1}-{first - 1} (not on the share)"
             if covering_snapshot(share, peer, first - 1) is not None:
@@ -128,6 +130,16 @@ def _collect(engine: Engine, share: Share, peer: str) -> PeerBatch:
         batch.cursor = last
         batch.user = segment.records[-1].user if segment.records else batch.user
     return batch
+
+
+def _hold_all(engine: Engine, peer: str, first: int, last: int) -> bool:
+    """Whether change_log already holds every record first..last of `peer`: a gap in its
+    segments (pruned once acknowledged) that this PC need not wait for nor restore."""
+    stmt = select(func.count()).where(
+        ChangeLog.device_id == peer, ChangeLog.seq.between(first, last)
+    )
+    with engine.connect() as conn:
+        return int(conn.execute(stmt).scalar() or 0) == last - first + 1
 
 
 def _merge(engine: Engine, clock: HybridLogicalClock, batches: list[PeerBatch]) -> MergeStats:

@@ -159,9 +159,19 @@ def _which_record(lines: list[bytes], path: Path) -> str:
 
 def _record(line: bytes, header: dict[str, Any], path: Path) -> Record:
     obj = _parse(line, path)
-    obj.pop("sum", None)
     try:  # keys a newer app may add are ignored here; the format gate guards real changes
-        return Record(device_id=str(header["device_id"]), **{k: obj[k] for k in _KEYS})
+        return Record(
+            str(header["device_id"]),
+            obj["seq"],
+            obj["tx"],
+            obj["hlc"],
+            obj["table"],
+            obj["row"],
+            obj["col"],
+            obj["value"],
+            obj["prev_hlc"],
+            obj["user"],
+        )
     except KeyError as exc:
         raise SegmentError(f"{path.name}: record {obj.get('seq')} is malformed") from exc
 
