@@ -15,14 +15,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import and_, insert, inspect, select, tuple_
+from sqlalchemy import insert, inspect, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from hescb_desktop.storage.base import Synced
 from hescb_desktop.storage.codec import encode
-from hescb_desktop.storage.journal import ChangeLog, FieldClock, LocalState
+from hescb_desktop.storage.journal import ChangeLog, LocalState
 
 _BOOKKEEPING = ("created_at", "created_by", "updated_at", "updated_by")
 
@@ -135,7 +135,7 @@ class ChangeRecorder:
         prev = _previous_clocks(conn, [f for f in fields if f.row_id not in new_ids])
         seq = _take_seq(conn, len(fields))
         self.tx = self.tx or seq
-        rows, clocks = [], []
+        rows = []
         hlc = self.clock.now()  # one stamp per flush: a commit's fields win or lose together
         # An edit is made after seeing the value it replaces, so it must sort after it even when
         # that value came from a PC whose clock is far ahead (the clock clamps such stamps).
@@ -156,25 +156,8 @@ class ChangeRecorder:
                     "prev_hlc": prev.get((f.table, f.row_id, f.column)),
                 }
             )
-            clocks.append(
-                {
-                    "table_name": f.table,
-                    "row_id": f.row_id,
-                    "column_name": f.column,
-                    "hlc": hlc,
-                    "device_id": self.actor.device_id,
-                }
-            )
             self.tables_changed.add(f.table)
         conn.execute(insert(ChangeLog), rows)
-        upsert = sqlite_insert(FieldClock)
-        conn.execute(
-            upsert.on_conflict_do_update(
-                index_elements=["table_name", "row_id", "column_name"],
-                set_={"hlc": upsert.excluded.hlc, "device_id": upsert.excluded.device_id},
-            ),
-            clocks,
-        )
         _put_state(conn, "hlc_last", str(rows[-1]["hlc"]))
         self.rows_written += len(rows)
 
@@ -186,22 +169,22 @@ def _default_value(default: Any) -> Any:
 
 
 def _previous_clocks(conn: Connection, fields: Iterable[_Field]) -> dict[tuple[str, str, str], int]:
-    keys = {(f.table, f.row_id, f.column) for f in fields}
-    if not keys:
-        return {}
-    by_row: dict[tuple[str, str], list[str]] = {}
-    for table, row_id, column in keys:
-        by_row.setdefault((table, row_id), []).append(column)
+    """The hlc of the value each field holds now: its highest (hlc, device) in the change log
+    (per-field last-writer-wins means the newest entry is the value the row holds)."""
+    by_row: dict[tuple[str, str], set[str]] = {}
+    for f in fields:
+        by_row.setdefault((f.table, f.row_id), set()).add(f.column)
     result: dict[tuple[str, str, str], int] = {}
     for (table, row_id), columns in by_row.items():
-        stmt = select(FieldClock.column_name, FieldClock.hlc).where(
-            and_(
-                tuple_(FieldClock.table_name, FieldClock.row_id) == (table, row_id),
-                FieldClock.column_name.in_(columns),
-            )
+        best: dict[str, tuple[int, str]] = {}
+        stmt = select(ChangeLog.column_name, ChangeLog.hlc, ChangeLog.device_id).where(
+            ChangeLog.table_name == table,
+            ChangeLog.row_id == row_id,
+            ChangeLog.column_name.in_(columns),
         )
-        for column, hlc in conn.execute(stmt):
-            result[(table, row_id, column)] = hlc
+        for column, hlc, device in conn.execute(stmt):
+            best[column] = max(best.get(column, (hlc, device)), (hlc, device))
+        result.update({(table, row_id, c): clock[0] for c, clock in best.items()})
     return result
 
 

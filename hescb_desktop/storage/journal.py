@@ -33,18 +33,6 @@ class ChangeLog(Base):
     )
 
 
-class FieldClock(Base):
-    """The hlc and device of the value each field holds now (what a merge compares against)."""
-
-    __tablename__ = "field_clock"
-    __table_args__ = {"sqlite_with_rowid": False}  # noqa: RUF012
-    table_name: Mapped[str] = mapped_column(String(64), primary_key=True)
-    row_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    column_name: Mapped[str] = mapped_column(String(64), primary_key=True)
-    hlc: Mapped[int] = mapped_column(BigInteger)
-    device_id: Mapped[str] = mapped_column(String(36))
-
-
 class LocalState(Base):
     """Key/value state of this PC: device id, next seq, last hlc, settings. Never synced."""
 

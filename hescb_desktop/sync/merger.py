@@ -91,21 +91,22 @@ def _merge(
     conn: Connection, cur: sqlite3.Cursor, records: Iterable[Record], published: bool
 ) -> MergeStats:
     stats = MergeStats()
-    fresh = _log_new(cur, records, published)
+    fresh = _new_only(cur, records)
     if not fresh:
         return stats
     stats.merged = len(fresh)
     stats.max_hlc = max(r.hlc for r in fresh)
     merge = _Merge(cur, stats, _Converters(conn))
-    merge.load({(r.table, r.row) for r in fresh})
+    merge.load({(r.table, r.row) for r in fresh})  # what this PC held before these records
+    _log(cur, fresh, published)
     for _, group in itertools.groupby(fresh, key=lambda r: (r.device_id, r.tx, r.table, r.row)):
         merge.apply(list(group))
     merge.write()
     return stats
 
 
-def _log_new(cur: sqlite3.Cursor, records: Iterable[Record], published: bool) -> list[Record]:
-    """Store records not seen before in change_log; returns them in merge order."""
+def _new_only(cur: sqlite3.Cursor, records: Iterable[Record]) -> list[Record]:
+    """The records this PC has not stored before, in merge order."""
     by_device: dict[str, list[Record]] = defaultdict(list)
     for rec in records:
         by_device[rec.device_id].append(rec)
@@ -121,6 +122,12 @@ def _log_new(cur: sqlite3.Cursor, records: Iterable[Record], published: bool) ->
         }
         unique = {r.seq: r for r in recs if r.seq not in seen}
         fresh.extend(unique.values())
+    return sorted(fresh, key=lambda r: (r.hlc, r.device_id, r.seq))
+
+
+def _log(cur: sqlite3.Cursor, fresh: list[Record], published: bool) -> None:
+    """Store the records in change_log, under their own (device id, seq): the audit trail, and
+    where each field's current clock is read from (its highest (hlc, device))."""
     cur.executemany(
         "INSERT OR IGNORE INTO change_log (device_id, seq, tx, hlc, table_name, row_id,"
         " column_name, value, prev_hlc, user, published) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
@@ -141,7 +148,6 @@ def _log_new(cur: sqlite3.Cursor, records: Iterable[Record], published: bool) ->
             for r in fresh
         ],
     )
-    return sorted(fresh, key=lambda r: (r.hlc, r.device_id, r.seq))
 
 
 class _Converters:
@@ -176,7 +182,6 @@ class _Merge:
         self.convert = convert
         self.rows: dict[Key, _Row] = {}
         self.conflicts: list[tuple[Any, ...]] = []
-        self.clock_writes: dict[tuple[str, str, str], Clock] = {}
         self.column_names: dict[str, frozenset[str]] = {}
 
     # ---------------------------------------------------------------- reading, in batches
@@ -206,11 +211,14 @@ class _Merge:
     def _load_clocks(self, table: str, ids: Sequence[str]) -> None:
         marks = ",".join("?" * len(ids))
         query = (
-            "SELECT row_id, column_name, hlc, device_id FROM field_clock"
+            "SELECT row_id, column_name, hlc, device_id, value, user FROM change_log"
             f" WHERE table_name = ? AND row_id IN ({marks})"
         )
-        for rid, col, hlc, device in self.cur.execute(query, (table, *ids)):
-            self.rows[(table, rid)].fields[col] = _Field((hlc, device))
+        for rid, col, hlc, device, value, user in self.cur.execute(query, (table, *ids)):
+            fields = self.rows[(table, rid)].fields
+            held = fields.get(col)
+            if held is None or (hlc, device) > held.clock:
+                fields[col] = _Field((hlc, device), value, user)
 
     def _local_value(self, table: str, row: str, col: str, held: _Field) -> tuple[str, str] | None:
         if held.value is not None:
@@ -255,7 +263,6 @@ class _Merge:
         row.fields[rec.col] = _Field((rec.hlc, rec.device_id), rec.value, rec.user)
         if rec.col == "deleted":
             row.deleted = bool(value)
-        self.clock_writes[(rec.table, rec.row, rec.col)] = (rec.hlc, rec.device_id)
         self.stats.applied += 1
         self.stats.tables.add(rec.table)
 
@@ -321,12 +328,6 @@ class _Merge:
         for (table, rid), row in self.rows.items():
             if row.update:
                 self._update(table, rid, row.update)
-        self.cur.executemany(
-            "INSERT INTO field_clock (table_name, row_id, column_name, hlc, device_id)"
-            " VALUES (?,?,?,?,?) ON CONFLICT (table_name, row_id, column_name) DO UPDATE SET"
-            " hlc = excluded.hlc, device_id = excluded.device_id",
-            [(*key, *clock) for key, clock in self.clock_writes.items()],
-        )
         self.cur.executemany(
             "INSERT INTO conflicts (id, kind, table_name, row_id, column_name, kept_value,"
             " kept_hlc, kept_device, kept_user, lost_value, lost_hlc, lost_device, lost_user,"

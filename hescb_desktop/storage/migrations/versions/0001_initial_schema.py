@@ -36,16 +36,6 @@ def upgrade() -> None:
         batch_op.create_index("ix_change_log_row", ["table_name", "row_id"], unique=False)
 
     op.create_table(
-        "field_clock",
-        sa.Column("table_name", sa.String(length=64), nullable=False),
-        sa.Column("row_id", sa.String(length=36), nullable=False),
-        sa.Column("column_name", sa.String(length=64), nullable=False),
-        sa.Column("hlc", sa.BigInteger(), nullable=False),
-        sa.Column("device_id", sa.String(length=36), nullable=False),
-        sa.PrimaryKeyConstraint("table_name", "row_id", "column_name", name=op.f("pk_field_clock")),
-        sqlite_with_rowid=False,
-    )
-    op.create_table(
         "local_state",
         sa.Column("key", sa.String(length=64), nullable=False),
         sa.Column("value", sa.Text(), nullable=False),
@@ -1201,7 +1191,6 @@ def downgrade() -> None:
 
     op.drop_table("organisations")
     op.drop_table("local_state")
-    op.drop_table("field_clock")
     with op.batch_alter_table("change_log", schema=None) as batch_op:
         batch_op.drop_index("ix_change_log_row")
 
