@@ -29,6 +29,9 @@ from hescb_desktop.sync.share import Share, ShareError, replace_file
 from hescb_desktop.sync.snapshot import make_snapshot
 
 
+NUMBERED_TABLES = frozenset({"actions", "minutes", "papers"})
+
+
 @dataclass
 class PeerBatch:
     device_id: str
@@ -77,7 +80,8 @@ def sync_round(engine: Engine, share: Share, actor: Actor, clock: HybridLogicalC
     ]
     stats = _merge(engine, clock, batches)
     report.merged, report.conflicts, report.tables = stats.merged, stats.conflicts, stats.tables
-    report.renumbered = renumber_clashes(engine, actor, clock)
+    if report.tables & NUMBERED_TABLES:  # only a merge can bring a clash
+        report.renumbered = renumber_clashes(engine, actor, clock)
     if report.renumbered:
         report.published += publish(engine, share, actor.device_id)
     report.clamped = clock.clamped_count
