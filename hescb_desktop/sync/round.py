@@ -28,7 +28,6 @@ from hescb_desktop.sync.segments import Record, SegmentError, parse_name, read_s
 from hescb_desktop.sync.share import Share, ShareError, replace_file
 from hescb_desktop.sync.snapshot import make_snapshot
 
-
 NUMBERED_TABLES = frozenset({"actions", "minutes", "papers"})
 
 
