@@ -72,7 +72,12 @@ def sync_round(engine: Engine, share: Share, actor: Actor, clock: HybridLogicalC
     _write_device_file(share, actor)
     report = SyncReport(published=publish(engine, share, actor.device_id))
     share.check_still_there()
-    batches = [_collect(engine, share, peer) for peer in share.devices() if peer != actor.device_id]
+    cursors = _cursors(engine)
+    batches = [
+        _collect(engine, share, peer, cursors.get(peer, 0))
+        for peer in share.devices()
+        if peer != actor.device_id
+    ]
     report.peers = len(batches)
     report.problems = [
         f"PC {b.device_id.replace('-', '')[-8:]}: {b.problem}" for b in batches if b.problem
@@ -101,10 +106,13 @@ def _housekeeping(engine: Engine, share: Share, actor: Actor, clock: HybridLogic
     prune_own_segments(share, actor.device_id)
 
 
-def _collect(engine: Engine, share: Share, peer: str) -> PeerBatch:
+def _cursors(engine: Engine) -> dict[str, int]:
     with engine.connect() as conn:
-        row = conn.execute(select(SyncPeer.cursor).where(SyncPeer.device_id == peer)).first()
-    batch = PeerBatch(peer, int(row[0]) if row else 0)
+        return {d: int(c) for d, c in conn.execute(select(SyncPeer.device_id, SyncPeer.cursor))}
+
+
+def _collect(engine: Engine, share: Share, peer: str, cursor: int) -> PeerBatch:
+    batch = PeerBatch(peer, cursor)
     try:
         paths = sorted(
             (rng, p)
