@@ -322,30 +322,27 @@ class _Merge:
 
     # ---------------------------------------------------------------- writing, in batches
     def write(self) -> None:
+        """Rows with the same columns go in one executemany: new rows first, then changes."""
+        inserts: dict[tuple[str, tuple[str, ...]], list[tuple[Any, ...]]] = defaultdict(list)
+        updates: dict[tuple[str, tuple[str, ...]], list[tuple[Any, ...]]] = defaultdict(list)
         for (table, rid), row in self.rows.items():
             if row.insert:
-                self._insert(table, rid, row.insert)
-        for (table, rid), row in self.rows.items():
+                inserts[(table, tuple(row.insert))].append((rid, *row.insert.values()))
             if row.update:
-                self._update(table, rid, row.update)
+                updates[(table, tuple(row.update))].append((*row.update.values(), rid))
+        for (table, cols), params in inserts.items():
+            quoted = ", ".join(f'"{c}"' for c in ("id", *cols))
+            marks = ",".join("?" * (len(cols) + 1))
+            self.cur.executemany(f'INSERT INTO "{table}" ({quoted}) VALUES ({marks})', params)
+        for (table, cols), params in updates.items():
+            sets = ", ".join(f'"{c}" = ?' for c in cols)
+            self.cur.executemany(f'UPDATE "{table}" SET {sets} WHERE id = ?', params)
         self.cur.executemany(
             "INSERT INTO conflicts (id, kind, table_name, row_id, column_name, kept_value,"
             " kept_hlc, kept_device, kept_user, lost_value, lost_hlc, lost_device, lost_user,"
             " resolved) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             self.conflicts,
         )
-
-    def _insert(self, table: str, rid: str, values: dict[str, Any]) -> None:
-        cols = ["id", *values]
-        quoted = ", ".join(f'"{c}"' for c in cols)
-        marks = ",".join("?" * len(cols))
-        self.cur.execute(
-            f'INSERT INTO "{table}" ({quoted}) VALUES ({marks})', (rid, *values.values())
-        )
-
-    def _update(self, table: str, rid: str, values: dict[str, Any]) -> None:
-        sets = ", ".join(f'"{c}" = ?' for c in values)
-        self.cur.execute(f'UPDATE "{table}" SET {sets} WHERE id = ?', (*values.values(), rid))
 
 
 def _wins(rec: Record, held: _Field | None) -> bool:
