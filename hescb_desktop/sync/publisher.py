@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +19,9 @@ from hescb_desktop.sync.segments import (
 )
 from hescb_desktop.sync.share import Share
 
-MAX_RECORDS = 20_000  # per segment; a single larger commit still goes in one segment
+# per segment; a single larger commit still goes in one segment. The variable is for tests that
+# need many small segments from a real process (the kill -9 test).
+MAX_RECORDS = int(os.environ.get("HESCB_SYNC_SEGMENT_RECORDS", "") or 20_000)
 
 
 def unpublished(engine: Engine, device_id: str) -> list[Record]:
