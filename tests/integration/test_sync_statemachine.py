@@ -1,0 +1,264 @@
+"""A hypothesis state machine over three replicas sharing one share folder (issue 3, "Tests").
+
+Edits, deletes and syncs in random order; delivery repeated (a cursor forgotten) and crashed
+publishes (a segment on the share whose records were never marked published); clocks skewed by
+hours, or days ahead (clamped). After settling, every replica's export is identical, and every
+acknowledged edit (a value a service call wrote) is the current value of its field, or kept in a
+conflicts table, or was knowingly replaced (a later change to the field was made on top of it).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+from sqlalchemy import text
+
+from hescb_desktop.services import crud
+from hescb_desktop.services import entities as E
+from hescb_desktop.services.context import ServiceContext, open_context
+from hescb_desktop.services.export import export_all
+from hescb_desktop.storage.capture import Actor
+from hescb_desktop.storage.codec import encode
+from hescb_desktop.sync.hlc import HybridLogicalClock, wall_ms
+from hescb_desktop.sync.round import sync_round
+from hescb_desktop.sync.segments import parse_name
+from hescb_desktop.sync.share import Share
+
+pytestmark = pytest.mark.slow
+
+HOUR_MS = 3600 * 1000
+REPLICAS = 3
+SPECS: dict[str, Any] = {"people": E.PEOPLE, "objectives": E.OBJECTIVES}
+FIELDS = {"people": ("name", "role", "email"), "objectives": ("title", "theme", "description")}
+WORDS = ("alpha", "bravo", "charlie", "delta")
+
+
+@dataclass(frozen=True)
+class Ack:
+    table: str
+    row: str
+    column: str
+    value: str  # as logged (JSON)
+    hlc: int
+    device: str
+
+
+def _rows(ctx: ServiceContext, sql: str, **params: Any) -> list[tuple[Any, ...]]:
+    with ctx.engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(text(sql), params)]
+
+
+class ThreeReplicas(RuleBasedStateMachine):
+    def __init__(self) -> None:
+        super().__init__()
+        self._tmp = tempfile.TemporaryDirectory(prefix="hescb-sm-")
+        root = Path(self._tmp.name)
+        self.share = Share(root / "share")
+        self.share.folder.mkdir()
+        self.pcs = [open_context(root / f"pc{i}") for i in range(REPLICAS)]
+        self.acks: list[Ack] = []
+        self.counter = 0
+        for table in sorted(SPECS):  # a record every replica holds, for edits to meet on
+            self.create(0, table)
+        for i in range(REPLICAS):
+            self._sync(i)
+
+    # ------------------------------------------------------------------ helpers
+    def _sync(self, i: int) -> None:
+        ctx = self.pcs[i]
+        sync_round(ctx.engine, self.share, Actor(ctx.device_id, f"user{i}"), ctx.clock)
+
+    def _seq(self, i: int) -> int:
+        ctx = self.pcs[i]
+        found = _rows(ctx, "SELECT max(seq) FROM change_log WHERE device_id = :d", d=ctx.device_id)
+        return int(found[0][0] or 0)
+
+    def _ack(self, i: int, table: str, row: str, values: dict[str, str], after: int) -> None:
+        """Remember each field this service call wrote (a no-op write logs nothing)."""
+        ctx = self.pcs[i]
+        for column, value in values.items():
+            found = _rows(
+                ctx,
+                "SELECT hlc FROM change_log WHERE device_id = :d AND table_name = :t"
+                " AND row_id = :r AND column_name = :c AND seq > :after",
+                d=ctx.device_id,
+                t=table,
+                r=row,
+                c=column,
+                after=after,
+            )
+            for (hlc,) in found:
+                self.acks.append(Ack(table, row, column, encode(value), hlc, ctx.device_id))
+
+    def _live(self, i: int, table: str) -> list[str]:
+        return sorted(r.id for r in crud.list_all(self.pcs[i].uow(write=False), SPECS[table]))
+
+    # ------------------------------------------------------------------ rules
+    @rule(pc=st.integers(0, REPLICAS - 1), table=st.sampled_from(sorted(SPECS)))
+    def create(self, pc: int, table: str) -> None:
+        self.counter += 1
+        first = FIELDS[table][0]
+        values = {first: f"{table} {self.counter}"}
+        after = self._seq(pc)
+        row = crud.create(self.pcs[pc].uow(), SPECS[table], values).value.id
+        self._ack(pc, table, row, values, after)
+
+    @rule(
+        pc=st.integers(0, REPLICAS - 1),
+        table=st.sampled_from(sorted(SPECS)),
+        pick=st.integers(0, 20),
+        field=st.integers(0, 2),
+        word=st.sampled_from(WORDS),
+    )
+    def update(self, pc: int, table: str, pick: int, field: int, word: str) -> None:
+        live = self._live(pc, table)
+        if not live:
+            return
+        row = live[pick % len(live)]
+        values = {FIELDS[table][field]: word}
+        after = self._seq(pc)
+        crud.update(self.pcs[pc].uow(), SPECS[table], row, values)
+        self._ack(pc, table, row, values, after)
+
+    @rule(
+        pcs=st.permutations(range(REPLICAS)),
+        table=st.sampled_from(sorted(SPECS)),
+        pick=st.integers(0, 20),
+        field=st.integers(0, 2),
+        words=st.permutations(WORDS),
+    )
+    def concurrent_edit(
+        self, pcs: list[int], table: str, pick: int, field: int, words: list[str]
+    ) -> None:
+        """Two PCs edit the same field of a record both hold, neither having seen the other."""
+        both = sorted(set(self._live(pcs[0], table)) & set(self._live(pcs[1], table)))
+        if not both:
+            return
+        row = both[pick % len(both)]
+        for pc, word in zip(pcs[:2], words[:2], strict=True):
+            values = {FIELDS[table][field]: word}
+            after = self._seq(pc)
+            crud.update(self.pcs[pc].uow(), SPECS[table], row, values)
+            self._ack(pc, table, row, values, after)
+
+    @rule(
+        pc=st.integers(0, REPLICAS - 1),
+        table=st.sampled_from(sorted(SPECS)),
+        pick=st.integers(0, 20),
+    )
+    def delete(self, pc: int, table: str, pick: int) -> None:
+        live = self._live(pc, table)
+        if live:
+            crud.delete(self.pcs[pc].uow(), SPECS[table], live[pick % len(live)])
+
+    @rule(pc=st.integers(0, REPLICAS - 1))
+    def sync(self, pc: int) -> None:
+        self._sync(pc)
+
+    @rule(pc=st.integers(0, REPLICAS - 1))
+    def redeliver(self, pc: int) -> None:
+        """Forget how far this PC has read: every peer segment is read (and merged) again."""
+        with self.pcs[pc].engine.begin() as conn:
+            conn.execute(text("UPDATE sync_peers SET cursor = 0"))
+
+    @rule(pc=st.integers(0, REPLICAS - 1))
+    def crash_publish(self, pc: int) -> None:
+        """Publish, then die before marking the newest segment's records published."""
+        ctx = self.pcs[pc]
+        self._sync(pc)
+        segments = [
+            rng
+            for p in self.share.segments_dir(ctx.device_id).glob("*.jsonl")
+            if (rng := parse_name(p.name)) is not None
+        ]
+        if segments:
+            first, last = max(segments)
+            with ctx.engine.begin() as conn:
+                conn.execute(
+                    text(
+                        "UPDATE change_log SET published = 0 WHERE device_id = :d"
+                        " AND seq BETWEEN :f AND :l"
+                    ),
+                    {"d": ctx.device_id, "f": first, "l": last},
+                )
+
+    @rule(pc=st.integers(0, REPLICAS - 1), hours=st.sampled_from([-7, -2, 0, 3, 30]))
+    def skew(self, pc: int, hours: int) -> None:
+        """This PC's wall clock is now hours behind or ahead (30 h: beyond the clamp)."""
+        ctx = self.pcs[pc]
+        offset = hours * HOUR_MS
+        ctx.clock = HybridLogicalClock(last=ctx.clock.last, wall=lambda: wall_ms() + offset)
+
+    @invariant()
+    def nothing_unmerged_is_lost_locally(self) -> None:
+        for ack in self.acks[-1:]:
+            owner = next(c for c in self.pcs if c.device_id == ack.device)
+            logged = _rows(
+                owner,
+                "SELECT count(*) FROM change_log WHERE device_id = :d AND hlc = :h",
+                d=ack.device,
+                h=ack.hlc,
+            )
+            assert logged[0][0] > 0
+
+    # ------------------------------------------------------------------ the end
+    def teardown(self) -> None:
+        try:
+            self._settle_and_check()
+        finally:
+            for ctx in self.pcs:
+                ctx.close()
+            self._tmp.cleanup()
+
+    def _settle_and_check(self) -> None:
+        for _ in range(2):
+            for i in range(REPLICAS):
+                self._sync(i)
+        exports = [export_all(c.uow(write=False))["tables"] for c in self.pcs]
+        assert exports[0] == exports[1] == exports[2]
+        for ack in self.acks:
+            assert self._kept(ack), f"acknowledged edit lost: {ack}"
+
+    def _kept(self, ack: Ack) -> bool:
+        ctx = self.pcs[0]
+        current = _rows(ctx, f"SELECT {ack.column} FROM {ack.table} WHERE id = :r", r=ack.row)
+        if current and encode(current[0][0]) == ack.value:
+            return True
+        for each in self.pcs:
+            in_conflicts = _rows(
+                each,
+                "SELECT count(*) FROM conflicts WHERE table_name = :t AND row_id = :r"
+                " AND column_name = :c AND (lost_value = :v OR kept_value = :v)",
+                t=ack.table,
+                r=ack.row,
+                c=ack.column,
+                v=ack.value,
+            )
+            if in_conflicts[0][0]:
+                return True
+        replaced = _rows(  # a later change made on top of it: knowingly replaced
+            ctx,
+            "SELECT count(*) FROM change_log WHERE table_name = :t AND row_id = :r"
+            " AND column_name = :c AND prev_hlc = :h",
+            t=ack.table,
+            r=ack.row,
+            c=ack.column,
+            h=ack.hlc,
+        )
+        return bool(replaced[0][0])
+
+
+ThreeReplicas.TestCase.settings = settings(
+    max_examples=30,
+    stateful_step_count=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+TestThreeReplicas = ThreeReplicas.TestCase
