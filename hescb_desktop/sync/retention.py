@@ -16,6 +16,7 @@ from hescb_desktop.sync.snapshot import SnapshotInfo, newest_snapshot
 RETENTION_DAYS = 30
 SNAPSHOT_EVERY_S = 24 * 3600
 KEEP_OWN_SNAPSHOTS = 2
+GRACE_S = 7 * 86400  # segments younger than this stay, whatever the acknowledgements say
 
 
 def active_peers(share: Share, me: str, days: int = RETENTION_DAYS) -> list[str]:
@@ -41,8 +42,13 @@ def acknowledged(share: Share, me: str, peers: list[str]) -> int:
     return lowest or 0
 
 
-def prune_own_segments(share: Share, me: str, days: int = RETENTION_DAYS) -> int:
-    """Remove our segments every active PC has merged and the newest snapshot holds."""
+def prune_own_segments(
+    share: Share, me: str, days: int = RETENTION_DAYS, min_age_s: float = GRACE_S
+) -> int:
+    """Remove our segments every active PC has merged and the newest snapshot holds, once they
+    are `min_age_s` old: a PC joining right now has not announced itself yet, and must still
+    find them (or be told to restore)."""
+    cutoff = time.time() - min_age_s
     snapshot = newest_snapshot(share)
     if snapshot is None:
         return 0
@@ -51,7 +57,7 @@ def prune_own_segments(share: Share, me: str, days: int = RETENTION_DAYS) -> int
     removed = 0
     for path in sorted(folder.iterdir()) if folder.is_dir() else []:
         rng = parse_name(path.name)
-        if rng is not None and rng[1] <= safe:
+        if rng is not None and rng[1] <= safe and path.stat().st_mtime <= cutoff:
             path.unlink()
             removed += 1
     return removed

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,7 +28,7 @@ from hescb_desktop.sync.retention import (
 )
 from hescb_desktop.sync.segments import Record, SegmentError, parse_name, read_segment
 from hescb_desktop.sync.share import Share, ShareError, replace_file
-from hescb_desktop.sync.snapshot import make_snapshot
+from hescb_desktop.sync.snapshot import SnapshotInfo, make_snapshot, newest_snapshot
 
 NUMBERED_TABLES = frozenset({"actions", "minutes", "papers"})
 
@@ -73,8 +75,9 @@ def sync_round(engine: Engine, share: Share, actor: Actor, clock: HybridLogicalC
     report = SyncReport(published=publish(engine, share, actor.device_id))
     share.check_still_there()
     cursors = _cursors(engine)
+    snapshot = functools.cache(lambda: newest_snapshot(share))  # read once, only if needed
     batches = [
-        _collect(engine, share, peer, cursors.get(peer, 0))
+        _collect(engine, share, peer, cursors.get(peer, 0), snapshot)
         for peer in share.devices()
         if peer != actor.device_id
     ]
@@ -111,7 +114,13 @@ def _cursors(engine: Engine) -> dict[str, int]:
         return {d: int(c) for d, c in conn.execute(select(SyncPeer.device_id, SyncPeer.cursor))}
 
 
-def _collect(engine: Engine, share: Share, peer: str, cursor: int) -> PeerBatch:
+def _collect(
+    engine: Engine,
+    share: Share,
+    peer: str,
+    cursor: int,
+    snapshot: Callable[[], SnapshotInfo | None],
+) -> PeerBatch:
     batch = PeerBatch(peer, cursor)
     try:
         paths = sorted(
@@ -120,6 +129,9 @@ def _collect(engine: Engine, share: Share, peer: str, cursor: int) -> PeerBatch:
             if (rng := parse_name(p.name)) is not None
         )
     except OSError:
+        paths = []
+    if not any(last > batch.cursor for (_, last), _ in paths):
+        _check_pruned(engine, snapshot(), batch)  # nothing to read: was it removed?
         return batch
     for (first, last), path in paths:
         if last <= batch.cursor:
@@ -141,6 +153,18 @@ def _collect(engine: Engine, share: Share, peer: str, cursor: int) -> PeerBatch:
         batch.cursor = last
         batch.user = segment.records[-1].user if segment.records else batch.user
     return batch
+
+
+def _check_pruned(engine: Engine, snapshot: SnapshotInfo | None, batch: PeerBatch) -> None:
+    """A peer whose changes beyond our cursor are only in the snapshot (its segments already
+    removed): never silently nothing; this PC must restore from the snapshot."""
+    held = snapshot.cursors.get(batch.device_id, 0) if snapshot is not None else 0
+    if held > batch.cursor and not _hold_all(engine, batch.device_id, batch.cursor + 1, held):
+        batch.problem = (
+            f"changes {batch.cursor + 1}-{held} are no longer on the share; they are "
+            "in the newest snapshot: restore from it"
+        )
+        batch.needs_restore = True
 
 
 def _hold_all(engine: Engine, peer: str, first: int, last: int) -> bool:

@@ -353,18 +353,38 @@ def test_old_segments_go_once_acknowledged_and_in_a_snapshot(office: Office) -> 
     crud.create(a.uow(), E.PEOPLE, {"name": "One"})
     office.sync("a")
     folder = office.share.segments_dir(a.device_id)
-    assert prune_own_segments(office.share, a.device_id) == 0  # b has not acknowledged yet
+    # b has not acknowledged yet
+    assert prune_own_segments(office.share, a.device_id, min_age_s=0) == 0
     office.sync("b")
     make_snapshot(office.root / "a" / "hescb.sqlite", office.share, a.device_id, a.clock.now(), "")
     segments = len(list(folder.iterdir()))
     assert segments > 0
-    assert prune_own_segments(office.share, a.device_id) == segments
+    assert prune_own_segments(office.share, a.device_id) == 0  # too young: a PC may be joining
+    assert prune_own_segments(office.share, a.device_id, min_age_s=0) == segments
     assert list(folder.iterdir()) == []
     # a PC arriving now finds a gap it cannot fill from segments, and is told to restore
     crud.create(a.uow(), E.PEOPLE, {"name": "Two"})
     office.sync("a")
     report = office.sync("late")
     assert report.needs_restore
+    _restore(office, "late")
+    office.sync("late")
+    assert content(office.pc("late")) == content(a)
+
+
+def test_a_pc_arriving_after_every_segment_was_removed_is_told_to_restore(office: Office) -> None:
+    from hescb_desktop.sync.retention import prune_own_segments
+
+    a = office.pc("a")
+    office.pc("b")
+    crud.create(a.uow(), E.PEOPLE, {"name": "Only in the snapshot"})
+    office.sync("a")
+    office.sync("b")
+    office.sync("a")  # a's first round left a snapshot; b has acknowledged everything
+    assert prune_own_segments(office.share, a.device_id, min_age_s=0) > 0
+    report = office.sync("late")  # nothing to read from a: not "nothing new"
+    assert report.needs_restore
+    assert any("no longer on the share" in p for p in report.problems)
     _restore(office, "late")
     office.sync("late")
     assert content(office.pc("late")) == content(a)
