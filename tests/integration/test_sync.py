@@ -5,62 +5,17 @@ from __future__ import annotations
 import itertools
 import json
 import random
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sync_office import Office, content
 
 from hescb_desktop.services import actions, crud
 from hescb_desktop.services import entities as E
-from hescb_desktop.services.context import ServiceContext, open_context
-from hescb_desktop.services.export import export_all
-from hescb_desktop.storage.capture import Actor
 from hescb_desktop.sync.publisher import chunks, publish, unpublished
-from hescb_desktop.sync.round import SyncReport, sync_round
 from hescb_desktop.sync.segments import SegmentError, read_segment
-from hescb_desktop.sync.share import FormatTooNewError, Share
-
-
-class Office:
-    """A few PCs and one share, all in a tmp dir."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.share = Share(root / "share")
-        self.share.folder.mkdir()
-        self.pcs: dict[str, ServiceContext] = {}
-
-    def pc(self, name: str) -> ServiceContext:
-        if name not in self.pcs:
-            self.pcs[name] = open_context(self.root / name)
-        return self.pcs[name]
-
-    def sync(self, name: str) -> SyncReport:
-        ctx = self.pc(name)
-        return sync_round(ctx.engine, self.share, Actor(ctx.device_id, name), ctx.clock)
-
-    def settle(self) -> None:
-        for _ in range(2):
-            for name in self.pcs:
-                self.sync(name)
-
-    def rows(self, name: str, sql: str) -> list[tuple[object, ...]]:
-        with self.pc(name).engine.connect() as conn:
-            return [tuple(r) for r in conn.execute(text(sql))]
-
-
-def content(ctx: ServiceContext) -> dict[str, object]:
-    return export_all(ctx.uow(write=False))["tables"]  # type: ignore[no-any-return]
-
-
-@pytest.fixture
-def office(tmp_path: Path) -> Iterator[Office]:
-    o = Office(tmp_path)
-    yield o
-    for ctx in o.pcs.values():
-        ctx.close()
+from hescb_desktop.sync.share import FormatTooNewError
 
 
 def test_a_change_reaches_the_other_pc(office: Office) -> None:

@@ -7,84 +7,30 @@ import errno
 import json
 import random
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sync_office import Office, content
 
 from hescb_desktop.services import crud
 from hescb_desktop.services import entities as E
 from hescb_desktop.services import sync as sync_service
-from hescb_desktop.services.context import ServiceContext, open_context
-from hescb_desktop.services.export import export_all
+from hescb_desktop.services.context import ServiceContext
 from hescb_desktop.storage import device as device_module
-from hescb_desktop.storage.capture import Actor
-from hescb_desktop.storage.device import last_hlc
 from hescb_desktop.sync import round as round_module
 from hescb_desktop.sync import share as share_module
 from hescb_desktop.sync.hlc import MAX_DRIFT_MS, HybridLogicalClock, unpack, wall_ms
 from hescb_desktop.sync.publisher import pending_count
-from hescb_desktop.sync.round import SyncReport, sync_round
 from hescb_desktop.sync.segments import SegmentError, read_segment
-from hescb_desktop.sync.share import Share, ShareError
+from hescb_desktop.sync.share import ShareError
 
 HOUR_MS = 3600 * 1000
 
 
-class Office:
-    """A few PCs and one share, all in a tmp dir."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.share = Share(root / "share")
-        self.share.folder.mkdir()
-        self.pcs: dict[str, ServiceContext] = {}
-
-    def pc(self, name: str) -> ServiceContext:
-        if name not in self.pcs:
-            self.pcs[name] = open_context(self.root / name)
-        return self.pcs[name]
-
-    def sync(self, name: str) -> SyncReport:
-        ctx = self.pc(name)
-        return sync_round(ctx.engine, self.share, Actor(ctx.device_id, name), ctx.clock)
-
-    def settle(self) -> None:
-        for _ in range(2):
-            for name in self.pcs:
-                self.sync(name)
-
-    def rows(self, name: str, sql: str) -> list[tuple[Any, ...]]:
-        with self.pc(name).engine.connect() as conn:
-            return [tuple(r) for r in conn.execute(text(sql))]
-
-    def segments(self, name: str) -> list[Path]:
-        return sorted(self.share.segments_dir(self.pc(name).device_id).glob("*.jsonl"))
-
-    def skew(self, name: str, offset_ms: int) -> None:
-        """Give a PC a wall clock `offset_ms` away from the real one (as after a restart)."""
-        ctx = self.pc(name)
-        ctx.clock = HybridLogicalClock(
-            last=last_hlc(ctx.engine), wall=lambda: wall_ms() + offset_ms
-        )
-
-
-def content(ctx: ServiceContext) -> dict[str, object]:
-    return export_all(ctx.uow(write=False))["tables"]  # type: ignore[no-any-return]
-
-
 def names(ctx: ServiceContext) -> set[str]:
     return {p.name for p in crud.list_all(ctx.uow(write=False), E.PEOPLE)}
-
-
-@pytest.fixture
-def office(tmp_path: Path) -> Iterator[Office]:
-    o = Office(tmp_path)
-    yield o
-    for ctx in o.pcs.values():
-        ctx.close()
 
 
 # ---------------------------------------------------------------------- corrupt segments
