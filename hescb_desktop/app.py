@@ -1,4 +1,8 @@
-"""The GUI's composition root: data dir, lock, database, first run, then the main window.
+"""The GUI's composition root: data dir, lock, the window, then the database and first run.
+
+The window shows first, from Qt alone, and the board (SQLAlchemy, the database, the pages) is
+attached right after its first paint: a user sees the app at once instead of waiting for the
+database layers to import. Nothing here imports them at module level for the same reason.
 
 Faults a user can meet here (a data dir that is a file, a second copy of the app on the same
 data dir, a database that is not ours or is damaged, a share folder that is not there) end in a
@@ -12,11 +16,11 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from filelock import BaseFileLock
 from PySide6.QtCore import QCoreApplication, QSettings, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
-from sqlalchemy import select
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from hescb_desktop import APP_NAME, __version__
 from hescb_desktop.paths import (
@@ -25,16 +29,13 @@ from hescb_desktop.paths import (
     prepare_data_dir,
     resource_path,
 )
-from hescb_desktop.services.context import ServiceContext, open_context
-from hescb_desktop.services.entities import ALL
-from hescb_desktop.services.settings import load_settings
-from hescb_desktop.storage.engine import DatabaseError
 from hescb_desktop.storage.lock import AlreadyOpenError, lock_data_dir
-from hescb_desktop.ui.first_run import BuildDemo, apply_first_run
-from hescb_desktop.ui.first_run_dialog import JOIN, FirstRunDialog
 from hescb_desktop.ui.main_window import MainWindow
 from hescb_desktop.ui.widgets.icons import icon
-from hescb_desktop.ui.workspace import Workspace
+
+if TYPE_CHECKING:
+    from hescb_desktop.services.context import ServiceContext
+    from hescb_desktop.ui.first_run import BuildDemo
 
 _IMPORTED_AT = time.perf_counter()  # the fallback start of the clock, where /proc is missing
 BENCH_ENV = "HESCB_BENCH_EXIT_AFTER_SHOW"
@@ -66,9 +67,8 @@ def seconds_since_start() -> float:
     return since_import
 
 
-def _report_shown_and_quit() -> None:
-    print(f"shown {seconds_since_start():.3f}", flush=True)
-    QApplication.quit()
+def _report(word: str) -> None:
+    print(f"{word} {seconds_since_start():.3f}", flush=True)
 
 
 # ---------------------------------------------------------------------- the application
@@ -90,8 +90,8 @@ def application() -> QApplication:
     return app
 
 
-def _fail(title: str, message: str) -> int:
-    QMessageBox.critical(None, title, message)
+def _fail(title: str, message: str, parent: QWidget | None = None) -> int:
+    QMessageBox.critical(parent, title, message)
     return EXIT_FAULT
 
 
@@ -112,8 +112,26 @@ class GuiSession:
         self.lock.release()
 
 
-def open_data_dir(data_dir: Path) -> tuple[BaseFileLock, ServiceContext] | int:
-    """Lock and open the data dir, or show why not and return the exit status."""
+@dataclass
+class Frame:
+    """The window before its board: the data dir is locked, nothing else is open yet."""
+
+    data_dir: Path
+    share: Path | None
+    lock: BaseFileLock
+    window: MainWindow
+
+    def abandon(self) -> None:
+        self.window.close()
+        self.window.deleteLater()
+        self.lock.release()
+
+
+def open_frame(data_dir: Path, share: Path | None = None) -> Frame | int:
+    """Check the share and the data dir, lock it and build the window (not yet shown)."""
+    if share is not None and not share.is_dir():
+        message = _tr("The share folder %1 does not exist or is not a folder.")
+        return _fail(_tr("Cannot use the share folder"), message.replace("%1", str(share)))
     try:
         prepare_data_dir(data_dir)
     except DataDirError as exc:
@@ -122,16 +140,27 @@ def open_data_dir(data_dir: Path) -> tuple[BaseFileLock, ServiceContext] | int:
         lock = lock_data_dir(data_dir)
     except AlreadyOpenError as exc:
         return _fail(_tr("HESCB Desktop is already open"), str(exc))
+    state = QSettings(str(data_dir / SETTINGS_FILENAME), QSettings.Format.IniFormat)
+    return Frame(data_dir, share, lock, MainWindow(None, state))
+
+
+def open_database(frame: Frame) -> ServiceContext | int:
+    """The data dir's database, or show why not and return the exit status."""
+    from hescb_desktop.services.context import open_context
+    from hescb_desktop.storage.engine import DatabaseError
+
     try:
-        ctx = open_context(data_dir)
+        return open_context(frame.data_dir)
     except DatabaseError as exc:
-        lock.release()
-        return _fail(_tr("Cannot open the database"), str(exc))
-    return lock, ctx
+        return _fail(_tr("Cannot open the database"), str(exc), frame.window)
 
 
 def database_is_empty(ctx: ServiceContext) -> bool:
     """No rows in any synced table (tombstones count: a board that had data is not new)."""
+    from sqlalchemy import select
+
+    from hescb_desktop.services.entities import ALL
+
     with ctx.engine.connect() as conn:
         return all(conn.execute(select(s.model.id).limit(1)).first() is None for s in ALL)
 
@@ -146,10 +175,15 @@ def build_demo() -> BuildDemo:
 def first_run(ctx: ServiceContext) -> ServiceContext | int:
     """Ask how to start if this is a new, empty board. The context to carry on with (joining a
     share reopens the database), or an exit status if the user backs out or setting up fails."""
+    from hescb_desktop.services.settings import load_settings
+
     if load_settings(ctx.uow(write=False)).first_run_choice or not database_is_empty(ctx):
         return ctx
     if os.environ.get(BENCH_ENV) == "1":
         return ctx  # a benchmark never waits for a person
+    from hescb_desktop.ui.first_run import apply_first_run
+    from hescb_desktop.ui.first_run_dialog import JOIN, FirstRunDialog
+
     choice = FirstRunDialog.ask()
     if choice is None:
         return 0  # closed without choosing: nothing is set up, the question comes back next time
@@ -161,36 +195,70 @@ def first_run(ctx: ServiceContext) -> ServiceContext | int:
     return done.ctx
 
 
-def start_gui(data_dir: Path, share: Path | None = None) -> GuiSession | int:
-    """Everything up to a main window ready to show, or the exit status if it cannot be."""
-    if share is not None and not share.is_dir():
-        message = _tr("The share folder %1 does not exist or is not a folder.")
-        return _fail(_tr("Cannot use the share folder"), message.replace("%1", str(share)))
-    opened = open_data_dir(data_dir)
-    if isinstance(opened, int):
-        return opened
-    lock, ctx = opened
+def load_board(frame: Frame) -> GuiSession | int:
+    """Open the database, ask the first-run question if needed and attach the board to the
+    window; or give up (the frame abandoned) with the exit status."""
+    from hescb_desktop.ui.workspace import Workspace
+
+    ctx = open_database(frame)
+    if isinstance(ctx, int):
+        frame.abandon()
+        return ctx
     started = first_run(ctx)
     if isinstance(started, int):
         ctx.close()
-        lock.release()
+        frame.abandon()
         return started
-    ctx = started
-    state = QSettings(str(data_dir / SETTINGS_FILENAME), QSettings.Format.IniFormat)
-    window = MainWindow(Workspace(ctx, share_override=share), state)
-    return GuiSession(lock, ctx, window)
+    frame.window.attach(Workspace(started, share_override=frame.share))
+    return GuiSession(frame.lock, started, frame.window)
+
+
+def start_gui(data_dir: Path, share: Path | None = None) -> GuiSession | int:
+    """Everything up to a main window with its board, not shown; or the exit status."""
+    frame = open_frame(data_dir, share)
+    if isinstance(frame, int):
+        return frame
+    return load_board(frame)
+
+
+class _Starter:
+    """Shows the frame, then loads the board once the window has painted."""
+
+    def __init__(self, frame: Frame) -> None:
+        self.frame = frame
+        self.session: GuiSession | None = None
+        self.status: int | None = None  # set when loading gave up
+
+    def load(self) -> None:
+        QApplication.processEvents()  # let the window paint before the database layers load
+        loaded = load_board(self.frame)
+        if isinstance(loaded, int):
+            self.status = loaded
+            QApplication.exit(loaded)
+            return
+        self.session = loaded
+        if os.environ.get(BENCH_ENV) == "1":
+            _report("ready")
+            QTimer.singleShot(0, QApplication.quit)
 
 
 def run_gui(data_dir: Path, share: Path | None = None) -> int:
-    """Start the GUI on `data_dir` and run it until the window closes; the exit status."""
+    """Start the GUI on `data_dir` and run it until the window closes; the exit status.
+
+    With HESCB_BENCH_EXIT_AFTER_SHOW=1 it prints `shown <s>` when the window first shows and
+    `ready <s>` when the board is attached (seconds since the process started), then quits."""
     app = application()
-    session = start_gui(data_dir, share)
-    if isinstance(session, int):
-        return session
+    frame = open_frame(data_dir, share)
+    if isinstance(frame, int):
+        return frame
+    starter = _Starter(frame)
+    if os.environ.get(BENCH_ENV) == "1":
+        frame.window.first_shown.connect(lambda: _report("shown"))
+    frame.window.first_shown.connect(lambda: QTimer.singleShot(0, starter.load))
+    frame.window.show()
     try:
-        if os.environ.get(BENCH_ENV) == "1":
-            session.window.first_shown.connect(lambda: QTimer.singleShot(0, _report_shown_and_quit))
-        session.window.show()
-        return app.exec()
+        status = app.exec()
     finally:
-        session.close()
+        if starter.session is not None:
+            starter.session.close()
+    return starter.status if starter.status is not None else status

@@ -6,8 +6,9 @@ state are kept in an INI file in the data dir (never the registry or the home di
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShowEvent
@@ -25,20 +26,14 @@ from PySide6.QtWidgets import (
 
 from hescb_desktop import APP_NAME, __version__
 from hescb_desktop.ui.about_dialog import AboutDialog, AboutInfo
-from hescb_desktop.ui.actions.actions_page import ActionsPage
-from hescb_desktop.ui.board.board_page import BoardPage
-from hescb_desktop.ui.calendar.calendar_page import CalendarPage
-from hescb_desktop.ui.home.home_page import HomePage
-from hescb_desktop.ui.meetings.meetings_page import MeetingsPage
-from hescb_desktop.ui.packs.packs_page import PacksPage
-from hescb_desktop.ui.settings_dialog import SettingsDialog
 from hescb_desktop.ui.status_bar import AppStatusBar
-from hescb_desktop.ui.sync.conflicts_page import ConflictsPage
-from hescb_desktop.ui.sync.state import SyncState
-from hescb_desktop.ui.sync.window_sync import WindowSync
 from hescb_desktop.ui.widgets.icons import icon
-from hescb_desktop.ui.widgets.page import Page
-from hescb_desktop.ui.workspace import Workspace
+
+if TYPE_CHECKING:  # the window shows before these (and the database layers) are imported
+    from hescb_desktop.ui.sync.state import SyncState
+    from hescb_desktop.ui.sync.window_sync import WindowSync
+    from hescb_desktop.ui.widgets.page import Page
+    from hescb_desktop.ui.workspace import Workspace
 
 HOME, CALENDAR, BOARD, MEETINGS, ACTIONS, PACKS, CONFLICTS = range(7)
 DEFAULT_SIZE = QSize(1280, 820)
@@ -48,16 +43,29 @@ DEFAULT_SIZE = QSize(1280, 820)
 class PageSpec:
     title: str
     icon: str
-    factory: Callable[[Workspace], Page]
+    factory: str  # "module:Class", imported on the page's first visit
+
+    def build(self, workspace: Workspace) -> Page:
+        module, name = self.factory.split(":")
+        page: Page = getattr(importlib.import_module(module), name)(workspace)
+        return page
+
+
+class NotAttachedError(RuntimeError):
+    """The window was asked for its board before one was attached."""
 
 
 class MainWindow(QMainWindow):
+    """The window, in two steps so it shows at once: the frame (navigation, menus, status bar)
+    is built from Qt alone; `attach` then gives it the board (the database, the pages, sync),
+    which app.py does right after the first paint. Given a workspace, both happen here."""
+
     first_shown = Signal()
+    attached = Signal()
     page_changed = Signal(int)
 
-    def __init__(self, workspace: Workspace, state: QSettings) -> None:
+    def __init__(self, workspace: Workspace | None, state: QSettings) -> None:
         super().__init__()
-        self.workspace = workspace
         self.state = state
         self.specs = self._page_specs()
         self.pages: dict[int, Page] = {}
@@ -66,26 +74,70 @@ class MainWindow(QMainWindow):
         self.status = AppStatusBar()
         self.page_actions: list[QAction] = []
         self._shown_once = False
-        self.sync = WindowSync(self, workspace, self.status)
+        self._workspace: Workspace | None = None
+        self._sync: WindowSync | None = None
         self._setup_ui()
         self._setup_menus()
-        workspace.settings_changed.connect(self._on_workspace_settings_changed)
-        self.sync.controller.state_changed.connect(self._on_sync_state_changed)
         self.status.conflicts_clicked.connect(self._on_status_conflicts_clicked)
-        self.first_shown.connect(self.sync.controller.start, Qt.ConnectionType.QueuedConnection)
-        self._show_settings_in_status_bar()
         self._restore_state()
+        if workspace is not None:
+            self.attach(workspace)
+        else:
+            self.status.showMessage(self.tr("Opening the board…"))
 
     def _page_specs(self) -> list[PageSpec]:
+        ui = "hescb_desktop.ui"
         return [
-            PageSpec(self.tr("Home"), "home", HomePage),
-            PageSpec(self.tr("Calendar"), "calendar", CalendarPage),
-            PageSpec(self.tr("Planning board"), "board", BoardPage),
-            PageSpec(self.tr("Meetings"), "meetings", MeetingsPage),
-            PageSpec(self.tr("Actions"), "actions", ActionsPage),
-            PageSpec(self.tr("Board packs"), "packs", PacksPage),
-            PageSpec(self.tr("Conflicts"), "conflicts", ConflictsPage),
+            PageSpec(self.tr("Home"), "home", f"{ui}.home.home_page:HomePage"),
+            PageSpec(self.tr("Calendar"), "calendar", f"{ui}.calendar.calendar_page:CalendarPage"),
+            PageSpec(self.tr("Planning board"), "board", f"{ui}.board.board_page:BoardPage"),
+            PageSpec(self.tr("Meetings"), "meetings", f"{ui}.meetings.meetings_page:MeetingsPage"),
+            PageSpec(self.tr("Actions"), "actions", f"{ui}.actions.actions_page:ActionsPage"),
+            PageSpec(self.tr("Board packs"), "packs", f"{ui}.packs.packs_page:PacksPage"),
+            PageSpec(self.tr("Conflicts"), "conflicts", f"{ui}.sync.conflicts_page:ConflictsPage"),
         ]
+
+    # ------------------------------------------------------------------ the board
+    @property
+    def is_attached(self) -> bool:
+        return self._workspace is not None
+
+    @property
+    def workspace(self) -> Workspace:
+        if self._workspace is None:
+            raise NotAttachedError("the main window has no board yet")
+        return self._workspace
+
+    @property
+    def sync(self) -> WindowSync:
+        if self._sync is None:
+            raise NotAttachedError("the main window has no board yet")
+        return self._sync
+
+    def attach(self, workspace: Workspace) -> None:
+        """Give the window its board: sync, the menus that need it, then Home."""
+        from hescb_desktop.ui.sync.window_sync import WindowSync
+
+        if self._workspace is not None:
+            raise RuntimeError("the main window already has a board")
+        self._workspace = workspace
+        self._sync = WindowSync(self, workspace, self.status)
+        self.file_menu.insertAction(self.file_separator, self._sync.sync_action)
+        self._setup_undo(workspace)
+        self.settings_action.setEnabled(True)
+        workspace.settings_changed.connect(self._on_workspace_settings_changed)
+        self._sync.controller.state_changed.connect(self._on_sync_state_changed)
+        self.status.clearMessage()
+        self._show_settings_in_status_bar()
+        for action in self.page_actions:
+            action.setEnabled(True)
+        self._on_nav_current_row_changed(self.nav.currentRow())
+        if self._shown_once:
+            self._sync.controller.start()
+        else:
+            queued = Qt.ConnectionType.QueuedConnection
+            self.first_shown.connect(self._sync.controller.start, queued)
+        self.attached.emit()
 
     # ------------------------------------------------------------------ building
     def _setup_ui(self) -> None:
@@ -94,7 +146,7 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status)
         for spec in self.specs:
             QListWidgetItem(icon(spec.icon), spec.title, self.nav)
-            self.stack.addWidget(QWidget())  # replaced by the page on its first visit
+            self.stack.addWidget(self._placeholder())  # replaced by the page on its first visit
         self.nav.setObjectName("navigation")
         self.stack.setObjectName("pages")
         self.nav.setIconSize(QSize(20, 20))
@@ -107,6 +159,13 @@ class MainWindow(QMainWindow):
         layout.addWidget(self._sidebar())
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
+
+    def _placeholder(self) -> QWidget:
+        placeholder = QLabel(self.tr("Opening the board…"))
+        placeholder.setObjectName("pagePlaceholder")
+        placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        placeholder.setTextFormat(Qt.TextFormat.PlainText)
+        return placeholder
 
     def _sidebar(self) -> QWidget:
         sidebar = QFrame()
@@ -130,13 +189,13 @@ class MainWindow(QMainWindow):
 
     def _setup_menus(self) -> None:
         bar = self.menuBar()
-        file_menu = bar.addMenu(self.tr("&File"))
+        file_menu = self.file_menu = bar.addMenu(self.tr("&File"))
         self.settings_action = file_menu.addAction(self.tr("&Settings…"))
         self.settings_action.setShortcuts([QKeySequence("Ctrl+,")])
         self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.settings_action.triggered.connect(self._on_settings_action_triggered)
-        file_menu.addAction(self.sync.sync_action)
-        file_menu.addSeparator()
+        self.settings_action.setEnabled(False)  # until the board is open
+        self.file_separator = file_menu.addSeparator()  # "Sync now" goes above it when attached
         self.quit_action = file_menu.addAction(self.tr("&Quit"))
         self.quit_action.setShortcuts(
             QKeySequence.keyBindings(QKeySequence.StandardKey.Quit) or [QKeySequence("Ctrl+Q")]
@@ -151,14 +210,24 @@ class MainWindow(QMainWindow):
         self.about_action.triggered.connect(self._on_about_action_triggered)
 
     def _setup_edit_menu(self) -> None:
-        edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
-        stack = self.workspace.undo_stack
-        self.undo_action = stack.createUndoAction(self, self.tr("&Undo"))
-        self.undo_action.setShortcuts(QKeySequence.StandardKey.Undo)
-        self.redo_action = stack.createRedoAction(self, self.tr("&Redo"))
-        self.redo_action.setShortcuts(QKeySequence.StandardKey.Redo)
-        edit_menu.addAction(self.undo_action)
-        edit_menu.addAction(self.redo_action)
+        self.edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
+        # Disabled stand-ins until the board (and its undo stack) is attached.
+        self.undo_action = self.edit_menu.addAction(self.tr("&Undo"))
+        self.redo_action = self.edit_menu.addAction(self.tr("&Redo"))
+        for action in (self.undo_action, self.redo_action):
+            action.setEnabled(False)
+
+    def _setup_undo(self, workspace: Workspace) -> None:
+        stack = workspace.undo_stack
+        undo = stack.createUndoAction(self, self.tr("&Undo"))
+        undo.setShortcuts(QKeySequence.StandardKey.Undo)
+        redo = stack.createRedoAction(self, self.tr("&Redo"))
+        redo.setShortcuts(QKeySequence.StandardKey.Redo)
+        for old, new in ((self.undo_action, undo), (self.redo_action, redo)):
+            self.edit_menu.insertAction(old, new)
+            self.edit_menu.removeAction(old)
+            old.deleteLater()
+        self.undo_action, self.redo_action = undo, redo
 
     def _setup_view_menu(self) -> None:
         view_menu = self.menuBar().addMenu(self.tr("&View"))
@@ -168,6 +237,7 @@ class MainWindow(QMainWindow):
             action.setCheckable(True)
             action.setShortcut(QKeySequence(f"Ctrl+{number + 1}"))
             action.setData(number)
+            action.setEnabled(number == HOME)  # the others wait for the board
             action.triggered.connect(self._on_page_action_triggered)
             group.addAction(action)
             self.page_actions.append(action)
@@ -187,7 +257,7 @@ class MainWindow(QMainWindow):
     def page(self, index: int) -> Page:
         """The page at `index`, built now if this is its first visit."""
         if index not in self.pages:
-            page = self.specs[index].factory(self.workspace)
+            page = self.specs[index].build(self.workspace)
             placeholder = self.stack.widget(index)
             self.stack.insertWidget(index, page)
             if placeholder is not None:
@@ -201,7 +271,7 @@ class MainWindow(QMainWindow):
 
     @Slot(int)
     def _on_nav_current_row_changed(self, index: int) -> None:
-        if not 0 <= index < len(self.specs):
+        if not 0 <= index < len(self.specs) or not self.is_attached:
             return
         page = self.page(index)
         self.stack.setCurrentIndex(index)
@@ -217,11 +287,14 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_refresh_action_triggered(self) -> None:
-        self.current_page().refresh()
+        if self.is_attached:
+            self.current_page().refresh()
 
     # ------------------------------------------------------------------ settings
     @Slot()
     def _on_settings_action_triggered(self) -> None:
+        from hescb_desktop.ui.settings_dialog import SettingsDialog
+
         new = SettingsDialog.ask(self.workspace.settings, self.workspace.organisations(), self)
         if new is not None and new != self.workspace.settings:
             self.sync.apply_settings(new)
@@ -252,6 +325,8 @@ class MainWindow(QMainWindow):
         AboutDialog.ask(self.about_info(), self)
 
     def about_info(self) -> AboutInfo:
+        if not self.is_attached:
+            return AboutInfo(self.tr("(opening)"), "")
         data_dir = self.workspace.data_dir
         ctx = self.workspace.ctx
         return AboutInfo(str(data_dir) if data_dir else self.tr("(in memory)"), ctx.device_id)
@@ -273,7 +348,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
-        self.sync.controller.shutdown()
+        if self._sync is not None:
+            self._sync.controller.shutdown()
         super().closeEvent(event)
 
     def showEvent(self, event: QShowEvent) -> None:

@@ -15,7 +15,15 @@ from hescb_desktop.services import sync as sync_service
 from hescb_desktop.services.context import ServiceContext
 from hescb_desktop.services.results import Changes
 from hescb_desktop.ui.sync import jobs
-from hescb_desktop.ui.sync.state import NO_SHARE, SYNCING, SyncState, state_after
+from hescb_desktop.ui.sync.state import (
+    BLOCKED,
+    FAILED,
+    NO_SHARE,
+    OFFLINE,
+    SYNCING,
+    SyncState,
+    state_after,
+)
 from hescb_desktop.ui.widgets.worker import ProgressFn, Task
 from hescb_desktop.ui.workspace import Workspace
 
@@ -161,7 +169,7 @@ class SyncController(QObject):
         if joining:
             self._finish_join(jobs.JoinOutcome(joining, None, error=message))
         else:
-            self._finish_round(jobs.RoundOutcome(self.share, problem=jobs.FAILED, message=message))
+            self._finish_round(jobs.RoundOutcome(self.share, problem=FAILED, message=message))
         self._next()
 
     def _finish_round(self, outcome: jobs.RoundOutcome) -> None:
@@ -172,10 +180,10 @@ class SyncController(QObject):
             tables |= {"conflicts"} if report.conflicts else set()
             tables |= {"sync_notices"} if report.renumbered else set()
             self.workspace.announce_merged(Changes(frozenset(tables)))
-        self._back_off(outcome.problem in (jobs.OFFLINE, jobs.FAILED))
+        self._back_off(outcome.problem in (OFFLINE, FAILED))
         self._set_state(state_after(outcome, self.state))
         self.round_finished.emit(outcome)
-        if outcome.problem == jobs.BLOCKED and self._offer_once("demo"):
+        if outcome.problem == BLOCKED and self._offer_once("demo"):
             self.demo_blocked.emit(outcome.message)
         if report is not None and report.needs_restore and self._offer_once("restore"):
             self.restore_needed.emit()

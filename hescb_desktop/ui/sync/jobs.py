@@ -15,8 +15,7 @@ from hescb_desktop.services import sync as sync_service
 from hescb_desktop.services.context import ServiceContext
 from hescb_desktop.services.settings import load_settings, save_settings
 from hescb_desktop.services.sync import SyncReport, SyncStatus
-
-OK, OFFLINE, BLOCKED, OUTDATED, FAILED = "", "offline", "blocked", "outdated", "failed"
+from hescb_desktop.ui.sync.state import BLOCKED, OFFLINE, OK, OUTDATED
 
 
 @dataclass(frozen=True)

@@ -8,15 +8,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 
-from hescb_desktop.services.sync import SyncStatus
-from hescb_desktop.ui.sync.jobs import BLOCKED, FAILED, OFFLINE, OUTDATED, RoundOutcome
 from hescb_desktop.ui.sync.values import LONDON
 from hescb_desktop.ui.widgets.labels import counted
 
+if TYPE_CHECKING:  # the status bar imports this module before the database layers are loaded
+    from hescb_desktop.services.sync import SyncStatus
+    from hescb_desktop.ui.sync.jobs import RoundOutcome
+
 NO_SHARE, SYNCING, SYNCED = "no-share", "syncing", "synced"
+# Why a round did not run (RoundOutcome.problem); OK: it ran.
+OK, OFFLINE, BLOCKED, OUTDATED, FAILED = "", "offline", "blocked", "outdated", "failed"
 
 
 @dataclass(frozen=True)
