@@ -228,9 +228,12 @@ def find_meeting(uow: UnitOfWork, ref: str) -> MeetingDTO:
     for m in list_meetings(uow):
         if m.id == text:
             return m
-        if match and m.body.casefold() == match.group(1).strip().casefold():
-            if f"{m.start_utc.astimezone(LONDON):%Y-%m-%d}" == match.group(2):
-                return m
+        if (
+            match
+            and m.body.casefold() == match.group(1).strip().casefold()
+            and f"{m.start_utc.astimezone(LONDON):%Y-%m-%d}" == match.group(2)
+        ):
+            return m
     raise NotFoundError(f'no meeting "{ref}": give BODY/YYYY-MM-DD (see `meetings`) or its id')
 
 

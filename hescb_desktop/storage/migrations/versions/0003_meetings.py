@@ -28,7 +28,9 @@ def upgrade() -> None:
             ["id"],
         )
     with op.batch_alter_table("minutes", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("reopen_reason", sa.Text(), server_default="", nullable=False))
+        batch_op.add_column(
+            sa.Column("reopen_reason", sa.Text(), server_default="", nullable=False)
+        )
 
 
 def downgrade() -> None:

@@ -1,0 +1,243 @@
+"""The action log as the board reads it (DOMAIN.md columns), and its CSV and .ics exports.
+
+One Core query with the owner, organisation, meeting and minute joined: the page opens on 50,000
+actions without building an ORM object per row.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
+from hescb_desktop.domain.enums import ActionStatus
+from hescb_desktop.storage.models import Action, Meeting, Minute, Organisation, Person
+from hescb_desktop.storage.uow import UnitOfWork
+
+LONDON = ZoneInfo("Europe/London")
+STATUS_LABELS = {
+    ActionStatus.OPEN: "Open",
+    ActionStatus.IN_PROGRESS: "In progress",
+    ActionStatus.COMPLETE: "Complete (proposed)",
+    ActionStatus.CLOSED: "Closed",
+    ActionStatus.DEFERRED: "Deferred",
+}
+# late and nothing done: only these are painted overdue (a proposed completion waits for the
+# board, a deferred action was put off by it)
+LIVE = frozenset({ActionStatus.OPEN, ActionStatus.IN_PROGRESS})
+OPEN = frozenset(set(ActionStatus) - {ActionStatus.CLOSED})
+
+
+@dataclass(frozen=True, slots=True)
+class ActionLogEntry:
+    id: str
+    reference: str
+    ref_body: str
+    ref_year: int
+    ref_number: int
+    raised_on: date
+    meeting_id: str | None
+    meeting: str  # "HESCB 12 Mar 2026"
+    minute: str  # "77/26"
+    description: str
+    owner_id: str | None
+    owner: str
+    organisation_code: str
+    due_date: date | None  # as agreed (kept)
+    revised_due_date: date | None
+    revision_reason: str
+    status: ActionStatus
+    completed_on: date | None
+    latest_update: str
+
+    @property
+    def due(self) -> date | None:
+        """The date it is now due: the revised date when there is one."""
+        return self.revised_due_date or self.due_date
+
+    @property
+    def open(self) -> bool:
+        return self.status in OPEN
+
+    @property
+    def ref_key(self) -> tuple[int, int, str]:
+        return (self.ref_year, self.ref_number, self.ref_body)
+
+    def overdue(self, today: date) -> bool:
+        due = self.due
+        return due is not None and due < today and self.status in LIVE
+
+    def due_soon(self, today: date, days: int = 7) -> bool:
+        due = self.due
+        return (
+            due is not None and today <= due <= today + timedelta(days=days) and self.status in LIVE
+        )
+
+
+def meeting_label(body: str, start_utc: datetime) -> str:
+    return f"{body} {start_utc.astimezone(LONDON):%d %b %Y}"
+
+
+def action_log(uow: UnitOfWork) -> list[ActionLogEntry]:
+    """Every live action, newest reference first."""
+    owner_org = aliased(Organisation)
+    a = Action
+    stmt = (
+        select(
+            a.id,
+            a.reference,
+            a.ref_body,
+            a.ref_year,
+            a.ref_number,
+            a.raised_on,
+            a.meeting_id,
+            Meeting.body,
+            Meeting.start_utc,
+            Minute.reference,
+            a.description,
+            a.owner_id,
+            Person.name,
+            Organisation.code,
+            owner_org.code,
+            a.due_date,
+            a.revised_due_date,
+            a.revision_reason,
+            a.status,
+            a.completed_on,
+            a.latest_update,
+        )
+        .outerjoin(Meeting, Meeting.id == a.meeting_id)
+        .outerjoin(Minute, Minute.id == a.minute_id)
+        .outerjoin(Person, Person.id == a.owner_id)
+        .outerjoin(Organisation, Organisation.id == a.organisation_id)
+        .outerjoin(owner_org, owner_org.id == Person.organisation_id)
+        .where(a.deleted.is_(False))
+        .order_by(a.ref_year.desc(), a.ref_number.desc(), a.ref_body)
+    )
+    with uow:
+        rows = uow.session.execute(stmt).all()
+    out = []
+    for r in rows:
+        out.append(
+            ActionLogEntry(
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                r[5],
+                r[6],
+                meeting_label(r[7], r[8]) if r[7] is not None else "",
+                r[9] or "",
+                r[10],
+                r[11],
+                r[12] or "",
+                r[13] or r[14] or "",
+                r[15],
+                r[16],
+                r[17],
+                r[18],
+                r[19],
+                r[20],
+            )
+        )
+    return out
+
+
+# ------------------------------------------------------------------ CSV
+CSV_HEADERS = (
+    "Reference",
+    "Date raised",
+    "Meeting",
+    "Minute",
+    "Description",
+    "Owner",
+    "Organisation",
+    "Due date (agreed)",
+    "Revised due date",
+    "Reason for revision",
+    "Status",
+    "Date completed",
+    "Latest update",
+)
+
+
+def _iso(d: date | None) -> str:
+    return d.isoformat() if d else ""
+
+
+def _cell(text: str) -> str:
+    """Text Excel shows as typed: a leading = + - @ would be read as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def to_csv(entries: Iterable[ActionLogEntry]) -> bytes:
+    """UTF-8 with a BOM (Excel then reads accents, emoji and Arabic right), dates as ISO
+    YYYY-MM-DD (Excel reads them as dates), CRLF line ends."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(CSV_HEADERS)
+    for e in entries:
+        writer.writerow(
+            (
+                e.reference,
+                _iso(e.raised_on),
+                e.meeting,
+                e.minute,
+                _cell(e.description),
+                _cell(e.owner),
+                e.organisation_code,
+                _iso(e.due_date),
+                _iso(e.revised_due_date),
+                _cell(e.revision_reason),
+                STATUS_LABELS[e.status],
+                _iso(e.completed_on),
+                _cell(e.latest_update),
+            )
+        )
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+# ------------------------------------------------------------------ .ics of due dates
+def to_ics(entries: Iterable[ActionLogEntry], *, stamp: datetime | None = None) -> bytes:
+    """An all-day event on each open action's due date (for Outlook); the UID is stable, so a
+    re-import updates the entry rather than duplicating it."""
+    from icalendar import Calendar, Event
+
+    cal = Calendar()
+    cal.add("prodid", "-//HESCB Desktop//Action log//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", "HESCB actions due")
+    now = stamp or datetime.now(UTC)
+    for e in entries:
+        due = e.due
+        if due is None or not e.open:
+            continue
+        ev = Event()
+        ev.add("uid", f"action-{e.id}@hescb-desktop")
+        ev.add("dtstamp", now)
+        ev.add("dtstart", due)
+        ev.add("dtend", due + timedelta(days=1))
+        ev.add(
+            "summary",
+            f"{e.reference} due: {e.description.splitlines()[0] if e.description else ''}",
+        )
+        lines = [
+            f"Owner: {e.owner} ({e.organisation_code})" if e.owner else "",
+            f"Status: {STATUS_LABELS[e.status]}",
+            f"Raised {e.raised_on:%d %b %Y}" + (f" at {e.meeting}" if e.meeting else ""),
+            f"Revised from {e.due_date:%d %b %Y}: {e.revision_reason}"
+            if e.revised_due_date and e.due_date
+            else "",
+            e.description,
+        ]
+        ev.add("description", "\n".join(x for x in lines if x))
+        ev.add("transp", "TRANSPARENT")
+        cal.add_component(ev)
+    return bytes(cal.to_ical())
