@@ -180,7 +180,7 @@ def cmd_meetings(args: argparse.Namespace, data_dir: Path) -> int:
         people = {p.id: p.name for p in crud.list_all(ctx.uow(write=False), PEOPLE)}
     finally:
         ctx.close()
-    out = []
+    out: list[dict[str, Any]] = []
     for m in rows:
         start = m.start_utc.astimezone(meetings.LONDON)
         end = m.end_utc.astimezone(meetings.LONDON)

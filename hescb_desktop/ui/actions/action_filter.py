@@ -90,10 +90,12 @@ class ActionFilterProxy(QSortFilterProxyModel):
         self.today = date.today()
         self._accepted: set[str] | None = None  # None: every row
         self._hay: dict[str, str] = {}
+        self._model: ActionTableModel | None = None
         self.setDynamicSortFilter(False)
 
     def setSourceModel(self, model: ActionTableModel) -> None:  # type: ignore[override]
         super().setSourceModel(model)
+        self._model = model
         model.modelAboutToBeReset.connect(self._forget)
 
     def _forget(self) -> None:
@@ -114,11 +116,10 @@ class ActionFilterProxy(QSortFilterProxyModel):
         self.refilter()
 
     def refilter(self) -> None:
-        model = self.sourceModel()
-        if self.filter == ActionFilter() or model is None:
+        if self.filter == ActionFilter() or self._model is None:
             self._accepted = None
         else:
-            rows: list[ActionLogEntry] = model._rows
+            rows = self._model.live_rows()
             if len(self._hay) != len(rows):
                 self._hay = {r.id: haystack(r) for r in rows}
             ok = accepts(self.filter, self.today)
@@ -132,7 +133,7 @@ class ActionFilterProxy(QSortFilterProxyModel):
         accepted = self._accepted
         if accepted is None:
             return True
-        return self.sourceModel()._rows[source_row].id in accepted  # type: ignore[attr-defined]
+        return self._model._rows[source_row].id in accepted  # type: ignore[union-attr]
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """The source sorts its rows; the proxy keeps their order (it never sorts itself)."""

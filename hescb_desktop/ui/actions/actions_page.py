@@ -34,7 +34,7 @@ from hescb_desktop.domain.errors import DomainError
 from hescb_desktop.services import actions as action_service
 from hescb_desktop.services import crud, meetings
 from hescb_desktop.services.action_log import ActionLogEntry, action_log, to_csv, to_ics
-from hescb_desktop.services.entities import PEOPLE
+from hescb_desktop.services.entities import ACTIONS, PEOPLE
 from hescb_desktop.ui.actions.action_dialogs import RaiseActionDialog, ReviseDueDialog, error_label
 from hescb_desktop.ui.actions.action_filter import OPEN_STATUSES, ActionFilter, ActionFilterProxy
 from hescb_desktop.ui.actions.action_table_model import (
@@ -204,7 +204,7 @@ class ActionsPage(Page):
         self._update_count()
 
     def _fill_filter_choices(self) -> None:
-        rows: list[ActionLogEntry] = self.model._rows
+        rows = self.model.live_rows()
         owners = sorted({r.owner for r in rows if r.owner}, key=str.casefold)
         orgs = sorted({r.organisation_code for r in rows if r.organisation_code})
         seen: dict[str, str] = {}
@@ -242,7 +242,7 @@ class ActionsPage(Page):
         )
 
     def _update_count(self) -> None:
-        rows: list[ActionLogEntry] = self.model._rows
+        rows = self.model.live_rows()
         today = self.workspace.today()
         open_rows = sum(1 for r in rows if r.open)
         overdue = sum(1 for r in rows if r.overdue(today))
@@ -335,7 +335,7 @@ class ActionsPage(Page):
         row = self.selected()
         if row is None:
             return
-        action = crud.get(self.workspace.ctx.uow(write=False), action_service.ACTIONS, row.id)
+        action = crud.get(self.workspace.ctx.uow(write=False), ACTIONS, row.id)
         ReviseDueDialog(self.workspace, action, self).exec()
 
     def visible_rows(self) -> list[ActionLogEntry]:
