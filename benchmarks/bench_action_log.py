@@ -11,7 +11,10 @@ organisations, meetings and minutes tables, never the change log those calls wou
 
 Measured (median of 5 runs each):
 
-1. open: build the Actions page, load every action, show it and paint it (the first visit).
+1. open: build the Actions page, load the log, show it and paint it (the first visit). The page
+   opens on the open actions (status filter "Open (not closed)", about 15,000 here) with the
+   counts of all 50,000; closed actions are read when a status filter asks for them (timed
+   too, for information: choosing "All statuses", then typing over all 50,000).
 2. keystroke: one more character typed in the filter box, until the table has repainted
    (a sequence of 6 characters, each timed; also ticking "Overdue").
 
@@ -60,11 +63,40 @@ RUNS = 5
 LONDON = ZoneInfo("Europe/London")
 BODIES = (("HESCB", 6), ("JESG", 8), ("JTSG", 8), ("DUPB", 10), ("PFSG", 10))
 YEARS = range(2019, 2027)
-WORDS = (
-    "circulate review report draft agree confirm update brief prepare scope cost assess "
-    "drone estates training fleet control room protocol safeguarding prevention stations "
-    "business case joint police fire council procurement workshop options appraisal"
-).split()
+WORDS = [
+    "circulate",
+    "review",
+    "report",
+    "draft",
+    "agree",
+    "confirm",
+    "update",
+    "brief",
+    "prepare",
+    "scope",
+    "cost",
+    "assess",
+    "drone",
+    "estates",
+    "training",
+    "fleet",
+    "control",
+    "room",
+    "protocol",
+    "safeguarding",
+    "prevention",
+    "stations",
+    "business",
+    "case",
+    "joint",
+    "police",
+    "fire",
+    "council",
+    "procurement",
+    "workshop",
+    "options",
+    "appraisal",
+]
 
 
 def build(ctx: ServiceContext, n_actions: int) -> None:
@@ -185,16 +217,17 @@ def open_page(app: QApplication, ws: Workspace) -> tuple[float, ActionsPage]:
     return time.perf_counter() - t, page
 
 
-def timed(app: QApplication, page: ActionsPage, act: Callable[[], None]) -> float:
+def timed(app: QApplication, page: ActionsPage, act: Callable[[ActionsPage], None]) -> float:
     t = time.perf_counter()
-    act()
+    act(page)
     page.repaint()
     app.processEvents()
     return time.perf_counter() - t
 
 
 def median_ms(xs: list[float]) -> str:
-    return f"{statistics.median(xs) * 1000:7.1f} ms (min {min(xs) * 1000:.1f}, max {max(xs) * 1000:.1f})"
+    low, high = min(xs) * 1000, max(xs) * 1000
+    return f"{statistics.median(xs) * 1000:7.1f} ms (min {low:.1f}, max {high:.1f})"
 
 
 def main() -> int:
@@ -214,7 +247,10 @@ def main() -> int:
             raise SystemExit(f"bench: expected {ACTIONS} actions, found {count}")
 
         opens, opens_empty, floors, keys, ticks = [], [], [], [], []
+        alls: list[float] = []
+        keys_all: list[float] = []
         for _ in range(RUNS):
+            page: ActionsPage
             elapsed, page = open_page(app, empty_ws)
             opens_empty.append(elapsed)
             page.close()
@@ -225,10 +261,15 @@ def main() -> int:
             typed = ""
             for ch in "drone ":
                 typed += ch
-                keys.append(timed(app, page, lambda text=typed: page.search.setText(text)))
+                keys.append(timed(app, page, lambda p, text=typed: p.search.setText(text)))
             page.search.setText("")
-            ticks.append(timed(app, page, lambda: page.overdue.setChecked(True)))
+            ticks.append(timed(app, page, lambda p: p.overdue.setChecked(True)))
             page.overdue.setChecked(False)
+            alls.append(timed(app, page, lambda p: p.status_filter.setCurrentIndex(0)))
+            typed = ""
+            for ch in "drone":
+                typed += ch
+                keys_all.append(timed(app, page, lambda p, text=typed: p.search.setText(text)))
             page.close()
             page.deleteLater()
             app.processEvents()
@@ -250,6 +291,8 @@ def main() -> int:
     print(f"  floor: sqlite3     {median_ms(floors)}   the same rows and joins, raw sqlite3")
     print(f"filter keystroke     {median_ms(keys)}   ({len(keys)} keystrokes typing 'drone ')")
     print(f"'Overdue' ticked     {median_ms(ticks)}")
+    print(f"'All statuses'       {median_ms(alls)}   loads the closed actions too (information)")
+    print(f"keystroke, all 50k   {median_ms(keys_all)}   filtering every action (information)")
     print(f"target open under {TARGET_OPEN_S * 1000:.0f} ms: {'met' if ok_open else 'MISSED'}")
     print(f"target keystroke under {TARGET_KEY_S * 1000:.0f} ms: {'met' if ok_key else 'MISSED'}")
     return 0 if ok_open and ok_key else 1

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QModelIndex, QObject, Qt
 from PySide6.QtGui import QColor, QFont
 
 from hescb_desktop.domain.dto import ActionDTO, OrganisationDTO, PersonDTO
@@ -96,8 +96,48 @@ class ActionTableModel(RowTableModel):
         self.today = date.today()
         # (row, column, value) -> accepted; set by the page (None: read-only table)
         self.commit: Callable[[ActionLogEntry, int, Any], bool] | None = None
+        self._all: list[ActionLogEntry] = []  # every action loaded; _rows: the ones shown
+        self._hay: list[str] | None = None  # lower-cased text of each row of _all, for search
+        self._headers = self._make_headers()
 
     def headers(self) -> list[str]:
+        return self._headers
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._headers)
+
+    # ---------------------------------------------------------------- all rows and shown rows
+    def set_rows(self, rows: Iterable[Any]) -> None:
+        """Load every action; all are shown until `show_only` narrows them (the filter)."""
+        self._all = list(rows)
+        self._hay = None
+        super().set_rows(self._all)
+
+    def live_rows(self) -> list[ActionLogEntry]:
+        """Every action loaded (not a copy: the filter reads all 50,000 on each keystroke)."""
+        return self._all
+
+    def rows_shown(self) -> list[ActionLogEntry]:
+        return self._rows
+
+    def show_only(self, rows: list[ActionLogEntry]) -> None:
+        """Show just `rows` (in their order): one reset, however many rows change."""
+        self.beginResetModel()
+        self._rows = rows
+        self.endResetModel()
+
+    def haystacks(self) -> list[str]:
+        """One lower-cased text per loaded row (built once per load), for the text filter."""
+        if self._hay is None:
+            labels = {s: status_label(s) for s in ActionStatus}
+            self._hay = [
+                f"{r.reference}\x1f{r.description}\x1f{r.owner}\x1f{r.organisation_code}"
+                f"\x1f{r.meeting}\x1f{r.minute}\x1f{labels[r.status]}\x1f{r.latest_update}".casefold()
+                for r in self._all
+            ]
+        return self._hay
+
+    def _make_headers(self) -> list[str]:
         return [
             self.tr("Reference"),
             self.tr("Raised"),
@@ -111,10 +151,6 @@ class ActionTableModel(RowTableModel):
             self.tr("Completed"),
             self.tr("Latest update"),
         ]
-
-    def live_rows(self) -> list[ActionLogEntry]:
-        """The rows themselves, not a copy (the filter reads all 50,000 on each keystroke)."""
-        return self._rows
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         base = super().flags(index)
@@ -131,14 +167,6 @@ class ActionTableModel(RowTableModel):
         ):
             return False
         return self.commit(self.row_at(index.row()), index.column(), value)
-
-    def replace_row(self, row: ActionLogEntry) -> None:
-        """Show one action's new values (after an edit) without reloading the table."""
-        for n, old in enumerate(self._rows):
-            if old.id == row.id:
-                self._rows[n] = row
-                self.dataChanged.emit(self.index(n, 0), self.index(n, self.columnCount() - 1))
-                return
 
     def cell(self, row: ActionLogEntry, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
@@ -217,7 +245,11 @@ class ActionTableModel(RowTableModel):
         self.layoutAboutToBeChanged.emit()
         old = self.persistentIndexList()
         ids = [self._rows[i.row()].id for i in old]
-        self._rows.sort(key=sort_key(column), reverse=order == Qt.SortOrder.DescendingOrder)
+        key, reverse = sort_key(column), order == Qt.SortOrder.DescendingOrder
+        if self._rows is not self._all:
+            self._rows.sort(key=key, reverse=reverse)
+        self._all.sort(key=key, reverse=reverse)
+        self._hay = None
         where = {r.id: n for n, r in enumerate(self._rows)}
         self.changePersistentIndexList(
             old, [self.index(where[i], o.column()) for i, o in zip(ids, old, strict=True)]

@@ -33,13 +33,20 @@ from hescb_desktop.domain.enums import ActionStatus
 from hescb_desktop.domain.errors import DomainError
 from hescb_desktop.services import actions as action_service
 from hescb_desktop.services import crud, meetings
-from hescb_desktop.services.action_log import ActionLogEntry, action_log, to_csv, to_ics
-from hescb_desktop.services.entities import ACTIONS, PEOPLE
+from hescb_desktop.services.action_log import (
+    ActionLogEntry,
+    LogCounts,
+    action_counts,
+    action_log,
+    meeting_label,
+    to_csv,
+    to_ics,
+)
+from hescb_desktop.services.entities import ACTIONS, ORGANISATIONS, PEOPLE
 from hescb_desktop.ui.actions.action_dialogs import RaiseActionDialog, ReviseDueDialog, error_label
 from hescb_desktop.ui.actions.action_filter import OPEN_STATUSES, ActionFilter, ActionFilterProxy
 from hescb_desktop.ui.actions.action_table_model import (
     COL_DESCRIPTION,
-    COL_MEETING,
     COL_REFERENCE,
     COL_STATUS,
     COL_UPDATE,
@@ -97,6 +104,8 @@ class ActionsPage(Page):
         )
         self.model = ActionTableModel(self)
         self.model.commit = self._commit_edit
+        self._totals = LogCounts(0, 0, 0)
+        self._with_closed = False
         self.proxy = ActionFilterProxy(self)
         self.proxy.setSourceModel(self.model)
         self._setup_ui()
@@ -165,9 +174,13 @@ class ActionsPage(Page):
         )
         self.table.setItemDelegateForColumn(COL_STATUS, StatusDelegate(self.table))
         header = self.table.horizontalHeader()
-        for column, width in ((COL_MEETING, 170), (COL_UPDATE, 220)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(column, width)
+        # fixed widths (Interactive): sizing to contents would re-measure rows on every
+        # keystroke's reset; the Action column takes the spare width
+        widths = (120, 95, 170, 0, 130, 95, 100, 100, 140, 95, 220)
+        for column, width in enumerate(widths):
+            if column != COL_DESCRIPTION:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+                header.resizeSection(column, width)
         header.setSortIndicator(COL_REFERENCE, Qt.SortOrder.DescendingOrder)
         self.history_action = install_history(
             self.table, self.workspace, "actions", double_click=True
@@ -196,26 +209,41 @@ class ActionsPage(Page):
 
     # ---------------------------------------------------------------- data
     def refresh(self) -> None:
+        """Load the log. Closed actions (most of a long-running board's log) are read only when
+        the status filter asks for them: the page opens on the open ones."""
         ctx = self.workspace.ctx
-        self.model.today = self.proxy.today = self.workspace.today()
-        self.model.set_rows(action_log(ctx.uow(write=False)))
+        today = self.workspace.today()
+        self.model.today = self.proxy.today = today
+        self._with_closed = self._needs_closed()
+        rows = action_log(ctx.uow(write=False), include_closed=self._with_closed)
+        self._totals = action_counts(ctx.uow(write=False), today)
+        self.model.set_rows(rows)
         self._fill_filter_choices()
-        self.proxy.refilter()
-        self._update_count()
+        self._apply_filter()
+        # the text filter's lower-cased rows, built once the page has painted (not on the
+        # first keystroke); built at once if the user types sooner
+        QTimer.singleShot(0, self.model.haystacks)
+
+    def _needs_closed(self) -> bool:
+        return (self.status_filter.currentData() or "") in ("", ActionStatus.CLOSED.value)
 
     def _fill_filter_choices(self) -> None:
-        rows = self.model.live_rows()
-        owners = sorted({r.owner for r in rows if r.owner}, key=str.casefold)
-        orgs = sorted({r.organisation_code for r in rows if r.organisation_code})
-        seen: dict[str, str] = {}
-        for r in rows:
-            if r.meeting_id and r.meeting_id not in seen:
-                seen[r.meeting_id] = r.meeting
-        self._refill(self.owner_filter, self.tr("All owners"), [(o, o) for o in owners])
-        self._refill(self.org_filter, self.tr("All organisations"), [(o, o) for o in orgs])
-        meetings_sorted = sorted(seen.items(), key=lambda kv: kv[1].split(" ", 1)[::-1])
+        uow = self.workspace.ctx.uow
+        owners = {p.name for p in crud.list_all(uow(write=False), PEOPLE)}
+        orgs = {o.code for o in crud.list_all(uow(write=False), ORGANISATIONS)}
         self._refill(
-            self.meeting_filter, self.tr("All meetings"), [(v, k) for k, v in meetings_sorted]
+            self.owner_filter,
+            self.tr("All owners"),
+            [(o, o) for o in sorted(owners, key=str.casefold)],
+        )
+        self._refill(self.org_filter, self.tr("All organisations"), [(o, o) for o in sorted(orgs)])
+        self._refill(
+            self.meeting_filter,
+            self.tr("All meetings"),
+            [
+                (meeting_label(m.body, m.start_utc), m.id)
+                for m in reversed(meetings.list_meetings(uow(write=False)))
+            ],
         )
 
     @staticmethod
@@ -242,17 +270,25 @@ class ActionsPage(Page):
         )
 
     def _update_count(self) -> None:
-        rows = self.model.live_rows()
-        today = self.workspace.today()
-        open_rows = sum(1 for r in rows if r.open)
-        overdue = sum(1 for r in rows if r.overdue(today))
+        total, open_rows, overdue = self._totals.total, self._totals.open, self._totals.overdue
         self.card.set_note(
             self.tr("%1 actions · %2 open · %3 overdue · %4 shown")
-            .replace("%1", str(len(rows)))
+            .replace("%1", str(total))
             .replace("%2", str(open_rows))
             .replace("%3", str(overdue))
             .replace("%4", str(self.proxy.rowCount()))
         )
+
+    def _apply_filter(self) -> None:
+        """Filter, keeping the selected action selected while it is still shown."""
+        chosen = self.selected()
+        self.proxy.set_filter(self._current_filter())
+        if chosen is not None:
+            for n, row in enumerate(self.model.rows_shown()):
+                if row.id == chosen.id:
+                    self.table.selectRow(self.proxy.mapFromSource(self.model.index(n, 0)).row())
+                    break
+        self._update_count()
 
     def selected(self) -> ActionLogEntry | None:
         rows = self.table.selectionModel().selectedRows()
@@ -316,8 +352,10 @@ class ActionsPage(Page):
     # ---------------------------------------------------------------- slots
     @Slot()
     def _on_filters_changed(self) -> None:
-        self.proxy.set_filter(self._current_filter())
-        self._update_count()
+        if self._needs_closed() and not self._with_closed:
+            self.refresh()  # the closed actions are wanted now: load them
+            return
+        self._apply_filter()
 
     @Slot()
     def _on_selection_changed(self) -> None:
