@@ -19,7 +19,7 @@ Measured (median of 5 runs each):
    (a sequence of 6 characters, each timed; also ticking "Overdue").
 
 Baselines from the same run: the same page opened on an empty board (the page's fixed cost) and
-a plain sqlite3 read of the same 50,000 rows with the same joins (the database floor).
+a plain sqlite3 read of the rows the page reads at open (the database floor).
 
 Targets: open under 300 ms, keystroke under 50 ms. Exit status 1 when one is missed.
 """
@@ -30,6 +30,7 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import functools
 import platform
 import random
 import shutil
@@ -176,6 +177,7 @@ def build(ctx: ServiceContext, n_actions: int) -> None:
             )
         )
     ctx.engine.dispose()
+    assert ctx.db_path is not None
     con = sqlite3.connect(ctx.db_path)
     con.executemany(
         "INSERT INTO actions (id, reference, ref_body, ref_year, ref_number, description, "
@@ -190,17 +192,14 @@ def build(ctx: ServiceContext, n_actions: int) -> None:
 
 
 def floor_read(db: Path) -> float:
+    """The rows the page reads at open (the actions not closed), with plain sqlite3."""
     con = sqlite3.connect(db)
     t = time.perf_counter()
     con.execute(
-        "SELECT a.id, a.reference, a.ref_body, a.ref_year, a.ref_number, a.raised_on, "
-        "a.meeting_id, m.body, m.start_utc, mi.reference, a.description, a.owner_id, p.name, "
-        "o.code, o2.code, a.due_date, a.revised_due_date, a.revision_reason, a.status, "
-        "a.completed_on, a.latest_update FROM actions a "
-        "LEFT JOIN meetings m ON m.id = a.meeting_id LEFT JOIN minutes mi ON mi.id = a.minute_id "
-        "LEFT JOIN people p ON p.id = a.owner_id LEFT JOIN organisations o "
-        "ON o.id = a.organisation_id LEFT JOIN organisations o2 ON o2.id = p.organisation_id "
-        "WHERE a.deleted = 0 ORDER BY a.ref_year DESC, a.ref_number DESC, a.ref_body"
+        "SELECT id, reference, ref_body, ref_year, ref_number, raised_on, meeting_id, minute_id, "
+        "description, owner_id, organisation_id, due_date, revised_due_date, revision_reason, "
+        "status, completed_on, latest_update FROM actions "
+        "WHERE deleted = 0 AND status != 'closed'"
     ).fetchall()
     elapsed = time.perf_counter() - t
     con.close()
@@ -217,6 +216,10 @@ def open_page(app: QApplication, ws: Workspace) -> tuple[float, ActionsPage]:
     return time.perf_counter() - t, page
 
 
+def type_text(page: ActionsPage, text: str) -> None:
+    page.search.setText(text)
+
+
 def timed(app: QApplication, page: ActionsPage, act: Callable[[ActionsPage], None]) -> float:
     t = time.perf_counter()
     act(page)
@@ -231,7 +234,7 @@ def median_ms(xs: list[float]) -> str:
 
 
 def main() -> int:
-    app = QApplication.instance() or QApplication(sys.argv)
+    app = QApplication(sys.argv)
     application()
     root = Path(tempfile.mkdtemp(prefix="bench-actions-"))
     try:
@@ -261,7 +264,7 @@ def main() -> int:
             typed = ""
             for ch in "drone ":
                 typed += ch
-                keys.append(timed(app, page, lambda p, text=typed: p.search.setText(text)))
+                keys.append(timed(app, page, functools.partial(type_text, text=typed)))
             page.search.setText("")
             ticks.append(timed(app, page, lambda p: p.overdue.setChecked(True)))
             page.overdue.setChecked(False)
@@ -269,7 +272,7 @@ def main() -> int:
             typed = ""
             for ch in "drone":
                 typed += ch
-                keys_all.append(timed(app, page, lambda p, text=typed: p.search.setText(text)))
+                keys_all.append(timed(app, page, functools.partial(type_text, text=typed)))
             page.close()
             page.deleteLater()
             app.processEvents()
@@ -288,7 +291,7 @@ def main() -> int:
     )
     print(f"open page            {median_ms(opens)}")
     print(f"  baseline: empty    {median_ms(opens_empty)}   the same page on an empty board")
-    print(f"  floor: sqlite3     {median_ms(floors)}   the same rows and joins, raw sqlite3")
+    print(f"  floor: sqlite3     {median_ms(floors)}   the same rows read with plain sqlite3")
     print(f"filter keystroke     {median_ms(keys)}   ({len(keys)} keystrokes typing 'drone ')")
     print(f"'Overdue' ticked     {median_ms(ticks)}")
     print(f"'All statuses'       {median_ms(alls)}   loads the closed actions too (information)")

@@ -36,13 +36,13 @@ from hescb_desktop.services import crud, meetings
 from hescb_desktop.services.action_log import (
     ActionLogEntry,
     LogCounts,
-    action_counts,
     action_log,
-    meeting_label,
+    count_actions,
+    log_choices,
     to_csv,
     to_ics,
 )
-from hescb_desktop.services.entities import ACTIONS, ORGANISATIONS, PEOPLE
+from hescb_desktop.services.entities import ACTIONS, PEOPLE
 from hescb_desktop.ui.actions.action_dialogs import RaiseActionDialog, ReviseDueDialog, error_label
 from hescb_desktop.ui.actions.action_filter import OPEN_STATUSES, ActionFilter, ActionFilterProxy
 from hescb_desktop.ui.actions.action_table_model import (
@@ -216,7 +216,13 @@ class ActionsPage(Page):
         self.model.today = self.proxy.today = today
         self._with_closed = self._needs_closed()
         rows = action_log(ctx.uow(write=False), include_closed=self._with_closed)
-        self._totals = action_counts(ctx.uow(write=False), today)
+        # the counts: the total from the database, the rest from the rows (an open or overdue
+        # action is never a closed one, so the rows loaded always hold them all)
+        self._totals = LogCounts(
+            count_actions(ctx.uow(write=False)),
+            sum(1 for r in rows if r.open),
+            sum(1 for r in rows if r.overdue(today)),
+        )
         self.model.set_rows(rows)
         self._fill_filter_choices()
         self._apply_filter()
@@ -228,22 +234,13 @@ class ActionsPage(Page):
         return (self.status_filter.currentData() or "") in ("", ActionStatus.CLOSED.value)
 
     def _fill_filter_choices(self) -> None:
-        uow = self.workspace.ctx.uow
-        owners = {p.name for p in crud.list_all(uow(write=False), PEOPLE)}
-        orgs = {o.code for o in crud.list_all(uow(write=False), ORGANISATIONS)}
+        choices = log_choices(self.workspace.ctx.uow(write=False))
+        self._refill(self.owner_filter, self.tr("All owners"), [(o, o) for o in choices.owners])
         self._refill(
-            self.owner_filter,
-            self.tr("All owners"),
-            [(o, o) for o in sorted(owners, key=str.casefold)],
+            self.org_filter, self.tr("All organisations"), [(o, o) for o in choices.organisations]
         )
-        self._refill(self.org_filter, self.tr("All organisations"), [(o, o) for o in sorted(orgs)])
         self._refill(
-            self.meeting_filter,
-            self.tr("All meetings"),
-            [
-                (meeting_label(m.body, m.start_utc), m.id)
-                for m in reversed(meetings.list_meetings(uow(write=False)))
-            ],
+            self.meeting_filter, self.tr("All meetings"), [(v, k) for k, v in choices.meetings]
         )
 
     @staticmethod
