@@ -176,11 +176,11 @@ class ActionsPage(Page):
         header = self.table.horizontalHeader()
         # fixed widths (Interactive): sizing to contents would re-measure rows on every
         # keystroke's reset; the Action column takes the spare width
-        widths = (120, 95, 170, 0, 130, 95, 100, 100, 140, 95, 220)
+        widths = (135, 95, 160, 320, 120, 105, 105, 100, 150, 95, 200)
         for column, width in enumerate(widths):
-            if column != COL_DESCRIPTION:
-                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-                header.resizeSection(column, width)
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, width)
+        header.setStretchLastSection(True)
         header.setSortIndicator(COL_REFERENCE, Qt.SortOrder.DescendingOrder)
         self.history_action = install_history(
             self.table, self.workspace, "actions", double_click=True

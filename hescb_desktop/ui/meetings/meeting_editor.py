@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -158,10 +159,14 @@ class MeetingEditor(QWidget):
             [self.tr("Person"), self.tr("Organisation"), self.tr("Attendance")]
         )
         self.attendance.verticalHeader().hide()
-        self.attendance.horizontalHeader().setStretchLastSection(True)
+        att_header = self.attendance.horizontalHeader()
+        att_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        att_header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
+        att_header.resizeSection(2, 200)
         self.attendance.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.declarations = QListWidget()
         self.decl_person = QComboBox()
+        self.decl_person.setMinimumWidth(180)
         self.decl_item = QComboBox()
         self.decl_text = QLineEdit()
         self.decl_text.setPlaceholderText(self.tr("The interest declared"))
@@ -293,7 +298,6 @@ class MeetingEditor(QWidget):
             combo.setCurrentIndex(max(0, combo.findData(current.value if current else None)))
             combo.currentIndexChanged.connect(self._attendance_setter(person.id, combo))
             self.attendance.setCellWidget(n, 2, combo)
-        self.attendance.resizeColumnsToContents()
         self.declarations.clear()
         items = {r.item.id: f"{r.number}. {r.item.title}" for r in self.agenda_model.rows()}
         for d in meetings.declarations(uow(write=False), self.meeting.id):
