@@ -22,7 +22,7 @@ from hescb_desktop.services import actions as action_service
 from hescb_desktop.services import meetings, minutes
 from hescb_desktop.services.action_log import action_log
 from hescb_desktop.services.context import ServiceContext
-from hescb_desktop.ui.actions.action_dialogs import RaiseActionDialog
+from hescb_desktop.ui.actions.action_dialogs import RaiseActionDialog, ReviseDueDialog
 from hescb_desktop.ui.actions.action_table_model import (
     COL_DUE,
     COL_MEETING,
@@ -189,13 +189,30 @@ def test_action_log_inline_editing_follows_the_rules(
     # a proposed completion is not painted overdue
     assert page.proxy.index(0, COL_DUE).data(Qt.ItemDataRole.BackgroundRole) is None
 
+    # the update history, with who and when; a due-date revision needs a reason
+    page.table.selectRow(0)
+    dialog = page.updates_dialog()
+    assert dialog is not None
+    lines = [dialog.entries.item(n).text() for n in range(dialog.entries.count())]
+    assert len(lines) == 2 and lines[-1].endswith("Protocol sent to all chiefs")
+    assert f"· {ME} [Complete (proposed)]" in lines[0]
+    revise = ReviseDueDialog(window.workspace, before, page)
+    revise.due.setDate(revise.due.date().addDays(14))
+    revise.buttons.accepted.emit()
+    assert "give a reason" in revise.error.text()
+    revise.reason.setText("Chiefs asked for a fortnight more")
+    revise.buttons.accepted.emit()
+    revised = action_service.find_action(ctx.uow(write=False), ref)
+    assert revised.due_date == before.due_date and revised.revised_due_date is not None
+    assert revised.revision_reason == "Chiefs asked for a fortnight more"
+
     chosen = meetings.list_meetings(ctx.uow(write=False))[0]
     page.ask_meeting = lambda row: chosen.id  # type: ignore[method-assign]
     assert page.proxy.setData(page.proxy.index(0, COL_STATUS), ActionStatus.CLOSED.value)
     after = action_service.find_action(ctx.uow(write=False), ref)
     assert after.status is ActionStatus.CLOSED and after.closed_at_meeting_id == chosen.id
     notes = [h.note for h in action_service.history(ctx.uow(write=False), after.id)]
-    assert notes[-3:][0].startswith("Proposed complete")
+    assert notes[0].startswith("Proposed complete") and notes[2].startswith("Due date revised")
     assert notes[-1].startswith("Closure agreed at HESCB")
     qtbot.waitUntil(lambda: page.proxy.rowCount() == 0)  # closed: gone from the open list
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QDate, Qt, Slot
 from PySide6.QtWidgets import (
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
@@ -25,9 +27,11 @@ from hescb_desktop.domain.dto import ActionDTO, PersonDTO
 from hescb_desktop.domain.errors import DomainError
 from hescb_desktop.services import actions as action_service
 from hescb_desktop.services.results import Changes
-from hescb_desktop.ui.widgets.labels import format_date
+from hescb_desktop.ui.widgets.labels import format_date, status_label
 from hescb_desktop.ui.widgets.palette import OVERDUE_TEXT
 from hescb_desktop.ui.workspace import Workspace
+
+LONDON = ZoneInfo("Europe/London")
 
 
 def error_label() -> QLabel:
@@ -177,3 +181,27 @@ class ReviseDueDialog(QDialog):
             return
         self.workspace.announce(result.changes)
         self.accept()
+
+
+class UpdatesDialog(QDialog):
+    """An action's history of updates: every note and status change with who and when."""
+
+    def __init__(self, workspace: Workspace, action: ActionDTO, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Updates of %1").replace("%1", action.reference))
+        title = QLabel(action.description)
+        title.setTextFormat(Qt.TextFormat.PlainText)
+        title.setWordWrap(True)
+        self.entries = QListWidget()
+        for update in action_service.history(workspace.ctx.uow(write=False), action.id):
+            when = update.created_at.astimezone(LONDON) if update.created_at else None
+            stamp = f"{when:%d %b %Y %H:%M}" if when else ""
+            status = f" [{status_label(update.status)}]" if update.status else ""
+            self.entries.addItem(f"{stamp} · {update.created_by or ''}{status}\n{update.note}")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(self.entries, 1)
+        layout.addWidget(buttons)
+        self.resize(560, 420)

@@ -43,7 +43,12 @@ from hescb_desktop.services.action_log import (
     to_ics,
 )
 from hescb_desktop.services.entities import ACTIONS, PEOPLE
-from hescb_desktop.ui.actions.action_dialogs import RaiseActionDialog, ReviseDueDialog, error_label
+from hescb_desktop.ui.actions.action_dialogs import (
+    RaiseActionDialog,
+    ReviseDueDialog,
+    UpdatesDialog,
+    error_label,
+)
 from hescb_desktop.ui.actions.action_filter import OPEN_STATUSES, ActionFilter, ActionFilterProxy
 from hescb_desktop.ui.actions.action_table_model import (
     COL_DESCRIPTION,
@@ -153,6 +158,9 @@ class ActionsPage(Page):
         row2.addStretch(1)
         self.new_button = QPushButton(self.tr("New action…"))
         self.new_button.clicked.connect(self._on_new_clicked)
+        self.updates_button = QPushButton(self.tr("Updates…"))
+        self.updates_button.setToolTip(self.tr("Every update of the action, with who and when"))
+        self.updates_button.clicked.connect(self._on_updates_clicked)
         self.revise_button = QPushButton(self.tr("Revise due date…"))
         self.revise_button.clicked.connect(self._on_revise_clicked)
         self.csv_button = QPushButton(self.tr("Export CSV…"))
@@ -193,6 +201,7 @@ class ActionsPage(Page):
         self.proxy.layoutChanged.connect(self._on_selection_changed)
         for button in (
             self.new_button,
+            self.updates_button,
             self.revise_button,
             self.history_button,
             self.csv_button,
@@ -359,11 +368,25 @@ class ActionsPage(Page):
         has = self.table.selectionModel().hasSelection()
         self.history_button.setEnabled(has)
         self.revise_button.setEnabled(has)
+        self.updates_button.setEnabled(has)
 
     @Slot()
     def _on_new_clicked(self) -> None:
         people = crud.list_all(self.workspace.ctx.uow(write=False), PEOPLE)
         RaiseActionDialog(self.workspace, people, parent=self).exec()
+
+    def updates_dialog(self) -> UpdatesDialog | None:
+        row = self.selected()
+        if row is None:
+            return None
+        action = crud.get(self.workspace.ctx.uow(write=False), ACTIONS, row.id)
+        return UpdatesDialog(self.workspace, action, self)
+
+    @Slot()
+    def _on_updates_clicked(self) -> None:
+        dialog = self.updates_dialog()
+        if dialog is not None:
+            dialog.exec()
 
     @Slot()
     def _on_revise_clicked(self) -> None:
