@@ -11,6 +11,7 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from operator import itemgetter
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -146,34 +147,38 @@ def action_log(uow: UnitOfWork, *, include_closed: bool = True) -> list[ActionLo
     dates[None] = dates[""] = None
     statuses = {s.value: s for s in ActionStatus}
     nobody = ("", None)
+    make = tuple.__new__  # a NamedTuple built without its keyword-handling __new__
     out: list[ActionLogEntry] = []
     append = out.append
     for r in rows:
         owner_name, owner_org = people.get(r[9], nobody)
         append(
-            ActionLogEntry(
-                r[0],
-                r[1],
-                r[2],
-                r[3],
-                r[4],
-                dates[r[5]],  # type: ignore[arg-type]
-                r[6],
-                meeting_labels.get(r[6], ""),
-                minute_refs.get(r[7], ""),
-                r[8],
-                r[9],
-                owner_name,
-                codes.get(r[10]) or codes.get(owner_org) or "",
-                dates[r[11]],
-                dates[r[12]],
-                r[13],
-                statuses[r[14]],
-                dates[r[15]],
-                r[16],
+            make(
+                ActionLogEntry,
+                (
+                    r[0],
+                    r[1],
+                    r[2],
+                    r[3],
+                    r[4],
+                    dates[r[5]],
+                    r[6],
+                    meeting_labels.get(r[6], ""),
+                    minute_refs.get(r[7], ""),
+                    r[8],
+                    r[9],
+                    owner_name,
+                    codes.get(r[10]) or codes.get(owner_org) or "",
+                    dates[r[11]],
+                    dates[r[12]],
+                    r[13],
+                    statuses[r[14]],
+                    dates[r[15]],
+                    r[16],
+                ),
             )
         )
-    out.sort(key=lambda e: (e.ref_year, e.ref_number, e.ref_body), reverse=True)
+    out.sort(key=itemgetter(3, 4, 2), reverse=True)  # year, number, body: newest first
     return out
 
 
