@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QTimer, Slot
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
+from hescb_desktop.domain.errors import DomainError
 from hescb_desktop.services import crud, meetings
 from hescb_desktop.services.entities import MEETINGS, PEOPLE, RESOURCES
 from hescb_desktop.ui.meetings.meeting_dialog import MeetingDialog
@@ -88,6 +89,23 @@ class MeetingsPage(Page):
         rows = meeting_rows(crud.list_all(ctx.uow(write=False), MEETINGS), venues)
         self.model.set_rows(rows)
         self.card.set_note(self._next_meeting_note(rows))
+        if self.stack.currentWidget() is self.editor:
+            # a change from elsewhere (another page, a sync) shows in the open meeting too;
+            # deferred, so an editor widget whose signal made the change is not replaced inside
+            # that signal
+            QTimer.singleShot(0, self._reload_editor)
+
+    @Slot()
+    def _reload_editor(self) -> None:
+        if self.stack.currentWidget() is not self.editor or self.editor.meeting is None:
+            return
+        try:
+            self.editor.reload()
+        except DomainError:  # the meeting was deleted (on another PC)
+            self.show_list()
+            return
+        if not self.editor.minutes.summary.document().isModified():  # never lose typing
+            self.editor.minutes.reload()
 
     def _next_meeting_note(self, rows: list[MeetingRow]) -> str:
         now = datetime.now(LONDON)

@@ -225,6 +225,7 @@ class MinutesPanel(QWidget):
         title = view.item.title if view.item else ""
         self.heading.setText(f"{view.minute.reference}  {title}")
         self.summary.setPlainText(view.minute.summary)
+        self.summary.document().setModified(False)
         codes = {o.id: o.code for o in self.orgs}
         for d in view.decisions:
             by = codes.get(d.decided_by_id or "", self.tr("Board"))
@@ -288,7 +289,8 @@ class MinutesPanel(QWidget):
         if view is None:
             return
         text = self.summary.toPlainText()
-        self._run(lambda: minutes.set_summary(self.workspace.ctx.uow(), view.minute.id, text))
+        if self._run(lambda: minutes.set_summary(self.workspace.ctx.uow(), view.minute.id, text)):
+            self.summary.document().setModified(False)
 
     @Slot()
     def _on_add_decision_clicked(self) -> None:
