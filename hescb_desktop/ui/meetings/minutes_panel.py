@@ -43,6 +43,7 @@ class MinutesPanel(QWidget):
         self.workspace = workspace
         self.meeting: MeetingDTO | None = None
         self.views: list[MinuteView] = []
+        self._shown: str | None = None  # the minute whose text the editor holds
         self.people: dict[str, PersonDTO] = {}
         self.orgs: list[OrganisationDTO] = []
         self._setup_ui()
@@ -66,7 +67,7 @@ class MinutesPanel(QWidget):
         self.error = error_label()
 
         self.minute_list = QListWidget()
-        self.minute_list.currentRowChanged.connect(self._on_minute_changed)
+        self.minute_list.currentRowChanged.connect(self._on_minute_clicked)
         right = QWidget()
         col = QVBoxLayout(right)
         col.setContentsMargins(0, 0, 0, 0)
@@ -201,8 +202,25 @@ class MinutesPanel(QWidget):
                 self.minute_list.setCurrentRow(n)
 
     @Slot(int)
+    def _on_minute_clicked(self, row: int) -> None:
+        """Another minute chosen: the summary typed in the one left is saved first."""
+        shown = self._shown
+        if shown is not None and self.summary.document().isModified():
+            text = self.summary.toPlainText()
+            try:
+                result = minutes.set_summary(self.workspace.ctx.uow(), shown, text)
+            except DomainError as exc:
+                self.show_error(str(exc))
+            else:
+                self.summary.document().setModified(False)
+                self.workspace.announce(result.changes)
+                self.reload()  # the views now hold the saved text
+                return
+        self._on_minute_changed(row)
+
     def _on_minute_changed(self, row: int) -> None:
         view = self.current()
+        self._shown = view.minute.id if view is not None else None
         editable = view is not None and view.minute.status is not MinutesStatus.APPROVED
         for w in (
             self.summary,
