@@ -113,7 +113,7 @@ def test_the_meeting_cycle_in_the_gui(
     panel.start_button.click()
     assert panel.minute_list.count() == 12
     panel.minute_list.setCurrentRow(6)
-    panel.summary.setPlainText("Forward plan noted")  # typed, not saved, then another minute
+    qtbot.keyClicks(panel.summary, "Forward plan noted")  # typed, not saved, then another minute
     panel.minute_list.setCurrentRow(7)
     assert panel.heading.text().endswith("Reports for decision")
     assert minutes.minutes_of(ctx.uow(write=False), meeting_id)[6].minute.summary == (
