@@ -91,7 +91,7 @@ def _sql(stmt: Any, dialect: Any) -> str:
 
 
 def action_log(uow: UnitOfWork, *, include_closed: bool = True) -> list[ActionLogEntry]:
-    """Every live action (or every one not closed), newest reference first.
+    """Every live action (or every one not closed), newest raised first.
 
     Read for speed on 50,000 rows: the actions alone in one query on the driver's cursor (no
     joins, no ORM rows), then the few hundred meetings, minutes and people looked up in
@@ -178,7 +178,7 @@ def action_log(uow: UnitOfWork, *, include_closed: bool = True) -> list[ActionLo
                 ),
             )
         )
-    out.sort(key=itemgetter(3, 4, 2), reverse=True)  # year, number, body: newest first
+    out.sort(key=itemgetter(5, 3, 4), reverse=True)  # newest raised first, then by number
     return out
 
 

@@ -259,7 +259,7 @@ class ActionTableModel(RowTableModel):
 
 def sort_key(column: int) -> Callable[[ActionLogEntry], Any]:
     if column == COL_REFERENCE:
-        return lambda r: f"{r.ref_year:04d}{r.ref_number:06d}{r.ref_body}"
+        return lambda r: (r.ref_body, r.ref_year, r.ref_number)
     if column == COL_RAISED:
         return lambda r: r.raised_on.isoformat()
     if column == COL_DUE:

@@ -52,7 +52,6 @@ from hescb_desktop.ui.actions.action_dialogs import (
 from hescb_desktop.ui.actions.action_filter import OPEN_STATUSES, ActionFilter, ActionFilterProxy
 from hescb_desktop.ui.actions.action_table_model import (
     COL_DESCRIPTION,
-    COL_REFERENCE,
     COL_STATUS,
     COL_UPDATE,
     ActionTableModel,
@@ -184,12 +183,12 @@ class ActionsPage(Page):
         header = self.table.horizontalHeader()
         # fixed widths (Interactive): sizing to contents would re-measure rows on every
         # keystroke's reset; the Action column takes the spare width
-        widths = (135, 95, 160, 320, 120, 105, 105, 100, 150, 95, 200)
+        widths = (135, 95, 185, 320, 120, 105, 105, 100, 150, 95, 200)
         for column, width in enumerate(widths):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, width)
         header.setStretchLastSection(True)
-        header.setSortIndicator(COL_REFERENCE, Qt.SortOrder.DescendingOrder)
+        header.setSortIndicator(-1, Qt.SortOrder.DescendingOrder)  # newest raised first
         self.history_action = install_history(
             self.table, self.workspace, "actions", double_click=True
         )

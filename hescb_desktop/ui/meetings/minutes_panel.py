@@ -122,6 +122,9 @@ class MinutesPanel(QWidget):
         rrow.addWidget(self.agree_button)
         col.addLayout(rrow)
 
+        for lst in (self.decisions, self.action_list, self.review_list):
+            lst.setWordWrap(True)  # RESOLVED lines and actions are read whole
+            lst.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         split = QSplitter()
         split.addWidget(self.minute_list)
         split.addWidget(right)
