@@ -259,6 +259,22 @@ def previous_meeting(uow: UnitOfWork, meeting_id: str) -> MeetingDTO | None:
     return earlier[-1] if earlier else None
 
 
+def _refuse_if_approved(meeting: Meeting) -> None:
+    """Approved minutes record the agenda, attendance and declarations: they are read-only too
+    until the secretariat re-opens the minutes with a reason."""
+    if meeting.status is MeetingStatus.MINUTES_APPROVED:
+        raise ValidationError(
+            "the minutes of this meeting are approved: the agenda, attendance and declarations "
+            "are read-only unless the minutes are re-opened with a reason"
+        )
+
+
+def _open_meeting(uow: UnitOfWork, meeting_id: str) -> Meeting:
+    meeting: Meeting = crud.load(uow.session, MEETINGS, meeting_id)
+    _refuse_if_approved(meeting)
+    return meeting
+
+
 # ------------------------------------------------------------------ agenda
 def _items(uow: UnitOfWork, meeting_id: str) -> list[AgendaItem]:
     return list(
@@ -309,7 +325,7 @@ def add_item(
     if "title" not in fields:
         raise ValidationError("agenda item: the title is required")
     with uow:
-        crud.load(uow.session, MEETINGS, meeting_id)
+        _open_meeting(uow, meeting_id)
         items = _items(uow, meeting_id)
         if position is None:
             aob = next(
@@ -331,13 +347,20 @@ def update_item(uow: UnitOfWork, item_id: str, values: Mapping[str, Any]) -> Res
     fields = _check_item_values(values)
     if "position" in fields or "meeting_id" in fields:
         raise ValidationError("agenda item: use move to reorder an item")
-    return crud.update(uow, AGENDA_ITEMS, item_id, fields)
+    with uow:
+        item = crud.load(uow.session, AGENDA_ITEMS, item_id)
+        _open_meeting(uow, item.meeting_id)
+        item = crud.change(uow, AGENDA_ITEMS, item_id, fields)
+        dto = AGENDA_ITEMS.to_dto(item)
+        uow.commit()
+    return Result(dto, Changes(uow.tables_changed, (item_id,)))
 
 
 def move_item(uow: UnitOfWork, item_id: str, new_position: int) -> Result[list[AgendaItemDTO]]:
     """Move an item to 1-based `new_position`; the others close up (positions stay 1..n)."""
     with uow:
         item = crud.load(uow.session, AGENDA_ITEMS, item_id)
+        _open_meeting(uow, item.meeting_id)
         items = [i for i in _items(uow, item.meeting_id) if i.id != item.id]
         index = max(0, min(new_position - 1, len(items)))
         items.insert(index, item)
@@ -350,6 +373,7 @@ def move_item(uow: UnitOfWork, item_id: str, new_position: int) -> Result[list[A
 def remove_item(uow: UnitOfWork, item_id: str) -> Result[None]:
     with uow:
         item = crud.load(uow.session, AGENDA_ITEMS, item_id)
+        _open_meeting(uow, item.meeting_id)
         item.deleted = True
         uow.session.flush()
         _renumber(uow, _items(uow, item.meeting_id))
@@ -371,7 +395,7 @@ def set_attendance(
     """Record a person as present, in attendance or giving apologies (None: not listed)."""
     role = AttendanceRole(role) if role is not None else None
     with uow:
-        crud.load(uow.session, MEETINGS, meeting_id)
+        _open_meeting(uow, meeting_id)
         rows = list(
             uow.session.scalars(
                 select(Attendance).where(
@@ -414,6 +438,7 @@ def declare_interest(
     if not interest.strip():
         raise ValidationError("declaration of interest: say what the interest is")
     with uow:
+        _open_meeting(uow, meeting_id)
         if item_id is not None:
             item = crud.load(uow.session, AGENDA_ITEMS, item_id)
             if item.meeting_id != meeting_id:
@@ -434,7 +459,12 @@ def declare_interest(
 
 
 def withdraw_declaration(uow: UnitOfWork, declaration_id: str) -> Result[None]:
-    return crud.delete(uow, DECLARATIONS, declaration_id)
+    with uow:
+        row = crud.load(uow.session, DECLARATIONS, declaration_id)
+        _open_meeting(uow, row.meeting_id)
+        row.deleted = True
+        uow.commit()
+    return Result(None, Changes(uow.tables_changed, (declaration_id,)))
 
 
 def declarations(uow: UnitOfWork, meeting_id: str) -> list[DeclarationDTO]:

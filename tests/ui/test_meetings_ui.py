@@ -161,10 +161,12 @@ def test_the_meeting_cycle_in_the_gui(
     panel.minute_list.setCurrentRow(7)
     assert panel.current().minute.status is MinutesStatus.APPROVED  # type: ignore[union-attr]
     assert not panel.summary.isEnabled() and not panel.raise_button.isEnabled()
+    assert not editor.attendance.isEnabled() and not editor.save_item.isEnabled()
     panel.ask_reason = lambda: "Attendance to correct"  # type: ignore[method-assign]
     panel.reopen_button.click()
     assert panel.summary.isEnabled()
     assert "Attendance to correct" in panel.state.text()
+    assert editor.attendance.isEnabled()
     assert next_id != meeting_id
 
 

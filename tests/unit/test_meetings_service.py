@@ -225,6 +225,19 @@ def test_minutes_decisions_approval_and_reopening(
             meeting_id=m1.id,
             minute_id=minute.id,
         )
+    item = meetings.agenda(ctx.uow(write=False), m1.id)[0].item
+    for refused in (
+        lambda: meetings.set_attendance(
+            ctx.uow(), m1.id, people["Sam Patel"], AttendanceRole.PRESENT
+        ),
+        lambda: meetings.declare_interest(ctx.uow(), m1.id, people["Sam Patel"], "x"),
+        lambda: meetings.add_item(ctx.uow(), m1.id, {"title": "late"}),
+        lambda: meetings.move_item(ctx.uow(), item.id, 3),
+        lambda: meetings.update_item(ctx.uow(), item.id, {"title": "changed"}),
+        lambda: meetings.remove_item(ctx.uow(), item.id),
+    ):
+        with pytest.raises(ValidationError, match="minutes of this meeting are approved"):
+            refused()
     with pytest.raises(ValidationError, match="reason"):
         minutes.reopen_minutes(ctx.uow(), m1.id, "")
     assert count(ctx, "change_log") == before

@@ -230,6 +230,28 @@ class MeetingEditor(QWidget):
             self.next_status.setText(self.tr("Mark: %1").replace("%1", meeting_status_label(nxt)))
         self._reload_agenda()
         self._reload_attendance()
+        self._lock(m.status is MeetingStatus.MINUTES_APPROVED)
+
+    def _lock(self, locked: bool) -> None:
+        """Approved minutes: the agenda, attendance and declarations are read-only too."""
+        for w in (
+            self.save_item,
+            self.add_item,
+            self.remove_item,
+            self.up_button,
+            self.down_button,
+            self.attendance,
+            self.decl_person,
+            self.decl_item,
+            self.decl_text,
+            self.decl_add,
+            self.decl_remove,
+        ):
+            w.setEnabled(not locked)
+        self.agenda_table.setDragEnabled(not locked)
+        self.agenda_note.setToolTip(
+            self.tr("The minutes are approved: re-open them to change the agenda") if locked else ""
+        )
 
     @staticmethod
     def _next_status(status: MeetingStatus) -> MeetingStatus | None:
