@@ -302,6 +302,24 @@ def test_action_and_agenda_models_pass_the_model_tester(
     qtmodeltester.check(page.editor.agenda_model, force_py=True)
 
 
+def test_the_next_meeting_is_planned_like_the_last_one(
+    window: MainWindow, ctx: ServiceContext, today: date
+) -> None:
+    window.show_page(MEETINGS)
+    page = window.current_page()
+    assert isinstance(page, MeetingsPage)
+    dialog = page.meeting_dialog()
+    # the board met 30 days ago and meets in 30 days: the next is 60 days after that, same room
+    assert dialog.body.currentText() == "HESCB"
+    assert dialog.title.text() == "HESCB board meeting 2"
+    assert dialog.day.date() == today + timedelta(days=90)
+    assert dialog.venue.currentText() == "Executive suite boardroom"
+    assert (dialog.start.time().hour(), dialog.end.time().hour()) == (10, 12)
+    dialog.body.setCurrentText("JESG")  # a new sub-board: a blank meeting four weeks ahead
+    assert dialog.day.date() == today + timedelta(days=28)
+    assert dialog.title.text() == "Board meeting"
+
+
 def test_bad_input_in_the_dialogs_is_refused_inline(
     window: MainWindow, ctx: ServiceContext, today: date
 ) -> None:

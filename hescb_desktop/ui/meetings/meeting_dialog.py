@@ -36,6 +36,7 @@ class MeetingDialog(QDialog):
         bodies: Sequence[str],
         *,
         meeting: MeetingDTO | None = None,
+        history: Sequence[MeetingDTO] = (),
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -61,12 +62,10 @@ class MeetingDialog(QDialog):
                 self.venue.addItem(room.name, room.id)
         self.chair = people_combo(people)
         self.clerk = people_combo(people)
+        self.history = sorted(history, key=lambda m: m.start_utc)
         if meeting is None:
-            first = workspace.today() + timedelta(days=28)
-            self.title.setText(self.tr("Board meeting"))
-            self.day.setDate(qdate(first))
-            self.start.setTime(QTime(10, 0))
-            self.end.setTime(QTime(12, 0))
+            self.body.currentTextChanged.connect(self._prefill)
+            self._prefill(self.body.currentText())
         else:
             local_start = meeting.start_utc.astimezone(meetings.LONDON)
             local_end = meeting.end_utc.astimezone(meetings.LONDON)
@@ -96,10 +95,44 @@ class MeetingDialog(QDialog):
         )
         self.buttons.accepted.connect(self._on_ok)
         self.buttons.rejected.connect(self.reject)
+        self.setMinimumWidth(480)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
+
+    @Slot(str)
+    def _prefill(self, body: str) -> None:
+        """The next meeting of `body`: like its last one (title, times, venue, chair, clerk),
+        one usual interval later (28 days if it has met less than twice), never in the past."""
+        today = self.workspace.today()
+        past = [m for m in self.history if m.body == body.strip()]
+        if not past:
+            self.title.setText(self.tr("Board meeting"))
+            self.day.setDate(qdate(today + timedelta(days=28)))
+            self.start.setTime(QTime(10, 0))
+            self.end.setTime(QTime(12, 0))
+            return
+        last = past[-1]
+        start = last.start_utc.astimezone(meetings.LONDON)
+        end = last.end_utc.astimezone(meetings.LONDON)
+        gap = timedelta(days=28)
+        if len(past) > 1:
+            gap = max(timedelta(days=7), start - past[-2].start_utc.astimezone(meetings.LONDON))
+        day = start.date() + timedelta(days=gap.days)
+        while day < today:
+            day += timedelta(days=gap.days)
+        self.title.setText(last.title)
+        self.title.setCursorPosition(0)
+        self.day.setDate(qdate(day))
+        self.start.setTime(QTime(start.hour, start.minute))
+        self.end.setTime(QTime(end.hour, end.minute))
+        for combo, value in (
+            (self.venue, last.venue_id),
+            (self.chair, last.chair_id),
+            (self.clerk, last.clerk_id),
+        ):
+            combo.setCurrentIndex(max(0, combo.findData(value)))
 
     def _at(self, day: date, t: QTime) -> datetime:
         return datetime.combine(day, time(t.hour(), t.minute()), meetings.LONDON)

@@ -136,6 +136,7 @@ class MeetingsPage(Page):
             crud.list_all(uow(write=False), RESOURCES),
             meetings.bodies(uow(write=False)),
             meeting=meetings.get_meeting(uow(write=False), meeting_id) if meeting_id else None,
+            history=meetings.list_meetings(uow(write=False)),
             parent=self,
         )
 
