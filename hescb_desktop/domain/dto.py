@@ -395,6 +395,7 @@ class MinuteDTO:
     summary: str
     status: MinutesStatus
     approved_on: date | None
+    reopen_reason: str
     marking: Marking
     created_at: datetime | None
     created_by: str | None
@@ -446,6 +447,7 @@ class ActionDTO:
     status: ActionStatus
     completed_on: date | None
     latest_update: str
+    closed_at_meeting_id: str | None
     marking: Marking
     created_at: datetime | None
     created_by: str | None

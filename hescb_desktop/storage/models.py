@@ -244,6 +244,8 @@ class Minute(Synced, Marked, Base):
         enum_type(MinutesStatus), default=MinutesStatus.DRAFT
     )
     approved_on: Mapped[date | None] = mapped_column(Date)
+    # why approved minutes were re-opened (issue 4): kept after they are approved again
+    reopen_reason: Mapped[str] = text_col()
 
 
 class Decision(Synced, Base):
@@ -279,6 +281,8 @@ class Action(Synced, Marked, Base):
     )
     completed_on: Mapped[date | None] = mapped_column(Date)
     latest_update: Mapped[str] = text_col()
+    # the meeting that agreed closure (issue 4: owners propose completion, the board closes)
+    closed_at_meeting_id: Mapped[str | None] = fk("meetings")
 
 
 class ActionUpdate(Synced, Base):

@@ -157,9 +157,9 @@ def test_action_log_filters_open_actions_and_text(ctx: ServiceContext, board: Bo
     assert proxy.rowCount() == board.all_actions
     proxy.set_open_only(True)
     assert proxy.rowCount() == board.open_actions
-    proxy.setFilterFixedString("sam patel")
+    proxy.set_text("sam patel")
     assert proxy.rowCount() == 1
-    proxy.setFilterFixedString("")
+    proxy.set_text("")
     proxy.sort(COL_DUE, Qt.SortOrder.AscendingOrder)
     dues = [proxy.index(r, COL_DUE).data(Qt.ItemDataRole.UserRole + 1) for r in range(4)]
     assert dues == sorted(dues)

@@ -1,119 +1,439 @@
-"""The action log (preview): every action with owner, due date and status, filterable.
+"""The action log: every action with the DOMAIN.md columns, filters, inline status and update
+editing (kept in each action's history), due-date revision with a reason, and exports (CSV for
+Excel, .ics of due dates for Outlook).
 
-Raising, updating and closing actions, and the full DOMAIN.md columns, arrive with issue 4.
+The board closes an action, not its owner: choosing "Closed" asks which meeting agreed it, and an
+action nobody proposed complete is refused (the message shows above the table; nothing changes).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Slot
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLineEdit, QPushButton
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
 
-from hescb_desktop.services import crud
-from hescb_desktop.services.entities import ACTIONS, ORGANISATIONS, PEOPLE
-from hescb_desktop.ui.actions.action_filter import ActionFilterProxy
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
+
+from hescb_desktop.domain.enums import ActionStatus
+from hescb_desktop.domain.errors import DomainError
+from hescb_desktop.services import actions as action_service
+from hescb_desktop.services import crud, meetings
+from hescb_desktop.services.action_log import (
+    ActionLogEntry,
+    LogCounts,
+    action_log,
+    count_actions,
+    log_choices,
+    to_csv,
+    to_ics,
+)
+from hescb_desktop.services.entities import ACTIONS, PEOPLE
+from hescb_desktop.ui.actions.action_dialogs import (
+    RaiseActionDialog,
+    ReviseDueDialog,
+    UpdatesDialog,
+    error_label,
+)
+from hescb_desktop.ui.actions.action_filter import OPEN_STATUSES, ActionFilter, ActionFilterProxy
 from hescb_desktop.ui.actions.action_table_model import (
     COL_DESCRIPTION,
-    COL_REFERENCE,
+    COL_STATUS,
+    COL_UPDATE,
     ActionTableModel,
-    action_log_rows,
 )
 from hescb_desktop.ui.sync.history_dialog import install_history
 from hescb_desktop.ui.widgets.card import Card
-from hescb_desktop.ui.widgets.due import OVERDUE, urgency
 from hescb_desktop.ui.widgets.empty_state import EmptyState
+from hescb_desktop.ui.widgets.labels import status_label
 from hescb_desktop.ui.widgets.page import Page
-from hescb_desktop.ui.widgets.page_header import ComingNotice
+from hescb_desktop.ui.widgets.row_model import ROW_ROLE
 from hescb_desktop.ui.widgets.tables import make_table
 from hescb_desktop.ui.workspace import Workspace
 
 
+class StatusDelegate(QStyledItemDelegate):
+    """A drop-down of the statuses for the Status column."""
+
+    def createEditor(
+        self,
+        parent: QWidget,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> QWidget:
+        combo = QComboBox(parent)
+        for status in ActionStatus:
+            combo.addItem(status_label(status), status.value)
+        return combo
+
+    def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:
+        assert isinstance(editor, QComboBox)
+        editor.setCurrentIndex(max(0, editor.findData(index.data(Qt.ItemDataRole.EditRole))))
+
+    def setModelData(
+        self,
+        editor: QWidget,
+        model: QAbstractItemModel,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        assert isinstance(editor, QComboBox)
+        model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
+
+
 class ActionsPage(Page):
-    tables = ("actions", "people", "organisations")
+    tables = ("actions", "action_updates", "people", "organisations", "meetings", "minutes")
 
     def __init__(self, workspace: Workspace) -> None:
         super().__init__(
             workspace,
             self.tr("Actions"),
-            self.tr("The board's action log: who owes what, by when."),
+            self.tr(
+                "The board's action log: who owes what, by when. Owners propose completion; "
+                "the meeting agrees closure."
+            ),
         )
         self.model = ActionTableModel(self)
+        self.model.commit = self._commit_edit
+        self._totals = LogCounts(0, 0, 0)
+        self._with_closed = False
         self.proxy = ActionFilterProxy(self)
         self.proxy.setSourceModel(self.model)
         self._setup_ui()
         self.refresh()
 
+    # ---------------------------------------------------------------- layout
     def _setup_ui(self) -> None:
-        self.content.addWidget(
-            ComingNotice(
-                self.tr(
-                    "Read-only for now. Raising actions from the minutes, updates with their "
-                    "history, revised due dates and closure by the board arrive with issue 4."
-                )
-            )
-        )
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("Filter by reference, text, owner or status…"))
         self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(self._on_search_text_changed)
-        self.open_only = QCheckBox(self.tr("Open actions only"))
-        self.open_only.toggled.connect(self._on_open_only_toggled)
+        self.search.textChanged.connect(self._on_filters_changed)
+        self.status_filter = QComboBox()
+        self.status_filter.addItem(self.tr("All statuses"), "")
+        self.status_filter.addItem(self.tr("Open (not closed)"), OPEN_STATUSES)
+        for status in ActionStatus:
+            self.status_filter.addItem(status_label(status), status.value)
+        self.owner_filter = QComboBox()
+        self.org_filter = QComboBox()
+        self.meeting_filter = QComboBox()
+        self.meeting_filter.setMinimumContentsLength(16)
+        self.meeting_filter.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.due_week = QCheckBox(self.tr("Due this week"))
+        self.overdue = QCheckBox(self.tr("Overdue"))
+        self.mine = QCheckBox(self.tr("My actions"))
+        self.open_only = self.status_filter  # the old "open only" switch is a status choice now
+        for combo in (self.status_filter, self.owner_filter, self.org_filter, self.meeting_filter):
+            combo.currentIndexChanged.connect(self._on_filters_changed)
+        for box in (self.due_week, self.overdue, self.mine):
+            box.toggled.connect(self._on_filters_changed)
         self.count_label = QLabel()
         self.count_label.setObjectName("cardNote")
-        bar = QHBoxLayout()
-        bar.addWidget(self.search, 1)
-        bar.addWidget(self.open_only)
-        bar.addStretch(0)
+
+        row1 = QHBoxLayout()
+        row1.addWidget(self.search, 1)
+        row1.addWidget(self.status_filter)
+        row1.addWidget(self.owner_filter)
+        row1.addWidget(self.org_filter)
+        row1.addWidget(self.meeting_filter)
+        row2 = QHBoxLayout()
+        row2.addWidget(self.due_week)
+        row2.addWidget(self.overdue)
+        row2.addWidget(self.mine)
+        row2.addStretch(1)
+        self.new_button = QPushButton(self.tr("New action…"))
+        self.new_button.clicked.connect(self._on_new_clicked)
+        self.updates_button = QPushButton(self.tr("Updates…"))
+        self.updates_button.setToolTip(self.tr("Every update of the action, with who and when"))
+        self.updates_button.clicked.connect(self._on_updates_clicked)
+        self.revise_button = QPushButton(self.tr("Revise due date…"))
+        self.revise_button.clicked.connect(self._on_revise_clicked)
+        self.csv_button = QPushButton(self.tr("Export CSV…"))
+        self.csv_button.setToolTip(self.tr("The rows shown, for Excel"))
+        self.csv_button.clicked.connect(self._on_export_csv_clicked)
+        self.ics_button = QPushButton(self.tr("Export due dates (.ics)…"))
+        self.ics_button.setToolTip(self.tr("Open actions' due dates for Outlook"))
+        self.ics_button.clicked.connect(self._on_export_ics_clicked)
         card = Card(self.tr("Action log"))
-        card.body.addLayout(bar)
+        card.body.addLayout(row1)
+        card.body.addLayout(row2)
+        self.error = error_label()
+        card.body.addWidget(self.error)
+
         self.table = make_table(self.proxy, stretch=COL_DESCRIPTION, sortable=True)
-        self.table.sortByColumn(COL_REFERENCE, Qt.SortOrder.DescendingOrder)
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.SelectedClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
+        self.table.setItemDelegateForColumn(COL_STATUS, StatusDelegate(self.table))
+        header = self.table.horizontalHeader()
+        # fixed widths (Interactive): sizing to contents would re-measure rows on every
+        # keystroke's reset; the Action column takes the spare width
+        widths = (135, 95, 185, 320, 120, 105, 105, 100, 150, 95, 200)
+        for column, width in enumerate(widths):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, width)
+        header.setStretchLastSection(True)
+        header.setSortIndicator(-1, Qt.SortOrder.DescendingOrder)  # newest raised first
         self.history_action = install_history(
             self.table, self.workspace, "actions", double_click=True
         )
         self.history_button = QPushButton(self.history_action.text())
         self.history_button.setToolTip(self.history_action.toolTip())
-        self.history_button.setEnabled(False)
         self.history_button.clicked.connect(self.history_action.trigger)
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
         self.proxy.modelReset.connect(self._on_selection_changed)
         self.proxy.layoutChanged.connect(self._on_selection_changed)
-        bar.addWidget(self.history_button)
+        for button in (
+            self.new_button,
+            self.updates_button,
+            self.revise_button,
+            self.history_button,
+            self.csv_button,
+            self.ics_button,
+        ):
+            row2.addWidget(button)
         self.view = EmptyState(self.table)
         self.view.set_message(self.tr("No actions match."))
         card.body.addWidget(self.view, 1)
         self.card = card
         self.content.addWidget(card, 1)
-        self.open_only.setChecked(True)
+        self.status_filter.setCurrentIndex(1)  # open actions first
+        self._on_selection_changed()
 
+    # ---------------------------------------------------------------- data
     def refresh(self) -> None:
+        """Load the log. Closed actions (most of a long-running board's log) are read only when
+        the status filter asks for them: the page opens on the open ones."""
         ctx = self.workspace.ctx
-        people = {p.id: p for p in crud.list_all(ctx.uow(write=False), PEOPLE)}
-        orgs = {o.id: o for o in crud.list_all(ctx.uow(write=False), ORGANISATIONS)}
-        actions = crud.list_all(ctx.uow(write=False), ACTIONS)
-        self.model.today = self.workspace.today()
-        self.model.set_rows(action_log_rows(actions, people, orgs))
-        self._update_count()
+        today = self.workspace.today()
+        self.model.today = self.proxy.today = today
+        self._with_closed = self._needs_closed()
+        rows = action_log(ctx.uow(write=False), include_closed=self._with_closed)
+        # the counts: the total from the database, the rest from the rows (an open or overdue
+        # action is never a closed one, so the rows loaded always hold them all)
+        self._totals = LogCounts(
+            count_actions(ctx.uow(write=False)),
+            sum(1 for r in rows if r.open),
+            sum(1 for r in rows if r.overdue(today)),
+        )
+        self.model.set_rows(rows)
+        self._fill_filter_choices()
+        self._apply_filter()
+        # the text filter's lower-cased rows, built once the page has painted (not on the
+        # first keystroke); built at once if the user types sooner
+        QTimer.singleShot(0, self.model.haystacks)
+
+    def _needs_closed(self) -> bool:
+        return (self.status_filter.currentData() or "") in ("", ActionStatus.CLOSED.value)
+
+    def _fill_filter_choices(self) -> None:
+        choices = log_choices(self.workspace.ctx.uow(write=False))
+        self._refill(self.owner_filter, self.tr("All owners"), [(o, o) for o in choices.owners])
+        self._refill(
+            self.org_filter, self.tr("All organisations"), [(o, o) for o in choices.organisations]
+        )
+        self._refill(
+            self.meeting_filter, self.tr("All meetings"), [(v, k) for k, v in choices.meetings]
+        )
+
+    @staticmethod
+    def _refill(combo: QComboBox, everything: str, items: list[tuple[str, str]]) -> None:
+        current = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(everything, "")
+        for text, data in items:
+            combo.addItem(text, data)
+        combo.setCurrentIndex(max(0, combo.findData(current)))
+        combo.blockSignals(False)
+
+    def _current_filter(self) -> ActionFilter:
+        return ActionFilter(
+            text=self.search.text(),
+            status=self.status_filter.currentData() or "",
+            owner=self.owner_filter.currentData() or "",
+            organisation=self.org_filter.currentData() or "",
+            meeting_id=self.meeting_filter.currentData() or "",
+            due_this_week=self.due_week.isChecked(),
+            overdue=self.overdue.isChecked(),
+            mine=(self.workspace.me or "\x00") if self.mine.isChecked() else "",
+        )
 
     def _update_count(self) -> None:
-        rows = self.model.rows()
-        today = self.workspace.today()
-        open_rows = [r for r in rows if r.open]
-        overdue = sum(1 for r in open_rows if urgency(r.due, today) == OVERDUE)
+        total, open_rows, overdue = self._totals.total, self._totals.open, self._totals.overdue
         self.card.set_note(
-            self.tr("%1 actions · %2 open · %3 overdue")
-            .replace("%1", str(len(rows)))
-            .replace("%2", str(len(open_rows)))
+            self.tr("%1 actions · %2 open · %3 overdue · %4 shown")
+            .replace("%1", str(total))
+            .replace("%2", str(open_rows))
             .replace("%3", str(overdue))
+            .replace("%4", str(self.proxy.rowCount()))
         )
+
+    def _apply_filter(self) -> None:
+        """Filter, keeping the selected action selected while it is still shown."""
+        chosen = self.selected()
+        self.proxy.set_filter(self._current_filter())
+        if chosen is not None:
+            for n, row in enumerate(self.model.rows_shown()):
+                if row.id == chosen.id:
+                    self.table.selectRow(self.proxy.mapFromSource(self.model.index(n, 0)).row())
+                    break
+        self._update_count()
+
+    def selected(self) -> ActionLogEntry | None:
+        rows = self.table.selectionModel().selectedRows()
+        return rows[0].data(ROW_ROLE) if rows else None
+
+    # ---------------------------------------------------------------- editing
+    def _commit_edit(self, row: ActionLogEntry, column: int, value: Any) -> bool:
+        """An inline edit of Status or Latest update, through the action rules."""
+        change = action_service.ActionChange()
+        if column == COL_STATUS:
+            status = ActionStatus(str(value))
+            if status is row.status:
+                return False
+            meeting_id = None
+            # closing (or re-opening a closed action) is agreed at a meeting: ask which one
+            # when the rules would allow it; otherwise the service's refusal is shown
+            closing = status is ActionStatus.CLOSED and row.status is ActionStatus.COMPLETE
+            if closing or row.status is ActionStatus.CLOSED:
+                meeting_id = self.ask_meeting(row)
+                if meeting_id is None:
+                    return False
+            change = replace(change, status=status, at_meeting_id=meeting_id)
+        elif column == COL_UPDATE:
+            change = replace(change, note=str(value))
+        try:
+            result = action_service.update_action(
+                self.workspace.ctx.uow(), row.id, change, today=self.workspace.today()
+            )
+        except DomainError as exc:
+            self.show_error(str(exc))
+            return False
+        self.show_error("")
+        changes = result.changes
+        QTimer.singleShot(0, lambda: self.workspace.announce(changes))
+        return True
+
+    def ask_meeting(self, row: ActionLogEntry) -> str | None:
+        """Which meeting agreed the closure (None: cancelled)."""
+        choices = list(reversed(meetings.list_meetings(self.workspace.ctx.uow(write=False))))
+        if not choices:
+            self.show_error(self.tr("Closure is agreed at a meeting, and there are no meetings."))
+            return None
+        labels = [
+            f"{m.body} {m.start_utc.astimezone(meetings.LONDON):%d %b %Y} — {m.title}"
+            for m in choices
+        ]
+        text, ok = QInputDialog.getItem(
+            self,
+            self.tr("Closure of %1").replace("%1", row.reference),
+            self.tr("Which meeting agreed the closure?"),
+            labels,
+            0,
+            False,
+        )
+        return choices[labels.index(text)].id if ok else None
+
+    def show_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.setVisible(bool(text))
+
+    # ---------------------------------------------------------------- slots
+    @Slot()
+    def _on_filters_changed(self) -> None:
+        if self._needs_closed() and not self._with_closed:
+            self.refresh()  # the closed actions are wanted now: load them
+            return
+        self._apply_filter()
 
     @Slot()
     def _on_selection_changed(self) -> None:
-        self.history_button.setEnabled(self.table.selectionModel().hasSelection())
+        has = self.table.selectionModel().hasSelection()
+        self.history_button.setEnabled(has)
+        self.revise_button.setEnabled(has)
+        self.updates_button.setEnabled(has)
 
-    @Slot(str)
-    def _on_search_text_changed(self, text: str) -> None:
-        self.proxy.setFilterFixedString(text)
+    @Slot()
+    def _on_new_clicked(self) -> None:
+        people = crud.list_all(self.workspace.ctx.uow(write=False), PEOPLE)
+        RaiseActionDialog(self.workspace, people, parent=self).exec()
 
-    @Slot(bool)
-    def _on_open_only_toggled(self, checked: bool) -> None:
-        self.proxy.set_open_only(checked)
+    def updates_dialog(self) -> UpdatesDialog | None:
+        row = self.selected()
+        if row is None:
+            return None
+        action = crud.get(self.workspace.ctx.uow(write=False), ACTIONS, row.id)
+        return UpdatesDialog(self.workspace, action, self)
+
+    @Slot()
+    def _on_updates_clicked(self) -> None:
+        dialog = self.updates_dialog()
+        if dialog is not None:
+            dialog.exec()
+
+    @Slot()
+    def _on_revise_clicked(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        action = crud.get(self.workspace.ctx.uow(write=False), ACTIONS, row.id)
+        ReviseDueDialog(self.workspace, action, self).exec()
+
+    def visible_rows(self) -> list[ActionLogEntry]:
+        return [self.proxy.index(r, 0).data(ROW_ROLE) for r in range(self.proxy.rowCount())]
+
+    @Slot()
+    def _on_export_csv_clicked(self) -> None:
+        path = self.ask_save_path(self.tr("Export the action log"), "action-log.csv", "CSV (*.csv)")
+        if path is not None:
+            self.export_csv(path)
+
+    @Slot()
+    def _on_export_ics_clicked(self) -> None:
+        path = self.ask_save_path(
+            self.tr("Export action due dates"), "action-due-dates.ics", "iCalendar (*.ics)"
+        )
+        if path is not None:
+            self.export_ics(path)
+
+    def ask_save_path(self, title: str, name: str, pattern: str) -> Path | None:
+        chosen, _ = QFileDialog.getSaveFileName(self, title, name, pattern)
+        return Path(chosen) if chosen else None
+
+    def export_csv(self, path: Path) -> None:
+        self._write(path, to_csv(self.visible_rows()))
+
+    def export_ics(self, path: Path) -> None:
+        self._write(path, to_ics(self.visible_rows()))
+
+    def _write(self, path: Path, data: bytes) -> None:
+        try:
+            path.write_bytes(data)
+        except OSError as exc:
+            self.show_error(
+                self.tr("Could not write %1: %2")
+                .replace("%1", str(path))
+                .replace("%2", exc.strerror or str(exc))
+            )
+            return
+        self.show_error("")
+        self.count_label.setText(self.tr("Saved %1").replace("%1", str(path)))
+
+
+__all__ = ["COL_UPDATE", "ActionsPage"]

@@ -1,14 +1,19 @@
-"""Meetings (preview): the board's meetings, past and planned, newest first.
-
-Agendas, attendance, declarations and the minutes editor arrive with issue 4.
-"""
+"""Meetings: the board's and its sub-boards' meetings, newest first; plan the next one (from the
+standard agenda) and open one to build its agenda, record attendance and declarations, and write
+its minutes with actions raised in place."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from hescb_desktop.services import crud
-from hescb_desktop.services.entities import MEETINGS, RESOURCES
+from PySide6.QtCore import QTimer, Slot
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+
+from hescb_desktop.domain.errors import DomainError
+from hescb_desktop.services import crud, meetings
+from hescb_desktop.services.entities import MEETINGS, PEOPLE, RESOURCES
+from hescb_desktop.ui.meetings.meeting_dialog import MeetingDialog
+from hescb_desktop.ui.meetings.meeting_editor import MeetingEditor
 from hescb_desktop.ui.meetings.meeting_table_model import (
     COL_TITLE,
     LONDON,
@@ -21,13 +26,23 @@ from hescb_desktop.ui.widgets.card import Card
 from hescb_desktop.ui.widgets.empty_state import EmptyState
 from hescb_desktop.ui.widgets.labels import counted, format_meeting_date
 from hescb_desktop.ui.widgets.page import Page
-from hescb_desktop.ui.widgets.page_header import ComingNotice
+from hescb_desktop.ui.widgets.row_model import ROW_ROLE
 from hescb_desktop.ui.widgets.tables import make_table
 from hescb_desktop.ui.workspace import Workspace
 
 
 class MeetingsPage(Page):
-    tables = ("meetings", "resources")
+    tables = (
+        "meetings",
+        "resources",
+        "agenda_items",
+        "attendance",
+        "declarations",
+        "minutes",
+        "decisions",
+        "actions",
+        "people",
+    )
 
     def __init__(self, workspace: Workspace) -> None:
         super().__init__(
@@ -40,22 +55,33 @@ class MeetingsPage(Page):
         self.refresh()
 
     def _setup_ui(self) -> None:
-        self.content.addWidget(
-            ComingNotice(
-                self.tr(
-                    "Read-only for now. Planning a meeting, the agenda builder in the standard "
-                    "order, attendance, declarations of interest and the minutes editor arrive "
-                    "with issue 4."
-                )
-            )
-        )
+        self.stack = QStackedWidget()
+        list_widget = QWidget()
+        col = QVBoxLayout(list_widget)
+        col.setContentsMargins(0, 0, 0, 0)
         self.card = Card(self.tr("All meetings"))
-        table = make_table(self.model, stretch=COL_TITLE, sortable=False)
-        install_history(table, self.workspace, "meetings", double_click=True)
-        self.view = EmptyState(table)
-        self.view.set_message(self.tr("No meetings yet."))
+        self.new_button = QPushButton(self.tr("Plan a meeting…"))
+        self.new_button.clicked.connect(self._on_new_clicked)
+        self.open_button = QPushButton(self.tr("Open"))
+        self.open_button.clicked.connect(self._on_open_clicked)
+        bar = QHBoxLayout()
+        bar.addStretch(1)
+        bar.addWidget(self.new_button)
+        bar.addWidget(self.open_button)
+        self.card.body.addLayout(bar)
+        self.table = make_table(self.model, stretch=COL_TITLE, sortable=False)
+        self.table.activated.connect(self._on_open_clicked)
+        install_history(self.table, self.workspace, "meetings", double_click=False)
+        self.view = EmptyState(self.table)
+        self.view.set_message(self.tr("No meetings yet: plan the first one."))
         self.card.body.addWidget(self.view, 1)
-        self.content.addWidget(self.card, 1)
+        col.addWidget(self.card)
+        self.editor = MeetingEditor(self.workspace)
+        self.editor.back_requested.connect(self.show_list)
+        self.editor.details_requested.connect(self.edit_details)
+        self.stack.addWidget(list_widget)
+        self.stack.addWidget(self.editor)
+        self.content.addWidget(self.stack, 1)
 
     def refresh(self) -> None:
         ctx = self.workspace.ctx
@@ -63,6 +89,23 @@ class MeetingsPage(Page):
         rows = meeting_rows(crud.list_all(ctx.uow(write=False), MEETINGS), venues)
         self.model.set_rows(rows)
         self.card.set_note(self._next_meeting_note(rows))
+        if self.stack.currentWidget() is self.editor:
+            # a change from elsewhere (another page, a sync) shows in the open meeting too;
+            # deferred, so an editor widget whose signal made the change is not replaced inside
+            # that signal
+            QTimer.singleShot(0, self._reload_editor)
+
+    @Slot()
+    def _reload_editor(self) -> None:
+        if self.stack.currentWidget() is not self.editor or self.editor.meeting is None:
+            return
+        try:
+            self.editor.reload()
+        except DomainError:  # the meeting was deleted (on another PC)
+            self.show_list()
+            return
+        if not self.editor.minutes.summary.document().isModified():  # never lose typing
+            self.editor.minutes.reload()
 
     def _next_meeting_note(self, rows: list[MeetingRow]) -> str:
         now = datetime.now(LONDON)
@@ -75,3 +118,41 @@ class MeetingsPage(Page):
             .replace("%1", nxt.title)
             .replace("%2", format_meeting_date(nxt.start))
         )
+
+    # ---------------------------------------------------------------- navigation
+    def open_meeting(self, meeting_id: str) -> None:
+        self.editor.open_meeting(meeting_id)
+        self.stack.setCurrentWidget(self.editor)
+
+    @Slot()
+    def show_list(self) -> None:
+        self.stack.setCurrentIndex(0)
+
+    def meeting_dialog(self, meeting_id: str | None = None) -> MeetingDialog:
+        uow = self.workspace.ctx.uow
+        return MeetingDialog(
+            self.workspace,
+            crud.list_all(uow(write=False), PEOPLE),
+            crud.list_all(uow(write=False), RESOURCES),
+            meetings.bodies(uow(write=False)),
+            meeting=meetings.get_meeting(uow(write=False), meeting_id) if meeting_id else None,
+            history=meetings.list_meetings(uow(write=False)),
+            parent=self,
+        )
+
+    @Slot()
+    def _on_new_clicked(self) -> None:
+        dialog = self.meeting_dialog()
+        if dialog.exec() and dialog.result_meeting is not None:
+            self.open_meeting(dialog.result_meeting.id)
+
+    @Slot(str)
+    def edit_details(self, meeting_id: str) -> None:
+        if self.meeting_dialog(meeting_id).exec():
+            self.editor.reload()
+
+    @Slot()
+    def _on_open_clicked(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if rows:
+            self.open_meeting(rows[0].data(ROW_ROLE).id)

@@ -1,0 +1,486 @@
+"""One meeting: its agenda builder (drag and drop, start times), attendance and declarations of
+interest, and the minutes editor. Every change goes through the meeting services."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hescb_desktop.domain.dto import MeetingDTO, PersonDTO
+from hescb_desktop.domain.enums import AttendanceRole, MeetingStatus, Part, Purpose
+from hescb_desktop.domain.errors import DomainError
+from hescb_desktop.services import crud, meetings
+from hescb_desktop.services.entities import OBJECTIVES, ORGANISATIONS, PAPERS, PEOPLE
+from hescb_desktop.ui.actions.action_dialogs import error_label, people_combo
+from hescb_desktop.ui.meetings.agenda_model import COL_TITLE, AgendaModel, AgendaRow
+from hescb_desktop.ui.meetings.minutes_panel import ID_ROLE, MinutesPanel
+from hescb_desktop.ui.widgets.labels import (
+    format_meeting_date,
+    meeting_status_label,
+    part_label,
+    purpose_label,
+)
+from hescb_desktop.ui.widgets.tables import make_table
+from hescb_desktop.ui.workspace import Workspace
+
+ROLE_CHOICES: tuple[tuple[str, AttendanceRole | None], ...] = (
+    ("—", None),
+    ("Present", AttendanceRole.PRESENT),
+    ("In attendance", AttendanceRole.IN_ATTENDANCE),
+    ("Apologies", AttendanceRole.APOLOGIES),
+)
+
+
+class MeetingEditor(QWidget):
+    back_requested = Signal()
+    details_requested = Signal(str)
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.meeting: MeetingDTO | None = None
+        self.people: dict[str, PersonDTO] = {}
+        self.agenda_model = AgendaModel(self)
+        self.agenda_model.move = self._move_item
+        self._setup_ui()
+
+    # ---------------------------------------------------------------- layout
+    def _setup_ui(self) -> None:
+        self.back_button = QPushButton(self.tr("← All meetings"))
+        self.back_button.clicked.connect(self.back_requested)
+        self.title = QLabel()
+        self.title.setObjectName("dialogTitle")
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.details_button = QPushButton(self.tr("Details…"))
+        self.details_button.clicked.connect(self._on_details_clicked)
+        self.next_status = QPushButton()
+        self.next_status.clicked.connect(self._on_next_status_clicked)
+        top = QHBoxLayout()
+        top.addWidget(self.back_button)
+        top.addWidget(self.title, 1)
+        top.addWidget(self.next_status)
+        top.addWidget(self.details_button)
+        self.error = error_label()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._agenda_tab(), self.tr("Agenda"))
+        self.tabs.addTab(self._attendance_tab(), self.tr("Attendance and declarations"))
+        self.minutes = MinutesPanel(self.workspace)
+        self.minutes.changed.connect(self.reload)
+        self.tabs.addTab(self.minutes, self.tr("Minutes"))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.error)
+        layout.addWidget(self.tabs, 1)
+
+    def _agenda_tab(self) -> QWidget:
+        tab = QWidget()
+        self.agenda_table = make_table(self.agenda_model, stretch=COL_TITLE)
+        view = self.agenda_table
+        view.setDragEnabled(True)
+        view.setAcceptDrops(True)
+        view.setDropIndicatorShown(True)
+        view.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        view.setDefaultDropAction(Qt.DropAction.MoveAction)
+        view.selectionModel().currentRowChanged.connect(self._on_item_selected)
+        self.item_title = QLineEdit()
+        self.item_purpose = QComboBox()
+        for p in Purpose:
+            self.item_purpose.addItem(purpose_label(p), p.value)
+        self.item_part = QComboBox()
+        for part in Part:
+            self.item_part.addItem(part_label(part), part.value)
+        self.item_minutes = QSpinBox()
+        self.item_minutes.setRange(0, 600)
+        self.item_minutes.setSuffix(" min")
+        self.item_presenter = QComboBox()
+        self.item_paper = QComboBox()
+        self.item_objective = QComboBox()
+        form = QFormLayout()
+        form.addRow(self.tr("Item"), self.item_title)
+        row = QHBoxLayout()
+        row.addWidget(self.item_purpose)
+        row.addWidget(self.item_part)
+        row.addWidget(self.item_minutes)
+        form.addRow(self.tr("Purpose, Part, time"), row)
+        form.addRow(self.tr("Presenter"), self.item_presenter)
+        form.addRow(self.tr("Paper"), self.item_paper)
+        form.addRow(self.tr("Objective"), self.item_objective)
+        self.save_item = QPushButton(self.tr("Save item"))
+        self.save_item.clicked.connect(self._on_save_item_clicked)
+        self.add_item = QPushButton(self.tr("Add as new item"))
+        self.add_item.clicked.connect(self._on_add_item_clicked)
+        self.remove_item = QPushButton(self.tr("Remove item"))
+        self.remove_item.clicked.connect(self._on_remove_item_clicked)
+        self.up_button = QPushButton(self.tr("Move up"))
+        self.up_button.clicked.connect(lambda: self._shift(-1))
+        self.down_button = QPushButton(self.tr("Move down"))
+        self.down_button.clicked.connect(lambda: self._shift(1))
+        buttons = QHBoxLayout()
+        for b in (self.up_button, self.down_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        for b in (self.remove_item, self.add_item, self.save_item):
+            buttons.addWidget(b)
+        self.agenda_note = QLabel()
+        self.agenda_note.setObjectName("cardNote")
+        layout = QVBoxLayout(tab)
+        layout.addWidget(self.agenda_note)
+        layout.addWidget(view, 3)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        return tab
+
+    def _attendance_tab(self) -> QWidget:
+        tab = QWidget()
+        self.attendance = QTableWidget(0, 3)
+        self.attendance.setHorizontalHeaderLabels(
+            [self.tr("Person"), self.tr("Organisation"), self.tr("Attendance")]
+        )
+        self.attendance.verticalHeader().hide()
+        att_header = self.attendance.horizontalHeader()
+        att_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        att_header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
+        att_header.resizeSection(2, 200)
+        self.attendance.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.declarations = QListWidget()
+        self.decl_person = QComboBox()
+        self.decl_person.setMinimumWidth(180)
+        self.decl_item = QComboBox()
+        self.decl_text = QLineEdit()
+        self.decl_text.setPlaceholderText(self.tr("The interest declared"))
+        self.decl_add = QPushButton(self.tr("Add declaration"))
+        self.decl_add.clicked.connect(self._on_add_declaration_clicked)
+        self.decl_remove = QPushButton(self.tr("Withdraw"))
+        self.decl_remove.clicked.connect(self._on_remove_declaration_clicked)
+        row = QHBoxLayout()
+        row.addWidget(self.decl_person)
+        row.addWidget(self.decl_item)
+        row.addWidget(self.decl_text, 1)
+        row.addWidget(self.decl_add)
+        row.addWidget(self.decl_remove)
+        layout = QVBoxLayout(tab)
+        layout.addWidget(QLabel(self.tr("Present, in attendance and apologies")))
+        layout.addWidget(self.attendance, 2)
+        layout.addWidget(QLabel(self.tr("Declarations of interest")))
+        layout.addWidget(self.declarations, 1)
+        layout.addLayout(row)
+        return tab
+
+    # ---------------------------------------------------------------- data
+    def open_meeting(self, meeting_id: str) -> None:
+        uow = self.workspace.ctx.uow
+        self.meeting = meetings.get_meeting(uow(write=False), meeting_id)
+        self.people = {p.id: p for p in crud.list_all(uow(write=False), PEOPLE)}
+        orgs = sorted(crud.list_all(uow(write=False), ORGANISATIONS), key=lambda o: o.code)
+        self._fill_choices()
+        self.reload()
+        self.minutes.load(self.meeting, self.people, orgs)
+
+    def _fill_choices(self) -> None:
+        uow = self.workspace.ctx.uow
+        people = list(self.people.values())
+        for combo in (self.item_presenter, self.decl_person):
+            fresh = people_combo(people)
+            combo.clear()
+            for n in range(fresh.count()):
+                combo.addItem(fresh.itemText(n), fresh.itemData(n))
+        self.item_paper.clear()
+        self.item_paper.addItem("", None)
+        for paper in sorted(crud.list_all(uow(write=False), PAPERS), key=lambda p: p.reference):
+            self.item_paper.addItem(f"{paper.reference} {paper.title}", paper.id)
+        self.item_objective.clear()
+        self.item_objective.addItem("", None)
+        for obj in sorted(crud.list_all(uow(write=False), OBJECTIVES), key=lambda o: o.title):
+            self.item_objective.addItem(obj.title, obj.id)
+
+    def reload(self) -> None:
+        if self.meeting is None:
+            return
+        uow = self.workspace.ctx.uow
+        self.meeting = m = meetings.get_meeting(uow(write=False), self.meeting.id)
+        self.title.setText(
+            f"{m.body}: {m.title} — {format_meeting_date(m.start_utc.astimezone(meetings.LONDON))}"
+            f" · {meeting_status_label(m.status)}"
+        )
+        nxt = self._next_status(m.status)
+        self.next_status.setVisible(nxt is not None)
+        if nxt is not None:
+            self.next_status.setText(self.tr("Mark: %1").replace("%1", meeting_status_label(nxt)))
+        self._reload_agenda()
+        self._reload_attendance()
+        self._lock(m.status is MeetingStatus.MINUTES_APPROVED)
+
+    def _lock(self, locked: bool) -> None:
+        """Approved minutes: the agenda, attendance and declarations are read-only too."""
+        for w in (
+            self.save_item,
+            self.add_item,
+            self.remove_item,
+            self.up_button,
+            self.down_button,
+            self.attendance,
+            self.decl_person,
+            self.decl_item,
+            self.decl_text,
+            self.decl_add,
+            self.decl_remove,
+        ):
+            w.setEnabled(not locked)
+        self.agenda_table.setDragEnabled(not locked)
+        self.agenda_note.setToolTip(
+            self.tr("The minutes are approved: re-open them to change the agenda") if locked else ""
+        )
+
+    @staticmethod
+    def _next_status(status: MeetingStatus) -> MeetingStatus | None:
+        order = (MeetingStatus.PLANNED, MeetingStatus.AGENDA_PUBLISHED, MeetingStatus.HELD)
+        return order[order.index(status) + 1] if status in order[:2] else None
+
+    def _reload_agenda(self) -> None:
+        assert self.meeting is not None
+        uow = self.workspace.ctx.uow
+        slots = meetings.agenda(uow(write=False), self.meeting.id)
+        papers = {p.id: p.reference for p in crud.list_all(uow(write=False), PAPERS)}
+        objectives = {o.id: o.title for o in crud.list_all(uow(write=False), OBJECTIVES)}
+        selected = self.selected_item_id()
+        rows = [
+            AgendaRow(
+                s.number,
+                s.start,
+                s.item,
+                self.people[s.item.presenter_id].name if s.item.presenter_id in self.people else "",
+                papers.get(s.item.paper_id or "", ""),
+                objectives.get(s.item.objective_id or "", ""),
+                s.is_review,
+            )
+            for s in slots
+        ]
+        self.agenda_model.set_rows(rows)
+        total = sum(r.item.minutes_allocated for r in rows)
+        end = self.meeting.end_utc.astimezone(meetings.LONDON)
+        finish = (
+            rows[-1].start + timedelta(minutes=rows[-1].item.minutes_allocated) if rows else None
+        )
+        note = self.tr("%1 items · %2 minutes · ends %3 (booked until %4)")
+        self.agenda_note.setText(
+            note.replace("%1", str(len(rows)))
+            .replace("%2", str(total))
+            .replace("%3", f"{finish:%H:%M}" if finish else "—")
+            .replace("%4", f"{end:%H:%M}")
+        )
+        self.decl_item.clear()
+        self.decl_item.addItem(self.tr("(whole meeting)"), None)
+        for r in rows:
+            self.decl_item.addItem(f"{r.number}. {r.item.title}", r.item.id)
+        if selected:
+            self.select_item(selected)
+
+    def _reload_attendance(self) -> None:
+        assert self.meeting is not None
+        uow = self.workspace.ctx.uow
+        roles = {
+            a.person_id: a.role for a in meetings.attendance(uow(write=False), self.meeting.id)
+        }
+        orgs = {o.id: o.code for o in crud.list_all(uow(write=False), ORGANISATIONS)}
+        people = sorted(self.people.values(), key=lambda p: p.name.casefold())
+        self.attendance.setRowCount(len(people))
+        for n, person in enumerate(people):
+            name = QTableWidgetItem(person.name)
+            name.setData(ID_ROLE, person.id)
+            self.attendance.setItem(n, 0, name)
+            self.attendance.setItem(
+                n, 1, QTableWidgetItem(orgs.get(person.organisation_id or "", ""))
+            )
+            combo = QComboBox()
+            for label, role in ROLE_CHOICES:
+                combo.addItem(self.tr(label), role.value if role else None)
+            current = roles.get(person.id)
+            combo.setCurrentIndex(max(0, combo.findData(current.value if current else None)))
+            combo.currentIndexChanged.connect(self._attendance_setter(person.id, combo))
+            self.attendance.setCellWidget(n, 2, combo)
+        self.declarations.clear()
+        items = {r.item.id: f"{r.number}. {r.item.title}" for r in self.agenda_model.rows()}
+        for d in meetings.declarations(uow(write=False), self.meeting.id):
+            who = self.people[d.person_id].name if d.person_id in self.people else ""
+            on = items.get(d.agenda_item_id or "", self.tr("whole meeting"))
+            entry = QListWidgetItem(f"{who} ({on}): {d.interest}")
+            entry.setData(ID_ROLE, d.id)
+            self.declarations.addItem(entry)
+        if not self.declarations.count():
+            self.declarations.addItem(self.tr("There were no declarations of interest."))
+
+    def _attendance_setter(self, person_id: str, combo: QComboBox) -> Callable[[int], None]:
+        def set_role(_index: int) -> None:
+            value = combo.currentData()
+            self.set_attendance(person_id, AttendanceRole(value) if value else None)
+
+        return set_role
+
+    def set_attendance(self, person_id: str, role: AttendanceRole | None) -> None:
+        assert self.meeting is not None
+        meeting_id = self.meeting.id
+        self._run(
+            lambda: meetings.set_attendance(self.workspace.ctx.uow(), meeting_id, person_id, role),
+            reload=False,
+        )
+
+    # ---------------------------------------------------------------- agenda editing
+    def selected_item_id(self) -> str | None:
+        index = self.agenda_table.selectionModel().currentIndex()
+        if not index.isValid():
+            return None
+        return str(self.agenda_model.row_at(index.row()).item.id)
+
+    def select_item(self, item_id: str) -> None:
+        for n, r in enumerate(self.agenda_model.rows()):
+            if r.item.id == item_id:
+                self.agenda_table.selectRow(n)
+                self.agenda_table.setCurrentIndex(self.agenda_model.index(n, 0))
+
+    @Slot()
+    def _on_item_selected(self) -> None:
+        item_id = self.selected_item_id()
+        row = next((r for r in self.agenda_model.rows() if r.item.id == item_id), None)
+        if row is None:
+            return
+        item = row.item
+        self.item_title.setText(item.title)
+        self.item_purpose.setCurrentIndex(self.item_purpose.findData(item.purpose.value))
+        self.item_part.setCurrentIndex(self.item_part.findData(item.part.value))
+        self.item_minutes.setValue(item.minutes_allocated)
+        for combo, value in (
+            (self.item_presenter, item.presenter_id),
+            (self.item_paper, item.paper_id),
+            (self.item_objective, item.objective_id),
+        ):
+            combo.setCurrentIndex(max(0, combo.findData(value)))
+
+    def _item_values(self) -> dict[str, Any]:
+        return {
+            "title": self.item_title.text(),
+            "purpose": self.item_purpose.currentData(),
+            "part": self.item_part.currentData(),
+            "minutes_allocated": self.item_minutes.value(),
+            "presenter_id": self.item_presenter.currentData(),
+            "paper_id": self.item_paper.currentData(),
+            "objective_id": self.item_objective.currentData(),
+        }
+
+    @Slot()
+    def _on_save_item_clicked(self) -> None:
+        item_id = self.selected_item_id()
+        if item_id is None:
+            return
+        values = self._item_values()
+        self._run(lambda: meetings.update_item(self.workspace.ctx.uow(), item_id, values))
+
+    @Slot()
+    def _on_add_item_clicked(self) -> None:
+        assert self.meeting is not None
+        meeting_id, values = self.meeting.id, self._item_values()
+        item_id = self.selected_item_id()
+        position = None
+        if item_id is not None:
+            position = next(r.number + 1 for r in self.agenda_model.rows() if r.item.id == item_id)
+        result = self._run(
+            lambda: meetings.add_item(
+                self.workspace.ctx.uow(), meeting_id, values, position=position
+            )
+        )
+        if result is not None:
+            self.select_item(result.value.id)
+
+    @Slot()
+    def _on_remove_item_clicked(self) -> None:
+        item_id = self.selected_item_id()
+        if item_id is not None:
+            self._run(lambda: meetings.remove_item(self.workspace.ctx.uow(), item_id))
+
+    def _shift(self, delta: int) -> None:
+        item_id = self.selected_item_id()
+        row = next((r for r in self.agenda_model.rows() if r.item.id == item_id), None)
+        if row is not None and 1 <= row.number + delta <= self.agenda_model.rowCount():
+            self._move_item(row.item.id, row.number + delta)
+
+    def _move_item(self, item_id: str, position: int) -> None:
+        self._run(lambda: meetings.move_item(self.workspace.ctx.uow(), item_id, position))
+        self.select_item(item_id)
+
+    # ---------------------------------------------------------------- declarations, status
+    @Slot()
+    def _on_add_declaration_clicked(self) -> None:
+        assert self.meeting is not None
+        meeting_id = self.meeting.id
+        person, item, text = (
+            self.decl_person.currentData(),
+            self.decl_item.currentData(),
+            self.decl_text.text(),
+        )
+        if person is None:
+            self.show_error(self.tr("Choose who declares the interest."))
+            return
+        if self._run(
+            lambda: meetings.declare_interest(
+                self.workspace.ctx.uow(), meeting_id, person, text, item
+            )
+        ):
+            self.decl_text.clear()
+
+    @Slot()
+    def _on_remove_declaration_clicked(self) -> None:
+        entry = self.declarations.currentItem()
+        decl_id = entry.data(ID_ROLE) if entry else None
+        if decl_id:
+            self._run(lambda: meetings.withdraw_declaration(self.workspace.ctx.uow(), decl_id))
+
+    @Slot()
+    def _on_next_status_clicked(self) -> None:
+        assert self.meeting is not None
+        nxt = self._next_status(self.meeting.status)
+        meeting_id = self.meeting.id
+        if nxt is not None:
+            self._run(lambda: meetings.set_status(self.workspace.ctx.uow(), meeting_id, nxt))
+
+    @Slot()
+    def _on_details_clicked(self) -> None:
+        if self.meeting is not None:
+            self.details_requested.emit(self.meeting.id)
+
+    def show_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.setVisible(bool(text))
+
+    def _run(self, call: Callable[[], Any], *, reload: bool = True) -> Any:
+        try:
+            result = call()
+        except DomainError as exc:
+            self.show_error(str(exc))
+            return None
+        self.show_error("")
+        self.workspace.announce(result.changes)
+        if reload:
+            self.reload()
+            self.minutes.reload()
+        return result
