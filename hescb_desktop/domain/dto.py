@@ -100,6 +100,10 @@ class EventDTO:
     meeting_id: str | None
     visibility: Visibility
     ics_uid: str | None
+    master_id: str | None
+    recurrence_id: datetime | None
+    cancelled: bool
+    rdates: str
     marking: Marking
     created_at: datetime | None
     created_by: str | None

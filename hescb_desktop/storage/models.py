@@ -58,7 +58,9 @@ class Resource(Synced, Base):
 
 class Event(Synced, Marked, Base):
     __tablename__ = "events"
-    __field_groups__ = (frozenset({"start_utc", "end_utc", "all_day", "timezone"}),)
+    __field_groups__ = (
+        frozenset({"start_utc", "end_utc", "all_day", "timezone", "rrule", "rdates"}),
+    )
     summary: Mapped[str] = mapped_column(String(500))
     description: Mapped[str] = text_col()
     location: Mapped[str] = mapped_column(String(500), default="")
@@ -73,6 +75,15 @@ class Event(Synced, Marked, Base):
     meeting_id: Mapped[str | None] = fk("meetings")
     visibility: Mapped[Visibility] = mapped_column(enum_type(Visibility), default=Visibility.NORMAL)
     ics_uid: Mapped[str | None] = mapped_column(String(500), index=True)
+    # Issue 5 (migration 0003): exceptions of a series (RECURRENCE-ID style) and extra dates.
+    # An exception row names its series (master_id) and the original start of the occurrence it
+    # replaces (recurrence_id, UTC; an all-day one: midnight UTC of the date); `cancelled` marks
+    # a deleted occurrence (EXDATE). `rdates`: extra occurrences, comma-separated UTC stamps.
+    # All-day events store midnight UTC of their dates and an empty time zone (floating dates).
+    master_id: Mapped[str | None] = fk("events")
+    recurrence_id: Mapped[datetime | None] = mapped_column(index=True)
+    cancelled: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    rdates: Mapped[str] = text_col()
 
 
 class EventBooking(Synced, Base):
