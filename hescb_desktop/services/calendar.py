@@ -1004,6 +1004,7 @@ def first_free_slot(
     day_start: time = time(9),
     day_end: time = time(17),
     step: int = 15,
+    not_before: datetime | None = None,
 ) -> datetime | None:
     """The first start on a working day when everyone and everything in `rows` is free."""
     busy = [(b.start, b.end) for row in rows for b in row.blocks]
@@ -1015,7 +1016,8 @@ def first_free_slot(
         slot = datetime.combine(day, day_start, LONDON)
         close = datetime.combine(day, day_end, LONDON)
         while slot + length <= close:
-            if all(not (s < slot + length and e > slot) for s, e in busy):
+            free = all(not (s < slot + length and e > slot) for s, e in busy)
+            if free and (not_before is None or slot >= not_before):
                 return slot
             slot += timedelta(minutes=step)
     return None

@@ -27,7 +27,7 @@ from hescb_desktop import APP_NAME, __version__
 from hescb_desktop.ui.about_dialog import AboutDialog, AboutInfo
 from hescb_desktop.ui.actions.actions_page import ActionsPage
 from hescb_desktop.ui.board.board_page import BoardPage
-from hescb_desktop.ui.calendar.calendar_page import CalendarPage
+from hescb_desktop.ui.calendar.calendar_page import CalendarPage, add_calendar_actions
 from hescb_desktop.ui.home.home_page import HomePage
 from hescb_desktop.ui.meetings.meetings_page import MeetingsPage
 from hescb_desktop.ui.packs.packs_page import PacksPage
@@ -136,6 +136,11 @@ class MainWindow(QMainWindow):
         self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.settings_action.triggered.connect(self._on_settings_action_triggered)
         file_menu.addAction(self.sync.sync_action)
+        file_menu.addSeparator()
+        for action in add_calendar_actions(  # issue 5: .ics import/export, print a week
+            file_menu, lambda: self.page(CALENDAR), lambda: self.show_page(CALENDAR)
+        ):
+            file_menu.addAction(action)
         file_menu.addSeparator()
         self.quit_action = file_menu.addAction(self.tr("&Quit"))
         self.quit_action.setShortcuts(
