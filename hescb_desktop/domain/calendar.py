@@ -68,12 +68,12 @@ class Occurrence:
 
     @property
     def first_day(self) -> date:
-        return self.start.astimezone(LONDON).date()
+        return self.start.date()  # start and end are Europe/London times already
 
     @property
     def last_day(self) -> date:
         """The last day the occurrence touches (an all-day end is exclusive)."""
-        end = self.end.astimezone(LONDON)
+        end = self.end
         if end.time() == datetime.min.time() and end > self.start:
             return end.date() - timedelta(days=1)
         return end.date()

@@ -104,6 +104,8 @@ class EventDTO:
     recurrence_id: datetime | None
     cancelled: bool
     rdates: str
+    long_span: bool | None
+    until_utc: datetime | None
     marking: Marking
     created_at: datetime | None
     created_by: str | None

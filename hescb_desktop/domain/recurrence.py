@@ -75,6 +75,8 @@ def london_midnight(day: date) -> datetime:
 def localize(naive: datetime, tz: ZoneInfo) -> datetime:
     """A wall-clock time placed in `tz`; a time in the spring-forward gap moves an hour on."""
     aware = naive.replace(tzinfo=tz)
+    if naive.hour > 3:  # the clocks change between midnight and 03:00 (local) in every zone here
+        return aware
     back = aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
     if back != naive:  # does not exist: 01:30 on the last Sunday of March is 02:30 BST
         aware = (naive + timedelta(hours=1)).replace(tzinfo=tz)
@@ -185,6 +187,22 @@ def series_end(text: str, start_utc: datetime, tz_name: str, all_day: bool) -> d
     return _placed(last, tz_name, all_day)
 
 
+LONG_SPAN = timedelta(days=14)  # events longer than this are found by the long_span index
+
+
+def span_of(
+    start_utc: datetime, end_utc: datetime, text: str, tz_name: str, all_day: bool
+) -> tuple[bool, datetime | None]:
+    """(long?, end of the last occurrence or None if it never ends) for an event's row."""
+    if not text:
+        return end_utc - start_utc > LONG_SPAN, end_utc
+    try:
+        last = series_end(text, start_utc, tz_name, all_day)
+    except ValidationError:
+        return True, None
+    return True, None if last is None else last + (end_utc - start_utc) + timedelta(days=1)
+
+
 def _placed(naive: datetime, tz_name: str, all_day: bool) -> datetime:
     if all_day:
         return utc_midnight(naive.date())
@@ -192,13 +210,30 @@ def _placed(naive: datetime, tz_name: str, all_day: bool) -> datetime:
 
 
 def _fast_forward(parts: dict[str, str], dtstart: datetime, lo: datetime) -> datetime:
-    """A later start with the same occurrences from `lo` on (daily/weekly rules, no COUNT):
-    dateutil walks every occurrence from the start, and a series may be years old."""
-    if "COUNT" in parts or parts["FREQ"] not in ("DAILY", "WEEKLY") or lo <= dtstart:
+    """A later start with the same occurrences from `lo` on: dateutil walks every period from
+    the start, and a series may be years old. Whole periods (a multiple of INTERVAL) are skipped:
+    days or weeks for DAILY/WEEKLY; for MONTHLY/YEARLY rules that name their days (BYMONTHDAY or
+    BYDAY, and BYMONTH for YEARLY) the start moves to the first of a month (or of January).
+    Never with COUNT, which counts from the real start."""
+    if "COUNT" in parts or lo <= dtstart:
         return dtstart
-    step = int(parts.get("INTERVAL", "1")) * (7 if parts["FREQ"] == "WEEKLY" else 1)
-    jumps = (lo - dtstart).days // step - 1
-    return dtstart + timedelta(days=jumps * step) if jumps > 0 else dtstart
+    freq, interval = parts["FREQ"], int(parts.get("INTERVAL", "1") or "1")
+    if freq in ("DAILY", "WEEKLY"):
+        step = interval * (7 if freq == "WEEKLY" else 1)
+        jumps = (lo - dtstart).days // step - 1
+        return dtstart + timedelta(days=jumps * step) if jumps > 0 else dtstart
+    named = "BYMONTHDAY" in parts or "BYDAY" in parts
+    if freq == "MONTHLY" and named and "BYSETPOS" not in parts:
+        months = (lo.year - dtstart.year) * 12 + lo.month - dtstart.month - 1
+        jumps = months // interval * interval
+        if jumps > 0:
+            total = dtstart.month - 1 + jumps
+            return dtstart.replace(year=dtstart.year + total // 12, month=total % 12 + 1, day=1)
+    if freq == "YEARLY" and named and "BYMONTH" in parts and "BYSETPOS" not in parts:
+        jumps = (lo.year - dtstart.year - 1) // interval * interval
+        if jumps > 0:
+            return dtstart.replace(year=dtstart.year + jumps, month=1, day=1)
+    return dtstart
 
 
 def expand(
@@ -226,7 +261,10 @@ def expand(
         hi = window_end.astimezone(tz).replace(tzinfo=None) + timedelta(hours=2)
     found: list[datetime] = []
     if parts:
-        rule = build_rule(text, _fast_forward(parts, dtstart, lo), tz_name, all_day)
+        rule = build_rule(text, dtstart, tz_name, all_day)
+        later = _fast_forward(parts, dtstart, lo)
+        if later != dtstart:
+            rule = rule.replace(dtstart=later)
         found = [_placed(n, tz_name, all_day) for n in rule.between(lo, hi, inc=True)]
     found.extend(rdates)
     if all_day:

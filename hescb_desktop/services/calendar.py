@@ -36,6 +36,7 @@ from hescb_desktop.domain.errors import ValidationError
 from hescb_desktop.domain.recurrence import (
     DAY_CODES,
     LONDON,
+    LONG_SPAN,
     expand,
     localize,
     occurrences_before,
@@ -138,23 +139,40 @@ def _occurrences(
     start, end = start.astimezone(UTC), end.astimezone(UTC)
     lo, hi = start - timedelta(days=1), end + timedelta(days=1)
     live = _E.deleted.is_(False)
+    # ifnull() keeps SQLite off the `deleted` and `long_span` indexes here (nearly every row
+    # matches them): the start_utc, long_span and recurrence_id ranges below are the narrow ones.
+    unindexed_live = func.ifnull(_E.deleted, 0) == 0
     extra: list[Any] = []
     if calendars is not None:
         extra.append(_E.calendar.in_(list(calendars)))
     ids = list(event_ids) if event_ids is not None else None
     if ids is not None:
         extra.append(or_(_E.id.in_(ids), _E.master_id.in_(ids)))
-    singles = session.execute(
-        select(*_COLUMNS).where(live, _E.rrule == "", _E.start_utc < hi, _E.end_utc > lo, *extra)
-    ).all()
-    masters = session.execute(
-        select(*_COLUMNS).where(
-            live, _E.rrule != "", _E.master_id.is_(None), _E.start_utc < hi, *extra
-        )
-    ).all()
+    short = select(*_COLUMNS).where(
+        _E.start_utc >= lo - LONG_SPAN - timedelta(days=1),
+        _E.start_utc < hi,
+        _E.end_utc > lo,
+        func.ifnull(_E.long_span, 1) == 0,
+        unindexed_live,
+        *extra,
+    )
+    long = select(*_COLUMNS).where(
+        or_(_E.long_span == True, _E.long_span.is_(None)),  # noqa: E712  (SQL, not Python)
+        _E.start_utc < hi,
+        or_(_E.until_utc.is_(None), _E.until_utc > lo),
+        unindexed_live,
+        *extra,
+    )
+    singles = list(session.execute(short).all())
+    masters = []
+    for row in session.execute(long).all():
+        if row.rrule and row.master_id is None:
+            masters.append(row)
+        elif not row.rrule and row.end_utc > lo:
+            singles.append(row)
     replaced = session.execute(
         select(_E.master_id, _E.recurrence_id).where(
-            live,
+            unindexed_live,
             _E.master_id.is_not(None),
             _E.recurrence_id >= lo - timedelta(days=1),
             _E.recurrence_id < hi,
@@ -175,9 +193,9 @@ def _occurrences(
     for row in singles:
         if row.cancelled or (row.master_id and row.master_id not in master_ids):
             continue
-        occ = _occurrence(row, row.start_utc, orgs, viewer, keep_private)
-        if occ is not None and _overlaps(occ, start, end):
-            out.append(occ)
+        for occ in _occurrences_of(row, (row.start_utc,), orgs, viewer, keep_private):
+            if _overlaps(occ, start, end):
+                out.append(occ)
     for row in masters:
         duration = row.end_utc - row.start_utc
         rdates = _rdates(row.rdates)
@@ -187,12 +205,8 @@ def _occurrences(
             )
         except ValidationError:
             starts = [row.start_utc] if row.start_utc < end and row.end_utc > start else []
-        for when in starts:
-            if (row.id, when) in skip:
-                continue
-            occ = _occurrence(row, when, orgs, viewer, keep_private, series=True)
-            if occ is not None:
-                out.append(occ)
+        kept = [when for when in starts if (row.id, when) not in skip]
+        out.extend(_occurrences_of(row, kept, orgs, viewer, keep_private, series=True))
     out.sort(key=lambda o: (o.start, not o.all_day, o.end, o.summary))
     return out
 
@@ -212,54 +226,60 @@ def _rdates(text: str) -> list[datetime]:
     return out
 
 
-def _occurrence(
+def _occurrences_of(
     row: Any,
-    when: datetime,
+    starts: Iterable[datetime],
     orgs: Mapping[str, tuple[str, str]],
     viewer: Viewer,
     keep_private: bool,
     *,
     series: bool = False,
-) -> Occurrence | None:
+) -> list[Occurrence]:
+    """The occurrences of one row starting at `starts` (what they share is worked out once)."""
     visibility = Visibility(row.visibility)
     mine = viewer.reveal or (viewer.person_id is not None and row.owner_id == viewer.person_id)
     if visibility == Visibility.PRIVATE and not mine and not keep_private:
-        return None
+        return []
     masked = visibility != Visibility.NORMAL and not mine
     code, colour = orgs.get(row.organisation_id or "", ("", ""))
-    colour = colour or CALENDAR_COLOURS.get(row.calendar, DEFAULT_COLOUR)
+    shared = {
+        "event_id": row.id,
+        "series_id": row.id if series else row.master_id,
+        "all_day": row.all_day,
+        "summary": "Busy" if masked else row.summary,
+        "location": "" if masked else row.location,
+        "description": "" if masked else row.description,
+        "calendar": row.calendar,
+        "organisation_id": row.organisation_id,
+        "organisation_code": code,
+        "colour": colour or CALENDAR_COLOURS.get(row.calendar, DEFAULT_COLOUR),
+        "visibility": visibility,
+        "masked": masked,
+        "owner_id": row.owner_id,
+        "meeting_id": row.meeting_id,
+        "marking": Marking(row.marking),
+        "rrule": row.rrule,
+    }
     duration = row.end_utc - row.start_utc
+    out = []
     if row.all_day:
-        days = (
-            stored_date(row.end_utc, row.timezone) - stored_date(row.start_utc, row.timezone)
-        ).days
-        first = when.astimezone(UTC).date() if series else stored_date(row.start_utc, row.timezone)
-        start = datetime.combine(first, time(0), LONDON)
-        end = datetime.combine(first + timedelta(days=max(days, 1)), time(0), LONDON)
-    else:
-        start = when.astimezone(LONDON)
-        end = (when + duration).astimezone(LONDON)
-    return Occurrence(
-        event_id=row.id,
-        series_id=row.id if series else row.master_id,
-        recurrence_id=when if series else row.recurrence_id,
-        start=start,
-        end=end,
-        all_day=row.all_day,
-        summary="Busy" if masked else row.summary,
-        location="" if masked else row.location,
-        description="" if masked else row.description,
-        calendar=row.calendar,
-        organisation_id=row.organisation_id,
-        organisation_code=code,
-        colour=colour,
-        visibility=visibility,
-        masked=masked,
-        owner_id=row.owner_id,
-        meeting_id=row.meeting_id,
-        marking=Marking(row.marking),
-        rrule=row.rrule,
-    )
+        days = max(
+            (
+                stored_date(row.end_utc, row.timezone) - stored_date(row.start_utc, row.timezone)
+            ).days,
+            1,
+        )
+    for when in starts:
+        if row.all_day:
+            first = when.astimezone(UTC).date() if series else stored_date(when, row.timezone)
+            start = datetime.combine(first, time(0), LONDON)
+            end = datetime.combine(first + timedelta(days=days), time(0), LONDON)
+        else:
+            start = when.astimezone(LONDON)
+            end = (when + duration).astimezone(LONDON)
+        recurrence_id = when if series else row.recurrence_id
+        out.append(Occurrence(start=start, end=end, recurrence_id=recurrence_id, **shared))
+    return out
 
 
 # ---------------------------------------------------------------------- reading one event

@@ -141,7 +141,7 @@ def test_end_before_start_is_refused(ctx: ServiceContext) -> None:
     assert cal.count_events(ctx.uow(write=False)) == 0
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.dates(min_value=date(2020, 1, 1), max_value=date(2035, 12, 31)),
     st.integers(min_value=0, max_value=23),
@@ -151,15 +151,24 @@ def test_end_before_start_is_refused(ctx: ServiceContext) -> None:
             "FREQ=WEEKLY;BYDAY=MO,TH",
             "FREQ=MONTHLY;BYDAY=-1FR",
             "FREQ=MONTHLY;BYMONTHDAY=15",
+            "FREQ=WEEKLY;INTERVAL=3;BYDAY=WE",
+            "FREQ=MONTHLY;INTERVAL=2;BYDAY=2TU",
+            "FREQ=MONTHLY;INTERVAL=5;BYMONTHDAY=31",
+            "FREQ=MONTHLY;BYDAY=5FR",
+            "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29",
+            "FREQ=YEARLY;INTERVAL=3;BYMONTH=3;BYDAY=-1SU",
+            "FREQ=MONTHLY",
+            "FREQ=YEARLY",
         ]
     ),
+    st.sampled_from([40, 1200]),
 )
 def test_expansion_keeps_wall_clock_time_and_fast_forward_agrees(
-    day: date, hour: int, rule: str
+    day: date, hour: int, rule: str, days: int
 ) -> None:
     start = datetime.combine(date(2019, 6, 3), time(hour, 30), LONDON).astimezone(UTC)
     lo = datetime.combine(day, time(0), LONDON).astimezone(UTC)
-    hi = lo + timedelta(days=40)
+    hi = lo + timedelta(days=days)
     got = expand(rule, start, timedelta(minutes=45), "Europe/London", False, lo, hi)
     for occ in got:
         local = occ.astimezone(LONDON)

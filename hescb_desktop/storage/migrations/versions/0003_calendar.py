@@ -1,8 +1,8 @@
-"""calendar exceptions
+"""calendar: exceptions, extra dates, span for window queries
 
 Revision ID: 0003
 Revises: 0002
-Create Date: 2026-11-25 15:21:03.493518
+Create Date: 2026-11-25 15:40:10.137982
 """
 
 import sqlalchemy as sa
@@ -23,6 +23,9 @@ def upgrade() -> None:
             sa.Column("cancelled", sa.Boolean(), server_default="0", nullable=False)
         )
         batch_op.add_column(sa.Column("rdates", sa.Text(), server_default="", nullable=False))
+        batch_op.add_column(sa.Column("long_span", sa.Boolean(), nullable=True))
+        batch_op.add_column(sa.Column("until_utc", sa.DateTime(), nullable=True))
+        batch_op.create_index(batch_op.f("ix_events_long_span"), ["long_span"], unique=False)
         batch_op.create_index(batch_op.f("ix_events_master_id"), ["master_id"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_events_recurrence_id"), ["recurrence_id"], unique=False
@@ -40,6 +43,9 @@ def downgrade() -> None:
         batch_op.drop_constraint(batch_op.f("fk_events_master_id_events"), type_="foreignkey")
         batch_op.drop_index(batch_op.f("ix_events_recurrence_id"))
         batch_op.drop_index(batch_op.f("ix_events_master_id"))
+        batch_op.drop_index(batch_op.f("ix_events_long_span"))
+        batch_op.drop_column("until_utc")
+        batch_op.drop_column("long_span")
         batch_op.drop_column("rdates")
         batch_op.drop_column("cancelled")
         batch_op.drop_column("recurrence_id")
