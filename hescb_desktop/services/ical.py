@@ -27,14 +27,17 @@ from hescb_desktop.domain.errors import DomainError, ValidationError
 from hescb_desktop.domain.recurrence import (
     LONDON,
     series_end,
+    span_of,
     stored_date,
     utc_midnight,
     validate_rule,
     with_parts,
 )
+from hescb_desktop.domain.rules import parse_marking
 from hescb_desktop.services import crud
 from hescb_desktop.services.entities import EVENTS
 from hescb_desktop.services.results import Changes
+from hescb_desktop.storage.bulk import add_new_rows
 from hescb_desktop.storage.models import Event, Organisation
 from hescb_desktop.storage.uow import UnitOfWork
 
@@ -203,7 +206,7 @@ def _convert(
     if "RECURRENCE-ID" in component:
         recurrence_id, _, _ = _instant(component["RECURRENCE-ID"].dt, component["RECURRENCE-ID"])
     klass = _text(component, "CLASS").upper()
-    marking = _text(component, "X-HESCB-MARKING") or Marking.OFFICIAL.value
+    marking = parse_marking(_text(component, "X-HESCB-MARKING") or Marking.OFFICIAL.value)
     values: dict[str, Any] = {
         "summary": summary.strip() or "(no title)",
         "description": _text(component, "DESCRIPTION"),
@@ -219,8 +222,9 @@ def _convert(
         "marking": marking,
         "organisation_id": orgs.get(_text(component, "X-HESCB-ORGANISATION")),
     }
-    if len(values["summary"]) > 500:
-        raise ValidationError("the title is longer than 500 characters")
+    for key, limit in (("summary", 500), ("location", 500), ("calendar", 120)):
+        if len(values[key]) > limit:
+            raise ValidationError(f"the {key} is longer than {limit} characters")
     return _Parsed(
         uid,
         line,
@@ -261,27 +265,47 @@ def import_ics(
         overrides = [p for p in parsed if p.recurrence_id is not None]
         existing = _existing_masters(uow, {p.uid for p in parsed})
         ids: dict[str, str] = {}
-        for count, item in enumerate(masters, 1):
+        fresh: list[_Parsed] = []
+        for item in masters:
             obj = existing.get(item.uid)
             if obj is None:
-                values = {**item.values, "ics_uid": item.uid}
-                obj = crud.add(uow, EVENTS, values, flush=False)
-                created += 1
-            else:
-                changed = False
-                for key, value in crud.clean(session, EVENTS, item.values, creating=False).items():
-                    if getattr(obj, key) != value:
-                        setattr(obj, key, value)
-                        changed = True
-                updated += changed
+                if item.uid not in ids:  # a UID twice in one file: the first one counts
+                    fresh.append(item)
+                    ids[item.uid] = ""
+                continue
+            changed = False
+            for key, value in crud.clean(session, EVENTS, item.values, creating=False).items():
+                if getattr(obj, key) != value:
+                    setattr(obj, key, value)
+                    changed = True
+            updated += changed
             ids[item.uid] = obj.id
-            if progress is not None and count % 500 == 0:
-                progress(int(80 * count / max(len(masters), 1)), f"{count} events read")
+        if progress is not None:
+            progress(60, f"{len(fresh)} new events")
+        rows = []
+        for item in fresh:
+            v = item.values
+            long_span, until = span_of(
+                v["start_utc"], v["end_utc"], v["rrule"], v["timezone"], v["all_day"]
+            )
+            rows.append({**v, "ics_uid": item.uid, "long_span": long_span, "until_utc": until})
+        for item, new_id in zip(fresh, add_new_rows(uow, Event, rows), strict=True):
+            ids[item.uid] = new_id
+        created += len(fresh)
         session.flush()
         known = _existing_exceptions(uow, set(ids.values()))
+        info = {
+            uid: _master_info(existing.get(uid), item)
+            for uid, item in ((m.uid, m) for m in masters)
+        }
+        for uid, obj in existing.items():
+            info.setdefault(uid, _master_info(obj, None))
+        new_rows: list[dict[str, Any]] = []
         for item in masters:
             for when in item.exdates:  # a cancelled occurrence: not counted as an event
-                _exception(uow, known, ids[item.uid], when, None, cancel=True)
+                _exception(
+                    uow, known, new_rows, ids[item.uid], info[item.uid], when, None, cancel=True
+                )
         for item in overrides:
             master_id = ids.get(item.uid) or getattr(existing.get(item.uid), "id", None)
             if master_id is None:
@@ -296,11 +320,14 @@ def import_ics(
             created += _exception(
                 uow,
                 known,
+                new_rows,
                 master_id,
-                item.recurrence_id,
+                info[item.uid],
+                item.recurrence_id,  # type: ignore[arg-type]
                 item.values,
-                cancel=item.cancelled,  # type: ignore[arg-type]
+                cancel=item.cancelled,
             )
+        add_new_rows(uow, Event, new_rows)
         session.flush()
         changes = Changes(uow.tables_changed, tuple(ids.values()))
         uow.commit()
@@ -346,32 +373,58 @@ def _existing_exceptions(
     return out
 
 
+def _master_info(obj: Event | None, item: _Parsed | None) -> dict[str, Any]:
+    """What an exception copies from its series (from the row, or from the file's values)."""
+    if item is not None:
+        v = item.values
+        return {**{k: v[k] for k in _COPIED}, "ics_uid": item.uid}
+    assert obj is not None
+    return {**{k: getattr(obj, k) for k in _COPIED}, "ics_uid": obj.ics_uid}
+
+
+_COPIED = ("summary", "calendar", "start_utc", "end_utc", "all_day", "timezone")
+
+
 def _exception(
     uow: UnitOfWork,
     known: dict[tuple[str, datetime], Event],
+    new_rows: list[dict[str, Any]],
     master_id: str,
+    master: dict[str, Any],
     recurrence_id: datetime,
     values: dict[str, Any] | None,
     *,
     cancel: bool,
 ) -> int:
-    """Add or update one exception row; 1 if it is new."""
+    """Add (to `new_rows`) or update one exception row; 1 if it is new."""
     obj = known.get((master_id, recurrence_id))
-    master = uow.session.get(Event, master_id)
-    assert master is not None
     if values is None:
         values = {
-            "summary": master.summary,
-            "calendar": master.calendar,
+            "summary": master["summary"],
+            "calendar": master["calendar"],
             "start_utc": recurrence_id,
-            "end_utc": recurrence_id + (master.end_utc - master.start_utc),
-            "all_day": master.all_day,
-            "timezone": master.timezone,
+            "end_utc": recurrence_id + (master["end_utc"] - master["start_utc"]),
+            "all_day": master["all_day"],
+            "timezone": master["timezone"],
         }
     row = {**values, "rrule": "", "rdates": "", "cancelled": cancel}
     if obj is None:
-        row.update(master_id=master_id, recurrence_id=recurrence_id, ics_uid=master.ics_uid)
-        known[(master_id, recurrence_id)] = crud.add(uow, EVENTS, row, flush=False)
+        if any(
+            r["master_id"] == master_id and r["recurrence_id"] == recurrence_id
+            for r in new_rows[-50:]
+        ):
+            return 0  # the same occurrence twice (an EXDATE and an override): the first counts
+        long_span, until = span_of(
+            row["start_utc"], row["end_utc"], "", row["timezone"], row["all_day"]
+        )
+        row.update(
+            master_id=master_id,
+            recurrence_id=recurrence_id,
+            ics_uid=master["ics_uid"],
+            long_span=long_span,
+            until_utc=until,
+        )
+        new_rows.append(row)
         return 1
     for key, value in crud.clean(uow.session, EVENTS, row, creating=False).items():
         if getattr(obj, key) != value:

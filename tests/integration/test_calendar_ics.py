@@ -6,11 +6,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from pathlib import Path
 
 import icalendar
 import pytest
+from sync_office import Office
 
 from hescb_desktop.domain.calendar import EventDraft, Scope
 from hescb_desktop.domain.enums import Visibility
@@ -283,3 +284,67 @@ def test_cli_bad_input_one_line_exit_2_nothing_imported(
         run("--data-dir", board, "events", "--from", "2020-01-01", "--to", "2029-12-31").stdout
         == ""
     )
+
+
+def test_bulk_import_logs_every_field_like_the_recorder(ctx: ServiceContext) -> None:
+    """The import's fast path writes the change_log rows sync needs: every column of every new
+    row, with the row's own value, in one transaction's tx, like a flush through the session."""
+    from sqlalchemy import inspect, select
+
+    from hescb_desktop.storage.codec import decode
+    from hescb_desktop.storage.journal import ChangeLog
+    from hescb_desktop.storage.models import Event
+
+    import_ics(ctx.uow(), (ICS / "outlook.ics").read_bytes())
+    cal.create_event(
+        ctx.uow(), EventDraft("Made by hand", at(date(2026, 1, 6), 9), at(date(2026, 1, 6), 10))
+    )
+    columns = {a.key: a.columns[0].type for a in inspect(Event).column_attrs if a.key != "id"}
+    with ctx.uow(write=False) as uow:
+        rows = uow.session.scalars(select(Event)).all()
+        log = uow.session.execute(
+            select(
+                ChangeLog.row_id,
+                ChangeLog.column_name,
+                ChangeLog.value,
+                ChangeLog.tx,
+                ChangeLog.seq,
+            )
+            .where(ChangeLog.table_name == "events")
+            .order_by(ChangeLog.seq)
+        ).all()
+        assert len(rows) == 7  # 3 series and singles, 1 override, 2 EXDATEs; 1 by hand
+        latest = {(r.row_id, r.column_name): r for r in log}
+        for obj in rows:
+            for key, kind in columns.items():
+                entry = latest[(obj.id, key)]
+                assert decode(entry.value, kind) == getattr(obj, key), (obj.summary, key)
+        hand = next(o.id for o in rows if o.summary == "Made by hand")
+        imported = [r for r in log if r.row_id != hand]
+        assert len({r.tx for r in imported}) == 1  # one import, one commit
+        seqs = [r.seq for r in log]
+        assert seqs == sorted(set(seqs))
+
+
+def test_an_import_and_edits_sync_to_another_pc(office: Office) -> None:
+    """What one PC imports (the bulk path) and edits (exceptions) reaches another PC whole."""
+    a, b = office.pc("a"), office.pc("b")
+    import_ics(a.uow(), (ICS / "google.ics").read_bytes())
+    (huddle,) = [
+        o for o in occs(a, date(2026, 3, 9), date(2026, 3, 9)) if o.summary == "Morning huddle"
+    ]
+    cal.move_occurrence(
+        a.uow(), huddle, at(date(2026, 3, 9), 11), at(date(2026, 3, 9), 11, 30), scope=Scope.THIS
+    )
+    office.settle()
+
+    def shape(c: ServiceContext) -> list[tuple[object, ...]]:
+        return [
+            (o.summary, o.start, o.end, o.calendar)
+            for o in occs(c, date(2026, 3, 1), date(2026, 6, 1))
+        ]
+
+    assert shape(b) == shape(a)
+    assert at(date(2026, 3, 9), 11) in [
+        o.start for o in occs(b, date(2026, 3, 9), date(2026, 3, 9))
+    ]
