@@ -16,7 +16,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, inspect, or_, select
+from sqlalchemy.orm import Mapper
 
 from hescb_desktop.domain.calendar import (
     CALENDAR_COLOURS,
@@ -590,21 +591,30 @@ def _set_links(
     uow: UnitOfWork, event_id: str, resource_ids: Iterable[str], person_ids: Iterable[str]
 ) -> None:
     """Make the event's live bookings and attendees exactly these (tombstoning the rest)."""
-    for spec, model, column, wanted in (
-        (EVENT_BOOKINGS, EventBooking, "resource_id", list(dict.fromkeys(resource_ids))),
-        (EVENT_ATTENDEES, EventAttendee, "person_id", list(dict.fromkeys(person_ids))),
-    ):
-        current = uow.session.scalars(
-            select(model).where(model.deleted.is_(False), model.event_id == event_id)  # type: ignore[attr-defined]
-        ).all()
-        have = {getattr(row, column): row for row in current}
-        for key, row in have.items():
-            if key not in wanted:
-                row.deleted = True
-        for key in wanted:
-            if key not in have:
-                crud.add(uow, spec, {"event_id": event_id, column: key})
+    _set_rows(uow, EVENT_BOOKINGS, EventBooking, event_id, "resource_id", resource_ids)
+    _set_rows(uow, EVENT_ATTENDEES, EventAttendee, event_id, "person_id", person_ids)
     uow.session.flush()
+
+
+def _set_rows(
+    uow: UnitOfWork,
+    spec: crud.EntitySpec[Any, Any],
+    model: Any,  # EventBooking or EventAttendee
+    event_id: str,
+    column: str,
+    keys: Iterable[str],
+) -> None:
+    wanted = list(dict.fromkeys(keys))
+    current = uow.session.scalars(
+        select(model).where(model.deleted.is_(False), model.event_id == event_id)
+    ).all()
+    have = {getattr(row, column): row for row in current}
+    for key, row in have.items():
+        if key not in wanted:
+            row.deleted = True
+    for key in wanted:
+        if key not in have:
+            crud.add(uow, spec, {"event_id": event_id, column: key})
 
 
 def _occurrence_origin(obj: Event, recurrence_id: datetime | None) -> datetime:
@@ -938,14 +948,19 @@ def _snapshot(uow: UnitOfWork, roots: tuple[str, ...]) -> Snapshot:
         ),
     ):
         for obj in objs:
-            cols = [c.key for c in obj.__table__.columns if c.key not in _SNAP_SKIP]  # type: ignore[attr-defined]
+            mapper: Mapper[Any] = inspect(type(obj))
+            cols = [c.key for c in mapper.column_attrs if c.key not in _SNAP_SKIP]
             rows.append((table, obj.id, tuple((c, getattr(obj, c)) for c in cols)))
     return Snapshot(roots, tuple(rows))
 
 
 def restore(uow: UnitOfWork, target: Snapshot, *, also: Iterable[str] = ()) -> Result[None]:
     """Make the series of `target` (and `also`) exactly as in `target` (undo / redo)."""
-    models = {"events": Event, "event_bookings": EventBooking, "event_attendees": EventAttendee}
+    models: dict[str, Any] = {
+        "events": Event,
+        "event_bookings": EventBooking,
+        "event_attendees": EventAttendee,
+    }
     with uow:
         roots = tuple(dict.fromkeys((*target.roots, *also)))
         current = _snapshot(uow, roots)
@@ -961,11 +976,11 @@ def restore(uow: UnitOfWork, target: Snapshot, *, also: Iterable[str] = ()) -> R
                     setattr(obj, key, value)
             if not values.get("deleted"):
                 obj.deleted_at, obj.deleted_by = None, None
-        for table, row_id, values in current.rows:
-            if (table, row_id) not in wanted and not dict(values).get("deleted"):
-                obj = uow.session.get(models[table], row_id)
-                if obj is not None:
-                    obj.deleted = True
+        for table, row_id, pairs in current.rows:
+            if (table, row_id) not in wanted and not dict(pairs).get("deleted"):
+                made = uow.session.get(models[table], row_id)
+                if made is not None:
+                    made.deleted = True
         uow.session.flush()
         uow.commit()
     return Result(None, Changes(uow.tables_changed, roots))

@@ -482,7 +482,8 @@ def export_ics(
                 )
                 cal.add_component(override)
     cal.add_missing_timezones()
-    return cal.to_ical()
+    data: bytes = cal.to_ical()
+    return data
 
 
 def _in_window(master: Event, start: datetime | None) -> bool:

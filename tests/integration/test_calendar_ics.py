@@ -99,7 +99,8 @@ def test_google_file_utc_rdate_cancelled_override_and_calendar_name(ctx: Service
     assert drone.start == at(date(2026, 3, 10), 13, 30)  # UTC 13:30Z is 13:30 GMT
     assert drone.calendar == "HFRS chief officers"  # X-WR-CALNAME
     assert drone.description == (
-        "Drone unit demonstration for the police search advisers. Ground crew from Stevenage, pilots from Hemel."
+        "Drone unit demonstration for the police search advisers. "
+        "Ground crew from Stevenage, pilots from Hemel."
     )
     (holiday,) = [o for o in occs(ctx, date(2026, 5, 25), date(2026, 5, 25)) if o.all_day]
     assert holiday.days() == [date(2026, 5, 25)]

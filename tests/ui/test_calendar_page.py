@@ -9,9 +9,9 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QPushButton
-from pypdf import PdfReader
 from pytestqt.qtbot import QtBot
 
 from hescb_desktop.domain.calendar import EventDraft

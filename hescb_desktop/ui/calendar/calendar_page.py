@@ -4,6 +4,7 @@ and printing a week or a month as a paper diary (PDF)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -30,7 +31,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from hescb_desktop.domain.calendar import EventDraft, Occurrence, Scope, week_start
+from hescb_desktop.domain.calendar import Clash, EventDraft, Occurrence, Scope, week_start
 from hescb_desktop.domain.dto import EventDTO
 from hescb_desktop.domain.errors import DomainError
 from hescb_desktop.domain.recurrence import LONDON, describe
@@ -151,7 +152,7 @@ class CalendarPage(Page):
         )
         self.agenda.setColumnWidth(0, 190)
         self.agenda.setColumnWidth(1, 360)
-        self.find = FindTimeView()
+        self.finder = FindTimeView()
         self.results = QTreeWidget()
         self.results.setHeaderLabels(
             [
@@ -165,7 +166,7 @@ class CalendarPage(Page):
         self.results.setColumnWidth(0, 160)
         self.results.setColumnWidth(1, 330)
         self.results.setRootIsDecorated(False)
-        for widget in (self.grid, self.month, self.agenda, self.find, self.results):
+        for widget in (self.grid, self.month, self.agenda, self.finder, self.results):
             self.stack.addWidget(widget)
         body.addWidget(self.stack, 1)
         self.content.addLayout(body, 1)
@@ -184,13 +185,13 @@ class CalendarPage(Page):
         self.calendar_list.itemChanged.connect(self._on_calendar_item_changed)
         self.grid.create_requested.connect(self.create_at)
         self.grid.edit_requested.connect(self.edit)
-        self.grid.move_requested.connect(self.move)
+        self.grid.move_requested.connect(self.move_to)
         self.month.edit_requested.connect(self.edit)
         self.month.day_activated.connect(self._on_month_day_activated)
         self.agenda.itemDoubleClicked.connect(self._on_agenda_item_double_clicked)
         self.results.itemDoubleClicked.connect(self._on_result_double_clicked)
-        self.find.changed.connect(self._refresh_find)
-        self.find.slot_chosen.connect(self._on_find_slot_chosen)
+        self.finder.changed.connect(self._refresh_find)
+        self.finder.slot_chosen.connect(self._on_find_slot_chosen)
 
     # ------------------------------------------------------------------ navigation
     def days(self) -> list[date]:
@@ -200,7 +201,7 @@ class CalendarPage(Page):
         count = 5 if self.mode == WORK_WEEK else 7
         return [monday + timedelta(days=n) for n in range(count)]
 
-    def window(self) -> tuple[date, date]:
+    def visible_range(self) -> tuple[date, date]:
         if self.mode in (DAY, WORK_WEEK, WEEK):
             days = self.days()
             return days[0], days[-1]
@@ -250,7 +251,7 @@ class CalendarPage(Page):
         self.refresh()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        key = event.key()
+        key = Qt.Key(event.key())
         if key in (Qt.Key.Key_PageUp, Qt.Key.Key_PageDown):
             self.step(-1 if key == Qt.Key.Key_PageUp else 1)
         elif key in (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down):
@@ -288,7 +289,7 @@ class CalendarPage(Page):
         uow = self.workspace.ctx.uow
         self.viewer = cal.Viewer(cal.person_named(uow(write=False), self.workspace.me))
         self._load_calendar_list()
-        first, last = self.window()
+        first, last = self.visible_range()
         if self.mode != RESULTS:
             self.stack.setCurrentIndex(_STACK[self.mode])
             button = self.view_buttons.button(self.mode)
@@ -299,7 +300,7 @@ class CalendarPage(Page):
         self.picker.blockSignals(False)
         self.period.setText(self._period_text(first, last))
         if self.mode == FIND:
-            self.find.set_choices(*self._people_and_rooms())
+            self.finder.set_choices(*self._people_and_rooms())
             self._refresh_find()
             return
         if self.mode == RESULTS:
@@ -349,7 +350,7 @@ class CalendarPage(Page):
         by_day: dict[date, QTreeWidgetItem] = {}
         for occ in self.occurrences:
             for day in occ.days():
-                first, last = self.window()
+                first, last = self.visible_range()
                 if not first <= day <= last:
                     continue
                 parent = by_day.get(day)
@@ -383,7 +384,7 @@ class CalendarPage(Page):
 
     @Slot()
     def _refresh_find(self) -> None:
-        people, rooms = self.find.chosen()
+        people, rooms = self.finder.chosen()
         monday = monday_of(self.anchor)
         rows = cal.free_busy(
             self.workspace.ctx.uow(write=False),
@@ -393,11 +394,11 @@ class CalendarPage(Page):
             viewer=self.viewer,
         )
         slot = (
-            cal.first_free_slot(rows, monday, 5, self.find.minutes.value(), not_before=self.now())
+            cal.first_free_slot(rows, monday, 5, self.finder.minutes.value(), not_before=self.now())
             if rows
             else None
         )
-        self.find.show_result(monday, rows, slot)
+        self.finder.show_result(monday, rows, slot)
 
     # ------------------------------------------------------------------ editing
     def _choices(self) -> DialogChoices:
@@ -412,7 +413,7 @@ class CalendarPage(Page):
             rooms,
         )
 
-    def _check(self, ignore: tuple[str, ...] = ()) -> Callable[[EventDraft], list[cal.Clash]]:
+    def _check(self, ignore: tuple[str, ...] = ()) -> Callable[[EventDraft], list[Clash]]:
         return lambda draft: cal.clashes(
             self.workspace.ctx.uow(write=False), draft, ignore_ids=ignore, viewer=self.viewer
         )
@@ -482,7 +483,7 @@ class CalendarPage(Page):
         )
 
     @Slot(object, object, object)
-    def move(self, occ: Occurrence, start: datetime, end: datetime) -> None:
+    def move_to(self, occ: Occurrence, start: datetime, end: datetime) -> None:
         if self._refuse_read_only(occ):
             self.refresh()
             return
@@ -560,9 +561,11 @@ class CalendarPage(Page):
         every = box.addButton(self.tr("All occurrences"), QMessageBox.ButtonRole.AcceptRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.exec()
-        return {this: Scope.THIS, following: Scope.FOLLOWING, every: Scope.ALL}.get(
-            box.clickedButton()
-        )  # type: ignore[call-overload]
+        clicked = box.clickedButton()
+        for button, scope in ((this, Scope.THIS), (following, Scope.FOLLOWING), (every, Scope.ALL)):
+            if clicked is button:
+                return scope
+        return None
 
     # ------------------------------------------------------------------ files
     @Slot()
@@ -716,7 +719,7 @@ class CalendarPage(Page):
 
     @Slot(object, object)
     def _on_find_slot_chosen(self, start: datetime, end: datetime) -> None:
-        people, rooms = self.find.chosen()
+        people, rooms = self.finder.chosen()
         calendar = next(
             (c for c in self._calendar_names() if c not in self.hidden), "Executive suite"
         )
@@ -749,17 +752,28 @@ def _created(result: object) -> object:
     return Result((result.value.id,), result.changes)
 
 
+def _calendar(page: Callable[[], Page]) -> CalendarPage:
+    made = page()
+    assert isinstance(made, CalendarPage)
+    return made
+
+
+def _show_then(show: Callable[[], None], handler: Callable[[], None]) -> None:
+    show()
+    handler()
+
+
 def add_calendar_actions(
-    menu: QMenu, page: Callable[[], CalendarPage], show: Callable[[], None]
+    menu: QMenu, page: Callable[[], Page], show: Callable[[], None]
 ) -> list[QAction]:
     """The File menu's calendar entries (issue 5)."""
     actions = []
     for label, handler in (
-        (menu.tr("Import calendar (.ics)…"), lambda: page().import_ics()),
-        (menu.tr("Export calendar (.ics)…"), lambda: page().export_ics()),
-        (menu.tr("Print calendar week (PDF)…"), lambda: page().print_pdf(month=False)),
+        (menu.tr("Import calendar (.ics)…"), lambda: _calendar(page).import_ics()),
+        (menu.tr("Export calendar (.ics)…"), lambda: _calendar(page).export_ics()),
+        (menu.tr("Print calendar week (PDF)…"), lambda: _calendar(page).print_pdf(month=False)),
     ):
         action = QAction(label, menu)
-        action.triggered.connect(lambda _=False, h=handler: (show(), h()))
+        action.triggered.connect(functools.partial(_show_then, show, handler))
         actions.append(action)
     return actions

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
@@ -47,6 +48,19 @@ def _snap(minutes: float) -> int:
     return int(round(minutes / SNAP) * SNAP)
 
 
+@dataclass
+class _Drag:
+    """A drag in progress: creating (no occurrence), moving or resizing one."""
+
+    mode: str  # "create", "move" or "resize"
+    origin: QPointF
+    start: datetime
+    end: datetime
+    occ: Occurrence | None = None
+    day: date | None = None
+    anchor: int = 0
+
+
 class TimeGrid(QWidget):
     """Days side by side, hours down; all-day events in a band at the top."""
 
@@ -64,7 +78,7 @@ class TimeGrid(QWidget):
         self.banner: list[list[Occurrence]] = []
         self.first_hour, self.last_hour = 7, 20
         self.selected: Occurrence | None = None
-        self._drag: dict[str, object] | None = None
+        self._drag: _Drag | None = None
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -144,8 +158,8 @@ class TimeGrid(QWidget):
             for p in items:
                 if p.occurrence.key == occ.key:
                     return self.rect_of(p).center()
-        for row, items in enumerate(self.banner):
-            for o in items:
+        for row, band in enumerate(self.banner):
+            for o in band:
                 if o.key == occ.key:
                     return self.banner_rect(row, o).center()
         raise KeyError(occ.key)
@@ -163,8 +177,8 @@ class TimeGrid(QWidget):
                 rect = self.rect_of(p)
                 if rect.contains(pos):
                     return p.occurrence, pos.y() > rect.bottom() - 6
-        for row, items in enumerate(self.banner):
-            for o in items:
+        for row, band in enumerate(self.banner):
+            for o in band:
                 if self.banner_rect(row, o).contains(pos):
                     return o, False
         return None, False
@@ -184,30 +198,21 @@ class TimeGrid(QWidget):
         day = self.day_at(pos.x())
         if occ is not None and not occ.all_day and not occ.read_only:
             mode = "resize" if edge else "move"
-            self._drag = {
-                "mode": mode,
-                "occ": occ,
-                "origin": pos,
-                "start": occ.start,
-                "end": occ.end,
-            }
+            self._drag = _Drag(mode, pos, occ.start, occ.end, occ=occ)
         elif occ is None and day is not None and pos.y() > self.grid_top:
             minute = _snap(self.minutes_at(pos.y()) - SNAP / 2)
-            self._drag = {
-                "mode": "create",
-                "day": day,
-                "anchor": minute,
-                "start": self._at(day, minute),
-                "end": self._at(day, minute + SNAP),
-                "origin": pos,
-            }
+            start = self._at(day, minute)
+            self._drag = _Drag(
+                "create", pos, start, self._at(day, minute + SNAP), day=day, anchor=minute
+            )
         else:
             self._drag = None
         self.update()
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         pos = event.position()
-        if self._drag is None:
+        drag = self._drag
+        if drag is None:
             occ, edge = self.hit(pos)
             shape = (
                 Qt.CursorShape.SizeVerCursor
@@ -216,46 +221,35 @@ class TimeGrid(QWidget):
             )
             self.setCursor(shape)
             return
-        drag = self._drag
-        mode = drag["mode"]
-        if mode == "create":
-            day = drag["day"]
-            assert isinstance(day, date)
-            anchor = int(drag["anchor"])  # type: ignore[call-overload]
+        if drag.occ is None:
+            assert drag.day is not None
             here = _snap(self.minutes_at(pos.y()))
-            lo, hi = min(anchor, here), max(anchor, here)
-            drag["start"], drag["end"] = self._at(day, lo), self._at(day, max(hi, lo + SNAP))
+            lo, hi = min(drag.anchor, here), max(drag.anchor, here)
+            drag.start, drag.end = self._at(drag.day, lo), self._at(drag.day, max(hi, lo + SNAP))
         else:
-            occ = drag["occ"]
-            assert isinstance(occ, Occurrence)
-            origin = drag["origin"]
-            assert isinstance(origin, QPointF)
-            delta_min = _snap((pos.y() - origin.y()) / self.hour_height * 60)
-            if mode == "resize":
+            occ = drag.occ
+            delta_min = _snap((pos.y() - drag.origin.y()) / self.hour_height * 60)
+            if drag.mode == "resize":
                 end = occ.end + timedelta(minutes=delta_min)
-                drag["end"] = max(end, occ.start + timedelta(minutes=SNAP))
+                drag.end = max(end, occ.start + timedelta(minutes=SNAP))
             else:
-                origin_day = self.day_at(origin.x()) or occ.first_day
+                origin_day = self.day_at(drag.origin.x()) or occ.first_day
                 new_day = self.day_at(pos.x()) or origin_day
                 shift = timedelta(days=(new_day - origin_day).days, minutes=delta_min)
-                drag["start"] = _wall_shift(occ.start, shift)
-                drag["end"] = drag["start"] + (occ.end - occ.start)  # type: ignore[operator]
+                drag.start = _wall_shift(occ.start, shift)
+                drag.end = drag.start + (occ.end - occ.start)
         self.update()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         drag, self._drag = self._drag, None
         if drag is None or event.button() != Qt.MouseButton.LeftButton:
             return
-        origin = drag["origin"]
-        assert isinstance(origin, QPointF)
-        moved = (event.position() - origin).manhattanLength() > 4
-        if drag["mode"] == "create":
+        moved = (event.position() - drag.origin).manhattanLength() > 4
+        if drag.occ is None:
             if moved:
-                self.create_requested.emit(drag["start"], drag["end"], False)
-        elif moved:
-            occ = drag["occ"]
-            if (drag["start"], drag["end"]) != (occ.start, occ.end):  # type: ignore[union-attr]
-                self.move_requested.emit(occ, drag["start"], drag["end"])
+                self.create_requested.emit(drag.start, drag.end, False)
+        elif moved and (drag.start, drag.end) != (drag.occ.start, drag.occ.end):
+            self.move_requested.emit(drag.occ, drag.start, drag.end)
         self.update()
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
@@ -312,13 +306,13 @@ class TimeGrid(QWidget):
         for i in range(len(self.days) + 1):
             x = self.column_x(i)
             p.drawLine(QPointF(x, 0), QPointF(x, bottom))
-        for row, items in enumerate(self.banner):
-            for occ in items:
+        for row, band in enumerate(self.banner):
+            for occ in band:
                 self._paint_box(p, self.banner_rect(row, occ), occ, occ.summary, small)
         for items in self.placed.values():
             for placed in items:
                 occ = placed.occurrence
-                if self._drag and self._drag.get("occ") is occ:
+                if self._drag is not None and self._drag.occ is occ:
                     continue
                 text = f"{occ.start:%H:%M} {occ.summary}"
                 if occ.location and placed.bottom - placed.top >= 60:
@@ -381,11 +375,9 @@ class TimeGrid(QWidget):
 
     def _paint_drag(self, p: QPainter, font: QFont) -> None:
         drag = self._drag
-        if drag is None or drag["mode"] not in ("create", "move", "resize"):
+        if drag is None:
             return
-        start, end = drag["start"], drag["end"]
-        assert isinstance(start, datetime)
-        assert isinstance(end, datetime)
+        start, end = drag.start, drag.end
         day = start.astimezone(LONDON).date()
         if day not in self.days:
             return
@@ -399,7 +391,7 @@ class TimeGrid(QWidget):
             self.column_width - 4,
             self.y_of(bottom) - self.y_of(top),
         )
-        colour = QColor("#1f4e9c") if drag["mode"] == "create" else occurrence_colour(drag["occ"])  # type: ignore[arg-type]
+        colour = QColor("#1f4e9c") if drag.occ is None else occurrence_colour(drag.occ)
         fill = QColor(colour)
         fill.setAlpha(90)
         p.setPen(QPen(colour, 1, Qt.PenStyle.DashLine))
