@@ -126,6 +126,11 @@ def occurrences(
         return _occurrences(uow, start, end, viewer, calendars, event_ids, keep_private=False)
 
 
+def day_occurrences(uow: UnitOfWork, day: date, viewer: Viewer) -> list[Occurrence]:
+    """One London day's occurrences inside an open unit of work (the Home page's list)."""
+    return _occurrences(uow, *window_of_days(day, day), viewer, None, None, keep_private=False)
+
+
 def _occurrences(
     uow: UnitOfWork,
     start: datetime,

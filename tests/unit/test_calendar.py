@@ -368,3 +368,13 @@ def test_search_and_calendars(ctx: ServiceContext) -> None:
     assert cal.search(ctx.uow(write=False), "50%") and not cal.search(ctx.uow(write=False), "5_%")
     assert "HC chief officers" in cal.calendars(ctx.uow(write=False))
     assert window(ctx, date(2026, 1, 5), date(2026, 1, 5), calendars=["Board meetings"]) == []
+
+
+def test_home_lists_todays_occurrence_of_an_older_series(ctx: ServiceContext) -> None:
+    from hescb_desktop.services.home import home_summary
+
+    weekly(ctx)  # Mondays from 5 January 2026
+    summary = home_summary(ctx.uow(write=False), date(2026, 7, 13), "nobody")
+    assert [(e.summary, e.start) for e in summary.events] == [
+        ("Chief officers' briefing", at(date(2026, 7, 13), 9))
+    ]
