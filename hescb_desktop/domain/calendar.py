@@ -6,6 +6,7 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from hescb_desktop.domain.enums import Marking, Visibility
 from hescb_desktop.domain.recurrence import LONDON
@@ -26,8 +27,7 @@ class Scope(enum.StrEnum):
     ALL = "all"
 
 
-@dataclass(frozen=True, slots=True)
-class Occurrence:
+class Occurrence(NamedTuple):
     """One appearance of an event in a window: a single event, an occurrence of a series, or an
     exception (a moved occurrence). Times are Europe/London; an all-day one spans London
     midnights and `end` is exclusive."""

@@ -248,27 +248,17 @@ def _occurrences_of(
         return []
     masked = visibility != Visibility.NORMAL and not mine
     code, colour = orgs.get(row.organisation_id or "", ("", ""))
-    shared = {
-        "event_id": row.id,
-        "series_id": row.id if series else row.master_id,
-        "all_day": row.all_day,
-        "summary": "Busy" if masked else row.summary,
-        "location": "" if masked else row.location,
-        "description": "" if masked else row.description,
-        "calendar": row.calendar,
-        "organisation_id": row.organisation_id,
-        "organisation_code": code,
-        "colour": colour or CALENDAR_COLOURS.get(row.calendar, DEFAULT_COLOUR),
-        "visibility": visibility,
-        "masked": masked,
-        "owner_id": row.owner_id,
-        "meeting_id": row.meeting_id,
-        "marking": Marking(row.marking),
-        "rrule": row.rrule,
-    }
+    event_id, all_day, calendar = row.id, row.all_day, row.calendar
+    series_id = row.id if series else row.master_id
+    summary = "Busy" if masked else row.summary
+    location = "" if masked else row.location
+    description = "" if masked else row.description
+    colour = colour or CALENDAR_COLOURS.get(calendar, DEFAULT_COLOUR)
+    organisation_id, owner_id, meeting_id = row.organisation_id, row.owner_id, row.meeting_id
+    marking, rrule = Marking(row.marking), row.rrule
     duration = row.end_utc - row.start_utc
     out = []
-    if row.all_day:
+    if all_day:
         days = max(
             (
                 stored_date(row.end_utc, row.timezone) - stored_date(row.start_utc, row.timezone)
@@ -276,15 +266,36 @@ def _occurrences_of(
             1,
         )
     for when in starts:
-        if row.all_day:
+        if all_day:
             first = when.astimezone(UTC).date() if series else stored_date(when, row.timezone)
             start = datetime.combine(first, time(0), LONDON)
             end = datetime.combine(first + timedelta(days=days), time(0), LONDON)
         else:
             start = when.astimezone(LONDON)
             end = (when + duration).astimezone(LONDON)
-        recurrence_id = when if series else row.recurrence_id
-        out.append(Occurrence(start=start, end=end, recurrence_id=recurrence_id, **shared))
+        out.append(
+            Occurrence(
+                event_id,
+                series_id,
+                when if series else row.recurrence_id,
+                start,
+                end,
+                all_day,
+                summary,
+                location,
+                description,
+                calendar,
+                organisation_id,
+                code,
+                colour,
+                visibility,
+                masked,
+                owner_id,
+                meeting_id,
+                marking,
+                rrule,
+            )
+        )
     return out
 
 

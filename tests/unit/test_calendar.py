@@ -152,6 +152,11 @@ def test_end_before_start_is_refused(ctx: ServiceContext) -> None:
             "FREQ=MONTHLY;BYDAY=-1FR",
             "FREQ=MONTHLY;BYMONTHDAY=15",
             "FREQ=WEEKLY;INTERVAL=3;BYDAY=WE",
+            "FREQ=WEEKLY;INTERVAL=2",
+            "FREQ=DAILY;INTERVAL=3;BYDAY=MO,TU,WE,TH,FR",
+            "FREQ=WEEKLY;BYDAY=SU,TU;UNTIL=20270301T000000Z",
+            "FREQ=DAILY;UNTIL=20240105",
+            "FREQ=WEEKLY;WKST=SU;INTERVAL=2;BYDAY=SU,SA",
             "FREQ=MONTHLY;INTERVAL=2;BYDAY=2TU",
             "FREQ=MONTHLY;INTERVAL=5;BYMONTHDAY=31",
             "FREQ=MONTHLY;BYDAY=5FR",
@@ -162,11 +167,12 @@ def test_end_before_start_is_refused(ctx: ServiceContext) -> None:
         ]
     ),
     st.sampled_from([40, 1200]),
+    st.dates(min_value=date(2018, 1, 1), max_value=date(2019, 12, 31)),
 )
 def test_expansion_keeps_wall_clock_time_and_fast_forward_agrees(
-    day: date, hour: int, rule: str, days: int
+    day: date, hour: int, rule: str, days: int, first: date
 ) -> None:
-    start = datetime.combine(date(2019, 6, 3), time(hour, 30), LONDON).astimezone(UTC)
+    start = datetime.combine(first, time(hour, 30), LONDON).astimezone(UTC)
     lo = datetime.combine(day, time(0), LONDON).astimezone(UTC)
     hi = lo + timedelta(days=days)
     got = expand(rule, start, timedelta(minutes=45), "Europe/London", False, lo, hi)

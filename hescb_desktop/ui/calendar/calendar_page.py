@@ -65,6 +65,7 @@ class CalendarPage(Page):
         self.mode = WORK_WEEK
         self.hidden: set[str] = set()
         self.occurrences: list[Occurrence] = []
+        self._agenda_rows: list[Occurrence] = []  # agenda items hold an index into this
         self.viewer = cal.Viewer()
         self.now: Callable[[], datetime] = lambda: datetime.now(UTC)
         self._setup_ui()
@@ -152,6 +153,7 @@ class CalendarPage(Page):
         )
         self.agenda.setColumnWidth(0, 190)
         self.agenda.setColumnWidth(1, 360)
+        self.agenda.setColumnWidth(2, 220)
         self.finder = FindTimeView()
         self.results = QTreeWidget()
         self.results.setHeaderLabels(
@@ -347,6 +349,7 @@ class CalendarPage(Page):
 
     def _fill_agenda(self) -> None:
         self.agenda.clear()
+        self._agenda_rows = []  # a tuple in item data would come back a list
         by_day: dict[date, QTreeWidgetItem] = {}
         for occ in self.occurrences:
             for day in occ.days():
@@ -363,7 +366,8 @@ class CalendarPage(Page):
                     by_day[day] = parent
                 when = self.tr("All day") if occ.all_day else f"{occ.start:%H:%M}–{occ.end:%H:%M}"
                 child = QTreeWidgetItem(parent, [when, occ.summary, occ.location, occ.calendar])
-                child.setData(0, Qt.ItemDataRole.UserRole, occ)
+                child.setData(0, Qt.ItemDataRole.UserRole, len(self._agenda_rows))
+                self._agenda_rows.append(occ)
         self.agenda.expandAll()
         if not self.occurrences:
             QTreeWidgetItem(self.agenda, [self.tr("Nothing in the next four weeks.")])
@@ -683,9 +687,9 @@ class CalendarPage(Page):
 
     @Slot(QTreeWidgetItem, int)
     def _on_agenda_item_double_clicked(self, item: QTreeWidgetItem, _column: int) -> None:
-        occ = item.data(0, Qt.ItemDataRole.UserRole)
-        if isinstance(occ, Occurrence):
-            self.edit(occ)
+        index = item.data(0, Qt.ItemDataRole.UserRole)
+        if isinstance(index, int) and 0 <= index < len(self._agenda_rows):
+            self.edit(self._agenda_rows[index])
 
     @Slot()
     def _on_search_return_pressed(self) -> None:
