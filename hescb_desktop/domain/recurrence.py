@@ -8,6 +8,7 @@ Outlook does). All-day series run on floating dates. No I/O here.
 
 from __future__ import annotations
 
+import calendar
 import contextlib
 import functools
 import re
@@ -236,7 +237,7 @@ def _fast_forward(parts: dict[str, str], dtstart: datetime, lo: datetime) -> dat
     return dtstart
 
 
-_SIMPLE_KEYS = frozenset({"FREQ", "INTERVAL", "BYDAY", "UNTIL", "WKST"})
+_SIMPLE_KEYS = frozenset({"FREQ", "INTERVAL", "BYDAY", "UNTIL", "WKST", "BYMONTHDAY", "BYMONTH"})
 
 
 def _simple(
@@ -253,7 +254,9 @@ def _simple(
     if not _SIMPLE_KEYS.issuperset(parts) or parts.get("WKST", "MO") != "MO":
         return None
     freq = parts["FREQ"]
-    if freq not in ("DAILY", "WEEKLY"):
+    if freq in ("MONTHLY", "YEARLY"):
+        return _simple_monthly(parts, dtstart, lo, hi, tz_name, all_day)
+    if freq not in ("DAILY", "WEEKLY") or "BYMONTHDAY" in parts or "BYMONTH" in parts:
         return None
     codes = [c for c in parts.get("BYDAY", "").split(",") if c]
     if any(c not in DAY_CODES for c in codes):
@@ -286,6 +289,87 @@ def _simple(
             if first <= when <= last:
                 out.append(when)
         monday += timedelta(weeks=interval)
+    return out
+
+
+def _day_in_month(year: int, month: int, parts: dict[str, str]) -> date | None:
+    """The one day of a month a rule names: BYMONTHDAY=n (negative from the end) or BYDAY=nXX
+    ("2TU", "-1FR"); None when the month has no such day (a 31st, a fifth Friday)."""
+    length = calendar.monthrange(year, month)[1]
+    if "BYMONTHDAY" in parts:
+        n = int(parts["BYMONTHDAY"])
+        day = n if n > 0 else length + n + 1
+        return date(year, month, day) if 1 <= day <= length else None
+    match = _BYDAY.match(parts["BYDAY"])
+    assert match is not None
+    nth, weekday = int(match.group(1)), DAY_CODES.index(match.group(2))
+    if nth > 0:
+        first = date(year, month, 1)
+        found = first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (nth - 1))
+    else:
+        last = date(year, month, length)
+        found = last - timedelta(days=(last.weekday() - weekday) % 7 + 7 * (-nth - 1))
+    return found if found.month == month else None
+
+
+def _simple_monthly(
+    parts: dict[str, str],
+    dtstart: datetime,
+    lo: datetime,
+    hi: datetime,
+    tz_name: str,
+    all_day: bool,
+) -> list[datetime] | None:
+    """Monthly or yearly rules that name one day ("the 15th", "the last Friday"; yearly also
+    one month) by arithmetic; None for anything else."""
+    has_day = "BYMONTHDAY" in parts
+    has_wd = "BYDAY" in parts
+    if has_day == has_wd:
+        return None
+    value = parts["BYMONTHDAY"] if has_day else parts["BYDAY"]
+    if "," in value:
+        return None
+    if has_day:
+        if not value.lstrip("-").isdigit() or not 1 <= abs(int(value)) <= 31:
+            return None
+    else:
+        match = _BYDAY.match(value)
+        if match is None or not match.group(1) or not 1 <= abs(int(match.group(1))) <= 5:
+            return None
+    yearly = parts["FREQ"] == "YEARLY"
+    if yearly != ("BYMONTH" in parts) or "," in parts.get("BYMONTH", ""):
+        return None
+    interval = int(parts.get("INTERVAL", "1") or "1")
+    if interval < 1:
+        return None
+    until = _until(parts["UNTIL"], zone(tz_name), all_day) if "UNTIL" in parts else None
+    last = min(hi, until) if until is not None else hi
+    first = max(lo, dtstart)
+    if first > last:
+        return []
+    at = dtstart.time()
+    out: list[datetime] = []
+    if yearly:
+        month = int(parts["BYMONTH"])
+        if not 1 <= month <= 12:
+            return None
+        year = dtstart.year + max((first.year - dtstart.year) // interval * interval, 0)
+        while year <= last.year:
+            day = _day_in_month(year, month, parts)
+            when = datetime.combine(day, at) if day else None
+            if when is not None and first <= when <= last:
+                out.append(when)
+            year += interval
+        return out
+    index = dtstart.year * 12 + dtstart.month - 1
+    target = first.year * 12 + first.month - 1
+    index += max((target - index) // interval * interval, 0)
+    while index <= last.year * 12 + last.month - 1:
+        day = _day_in_month(index // 12, index % 12 + 1, parts)
+        when = datetime.combine(day, at) if day else None
+        if when is not None and first <= when <= last:
+            out.append(when)
+        index += interval
     return out
 
 

@@ -384,3 +384,29 @@ def test_home_lists_todays_occurrence_of_an_older_series(ctx: ServiceContext) ->
     assert [(e.summary, e.start) for e in summary.events] == [
         ("Chief officers' briefing", at(date(2026, 7, 13), 9))
     ]
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "FREQ=MONTHLY;INTERVAL=2;BYDAY=2TU",
+        "FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=-1",
+        "FREQ=YEARLY;INTERVAL=2;BYMONTH=2;BYMONTHDAY=29",
+        "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,FR",
+        "FREQ=DAILY;INTERVAL=4",
+    ],
+)
+def test_intervals_stay_aligned_with_the_series_start_years_later(rule: str) -> None:
+    start = datetime.combine(date(2019, 1, 8), time(9), LONDON).astimezone(UTC)
+    naive = start.astimezone(LONDON).replace(tzinfo=None)
+    for month in range(1, 13):
+        lo = datetime.combine(date(2026, month, 1), time(0), LONDON).astimezone(UTC)
+        hi = lo + timedelta(days=31)
+        got = expand(rule, start, timedelta(hours=1), "Europe/London", False, lo, hi)
+        walked = build_rule(rule, naive).between(
+            lo.astimezone(LONDON).replace(tzinfo=None) - timedelta(hours=3),
+            hi.astimezone(LONDON).replace(tzinfo=None) + timedelta(hours=2),
+            inc=True,
+        )
+        want = [localize(n, LONDON).astimezone(UTC) for n in walked]
+        assert got == [w for w in want if w < hi and w + timedelta(hours=1) > lo], month
