@@ -271,11 +271,11 @@ def _simple(
         return []
     out: list[datetime] = []
     if freq == "DAILY":
-        days = {DAY_CODES.index(c) for c in codes} if codes else set(range(7))
+        allowed = {DAY_CODES.index(c) for c in codes} if codes else set(range(7))
         step = (first - dtstart).days // interval
         when = dtstart + timedelta(days=step * interval)
         while when <= last:
-            if when >= first and when.weekday() in days:
+            if when >= first and when.weekday() in allowed:
                 out.append(when)
             when += timedelta(days=interval)
         return out
