@@ -76,6 +76,9 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
     from hescb_desktop.cli.actions_args import add_parsers as add_action_parsers
 
     add_action_parsers(sub, common)
+    from hescb_desktop.cli import calendar_commands  # issue 5: import-ics, export-ics, events
+
+    calendar_commands.add_parsers(sub, common)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -150,6 +153,10 @@ def _command(name: str) -> Command:
         from hescb_desktop.cli.actions_commands import cmd_actions, cmd_meetings
 
         return cmd_actions if name == "actions" else cmd_meetings
+    if name in ("import-ics", "export-ics", "events"):
+        from hescb_desktop.cli.calendar_commands import command
+
+        return command(name)  # type: ignore[no-any-return]
     from hescb_desktop.cli.commands import cmd_export_json, cmd_init
 
     commands: dict[str, Command] = {"init": cmd_init, "export-json": cmd_export_json}

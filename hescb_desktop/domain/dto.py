@@ -100,6 +100,12 @@ class EventDTO:
     meeting_id: str | None
     visibility: Visibility
     ics_uid: str | None
+    master_id: str | None
+    recurrence_id: datetime | None
+    cancelled: bool
+    rdates: str
+    long_span: bool | None
+    until_utc: datetime | None
     marking: Marking
     created_at: datetime | None
     created_by: str | None

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from hescb_desktop.domain.enums import ActionStatus, ObjectiveKind, Rag
-from hescb_desktop.storage.models import Action, Event, Objective, Organisation, Person
+from hescb_desktop.services.calendar import Viewer, day_occurrences
+from hescb_desktop.storage.models import Action, Objective, Organisation, Person
 from hescb_desktop.storage.uow import UnitOfWork
 
 LONDON = ZoneInfo("Europe/London")
@@ -68,33 +69,27 @@ class HomeSummary:
 def home_summary(uow: UnitOfWork, today: date, person_name: str) -> HomeSummary:
     with uow:
         codes = dict(uow.session.execute(select(Organisation.id, Organisation.code)).all())
-        events = _events_on(uow, today, codes)
+        events = _events_on(uow, today, person_name)
         actions = _open_actions_of(uow, person_name)
         objectives = _objectives(uow, codes)
     counts = Counter(o.rag for o in objectives)
     return HomeSummary(today, person_name, events, actions, objectives, dict(counts))
 
 
-def _events_on(uow: UnitOfWork, day: date, codes: dict[str, str]) -> tuple[EventRow, ...]:
-    start = datetime.combine(day, time(0), LONDON).astimezone(UTC)
-    end = start + timedelta(days=1)
-    stmt = (
-        select(Event)
-        .where(Event.deleted.is_(False), Event.start_utc < end, Event.end_utc > start)
-        .order_by(Event.start_utc)
-    )
+def _events_on(uow: UnitOfWork, day: date, person_name: str) -> tuple[EventRow, ...]:
+    """The day's occurrences, series expanded (issue 5's calendar service, in this unit of work);
+    other people's busy-only events show as "Busy" and their private ones not at all."""
+    viewer = Viewer(_person_id(uow, person_name))
     return tuple(
-        EventRow(
-            e.id,
-            e.summary,
-            e.start_utc.astimezone(LONDON),
-            e.end_utc.astimezone(LONDON),
-            e.all_day,
-            e.location,
-            codes.get(e.organisation_id or "", ""),
-        )
-        for e in uow.session.scalars(stmt)
+        EventRow(o.event_id, o.summary, o.start, o.end, o.all_day, o.location, o.organisation_code)
+        for o in day_occurrences(uow, day, viewer)
     )
+
+
+def _person_id(uow: UnitOfWork, name: str) -> str | None:
+    return uow.session.scalars(
+        select(Person.id).where(Person.deleted.is_(False), Person.name == name)
+    ).first()
 
 
 def _open_actions_of(uow: UnitOfWork, person_name: str) -> tuple[ActionRow, ...]:

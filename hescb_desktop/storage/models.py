@@ -8,9 +8,10 @@ references (HESCB/2026/014, 77/26) are separate columns.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Boolean, Date, Float, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from hescb_desktop.domain.enums import (
     ActionStatus,
@@ -27,6 +28,7 @@ from hescb_desktop.domain.enums import (
     ResourceKind,
     Visibility,
 )
+from hescb_desktop.domain.recurrence import span_of
 from hescb_desktop.storage.base import Base, Marked, Synced, enum_type, fk, text_col
 
 
@@ -58,7 +60,20 @@ class Resource(Synced, Base):
 
 class Event(Synced, Marked, Base):
     __tablename__ = "events"
-    __field_groups__ = (frozenset({"start_utc", "end_utc", "all_day", "timezone"}),)
+    __field_groups__ = (
+        frozenset(
+            {
+                "start_utc",
+                "end_utc",
+                "all_day",
+                "timezone",
+                "rrule",
+                "rdates",
+                "long_span",
+                "until_utc",
+            }
+        ),
+    )
     summary: Mapped[str] = mapped_column(String(500))
     description: Mapped[str] = text_col()
     location: Mapped[str] = mapped_column(String(500), default="")
@@ -73,6 +88,38 @@ class Event(Synced, Marked, Base):
     meeting_id: Mapped[str | None] = fk("meetings")
     visibility: Mapped[Visibility] = mapped_column(enum_type(Visibility), default=Visibility.NORMAL)
     ics_uid: Mapped[str | None] = mapped_column(String(500), index=True)
+    # Issue 5 (migration 0004): exceptions of a series (RECURRENCE-ID style) and extra dates.
+    # An exception row names its series (master_id) and the original start of the occurrence it
+    # replaces (recurrence_id, UTC; an all-day one: midnight UTC of the date); `cancelled` marks
+    # a deleted occurrence (EXDATE). `rdates`: extra occurrences, comma-separated UTC stamps.
+    # All-day events store midnight UTC of their dates and an empty time zone (floating dates).
+    master_id: Mapped[str | None] = fk("events")
+    recurrence_id: Mapped[datetime | None] = mapped_column(index=True)
+    cancelled: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    rdates: Mapped[str] = text_col()
+    # Derived from the times and the rule whenever they are set (the validator below), so a
+    # window is found by an index: short events by start_utc, long ones and series by this flag.
+    # NULL (rows from before 0004) counts as long. until_utc: the end of the last occurrence.
+    long_span: Mapped[bool | None] = mapped_column(Boolean, index=True)
+    until_utc: Mapped[datetime | None] = mapped_column()
+
+    @validates("start_utc", "end_utc", "rrule", "all_day", "timezone")
+    def _keep_span(self, key: str, value: Any) -> Any:
+        current = {k: getattr(self, k, None) for k in _SPAN_INPUTS}
+        current[key] = value
+        start, end = current["start_utc"], current["end_utc"]
+        if isinstance(start, datetime) and isinstance(end, datetime):
+            self.long_span, self.until_utc = span_of(
+                start,
+                end,
+                current["rrule"] or "",
+                current["timezone"] or "",
+                bool(current["all_day"]),
+            )
+        return value
+
+
+_SPAN_INPUTS = ("start_utc", "end_utc", "rrule", "all_day", "timezone")
 
 
 class EventBooking(Synced, Base):

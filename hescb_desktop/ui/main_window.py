@@ -123,6 +123,7 @@ class MainWindow(QMainWindow):
         self._workspace = workspace
         self._sync = WindowSync(self, workspace, self.status)
         self.file_menu.insertAction(self.file_separator, self._sync.sync_action)
+        self._add_page_file_actions()
         self._setup_undo(workspace)
         self.settings_action.setEnabled(True)
         workspace.settings_changed.connect(self._on_workspace_settings_changed)
@@ -216,6 +217,16 @@ class MainWindow(QMainWindow):
         self.redo_action = self.edit_menu.addAction(self.tr("&Redo"))
         for action in (self.undo_action, self.redo_action):
             action.setEnabled(False)
+
+    def _add_page_file_actions(self) -> None:
+        """The pages' own File menu entries, in a group above Quit (imported with the board)."""
+        from hescb_desktop.ui.calendar.calendar_page import add_calendar_actions
+
+        self.file_menu.insertSeparator(self.file_separator)
+        for action in add_calendar_actions(  # issue 5: .ics import/export, print a week
+            self.file_menu, lambda: self.page(CALENDAR), lambda: self.show_page(CALENDAR)
+        ):
+            self.file_menu.insertAction(self.file_separator, action)
 
     def _setup_undo(self, workspace: Workspace) -> None:
         stack = workspace.undo_stack

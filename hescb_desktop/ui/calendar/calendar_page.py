@@ -1,30 +1,59 @@
-"""The calendar (preview): pick a day, see its events.
-
-Day, week and month views, editing by drag and drop, recurrence, room and asset booking and
-iCalendar import and export arrive with issue 5.
-"""
+"""The shared calendar: day, work week, week, month and agenda views, find-a-time, search,
+creating by dialog or by dragging, moving and resizing by drag, undo/redo, .ics import/export
+and printing a week or a month as a paper diary (PDF)."""
 
 from __future__ import annotations
 
-from datetime import date
+import functools
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, Slot
-from PySide6.QtWidgets import QCalendarWidget, QHBoxLayout, QToolButton
+from PySide6.QtCore import QDate, Qt, QUrl, Slot
+from PySide6.QtGui import QAction, QDesktopServices, QKeyEvent
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QToolButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+)
 
-from hescb_desktop.services.home import home_summary
-from hescb_desktop.ui.home.event_table_model import COL_SUMMARY, EventTableModel
-from hescb_desktop.ui.widgets.card import Card
-from hescb_desktop.ui.widgets.empty_state import EmptyState
+from hescb_desktop.domain.calendar import Clash, EventDraft, Occurrence, Scope, week_start
+from hescb_desktop.domain.dto import EventDTO
+from hescb_desktop.domain.errors import DomainError
+from hescb_desktop.domain.recurrence import LONDON, describe
+from hescb_desktop.services import calendar as cal
+from hescb_desktop.services import crud
+from hescb_desktop.services.entities import ORGANISATIONS, PEOPLE, RESOURCES
+from hescb_desktop.ui.calendar.commands import run_edit
+from hescb_desktop.ui.calendar.event_dialog import Choice, DialogChoices, EventDialog
+from hescb_desktop.ui.calendar.find_time import FindTimeView, monday_of, week_window
+from hescb_desktop.ui.calendar.views import MonthGrid, TimeGrid
+from hescb_desktop.ui.widgets.busy_dialog import BusyDialog
 from hescb_desktop.ui.widgets.icons import icon
-from hescb_desktop.ui.widgets.labels import counted
 from hescb_desktop.ui.widgets.page import Page
-from hescb_desktop.ui.widgets.page_header import ComingNotice
-from hescb_desktop.ui.widgets.tables import make_table
 from hescb_desktop.ui.workspace import Workspace
+
+DAY, WORK_WEEK, WEEK, MONTH, AGENDA, FIND, RESULTS = range(7)
+AGENDA_DAYS = 28
+_STACK = {DAY: 0, WORK_WEEK: 0, WEEK: 0, MONTH: 1, AGENDA: 2, FIND: 3, RESULTS: 4}
 
 
 class CalendarPage(Page):
-    tables = ("events", "organisations")
+    tables = ("events", "event_bookings", "event_attendees", "organisations", "people", "resources")
 
     def __init__(self, workspace: Workspace) -> None:
         super().__init__(
@@ -32,57 +61,723 @@ class CalendarPage(Page):
             self.tr("Calendar"),
             self.tr("Diaries of the executive suite, board meetings, rooms and shared assets."),
         )
-        self.model = EventTableModel(self)
+        self.anchor = workspace.today()
+        self.mode = WORK_WEEK
+        self.hidden: set[str] = set()
+        self.occurrences: list[Occurrence] = []
+        self._agenda_rows: list[Occurrence] = []  # agenda items hold an index into this
+        self.viewer = cal.Viewer()
+        self.now: Callable[[], datetime] = lambda: datetime.now(UTC)
         self._setup_ui()
         self.refresh()
 
+    # ------------------------------------------------------------------ building
     def _setup_ui(self) -> None:
-        self.content.addWidget(
-            ComingNotice(
-                self.tr(
-                    "Pick a day to see its events. Day, week and month views, creating and moving "
-                    "events, recurring events, room and drone-unit booking, and Outlook "
-                    "(iCalendar) import and export arrive with issue 5."
-                )
-            )
-        )
-        self.calendar = QCalendarWidget()
-        self.calendar.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
-        self.calendar.setGridVisible(False)
-        self.calendar.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
-        today = self.workspace.today()
-        self.calendar.setSelectedDate(QDate(today.year, today.month, today.day))
-        self.calendar.selectionChanged.connect(self._on_calendar_selection_changed)
-        for name, icon_name in (
-            ("qt_calendar_prevmonth", "chevron-left"),
-            ("qt_calendar_nextmonth", "chevron-right"),
+        bar = QHBoxLayout()
+        self.today_button = QPushButton(self.tr("Today"))
+        self.prev_button = QToolButton()
+        self.prev_button.setIcon(icon("chevron-left"))
+        self.prev_button.setToolTip(self.tr("Previous (Page Up)"))
+        self.next_button = QToolButton()
+        self.next_button.setIcon(icon("chevron-right"))
+        self.next_button.setToolTip(self.tr("Next (Page Down)"))
+        self.period = QLabel()
+        self.period.setObjectName("calendarPeriod")
+        self.period.setTextFormat(Qt.TextFormat.PlainText)
+        font = self.period.font()
+        font.setPointSizeF(font.pointSizeF() + 2)
+        font.setBold(True)
+        self.period.setFont(font)
+        self.picker = QDateEdit()
+        self.picker.setCalendarPopup(True)
+        self.picker.setDisplayFormat("dd MMM yyyy")
+        self.picker.calendarWidget().setFirstDayOfWeek(Qt.DayOfWeek.Monday)
+        for w in (self.today_button, self.prev_button, self.next_button, self.period):
+            bar.addWidget(w)
+        bar.addStretch(1)
+        bar.addWidget(self.picker)
+        self.view_buttons = QButtonGroup(self)
+        for mode, label in (
+            (DAY, self.tr("Day")),
+            (WORK_WEEK, self.tr("Work week")),
+            (WEEK, self.tr("Week")),
+            (MONTH, self.tr("Month")),
+            (AGENDA, self.tr("Agenda")),
+            (FIND, self.tr("Find a time")),
         ):
-            button = self.calendar.findChild(QToolButton, name)
-            if button is not None:  # Qt's own names for the month arrows
-                button.setIcon(icon(icon_name))
-        picker = Card(self.tr("Date"))
-        picker.body.addWidget(self.calendar)
-        picker.body.addStretch(1)
-        self.day_card = Card("")
-        self.view = EmptyState(make_table(self.model, stretch=COL_SUMMARY))
-        self.view.set_message(self.tr("No events on this day."))
-        self.day_card.body.addWidget(self.view)
-        row = QHBoxLayout()
-        row.setSpacing(14)
-        row.addWidget(picker, 2)
-        row.addWidget(self.day_card, 3)
-        self.content.addLayout(row, 1)
+            button = QToolButton()
+            button.setText(label)
+            button.setCheckable(True)
+            self.view_buttons.addButton(button, mode)
+            bar.addWidget(button)
+        self.search_box = QLineEdit()
+        self.search_box.setPlaceholderText(self.tr("Search events…"))
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.setMinimumWidth(170)
+        self.search_box.setMaximumWidth(240)
+        bar.addWidget(self.search_box)
+        self.new_button = QPushButton(self.tr("New event…"))
+        self.more_button = QToolButton()
+        self.more_button.setText(self.tr("More"))
+        self.more_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.more_button)
+        self.import_action = menu.addAction(self.tr("Import .ics…"))
+        self.export_action = menu.addAction(self.tr("Export .ics…"))
+        menu.addSeparator()
+        self.print_week_action = menu.addAction(self.tr("Print week (PDF)…"))
+        self.print_month_action = menu.addAction(self.tr("Print month (PDF)…"))
+        self.more_button.setMenu(menu)
+        bar.addWidget(self.new_button)
+        bar.addWidget(self.more_button)
+        self.content.addLayout(bar)
 
+        body = QHBoxLayout()
+        side = QVBoxLayout()
+        side.addWidget(QLabel(self.tr("Calendars")))
+        self.calendar_list = QListWidget()
+        self.calendar_list.setObjectName("calendarList")
+        self.calendar_list.setMaximumWidth(210)
+        side.addWidget(self.calendar_list, 1)
+        self.status = QLabel()
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status.setWordWrap(True)
+        self.status.setMaximumWidth(210)
+        side.addWidget(self.status)
+        body.addLayout(side)
+        self.stack = QStackedWidget()
+        self.grid = TimeGrid(lambda: self.now())
+        self.month = MonthGrid(lambda: self.now())
+        self.agenda = QTreeWidget()
+        self.agenda.setHeaderLabels(
+            [self.tr("When"), self.tr("Title"), self.tr("Where"), self.tr("Calendar")]
+        )
+        self.agenda.setColumnWidth(0, 190)
+        self.agenda.setColumnWidth(1, 360)
+        self.agenda.setColumnWidth(2, 220)
+        self.finder = FindTimeView()
+        self.results = QTreeWidget()
+        self.results.setHeaderLabels(
+            [
+                self.tr("Starts"),
+                self.tr("Title"),
+                self.tr("Where"),
+                self.tr("Calendar"),
+                self.tr("Repeats"),
+            ]
+        )
+        self.results.setColumnWidth(0, 160)
+        self.results.setColumnWidth(1, 330)
+        self.results.setRootIsDecorated(False)
+        for widget in (self.grid, self.month, self.agenda, self.finder, self.results):
+            self.stack.addWidget(widget)
+        body.addWidget(self.stack, 1)
+        self.content.addLayout(body, 1)
+
+        self.today_button.clicked.connect(self.go_today)
+        self.prev_button.clicked.connect(self.go_previous)
+        self.next_button.clicked.connect(self.go_next)
+        self.picker.dateChanged.connect(self._on_picker_date_changed)
+        self.view_buttons.idClicked.connect(self.set_mode)
+        self.search_box.returnPressed.connect(self._on_search_return_pressed)
+        self.new_button.clicked.connect(self._on_new_clicked)
+        self.import_action.triggered.connect(self.import_ics)
+        self.export_action.triggered.connect(self.export_ics)
+        self.print_week_action.triggered.connect(lambda: self.print_pdf(month=False))
+        self.print_month_action.triggered.connect(lambda: self.print_pdf(month=True))
+        self.calendar_list.itemChanged.connect(self._on_calendar_item_changed)
+        self.grid.create_requested.connect(self.create_at)
+        self.grid.edit_requested.connect(self.edit)
+        self.grid.move_requested.connect(self.move_to)
+        self.month.edit_requested.connect(self.edit)
+        self.month.day_activated.connect(self._on_month_day_activated)
+        self.agenda.itemDoubleClicked.connect(self._on_agenda_item_double_clicked)
+        self.results.itemDoubleClicked.connect(self._on_result_double_clicked)
+        self.finder.changed.connect(self._refresh_find)
+        self.finder.slot_chosen.connect(self._on_find_slot_chosen)
+
+    # ------------------------------------------------------------------ navigation
+    def days(self) -> list[date]:
+        if self.mode == DAY:
+            return [self.anchor]
+        monday = week_start(self.anchor)
+        count = 5 if self.mode == WORK_WEEK else 7
+        return [monday + timedelta(days=n) for n in range(count)]
+
+    def visible_range(self) -> tuple[date, date]:
+        if self.mode in (DAY, WORK_WEEK, WEEK):
+            days = self.days()
+            return days[0], days[-1]
+        if self.mode == MONTH:
+            first = week_start(self.anchor.replace(day=1))
+            return first, first + timedelta(days=41)
+        if self.mode == FIND:
+            monday = monday_of(self.anchor)
+            return monday, monday + timedelta(days=6)
+        return self.anchor, self.anchor + timedelta(days=AGENDA_DAYS - 1)
+
+    @Slot(int)
+    def set_mode(self, mode: int) -> None:
+        self.mode = mode
+        self.refresh()
+
+    def step(self, direction: int) -> None:
+        if self.mode == DAY:
+            self.anchor += timedelta(days=direction)
+        elif self.mode == MONTH:
+            month = self.anchor.month - 1 + direction
+            year = self.anchor.year + month // 12
+            self.anchor = date(year, month % 12 + 1, 1)
+        elif self.mode == AGENDA:
+            self.anchor += timedelta(days=direction * AGENDA_DAYS)
+        else:
+            self.anchor += timedelta(days=7 * direction)
+        self.refresh()
+
+    @Slot()
+    def go_previous(self) -> None:
+        self.step(-1)
+
+    @Slot()
+    def go_next(self) -> None:
+        self.step(1)
+
+    @Slot()
+    def go_today(self) -> None:
+        self.anchor = self.workspace.today()
+        self.refresh()
+
+    def go_to(self, day: date, mode: int | None = None) -> None:
+        self.anchor = day
+        if mode is not None:
+            self.mode = mode
+        self.refresh()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = Qt.Key(event.key())
+        if key in (Qt.Key.Key_PageUp, Qt.Key.Key_PageDown):
+            self.step(-1 if key == Qt.Key.Key_PageUp else 1)
+        elif key in (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down):
+            days = {
+                Qt.Key.Key_Left: -1,
+                Qt.Key.Key_Right: 1,
+                Qt.Key.Key_Up: -7,
+                Qt.Key.Key_Down: 7,
+            }[key]
+            if self.mode == DAY and abs(days) == 7:
+                days //= 7
+            self.go_to(self.anchor + timedelta(days=days))
+        elif key == Qt.Key.Key_T:
+            self.go_today()
+        elif key in (Qt.Key.Key_D, Qt.Key.Key_X, Qt.Key.Key_W, Qt.Key.Key_M, Qt.Key.Key_A):
+            mode = {
+                Qt.Key.Key_D: DAY,
+                Qt.Key.Key_X: WORK_WEEK,
+                Qt.Key.Key_W: WEEK,
+                Qt.Key.Key_M: MONTH,
+                Qt.Key.Key_A: AGENDA,
+            }[Qt.Key(key)]
+            self.set_mode(mode)
+        elif key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.grid.selected is not None:
+            self.delete(self.grid.selected)
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.grid.selected is not None:
+            self.edit(self.grid.selected)
+        elif key == Qt.Key.Key_N:
+            self._on_new_clicked()
+        else:
+            super().keyPressEvent(event)
+
+    # ------------------------------------------------------------------ loading
     def refresh(self) -> None:
-        selected = self.calendar.selectedDate()
-        day = date(selected.year(), selected.month(), selected.day())
-        summary = home_summary(self.workspace.ctx.uow(write=False), day, self.workspace.me)
-        self.model.set_rows(summary.events)
-        self.day_card.title_label.setText(f"{day:%A %d %B %Y}")
-        self.day_card.set_note(
-            counted(len(summary.events), self.tr("%n event"), self.tr("%n events"))
+        uow = self.workspace.ctx.uow
+        self.viewer = cal.Viewer(cal.person_named(uow(write=False), self.workspace.me))
+        self._load_calendar_list()
+        first, last = self.visible_range()
+        if self.mode != RESULTS:
+            self.stack.setCurrentIndex(_STACK[self.mode])
+            button = self.view_buttons.button(self.mode)
+            if button is not None:
+                button.setChecked(True)
+        self.picker.blockSignals(True)
+        self.picker.setDate(QDate(self.anchor.year, self.anchor.month, self.anchor.day))
+        self.picker.blockSignals(False)
+        self.period.setText(self._period_text(first, last))
+        if self.mode == FIND:
+            self.finder.set_choices(*self._people_and_rooms())
+            self._refresh_find()
+            return
+        if self.mode == RESULTS:
+            return
+        visible = [c for c in self._calendar_names() if c not in self.hidden]
+        self.occurrences = cal.occurrences(
+            uow(write=False),
+            *cal.window_of_days(first, last),
+            viewer=self.viewer,
+            calendars=visible,
+        )
+        if self.mode in (DAY, WORK_WEEK, WEEK):
+            self.grid.set_data(self.days(), self.occurrences)
+        elif self.mode == MONTH:
+            self.month.set_data(self.anchor, self.occurrences)
+        else:
+            self._fill_agenda()
+        self.status.setText(self.tr("%n event(s) shown", "", len(self.occurrences)))
+
+    def _period_text(self, first: date, last: date) -> str:
+        if self.mode == DAY:
+            return f"{first:%A} {first.day} {first:%B %Y}"
+        if self.mode == MONTH:
+            return f"{self.anchor:%B %Y}"
+        week = f"Week {first.isocalendar()[1]} · " if self.mode in (WORK_WEEK, WEEK, FIND) else ""
+        if first.month == last.month:
+            return f"{week}{first.day}–{last.day} {last:%B %Y}"
+        return f"{week}{first.day} {first:%b} – {last.day} {last:%b %Y}"
+
+    def _calendar_names(self) -> list[str]:
+        return cal.calendars(self.workspace.ctx.uow(write=False))
+
+    def _load_calendar_list(self) -> None:
+        names = self._calendar_names()
+        self.calendar_list.blockSignals(True)
+        self.calendar_list.clear()
+        for name in names:
+            item = QListWidgetItem(name, self.calendar_list)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(
+                Qt.CheckState.Unchecked if name in self.hidden else Qt.CheckState.Checked
+            )
+        self.calendar_list.blockSignals(False)
+
+    def _fill_agenda(self) -> None:
+        self.agenda.clear()
+        self._agenda_rows = []  # a tuple in item data would come back a list
+        by_day: dict[date, QTreeWidgetItem] = {}
+        for occ in self.occurrences:
+            for day in occ.days():
+                first, last = self.visible_range()
+                if not first <= day <= last:
+                    continue
+                parent = by_day.get(day)
+                if parent is None:
+                    parent = QTreeWidgetItem(self.agenda, [f"{day:%A} {day.day} {day:%B %Y}"])
+                    font = parent.font(0)
+                    font.setBold(True)
+                    parent.setFont(0, font)
+                    parent.setFirstColumnSpanned(True)
+                    by_day[day] = parent
+                when = self.tr("All day") if occ.all_day else f"{occ.start:%H:%M}–{occ.end:%H:%M}"
+                child = QTreeWidgetItem(parent, [when, occ.summary, occ.location, occ.calendar])
+                child.setData(0, Qt.ItemDataRole.UserRole, len(self._agenda_rows))
+                self._agenda_rows.append(occ)
+        self.agenda.expandAll()
+        if not self.occurrences:
+            QTreeWidgetItem(self.agenda, [self.tr("Nothing in the next four weeks.")])
+
+    def _people_and_rooms(self) -> tuple[list[Choice], list[Choice]]:
+        uow = self.workspace.ctx.uow
+        people = sorted(crud.list_all(uow(write=False), PEOPLE), key=lambda p: p.name)
+        rooms = sorted(
+            crud.list_all(uow(write=False), RESOURCES), key=lambda r: (r.kind.value, r.name)
+        )
+        return (
+            [Choice(p.id, f"{p.name} ({p.role})" if p.role else p.name) for p in people],
+            [
+                Choice(r.id, f"{r.name} ({'room' if r.kind.value == 'room' else 'asset'})")
+                for r in rooms
+            ],
         )
 
     @Slot()
-    def _on_calendar_selection_changed(self) -> None:
+    def _refresh_find(self) -> None:
+        people, rooms = self.finder.chosen()
+        monday = monday_of(self.anchor)
+        rows = cal.free_busy(
+            self.workspace.ctx.uow(write=False),
+            people,
+            rooms,
+            *week_window(monday),
+            viewer=self.viewer,
+        )
+        slot = (
+            cal.first_free_slot(rows, monday, 5, self.finder.minutes.value(), not_before=self.now())
+            if rows
+            else None
+        )
+        self.finder.show_result(monday, rows, slot)
+
+    # ------------------------------------------------------------------ editing
+    def _choices(self) -> DialogChoices:
+        people, rooms = self._people_and_rooms()
+        orgs = sorted(
+            crud.list_all(self.workspace.ctx.uow(write=False), ORGANISATIONS), key=lambda o: o.code
+        )
+        return DialogChoices(
+            self._calendar_names(),
+            [Choice(o.id, f"{o.code} – {o.name}") for o in orgs],
+            people,
+            rooms,
+        )
+
+    def _check(self, ignore: tuple[str, ...] = ()) -> Callable[[EventDraft], list[Clash]]:
+        return lambda draft: cal.clashes(
+            self.workspace.ctx.uow(write=False), draft, ignore_ids=ignore, viewer=self.viewer
+        )
+
+    @Slot()
+    def _on_new_clicked(self) -> None:
+        day = self.anchor
+        start = datetime.combine(day, time(9), LONDON)
+        self.create_at(start, start + timedelta(hours=1), False)
+
+    @Slot(object, object, bool)
+    def create_at(self, start: datetime, end: datetime, all_day: bool) -> None:
+        calendar = next(
+            (c for c in self._calendar_names() if c not in self.hidden), "Executive suite"
+        )
+        draft = EventDraft(
+            "", start, end, all_day=all_day, calendar=calendar, owner_id=self.viewer.person_id
+        )
+        dialog = EventDialog(
+            draft, self._choices(), self._check(), self, title=self.tr("New event")
+        )
+        if not dialog.exec() or dialog.result_draft is None:
+            return
+        new = dialog.result_draft
+        self._run(
+            self.tr("New event"),
+            (),
+            lambda: _created(cal.create_event(self.workspace.ctx.uow(), new)),
+        )
+
+    @Slot(object)
+    def edit(self, occ: Occurrence) -> None:
+        if self._refuse_read_only(occ):
+            return
+        scope = self._ask_scope(occ, self.tr("Edit"))
+        if scope is None:
+            return
+        uow = self.workspace.ctx.uow
+        details = cal.event_details(uow(write=False), occ.event_id)
+        draft = replace(details.draft, start=occ.start, end=occ.end)
+        if occ.recurring and scope != Scope.THIS and not draft.rrule and occ.series_id:
+            draft = replace(
+                draft, rrule=cal.event_details(uow(write=False), occ.series_id).draft.rrule
+            )
+        ignore = tuple(filter(None, (occ.event_id, occ.series_id)))
+        dialog = EventDialog(
+            draft,
+            self._choices(),
+            self._check(ignore),
+            self,
+            title=self.tr("Edit event"),
+            occurrence_only=occ.recurring and scope == Scope.THIS,
+        )
+        if occ.recurring:
+            dialog.setWindowTitle(
+                dialog.windowTitle() + f" – {describe(draft.rrule) or self.tr('one occurrence')}"
+            )
+        if not dialog.exec() or dialog.result_draft is None:
+            return
+        new = dialog.result_draft
+        self._run(
+            self.tr("Edit “%1”").replace("%1", occ.summary),
+            ignore,
+            lambda: cal.update_event(
+                uow(), occ.event_id, new, recurrence_id=occ.recurrence_id, scope=scope
+            ),
+        )
+
+    @Slot(object, object, object)
+    def move_to(self, occ: Occurrence, start: datetime, end: datetime) -> None:
+        if self._refuse_read_only(occ):
+            self.refresh()
+            return
+        scope = self._ask_scope(occ, self.tr("Move")) if occ.recurring else Scope.ALL
+        if scope is None:
+            self.refresh()
+            return
+        uow = self.workspace.ctx.uow
+        self._run(
+            self.tr("Move “%1”").replace("%1", occ.summary),
+            tuple(filter(None, (occ.event_id, occ.series_id))),
+            lambda: cal.move_occurrence(uow(), occ, start, end, scope=scope),
+        )
+
+    def delete(self, occ: Occurrence) -> None:
+        if self._refuse_read_only(occ):
+            return
+        if occ.recurring:
+            scope = self._ask_scope(occ, self.tr("Delete"))
+            if scope is None:
+                return
+        else:
+            answer = QMessageBox.question(
+                self, self.tr("Delete event"), self.tr("Delete “%1”?").replace("%1", occ.summary)
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+            scope = Scope.ALL
+        uow = self.workspace.ctx.uow
+        self._run(
+            self.tr("Delete “%1”").replace("%1", occ.summary),
+            tuple(filter(None, (occ.event_id, occ.series_id))),
+            lambda: cal.delete_event(
+                uow(), occ.event_id, recurrence_id=occ.recurrence_id, scope=scope
+            ),
+        )
+        self.grid.selected = None
+
+    def _run(self, text: str, roots: tuple[str, ...], action: Callable[[], object]) -> None:
+        try:
+            run_edit(self.workspace, text, roots, action)  # type: ignore[arg-type]
+        except DomainError as exc:
+            QMessageBox.warning(self, self.tr("Calendar"), str(exc))
         self.refresh()
+
+    def _refuse_read_only(self, occ: Occurrence) -> bool:
+        if occ.masked:
+            QMessageBox.information(
+                self,
+                self.tr("Calendar"),
+                self.tr("This time is marked busy by its owner; only they can change it."),
+            )
+            return True
+        if occ.meeting_id is not None:
+            QMessageBox.information(
+                self,
+                self.tr("Calendar"),
+                self.tr("This is a board meeting: change it on the Meetings page."),
+            )
+            return True
+        return False
+
+    def _ask_scope(self, occ: Occurrence, verb: str) -> Scope | None:
+        if not occ.recurring:
+            return Scope.ALL
+        box = QMessageBox(self)
+        box.setWindowTitle(self.tr("Repeating event"))
+        box.setText(
+            self.tr("“%1” repeats. %2 which occurrences?")
+            .replace("%1", occ.summary)
+            .replace("%2", verb)
+        )
+        this = box.addButton(self.tr("This occurrence"), QMessageBox.ButtonRole.AcceptRole)
+        following = box.addButton(self.tr("This and following"), QMessageBox.ButtonRole.AcceptRole)
+        every = box.addButton(self.tr("All occurrences"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        clicked = box.clickedButton()
+        for button, scope in ((this, Scope.THIS), (following, Scope.FOLLOWING), (every, Scope.ALL)):
+            if clicked is button:
+                return scope
+        return None
+
+    # ------------------------------------------------------------------ files
+    @Slot()
+    def import_ics(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Import calendar"), "", self.tr("iCalendar files (*.ics);;All files (*)")
+        )
+        if name:
+            self.import_file(Path(name))
+
+    def import_file(self, path: Path) -> None:
+        from hescb_desktop.services.ical import ImportReport, import_ics
+
+        ctx = self.workspace.ctx
+
+        def work(progress: Callable[[int, str], None]) -> object:
+            return import_ics(ctx.uow(), path.read_bytes(), progress=progress)
+
+        result, error = BusyDialog.run(
+            self.tr("Import calendar"), self.tr("Reading %1…").replace("%1", path.name), work, self
+        )
+        if error or not isinstance(result, ImportReport):
+            QMessageBox.warning(self, self.tr("Import calendar"), f"{path.name}: {error}")
+            return
+        self.workspace.announce(result.changes)
+        text = f"{path.name}: {result.summary}."
+        if result.problems:
+            text += "\n\n" + "\n".join(str(p) for p in result.problems[:15])
+        QMessageBox.information(self, self.tr("Import calendar"), text)
+        self.refresh()
+
+    @Slot()
+    def export_ics(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Export calendar"),
+            "hescb-calendar.ics",
+            self.tr("iCalendar files (*.ics)"),
+        )
+        if name:
+            self.export_file(Path(name))
+
+    def export_file(self, path: Path) -> None:
+        from hescb_desktop.services.ical import export_ics
+
+        ctx = self.workspace.ctx
+
+        def work(_progress: Callable[[int, str], None]) -> object:
+            path.write_bytes(export_ics(ctx.uow(write=False)))
+            return path
+
+        _, error = BusyDialog.run(
+            self.tr("Export calendar"), self.tr("Writing %1…").replace("%1", path.name), work, self
+        )
+        if error:
+            QMessageBox.warning(self, self.tr("Export calendar"), error)
+
+    def print_pdf(self, *, month: bool) -> None:
+        default = (
+            f"calendar-{self.anchor:%Y-%m}.pdf"
+            if month
+            else f"calendar-week-{week_start(self.anchor):%Y-%m-%d}.pdf"
+        )
+        name, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Save as PDF"), default, self.tr("PDF files (*.pdf)")
+        )
+        if not name:
+            return
+        path = Path(name)
+        try:
+            self.write_pdf(path, month=month)
+        except (OSError, DomainError) as exc:
+            QMessageBox.warning(self, self.tr("Print"), str(exc))
+            return
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+    def write_pdf(self, path: Path, *, month: bool) -> int:
+        from hescb_desktop.reports.calendar_print import print_month, print_week
+
+        visible = [c for c in self._calendar_names() if c not in self.hidden]
+        if month:
+            first = week_start(self.anchor.replace(day=1))
+            occs = cal.occurrences(
+                self.workspace.ctx.uow(write=False),
+                *cal.window_of_days(first, first + timedelta(days=41)),
+                viewer=self.viewer,
+                calendars=visible,
+            )
+            return print_month(path, self.anchor, occs)
+        monday = week_start(self.anchor)
+        occs = cal.occurrences(
+            self.workspace.ctx.uow(write=False),
+            *cal.window_of_days(monday, monday + timedelta(days=6)),
+            viewer=self.viewer,
+            calendars=visible,
+        )
+        return print_week(path, monday, occs)
+
+    # ------------------------------------------------------------------ slots
+    @Slot(QDate)
+    def _on_picker_date_changed(self, value: QDate) -> None:
+        self.go_to(date(value.year(), value.month(), value.day()))
+
+    @Slot(QListWidgetItem)
+    def _on_calendar_item_changed(self, item: QListWidgetItem) -> None:
+        if item.checkState() == Qt.CheckState.Checked:
+            self.hidden.discard(item.text())
+        else:
+            self.hidden.add(item.text())
+        self.refresh()
+
+    @Slot(object)
+    def _on_month_day_activated(self, day: date) -> None:
+        self.go_to(day, DAY)
+
+    @Slot(QTreeWidgetItem, int)
+    def _on_agenda_item_double_clicked(self, item: QTreeWidgetItem, _column: int) -> None:
+        index = item.data(0, Qt.ItemDataRole.UserRole)
+        if isinstance(index, int) and 0 <= index < len(self._agenda_rows):
+            self.edit(self._agenda_rows[index])
+
+    @Slot()
+    def _on_search_return_pressed(self) -> None:
+        rows = cal.search(
+            self.workspace.ctx.uow(write=False), self.search_box.text(), viewer=self.viewer
+        )
+        self.results.clear()
+        for dto in rows:
+            start = dto.start_utc.astimezone(LONDON)
+            when = f"{start:%a %d %b %Y}" + ("" if dto.all_day else f" {start:%H:%M}")
+            item = QTreeWidgetItem(
+                self.results, [when, dto.summary, dto.location, dto.calendar, describe(dto.rrule)]
+            )
+            item.setData(0, Qt.ItemDataRole.UserRole, dto)
+        if not rows:
+            QTreeWidgetItem(self.results, ["", self.tr("No events match.")])
+        self.mode = RESULTS
+        self.stack.setCurrentIndex(_STACK[RESULTS])
+        checked = self.view_buttons.checkedButton()
+        if checked is not None:
+            self.view_buttons.setExclusive(False)
+            checked.setChecked(False)
+            self.view_buttons.setExclusive(True)
+        self.period.setText(self.tr("Search: %n event(s)", "", len(rows)))
+
+    @Slot(QTreeWidgetItem, int)
+    def _on_result_double_clicked(self, item: QTreeWidgetItem, _column: int) -> None:
+        dto = item.data(0, Qt.ItemDataRole.UserRole)
+        if isinstance(dto, EventDTO):
+            self.go_to(dto.start_utc.astimezone(LONDON).date(), WEEK)
+
+    @Slot(object, object)
+    def _on_find_slot_chosen(self, start: datetime, end: datetime) -> None:
+        people, rooms = self.finder.chosen()
+        calendar = next(
+            (c for c in self._calendar_names() if c not in self.hidden), "Executive suite"
+        )
+        draft = EventDraft(
+            "",
+            start,
+            end,
+            calendar=calendar,
+            owner_id=self.viewer.person_id,
+            attendee_ids=tuple(people),
+            resource_ids=tuple(rooms),
+        )
+        dialog = EventDialog(
+            draft, self._choices(), self._check(), self, title=self.tr("New event")
+        )
+        if dialog.exec() and dialog.result_draft is not None:
+            new = dialog.result_draft
+            self._run(
+                self.tr("New event"),
+                (),
+                lambda: _created(cal.create_event(self.workspace.ctx.uow(), new)),
+            )
+
+
+def _created(result: object) -> object:
+    """A create's Result with the new id as its value (what an undo snapshot needs)."""
+    from hescb_desktop.services.results import Result
+
+    assert isinstance(result, Result)
+    return Result((result.value.id,), result.changes)
+
+
+def _calendar(page: Callable[[], Page]) -> CalendarPage:
+    made = page()
+    assert isinstance(made, CalendarPage)
+    return made
+
+
+def _show_then(show: Callable[[], None], handler: Callable[[], None]) -> None:
+    show()
+    handler()
+
+
+def add_calendar_actions(
+    menu: QMenu, page: Callable[[], Page], show: Callable[[], None]
+) -> list[QAction]:
+    """The File menu's calendar entries (issue 5)."""
+    actions = []
+    for label, handler in (
+        (menu.tr("Import calendar (.ics)…"), lambda: _calendar(page).import_ics()),
+        (menu.tr("Export calendar (.ics)…"), lambda: _calendar(page).export_ics()),
+        (menu.tr("Print calendar week (PDF)…"), lambda: _calendar(page).print_pdf(month=False)),
+    ):
+        action = QAction(label, menu)
+        action.triggered.connect(functools.partial(_show_then, show, handler))
+        actions.append(action)
+    return actions

@@ -1,0 +1,538 @@
+"""iCalendar (.ics) import and export with the icalendar library, as Outlook, Google and
+Thunderbird write it: VTIMEZONE/TZID (Windows zone names too), UTC and floating times, all-day
+dates, RRULE, EXDATE, RDATE, RECURRENCE-ID overrides, folded and escaped text.
+
+Re-importing a file updates events by UID and never duplicates them; an event this app exported
+carries its own id in its UID, so export then import on the same board changes nothing.
+A file that is not iCalendar raises `NotICalendarError` and imports nothing; a broken event is
+listed (summary, line, reason) and the good ones are imported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import icalendar
+from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
+from sqlalchemy import select
+
+from hescb_desktop import APP_NAME, __version__
+from hescb_desktop.domain.enums import Marking, Visibility
+from hescb_desktop.domain.errors import DomainError, ValidationError
+from hescb_desktop.domain.recurrence import (
+    LONDON,
+    series_end,
+    span_of,
+    stored_date,
+    utc_midnight,
+    validate_rule,
+    with_parts,
+)
+from hescb_desktop.domain.rules import parse_marking
+from hescb_desktop.services import crud
+from hescb_desktop.services.entities import EVENTS
+from hescb_desktop.services.results import Changes
+from hescb_desktop.storage.bulk import add_new_rows
+from hescb_desktop.storage.models import Event, Organisation
+from hescb_desktop.storage.uow import UnitOfWork
+
+UID_SUFFIX = "@hescb-desktop"
+DEFAULT_CALENDAR = "Imported"
+_CLASS_IN = {"PRIVATE": Visibility.PRIVATE, "CONFIDENTIAL": Visibility.BUSY_ONLY}
+_CLASS_OUT = {Visibility.PRIVATE: "PRIVATE", Visibility.BUSY_ONLY: "CONFIDENTIAL"}
+Progress = Callable[[int, str], None]
+
+
+class NotICalendarError(DomainError):
+    """The file is not an iCalendar file or cannot be read: nothing was imported."""
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    line: int
+    summary: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.summary or '(no title)'}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    problems: tuple[ImportProblem, ...] = ()
+    changes: Changes = field(default_factory=Changes)
+
+    @property
+    def summary(self) -> str:
+        text = f"{self.created} events added, {self.updated} updated"
+        if self.problems:
+            text += f", {len(self.problems)} could not be read"
+        return text
+
+
+# ---------------------------------------------------------------------- reading the file
+def parse(data: bytes) -> tuple[icalendar.Calendar, list[int]]:
+    """The parsed calendar and the line number of each VEVENT (in order)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError as exc:
+            raise NotICalendarError("not an iCalendar file (not readable text)") from exc
+    stripped = text.lstrip()
+    if not stripped[:15].upper().startswith("BEGIN:VCALENDAR"):
+        raise NotICalendarError("not an iCalendar file (it does not start with BEGIN:VCALENDAR)")
+    try:
+        calendars = icalendar.Calendar.from_ical(text, multiple=True)
+    except (ValueError, KeyError, IndexError, TypeError) as exc:
+        raise NotICalendarError(f"not a readable iCalendar file: {exc}") from exc
+    if not calendars:
+        raise NotICalendarError("not an iCalendar file (no VCALENDAR in it)")
+    cal = calendars[0]
+    for extra in calendars[1:]:
+        for component in extra.subcomponents:
+            cal.add_component(component)
+    lines = [
+        n for n, line in enumerate(text.splitlines(), 1) if line.strip().upper() == "BEGIN:VEVENT"
+    ]
+    return cal, lines
+
+
+@dataclass
+class _Parsed:
+    uid: str
+    line: int
+    recurrence_id: datetime | None
+    values: dict[str, Any]
+    exdates: list[datetime]
+    cancelled: bool
+
+
+def _zone_name(prop: Any, value: datetime) -> str | None:
+    """The zone name to keep for a TZID (an IANA name or a Windows name Outlook writes)."""
+    tzid = str(prop.params.get("TZID", "")) if hasattr(prop, "params") else ""
+    for name in (tzid, getattr(value.tzinfo, "key", "")):
+        if not name:
+            continue
+        name = WINDOWS_TO_OLSON.get(name, name)
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            continue
+        return name
+    return None
+
+
+def _instant(value: date | datetime, prop: Any) -> tuple[datetime, bool, str]:
+    """(UTC instant or UTC midnight for a date, all-day?, zone name)."""
+    if not isinstance(value, datetime):
+        return utc_midnight(value), True, ""
+    if value.tzinfo is None:  # floating: the user's wall clock, which here is London
+        return value.replace(tzinfo=LONDON).astimezone(UTC), False, "Europe/London"
+    name = _zone_name(prop, value)
+    if name is not None:
+        aware = value.replace(tzinfo=ZoneInfo(name))
+        return aware.astimezone(UTC), False, name
+    return value.astimezone(UTC), False, "Europe/London" if value.utcoffset() else "UTC"
+
+
+def _text(component: Any, key: str) -> str:
+    value = component.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        value = value[0]
+    return str(value)
+
+
+def _dates(component: Any, key: str) -> list[datetime]:
+    out: list[datetime] = []
+    props = component.get(key)
+    if props is None:
+        return out
+    for prop in props if isinstance(props, list) else [props]:
+        for item in prop.dts:
+            when, _all_day, _ = _instant(item.dt, item)
+            out.append(when)
+    return out
+
+
+def _convert(
+    component: Any, line: int, calendar: str, orgs: dict[str, str], default_calendar: str
+) -> _Parsed:
+    summary = _text(component, "SUMMARY")
+    if component.errors:
+        key, message = component.errors[0]
+        raise ValidationError(f"{key}: {message}")
+    if "DTSTART" not in component:
+        raise ValidationError("no start (DTSTART)")
+    start_prop = component["DTSTART"]
+    start, all_day, tz = _instant(start_prop.dt, start_prop)
+    if "DTEND" in component:
+        end, end_all_day, _ = _instant(component["DTEND"].dt, component["DTEND"])
+        if end_all_day != all_day and all_day:
+            raise ValidationError("the start is a date but the end has a time")
+        if not all_day and end_all_day:
+            end = datetime.combine(end.date(), time(0), LONDON).astimezone(UTC)
+    elif "DURATION" in component:
+        end = start + component["DURATION"].dt
+    else:
+        end = start + (timedelta(days=1) if all_day else timedelta(0))
+    if end < start:
+        raise ValidationError("the end is before the start")
+    if all_day and end == start:
+        end = start + timedelta(days=1)
+    uid = _text(component, "UID").strip()
+    if not uid:  # RFC 5545 requires one; make a stable one so a re-import still matches
+        digest = hashlib.sha1(f"{start.isoformat()}|{summary}".encode()).hexdigest()
+        uid = f"{digest}@no-uid"
+    rule = ""
+    if "RRULE" in component:
+        rrule = component["RRULE"]
+        rule = with_parts((rrule[0] if isinstance(rrule, list) else rrule).to_ical().decode())
+        validate_rule(rule, start, tz, all_day)
+    rdates = [d.isoformat() for d in _dates(component, "RDATE")]
+    recurrence_id = None
+    if "RECURRENCE-ID" in component:
+        recurrence_id, _, _ = _instant(component["RECURRENCE-ID"].dt, component["RECURRENCE-ID"])
+    klass = _text(component, "CLASS").upper()
+    marking = parse_marking(_text(component, "X-HESCB-MARKING") or Marking.OFFICIAL.value)
+    values: dict[str, Any] = {
+        "summary": summary.strip() or "(no title)",
+        "description": _text(component, "DESCRIPTION"),
+        "location": _text(component, "LOCATION"),
+        "calendar": calendar or _text(component, "X-HESCB-CALENDAR") or default_calendar,
+        "start_utc": start,
+        "end_utc": end,
+        "all_day": all_day,
+        "timezone": "" if all_day else tz,
+        "rrule": rule,
+        "rdates": ",".join(rdates),
+        "visibility": _CLASS_IN.get(klass, Visibility.NORMAL),
+        "marking": marking,
+        "organisation_id": orgs.get(_text(component, "X-HESCB-ORGANISATION")),
+    }
+    for key, limit in (("summary", 500), ("location", 500), ("calendar", 120)):
+        if len(values[key]) > limit:
+            raise ValidationError(f"the {key} is longer than {limit} characters")
+    return _Parsed(
+        uid,
+        line,
+        recurrence_id,
+        values,
+        _dates(component, "EXDATE"),
+        _text(component, "STATUS").upper() == "CANCELLED",
+    )
+
+
+# ---------------------------------------------------------------------- import
+def import_ics(
+    uow: UnitOfWork,
+    data: bytes,
+    *,
+    calendar: str | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import the events of an .ics file in one unit of work (all or, on a refused file,
+    nothing). Problems with single events are reported, not raised."""
+    cal, lines = parse(data)
+    calendar = (calendar or "").strip()
+    default_calendar = _text(cal, "X-WR-CALNAME").strip() or DEFAULT_CALENDAR
+    components = list(cal.walk("VEVENT"))
+    problems: list[ImportProblem] = []
+    created = updated = 0
+    with uow:
+        session = uow.session
+        orgs = dict(session.execute(select(Organisation.code, Organisation.id)).all())
+        parsed: list[_Parsed] = []
+        for n, component in enumerate(components):
+            line = lines[n] if n < len(lines) else 0
+            try:
+                parsed.append(_convert(component, line, calendar, orgs, default_calendar))
+            except (ValidationError, ValueError, TypeError, KeyError, AttributeError) as exc:
+                problems.append(ImportProblem(line, _text(component, "SUMMARY"), str(exc)))
+        masters = [p for p in parsed if p.recurrence_id is None]
+        overrides = [p for p in parsed if p.recurrence_id is not None]
+        existing = _existing_masters(uow, {p.uid for p in parsed})
+        ids: dict[str, str] = {}
+        fresh: list[_Parsed] = []
+        for item in masters:
+            obj = existing.get(item.uid)
+            if obj is None:
+                if item.uid not in ids:  # a UID twice in one file: the first one counts
+                    fresh.append(item)
+                    ids[item.uid] = ""
+                continue
+            changed = False
+            for key, value in crud.clean(session, EVENTS, item.values, creating=False).items():
+                if getattr(obj, key) != value:
+                    setattr(obj, key, value)
+                    changed = True
+            updated += changed
+            ids[item.uid] = obj.id
+        if progress is not None:
+            progress(60, f"{len(fresh)} new events")
+        rows = []
+        for item in fresh:
+            v = item.values
+            long_span, until = span_of(
+                v["start_utc"], v["end_utc"], v["rrule"], v["timezone"], v["all_day"]
+            )
+            rows.append({**v, "ics_uid": item.uid, "long_span": long_span, "until_utc": until})
+        for item, new_id in zip(fresh, add_new_rows(uow, Event, rows), strict=True):
+            ids[item.uid] = new_id
+        created += len(fresh)
+        session.flush()
+        known = _existing_exceptions(uow, set(ids.values()))
+        info = {
+            uid: _master_info(existing.get(uid), item)
+            for uid, item in ((m.uid, m) for m in masters)
+        }
+        for uid, obj in existing.items():
+            info.setdefault(uid, _master_info(obj, None))
+        new_rows: list[dict[str, Any]] = []
+        for item in masters:
+            for when in item.exdates:  # a cancelled occurrence: not counted as an event
+                _exception(
+                    uow, known, new_rows, ids[item.uid], info[item.uid], when, None, cancel=True
+                )
+        for item in overrides:
+            master_id = ids.get(item.uid) or getattr(existing.get(item.uid), "id", None)
+            if master_id is None:
+                problems.append(
+                    ImportProblem(
+                        item.line,
+                        item.values["summary"],
+                        "a changed occurrence of a series not in the file",
+                    )
+                )
+                continue
+            created += _exception(
+                uow,
+                known,
+                new_rows,
+                master_id,
+                info[item.uid],
+                item.recurrence_id,  # type: ignore[arg-type]
+                item.values,
+                cancel=item.cancelled,
+            )
+        add_new_rows(uow, Event, new_rows)
+        session.flush()
+        changes = Changes(uow.tables_changed, tuple(ids.values()))
+        uow.commit()
+    problems.sort(key=lambda p: p.line)
+    return ImportReport(created, updated, tuple(problems), changes)
+
+
+def _existing_masters(uow: UnitOfWork, uids: set[str]) -> dict[str, Event]:
+    out: dict[str, Event] = {}
+    ours = {u.removesuffix(UID_SUFFIX): u for u in uids if u.endswith(UID_SUFFIX)}
+    uid_list = list(uids)
+    for chunk in range(0, len(uid_list), 500):
+        for obj in uow.session.scalars(
+            select(Event).where(
+                Event.deleted.is_(False),
+                Event.master_id.is_(None),
+                Event.ics_uid.in_(uid_list[chunk : chunk + 500]),
+            )
+        ):
+            out[obj.ics_uid or ""] = obj
+    own = list(ours)
+    for chunk in range(0, len(own), 500):
+        for obj in uow.session.scalars(
+            select(Event).where(Event.deleted.is_(False), Event.id.in_(own[chunk : chunk + 500]))
+        ):
+            out.setdefault(ours[obj.id], obj)
+    return out
+
+
+def _existing_exceptions(
+    uow: UnitOfWork, master_ids: set[str]
+) -> dict[tuple[str, datetime], Event]:
+    out: dict[tuple[str, datetime], Event] = {}
+    ids = list(master_ids)
+    for chunk in range(0, len(ids), 500):
+        for obj in uow.session.scalars(
+            select(Event).where(
+                Event.deleted.is_(False), Event.master_id.in_(ids[chunk : chunk + 500])
+            )
+        ):
+            if obj.master_id and obj.recurrence_id:
+                out[(obj.master_id, obj.recurrence_id)] = obj
+    return out
+
+
+def _master_info(obj: Event | None, item: _Parsed | None) -> dict[str, Any]:
+    """What an exception copies from its series (from the row, or from the file's values)."""
+    if item is not None:
+        v = item.values
+        return {**{k: v[k] for k in _COPIED}, "ics_uid": item.uid}
+    assert obj is not None
+    return {**{k: getattr(obj, k) for k in _COPIED}, "ics_uid": obj.ics_uid}
+
+
+_COPIED = ("summary", "calendar", "start_utc", "end_utc", "all_day", "timezone")
+
+
+def _exception(
+    uow: UnitOfWork,
+    known: dict[tuple[str, datetime], Event],
+    new_rows: list[dict[str, Any]],
+    master_id: str,
+    master: dict[str, Any],
+    recurrence_id: datetime,
+    values: dict[str, Any] | None,
+    *,
+    cancel: bool,
+) -> int:
+    """Add (to `new_rows`) or update one exception row; 1 if it is new."""
+    obj = known.get((master_id, recurrence_id))
+    if values is None:
+        values = {
+            "summary": master["summary"],
+            "calendar": master["calendar"],
+            "start_utc": recurrence_id,
+            "end_utc": recurrence_id + (master["end_utc"] - master["start_utc"]),
+            "all_day": master["all_day"],
+            "timezone": master["timezone"],
+        }
+    row = {**values, "rrule": "", "rdates": "", "cancelled": cancel}
+    if obj is None:
+        if any(
+            r["master_id"] == master_id and r["recurrence_id"] == recurrence_id
+            for r in new_rows[-50:]
+        ):
+            return 0  # the same occurrence twice (an EXDATE and an override): the first counts
+        long_span, until = span_of(
+            row["start_utc"], row["end_utc"], "", row["timezone"], row["all_day"]
+        )
+        row.update(
+            master_id=master_id,
+            recurrence_id=recurrence_id,
+            ics_uid=master["ics_uid"],
+            long_span=long_span,
+            until_utc=until,
+        )
+        new_rows.append(row)
+        return 1
+    for key, value in crud.clean(uow.session, EVENTS, row, creating=False).items():
+        if getattr(obj, key) != value:
+            setattr(obj, key, value)
+    return 0
+
+
+# ---------------------------------------------------------------------- export
+def export_ics(
+    uow: UnitOfWork, start: datetime | None = None, end: datetime | None = None
+) -> bytes:
+    """Events (with their series' exceptions) as an .ics file; with a window, the events that
+    have an occurrence in it. Cancelled occurrences are EXDATEs, changed ones RECURRENCE-IDs."""
+    cal = icalendar.Calendar()
+    cal.add("prodid", f"-//{APP_NAME}//{__version__}//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    with uow:
+        session = uow.session
+        codes = dict(session.execute(select(Organisation.id, Organisation.code)).all())
+        stmt = select(Event).where(Event.deleted.is_(False), Event.master_id.is_(None))
+        if end is not None:
+            stmt = stmt.where(Event.start_utc < end)
+        if start is not None:
+            stmt = stmt.where((Event.end_utc > start) | (Event.rrule != ""))
+        masters = [
+            m for m in session.scalars(stmt.order_by(Event.start_utc)) if _in_window(m, start)
+        ]
+        exceptions: dict[str, list[Event]] = {}
+        ids = [m.id for m in masters if m.rrule]
+        for chunk in range(0, len(ids), 500):
+            for exc in session.scalars(
+                select(Event).where(
+                    Event.deleted.is_(False), Event.master_id.in_(ids[chunk : chunk + 500])
+                )
+            ):
+                exceptions.setdefault(exc.master_id or "", []).append(exc)
+        for master in masters:
+            uid = master.ics_uid or f"{master.id}{UID_SUFFIX}"
+            own = sorted(
+                exceptions.get(master.id, []), key=lambda e: e.recurrence_id or e.start_utc
+            )
+            vevent = _vevent(master, uid, codes)
+            cancelled = [e.recurrence_id for e in own if e.cancelled and e.recurrence_id]
+            for when in cancelled:
+                _add_time(vevent, "exdate", when, master.all_day, master.timezone)
+            cal.add_component(vevent)
+            for exc in own:
+                if exc.cancelled or exc.recurrence_id is None:
+                    continue
+                override = _vevent(exc, uid, codes)
+                _add_time(
+                    override, "recurrence-id", exc.recurrence_id, master.all_day, master.timezone
+                )
+                cal.add_component(override)
+    cal.add_missing_timezones()
+    data: bytes = cal.to_ical()
+    return data
+
+
+def _in_window(master: Event, start: datetime | None) -> bool:
+    if start is None or not master.rrule or master.end_utc > start:
+        return True
+    try:
+        last = series_end(master.rrule, master.start_utc, master.timezone, master.all_day)
+    except ValidationError:
+        return True
+    return last is None or last + (master.end_utc - master.start_utc) > start
+
+
+def _add_time(component: Any, key: str, when: datetime, all_day: bool, tz: str) -> None:
+    if all_day:
+        component.add(key, when.astimezone(UTC).date())
+    elif tz and tz != "UTC":
+        component.add(key, when.astimezone(ZoneInfo(tz)))
+    else:
+        component.add(key, when.astimezone(UTC))
+
+
+def _vevent(obj: Event, uid: str, codes: dict[str, str]) -> icalendar.Event:
+    event = icalendar.Event()
+    event.add("uid", uid)
+    event.add("dtstamp", (obj.updated_at or obj.created_at or datetime.now(UTC)).astimezone(UTC))
+    event.add("summary", obj.summary)
+    if obj.all_day:
+        event.add("dtstart", stored_date(obj.start_utc, obj.timezone))
+        event.add("dtend", stored_date(obj.end_utc, obj.timezone))
+    else:
+        _add_time(event, "dtstart", obj.start_utc, False, obj.timezone)
+        _add_time(event, "dtend", obj.end_utc, False, obj.timezone)
+    if obj.description:
+        event.add("description", obj.description)
+    if obj.location:
+        event.add("location", obj.location)
+    if obj.rrule:
+        event.add("rrule", icalendar.vRecur.from_ical(obj.rrule))
+    for piece in filter(None, obj.rdates.split(",")):
+        _add_time(event, "rdate", datetime.fromisoformat(piece), obj.all_day, obj.timezone)
+    event.add("class", _CLASS_OUT.get(obj.visibility, "PUBLIC"))
+    event.add("x-hescb-calendar", obj.calendar)
+    event.add("x-hescb-marking", obj.marking.value)
+    if obj.organisation_id and obj.organisation_id in codes:
+        event.add("x-hescb-organisation", codes[obj.organisation_id])
+    if obj.marking == Marking.OFFICIAL_SENSITIVE:
+        event.add("categories", "OFFICIAL-SENSITIVE")
+    return event
+
+
+def event_count(data: Iterable[Any]) -> int:
+    return sum(1 for _ in data)
