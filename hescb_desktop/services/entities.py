@@ -19,6 +19,7 @@ EVENT_ATTENDEES = EntitySpec(
     m.EventAttendee, dto.EventAttendeeDTO, "attendee", ("event_id", "person_id")
 )
 OBJECTIVES = EntitySpec(m.Objective, dto.ObjectiveDTO, "objective", ("title",))
+BOARD_STAGES = EntitySpec(m.BoardStage, dto.BoardStageDTO, "board stage", ("name",))
 RAG_ASSESSMENTS = EntitySpec(
     m.RagAssessment,
     dto.RagAssessmentDTO,
@@ -77,6 +78,7 @@ ALL: tuple[EntitySpec[Any, Any], ...] = (
     EVENT_BOOKINGS,
     EVENT_ATTENDEES,
     OBJECTIVES,
+    BOARD_STAGES,
     RAG_ASSESSMENTS,
     MILESTONES,
     DEPENDENCIES,
