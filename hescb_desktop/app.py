@@ -16,7 +16,6 @@ from pathlib import Path
 from filelock import BaseFileLock
 from PySide6.QtCore import QCoreApplication, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
-from sqlalchemy import select
 
 from hescb_desktop import APP_NAME, __version__
 from hescb_desktop.paths import (
@@ -26,7 +25,7 @@ from hescb_desktop.paths import (
     resource_path,
 )
 from hescb_desktop.services.context import ServiceContext, open_context
-from hescb_desktop.services.entities import ALL
+from hescb_desktop.services.entities import ALL, held_rows
 from hescb_desktop.services.settings import load_settings
 from hescb_desktop.storage.engine import DatabaseError
 from hescb_desktop.storage.lock import AlreadyOpenError, lock_data_dir
@@ -133,7 +132,7 @@ def open_data_dir(data_dir: Path) -> tuple[BaseFileLock, ServiceContext] | int:
 def database_is_empty(ctx: ServiceContext) -> bool:
     """No rows in any synced table (tombstones count: a board that had data is not new)."""
     with ctx.engine.connect() as conn:
-        return all(conn.execute(select(s.model.id).limit(1)).first() is None for s in ALL)
+        return all(conn.execute(held_rows(s).limit(1)).first() is None for s in ALL)
 
 
 def build_demo() -> BuildDemo:
