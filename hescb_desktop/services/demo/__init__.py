@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
-
 from hescb_desktop.domain.errors import ValidationError
 from hescb_desktop.services.context import ServiceContext
 from hescb_desktop.services.demo.base import Demo
