@@ -190,7 +190,7 @@ def _place(obj: Objective, stage: str, position: float) -> None:
 def _position(
     uow: UnitOfWork, moving: str, stage: str, after_id: str | None, before_id: str | None
 ) -> float:
-    column = [(p, i) for p, i in _column(uow, stage) if i != moving]
+    column = [(p, i) for p, i in column_positions(uow, stage) if i != moving]
     ids = [i for _, i in column]
     for neighbour in (after_id, before_id):
         if neighbour is not None and neighbour not in ids:
@@ -210,7 +210,7 @@ def _position(
     return again
 
 
-def _column(uow: UnitOfWork, stage: str) -> list[tuple[float, str]]:
+def column_positions(uow: UnitOfWork, stage: str) -> list[tuple[float, str]]:
     stmt = (
         select(Objective.position, Objective.id)
         .where(
@@ -275,7 +275,7 @@ def delete_stage(uow: UnitOfWork, stage_id: str) -> Result[None]:
     """Remove a column (a tombstone); refused while it still holds cards."""
     with uow:
         row = crud.load(uow.session, BOARD_STAGES, stage_id)
-        held = len(_column(uow, row.name))
+        held = len(column_positions(uow, row.name))
         if held:
             cards = "card" if held == 1 else "cards"
             raise ValidationError(

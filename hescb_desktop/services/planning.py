@@ -28,7 +28,7 @@ from hescb_desktop.domain.dto import (
 )
 from hescb_desktop.domain.enums import Rag, RagDimension
 from hescb_desktop.domain.errors import ValidationError
-from hescb_desktop.services import crud, objectives
+from hescb_desktop.services import board, crud, objectives
 from hescb_desktop.services.crud import EntitySpec
 from hescb_desktop.services.entities import (
     ACTIONS,
@@ -162,6 +162,21 @@ def all_milestones(uow: UnitOfWork) -> tuple[MilestoneDTO, ...]:
 
 
 # ------------------------------------------------------------------ the objective itself
+def create_objective(uow: UnitOfWork, title: str, stage: str | None = None) -> Result[ObjectiveDTO]:
+    """A new objective at the bottom of `stage` (the board's first stage by default)."""
+    with uow:
+        stages = [s.name for s in board.stage_rows(uow)]
+        chosen = stage or (stages[0] if stages else "Proposed")
+        if chosen not in stages:
+            raise ValidationError(f'there is no stage "{chosen}" on the board')
+        column = board.column_positions(uow, chosen)
+        bottom = max((p for p, _ in column), default=0.0) + 1.0
+        obj = crud.add(uow, OBJECTIVES, {"title": title, "stage": chosen, "position": bottom})
+        dto = OBJECTIVES.to_dto(obj)
+        uow.commit()
+    return Result(dto, Changes(uow.tables_changed, (dto.id,)))
+
+
 EDITABLE = frozenset(
     {
         "title",
@@ -297,9 +312,7 @@ def save_risk(
 
 def remove(uow: UnitOfWork, table: str, row_id: str) -> Result[None]:
     """Tombstone a milestone, dependency or risk of an objective."""
-    specs: dict[str, EntitySpec[Any, Any]] = {
-        s.table: s for s in (MILESTONES, DEPENDENCIES, RISKS)
-    }
+    specs: dict[str, EntitySpec[Any, Any]] = {s.table: s for s in (MILESTONES, DEPENDENCIES, RISKS)}
     if table not in specs:
         raise ValidationError(f"{table} rows are not removed here")
     return crud.delete(uow, specs[table], row_id)
