@@ -20,7 +20,6 @@ from reportlab.lib.units import mm
 from reportlab.platypus import (
     Flowable,
     Frame,
-    KeepTogether,
     PageBreak,
     PageTemplate,
     Paragraph,
@@ -194,7 +193,7 @@ def _card(card: BoardCard, width: float, data: BoardPrint, st: dict[str, Paragra
             ]
         )
     )
-    return KeepTogether([inner])
+    return inner
 
 
 def _rag_line(word: str, ink: str, who: str, st: dict[str, ParagraphStyle]) -> Paragraph:
@@ -268,8 +267,15 @@ class RoadmapChart(Flowable):  # type: ignore[misc]  # reportlab has no type hin
             c.setStrokeColor(colors.HexColor("#c9cfd8"))
             c.line(x, 0, x, self.height)
             c.setFillColor(colors.HexColor("#1d2430"))
-            c.setFont(BOLD, 7 if len(quarters) > 14 else 8.5)
-            c.drawCentredString(x + w / 2, self.height - self.HEAD_H + 3 * mm, q.label)
+            c.setFont(BOLD, 8)
+            top = self.height - self.HEAD_H
+            if c.stringWidth(q.label, BOLD, 8) < w - 2:
+                c.drawCentredString(x + w / 2, top + 3 * mm, q.label)
+            else:  # narrow quarters: "Q2" over "24/25"
+                quarter, year = q.label.split(" ")
+                c.drawCentredString(x + w / 2, top + 5 * mm, quarter)
+                c.setFont(REGULAR, 6.5)
+                c.drawCentredString(x + w / 2, top + 1.8 * mm, year)
 
     def _row(self, c: Any, n: int, row: Any) -> None:
         y = self._y(n)

@@ -15,6 +15,7 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPen,
     QPolygonF,
+    QResizeEvent,
 )
 from PySide6.QtWidgets import QScrollArea, QWidget
 
@@ -22,9 +23,9 @@ from hescb_desktop.domain.roadmap import Roadmap
 from hescb_desktop.ui.widgets.palette import partner_colour, rag_colour
 
 LABEL_W = 300
-QUARTER_W = 130
+MIN_QUARTER_W = 56
 ROW_H = 36
-HEAD_H = 34
+HEAD_H = 40
 
 
 class RoadmapCanvas(QWidget):
@@ -34,6 +35,7 @@ class RoadmapCanvas(QWidget):
         super().__init__(parent)
         self.roadmap: Roadmap | None = None
         self.scale = 1.0
+        self.quarter_w = 130.0
 
     def set_roadmap(self, roadmap: Roadmap, scale: float = 1.0) -> None:
         self.roadmap, self.scale = roadmap, scale
@@ -45,14 +47,14 @@ class RoadmapCanvas(QWidget):
             return QSize(600, 200)
         s = self.scale
         return QSize(
-            int((LABEL_W + QUARTER_W * len(self.roadmap.quarters)) * s) + 20,
+            int((LABEL_W + self.quarter_w * len(self.roadmap.quarters)) * s) + 20,
             int((HEAD_H + ROW_H * max(len(self.roadmap.rows), 1)) * s) + 20,
         )
 
     def _x(self, fraction: float) -> float:
         assert self.roadmap is not None
         s = self.scale
-        return LABEL_W * s + fraction * QUARTER_W * s * len(self.roadmap.quarters)
+        return LABEL_W * s + fraction * self.quarter_w * s * len(self.roadmap.quarters)
 
     def today_x(self) -> float:
         return self._x(self.roadmap.fraction(self.roadmap.today)) if self.roadmap else 0.0
@@ -89,15 +91,14 @@ class RoadmapCanvas(QWidget):
         for n, q in enumerate(self.roadmap.quarters):
             x = self._x(n / len(self.roadmap.quarters))
             if n % 2:
-                p.fillRect(QRectF(x, HEAD_H * s, QUARTER_W * s, height), QColor("#f4f6f9"))
+                p.fillRect(QRectF(x, HEAD_H * s, self.quarter_w * s, height), QColor("#f4f6f9"))
             p.setPen(QColor("#c9cfd8"))
             p.drawLine(QPointF(x, 0), QPointF(x, height))
             p.setPen(QColor("#1d2430"))
             p.setFont(bold)
-            p.drawText(
-                QRectF(x, 0, QUARTER_W * s, HEAD_H * s), int(Qt.AlignmentFlag.AlignCenter), q.label
-            )
-        p.setFont(QFont(p.font()))
+            label = q.label if self.quarter_w * s >= 96 else q.label.replace(" ", "\n")
+            box = QRectF(x, 0, self.quarter_w * s, HEAD_H * s)
+            p.drawText(box, int(Qt.AlignmentFlag.AlignCenter), label)
 
     def _row(self, p: QPainter, n: int) -> None:
         assert self.roadmap is not None
@@ -176,16 +177,29 @@ class RoadmapCanvas(QWidget):
 
 
 class RoadmapView(QScrollArea):
+    """The canvas fitted to the width shown (quarters never narrower than MIN_QUARTER_W), so
+    the objective names, today and the whole programme are in view together."""
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.canvas = RoadmapCanvas()
         self.setWidget(self.canvas)
         self.setWidgetResizable(False)
-        self._shown_once = False
+        self._roadmap: Roadmap | None = None
+        self._scale = 1.0
 
     def set_roadmap(self, roadmap: Roadmap, scale: float = 1.0) -> None:
-        self.canvas.set_roadmap(roadmap, scale)
-        if not self._shown_once:  # open on today, with the last quarter or so before it
-            self._shown_once = True
-            today = self.canvas.today_x()
-            self.horizontalScrollBar().setValue(int(today - LABEL_W * scale - QUARTER_W * scale))
+        self._roadmap, self._scale = roadmap, scale
+        self._fit()
+
+    def _fit(self) -> None:
+        if self._roadmap is None:
+            return
+        s = self._scale
+        free = self.viewport().width() - (LABEL_W + 20) * s
+        self.canvas.quarter_w = max(MIN_QUARTER_W, free / s / len(self._roadmap.quarters))
+        self.canvas.set_roadmap(self._roadmap, s)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
