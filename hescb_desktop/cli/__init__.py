@@ -73,6 +73,9 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
     sub.add_parser("sync-status", parents=[common], help="when this PC last synced, what waits")
     join = sub.add_parser("join", parents=[common], help="start this PC from the share")
     join.add_argument("--discard-demo", action="store_true", help="set the demo board aside")
+    from hescb_desktop.cli.board_commands import add_board_commands
+
+    add_board_commands(sub, common)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -143,6 +146,10 @@ def _command(name: str) -> Command:
         from hescb_desktop.cli.sync_commands import cmd_join, cmd_sync, cmd_sync_status
 
         return {"sync": cmd_sync, "sync-status": cmd_sync_status, "join": cmd_join}[name]
+    if name in ("board", "board-pdf"):
+        from hescb_desktop.cli.board_commands import cmd_board, cmd_board_pdf
+
+        return cmd_board if name == "board" else cmd_board_pdf
     from hescb_desktop.cli.commands import cmd_export_json, cmd_init
 
     commands: dict[str, Command] = {"init": cmd_init, "export-json": cmd_export_json}

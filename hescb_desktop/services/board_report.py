@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import IO
 
 from hescb_desktop.domain.board import BoardCard, BoardFilter
 from hescb_desktop.domain.roadmap import BoardPrint, Roadmap, build_roadmap
@@ -34,7 +35,7 @@ def print_data(
     return BoardPrint(tuple(columns), cards, roadmap, today, note)
 
 
-def write_pdf(data: BoardPrint, target: Path) -> int:
+def write_pdf(data: BoardPrint, target: Path | IO[bytes]) -> int:
     """Write the board and roadmap PDF; returns the number of pages. Pure ReportLab on DTOs:
     safe to run on a worker thread."""
     return write_board_pdf(data, target)
