@@ -37,11 +37,12 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QMessageLogContext, QModelIndex, Qt, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
 from hescb_desktop.domain.board import lay_out
 from hescb_desktop.domain.enums import Rag
+from hescb_desktop.services import board as board_service
 from hescb_desktop.services import crud
 from hescb_desktop.services.context import ServiceContext, open_context
 from hescb_desktop.services.entities import (
@@ -51,7 +52,6 @@ from hescb_desktop.services.entities import (
     ORGANISATIONS,
     PEOPLE,
 )
-from hescb_desktop.ui.board import commands
 from hescb_desktop.ui.board.board_page import BoardPage
 from hescb_desktop.ui.workspace import Workspace
 
@@ -153,8 +153,15 @@ def ms(runs: list[float]) -> str:
     )
 
 
+def _quiet_offscreen(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+    """Qt's messages, less the offscreen plugin's harmless one about size hints."""
+    if "propagateSizeHints" not in message:
+        print(message, file=sys.stderr)
+
+
 def main() -> int:
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    qInstallMessageHandler(_quiet_offscreen)
+    app = QApplication(sys.argv[:1])
     root = Path(tempfile.mkdtemp(prefix="hescb-bench-board-"))
     try:
         ctx = open_context(root / "data")
@@ -249,15 +256,15 @@ def _first_write_clock(page: BoardPage) -> list[float]:
     """Records when the move was committed: `board.move_card` as the undo command calls it,
     wrapped for one call to note the time it returned (before any page refreshes)."""
     stamp: list[float] = []
-    real = commands.board.move_card
+    real = board_service.move_card
 
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         result = real(*args, **kwargs)
         stamp.append(time.perf_counter())
-        commands.board.move_card = real  # type: ignore[assignment]
+        board_service.move_card = real
         return result
 
-    commands.board.move_card = wrapped  # type: ignore[assignment]
+    board_service.move_card = wrapped
     return stamp
 
 

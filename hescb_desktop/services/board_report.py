@@ -3,15 +3,37 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import IO
 
 from hescb_desktop.domain.board import BoardCard, BoardFilter
+from hescb_desktop.domain.dto import MilestoneDTO, ObjectiveDependencyDTO
 from hescb_desktop.domain.roadmap import BoardPrint, Roadmap, build_roadmap
 from hescb_desktop.reports.board_print import write_board_pdf
 from hescb_desktop.services import board, planning
 from hescb_desktop.storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class RoadmapLinks:
+    """What a roadmap draws besides the cards: milestones and dependencies (read once, so a
+    filter change re-lays the roadmap without the database)."""
+
+    milestones: tuple[MilestoneDTO, ...]
+    dependencies: tuple[ObjectiveDependencyDTO, ...]
+
+
+def roadmap_links(uow: UnitOfWork) -> RoadmapLinks:
+    milestones = planning.all_milestones(uow)
+    return RoadmapLinks(milestones, planning.all_dependencies(uow))  # the uow opens again
+
+
+def roadmap_from(
+    cards: Iterable[BoardCard], links: RoadmapLinks, stage_order: Sequence[str], today: date
+) -> Roadmap:
+    return build_roadmap(cards, links.milestones, links.dependencies, today, stage_order)
 
 
 def roadmap_of(

@@ -61,6 +61,8 @@ class BoardPage(Page):
             self.tr("The joint programme: every objective by stage, lead partner and RAG."),
         )
         self.data = Board((), ())
+        self._links = board_report.RoadmapLinks((), ())
+        self._stale_tabs: set[int] = set()
         self._setup_ui()
         self.refresh()
 
@@ -108,6 +110,7 @@ class BoardPage(Page):
         self.tabs.addTab(self.board_view, self.tr("Board"))
         self.tabs.addTab(self.roadmap_view, self.tr("Roadmap"))
         self.tabs.addTab(self.opportunities, self.tr("Opportunities register"))
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self.content.addWidget(self.tabs, 1)
 
     def _buttons(self) -> QHBoxLayout:
@@ -148,11 +151,13 @@ class BoardPage(Page):
     # ------------------------------------------------------------ data
     def refresh(self) -> None:
         today = self.workspace.today()
-        self.data = board.load_board(self.workspace.ctx.uow(write=False), today)
+        uow = self.workspace.ctx.uow
+        self.data = board.load_board(uow(write=False), today)
+        self._links = board_report.roadmap_links(uow(write=False))
         self.board_view.delegate.today = today
         self._fill_choices()
+        self._stale_tabs = {1, 2}  # the roadmap and the register: built when shown
         self.relayout()
-        self.opportunities.refresh()
 
     def _fill_choices(self) -> None:
         cards = self.data.cards
@@ -199,14 +204,27 @@ class BoardPage(Page):
             .replace("%1", str(shown))
             .replace("%2", str(len(self.data.cards)))
         )
-        self._relayout_roadmap([c for c in self.data.cards if chosen.matches(c)])
+        self._stale_tabs.add(1)
+        self._show_tab(self.tabs.currentIndex())
 
-    def _relayout_roadmap(self, cards: list[BoardCard]) -> None:
-        uow = self.workspace.ctx.uow
-        roadmap = board_report.roadmap_of(
-            uow(write=False), cards, self.data.stage_names, self.workspace.today()
-        )
-        self.roadmap_view.set_roadmap(roadmap, self.board_view.delegate.scale)
+    def _show_tab(self, index: int) -> None:
+        """Build the roadmap or the register only when it is shown (and stale)."""
+        if index not in self._stale_tabs:
+            return
+        self._stale_tabs.discard(index)
+        if index == 1:
+            chosen = self.board_filter()
+            cards = [c for c in self.data.cards if chosen.matches(c)]
+            roadmap = board_report.roadmap_from(
+                cards, self._links, self.data.stage_names, self.workspace.today()
+            )
+            self.roadmap_view.set_roadmap(roadmap, self.board_view.delegate.scale)
+        elif index == 2:
+            self.opportunities.refresh()
+
+    @Slot(int)
+    def _on_tabs_current_changed(self, index: int) -> None:
+        self._show_tab(index)
 
     # ------------------------------------------------------------ reacting
     @Slot()
