@@ -93,7 +93,7 @@ def _cards(uow: UnitOfWork, today: date) -> Iterable[BoardCard]:
             lead_code=lead.code if lead else "",
             lead_name=lead.name if lead else "",
             lead_colour=lead.colour if lead else "",
-            partner_codes=tuple(c.strip() for c in o.partner_codes.split(",") if c.strip()),
+            partner_codes=_partners(o.partner_codes, lead.code if lead else ""),
             sro=people.get(o.sro_id or "", ""),
             rag=o.rag_overall,
             rag_time=o.rag_time,
@@ -112,6 +112,12 @@ def _cards(uow: UnitOfWork, today: date) -> Iterable[BoardCard]:
             opportunity=origin.get(o.id) or "",
             description=o.description,
         )
+
+
+def _partners(codes: str, lead: str) -> tuple[str, ...]:
+    """"HFRS, HCC" as ("HFRS", "HCC"): each once, in order, the lead left out."""
+    out = dict.fromkeys(c.strip() for c in codes.split(",") if c.strip() and c.strip() != lead)
+    return tuple(out)
 
 
 def _next_milestones(uow: UnitOfWork) -> dict[str, tuple[str, date | None]]:
