@@ -132,6 +132,8 @@ def _json(c: BoardCard) -> dict[str, object]:
     return {
         "id": c.id,
         "title": c.title,
+        "kind": "workstream" if c.is_workstream else "objective",
+        "workstream_of": c.workstream_of or None,
         "stage": c.stage,
         "position": c.position,
         "theme": c.theme,
@@ -169,7 +171,7 @@ def _table(cards: list[BoardCard]) -> str:
         rag = (c.rag.value.upper() if c.rag else "-") + ("*" if c.overridden else "")
         when = f"{c.next_milestone_date:%d %b %Y} " if c.next_milestone_date else ""
         nxt = f"{when}{c.next_milestone}" if c.next_milestone else "-"
-        rows.append((c.stage, rag, c.title, nxt))
+        rows.append((c.stage, rag, f"↳ {c.title}" if c.is_workstream else c.title, nxt))
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
     lines = ["  ".join(r[i].ljust(widths[i]) for i in range(3)) + "  " + r[3] for r in rows]
     if not cards:

@@ -43,6 +43,8 @@ class BoardCard:
     marking: Marking
     opportunity: str = ""  # the collaboration opportunity it came from, if any
     description: str = ""
+    workstream_of: str = ""  # a workstream: the title of its objective
+    is_workstream: bool = False
 
     @property
     def sensitive(self) -> bool:
@@ -70,6 +72,7 @@ class BoardFilter:
     unrated: bool = False
     stage: str = ""
     officer: str = ""  # the senior responsible officer's name
+    objectives_only: bool = False  # leave workstreams out
 
     @property
     def active(self) -> bool:
@@ -84,13 +87,16 @@ class BoardFilter:
             and (not self.unrated or card.rag is None)
             and (not self.stage or card.stage == self.stage)
             and (not self.officer or card.sro == self.officer)
+            and not (self.objectives_only and card.is_workstream)
         )
 
     def _text_ok(self, card: BoardCard) -> bool:
         needle = self.text.strip().casefold()
         if not needle:
             return True
-        hay = " ".join((card.title, card.description, card.theme, card.sro, card.lead_code))
+        hay = " ".join(
+            (card.title, card.description, card.theme, card.sro, card.lead_code, card.workstream_of)
+        )
         return needle in hay.casefold()
 
     def _organisation_ok(self, card: BoardCard) -> bool:

@@ -166,7 +166,7 @@ def _card(card: BoardCard, width: float, data: BoardPrint, st: dict[str, Paragra
     lines: list[Any] = [
         [Paragraph(para_text(card.title), st["title"])],
         [_rag_line(rag_word, rag_ink, who, st)],
-        [Paragraph(para_text(f"SRO: {card.sro}" if card.sro else "No SRO"), st["line"])],
+        [Paragraph(para_text(_who(card)), st["line"])],
         [_milestone_line(card, data, st)],
         [_actions_line(card, st)],
     ]
@@ -194,6 +194,13 @@ def _card(card: BoardCard, width: float, data: BoardPrint, st: dict[str, Paragra
         )
     )
     return inner
+
+
+def _who(card: BoardCard) -> str:
+    sro = f"SRO: {card.sro}" if card.sro else "No SRO"
+    if card.is_workstream:
+        return f"Workstream of {card.workstream_of or 'an objective'} · {sro}"
+    return sro
 
 
 def _rag_line(word: str, ink: str, who: str, st: dict[str, ParagraphStyle]) -> Paragraph:

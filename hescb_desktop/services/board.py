@@ -1,5 +1,7 @@
 """The planning board: its stages (configurable columns), the cards, and moving cards.
 
+Objectives and their workstreams are both cards (a workstream names its objective).
+
 Order within a column is a fractional `position`, ties broken by id, so every PC sorts the same
 cards the same way. A move writes the card's stage and position together (one field group): two
 PCs moving the same card offline leave it wholly where the later move put it.
@@ -78,10 +80,9 @@ def _cards(uow: UnitOfWork, today: date) -> Iterable[BoardCard]:
         Opportunity.deleted.is_(False), Opportunity.objective_id.is_not(None)
     )
     origin = {objective_id: title for objective_id, title in s.execute(linked)}
-    stmt = select(Objective).where(
-        Objective.deleted.is_(False), Objective.kind == ObjectiveKind.OBJECTIVE
-    )
-    for o in s.scalars(stmt):
+    rows = list(s.scalars(select(Objective).where(Objective.deleted.is_(False))))
+    titles = {o.id: o.title for o in rows}
+    for o in rows:
         lead = orgs.get(o.lead_organisation_id or "")
         ms_title, ms_date = milestones.get(o.id, ("", None))
         yield BoardCard(
@@ -111,11 +112,13 @@ def _cards(uow: UnitOfWork, today: date) -> Iterable[BoardCard]:
             marking=o.marking,
             opportunity=origin.get(o.id) or "",
             description=o.description,
+            workstream_of=titles.get(o.parent_id or "", "") if o.parent_id else "",
+            is_workstream=o.kind is ObjectiveKind.WORKSTREAM,
         )
 
 
 def _partners(codes: str, lead: str) -> tuple[str, ...]:
-    """"HFRS, HCC" as ("HFRS", "HCC"): each once, in order, the lead left out."""
+    """ "HFRS, HCC" as ("HFRS", "HCC"): each once, in order, the lead left out."""
     out = dict.fromkeys(c.strip() for c in codes.split(",") if c.strip() and c.strip() != lead)
     return tuple(out)
 
@@ -219,11 +222,7 @@ def _position(
 def column_positions(uow: UnitOfWork, stage: str) -> list[tuple[float, str]]:
     stmt = (
         select(Objective.position, Objective.id)
-        .where(
-            Objective.deleted.is_(False),
-            Objective.kind == ObjectiveKind.OBJECTIVE,
-            Objective.stage == stage,
-        )
+        .where(Objective.deleted.is_(False), Objective.stage == stage)
         .order_by(Objective.position, Objective.id)
     )
     return [(position, row_id) for position, row_id in uow.session.execute(stmt)]

@@ -84,7 +84,7 @@ def drop(source: CardListView, row: int, target: CardListView, at_row: int | Non
 # ------------------------------------------------------------------ the model
 def test_card_model_passes_the_model_tester(qtmodeltester: ModelTester, page: BoardPage) -> None:
     model = page.board_view.view_for("In delivery").card_model
-    assert model.rowCount() == 2
+    assert model.rowCount() == 3  # two objectives and a workstream
     qtmodeltester.check(model)
     qtmodeltester.check(model, force_py=True)
     model.set_rows([])
@@ -151,11 +151,14 @@ def test_drag_between_columns_persists_and_undoes(page: BoardPage) -> None:
 
 def test_drag_within_a_column_reorders(page: BoardPage) -> None:
     view = page.board_view.view_for("In delivery")
-    first, second = titles(view)
+    first, *rest = titles(view)
     drop(view, 0, view, None)  # the top card to the bottom
-    assert titles(page.board_view.view_for("In delivery")) == [second, first]
+    assert titles(page.board_view.view_for("In delivery")) == [*rest, first]
     count = page.workspace.undo_stack.count()
-    drop(page.board_view.view_for("In delivery"), 1, page.board_view.view_for("In delivery"), None)
+    last = len(rest)
+    drop(
+        page.board_view.view_for("In delivery"), last, page.board_view.view_for("In delivery"), None
+    )
     assert page.workspace.undo_stack.count() == count  # dropped where it was: nothing to undo
 
 
@@ -173,7 +176,7 @@ def test_filters_and_search(page: BoardPage) -> None:
     total = len(page.data.cards)
     page.organisation.setCurrentIndex(page.organisation.findData("HC"))
     shown = sum(v.card_model.rowCount() for v in page.board_view.cells.values())
-    assert shown == 2 and page.count.text() == f"2 of {total} objectives"
+    assert shown == 2 and page.count.text() == f"2 of {total} cards"
     page.organisation.setCurrentIndex(0)
     page.rag.setCurrentIndex(page.rag.findData(Rag.RED.value))
     assert titles(page.board_view.view_for("In delivery")) == ["Joint missing-person procedures"]
@@ -183,10 +186,20 @@ def test_filters_and_search(page: BoardPage) -> None:
     assert sum(v.card_model.rowCount() for v in page.board_view.cells.values()) == 1
 
 
+def test_workstreams_shown_as_cards_and_hidden_on_request(page: BoardPage) -> None:
+    view = page.board_view.view_for("In delivery")
+    assert "Estates workstream" in titles(view)
+    card = next(c for c in view.card_model.cards() if c.title == "Estates workstream")
+    assert card.is_workstream
+    page.workstreams.setChecked(False)
+    assert "Estates workstream" not in titles(page.board_view.view_for("In delivery"))
+    assert len(titles(page.board_view.view_for("In delivery"))) == 2
+
+
 def test_swimlanes_by_lead(page: BoardPage) -> None:
     page.lanes.setCurrentIndex(2)
     lanes = {lane for lane, _ in page.board_view.cells}
-    assert lanes == {"HC", "HCC", "HFRS", "OPCC"}
+    assert lanes == {"HC", "HCC", "HFRS", "OPCC", "No lead"}
     assert titles(page.board_view.view_for("In delivery", "HC")) == [
         "Joint headquarters facility",
         "Joint missing-person procedures",
@@ -268,15 +281,13 @@ def test_stages_editor_refuses_deleting_a_stage_with_cards(qtbot: QtBot, page: B
     qtbot.addWidget(dialog)
     dialog.list.setCurrentRow(2)  # In delivery
     dialog._on_delete_clicked()
-    assert "still holds 2 cards" in dialog.message.text()
+    assert "still holds 3 cards" in dialog.message.text()
     assert dialog.list.count() == 5
     dialog.name.setText("Delivery")
     dialog._on_rename_clicked()
     assert "Delivery" in page.board_view.headers
-    assert titles(page.board_view.view_for("Delivery")) == [
-        "Joint headquarters facility",
-        "Joint missing-person procedures",
-    ]
+    assert "Joint missing-person procedures" in titles(page.board_view.view_for("Delivery"))
+    assert len(titles(page.board_view.view_for("Delivery"))) == 3
     dialog._shift(-1)
     assert [dialog.list.item(n).text() for n in range(3)] == ["Proposed", "Delivery", "Scoping"]
     assert list(page.board_view.headers)[:3] == ["Proposed", "Delivery", "Scoping"]

@@ -114,7 +114,7 @@ def test_placeholder_pages_show_real_rows_and_say_what_comes_next(
     assert isinstance(meetings, MeetingsPage) and meetings.model.rowCount() == board.meetings
     assert isinstance(packs, PacksPage) and packs.model.rowCount() == board.papers
     assert isinstance(board_page, BoardPage)
-    assert board_page.board_view.view_for("In delivery").card_model.rowCount() == 2
+    assert board_page.board_view.view_for("In delivery").card_model.rowCount() == 3  # + workstream
     assert not board_page.findChildren(ComingNotice)
     for index, issue in ((1, 5), (3, 4), (4, 4), (5, 7)):
         notices = window.page(index).findChildren(ComingNotice)

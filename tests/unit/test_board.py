@@ -344,6 +344,20 @@ def test_card_carries_counts_milestone_partners_and_marking(ctx: ServiceContext)
     assert card.sensitive
 
 
+def test_workstreams_are_cards_naming_their_objective(ctx: ServiceContext) -> None:
+    parent = _objective(ctx, "Joint estates", "In delivery")
+    _objective(ctx, "Fire station refits", "Scoping", kind="workstream", parent_id=parent)
+    cards = {c.title: c for c in board.load_board(ctx.uow(write=False), TODAY).cards}
+    ws = cards["Fire station refits"]
+    assert ws.is_workstream and ws.workstream_of == "Joint estates"
+    assert not cards["Joint estates"].is_workstream
+    names = [s.name for s in board.list_stages(ctx.uow(write=False))]
+    only = lay_out(cards.values(), names, board_filter=BoardFilter(objectives_only=True))
+    assert only.count("Scoping") == 0 and only.count("In delivery") == 1
+    found = lay_out(cards.values(), names, board_filter=BoardFilter(text="joint estates"))
+    assert found.count("Scoping") == 1  # a search for the objective finds its workstreams
+
+
 def test_filter_and_swimlanes(ctx: ServiceContext) -> None:
     hc = crud.create(ctx.uow(), ORGANISATIONS, {"code": "HC", "name": "Police"}).value.id
     _objective(ctx, "Estates review", theme="Estates", lead_organisation_id=hc)

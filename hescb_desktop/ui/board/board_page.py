@@ -89,6 +89,10 @@ class BoardPage(Page):
         ):
             self.lanes.addItem(text, lanes.value)
         self.lanes.currentIndexChanged.connect(self._on_filter_changed)
+        self.workstreams = QCheckBox(self.tr("Workstreams"))
+        self.workstreams.setChecked(True)
+        self.workstreams.setToolTip(self.tr("Show each objective's workstreams as cards too"))
+        self.workstreams.toggled.connect(self._on_filter_changed)
         self.large = QCheckBox(self.tr("Large text (meeting room)"))
         self.large.toggled.connect(self._on_large_toggled)
         filters = QHBoxLayout()
@@ -116,6 +120,7 @@ class BoardPage(Page):
     def _buttons(self) -> QHBoxLayout:
         row = QHBoxLayout()
         row.addWidget(self.lanes)
+        row.addWidget(self.workstreams)
         row.addWidget(self.large)
         self.count = QLabel()
         row.addWidget(self.count, 1)
@@ -189,6 +194,7 @@ class BoardPage(Page):
             unrated=rag == UNRATED,
             stage=self.stage.currentData() or "",
             officer=self.officer.currentData() or "",
+            objectives_only=not self.workstreams.isChecked(),
         )
 
     def relayout(self) -> None:
@@ -200,7 +206,7 @@ class BoardPage(Page):
         self.board_view.show_layout(layout)
         shown = sum(layout.count(s) for s in layout.stages)
         self.count.setText(
-            self.tr("%1 of %2 objectives")
+            self.tr("%1 of %2 cards")
             .replace("%1", str(shown))
             .replace("%2", str(len(self.data.cards)))
         )

@@ -63,7 +63,7 @@ class CardDelegate(QStyledItemDelegate):
         lead = partner_colour(card.lead_code, card.lead_colour)
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self._frame(painter, rect, lead, selected)
+        self._frame(painter, rect, lead, selected, card.is_workstream)
         inner = rect.adjusted(STRIPE + PAD, PAD, -PAD, -PAD).toRect()
         y = self._title(painter, inner, card, option.font)
         y = self._chips(painter, inner, y, card, lead, option.font)
@@ -72,11 +72,13 @@ class CardDelegate(QStyledItemDelegate):
         self._footer(painter, inner, y, card, option.font)
         painter.restore()
 
-    def _frame(self, p: QPainter, rect: QRectF, lead: QColor, selected: bool) -> None:
+    def _frame(
+        self, p: QPainter, rect: QRectF, lead: QColor, selected: bool, workstream: bool
+    ) -> None:
         path = QPainterPath()
         path.addRoundedRect(rect, 6, 6)
         p.setPen(QPen(QColor("#1f4e9c") if selected else QColor("#c9cfd8"), 2.5 if selected else 1))
-        p.fillPath(path, QColor("#ffffff"))
+        p.fillPath(path, QColor("#f3f6fa" if workstream else "#ffffff"))
         p.drawPath(path)
         p.setClipPath(path)
         p.fillRect(QRectF(rect.left(), rect.top(), STRIPE, rect.height()), lead)
@@ -159,7 +161,11 @@ class CardDelegate(QStyledItemDelegate):
         return line.bottom() + 1
 
     def _sro(self, card: BoardCard) -> str:
-        return self.tr("SRO: %1").replace("%1", card.sro) if card.sro else self.tr("No SRO")
+        sro = self.tr("SRO: %1").replace("%1", card.sro) if card.sro else self.tr("No SRO")
+        if not card.is_workstream:
+            return sro
+        parent = card.workstream_of or self.tr("Workstream")
+        return f"↳ {parent} · {sro}"  # a workstream names its objective first
 
     def _milestone(self, p: QPainter, rect: QRect, y: int, card: BoardCard, base: QFont) -> int:
         if not card.next_milestone:
