@@ -29,7 +29,7 @@ from hescb_desktop.ui.board.card_delegate import CardDelegate
 from hescb_desktop.ui.board.card_model import CardListModel
 from hescb_desktop.ui.widgets.row_model import ROW_ROLE
 
-COLUMN_WIDTH = 270
+COLUMN_WIDTH = 215
 
 
 class CardListView(QListView):
