@@ -21,6 +21,7 @@ from pytestqt.qtbot import QtBot
 from hescb_desktop.domain.board import BoardCard
 from hescb_desktop.domain.enums import OpportunityOutcome, Rag
 from hescb_desktop.services import board, crud, opportunities
+from hescb_desktop.services.context import ServiceContext
 from hescb_desktop.services.entities import OBJECTIVES
 from hescb_desktop.ui.board.board_page import BoardPage
 from hescb_desktop.ui.board.board_view import CardListView
@@ -340,3 +341,32 @@ def test_large_text_makes_cards_bigger(page: BoardPage) -> None:
     page.large.setChecked(True)
     big = page.board_view.view_for("In delivery").sizeHintForRow(0)
     assert big > small * 1.2
+
+
+def test_move_to_stage_from_the_menu_goes_to_the_bottom(page: BoardPage) -> None:
+    card = next(c for c in page.data.cards if c.title == "Shared drone unit")
+    page.board_view.move_requested.emit(card.id, "Closed")
+    assert titles(page.board_view.view_for("Closed"))[-1] == "Shared drone unit"
+    page.workspace.undo_stack.undo()
+    assert "Shared drone unit" in titles(page.board_view.view_for("Embedding"))
+
+
+def test_an_empty_board_shows_its_stages_and_an_empty_roadmap(
+    qtbot: QtBot, empty_ctx: ServiceContext
+) -> None:
+    page = BoardPage(Workspace(empty_ctx))
+    qtbot.addWidget(page)
+    page.show()
+    assert list(page.board_view.headers) == [
+        "Proposed",
+        "Scoping",
+        "In delivery",
+        "Embedding",
+        "Closed",
+    ]
+    assert page.count.text() == "0 of 0 cards"
+    page.tabs.setCurrentIndex(1)
+    assert page.roadmap_view.canvas.roadmap is not None
+    assert page.roadmap_view.canvas.roadmap.rows == ()
+    page.tabs.setCurrentIndex(2)
+    assert page.opportunities.model.rowCount() == 0
