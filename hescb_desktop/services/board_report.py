@@ -11,7 +11,6 @@ from typing import IO
 from hescb_desktop.domain.board import BoardCard, BoardFilter
 from hescb_desktop.domain.dto import MilestoneDTO, ObjectiveDependencyDTO
 from hescb_desktop.domain.roadmap import BoardPrint, Roadmap, build_roadmap
-from hescb_desktop.reports.board_print import write_board_pdf
 from hescb_desktop.services import board, planning
 from hescb_desktop.storage.uow import UnitOfWork
 
@@ -59,5 +58,7 @@ def print_data(
 
 def write_pdf(data: BoardPrint, target: Path | IO[bytes]) -> int:
     """Write the board and roadmap PDF; returns the number of pages. Pure ReportLab on DTOs:
-    safe to run on a worker thread."""
+    safe to run on a worker thread. ReportLab loads only now: the GUI starts without it."""
+    from hescb_desktop.reports.board_print import write_board_pdf
+
     return write_board_pdf(data, target)
