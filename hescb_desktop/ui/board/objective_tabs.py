@@ -363,7 +363,7 @@ class LinksTab(DetailTab):
     def __init__(self, workspace: Workspace, people: Sequence[PersonDTO]) -> None:
         super().__init__(workspace, people)
         self.table = table(
-            [self.tr("Kind"), self.tr("Reference"), self.tr("What"), self.tr("Status")]
+            [self.tr("Kind"), self.tr("Reference"), self.tr("Status"), self.tr("What")]
         )
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
@@ -393,7 +393,7 @@ class LinksTab(DetailTab):
         for kind, ref, what, status, colour in rows:
             row = self.table.rowCount()
             self.table.insertRow(row)
-            for col, text in enumerate((kind, ref, what, status)):
+            for col, text in enumerate((kind, ref, status, what)):
                 self.table.setItem(row, col, cell(text, colour=colour))
 
 
