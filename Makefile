@@ -98,6 +98,7 @@ bench: setup
 	$(PY) benchmarks/bench_sync.py || status=1; \
 	$(OFFSCREEN) $(PY) benchmarks/bench_action_log.py || status=1; \
 	$(PY) benchmarks/bench_calendar.py || status=1; \
+	$(PY) benchmarks/bench_board.py || status=1; \
 	exit $$status
 
 screenshots: setup

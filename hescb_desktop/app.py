@@ -157,12 +157,10 @@ def open_database(frame: Frame) -> ServiceContext | int:
 
 def database_is_empty(ctx: ServiceContext) -> bool:
     """No rows in any synced table (tombstones count: a board that had data is not new)."""
-    from sqlalchemy import select
-
-    from hescb_desktop.services.entities import ALL
+    from hescb_desktop.services.entities import ALL, held_rows
 
     with ctx.engine.connect() as conn:
-        return all(conn.execute(select(s.model.id).limit(1)).first() is None for s in ALL)
+        return all(conn.execute(held_rows(s).limit(1)).first() is None for s in ALL)
 
 
 def build_demo() -> BuildDemo:

@@ -79,6 +79,9 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
     from hescb_desktop.cli import calendar_commands  # issue 5: import-ics, export-ics, events
 
     calendar_commands.add_parsers(sub, common)
+    from hescb_desktop.cli.board_commands import add_board_commands
+
+    add_board_commands(sub, common)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -157,6 +160,10 @@ def _command(name: str) -> Command:
         from hescb_desktop.cli.calendar_commands import command
 
         return command(name)  # type: ignore[no-any-return]
+    if name in ("board", "board-pdf"):
+        from hescb_desktop.cli.board_commands import cmd_board, cmd_board_pdf
+
+        return cmd_board if name == "board" else cmd_board_pdf
     from hescb_desktop.cli.commands import cmd_export_json, cmd_init
 
     commands: dict[str, Command] = {"init": cmd_init, "export-json": cmd_export_json}

@@ -184,6 +184,22 @@ class ObjectiveDTO:
 
 
 @dataclass(frozen=True, slots=True)
+class BoardStageDTO:
+    """A row of `board_stages`."""
+
+    id: str
+    name: str
+    position: float
+    created_at: datetime | None
+    created_by: str | None
+    updated_at: datetime | None
+    updated_by: str | None
+    deleted: bool
+    deleted_at: datetime | None
+    deleted_by: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class RagAssessmentDTO:
     """A row of `rag_assessments`."""
 

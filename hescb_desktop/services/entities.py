@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import Select, select
+
 from hescb_desktop.domain import dto
 from hescb_desktop.services.crud import EntitySpec
 from hescb_desktop.storage import models as m
@@ -19,6 +21,7 @@ EVENT_ATTENDEES = EntitySpec(
     m.EventAttendee, dto.EventAttendeeDTO, "attendee", ("event_id", "person_id")
 )
 OBJECTIVES = EntitySpec(m.Objective, dto.ObjectiveDTO, "objective", ("title",))
+BOARD_STAGES = EntitySpec(m.BoardStage, dto.BoardStageDTO, "board stage", ("name",))
 RAG_ASSESSMENTS = EntitySpec(
     m.RagAssessment,
     dto.RagAssessmentDTO,
@@ -77,6 +80,7 @@ ALL: tuple[EntitySpec[Any, Any], ...] = (
     EVENT_BOOKINGS,
     EVENT_ATTENDEES,
     OBJECTIVES,
+    BOARD_STAGES,
     RAG_ASSESSMENTS,
     MILESTONES,
     DEPENDENCIES,
@@ -94,3 +98,12 @@ ALL: tuple[EntitySpec[Any, Any], ...] = (
     OPPORTUNITIES,
 )
 BY_TABLE = {spec.table: spec for spec in ALL}
+
+
+def held_rows(spec: EntitySpec[Any, Any]) -> Select[Any]:
+    """The rows that make a database "hold data": every row, tombstones too, except the
+    board's default stages as the migration seeded them (never touched since)."""
+    stmt = select(spec.model.id)
+    if spec is BOARD_STAGES:
+        stmt = stmt.where(spec.model.updated_at.is_not(None))
+    return stmt

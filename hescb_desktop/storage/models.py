@@ -140,7 +140,11 @@ class Objective(Synced, Marked, Base):
     """An objective of the programme, or a workstream under one (parent_id)."""
 
     __tablename__ = "objectives"
-    __field_groups__ = (frozenset({"rag_overall", "rag_override_reason"}),)
+    # a move is one value: two PCs moving a card offline never leave it half in each column
+    __field_groups__ = (
+        frozenset({"rag_overall", "rag_override_reason"}),
+        frozenset({"stage", "position"}),
+    )
     title: Mapped[str] = mapped_column(String(300))
     kind: Mapped[ObjectiveKind] = mapped_column(
         enum_type(ObjectiveKind), default=ObjectiveKind.OBJECTIVE
@@ -163,6 +167,14 @@ class Objective(Synced, Marked, Base):
     rag_resources: Mapped[Rag | None] = mapped_column(enum_type(Rag, "rag_resources"))
     rag_override_reason: Mapped[str] = text_col()
     path_to_green: Mapped[str] = text_col()
+
+
+class BoardStage(Synced, Base):
+    """A column of the planning board; objectives name their stage (`objectives.stage`)."""
+
+    __tablename__ = "board_stages"
+    name: Mapped[str] = mapped_column(String(60))
+    position: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
 
 
 class RagAssessment(Synced, Base):

@@ -135,6 +135,14 @@ def test_export_json_of_an_empty_database_is_stable(initialised: Path) -> None:
     data = json.loads(first.stdout)
     assert data["format"] == "hescb-export/1"
     assert data["tables"]
+    stages = data["tables"].pop("board_stages")  # the planning board's five default columns
+    assert [s["name"] for s in stages] == [
+        "Proposed",
+        "Scoping",
+        "In delivery",
+        "Embedding",
+        "Closed",
+    ]
     assert all(rows == [] for rows in data["tables"].values())
 
 

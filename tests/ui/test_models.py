@@ -12,12 +12,11 @@ from PySide6.QtGui import QColor
 from pytestqt.modeltest import ModelTester
 
 from hescb_desktop.domain.enums import ActionStatus, Rag
-from hescb_desktop.services import crud
+from hescb_desktop.services import board, crud
 from hescb_desktop.services.context import ServiceContext
 from hescb_desktop.services.entities import (
     ACTIONS,
     MEETINGS,
-    OBJECTIVES,
     ORGANISATIONS,
     PAPERS,
     PEOPLE,
@@ -30,7 +29,7 @@ from hescb_desktop.ui.actions.action_table_model import (
     ActionTableModel,
     action_log_rows,
 )
-from hescb_desktop.ui.board.card_model import CardListModel, board_cards
+from hescb_desktop.ui.board.card_model import CardListModel
 from hescb_desktop.ui.home.event_table_model import EventTableModel
 from hescb_desktop.ui.home.my_actions_model import MyActionsModel
 from hescb_desktop.ui.home.objective_rag_model import COL_RAG, ObjectiveRagModel
@@ -67,10 +66,9 @@ def _models(ctx: ServiceContext, summary: HomeSummary) -> list[QAbstractItemMode
     )
     papers = PaperTableModel()
     papers.set_rows(paper_rows(crud.list_all(ctx.uow(write=False), PAPERS), _by_id(ctx, MEETINGS)))
-    cards = CardListModel()
-    cards.set_rows(
-        board_cards(crud.list_all(ctx.uow(write=False), OBJECTIVES), orgs)["In delivery"]
-    )
+    cards = CardListModel("In delivery")
+    loaded = board.load_board(ctx.uow(write=False), date.today())
+    cards.set_rows([c for c in loaded.cards if c.stage == "In delivery"])
     return [events, mine, rag, log, proxy, meetings, papers, cards]
 
 

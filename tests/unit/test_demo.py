@@ -367,6 +367,12 @@ def test_every_row_is_change_logged(demo: ServiceContext) -> None:
             if spec.table == "attachments":
                 assert count == 0  # no appendix files in the demo
                 continue
+            if spec is E.BOARD_STAGES:  # the five defaults come from the migration, on every PC
+                held = uow.session.scalar(
+                    select(func.count()).select_from(E.held_rows(spec).subquery())
+                )
+                assert (count, held, logged.get(spec.table, 0)) == (5, 0, 0)
+                continue
             assert count, f"the demo leaves {spec.table} empty"
             assert logged[spec.table] == count, spec.table
 

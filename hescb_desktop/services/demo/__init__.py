@@ -14,8 +14,6 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
-from sqlalchemy import select
-
 from hescb_desktop.domain.errors import ValidationError
 from hescb_desktop.services.context import ServiceContext
 from hescb_desktop.services.demo.base import Demo
@@ -25,7 +23,7 @@ from hescb_desktop.services.demo.people import ME, build_people
 from hescb_desktop.services.demo.programme import build_programme
 from hescb_desktop.services.demo.scale import SCALES, scale_named
 from hescb_desktop.services.demo.writer import Writer
-from hescb_desktop.services.entities import ALL
+from hescb_desktop.services.entities import ALL, held_rows
 from hescb_desktop.services.settings import load_settings, save_settings
 from hescb_desktop.storage.uow import UnitOfWork
 
@@ -63,7 +61,7 @@ def build_demo(
 def refuse_if_not_empty(uow: UnitOfWork) -> None:
     """A demo is never mixed into real data: any row in any synced table (tombstones too)."""
     for spec in ALL:
-        if uow.session.execute(select(spec.model.id).limit(1)).first() is not None:
+        if uow.session.execute(held_rows(spec).limit(1)).first() is not None:
             raise ValidationError(
                 f"the database already holds data ({spec.table}): a demo board needs an empty one"
             )

@@ -1,64 +1,58 @@
-"""The planning board (preview): objectives in stage columns, coloured by lead partner and RAG.
-
-Moving cards, swimlanes, objective detail, the roadmap and the opportunities register arrive
-with issue 6.
+"""The planning board page: the board (stage columns, optional swimlanes, drag and drop), the
+roadmap and the collaboration opportunities register, with one set of filters, undo and redo
+for moves and edits, and the board's outputs (PDF, CSV).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from pathlib import Path
+
+from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QFrame,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
-    QListView,
-    QVBoxLayout,
-    QWidget,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTabWidget,
 )
 
-from hescb_desktop.services import crud
-from hescb_desktop.services.entities import OBJECTIVES, ORGANISATIONS
-from hescb_desktop.ui.board.card_delegate import CardDelegate
-from hescb_desktop.ui.board.card_model import BoardCard, CardListModel, board_cards
-from hescb_desktop.ui.sync.history_dialog import install_history
+from hescb_desktop.domain.board import BoardCard, BoardFilter, Lanes, lay_out
+from hescb_desktop.domain.enums import Rag
+from hescb_desktop.domain.errors import DomainError
+from hescb_desktop.services import board, board_report, planning
+from hescb_desktop.services.board import Board
+from hescb_desktop.ui.board.board_view import BoardView
+from hescb_desktop.ui.board.commands import MoveCard
+from hescb_desktop.ui.board.objective_dialog import ObjectiveDialog
+from hescb_desktop.ui.board.opportunities_view import OpportunitiesView
+from hescb_desktop.ui.board.roadmap_view import RoadmapView
+from hescb_desktop.ui.board.stages_dialog import StagesDialog
+from hescb_desktop.ui.widgets.busy_dialog import BusyDialog
+from hescb_desktop.ui.widgets.labels import rag_label
 from hescb_desktop.ui.widgets.page import Page
-from hescb_desktop.ui.widgets.page_header import ComingNotice
 from hescb_desktop.ui.workspace import Workspace
 
-
-class StageColumn(QFrame):
-    """One stage: its name and count above a list of cards."""
-
-    def __init__(self, stage: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.stage = stage
-        self.setObjectName("boardColumn")
-        self.title = QLabel(stage)
-        self.title.setObjectName("boardColumnTitle")
-        self.model = CardListModel(self)
-        self.view = QListView()
-        self.view.setObjectName("boardColumnList")
-        self.view.setModel(self.model)
-        self.view.setItemDelegate(CardDelegate(self.view))
-        self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setFrameShape(QFrame.Shape.NoFrame)
-        self.view.setUniformItemSizes(True)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 10, 8, 8)
-        layout.setSpacing(6)
-        layout.addWidget(self.title)
-        layout.addWidget(self.view, 1)
-
-    def set_cards(self, cards: list[BoardCard]) -> None:
-        self.model.set_rows(cards)
-        self.title.setText(f"{self.stage}  ({len(cards)})")
+PRESENTATION_SCALE = 1.35
+UNRATED = "unrated"
 
 
 class BoardPage(Page):
-    tables = ("objectives", "organisations")
+    tables = (
+        "objectives",
+        "organisations",
+        "people",
+        "board_stages",
+        "milestones",
+        "actions",
+        "objective_dependencies",
+        "opportunities",
+        "rag_assessments",
+    )
 
     def __init__(self, workspace: Workspace) -> None:
         super().__init__(
@@ -66,34 +60,304 @@ class BoardPage(Page):
             self.tr("Planning board"),
             self.tr("The joint programme: every objective by stage, lead partner and RAG."),
         )
-        self.columns: dict[str, StageColumn] = {}
+        self.data = Board((), ())
+        self._links = board_report.RoadmapLinks((), ())
+        self._stale_tabs: set[int] = set()
         self._setup_ui()
         self.refresh()
 
+    # ------------------------------------------------------------ building
     def _setup_ui(self) -> None:
-        self.content.addWidget(
-            ComingNotice(
-                self.tr(
-                    "A read-only view for now. Moving cards between stages, swimlanes, objective "
-                    "detail with RAG history, milestones and risks, the roadmap and the "
-                    "collaboration opportunities register arrive with issue 6."
-                )
-            )
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("Search objectives"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._on_filter_changed)
+        self.organisation, self.theme = (
+            self._combo(self.tr("All organisations")),
+            self._combo(self.tr("All themes")),
         )
-        self.columns_layout = QHBoxLayout()
-        self.columns_layout.setSpacing(12)
-        self.content.addLayout(self.columns_layout, 1)
+        self.rag, self.stage = self._combo(self.tr("Any RAG")), self._combo(self.tr("All stages"))
+        self.officer = self._combo(self.tr("Any SRO"))
+        for rag in (Rag.RED, Rag.AMBER, Rag.GREEN):
+            self.rag.addItem(rag_label(rag), rag.value)
+        self.rag.addItem(rag_label(None), UNRATED)
+        self.lanes = QComboBox()
+        for text, lanes in (
+            (self.tr("No swimlanes"), Lanes.NONE),
+            (self.tr("Swimlanes by theme"), Lanes.THEME),
+            (self.tr("Swimlanes by lead organisation"), Lanes.LEAD),
+        ):
+            self.lanes.addItem(text, lanes.value)
+        self.lanes.currentIndexChanged.connect(self._on_filter_changed)
+        self.workstreams = QCheckBox(self.tr("Workstreams"))
+        self.workstreams.setChecked(True)
+        self.workstreams.setToolTip(self.tr("Show each objective's workstreams as cards too"))
+        self.workstreams.toggled.connect(self._on_filter_changed)
+        self.large = QCheckBox(self.tr("Large text (meeting room)"))
+        self.large.toggled.connect(self._on_large_toggled)
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 2)
+        for combo in (self.organisation, self.theme, self.rag, self.stage, self.officer):
+            filters.addWidget(combo, 1)
+        self.content.addLayout(filters)
+        self.content.addLayout(self._buttons())
+        self.board_view = BoardView()
+        self.board_view.card_dropped.connect(self._on_card_dropped)
+        self.board_view.move_requested.connect(self._on_move_requested)
+        self.board_view.card_activated.connect(self.open_objective)
+        self.roadmap_view = RoadmapView()
+        self.roadmap_view.canvas.row_activated.connect(self.open_objective)
+        self.opportunities = OpportunitiesView(self.workspace)
+        self.opportunities.changed.connect(self.workspace.announce)
+        self.opportunities.objective_opened.connect(self.open_objective)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.board_view, self.tr("Board"))
+        self.tabs.addTab(self.roadmap_view, self.tr("Roadmap"))
+        self.tabs.addTab(self.opportunities, self.tr("Opportunities register"))
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+        self.content.addWidget(self.tabs, 1)
 
+    def _buttons(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.addWidget(self.lanes)
+        row.addWidget(self.workstreams)
+        row.addWidget(self.large)
+        self.count = QLabel()
+        row.addWidget(self.count, 1)
+        stack = self.workspace.undo_stack
+        self.undo_button = QPushButton(self.tr("Undo"))
+        self.undo_button.clicked.connect(stack.undo)
+        stack.canUndoChanged.connect(self.undo_button.setEnabled)
+        self.redo_button = QPushButton(self.tr("Redo"))
+        self.redo_button.clicked.connect(stack.redo)
+        stack.canRedoChanged.connect(self.redo_button.setEnabled)
+        self.undo_button.setEnabled(stack.canUndo())
+        self.redo_button.setEnabled(stack.canRedo())
+        for button in (self.undo_button, self.redo_button):
+            row.addWidget(button)
+        for text, slot in (
+            (self.tr("New objective…"), self._on_new_clicked),
+            (self.tr("Stages…"), self._on_stages_clicked),
+            (self.tr("Export CSV…"), self._on_csv_clicked),
+            (self.tr("Save PDF…"), self._on_pdf_clicked),
+        ):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            row.addWidget(button)
+        return row
+
+    def _combo(self, everything: str) -> QComboBox:
+        combo = QComboBox()
+        combo.addItem(everything, "")
+        combo.setMinimumContentsLength(10)
+        combo.currentIndexChanged.connect(self._on_filter_changed)
+        return combo
+
+    # ------------------------------------------------------------ data
     def refresh(self) -> None:
-        ctx = self.workspace.ctx
-        orgs = {o.id: o for o in crud.list_all(ctx.uow(write=False), ORGANISATIONS)}
-        grouped = board_cards(crud.list_all(ctx.uow(write=False), OBJECTIVES), orgs)
-        for stage, cards in grouped.items():
-            self._column(stage).set_cards(cards)
+        today = self.workspace.today()
+        uow = self.workspace.ctx.uow
+        self.data = board.load_board(uow(write=False), today)
+        self._links = board_report.roadmap_links(uow(write=False))
+        self.board_view.delegate.today = today
+        self._fill_choices()
+        self._stale_tabs = {1, 2}  # the roadmap and the register: built when shown
+        self.relayout()
 
-    def _column(self, stage: str) -> StageColumn:
-        if stage not in self.columns:
-            self.columns[stage] = StageColumn(stage)
-            install_history(self.columns[stage].view, self.workspace, "objectives")
-            self.columns_layout.addWidget(self.columns[stage], 1)
-        return self.columns[stage]
+    def _fill_choices(self) -> None:
+        cards = self.data.cards
+        codes = {c.lead_code for c in cards} | {p for c in cards for p in c.partner_codes}
+        self._refill(self.organisation, sorted(codes - {""}))
+        self._refill(self.theme, sorted({c.theme for c in cards} - {""}))
+        stages = list(self.data.stage_names)
+        stages += sorted({c.stage for c in cards} - set(stages))
+        self._refill(self.stage, stages)
+        self._refill(self.officer, sorted({c.sro for c in cards} - {""}))
+
+    def _refill(self, combo: QComboBox, values: list[str]) -> None:
+        current = combo.currentData()
+        combo.blockSignals(True)
+        while combo.count() > 1:
+            combo.removeItem(1)
+        for value in values:
+            combo.addItem(value, value)
+        combo.setCurrentIndex(max(0, combo.findData(current)))
+        combo.blockSignals(False)
+
+    def board_filter(self) -> BoardFilter:
+        rag = self.rag.currentData()
+        return BoardFilter(
+            text=self.search.text(),
+            organisation=self.organisation.currentData() or "",
+            theme=self.theme.currentData() or "",
+            rag=Rag(rag) if rag and rag != UNRATED else None,
+            unrated=rag == UNRATED,
+            stage=self.stage.currentData() or "",
+            officer=self.officer.currentData() or "",
+            objectives_only=not self.workstreams.isChecked(),
+        )
+
+    def relayout(self) -> None:
+        """Filter and lay the board out again (the benchmark times this)."""
+        chosen = self.board_filter()
+        layout = lay_out(
+            self.data.cards, self.data.stage_names, Lanes(self.lanes.currentData()), chosen
+        )
+        self.board_view.show_layout(layout)
+        shown = sum(layout.count(s) for s in layout.stages)
+        self.count.setText(
+            self.tr("%1 of %2 cards")
+            .replace("%1", str(shown))
+            .replace("%2", str(len(self.data.cards)))
+        )
+        self._stale_tabs.add(1)
+        self._show_tab(self.tabs.currentIndex())
+
+    def _show_tab(self, index: int) -> None:
+        """Build the roadmap or the register only when it is shown (and stale)."""
+        if index not in self._stale_tabs:
+            return
+        self._stale_tabs.discard(index)
+        if index == 1:
+            chosen = self.board_filter()
+            cards = [c for c in self.data.cards if chosen.matches(c)]
+            roadmap = board_report.roadmap_from(
+                cards, self._links, self.data.stage_names, self.workspace.today()
+            )
+            self.roadmap_view.set_roadmap(roadmap, self.board_view.delegate.scale)
+        elif index == 2:
+            self.opportunities.refresh()
+
+    @Slot(int)
+    def _on_tabs_current_changed(self, index: int) -> None:
+        self._show_tab(index)
+
+    # ------------------------------------------------------------ reacting
+    @Slot()
+    def _on_filter_changed(self) -> None:
+        self.relayout()
+
+    @Slot(bool)
+    def _on_large_toggled(self, on: bool) -> None:
+        self.board_view.set_scale(PRESENTATION_SCALE if on else 1.0)
+        self.relayout()
+
+    def card(self, card_id: str) -> BoardCard | None:
+        return next((c for c in self.data.cards if c.id == card_id), None)
+
+    @Slot(str, str, object, object)
+    def _on_card_dropped(
+        self, card_id: str, stage: str, after: str | None, before: str | None
+    ) -> None:
+        card = self.card(card_id)
+        if card is None or self._unchanged(card, stage, after, before):
+            return
+        command = MoveCard(
+            self.workspace,
+            (card.id, card.title, card.stage, card.position),
+            stage,
+            (after, before),
+            self.show_error,
+        )
+        try:
+            command.apply()
+        except DomainError as exc:
+            self.show_error(str(exc))
+            return
+        self.workspace.undo_stack.push(command)
+
+    @Slot(str, str)
+    def _on_move_requested(self, card_id: str, stage: str) -> None:
+        self._on_card_dropped(card_id, stage, None, None)
+
+    def _unchanged(
+        self, card: BoardCard, stage: str, after: str | None, before: str | None
+    ) -> bool:
+        if stage != card.stage:
+            return False
+        column = sorted((c for c in self.data.cards if c.stage == stage), key=BoardCard.sort_key)
+        ids = [c.id for c in column]
+        n = ids.index(card.id)
+        return (ids[n - 1] if n else None) == after and (
+            ids[n + 1] if n + 1 < len(ids) else None
+        ) == before
+
+    @Slot(str)
+    def open_objective(self, objective_id: str) -> None:
+        ObjectiveDialog.ask(self.workspace, objective_id, self.show_error, self)
+
+    def show_error(self, message: str) -> None:
+        QMessageBox.warning(self, self.tr("Planning board"), message)
+
+    @Slot()
+    def _on_new_clicked(self) -> None:
+        title, ok = QInputDialog.getText(self, self.tr("New objective"), self.tr("Title"))
+        if not ok:
+            return
+        try:
+            result = planning.create_objective(self.workspace.ctx.uow(), title)
+        except DomainError as exc:
+            self.show_error(str(exc))
+            return
+        self.workspace.announce(result.changes)
+        self.open_objective(result.value.id)
+
+    @Slot()
+    def _on_stages_clicked(self) -> None:
+        StagesDialog.ask(self.workspace, self)
+
+    @Slot()
+    def _on_csv_clicked(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export the board as CSV"), "board.csv", self.tr("CSV (*.csv)")
+        )
+        if name:
+            self.export_csv(Path(name))
+
+    def export_csv(self, path: Path) -> None:
+        """The objectives the filters show, in board order."""
+        shown = [c for c in self.data.cards if self.board_filter().matches(c)]
+        try:
+            path.write_text(board.board_csv(shown, self.data.stage_names), encoding="utf-8-sig")
+        except OSError as exc:
+            self.show_error(str(exc))
+
+    @Slot()
+    def _on_pdf_clicked(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Save the board and roadmap as PDF"), "board.pdf", self.tr("PDF (*.pdf)")
+        )
+        if name:
+            self.save_pdf(Path(name))
+
+    def save_pdf(self, path: Path) -> str:
+        """Board and roadmap of what the filters show, written off the GUI thread; returns
+        why it failed ("" when written)."""
+        chosen = self.board_filter()
+        data = board_report.print_data(
+            self.workspace.ctx.uow(write=False),
+            self.workspace.today(),
+            chosen,
+            note=self._filter_note(chosen),
+        )
+        _, error = BusyDialog.run(
+            self.tr("Planning board"),
+            self.tr("Writing the PDF…"),
+            lambda _progress: board_report.write_pdf(data, path),
+            self,
+        )
+        if error:
+            self.show_error(error)
+        return error
+
+    def _filter_note(self, chosen: BoardFilter) -> str:
+        if not chosen.active:
+            return ""
+        parts = [
+            combo.currentText()
+            for combo in (self.organisation, self.theme, self.rag, self.stage, self.officer)
+            if combo.currentIndex() > 0
+        ]
+        if chosen.text.strip():
+            parts.append(f'"{chosen.text.strip()}"')
+        return "Filtered: " + ", ".join(parts)

@@ -1,0 +1,195 @@
+"""The board itself: stage columns (and optional swimlanes) of cards, scrolled as one sheet.
+
+Each cell is a `CardListView` over a `CardListModel`. Re-laying the board after a filter only
+resets those models (the widgets stay) unless the stages or lanes changed.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal, Slot
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QGridLayout,
+    QLabel,
+    QLayout,
+    QListView,
+    QMenu,
+    QScrollArea,
+    QSizePolicy,
+    QStyleOptionViewItem,
+    QWidget,
+)
+
+from hescb_desktop.domain.board import BoardCard, Layout
+from hescb_desktop.ui.board.card_delegate import CardDelegate
+from hescb_desktop.ui.board.card_model import CardListModel
+from hescb_desktop.ui.widgets.row_model import ROW_ROLE
+
+COLUMN_WIDTH = 215
+
+
+class CardListView(QListView):
+    """One cell: as tall as its cards (the board scrolls, not the cell); drag and drop on."""
+
+    def __init__(self, stage: str, lane: str, delegate: CardDelegate) -> None:
+        super().__init__()
+        self.stage, self.lane = stage, lane
+        self.setObjectName("boardColumnList")
+        self.card_model = CardListModel(stage, self)
+        self.setModel(self.card_model)
+        self.setItemDelegate(delegate)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setUniformItemSizes(True)
+        self.setDragEnabled(True)
+        self.setAcceptDrops(True)
+        self.setDropIndicatorShown(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+
+    def set_cards(self, cards: list[BoardCard]) -> None:
+        self.card_model.set_rows(cards)
+        self.fit()
+
+    def fit(self) -> None:
+        """At least the height of every card plus room for one more to be dropped below them
+        (a cell grows to its column's height: all of it takes drops)."""
+        option = QStyleOptionViewItem()
+        self.initViewItemOption(option)
+        card = self.itemDelegate().sizeHint(option, QModelIndex()).height()
+        self.setMinimumHeight(card * (self.card_model.rowCount() + 1) + 4)
+
+
+class BoardView(QScrollArea):
+    """Signals: `card_dropped(card_id, stage, after_id, before_id)` (after/before may be None),
+    `card_activated(card_id)` (double-click or Enter), `move_requested(card_id, stage)`."""
+
+    card_dropped = Signal(str, str, object, object)
+    card_activated = Signal(str)
+    move_requested = Signal(str, str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("boardSheet")
+        self.setWidgetResizable(True)
+        self.delegate = CardDelegate(self)
+        self.cells: dict[tuple[str, str], CardListView] = {}
+        self.headers: dict[str, QLabel] = {}
+        self._shape: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+        self._stages: tuple[str, ...] = ()
+        self._sheet = QWidget()
+        self._grid = QGridLayout(self._sheet)
+        self._grid.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)  # scroll, never squeeze
+        self.setWidget(self._sheet)
+
+    # ------------------------------------------------------------ laying out
+    def show_layout(self, layout: Layout) -> None:
+        shape = (layout.stages, layout.lanes)
+        if shape != self._shape:
+            self._rebuild(layout)
+        for (lane, stage), view in self.cells.items():
+            view.set_cards(layout.cell(lane, stage))
+        for stage, label in self.headers.items():
+            label.setText(f"{stage}  ({layout.count(stage)})")
+
+    def set_scale(self, scale: float) -> None:
+        self.delegate.scale = scale
+        self._shape = ((), ())  # rebuild at the new size next time
+
+    def view_for(self, stage: str, lane: str = "") -> CardListView:
+        return self.cells[(lane, stage)]
+
+    def _rebuild(self, layout: Layout) -> None:
+        self._clear()
+        self._shape = (layout.stages, layout.lanes)
+        self._stages = layout.stages
+        width = int(COLUMN_WIDTH * self.delegate.scale)
+        lane_offset = 1 if layout.lanes != ("",) else 0
+        for col, stage in enumerate(layout.stages):
+            label = QLabel(stage)
+            label.setObjectName("boardColumnTitle")
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            font = QFont(label.font())
+            font.setPointSizeF(max(font.pointSizeF(), 10) * 1.15 * self.delegate.scale)
+            font.setBold(True)
+            label.setFont(font)
+            label.setMinimumWidth(width)
+            self.headers[stage] = label
+            self._grid.addWidget(label, 0, col + lane_offset)
+        for row, lane in enumerate(layout.lanes, start=1):
+            if lane_offset:
+                self._grid.addWidget(self._lane_label(lane), row, 0, Qt.AlignmentFlag.AlignTop)
+            for col, stage in enumerate(layout.stages):
+                self._grid.addWidget(self._cell(stage, lane, width), row, col + lane_offset)
+        self._grid.setRowStretch(len(layout.lanes), 1)
+
+    def _lane_label(self, lane: str) -> QLabel:
+        label = QLabel(lane)
+        label.setObjectName("boardLaneTitle")
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        label.setWordWrap(True)
+        label.setFixedWidth(int(110 * self.delegate.scale))
+        font = QFont(label.font())
+        font.setBold(True)
+        font.setPointSizeF(max(font.pointSizeF(), 10) * self.delegate.scale)
+        label.setFont(font)
+        return label
+
+    def _cell(self, stage: str, lane: str, width: int) -> QFrame:
+        frame = QFrame()
+        frame.setObjectName("boardColumn")
+        view = CardListView(stage, lane, self.delegate)
+        view.setMinimumWidth(width)
+        view.card_model.card_dropped.connect(self.card_dropped)
+        view.doubleClicked.connect(self._on_view_double_clicked)
+        view.activated.connect(self._on_view_double_clicked)
+        view.customContextMenuRequested.connect(self._on_view_menu)
+        self.cells[(lane, stage)] = view
+        grid = QGridLayout(frame)
+        grid.setContentsMargins(4, 4, 4, 4)
+        grid.addWidget(view)
+        return frame
+
+    def _clear(self) -> None:
+        while self._grid.count():
+            item = self._grid.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.hide()
+                widget.setParent(None)
+                widget.deleteLater()
+        self.cells.clear()
+        self.headers.clear()
+
+    # ------------------------------------------------------------ reacting
+    @Slot(QModelIndex)
+    def _on_view_double_clicked(self, index: QModelIndex) -> None:
+        card: BoardCard | None = index.data(ROW_ROLE)
+        if card is not None:
+            self.card_activated.emit(card.id)
+
+    @Slot(QPoint)
+    def _on_view_menu(self, pos: QPoint) -> None:
+        view = self.sender()
+        if not isinstance(view, CardListView):
+            return
+        card: BoardCard | None = view.indexAt(pos).data(ROW_ROLE)
+        if card is None:
+            return
+        menu = QMenu(self)
+        menu.addAction(self.tr("Open…"), lambda: self.card_activated.emit(card.id))
+        move = menu.addMenu(self.tr("Move to stage"))
+        for stage in self._stages:
+            action = move.addAction(stage)
+            action.triggered.connect(partial(self.move_requested.emit, card.id, stage))
+            action.setEnabled(stage != card.stage)
+        menu.popup(view.viewport().mapToGlobal(pos))

@@ -1,0 +1,328 @@
+"""One objective in full: details, RAG (per dimension, override with reason, path to green,
+history as a timeline), milestones, dependencies, risks and links.
+
+Detail and RAG edits go through the workspace's undo stack (Edit > Undo reverts them); refused
+input shows inline and changes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hescb_desktop.domain.dto import ObjectiveDTO
+from hescb_desktop.domain.enums import Benefit, Marking, Rag, RagDimension
+from hescb_desktop.domain.errors import DomainError
+from hescb_desktop.domain.rules import worst_rag
+from hescb_desktop.services import crud, planning
+from hescb_desktop.services.entities import OBJECTIVES, PEOPLE
+from hescb_desktop.services.objectives import DIMENSIONS
+from hescb_desktop.services.results import Changes
+from hescb_desktop.ui.board.commands import EditObjective, ErrorFn, RagState, SetRag
+from hescb_desktop.ui.board.objective_tabs import (
+    DependenciesTab,
+    DetailTab,
+    HistoryTable,
+    LinksTab,
+    MilestonesTab,
+    RisksTab,
+    date_edit,
+    date_of,
+)
+from hescb_desktop.ui.board.rag_timeline import RagTimeline
+from hescb_desktop.ui.widgets.labels import rag_label
+from hescb_desktop.ui.widgets.palette import OVERDUE_TEXT
+from hescb_desktop.ui.workspace import Workspace
+
+RAGS: tuple[Rag | None, ...] = (None, Rag.GREEN, Rag.AMBER, Rag.RED)
+
+
+def rag_combo(value: Rag | None) -> QComboBox:
+    combo = QComboBox()
+    for rag in RAGS:
+        combo.addItem(rag_label(rag), rag.value if rag else "")
+    combo.setCurrentIndex(RAGS.index(value))
+    return combo
+
+
+def rag_of(combo: QComboBox) -> Rag | None:
+    value = combo.currentData()
+    return Rag(value) if value else None
+
+
+class ObjectiveDialog(QDialog):
+    def __init__(
+        self,
+        workspace: Workspace,
+        objective_id: str,
+        on_error: ErrorFn,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.on_error = on_error  # outlives the dialog: an undo may run after it closed
+        self.objective_id = objective_id
+        self.setWindowTitle(self.tr("Objective"))
+        self.resize(980, 700)
+        self.people = crud.list_all(workspace.ctx.uow(write=False), PEOPLE)
+        self.detail = planning.objective_detail(workspace.ctx.uow(write=False), objective_id)
+        self._setup_ui()
+        self._show()
+
+    @classmethod
+    def ask(
+        cls, workspace: Workspace, objective_id: str, on_error: ErrorFn, parent: QWidget | None
+    ) -> None:
+        cls(workspace, objective_id, on_error, parent).exec()
+
+    # ------------------------------------------------------------ building
+    def _setup_ui(self) -> None:
+        o = self.detail.objective
+        self.heading = QLabel()
+        self.heading.setObjectName("dialogHeading")
+        self.heading.setTextFormat(Qt.TextFormat.PlainText)
+        self.heading.setWordWrap(True)
+        font = self.heading.font()
+        font.setPointSizeF(max(font.pointSizeF(), 10) * 1.3)
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._details_tab(o), self.tr("Details"))
+        self.tabs.addTab(self._rag_tab(o), self.tr("RAG"))
+        others = sorted(
+            (
+                (x.id, x.title)
+                for x in crud.list_all(self.workspace.ctx.uow(write=False), OBJECTIVES)
+                if x.id != o.id
+            ),
+            key=lambda pair: pair[1].casefold(),
+        )
+        self.lists: list[DetailTab] = [
+            MilestonesTab(self.workspace, self.people),
+            DependenciesTab(self.workspace, self.people, others),
+            RisksTab(self.workspace, self.people),
+            LinksTab(self.workspace, self.people),
+        ]
+        for tab, name in zip(
+            self.lists,
+            (self.tr("Milestones"), self.tr("Dependencies"), self.tr("Risks"), self.tr("Links")),
+            strict=True,
+        ):
+            tab.changed.connect(self._on_tab_changed)
+            self.tabs.addTab(tab, name)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(close)
+
+    def _details_tab(self, o: ObjectiveDTO) -> QWidget:
+        page = QWidget()
+        self.title = QLineEdit(o.title)
+        self.description = QPlainTextEdit(o.description)
+        self.theme = QComboBox()
+        self.theme.setEditable(True)
+        themes = sorted(
+            {
+                x.theme
+                for x in crud.list_all(self.workspace.ctx.uow(write=False), OBJECTIVES)
+                if x.theme
+            }
+        )
+        self.theme.addItems(themes)
+        self.theme.setCurrentText(o.theme)
+        chosen = {b.strip() for b in o.benefits.split(",")}
+        self.benefits = {b: QCheckBox(b.value.capitalize()) for b in Benefit}
+        benefits = QHBoxLayout()
+        for b, box in self.benefits.items():
+            box.setChecked(b.value in chosen)
+            benefits.addWidget(box)
+        self.lead = QComboBox()
+        self.lead.addItem("—", None)
+        partners = QHBoxLayout()
+        self.partners: dict[str, QCheckBox] = {}
+        codes = {c.strip() for c in o.partner_codes.split(",")}
+        for org in self.workspace.organisations():
+            self.lead.addItem(f"{org.code} – {org.name}", org.id)
+            self.partners[org.code] = QCheckBox(org.code)
+            self.partners[org.code].setChecked(org.code in codes)
+            partners.addWidget(self.partners[org.code])
+        self.lead.setCurrentIndex(max(0, self.lead.findData(o.lead_organisation_id)))
+        self.sro = QComboBox()
+        self.sro.addItem("—", None)
+        for p in self.people:
+            self.sro.addItem(p.name, p.id)
+        self.sro.setCurrentIndex(max(0, self.sro.findData(o.sro_id)))
+        self.start, self.target = date_edit(o.start_date), date_edit(o.target_date)
+        self.marking = QComboBox()
+        for m in Marking:
+            self.marking.addItem(m.value, m.value)
+        self.marking.setCurrentIndex(list(Marking).index(o.marking))
+        save = QPushButton(self.tr("Save details"))
+        save.clicked.connect(self._on_save_details_clicked)
+        self.details_message = self._message()
+        form = QFormLayout(page)
+        form.addRow(self.tr("Title"), self.title)
+        form.addRow(self.tr("Description"), self.description)
+        form.addRow(self.tr("Theme"), self.theme)
+        form.addRow(self.tr("Benefits"), benefits)
+        form.addRow(self.tr("Lead organisation"), self.lead)
+        form.addRow(self.tr("Partners"), partners)
+        form.addRow(self.tr("Senior responsible officer"), self.sro)
+        form.addRow(self.tr("Start date"), self.start)
+        form.addRow(self.tr("Target date"), self.target)
+        form.addRow(self.tr("Marking"), self.marking)
+        form.addRow(save)
+        form.addRow(self.details_message)
+        return page
+
+    def _rag_tab(self, o: ObjectiveDTO) -> QWidget:
+        page = QWidget()
+        self.dims = {d: rag_combo(getattr(o, f"rag_{d.value}")) for d in DIMENSIONS}
+        self.worst = QLabel()
+        for combo in self.dims.values():
+            combo.currentIndexChanged.connect(self._on_dimension_changed)
+        self.override = QCheckBox(self.tr("Override the overall"))
+        self.override.setChecked(bool(o.rag_override_reason))
+        self.override_rag = rag_combo(o.rag_overall if o.rag_override_reason else None)
+        self.override_reason = QLineEdit(o.rag_override_reason)
+        self.override_reason.setPlaceholderText(self.tr("Why the overall differs (required)"))
+        self.change_reason = QLineEdit()
+        self.change_reason.setPlaceholderText(self.tr("What changed (kept in the history)"))
+        self.path = QPlainTextEdit(o.path_to_green)
+        self.path.setMaximumHeight(70)
+        save = QPushButton(self.tr("Save RAG"))
+        save.clicked.connect(self._on_save_rag_clicked)
+        self.rag_message = self._message()
+        self.timeline = RagTimeline()
+        self.history = HistoryTable()
+        form = QFormLayout()
+        row = QHBoxLayout()
+        for d, combo in self.dims.items():
+            row.addWidget(QLabel(d.value.capitalize()))
+            row.addWidget(combo)
+        form.addRow(row)
+        form.addRow(self.tr("Overall from the dimensions"), self.worst)
+        over = QHBoxLayout()
+        over.addWidget(self.override)
+        over.addWidget(self.override_rag)
+        over.addWidget(self.override_reason, 1)
+        form.addRow(over)
+        form.addRow(self.tr("Reason for the change"), self.change_reason)
+        form.addRow(self.tr("Path to green"), self.path)
+        form.addRow(save)
+        form.addRow(self.rag_message)
+        layout = QVBoxLayout(page)
+        layout.addLayout(form)
+        layout.addWidget(QLabel(self.tr("History")))
+        layout.addWidget(self.timeline)
+        layout.addWidget(self.history, 1)
+        self._on_dimension_changed()
+        return page
+
+    def _message(self) -> QLabel:
+        label = QLabel()
+        label.setWordWrap(True)
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        label.setStyleSheet(f"color: {OVERDUE_TEXT};")
+        return label
+
+    # ------------------------------------------------------------ showing
+    def _show(self) -> None:
+        o = self.detail.objective
+        marking = f"  [{o.marking.value}]" if o.marking is Marking.OFFICIAL_SENSITIVE else ""
+        overall = rag_label(o.rag_overall)
+        self.heading.setText(f"{o.title}   ·   {o.stage}   ·   {overall}{marking}")
+        for tab in self.lists:
+            tab.show_detail(self.detail)
+        self.history.show_detail(self.detail)
+        self.timeline.set_history(self.detail.rag_history, self.workspace.today())
+
+    def _reload(self) -> None:
+        self.detail = planning.objective_detail(
+            self.workspace.ctx.uow(write=False), self.objective_id
+        )
+        self._show()
+
+    @Slot(object)
+    def _on_tab_changed(self, changes: Changes) -> None:
+        self.workspace.announce(changes)
+        self._reload()
+
+    @Slot()
+    def _on_dimension_changed(self) -> None:
+        self.worst.setText(rag_label(worst_rag(rag_of(c) for c in self.dims.values())))
+
+    # ------------------------------------------------------------ saving
+    def _detail_values(self) -> dict[str, Any]:
+        return {
+            "title": self.title.text(),
+            "description": self.description.toPlainText(),
+            "theme": self.theme.currentText().strip(),
+            "benefits": ",".join(b.value for b, box in self.benefits.items() if box.isChecked()),
+            "lead_organisation_id": self.lead.currentData(),
+            "partner_codes": ",".join(c for c, box in self.partners.items() if box.isChecked()),
+            "sro_id": self.sro.currentData(),
+            "start_date": date_of(self.start),
+            "target_date": date_of(self.target),
+            "marking": Marking(self.marking.currentData()),
+        }
+
+    @Slot()
+    def _on_save_details_clicked(self) -> None:
+        o = self.detail.objective
+        new = {k: v for k, v in self._detail_values().items() if getattr(o, k) != v}
+        if not new:
+            self.details_message.setText(self.tr("Nothing changed."))
+            return
+        old = {k: getattr(o, k) for k in new}
+        command = EditObjective(self.workspace, o.id, old, new, self.on_error)
+        self._apply(command, self.details_message)
+
+    def _rag_state(self, o: ObjectiveDTO) -> RagState:
+        dims = {d: getattr(o, f"rag_{d.value}") for d in DIMENSIONS}
+        override = o.rag_overall if o.rag_override_reason else None
+        return dims, override, o.rag_override_reason, o.path_to_green
+
+    @Slot()
+    def _on_save_rag_clicked(self) -> None:
+        o = self.detail.objective
+        dims: dict[RagDimension, Rag | None] = {d: rag_of(c) for d, c in self.dims.items()}
+        overriding = self.override.isChecked()
+        override = rag_of(self.override_rag) if overriding else None
+        if overriding and override is None:
+            self.rag_message.setText(self.tr("Choose the overridden overall RAG."))
+            return
+        reason = self.override_reason.text() if overriding else self.change_reason.text()
+        new: RagState = (dims, override, reason, self.path.toPlainText())
+        command = SetRag(self.workspace, o.id, self._rag_state(o), new, self.on_error)
+        if self._apply(command, self.rag_message):
+            self.change_reason.clear()
+
+    def _apply(self, command: EditObjective | SetRag, message: QLabel) -> bool:
+        try:
+            command.apply()
+        except DomainError as exc:
+            message.setText(str(exc))
+            return False
+        self.workspace.undo_stack.push(command)
+        message.setText("\n".join(command.warnings) or self.tr("Saved."))
+        self._reload()
+        return True

@@ -1,0 +1,236 @@
+"""The collaboration opportunities register: who raised each, when, the assessment and the
+outcome (an objective on the board, or declined with a reason)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hescb_desktop.domain.enums import OpportunityOutcome
+from hescb_desktop.domain.errors import DomainError
+from hescb_desktop.services import crud, opportunities
+from hescb_desktop.services.entities import PEOPLE
+from hescb_desktop.services.opportunities import OpportunityRow
+from hescb_desktop.services.results import Changes
+from hescb_desktop.ui.widgets.labels import format_date
+from hescb_desktop.ui.widgets.palette import OVERDUE_TEXT
+from hescb_desktop.ui.widgets.row_model import SORT_ROLE, RowTableModel
+from hescb_desktop.ui.workspace import Workspace
+
+COL_RAISED, COL_TITLE, COL_BY, COL_ASSESSMENT, COL_OUTCOME = range(5)
+
+
+def outcome_text(row: OpportunityRow) -> str:
+    o = row.opportunity
+    if o.outcome is OpportunityOutcome.ADOPTED:
+        return f"Became objective: {row.objective_title}"
+    if o.outcome is OpportunityOutcome.DECLINED:
+        return f"Declined: {o.outcome_reason}"
+    return "Under review"
+
+
+class OpportunityTableModel(RowTableModel):
+    def headers(self) -> list[str]:
+        return [
+            self.tr("Raised"),
+            self.tr("Opportunity"),
+            self.tr("Raised by"),
+            self.tr("Assessment"),
+            self.tr("Outcome"),
+        ]
+
+    def cell(self, row: OpportunityRow, column: int, role: int) -> Any:
+        o = row.opportunity
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (
+                format_date(o.raised_on),
+                o.title,
+                row.raised_by,
+                o.assessment,
+                outcome_text(row),
+            )[column]
+        if role == SORT_ROLE:
+            return o.raised_on.isoformat() if column == COL_RAISED else None
+        return None
+
+
+class RaiseDialog(QDialog):
+    """A new opportunity: title, description, who raised it and when, a first assessment."""
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Raise a collaboration opportunity"))
+        self.title = QLineEdit()
+        self.description = QPlainTextEdit()
+        self.by = QComboBox()
+        self.by.addItem("—", None)
+        for p in crud.list_all(workspace.ctx.uow(write=False), PEOPLE):
+            self.by.addItem(p.name, p.id)
+        self.on = QDateEdit(QDate.currentDate())
+        self.on.setCalendarPopup(True)
+        self.on.setDisplayFormat("dd MMM yyyy")
+        self.assessment = QPlainTextEdit()
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow(self.tr("Title"), self.title)
+        form.addRow(self.tr("Description"), self.description)
+        form.addRow(self.tr("Raised by"), self.by)
+        form.addRow(self.tr("Raised on"), self.on)
+        form.addRow(self.tr("Assessment"), self.assessment)
+        form.addRow(buttons)
+
+    def values(self) -> dict[str, Any]:
+        q = self.on.date()
+        return {
+            "title": self.title.text(),
+            "description": self.description.toPlainText(),
+            "raised_by_id": self.by.currentData(),
+            "raised_on": f"{q.year():04d}-{q.month():02d}-{q.day():02d}",
+            "assessment": self.assessment.toPlainText(),
+        }
+
+    @classmethod
+    def ask(cls, workspace: Workspace, parent: QWidget | None) -> dict[str, Any] | None:
+        dialog = cls(workspace, parent)
+        return dialog.values() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+def ask_text(parent: QWidget, title: str, label: str, text: str = "") -> str | None:
+    value, ok = QInputDialog.getMultiLineText(parent, title, label, text)
+    return value if ok else None
+
+
+class OpportunitiesView(QWidget):
+    changed = Signal(object)  # Changes
+    objective_opened = Signal(str)
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.model = OpportunityTableModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        self.table.doubleClicked.connect(self._on_table_double_clicked)
+        self.message = QLabel()
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.message.setStyleSheet(f"color: {OVERDUE_TEXT};")
+        buttons = QHBoxLayout()
+        for text, slot in (
+            (self.tr("Raise…"), self._on_raise_clicked),
+            (self.tr("Assess…"), self._on_assess_clicked),
+            (self.tr("Make it an objective"), self._on_adopt_clicked),
+            (self.tr("Decline…"), self._on_decline_clicked),
+        ):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        intro = QLabel(
+            self.tr(
+                "Police and fire must keep collaboration opportunities under review (Policing and "
+                "Crime Act 2017, s.2). This register is the evidence: every opportunity considered "
+                "and what became of it."
+            )
+        )
+        intro.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(buttons)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.message)
+
+    def refresh(self) -> None:
+        self.model.set_rows(opportunities.register(self.workspace.ctx.uow(write=False)))
+        self.table.resizeColumnsToContents()
+        for col in (COL_TITLE, COL_ASSESSMENT):
+            self.table.setColumnWidth(col, min(self.table.columnWidth(col), 320))
+
+    def _current(self) -> OpportunityRow | None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            self.message.setText(self.tr("Choose an opportunity first."))
+            return None
+        return self.model.row_at(index.row())  # type: ignore[no-any-return]
+
+    def _run(self, fn: Any) -> None:
+        try:
+            result = fn()
+        except DomainError as exc:
+            self.message.setText(str(exc))
+            return
+        self.message.clear()
+        changes: Changes = result.changes
+        self.changed.emit(changes)
+        self.refresh()
+
+    @Slot()
+    def _on_raise_clicked(self) -> None:
+        values = RaiseDialog.ask(self.workspace, self)
+        if values is not None:
+            self._run(lambda: opportunities.raise_opportunity(self.workspace.ctx.uow(), values))
+
+    @Slot()
+    def _on_assess_clicked(self) -> None:
+        row = self._current()
+        if row is None:
+            return
+        text = ask_text(
+            self, self.tr("Assessment"), row.opportunity.title, row.opportunity.assessment
+        )
+        if text is not None:
+            self._run(
+                lambda: opportunities.assess(self.workspace.ctx.uow(), row.opportunity.id, text)
+            )
+
+    @Slot()
+    def _on_adopt_clicked(self) -> None:
+        row = self._current()
+        if row is not None:
+            self._run(lambda: opportunities.adopt(self.workspace.ctx.uow(), row.opportunity.id))
+
+    @Slot()
+    def _on_decline_clicked(self) -> None:
+        row = self._current()
+        if row is None:
+            return
+        reason = ask_text(self, self.tr("Decline"), self.tr("Why is it declined?"))
+        if reason is not None:
+            self._run(
+                lambda: opportunities.decline(self.workspace.ctx.uow(), row.opportunity.id, reason)
+            )
+
+    @Slot()
+    def _on_table_double_clicked(self) -> None:
+        row = self._current()
+        if row is not None and row.opportunity.objective_id:
+            self.objective_opened.emit(row.opportunity.objective_id)

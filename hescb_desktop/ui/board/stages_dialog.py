@@ -1,0 +1,132 @@
+"""The secretariat's stage editor: rename, add, reorder and delete the board's columns.
+Each change is saved at once through the board service; a refusal (a duplicate name, a stage
+that still holds cards) shows inline and changes nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hescb_desktop.domain.errors import DomainError
+from hescb_desktop.services import board
+from hescb_desktop.services.results import Result
+from hescb_desktop.ui.widgets.palette import OVERDUE_TEXT
+from hescb_desktop.ui.workspace import Workspace
+
+
+class StagesDialog(QDialog):
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.setWindowTitle(self.tr("Board stages"))
+        self.list = QListWidget()
+        self.name = QLineEdit()
+        self.name.setPlaceholderText(self.tr("Stage name"))
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.message.setStyleSheet(f"color: {OVERDUE_TEXT};")
+        row = QHBoxLayout()
+        for text, slot in (
+            (self.tr("Add"), self._on_add_clicked),
+            (self.tr("Rename"), self._on_rename_clicked),
+            (self.tr("Move left"), lambda: self._shift(-1)),
+            (self.tr("Move right"), lambda: self._shift(1)),
+            (self.tr("Delete"), self._on_delete_clicked),
+        ):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            row.addWidget(button)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.list)
+        layout.addWidget(self.name)
+        layout.addLayout(row)
+        layout.addWidget(self.message)
+        layout.addWidget(close)
+        self.list.currentItemChanged.connect(self._on_list_current_changed)
+        self._load()
+
+    @classmethod
+    def ask(cls, workspace: Workspace, parent: QWidget | None = None) -> None:
+        cls(workspace, parent).exec()
+
+    def _load(self, select: str = "") -> None:
+        self.list.clear()
+        for stage in board.list_stages(self.workspace.ctx.uow(write=False)):
+            item = QListWidgetItem(stage.name)
+            item.setData(Qt.ItemDataRole.UserRole, stage.id)
+            self.list.addItem(item)
+            if stage.id == select:
+                self.list.setCurrentItem(item)
+
+    def ids(self) -> list[str]:
+        return [
+            str(self.list.item(n).data(Qt.ItemDataRole.UserRole)) for n in range(self.list.count())
+        ]
+
+    def _current_id(self) -> str:
+        item = self.list.currentItem()
+        return str(item.data(Qt.ItemDataRole.UserRole)) if item is not None else ""
+
+    def _run(self, fn: Callable[[], Result[Any]], select: str = "") -> bool:
+        try:
+            result = fn()
+        except DomainError as exc:
+            self.message.setText(str(exc))
+            return False
+        self.message.clear()
+        self.workspace.announce(result.changes)
+        self._load(select or self._current_id())
+        return True
+
+    @Slot()
+    def _on_list_current_changed(self) -> None:
+        item = self.list.currentItem()
+        if item is not None:
+            self.name.setText(item.text())
+
+    @Slot()
+    def _on_add_clicked(self) -> None:
+        self._run(lambda: board.add_stage(self.workspace.ctx.uow(), self.name.text()))
+
+    @Slot()
+    def _on_rename_clicked(self) -> None:
+        stage_id = self._current_id()
+        if stage_id:
+            self._run(
+                lambda: board.rename_stage(self.workspace.ctx.uow(), stage_id, self.name.text()),
+                stage_id,
+            )
+
+    @Slot()
+    def _on_delete_clicked(self) -> None:
+        stage_id = self._current_id()
+        if stage_id:
+            self._run(lambda: board.delete_stage(self.workspace.ctx.uow(), stage_id))
+
+    def _shift(self, step: int) -> None:
+        stage_id = self._current_id()
+        ids = self.ids()
+        if not stage_id:
+            return
+        n = ids.index(stage_id)
+        if not 0 <= n + step < len(ids):
+            return
+        ids[n], ids[n + step] = ids[n + step], ids[n]
+        self._run(lambda: board.reorder_stages(self.workspace.ctx.uow(), ids), stage_id)
