@@ -1,0 +1,437 @@
+"""The frame of every board document: marked, numbered pages with the board and meeting in the
+footer, a DRAFT watermark until published, attached PDF pages numbered in the same sequence,
+and an agenda whose page ranges are read from where each item really starts.
+
+Attached PDFs go in as placeholder pages (`AttachedPage`): ReportLab lays them out and numbers
+them like any other page (so "Page N of M", the contents, links and bookmarks count them), then
+`stamp_attachments` draws each attached page, scaled to fit between the banners, underneath
+the placeholder's banner, footer and watermark (pypdf).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+from typing import IO, Any
+
+from pypdf import PdfReader, PdfWriter, Transformation
+from pypdf.errors import PdfReadError
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.styles import ParagraphStyle, StyleSheet1
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
+from reportlab.platypus.doctemplate import IndexingFlowable
+from reportlab.platypus.flowables import PageBreakIfNotEmpty
+from reportlab.platypus.tableofcontents import TableOfContents
+
+from hescb_desktop.domain.enums import Marking
+from hescb_desktop.reports.content import AttachedPdf
+from hescb_desktop.reports.document import FOOTER_SIZE, MARKING_INSET, MarkedDocument
+from hescb_desktop.reports.fonts import BOLD, REGULAR
+from hescb_desktop.reports.styles import stylesheet
+from hescb_desktop.reports.text import para_text
+
+FOOTER_Y = MARKING_INSET + 6 * mm
+# Where an attached page is drawn: clear of the marking banners and the footer.
+ATTACH_BOX = (10 * mm, 22 * mm, 10 * mm, 17 * mm)  # left, bottom, right, top insets
+
+
+class BuildCancelledError(Exception):
+    """The user cancelled a build: nothing is written."""
+
+
+class AttachmentError(Exception):
+    """An attached file cannot go in a document (not a PDF, encrypted or corrupt)."""
+
+
+Progress = Callable[[float, str], None]
+Cancel = Callable[[], bool]
+
+
+def board_styles() -> StyleSheet1:
+    sheet = stylesheet()
+    base = sheet["Normal"]
+    sheet.add(ParagraphStyle("Body", parent=base, fontSize=10, leading=13, spaceAfter=5))
+    sheet.add(
+        ParagraphStyle("CoverTitle", parent=sheet["Title"], fontSize=22, leading=27, spaceAfter=10)
+    )
+    sheet.add(ParagraphStyle("Centre", parent=base, alignment=TA_CENTER, fontSize=12, leading=16))
+    sheet.add(
+        ParagraphStyle("Divider", parent=sheet["Title"], fontSize=20, leading=25, spaceBefore=120)
+    )
+    sheet.add(ParagraphStyle("CellBold", parent=sheet["Cell"], fontName=BOLD))
+    sheet.add(ParagraphStyle("Notice", parent=base, fontName=BOLD, fontSize=11, leading=14))
+    return sheet
+
+
+class BoardDocument(MarkedDocument):
+    """A MarkedDocument with the board and meeting in the footer, an optional DRAFT watermark,
+    attached-page placeholders and agenda page ranges."""
+
+    def __init__(
+        self,
+        target: Path | IO[bytes],
+        *,
+        marking: Marking | str,
+        title: str,
+        subject: str,
+        footer: str,
+        author: str,
+        draft: bool = False,
+        invariant: bool | None = None,
+        cancel: Cancel | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        super().__init__(target, marking=marking, title=title, subject=subject, invariant=invariant)
+        self.author = author
+        self.footer = " ".join(footer.split())
+        self.draft = draft
+        self.attached: dict[int, tuple[str, int]] = {}
+        self._cancel = cancel
+        self._progress = progress
+        self._pass = 0
+
+    def handle_documentBegin(self) -> None:  # noqa: N802  (ReportLab's name)
+        if isinstance(self.filename, BytesIO):  # each layout pass writes the whole file again
+            self.filename.seek(0)
+            self.filename.truncate()
+        self.attached = {}
+        self._pass += 1
+        super().handle_documentBegin()
+
+    def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802  (ReportLab's name)
+        if self._cancel is not None and self._cancel():
+            raise BuildCancelledError("the build was cancelled")
+        item = getattr(flowable, "agenda_index", None)
+        if item is not None:
+            self.notify("AgendaStart", (item, self.page))
+        if isinstance(flowable, AttachedPage):
+            self.attached[self.page] = (flowable.key, flowable.index)
+        super().afterFlowable(flowable)
+
+    def afterPage(self) -> None:  # noqa: N802  (ReportLab's name)
+        if self._progress is not None and self.page_total:
+            done = min(self.page / self.page_total, 1.0)
+            self._progress(done, f"Laying out page {self.page} of {self.page_total}")
+
+    def _decorate(self, canvas: Canvas, doc: Any) -> None:
+        width, height = self.pagesize
+        canvas.saveState()
+        if self.draft:
+            canvas.setFillColor(colors.Color(0.55, 0.55, 0.55, alpha=0.22))
+            canvas.setFont(BOLD, 110)
+            canvas.translate(width / 2, height / 2)
+            canvas.rotate(45)
+            canvas.drawCentredString(0, -38, "DRAFT")
+            canvas.rotate(-45)
+            canvas.translate(-width / 2, -height / 2)
+        canvas.restoreState()
+        super()._decorate(canvas, doc)
+        canvas.saveState()
+        canvas.setFont(REGULAR, FOOTER_SIZE)
+        label_room = stringWidth("Page 0000 of 0000", REGULAR, FOOTER_SIZE) + 6 * mm
+        room = width - self.leftMargin - self.rightMargin - label_room
+        canvas.drawString(self.leftMargin, FOOTER_Y, _fit(self.footer, room))
+        canvas.restoreState()
+
+
+def _fit(text: str, room: float) -> str:
+    """`text` cut with an ellipsis to fit `room` points in the footer font."""
+    if stringWidth(text, REGULAR, FOOTER_SIZE) <= room:
+        return text
+    lo, hi = 0, len(text)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if stringWidth(text[:mid] + "…", REGULAR, FOOTER_SIZE) <= room:
+            lo = mid
+        else:
+            hi = mid - 1
+    return text[:lo] + "…"
+
+
+class AttachedPage(Flowable):  # type: ignore[misc]  # reportlab has no type hints
+    """A whole page kept for page `index` of the attached PDF `key` (drawn on by pypdf later).
+
+    With `toc_level` it is also a bookmark and a contents entry (its label); with
+    `agenda_index` it is where that agenda item starts."""
+
+    def __init__(
+        self,
+        key: str,
+        index: int,
+        label: str = "",
+        *,
+        toc_level: int | None = None,
+        agenda_index: int | None = None,
+    ) -> None:
+        super().__init__()
+        self.key = key
+        self.index = index
+        self.label = label
+        if toc_level is not None:
+            self.toc_level = toc_level
+        if agenda_index is not None:
+            self.agenda_index = agenda_index
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.width, self.height = avail_width, avail_height
+        return avail_width, avail_height
+
+    def draw(self) -> None:
+        pass
+
+    def getPlainText(self) -> str:  # noqa: N802  (ReportLab's name, used for bookmarks)
+        return self.label
+
+
+def attached_pages(
+    pdf: AttachedPdf,
+    pages: int,
+    *,
+    toc_level: int | None,
+    agenda_index: int | None = None,
+) -> list[Flowable]:
+    """Placeholder pages for a whole attached PDF, starting on a fresh page."""
+    story: list[Flowable] = [PageBreakIfNotEmpty()]
+    for n in range(pages):
+        first = n == 0
+        story.append(
+            AttachedPage(
+                pdf.key,
+                n,
+                pdf.label,
+                toc_level=toc_level if first else None,
+                agenda_index=agenda_index if first else None,
+            )
+        )
+    return story
+
+
+@dataclass(frozen=True)
+class AgendaRow:
+    number: str
+    title: str
+    purpose: str
+    presenter: str
+    indexed: bool  # whether the pack carries pages for it (its range is printed)
+    note: str = ""  # shown instead of a page range ("Part II pack")
+
+
+class AgendaTable(IndexingFlowable):  # type: ignore[misc]
+    """The agenda with each item's page range, taken from the previous layout pass (the pack is
+    laid out until nothing moves, like a table of contents)."""
+
+    def __init__(
+        self, rows: Sequence[AgendaRow], styles: StyleSheet1, width: float, doc: MarkedDocument
+    ) -> None:
+        super().__init__()
+        self.rows = list(rows)
+        self.styles = styles
+        self.col_width = width
+        self.doc = doc
+        self._starts: dict[int, int] = {}
+        self._last: dict[int, int] = {}
+        self._last_total: int | None = None
+        self._table: Table | None = None
+
+    def notify(self, kind: str, stuff: Any) -> None:
+        if kind == "AgendaStart":
+            index, page = stuff
+            self._starts.setdefault(index, page)
+
+    def beforeBuild(self) -> None:  # noqa: N802
+        self._last = dict(self._starts)
+        self._last_total = self.doc.page_total
+        self._starts = {}
+
+    def isSatisfied(self) -> bool:  # noqa: N802
+        return self._starts == self._last
+
+    def ranges(self) -> dict[int, tuple[int, int]]:
+        """Item index -> (first page, last page), as printed."""
+        order = sorted(self._last.items(), key=lambda kv: kv[1])
+        out: dict[int, tuple[int, int]] = {}
+        for n, (index, start) in enumerate(order):
+            end = order[n + 1][1] - 1 if n + 1 < len(order) else (self._last_total or start)
+            out[index] = (start, max(start, end))
+        return out
+
+    def _build(self) -> Table:
+        cell, bold = self.styles["Cell"], self.styles["CellBold"]
+        ranges = self.ranges()
+        data: list[list[Any]] = [
+            [Paragraph(h, bold) for h in ("Item", "Title", "Purpose", "Presenter", "Pages")]
+        ]
+        for index, row in enumerate(self.rows):
+            if row.note:
+                pages = row.note
+            elif row.indexed and index in ranges:
+                first, last = ranges[index]
+                pages = f"{first}" if first == last else f"{first}–{last}"
+            else:
+                pages = "…" if row.indexed else ""
+            data.append(
+                [
+                    Paragraph(para_text(row.number), cell),
+                    Paragraph(para_text(row.title), cell),
+                    Paragraph(para_text(row.purpose), cell),
+                    Paragraph(para_text(row.presenter), cell),
+                    Paragraph(para_text(pages), cell),
+                ]
+            )
+        w = self.col_width
+        table = Table(
+            data,
+            colWidths=[0.08 * w, 0.46 * w, 0.13 * w, 0.19 * w, 0.14 * w],
+            repeatRows=1,
+            splitInRow=1,
+        )
+        table.setStyle(grid_style())
+        return table
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self._table = self._build()
+        w, h = self._table.wrap(avail_width, avail_height)
+        self.width, self.height = w, h
+        return w, h
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        table = self._build()
+        return list(table.split(avail_width, avail_height))
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802,N803
+        assert self._table is not None
+        self._table.drawOn(canvas, x, y, _sW)
+
+
+def grid_style(header: bool = True) -> TableStyle:
+    commands: list[tuple[Any, ...]] = [
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]
+    if header:
+        commands.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8ecf2")))
+    return TableStyle(commands)
+
+
+def contents(styles: StyleSheet1) -> TableOfContents:
+    toc = TableOfContents(dotsMinLevel=0)
+    base = styles["Normal"]
+    toc.levelStyles = [
+        ParagraphStyle("TOC0", parent=base, fontSize=10, leading=14, leftIndent=0),
+        ParagraphStyle("TOC1", parent=base, fontSize=9, leading=12, leftIndent=14),
+    ]
+    return toc
+
+
+# ------------------------------------------------------------------ attached PDFs
+def read_attachment(filename: str, data: bytes) -> PdfReader:
+    """The attached file as a PDF, or AttachmentError naming the file and what is wrong."""
+    head = data[:1024]
+    if b"%PDF-" not in head:
+        raise AttachmentError(f"{filename} is not a PDF")
+    try:
+        reader = PdfReader(BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            raise AttachmentError(f"{filename} is encrypted (password-protected): save it without")
+        count = len(reader.pages)
+        for page in reader.pages:
+            box = page.mediabox
+            if box.width <= 0 or box.height <= 0:
+                raise AttachmentError(f"{filename} is corrupt: a page has no size")
+            page.get_contents()
+    except AttachmentError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
+        raise AttachmentError(f"{filename} is corrupt and cannot be read ({exc})") from exc
+    except Exception as exc:  # pypdf raises many kinds on damaged files
+        raise AttachmentError(f"{filename} is corrupt and cannot be read ({exc})") from exc
+    if count == 0:
+        raise AttachmentError(f"{filename} is corrupt: it has no pages")
+    return reader
+
+
+def stamp_attachments(
+    laid_out: bytes,
+    placements: Mapping[int, tuple[str, int]],
+    sources: Mapping[str, PdfReader],
+    *,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+) -> bytes:
+    """Draw each attached page under its placeholder page's banner, footer and watermark."""
+    if not placements:
+        return laid_out
+    writer = PdfWriter(clone_from=PdfReader(BytesIO(laid_out)))
+    left, bottom, right, top = ATTACH_BOX
+    total = len(placements)
+    for n, (page_no, (key, index)) in enumerate(sorted(placements.items()), 1):
+        if cancel is not None and cancel():
+            raise BuildCancelledError("the build was cancelled")
+        target = writer.pages[page_no - 1]
+        src = sources[key].pages[index]
+        if src.get("/Rotate", 0):
+            src.transfer_rotation_to_content()
+        box = src.cropbox
+        sw, sh = float(box.width), float(box.height)
+        tw, th = float(target.mediabox.width), float(target.mediabox.height)
+        aw, ah = tw - left - right, th - bottom - top
+        scale = min(aw / sw, ah / sh)
+        tx = left + (aw - sw * scale) / 2 - float(box.left) * scale
+        ty = bottom + (ah - sh * scale) / 2 - float(box.bottom) * scale
+        target.merge_transformed_page(
+            src, Transformation().scale(scale, scale).translate(tx, ty), over=False
+        )
+        if progress is not None:
+            progress(n / total, f"Numbering attached page {n} of {total}")
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def render(
+    doc: BoardDocument,
+    story: list[Flowable],
+    sources: Mapping[str, PdfReader],
+    *,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+) -> bytes:
+    """Lay out `story` in `doc` (whose target must be a BytesIO) and stamp attached pages."""
+    doc.render(story)
+    target = doc.filename
+    assert isinstance(target, BytesIO)
+    return stamp_attachments(
+        target.getvalue(), doc.attached, sources, progress=progress, cancel=cancel
+    )
+
+
+def anchor_heading(
+    text: str, style: ParagraphStyle, *, level: int | None = 0, agenda_index: int | None = None
+) -> Paragraph:
+    """A heading of user text: a bookmark and contents entry (at `level`), and where agenda
+    item `agenda_index` starts."""
+    para = Paragraph(para_text(text), style)
+    if level is not None:
+        para.toc_level = level
+    if agenda_index is not None:
+        para.agenda_index = agenda_index
+    return para
+
+
+def key_value_table(rows: Sequence[tuple[str, str]], styles: StyleSheet1, width: float) -> Table:
+    """A two-column table of labels (bold) and user text."""
+    data = [
+        [Paragraph(para_text(k), styles["CellBold"]), Paragraph(para_text(v), styles["Cell"])]
+        for k, v in rows
+    ]
+    table = Table(data, colWidths=[0.3 * width, 0.7 * width], splitInRow=1)
+    style = grid_style(header=False)
+    style.add("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#f2f4f7"))
+    table.setStyle(style)
+    return table
