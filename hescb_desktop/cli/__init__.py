@@ -73,6 +73,9 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
     sub.add_parser("sync-status", parents=[common], help="when this PC last synced, what waits")
     join = sub.add_parser("join", parents=[common], help="start this PC from the share")
     join.add_argument("--discard-demo", action="store_true", help="set the demo board aside")
+    from hescb_desktop.cli.document_commands import add_commands as add_document_commands
+
+    add_document_commands(sub, common)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -143,6 +146,12 @@ def _command(name: str) -> Command:
         from hescb_desktop.cli.sync_commands import cmd_join, cmd_sync, cmd_sync_status
 
         return {"sync": cmd_sync, "sync-status": cmd_sync_status, "join": cmd_join}[name]
+    from hescb_desktop.cli.document_commands import NAMES as DOCUMENT_COMMANDS
+
+    if name in DOCUMENT_COMMANDS:
+        from hescb_desktop.cli.document_commands import command
+
+        return command(name)
     from hescb_desktop.cli.commands import cmd_export_json, cmd_init
 
     commands: dict[str, Command] = {"init": cmd_init, "export-json": cmd_export_json}
