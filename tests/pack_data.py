@@ -106,9 +106,7 @@ def build_board(ctx: ServiceContext, *, hostile: bool = True) -> Board:
         for m in (previous, meeting):
             add(E.ATTENDANCE, {"meeting_id": m, "person_id": person, "role": role})
     # the previous meeting's minutes, approved, with a decision and an action
-    prev_item = add(
-        E.AGENDA_ITEMS, {"meeting_id": previous, "position": 1, "title": "Drone unit"}
-    )
+    prev_item = add(E.AGENDA_ITEMS, {"meeting_id": previous, "position": 1, "title": "Drone unit"})
     minute = add(
         E.MINUTES,
         {
@@ -167,11 +165,19 @@ def build_board(ctx: ServiceContext, *, hostile: bool = True) -> Board:
     )
     add(
         E.MILESTONES,
-        {"objective_id": objective, "title": "Outline business case", "due_date": date(2026, 4, 30)},
+        {
+            "objective_id": objective,
+            "title": "Outline business case",
+            "due_date": date(2026, 4, 30),
+        },
     )
     add(
         E.OBJECTIVES,
-        {"title": "Sensitive objective", "marking": Marking.OFFICIAL_SENSITIVE, "rag_overall": Rag.GREEN},
+        {
+            "title": "Sensitive objective",
+            "marking": Marking.OFFICIAL_SENSITIVE,
+            "rag_overall": Rag.GREEN,
+        },
     )
     # papers
     title = "Drone unit: options " + (HOSTILE if hostile else "")
@@ -184,18 +190,29 @@ def build_board(ctx: ServiceContext, *, hostile: bool = True) -> Board:
         ctx, meeting, title, Marking.OFFICIAL, Part.PART_I, body=body, purpose=Purpose.DECISION
     )
     papers.attach_file(
-        ctx.uow(), board.papers["authored"], "costs.pdf", attached_pdf("COSTS-APPENDIX", 3, wide=True)
+        ctx.uow(),
+        board.papers["authored"],
+        "costs.pdf",
+        attached_pdf("COSTS-APPENDIX", 3, wide=True),
     )
     board.papers["word"] = _paper(ctx, meeting, "Training facility", Marking.OFFICIAL, Part.PART_I)
     papers.attach_file(
         ctx.uow(), board.papers["word"], "training.pdf", attached_pdf("WORD-PAPER", 2), role="paper"
     )
     board.papers["sensitive"] = _paper(
-        ctx, meeting, "Missing persons data", Marking.OFFICIAL_SENSITIVE, Part.PART_I,
+        ctx,
+        meeting,
+        "Missing persons data",
+        Marking.OFFICIAL_SENSITIVE,
+        Part.PART_I,
         body="SENSITIVE-BODY-TEXT",
     )
     board.papers["part2"] = _paper(
-        ctx, meeting, "Commercial negotiation", Marking.OFFICIAL_SENSITIVE, Part.PART_II,
+        ctx,
+        meeting,
+        "Commercial negotiation",
+        Marking.OFFICIAL_SENSITIVE,
+        Part.PART_II,
         body="PART-TWO-BODY-TEXT",
     )
     agenda = [

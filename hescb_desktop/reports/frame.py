@@ -16,7 +16,8 @@ from io import BytesIO
 from pathlib import Path
 from typing import IO, Any
 
-from pypdf import PdfReader, PdfWriter, Transformation
+from pypdf import PageObject, PdfReader, PdfWriter, Transformation
+from pypdf.generic import DictionaryObject, NameObject
 from pypdf.errors import PdfReadError
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
@@ -89,6 +90,8 @@ class BoardDocument(MarkedDocument):
     ) -> None:
         super().__init__(target, marking=marking, title=title, subject=subject, invariant=invariant)
         self.author = author
+        # the canvas's first font; ReportLab's default (Helvetica) would be set, never embedded
+        self.initialFontName = REGULAR
         self.footer = " ".join(footer.split())
         self.draft = draft
         self.attached: dict[int, tuple[str, int]] = {}
@@ -311,6 +314,7 @@ class AgendaTable(IndexingFlowable):  # type: ignore[misc]
 
 def grid_style(header: bool = True) -> TableStyle:
     commands: list[tuple[Any, ...]] = [
+        ("FONTNAME", (0, 0), (-1, -1), REGULAR),  # not Helvetica, even for empty cells
         ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ]
@@ -320,7 +324,17 @@ def grid_style(header: bool = True) -> TableStyle:
 
 
 def contents(styles: StyleSheet1) -> TableOfContents:
-    toc = TableOfContents(dotsMinLevel=0)
+    toc = TableOfContents(
+        dotsMinLevel=0,
+        tableStyle=TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), REGULAR),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        ),
+    )
     base = styles["Normal"]
     toc.levelStyles = [
         ParagraphStyle("TOC0", parent=base, fontSize=10, leading=14, leftIndent=0),
@@ -374,6 +388,7 @@ def stamp_attachments(
         if cancel is not None and cancel():
             raise BuildCancelledError("the build was cancelled")
         target = writer.pages[page_no - 1]
+        _own_resources(target)
         src = sources[key].pages[index]
         if src.get("/Rotate", 0):
             src.transfer_rotation_to_content()
@@ -392,6 +407,19 @@ def stamp_attachments(
     out = BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _own_resources(page: PageObject) -> None:
+    """Give a page its own resource dictionaries: ReportLab shares one between all pages, and
+    merging an attached page into it would list that page's fonts on every page."""
+    shared = page["/Resources"].get_object()
+    own = DictionaryObject()
+    for name, value in shared.items():
+        value = value.get_object()
+        own[NameObject(name)] = (
+            DictionaryObject(value) if isinstance(value, DictionaryObject) else value
+        )
+    page[NameObject("/Resources")] = own
 
 
 def render(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from io import BytesIO
 
 from reportlab.lib.styles import StyleSheet1
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from hescb_desktop.domain.enums import Part
 from hescb_desktop.reports.content import MinutesContent
@@ -94,6 +94,7 @@ def _signature(minutes: MinutesContent, styles: StyleSheet1, width: float) -> li
         colWidths=[0.3 * width, 0.7 * width],
         rowHeights=[28, 28],
     )
+    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), styles["Cell"].fontName)]))
     return [
         Paragraph(
             para_text(

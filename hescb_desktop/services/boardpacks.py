@@ -38,7 +38,7 @@ from hescb_desktop.reports.frame import AttachmentError, read_attachment
 from hescb_desktop.services import crud
 from hescb_desktop.services.entities import BOARD_PACKS, MEETINGS, PAPERS
 from hescb_desktop.services.highlight import collect_highlight
-from hescb_desktop.services.papers import blob_bytes
+from hescb_desktop.services.papers import stored_bytes
 from hescb_desktop.services.results import Changes, Result
 from hescb_desktop.storage.models import (
     Action,
@@ -356,7 +356,7 @@ def _pack_status(uow: UnitOfWork, meeting_id: str, part: Part) -> PackStatus:
 def _file_problems(uow: UnitOfWork, paper: Paper) -> list[str]:
     problems = []
     for a in _attachments(uow, paper.id):
-        data = blob_bytes(uow, a.sha256)
+        data = stored_bytes(uow, a.sha256)
         if data is None:
             problems.append(
                 f"{a.filename} ({paper.reference}): the file has not reached this PC yet "
@@ -400,7 +400,7 @@ def _paper(uow: UnitOfWork, paper: Paper, number: str, supplement: int | None) -
     attached, appendices = None, []
     letters = iter("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
     for a in _attachments(uow, paper.id):
-        data = blob_bytes(uow, a.sha256)
+        data = stored_bytes(uow, a.sha256)
         assert data is not None  # checked by _file_problems
         if a.role == "paper":
             attached = AttachedPdf(a.id, a.filename, f"{paper.reference}: {a.filename}", data)

@@ -164,6 +164,12 @@ def _blob(uow: UnitOfWork, sha: str) -> AttachmentBlob | None:
 def blob_bytes(uow: UnitOfWork, sha: str) -> bytes | None:
     """The bytes with this hash, or None when they have not arrived (yet) on this PC. Bytes that
     do not match their hash are treated as missing."""
+    with uow:
+        return stored_bytes(uow, sha)
+
+
+def stored_bytes(uow: UnitOfWork, sha: str) -> bytes | None:
+    """`blob_bytes` inside a unit of work that is already open."""
     blob = _blob(uow, sha)
     if blob is None:
         return None
