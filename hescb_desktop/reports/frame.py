@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
-from pypdf.generic import DictionaryObject, NameObject
 from pypdf.errors import PdfReadError
+from pypdf.generic import DictionaryObject, NameObject
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle, StyleSheet1
@@ -413,6 +413,7 @@ def _own_resources(page: PageObject) -> None:
     """Give a page its own resource dictionaries: ReportLab shares one between all pages, and
     merging an attached page into it would list that page's fonts on every page."""
     shared = page["/Resources"].get_object()
+    assert isinstance(shared, DictionaryObject)
     own = DictionaryObject()
     for name, value in shared.items():
         value = value.get_object()

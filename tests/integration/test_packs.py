@@ -12,6 +12,16 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
+from pack_data import (
+    CORRUPT_PDF,
+    HOSTILE,
+    LONG_WORD,
+    MEETING_DAY,
+    Board,
+    attached_pdf,
+    build_board,
+    encrypted_pdf,
+)
 from pypdf import PdfReader
 from pypdf.generic import Destination
 from reportlab import rl_config
@@ -28,16 +38,6 @@ from hescb_desktop.services import boardpacks, crud, papers
 from hescb_desktop.services import entities as E
 from hescb_desktop.services.context import ServiceContext, open_context
 from hescb_desktop.services.highlight import highlight_content
-from pack_data import (
-    CORRUPT_PDF,
-    HOSTILE,
-    LONG_WORD,
-    MEETING_DAY,
-    Board,
-    attached_pdf,
-    build_board,
-    encrypted_pdf,
-)
 
 
 @pytest.fixture(autouse=True)
