@@ -10,6 +10,7 @@ the placeholder's banner, footer and watermark (pypdf).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from io import BytesIO
@@ -36,6 +37,10 @@ from hescb_desktop.reports.document import FOOTER_SIZE, MARKING_INSET, MarkedDoc
 from hescb_desktop.reports.fonts import BOLD, REGULAR
 from hescb_desktop.reports.styles import stylesheet
 from hescb_desktop.reports.text import para_text
+
+# pypdf warns (through logging) about every flaw of a damaged file; without a handler Python
+# prints those on stderr. The user gets one message naming the file instead.
+logging.getLogger("pypdf").addHandler(logging.NullHandler())
 
 FOOTER_Y = MARKING_INSET + 6 * mm
 # Where an attached page is drawn: clear of the marking banners and the footer.
