@@ -34,7 +34,7 @@ class PdfPreview(QPdfView):
         super().__init__(parent)  # type: ignore[arg-type]  # the stub wants a parent; Qt does not
         # No Qt parent: a document that loaded from a buffer and dies as the view's child
         # crashes Qt (6.12); this one lives as long as the Python wrapper, after the view.
-        self.pdf = QPdfDocument(None)
+        self.pdf = QPdfDocument()
         self._buffer: QBuffer | None = None
         self.data = b""
         self.setDocument(self.pdf)
