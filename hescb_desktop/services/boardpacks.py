@@ -329,6 +329,8 @@ def _pack_status(uow: UnitOfWork, meeting_id: str, part: Part) -> PackStatus:
             markings.append(paper.marking)
             problems += _file_problems(uow, paper)
         late += state == LATE
+        if state == NO_PAPER and _kind(item, None, state) != "divider":
+            state = _kind(item, None, state)  # the pack prints it: minutes, actions, highlight
         items.append(
             ItemStatus(
                 str(item.position),

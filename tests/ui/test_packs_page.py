@@ -61,6 +61,7 @@ def test_status_shows_papers_in_missing_late_and_withheld(page: PacksPage) -> No
     states = {row.number: row.state for row in page.items.rows()}
     assert states["5"] == states["6"] == boardpacks.IN
     assert states["7"] == boardpacks.WITHHELD and states["9"] == boardpacks.OTHER_PART
+    assert [states[n] for n in "1234"] == [boardpacks.NO_PAPER, "minutes", "actions", "highlight"]
     assert "Draft · 2 papers in" in page.state_label.text()
     page.part_combo.setCurrentIndex(page.part_combo.findData(Part.PART_II.value))
     assert [row.number for row in page.items.rows()] == ["7", "9"]

@@ -33,6 +33,9 @@ def state_label(state: str) -> str:
         NO_PAPER: tr("PackItemModel", "No paper (divider page)"),
         OTHER_PART: tr("PackItemModel", "Part II pack"),
         SUPPLEMENT: tr("PackItemModel", "Issued in a supplement"),
+        "minutes": tr("PackItemModel", "Previous minutes (printed by the app)"),
+        "actions": tr("PackItemModel", "Open action log (printed by the app)"),
+        "highlight": tr("PackItemModel", "Highlight report (printed by the app)"),
     }.get(state, state)
 
 
