@@ -17,9 +17,15 @@ from io import BytesIO
 from pathlib import Path
 from typing import IO, Any
 
-from pypdf import PageObject, PdfReader, PdfWriter, Transformation
+from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
-from pypdf.generic import DictionaryObject, NameObject
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    FloatObject,
+    NameObject,
+)
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle, StyleSheet1
@@ -27,7 +33,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
-from reportlab.platypus.doctemplate import IndexingFlowable
+from reportlab.platypus.doctemplate import BaseDocTemplate, IndexingFlowable
 from reportlab.platypus.flowables import PageBreakIfNotEmpty
 from reportlab.platypus.tableofcontents import TableOfContents
 
@@ -235,7 +241,7 @@ class AgendaTable(IndexingFlowable):  # type: ignore[misc]
     laid out until nothing moves, like a table of contents)."""
 
     def __init__(
-        self, rows: Sequence[AgendaRow], styles: StyleSheet1, width: float, doc: MarkedDocument
+        self, rows: Sequence[AgendaRow], styles: StyleSheet1, width: float, doc: BaseDocTemplate
     ) -> None:
         super().__init__()
         self.rows = list(rows)
@@ -254,7 +260,7 @@ class AgendaTable(IndexingFlowable):  # type: ignore[misc]
 
     def beforeBuild(self) -> None:  # noqa: N802
         self._last = dict(self._starts)
-        self._last_total = self.doc.page_total
+        self._last_total = getattr(self.doc, "page_total", None) or getattr(self.doc, "page", None)
         self._starts = {}
 
     def isSatisfied(self) -> bool:  # noqa: N802
@@ -387,31 +393,84 @@ def stamp_attachments(
     if not placements:
         return laid_out
     writer = PdfWriter(clone_from=PdfReader(BytesIO(laid_out)))
-    left, bottom, right, top = ATTACH_BOX
     total = len(placements)
     for n, (page_no, (key, index)) in enumerate(sorted(placements.items()), 1):
         if cancel is not None and cancel():
             raise BuildCancelledError("the build was cancelled")
         target = writer.pages[page_no - 1]
-        _own_resources(target)
         src = sources[key].pages[index]
         if src.get("/Rotate", 0):
             src.transfer_rotation_to_content()
-        box = src.cropbox
-        sw, sh = float(box.width), float(box.height)
-        tw, th = float(target.mediabox.width), float(target.mediabox.height)
-        aw, ah = tw - left - right, th - bottom - top
-        scale = min(aw / sw, ah / sh)
-        tx = left + (aw - sw * scale) / 2 - float(box.left) * scale
-        ty = bottom + (ah - sh * scale) / 2 - float(box.bottom) * scale
-        target.merge_transformed_page(
-            src, Transformation().scale(scale, scale).translate(tx, ty), over=False
-        )
+        _draw_under(writer, target, src, f"/HescbAttached{n}", _placement(src, target))
         if progress is not None:
             progress(n / total, f"Numbering attached page {n} of {total}")
     out = BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _draw_under(
+    writer: PdfWriter,
+    target: PageObject,
+    src: PageObject,
+    name: str,
+    placement: tuple[float, float, float, float, float, float],
+) -> None:
+    """Draw `src` under `target`'s own content, scaled and moved by `placement`.
+
+    The attached page becomes a form XObject (its content stream as it is, with its resources),
+    drawn by a short stream put before the target's content: nothing is parsed or rewritten, so
+    a page costs the same whatever the attached PDF holds."""
+    _own_resources(target)
+    contents = src.get_contents()
+    form = DecodedStreamObject()
+    form.set_data(contents.get_data() if contents is not None else b"")
+    box = src.cropbox
+    form[NameObject("/Type")] = NameObject("/XObject")
+    form[NameObject("/Subtype")] = NameObject("/Form")
+    form[NameObject("/BBox")] = ArrayObject(
+        [FloatObject(v) for v in (box.left, box.bottom, box.right, box.top)]
+    )
+    resources = src.get("/Resources")
+    if resources is not None:
+        form[NameObject("/Resources")] = resources.get_object().clone(writer)
+    form_ref = writer._add_object(form.flate_encode())  # pypdf has no public add
+    res = target["/Resources"].get_object()
+    assert isinstance(res, DictionaryObject)
+    xobjects = res.get("/XObject")
+    xobjects = (
+        DictionaryObject(xobjects.get_object()) if xobjects is not None else DictionaryObject()
+    )
+    xobjects[NameObject(name)] = form_ref
+    res[NameObject("/XObject")] = xobjects
+    matrix = " ".join(f"{v:.6f}" for v in placement)
+    draw = DecodedStreamObject()
+    draw.set_data(f"q {matrix} cm {name} Do Q\n".encode())
+    draw_ref = writer._add_object(draw)
+    old = target.get("/Contents")
+    held = old.get_object() if old is not None else None
+    parts = list(held) if isinstance(held, ArrayObject) else ([old] if old is not None else [])
+    target[NameObject("/Contents")] = ArrayObject([draw_ref, *parts])
+
+
+def _placement(
+    src: PageObject, target: PageObject
+) -> tuple[float, float, float, float, float, float]:
+    """The matrix that fits `src` in the target's area between the banners, centred; a
+    landscape page on a portrait one is turned a quarter (so it prints as large as it can)."""
+    left, bottom, right, top = ATTACH_BOX
+    box = src.cropbox
+    x0, y0, x1, y1 = (float(v) for v in (box.left, box.bottom, box.right, box.top))
+    sw, sh = x1 - x0, y1 - y0
+    tw, th = float(target.mediabox.width), float(target.mediabox.height)
+    aw, ah = tw - left - right, th - bottom - top
+    if sw > sh and aw < ah:  # turn it: (x, y) -> (-y, x), scaled
+        s = min(aw / sh, ah / sw)
+        e = left + (aw - s * sh) / 2 + s * y1
+        f = bottom + (ah - s * sw) / 2 - s * x0
+        return (0.0, s, -s, 0.0, e, f)
+    s = min(aw / sw, ah / sh)
+    return (s, 0.0, 0.0, s, left + (aw - s * sw) / 2 - s * x0, bottom + (ah - s * sh) / 2 - s * y0)
 
 
 def _own_resources(page: PageObject) -> None:

@@ -8,7 +8,14 @@ from io import BytesIO
 
 from pypdf import PdfReader
 from reportlab.lib.styles import StyleSheet1
-from reportlab.platypus import Flowable, PageBreak, PageBreakIfNotEmpty, Paragraph, Spacer
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    PageBreak,
+    PageBreakIfNotEmpty,
+    Paragraph,
+    Spacer,
+)
 
 from hescb_desktop.domain.enums import Part
 from hescb_desktop.reports.action_log import action_table_story
@@ -82,13 +89,14 @@ def build_pack_pdf(
     sources: dict[str, PdfReader] = {}
     if progress is not None:
         progress(0.02, "Checking attached files")
-    story = _story(pack, doc, styles, sources)
+    story = pack_story(pack, doc, styles, sources)
     return render(doc, story, sources, progress=stamping, cancel=cancel)
 
 
-def _story(
-    pack: PackContent, doc: BoardDocument, styles: StyleSheet1, sources: dict[str, PdfReader]
+def pack_story(
+    pack: PackContent, doc: BaseDocTemplate, styles: StyleSheet1, sources: dict[str, PdfReader]
 ) -> list[Flowable]:
+    """The pack's flowables (attached files are read into `sources`)."""
     width = doc.width
     story: list[Flowable] = _cover(pack, styles, width)
     story.append(PageBreak())
