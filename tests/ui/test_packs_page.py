@@ -142,3 +142,20 @@ def test_minutes_preview_dialog_prints(qtbot: QtBot, tmp_path: Path) -> None:
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(tmp_path / "m.pdf"))
     assert print_document(dialog.preview.pdf, printer) == 3
+
+
+def test_minutes_preview_from_the_page(
+    qtbot: QtBot, page: PacksPage, pack_ctx: tuple[ServiceContext, Board], tmp_path: Path
+) -> None:
+    _ctx, board = pack_ctx
+    page.select_meeting(board.previous_id)
+    qtbot.mouseClick(page.minutes_button, page_module.Qt.MouseButton.LeftButton)
+    dialog = page.minutes_preview
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.preview.page_count >= 1
+    assert dialog.windowTitle().startswith("Minutes: HESCB Board meeting")
+    printer = QPrinter()
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "minutes.pdf"))
+    assert print_document(dialog.preview.pdf, printer) == dialog.preview.page_count
+    dialog.close()

@@ -36,6 +36,7 @@ from hescb_desktop.ui.sync.history_dialog import install_history
 from hescb_desktop.ui.widgets.card import Card
 from hescb_desktop.ui.widgets.empty_state import EmptyState
 from hescb_desktop.ui.widgets.labels import counted
+from hescb_desktop.ui.widgets.minutes_print import preview_minutes
 from hescb_desktop.ui.widgets.page import Page
 from hescb_desktop.ui.widgets.pdf_view import PdfPreview, PdfPreviewDialog, print_pdf, save_pdf
 from hescb_desktop.ui.widgets.row_model import ROW_ROLE
@@ -111,6 +112,9 @@ class PacksPage(Page):
         self.save_button = QPushButton(self.tr("Save PDF…"))
         self.publish_button = QPushButton(self.tr("Publish"))
         self.supplement_button = QPushButton(self.tr("Issue supplement"))
+        self.minutes_button = QPushButton(self.tr("Minutes…"))
+        self.minutes_button.setToolTip(self.tr("Preview and print this meeting's minutes"))
+        self.minutes_button.clicked.connect(self.show_minutes)
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
         self.progress_label = QLabel()
@@ -125,6 +129,7 @@ class PacksPage(Page):
         for b in (self.build_button, self.cancel_button, self.print_button, self.save_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
+        buttons.addWidget(self.minutes_button)
         buttons.addWidget(self.supplement_button)
         buttons.addWidget(self.publish_button)
         progress = QHBoxLayout()
@@ -404,6 +409,11 @@ class PacksPage(Page):
         self.workspace.announce(changes)
         self.refresh()
         return True
+
+    @Slot()
+    def show_minutes(self) -> None:
+        if self.meeting_id is not None:
+            self.minutes_preview = preview_minutes(self.workspace, self.meeting_id, self, self.part)
 
     # ------------------------------------------------------------------ papers
     def _selected_paper_id(self) -> str | None:
