@@ -81,12 +81,14 @@ def highlight_story(content: HighlightContent, styles: StyleSheet1, width: float
         Paragraph("Path to green", bold),
     ]
     dims = len(HIGHLIGHT_DIMENSIONS)
-    rag_w = 0.055
+    rag_w = 0.06
     rest = 1 - rag_w * dims
     widths = [rest * 0.3, *[rag_w] * dims, rest * 0.2, rest * 0.2, rest * 0.3]
     for start in range(0, len(content.rows), CHUNK):
         data: list[list[Flowable]] = [header]
         style = grid_style()
+        style.add("LEFTPADDING", (1, 0), (dims, -1), 2)
+        style.add("RIGHTPADDING", (1, 0), (dims, -1), 2)
         for r, row in enumerate(content.rows[start : start + CHUNK], 1):
             rags = [
                 Paragraph(RAG_TEXT[g], on_colour) if g else Paragraph("–", cell) for g in row.rag

@@ -123,6 +123,7 @@ class PackStatus:
     items: tuple[ItemStatus, ...]
     problems: tuple[str, ...]
     late: int
+    off_agenda: tuple[str, ...] = ()  # papers for this meeting that no agenda item takes
 
     @property
     def published(self) -> bool:
@@ -274,6 +275,8 @@ def _states(
 ) -> list[tuple[AgendaItem, Paper | None, str, str]]:
     """(item, paper, state, note) for every item the pack's agenda lists."""
     published = loaded.pack is not None and loaded.pack.status == PUBLISHED
+    part_one = _pack_row(uow, loaded.meeting.id, Part.PART_I)
+    part_one_allowed = part_one.marking if part_one is not None else default_allowed(Part.PART_I)
     out = []
     for item, paper, item_part in loaded.items:
         above = paper is not None and paper.marking.rank > loaded.allowed.rank
@@ -282,7 +285,7 @@ def _states(
             part is Part.PART_II
             and item_part is Part.PART_I
             and paper is not None
-            and paper.marking.rank > default_allowed(Part.PART_I).rank
+            and paper.marking.rank > part_one_allowed.rank
         )
         if item_part is not part and not moved:
             if part is Part.PART_II:
@@ -352,6 +355,20 @@ def _pack_status(uow: UnitOfWork, meeting_id: str, part: Part) -> PackStatus:
         tuple(items),
         tuple(problems),
         late,
+        _off_agenda(uow, loaded),
+    )
+
+
+def _off_agenda(uow: UnitOfWork, loaded: _Loaded) -> tuple[str, ...]:
+    on = {paper.id for _item, paper, _part in loaded.items if paper is not None}
+    return tuple(
+        f"{p.reference}: {p.title}"
+        for p in uow.session.scalars(
+            select(Paper)
+            .where(Paper.meeting_id == loaded.meeting.id, Paper.deleted.is_(False))
+            .order_by(Paper.ref_year, Paper.ref_number, Paper.id)
+        )
+        if p.id not in on
     )
 
 

@@ -534,3 +534,20 @@ def test_attached_file_is_stored_once_by_hash_and_synced(ctx: ServiceContext, bo
             text("SELECT count(*) FROM change_log WHERE table_name='attachment_blobs'")
         ).scalar()
     assert logged and logged >= 3 * len(blobs)  # the bytes travel in the change log
+
+
+def test_a_paper_goes_in_one_pack_only(ctx: ServiceContext, board: Board) -> None:
+    """Once the Part I pack may hold OFFICIAL-SENSITIVE, the sensitive Part I paper moves back
+    into it and out of the Part II pack."""
+
+    def refs(part: Part) -> set[str]:
+        content = boardpacks.pack_content(ctx.uow(write=False), board.meeting_id, part)
+        return {i.paper.reference for i in content.items if i.paper is not None}
+
+    assert refs(Part.PART_I) == {"HESCB 1/26", "HESCB 2/26"}
+    assert refs(Part.PART_II) == {"HESCB 3/26", "HESCB 4/26"}
+    boardpacks.set_pack_options(
+        ctx.uow(), board.meeting_id, Part.PART_I, marking=Marking.OFFICIAL_SENSITIVE
+    )
+    assert refs(Part.PART_I) == {"HESCB 1/26", "HESCB 2/26", "HESCB 3/26"}
+    assert refs(Part.PART_II) == {"HESCB 4/26"}

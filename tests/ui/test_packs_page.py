@@ -159,3 +159,30 @@ def test_minutes_preview_from_the_page(
     printer.setOutputFileName(str(tmp_path / "minutes.pdf"))
     assert print_document(dialog.preview.pdf, printer) == dialog.preview.page_count
     dialog.close()
+
+
+def test_write_a_paper_in_the_app(
+    page: PacksPage, pack_ctx: tuple[ServiceContext, Board], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _ctx, board = pack_ctx
+    shown: list[str] = []
+    title = "Hostile <b> & &nbsp; 😀 Zażółć"
+
+    class Scripted(page_module.PaperDialog):
+        def exec(self) -> int:
+            shown.append(self.error.text())
+            if len(shown) == 1:
+                return 1  # OK with no title: refused, the dialog stays
+            self.title.setText(title)
+            self.body.setPlainText("# Background\n- a point <i>")
+            return 1
+
+    monkeypatch.setattr(page_module, "PaperDialog", Scripted)
+    page.new_paper()
+    assert shown == ["", "paper: title is required"]
+    row = next(r for r in page.model.rows() if r.title == title)
+    assert row.reference == "HESCB 5/26" and row.meeting_date is not None
+    states = {r.paper_ref: r.state for r in page.items.rows()}
+    assert "HESCB 5/26" not in states  # written for the meeting, not yet on its agenda
+    assert f"HESCB 5/26: {title}" in page.problems_label.text()
+    assert board.meeting_id == page.meeting_id

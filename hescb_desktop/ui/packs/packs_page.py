@@ -252,12 +252,14 @@ class PacksPage(Page):
             f"{state} · {counts['in']} papers in · {counts['missing']} missing · "
             f"{counts['late']} late · marked {s.marking.value} (may hold up to {s.allowed.value})"
         )
-        self.problems_label.setText(
-            "\n".join(s.problems)
-            and self.tr("Fix or remove these files before the pack can be built:")
-            + "\n"
-            + "\n".join(s.problems)
-        )
+        lines = []
+        if s.problems:
+            lines += [self.tr("Fix or remove these files before the pack can be built:")]
+            lines += list(s.problems)
+        if s.off_agenda:
+            lines += [self.tr("Papers for this meeting that are not on its agenda:")]
+            lines += list(s.off_agenda)
+        self.problems_label.setText("\n".join(lines))
         self.pack_card.set_note(meeting_label(s.meeting))
         self._set_building(False)
 
