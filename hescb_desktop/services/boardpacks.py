@@ -44,6 +44,7 @@ from hescb_desktop.storage.models import (
     Action,
     AgendaItem,
     Attachment,
+    AttachmentBlob,
     Attendance,
     BoardPack,
     Decision,
@@ -372,9 +373,16 @@ def _off_agenda(uow: UnitOfWork, loaded: _Loaded) -> tuple[str, ...]:
     )
 
 
+# Content hashes whose bytes were read and found a good PDF: the same bytes are never checked
+# twice in a session (the page asks on every refresh); their row must still be there.
+_GOOD_FILES: set[str] = set()
+
+
 def _file_problems(uow: UnitOfWork, paper: Paper) -> list[str]:
     problems = []
     for a in _attachments(uow, paper.id):
+        if a.sha256 in _GOOD_FILES and _has_blob(uow, a.sha256):
+            continue
         data = stored_bytes(uow, a.sha256)
         if data is None:
             problems.append(
@@ -386,7 +394,18 @@ def _file_problems(uow: UnitOfWork, paper: Paper) -> list[str]:
             read_attachment(a.filename, data)
         except AttachmentError as exc:
             problems.append(f"{exc} ({paper.reference})")
+        else:
+            _GOOD_FILES.add(a.sha256)
     return problems
+
+
+def _has_blob(uow: UnitOfWork, sha: str) -> bool:
+    found = uow.session.scalar(
+        select(AttachmentBlob.id)
+        .where(AttachmentBlob.sha256 == sha, AttachmentBlob.deleted.is_(False))
+        .limit(1)
+    )
+    return found is not None
 
 
 # ------------------------------------------------------------------ content for the reports
@@ -420,7 +439,8 @@ def _paper(uow: UnitOfWork, paper: Paper, number: str, supplement: int | None) -
     letters = iter("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
     for a in _attachments(uow, paper.id):
         data = stored_bytes(uow, a.sha256)
-        assert data is not None  # checked by _file_problems
+        if data is None:  # checked by _file_problems, unless it changed since
+            raise PackProblemsError([f"{a.filename} ({paper.reference}): the file is damaged"])
         if a.role == "paper":
             attached = AttachedPdf(a.id, a.filename, f"{paper.reference}: {a.filename}", data)
         else:
