@@ -19,12 +19,23 @@ from PySide6.QtWidgets import (
 
 from hescb_desktop.domain.dto import MeetingDTO, PaperDTO
 from hescb_desktop.domain.enums import FoiStatus, Marking, Part, Purpose
+from hescb_desktop.ui.widgets.labels import part_label, purpose_label
 
 MARKUP_HELP = (
     "Paper text: one paragraph a line. '# Heading' or '2. Heading' starts a section; "
     "'- item' is a bullet; '| a | b |' lines make a table (the first row is its header); "
     "**bold** and _italic_. Anything else prints exactly as typed."
 )
+
+
+def _label(member: Any) -> str:
+    if isinstance(member, Purpose):
+        return purpose_label(member)
+    if isinstance(member, Part):
+        return part_label(member)
+    if isinstance(member, FoiStatus):
+        return {FoiStatus.OPEN: "Open", FoiStatus.EXEMPT: "Exempt"}[member]
+    return str(member.value)
 
 
 class PaperDialog(QDialog):
@@ -67,7 +78,7 @@ class PaperDialog(QDialog):
     def _combo(self, enum: Any, current: Any) -> QComboBox:
         combo = QComboBox()
         for member in enum:
-            combo.addItem(str(member.value), member)
+            combo.addItem(_label(member), member)
         combo.setCurrentIndex(combo.findData(current))
         return combo
 
