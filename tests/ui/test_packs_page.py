@@ -186,3 +186,11 @@ def test_write_a_paper_in_the_app(
     assert "HESCB 5/26" not in states  # written for the meeting, not yet on its agenda
     assert f"HESCB 5/26: {title}" in page.problems_label.text()
     assert board.meeting_id == page.meeting_id
+
+
+def test_quitting_cancels_a_running_build(qtbot: QtBot, page: PacksPage) -> None:
+    qtbot.mouseClick(page.build_button, page_module.Qt.MouseButton.LeftButton)
+    page.shutdown()  # what aboutToQuit calls
+    assert page._cancel.is_set()
+    qtbot.waitUntil(lambda: page.task is None, timeout=30000)
+    assert page.pack_pdf == b""

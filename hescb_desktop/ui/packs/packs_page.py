@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QCoreApplication, Qt, QThreadPool, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -82,6 +82,17 @@ class PacksPage(Page):
         self._cancel = threading.Event()
         self._setup_ui()
         self.refresh()
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.shutdown)
+
+    @Slot()
+    def shutdown(self) -> None:
+        """Quitting: a build still running is cancelled and waited for (before the database
+        closes under it)."""
+        self._cancel.set()
+        if self.task is not None:
+            QThreadPool.globalInstance().waitForDone(15000)
 
     # ------------------------------------------------------------------ layout
     def _setup_ui(self) -> None:
@@ -345,9 +356,6 @@ class PacksPage(Page):
             return
         self.progress_label.setText(self.tr("Not built."))
         warn(self, self.tr("Board pack"), message)
-
-    def wait_for_build(self) -> None:
-        """Tests and closing: nothing to do but let the pool finish."""
 
     # ------------------------------------------------------------------ print, save, publish
     def _pack_name(self) -> str:
