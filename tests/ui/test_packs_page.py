@@ -11,6 +11,7 @@ from pack_data import CORRUPT_PDF, Board, attached_pdf, build_board
 from pypdf import PdfReader
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QMessageBox
+from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from hescb_desktop.domain.enums import Part
@@ -194,3 +195,11 @@ def test_quitting_cancels_a_running_build(qtbot: QtBot, page: PacksPage) -> None
     assert page._cancel.is_set()
     qtbot.waitUntil(lambda: page.task is None, timeout=30000)
     assert page.pack_pdf == b""
+
+
+def test_pack_item_model_passes_the_model_tester(
+    page: PacksPage, qtmodeltester: ModelTester
+) -> None:
+    assert page.items.rowCount() == 10
+    qtmodeltester.check(page.items)
+    qtmodeltester.check(page.items, force_py=True)
