@@ -203,3 +203,14 @@ def test_pack_item_model_passes_the_model_tester(
     assert page.items.rowCount() == 10
     qtmodeltester.check(page.items)
     qtmodeltester.check(page.items, force_py=True)
+
+
+def test_action_log_and_highlight_report_preview(qtbot: QtBot, page: PacksPage) -> None:
+    qtbot.mouseClick(page.actions_button, page_module.Qt.MouseButton.LeftButton)
+    assert page.document_preview.preview.page_count == 1
+    assert page.document_preview.windowTitle().startswith("Action log: open actions at ")
+    page.document_preview.close()
+    qtbot.mouseClick(page.highlight_button, page_module.Qt.MouseButton.LeftButton)
+    assert page.document_preview.preview.page_count == 1
+    assert "highlight report" in page.document_preview.windowTitle()
+    page.document_preview.close()

@@ -126,6 +126,14 @@ class PacksPage(Page):
         self.minutes_button = QPushButton(self.tr("Minutes…"))
         self.minutes_button.setToolTip(self.tr("Preview and print this meeting's minutes"))
         self.minutes_button.clicked.connect(self.show_minutes)
+        self.actions_button = QPushButton(self.tr("Action log…"))
+        self.actions_button.setToolTip(self.tr("Preview and print the open action log"))
+        self.actions_button.clicked.connect(self.show_action_log)
+        self.highlight_button = QPushButton(self.tr("Highlight report…"))
+        self.highlight_button.setToolTip(
+            self.tr("Preview and print the programme highlight report")
+        )
+        self.highlight_button.clicked.connect(self.show_highlight)
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
         self.progress_label = QLabel()
@@ -141,6 +149,8 @@ class PacksPage(Page):
             buttons.addWidget(b)
         buttons.addStretch(1)
         buttons.addWidget(self.minutes_button)
+        buttons.addWidget(self.actions_button)
+        buttons.addWidget(self.highlight_button)
         buttons.addWidget(self.supplement_button)
         buttons.addWidget(self.publish_button)
         progress = QHBoxLayout()
@@ -424,6 +434,31 @@ class PacksPage(Page):
     def show_minutes(self) -> None:
         if self.meeting_id is not None:
             self.minutes_preview = preview_minutes(self.workspace, self.meeting_id, self, self.part)
+
+    @Slot()
+    def show_action_log(self) -> None:
+        from datetime import date
+
+        from hescb_desktop.reports.action_log import build_action_log_pdf
+
+        ctx = self.workspace.ctx
+        rows = boardpacks.open_actions(ctx.uow(write=False))
+        title = f"Action log: open actions at {date.today():%d %B %Y}"
+        data = build_action_log_pdf(rows, board="HESCB", title=title, author=ctx.user)
+        self.document_preview = PdfPreviewDialog(data, title, "HESCB-action-log.pdf", self)
+        self.document_preview.open()
+
+    @Slot()
+    def show_highlight(self) -> None:
+        from hescb_desktop.reports.highlight import build_highlight_pdf, highlight_title
+        from hescb_desktop.services.highlight import highlight_content
+
+        ctx = self.workspace.ctx
+        content = highlight_content(ctx.uow(write=False))
+        data = build_highlight_pdf(content, author=ctx.user)
+        title = highlight_title(content)
+        self.document_preview = PdfPreviewDialog(data, title, "HESCB-highlight.pdf", self)
+        self.document_preview.open()
 
     # ------------------------------------------------------------------ papers
     def _selected_paper_id(self) -> str | None:
