@@ -200,7 +200,7 @@ class PacksPage(Page):
         paper_buttons.addStretch(1)
         self.card.body.addLayout(paper_buttons)
         self.card.body.addWidget(self.view, 1)
-        self.content.addWidget(self.card, 2)
+        self.content.addWidget(self.card, 1)
         self._set_building(False)
 
     # ------------------------------------------------------------------ data
