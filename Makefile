@@ -99,6 +99,7 @@ bench: setup
 	$(OFFSCREEN) $(PY) benchmarks/bench_action_log.py || status=1; \
 	$(PY) benchmarks/bench_calendar.py || status=1; \
 	$(PY) benchmarks/bench_board.py || status=1; \
+	$(PY) benchmarks/bench_pack.py || status=1; \
 	exit $$status
 
 screenshots: setup

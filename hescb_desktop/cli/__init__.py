@@ -82,6 +82,9 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
     from hescb_desktop.cli.board_commands import add_board_commands
 
     add_board_commands(sub, common)
+    from hescb_desktop.cli.document_commands import add_commands as add_document_commands
+
+    add_document_commands(sub, common)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -157,13 +160,19 @@ def _command(name: str) -> Command:
 
         return cmd_actions if name == "actions" else cmd_meetings
     if name in ("import-ics", "export-ics", "events"):
-        from hescb_desktop.cli.calendar_commands import command
+        from hescb_desktop.cli.calendar_commands import command as calendar_command
 
-        return command(name)  # type: ignore[no-any-return]
+        return calendar_command(name)
     if name in ("board", "board-pdf"):
         from hescb_desktop.cli.board_commands import cmd_board, cmd_board_pdf
 
         return cmd_board if name == "board" else cmd_board_pdf
+    from hescb_desktop.cli.document_commands import NAMES as DOCUMENT_COMMANDS
+
+    if name in DOCUMENT_COMMANDS:
+        from hescb_desktop.cli.document_commands import command as document_command
+
+        return document_command(name)
     from hescb_desktop.cli.commands import cmd_export_json, cmd_init
 
     commands: dict[str, Command] = {"init": cmd_init, "export-json": cmd_export_json}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -40,7 +41,7 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     events.add_argument("--json", action="store_true", help="as JSON")
 
 
-def command(name: str):  # type: ignore[no-untyped-def]
+def command(name: str) -> Callable[[argparse.Namespace, Path], int]:
     return {"import-ics": cmd_import_ics, "export-ics": cmd_export_ics, "events": cmd_events}[name]
 
 

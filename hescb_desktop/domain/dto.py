@@ -316,6 +316,7 @@ class PaperDTO:
     summary: str
     recommendations: str
     body_text: str
+    pack_issue: int | None
     marking: Marking
     created_at: datetime | None
     created_by: str | None
@@ -336,6 +337,48 @@ class AttachmentDTO:
     sha256: str
     size: int
     media_type: str
+    role: str
+    position: int
+    page_count: int
+    created_at: datetime | None
+    created_by: str | None
+    updated_at: datetime | None
+    updated_by: str | None
+    deleted: bool
+    deleted_at: datetime | None
+    deleted_by: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class AttachmentBlobDTO:
+    """A row of `attachment_blobs`."""
+
+    id: str
+    sha256: str
+    size: int
+    data_b64: str
+    created_at: datetime | None
+    created_by: str | None
+    updated_at: datetime | None
+    updated_by: str | None
+    deleted: bool
+    deleted_at: datetime | None
+    deleted_by: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class BoardPackDTO:
+    """A row of `board_packs`."""
+
+    id: str
+    meeting_id: str
+    part: Part
+    status: str
+    published_at: datetime | None
+    published_by: str
+    supplements: int
+    distribution: str
+    marking: Marking
     created_at: datetime | None
     created_by: str | None
     updated_at: datetime | None

@@ -82,7 +82,8 @@ class MarkedDocument(BaseDocTemplate):  # type: ignore[misc]  # reportlab has no
         self._heading_seq += 1
         self.canv.bookmarkPage(key)
         self.canv.addOutlineEntry(text, key, level=level, closed=level > 0)
-        self.notify("TOCEntry", (level, text, self.page, key))
+        # the contents entry is Paragraph markup: escape the text (the bookmark takes it plain)
+        self.notify("TOCEntry", (level, para_text(text), self.page, key))
 
     def _allSatisfied(self) -> bool:  # noqa: N802  (ReportLab's name)
         """One more pass whenever the page count changed, so "of M" is never a guess."""

@@ -43,6 +43,10 @@ PAPERS = EntitySpec(
 ATTACHMENTS = EntitySpec(
     m.Attachment, dto.AttachmentDTO, "attachment", ("paper_id", "filename", "sha256")
 )
+ATTACHMENT_BLOBS = EntitySpec(
+    m.AttachmentBlob, dto.AttachmentBlobDTO, "attachment file", ("sha256",)
+)
+BOARD_PACKS = EntitySpec(m.BoardPack, dto.BoardPackDTO, "board pack", ("meeting_id",))
 AGENDA_ITEMS = EntitySpec(
     m.AgendaItem, dto.AgendaItemDTO, "agenda item", ("meeting_id", "position", "title")
 )
@@ -96,6 +100,8 @@ ALL: tuple[EntitySpec[Any, Any], ...] = (
     ACTIONS,
     ACTION_UPDATES,
     OPPORTUNITIES,
+    ATTACHMENT_BLOBS,
+    BOARD_PACKS,
 )
 BY_TABLE = {spec.table: spec for spec in ALL}
 

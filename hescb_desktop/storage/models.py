@@ -29,7 +29,15 @@ from hescb_desktop.domain.enums import (
     Visibility,
 )
 from hescb_desktop.domain.recurrence import span_of
-from hescb_desktop.storage.base import Base, Marked, Synced, enum_type, fk, text_col
+from hescb_desktop.storage.base import (
+    Base,
+    Marked,
+    Synced,
+    UTCDateTime,
+    enum_type,
+    fk,
+    text_col,
+)
 
 
 class Organisation(Synced, Base):
@@ -245,6 +253,8 @@ class Paper(Synced, Marked, Base):
     summary: Mapped[str] = text_col()
     recommendations: Mapped[str] = text_col()
     body_text: Mapped[str] = text_col()
+    # issue 7: the pack issue that carried it (0 = the pack, N = supplement N, None = not yet)
+    pack_issue: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class Attachment(Synced, Base):
@@ -256,6 +266,34 @@ class Attachment(Synced, Base):
     sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(Integer, default=0)
     media_type: Mapped[str] = mapped_column(String(100), default="application/pdf")
+    # issue 7: "paper" (a PDF made elsewhere standing as the paper) or "appendix"; their order
+    role: Mapped[str] = mapped_column(String(20), default="appendix", server_default="appendix")
+    position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    page_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class AttachmentBlob(Synced, Base):
+    """The bytes of an attached file, base64 in one synced row per content hash (issue 7): they
+    reach every PC through the ordinary change log. See docs/architecture.md for the limits."""
+
+    __tablename__ = "attachment_blobs"
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    data_b64: Mapped[str] = text_col()
+
+
+class BoardPack(Synced, Marked, Base):
+    """The pack of one meeting's Part I or Part II: draft until published (issue 7).
+    `marking` is the highest marking the pack may hold (its allowed marking)."""
+
+    __tablename__ = "board_packs"
+    meeting_id: Mapped[str] = fk("meetings", nullable=False)
+    part: Mapped[Part] = mapped_column(enum_type(Part), default=Part.PART_I)
+    status: Mapped[str] = mapped_column(String(20), default="draft", server_default="draft")
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    published_by: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    supplements: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    distribution: Mapped[str] = text_col()
 
 
 class AgendaItem(Synced, Base):

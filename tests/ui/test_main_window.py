@@ -25,7 +25,6 @@ from hescb_desktop.ui.meetings.meetings_page import MeetingsPage
 from hescb_desktop.ui.packs.packs_page import PacksPage
 from hescb_desktop.ui.settings_dialog import SettingsDialog
 from hescb_desktop.ui.sync.conflicts_page import ConflictsPage
-from hescb_desktop.ui.widgets.page_header import ComingNotice
 from hescb_desktop.ui.workspace import Workspace
 
 PAGE_TYPES = [
@@ -102,9 +101,7 @@ def test_home_without_a_name_says_how_to_see_my_actions(
     assert "Settings" in home.actions_view.message.text()
 
 
-def test_placeholder_pages_show_real_rows_and_say_what_comes_next(
-    window: MainWindow, board: BoardFacts
-) -> None:
+def test_pages_show_real_rows(window: MainWindow, board: BoardFacts) -> None:
     actions = window.page(4)
     assert isinstance(actions, ActionsPage)
     assert actions.proxy.rowCount() == board.open_actions
@@ -115,13 +112,6 @@ def test_placeholder_pages_show_real_rows_and_say_what_comes_next(
     assert isinstance(packs, PacksPage) and packs.model.rowCount() == board.papers
     assert isinstance(board_page, BoardPage)
     assert board_page.board_view.view_for("In delivery").card_model.rowCount() == 3  # + workstream
-    assert not board_page.findChildren(ComingNotice)
-    assert not meetings.findChildren(ComingNotice) and not actions.findChildren(ComingNotice)
-    assert not window.page(1).findChildren(ComingNotice)  # the calendar: issue 5
-    for index, issue in ((5, 7),):
-        notices = window.page(index).findChildren(ComingNotice)
-        assert len(notices) == 1
-        assert f"issue {issue}" in notices[0].text_label.text()
 
 
 def test_status_bar_shows_user_organisation_and_sync_state(window: MainWindow) -> None:

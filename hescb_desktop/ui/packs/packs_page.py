@@ -1,63 +1,546 @@
-"""Board packs (preview): the papers on record, newest first.
-
-Writing papers, and building packs, minutes and the action log as marked, numbered PDFs with
-preview and printing, arrive with issue 7.
+"""Board packs: choose a meeting, see which papers are in, missing or late, build the pack off
+the GUI thread (progress, cancel), preview it here, print it, save it and publish it; and the
+papers themselves: write one, attach a PDF as the paper or an appendix, preview one.
 """
 
 from __future__ import annotations
 
-from hescb_desktop.domain.enums import Marking
-from hescb_desktop.services import crud
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QCoreApplication, Qt, QThreadPool, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QWidget,
+)
+
+from hescb_desktop.domain.dto import MeetingDTO
+from hescb_desktop.domain.enums import Marking, Part
+from hescb_desktop.domain.errors import DomainError
+from hescb_desktop.services import boardpacks, crud, papers
 from hescb_desktop.services.entities import MEETINGS, PAPERS
+from hescb_desktop.ui.packs.pack_item_model import COL_TITLE as ITEM_TITLE
+from hescb_desktop.ui.packs.pack_item_model import PackItemModel
+from hescb_desktop.ui.packs.paper_dialog import PaperDialog
 from hescb_desktop.ui.packs.paper_table_model import COL_TITLE, PaperTableModel, paper_rows
 from hescb_desktop.ui.sync.history_dialog import install_history
 from hescb_desktop.ui.widgets.card import Card
 from hescb_desktop.ui.widgets.empty_state import EmptyState
 from hescb_desktop.ui.widgets.labels import counted
+from hescb_desktop.ui.widgets.minutes_print import preview_minutes
 from hescb_desktop.ui.widgets.page import Page
-from hescb_desktop.ui.widgets.page_header import ComingNotice
+from hescb_desktop.ui.widgets.pdf_view import PdfPreview, PdfPreviewDialog, print_pdf, save_pdf
+from hescb_desktop.ui.widgets.row_model import ROW_ROLE
 from hescb_desktop.ui.widgets.tables import make_table
+from hescb_desktop.ui.widgets.worker import ProgressFn, Task
 from hescb_desktop.ui.workspace import Workspace
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def warn(parent: QWidget, title: str, text: str) -> None:
+    """A warning whose text is shown as typed (never read as rich text)."""
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.exec()
+
+
+def meeting_label(m: MeetingDTO) -> str:
+    return f"{m.start_utc.astimezone(LONDON):%d %b %Y} · {m.body} · {m.title}"
 
 
 class PacksPage(Page):
-    tables = ("papers", "meetings")
+    tables = (
+        "papers",
+        "meetings",
+        "agenda_items",
+        "attachments",
+        "attachment_blobs",
+        "board_packs",
+    )
 
     def __init__(self, workspace: Workspace) -> None:
         super().__init__(
             workspace,
             self.tr("Board packs"),
-            self.tr("Papers for the board and the packs that carry them to the table."),
+            self.tr("Build, check, print and publish each meeting's pack; write the papers."),
         )
         self.model = PaperTableModel(self)
+        self.items = PackItemModel(self)
+        self.status: boardpacks.PackStatus | None = None
+        self.pack_pdf = b""
+        self.task: Task | None = None
+        self._cancel = threading.Event()
         self._setup_ui()
         self.refresh()
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.shutdown)
 
+    @Slot()
+    def shutdown(self) -> None:
+        """Quitting: a build still running is cancelled and waited for (before the database
+        closes under it)."""
+        self._cancel.set()
+        if self.task is not None:
+            QThreadPool.globalInstance().waitForDone(15000)
+
+    # ------------------------------------------------------------------ layout
     def _setup_ui(self) -> None:
-        self.content.addWidget(
-            ComingNotice(
-                self.tr(
-                    "Papers are listed here; writing them, and building board packs, minutes and "
-                    "the action log as marked, page-numbered PDFs to preview and print, arrive "
-                    "with issue 7."
-                )
-            )
+        self.meeting_combo = QComboBox()
+        self.meeting_combo.setMinimumWidth(360)
+        self.part_combo = QComboBox()
+        self.part_combo.addItem(self.tr("Part I pack"), Part.PART_I.value)
+        self.part_combo.addItem(self.tr("Part II (restricted) pack"), Part.PART_II.value)
+        self.meeting_combo.currentIndexChanged.connect(self._on_selection_changed)
+        self.part_combo.currentIndexChanged.connect(self._on_selection_changed)
+        choose = QHBoxLayout()
+        choose.addWidget(QLabel(self.tr("Meeting")))
+        choose.addWidget(self.meeting_combo, 1)
+        choose.addWidget(self.part_combo)
+        self.content.addLayout(choose)
+
+        self.pack_card = Card(self.tr("Pack"))
+        self.state_label = QLabel()
+        self.state_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.problems_label = QLabel()
+        self.problems_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.problems_label.setWordWrap(True)
+        self.problems_label.setStyleSheet("color: #b3261e")
+        self.item_table = make_table(self.items, stretch=ITEM_TITLE)
+        self.build_button = QPushButton(self.tr("Build and preview"))
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.print_button = QPushButton(self.tr("Print…"))
+        self.save_button = QPushButton(self.tr("Save PDF…"))
+        self.publish_button = QPushButton(self.tr("Publish"))
+        self.supplement_button = QPushButton(self.tr("Issue supplement"))
+        self.minutes_button = QPushButton(self.tr("Minutes…"))
+        self.minutes_button.setToolTip(self.tr("Preview and print this meeting's minutes"))
+        self.minutes_button.clicked.connect(self.show_minutes)
+        self.actions_button = QPushButton(self.tr("Action log…"))
+        self.actions_button.setToolTip(self.tr("Preview and print the open action log"))
+        self.actions_button.clicked.connect(self.show_action_log)
+        self.highlight_button = QPushButton(self.tr("Highlight report…"))
+        self.highlight_button.setToolTip(
+            self.tr("Preview and print the programme highlight report")
         )
+        self.highlight_button.clicked.connect(self.show_highlight)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
+        self.progress_label = QLabel()
+        self.progress_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.build_button.clicked.connect(self.build)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.print_button.clicked.connect(self.print_pack)
+        self.save_button.clicked.connect(self.save_pack)
+        self.publish_button.clicked.connect(self.publish)
+        self.supplement_button.clicked.connect(self.issue_supplement)
+        buttons = QHBoxLayout()
+        for b in (self.build_button, self.cancel_button, self.print_button, self.save_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        buttons.addWidget(self.minutes_button)
+        buttons.addWidget(self.actions_button)
+        buttons.addWidget(self.highlight_button)
+        buttons.addWidget(self.supplement_button)
+        buttons.addWidget(self.publish_button)
+        progress = QHBoxLayout()
+        progress.addWidget(self.progress, 1)
+        progress.addWidget(self.progress_label, 2)
+        self.pack_card.body.addWidget(self.state_label)
+        self.pack_card.body.addWidget(self.problems_label)
+        self.pack_card.body.addWidget(self.item_table, 1)
+        self.pack_card.body.addLayout(buttons)
+        self.pack_card.body.addLayout(progress)
+
+        self.preview = PdfPreview()
+        self.preview.setMinimumWidth(320)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.pack_card)
+        splitter.addWidget(self.preview)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        self.content.addWidget(splitter, 3)
+
         self.card = Card(self.tr("Papers"))
         table = make_table(self.model, stretch=COL_TITLE)
-        install_history(table, self.workspace, "papers", double_click=True)
+        install_history(table, self.workspace, "papers", double_click=False)
+        table.doubleClicked.connect(lambda _index: self.edit_paper())
+        self.paper_table = table
         self.view = EmptyState(table)
         self.view.set_message(self.tr("No papers yet."))
+        self.new_paper_button = QPushButton(self.tr("New paper…"))
+        self.edit_paper_button = QPushButton(self.tr("Edit…"))
+        self.attach_button = QPushButton(self.tr("Attach appendix PDF…"))
+        self.attach_paper_button = QPushButton(self.tr("Attach PDF as the paper…"))
+        self.preview_paper_button = QPushButton(self.tr("Preview paper…"))
+        self.new_paper_button.clicked.connect(self.new_paper)
+        self.edit_paper_button.clicked.connect(self.edit_paper)
+        self.attach_button.clicked.connect(lambda: self.attach(role="appendix"))
+        self.attach_paper_button.clicked.connect(lambda: self.attach(role="paper"))
+        self.preview_paper_button.clicked.connect(self.preview_paper)
+        paper_buttons = QHBoxLayout()
+        for b in (
+            self.new_paper_button,
+            self.edit_paper_button,
+            self.attach_paper_button,
+            self.attach_button,
+            self.preview_paper_button,
+        ):
+            paper_buttons.addWidget(b)
+        paper_buttons.addStretch(1)
+        self.card.body.addLayout(paper_buttons)
         self.card.body.addWidget(self.view, 1)
         self.content.addWidget(self.card, 1)
+        self._set_building(False)
 
+    # ------------------------------------------------------------------ data
     def refresh(self) -> None:
         ctx = self.workspace.ctx
-        meetings = {m.id: m for m in crud.list_all(ctx.uow(write=False), MEETINGS)}
-        rows = paper_rows(crud.list_all(ctx.uow(write=False), PAPERS), meetings)
+        meetings = sorted(
+            crud.list_all(ctx.uow(write=False), MEETINGS), key=lambda m: (m.start_utc, m.id)
+        )
+        self.meetings = meetings
+        rows = paper_rows(crud.list_all(ctx.uow(write=False), PAPERS), {m.id: m for m in meetings})
         self.model.set_rows(rows)
         sensitive = sum(1 for r in rows if r.marking is Marking.OFFICIAL_SENSITIVE)
         note = counted(len(rows), self.tr("%n paper"), self.tr("%n papers"))
         if sensitive:
             note += " · " + self.tr("%1 OFFICIAL-SENSITIVE").replace("%1", str(sensitive))
         self.card.set_note(note)
+        current = self.meeting_combo.currentData()
+        self.meeting_combo.blockSignals(True)
+        self.meeting_combo.clear()
+        for m in meetings:
+            self.meeting_combo.addItem(meeting_label(m), m.id)
+        index = self.meeting_combo.findData(current) if current else -1
+        if index < 0:
+            now = datetime.now(UTC)
+            upcoming = [n for n, m in enumerate(meetings) if m.end_utc >= now]
+            index = upcoming[0] if upcoming else len(meetings) - 1
+        self.meeting_combo.setCurrentIndex(index)
+        self.meeting_combo.blockSignals(False)
+        self._load_status()
+
+    @Slot()
+    def _on_selection_changed(self) -> None:
+        self._clear_preview()
+        self._load_status()
+
+    @property
+    def meeting_id(self) -> str | None:
+        value = self.meeting_combo.currentData()
+        return str(value) if value else None
+
+    @property
+    def part(self) -> Part:
+        return Part(self.part_combo.currentData() or Part.PART_I.value)
+
+    def select_meeting(self, meeting_id: str, part: Part = Part.PART_I) -> None:
+        self.part_combo.setCurrentIndex(self.part_combo.findData(part.value))
+        self.meeting_combo.setCurrentIndex(self.meeting_combo.findData(meeting_id))
+
+    def _load_status(self) -> None:
+        if self.meeting_id is None:
+            self.status = None
+            self.items.set_rows([])
+            self.state_label.setText(self.tr("No meetings yet."))
+            self.problems_label.setText("")
+            self._set_building(False)
+            return
+        self.status = boardpacks.pack_status(
+            self.workspace.ctx.uow(write=False), self.meeting_id, self.part
+        )
+        s = self.status
+        self.items.set_rows(s.items)
+        counts = {
+            state: sum(1 for i in s.items if i.state == state)
+            for state in ("in", "missing", "late")
+        }
+        state = self.tr("Published") if s.published else self.tr("Draft")
+        if s.pack is not None and s.pack.supplements:
+            state += " · " + self.tr("%1 supplement(s)").replace("%1", str(s.pack.supplements))
+        self.state_label.setText(
+            f"{state} · {counts['in']} papers in · {counts['missing']} missing · "
+            f"{counts['late']} late · marked {s.marking.value} (may hold up to {s.allowed.value})"
+        )
+        lines = []
+        if s.problems:
+            lines += [self.tr("Fix or remove these files before the pack can be built:")]
+            lines += list(s.problems)
+        if s.off_agenda:
+            lines += [self.tr("Papers for this meeting that are not on its agenda:")]
+            lines += list(s.off_agenda)
+        self.problems_label.setText("\n".join(lines))
+        self.pack_card.set_note(meeting_label(s.meeting))
+        self._set_building(False)
+
+    # ------------------------------------------------------------------ building
+    def _set_building(self, building: bool) -> None:
+        has = self.status is not None
+        ok = has and not (self.status.problems if self.status else ())
+        self.build_button.setEnabled(ok and not building)
+        self.cancel_button.setEnabled(building)
+        self.print_button.setEnabled(bool(self.pack_pdf) and not building)
+        self.save_button.setEnabled(bool(self.pack_pdf) and not building)
+        published = self.status is not None and self.status.published
+        self.publish_button.setEnabled(ok and not building and not published)
+        self.supplement_button.setEnabled(
+            ok and not building and published and bool(self.status and self.status.late)
+        )
+        self.meeting_combo.setEnabled(not building)
+        self.part_combo.setEnabled(not building)
+        self.progress.setVisible(building)
+
+    def _clear_preview(self) -> None:
+        self.pack_pdf = b""
+        self.preview.clear()
+
+    @Slot()
+    def build(self) -> None:
+        """Build the pack on a pool thread; the preview shows it when done."""
+        if self.meeting_id is None or self.task is not None:
+            return
+        ctx, meeting_id, part = self.workspace.ctx, self.meeting_id, self.part
+        self._cancel = threading.Event()
+        cancelled = self._cancel.is_set
+
+        def work(progress: ProgressFn) -> bytes:
+            from hescb_desktop.reports.pack import build_pack_pdf
+
+            progress(1, "Reading the meeting and its papers")
+            content = boardpacks.pack_content(ctx.uow(write=False), meeting_id, part)
+            return build_pack_pdf(
+                content,
+                author=ctx.user,
+                progress=lambda done, text: progress(int(done * 100), text),
+                cancel=cancelled,
+            )
+
+        self._clear_preview()
+        self.progress.setValue(0)
+        self.progress_label.setText(self.tr("Building…"))
+        self.task = Task(work)
+        self.task.signals.progressed.connect(self._on_progress)
+        self.task.signals.succeeded.connect(self._on_built)
+        self.task.signals.failed.connect(self._on_failed)
+        self._set_building(True)
+        self.task.start()
+
+    @Slot()
+    def cancel(self) -> None:
+        self._cancel.set()
+        self.progress_label.setText(self.tr("Cancelling…"))
+
+    @Slot(int, str)
+    def _on_progress(self, percent: int, message: str) -> None:
+        self.progress.setValue(percent)
+        self.progress_label.setText(message)
+
+    @Slot(object)
+    def _on_built(self, data: object) -> None:
+        self.task = None
+        assert isinstance(data, bytes)
+        self.pack_pdf = data
+        self.preview.load(data)
+        self.progress_label.setText(
+            self.tr("Built: %1 pages").replace("%1", str(self.preview.page_count))
+        )
+        self._set_building(False)
+
+    @Slot(str)
+    def _on_failed(self, message: str) -> None:
+        self.task = None
+        self._set_building(False)
+        if self._cancel.is_set():
+            self.progress_label.setText(self.tr("Cancelled: nothing was built."))
+            return
+        self.progress_label.setText(self.tr("Not built."))
+        warn(self, self.tr("Board pack"), message)
+
+    # ------------------------------------------------------------------ print, save, publish
+    def _pack_name(self) -> str:
+        if self.status is None:
+            return "pack.pdf"
+        day = self.status.meeting.start_utc.astimezone(LONDON)
+        part = "-part2" if self.part is Part.PART_II else ""
+        return f"{self.status.meeting.body}-{day:%Y-%m-%d}-pack{part}.pdf"
+
+    @Slot()
+    def print_pack(self) -> None:
+        if self.pack_pdf:
+            print_pdf(self.preview.pdf, self._pack_name(), self)
+
+    @Slot()
+    def save_pack(self) -> None:
+        if self.pack_pdf:
+            save_pdf(self.pack_pdf, self._pack_name(), self)
+
+    @Slot()
+    def publish(self) -> None:
+        if self.meeting_id is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            self.tr("Publish the pack"),
+            self.tr(
+                "Publish this pack as final? It loses its DRAFT watermark, and papers added "
+                "after this go in numbered supplements."
+            ),
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self._run(
+            lambda: (
+                boardpacks.publish_pack(
+                    self.workspace.ctx.uow(), self.meeting_id or "", self.part
+                ).changes
+            )
+        )
+
+    @Slot()
+    def issue_supplement(self) -> None:
+        if self.meeting_id is None:
+            return
+        self._run(
+            lambda: (
+                boardpacks.publish_supplement(
+                    self.workspace.ctx.uow(), self.meeting_id or "", self.part
+                ).changes
+            )
+        )
+
+    def _run(self, action: object) -> bool:
+        try:
+            changes = action()  # type: ignore[operator]
+        except DomainError as exc:
+            warn(self, self.tr("Board packs"), str(exc))
+            return False
+        self._clear_preview()
+        self.workspace.announce(changes)
+        self.refresh()
+        return True
+
+    @Slot()
+    def show_minutes(self) -> None:
+        if self.meeting_id is not None:
+            self.minutes_preview = preview_minutes(self.workspace, self.meeting_id, self, self.part)
+
+    @Slot()
+    def show_action_log(self) -> None:
+        from datetime import date
+
+        from hescb_desktop.reports.action_log import build_action_log_pdf
+
+        ctx = self.workspace.ctx
+        rows = boardpacks.open_actions(ctx.uow(write=False))
+        title = f"Action log: open actions at {date.today():%d %B %Y}"
+        data = build_action_log_pdf(rows, board="HESCB", title=title, author=ctx.user)
+        self.document_preview = PdfPreviewDialog(data, title, "HESCB-action-log.pdf", self)
+        self.document_preview.open()
+
+    @Slot()
+    def show_highlight(self) -> None:
+        from hescb_desktop.reports.highlight import build_highlight_pdf, highlight_title
+        from hescb_desktop.services.highlight import highlight_content
+
+        ctx = self.workspace.ctx
+        content = highlight_content(ctx.uow(write=False))
+        data = build_highlight_pdf(content, author=ctx.user)
+        title = highlight_title(content)
+        self.document_preview = PdfPreviewDialog(data, title, "HESCB-highlight.pdf", self)
+        self.document_preview.open()
+
+    # ------------------------------------------------------------------ papers
+    def _selected_paper_id(self) -> str | None:
+        index = self.paper_table.currentIndex()
+        if not index.isValid():
+            return None
+        row = self.paper_table.model().data(index, ROW_ROLE)
+        return row.id if row is not None else None
+
+    def _meeting_choices(self) -> list[tuple[str, MeetingDTO]]:
+        return [(meeting_label(m), m) for m in self.meetings]
+
+    @Slot()
+    def new_paper(self) -> None:
+        dialog = PaperDialog(self._meeting_choices(), None, self, meeting_id=self.meeting_id)
+        while dialog.exec():
+            try:
+                result = papers.create_paper(self.workspace.ctx.uow(), dialog.values())
+            except DomainError as exc:
+                dialog.show_error(str(exc))
+                continue
+            self.workspace.announce(result.changes)
+            self.refresh()
+            return
+
+    @Slot()
+    def edit_paper(self) -> None:
+        paper_id = self._selected_paper_id()
+        if paper_id is None:
+            return
+        paper = crud.get(self.workspace.ctx.uow(write=False), PAPERS, paper_id)
+        dialog = PaperDialog(self._meeting_choices(), paper, self)
+        while dialog.exec():
+            try:
+                result = papers.update_paper(self.workspace.ctx.uow(), paper_id, dialog.values())
+            except DomainError as exc:
+                dialog.show_error(str(exc))
+                continue
+            self.workspace.announce(result.changes)
+            self.refresh()
+            return
+
+    def attach(self, *, role: str, path: Path | None = None) -> bool:
+        """Attach a PDF to the selected paper (asks for the file unless given)."""
+        paper_id = self._selected_paper_id()
+        if paper_id is None:
+            warn(self, self.tr("Attach PDF"), self.tr("Choose a paper first."))
+            return False
+        if path is None:
+            name, _ = QFileDialog.getOpenFileName(
+                self, self.tr("Attach PDF"), "", self.tr("PDF (*.pdf);;All files (*)")
+            )
+            if not name:
+                return False
+            path = Path(name)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            warn(self, self.tr("Attach PDF"), f"{path.name}: {exc.strerror or exc}")
+            return False
+        return self._run(
+            lambda: (
+                papers.attach_file(
+                    self.workspace.ctx.uow(), paper_id, path.name, data, role=role
+                ).changes
+            )
+        )
+
+    @Slot()
+    def preview_paper(self) -> None:
+        paper_id = self._selected_paper_id()
+        if paper_id is None:
+            return
+        from hescb_desktop.reports.paper import build_paper_pdf, paper_label
+
+        ctx = self.workspace.ctx
+        try:
+            content = boardpacks.paper_content(ctx.uow(write=False), paper_id)
+        except DomainError as exc:
+            warn(self, self.tr("Paper"), str(exc))
+            return
+        data = build_paper_pdf(content, board="HESCB", author=ctx.user)
+        name = content.reference.replace(" ", "-").replace("/", "-") or "paper"
+        self.paper_preview = PdfPreviewDialog(data, paper_label(content), f"{name}.pdf", self)
+        self.paper_preview.open()

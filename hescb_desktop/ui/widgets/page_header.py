@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 
 class PageHeader(QWidget):
@@ -24,22 +23,3 @@ class PageHeader(QWidget):
 
     def set_subtitle(self, text: str) -> None:
         self.subtitle_label.setText(text)
-
-
-class ComingNotice(QFrame):
-    """A tinted strip saying plainly what this page does not do yet and which issue brings it."""
-
-    def __init__(self, text: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("comingNotice")
-        badge = QLabel(self.tr("Preview"))
-        badge.setObjectName("comingBadge")
-        badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.text_label = QLabel(text)
-        self.text_label.setWordWrap(True)
-        self.text_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(12, 8, 12, 8)
-        layout.setSpacing(10)
-        layout.addWidget(badge, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addWidget(self.text_label, 1)

@@ -1,0 +1,248 @@
+"""`pack`, `minutes`, `paper`, `actions-report`, `highlight-report`, `attach` and `publish-pack`:
+the board's documents as PDF from the command line, on the same services as the app.
+
+MEETING_REF is `next` (the next meeting from today), a meeting date `YYYY-MM-DD` (London time),
+`BODY@YYYY-MM-DD` when two bodies meet that day, or the first 8+ characters of a meeting id.
+PAPER_REF is a paper reference: `HESCB 43/26` or `43/26`.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from hescb_desktop.cli.base import (
+    EXIT_OK,
+    PROG,
+    CliError,
+    database_path,
+    has_database,
+    refuse_file_as_data_dir,
+    write_atomic,
+)
+from hescb_desktop.domain.enums import Marking, Part
+from hescb_desktop.paths import LOCK_FILENAME
+
+if TYPE_CHECKING:
+    from hescb_desktop.services.context import ServiceContext
+
+NAMES = (
+    "pack",
+    "minutes",
+    "paper",
+    "actions-report",
+    "highlight-report",
+    "attach",
+    "publish-pack",
+)
+MEETING_REF_HELP = "next, a date YYYY-MM-DD, BODY@YYYY-MM-DD, or the start of a meeting id"
+
+
+def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    pack = sub.add_parser("pack", parents=[common], help="a meeting's board pack as PDF")
+    pack.add_argument("meeting", metavar="MEETING_REF", help=MEETING_REF_HELP)
+    _output(pack)
+    pack.add_argument("--part", choices=("1", "2"), default="1", help="2: the Part II pack")
+    pack.add_argument("--supplement", type=int, metavar="N", help="supplement N (late papers)")
+    pack.add_argument("--marking", help="the highest marking the pack may hold (this build)")
+    minutes = sub.add_parser("minutes", parents=[common], help="a meeting's minutes as PDF")
+    minutes.add_argument("meeting", metavar="MEETING_REF", help=MEETING_REF_HELP)
+    _output(minutes)
+    minutes.add_argument("--part", choices=("1", "2"), default="1", help="2: Part II minutes")
+    paper = sub.add_parser("paper", parents=[common], help="one board paper as PDF")
+    paper.add_argument("paper", metavar="PAPER_REF", help="e.g. 'HESCB 43/26' or 43/26")
+    _output(paper)
+    actions = sub.add_parser("actions-report", parents=[common], help="the action log as PDF")
+    _output(actions)
+    actions.add_argument("--body", help="only this body's actions (e.g. HESCB)")
+    highlight = sub.add_parser(
+        "highlight-report", parents=[common], help="the programme highlight report as PDF"
+    )
+    _output(highlight)
+    highlight.add_argument("--since", help="measure change since this date (YYYY-MM-DD)")
+    attach = sub.add_parser("attach", parents=[common], help="attach a PDF to a paper")
+    attach.add_argument("paper", metavar="PAPER_REF")
+    attach.add_argument("file", type=Path, metavar="FILE")
+    attach.add_argument("--as-paper", action="store_true", help="the PDF is the paper itself")
+    publish = sub.add_parser("publish-pack", parents=[common], help="mark a pack final")
+    publish.add_argument("meeting", metavar="MEETING_REF", help=MEETING_REF_HELP)
+    publish.add_argument("--part", choices=("1", "2"), default="1")
+    publish.add_argument("--supplement", action="store_true", help="issue the late papers")
+
+
+def _output(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-o", "--output", type=Path, metavar="FILE", required=True)
+
+
+def command(name: str) -> Callable[[argparse.Namespace, Path], int]:
+    return {
+        "pack": cmd_pack,
+        "minutes": cmd_minutes,
+        "paper": cmd_paper,
+        "actions-report": cmd_actions_report,
+        "highlight-report": cmd_highlight_report,
+        "attach": cmd_attach,
+        "publish-pack": cmd_publish_pack,
+    }[name]
+
+
+@contextmanager
+def _context(data_dir: Path, *, write: bool = False) -> Iterator[ServiceContext]:
+    from hescb_desktop.cli.database import refuse_foreign
+
+    refuse_file_as_data_dir(data_dir)
+    path = database_path(data_dir)
+    if not has_database(path) or refuse_foreign(path).blank:
+        raise CliError(f"no database in {data_dir}: run `{PROG} init` first")
+    from hescb_desktop.services.context import open_context
+
+    lock = None
+    if write:
+        from hescb_desktop.storage.lock import lock_data_dir
+
+        lock = lock_data_dir(data_dir)
+    ctx = open_context(data_dir, create=False)
+    try:
+        yield ctx
+    finally:
+        ctx.close()
+        if lock is not None:
+            lock.release()
+
+
+def _check_output(output: Path, data_dir: Path) -> None:
+    if output.is_dir():
+        raise CliError(f"{output} is a folder: give a file name")
+    if not output.parent.is_dir():
+        raise CliError(f"cannot write {output}: the folder {output.parent} does not exist")
+    db = database_path(data_dir)
+    own = {p.resolve() for p in (db, data_dir / LOCK_FILENAME)}
+    if output.resolve() in own or output.resolve().name.startswith(db.name):
+        raise CliError(f"{output} is one of the database's own files: choose another name")
+
+
+def _write(output: Path, data: bytes, what: str) -> int:
+    try:
+        write_atomic(output, data)
+    except OSError as exc:
+        raise CliError(f"cannot write {output}: {exc.strerror or exc}") from exc
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    pages = len(PdfReader(BytesIO(data)).pages)
+    print(f"{what}: {output} ({pages} pages)")
+    return EXIT_OK
+
+
+def _part(text: str) -> Part:
+    return Part.PART_II if text == "2" else Part.PART_I
+
+
+def cmd_pack(args: argparse.Namespace, data_dir: Path) -> int:
+    from hescb_desktop.domain.rules import parse_marking
+    from hescb_desktop.reports.pack import build_pack_pdf
+    from hescb_desktop.services import boardpacks
+
+    _check_output(args.output, data_dir)
+    allowed: Marking | None = parse_marking(args.marking) if args.marking else None
+    with _context(data_dir) as ctx:
+        meeting = boardpacks.resolve_meeting(ctx.uow(write=False), args.meeting)
+        content = boardpacks.pack_content(
+            ctx.uow(write=False),
+            meeting.id,
+            _part(args.part),
+            supplement=args.supplement,
+            allowed=allowed,
+        )
+        data = build_pack_pdf(content, author=ctx.user)
+    what = f"supplement {args.supplement}" if args.supplement else "pack"
+    return _write(args.output, data, what + (" (draft)" if content.draft else ""))
+
+
+def cmd_minutes(args: argparse.Namespace, data_dir: Path) -> int:
+    from hescb_desktop.reports.minutes import build_minutes_pdf
+    from hescb_desktop.services import boardpacks
+
+    _check_output(args.output, data_dir)
+    with _context(data_dir) as ctx:
+        meeting = boardpacks.resolve_meeting(ctx.uow(write=False), args.meeting)
+        content = boardpacks.minutes_content(ctx.uow(write=False), meeting.id, _part(args.part))
+        data = build_minutes_pdf(content, author=ctx.user)
+    state = "draft" if content.approved_on is None else "approved"
+    return _write(args.output, data, f"minutes ({state})")
+
+
+def cmd_paper(args: argparse.Namespace, data_dir: Path) -> int:
+    from hescb_desktop.reports.paper import build_paper_pdf
+    from hescb_desktop.services import boardpacks, papers
+
+    _check_output(args.output, data_dir)
+    with _context(data_dir) as ctx:
+        found = papers.find_paper(ctx.uow(write=False), args.paper)
+        content = boardpacks.paper_content(ctx.uow(write=False), found.id)
+        data = build_paper_pdf(content, board="HESCB", author=ctx.user)
+    return _write(args.output, data, f"paper {found.reference}")
+
+
+def cmd_actions_report(args: argparse.Namespace, data_dir: Path) -> int:
+    from hescb_desktop.reports.action_log import build_action_log_pdf
+    from hescb_desktop.services import boardpacks
+
+    _check_output(args.output, data_dir)
+    with _context(data_dir) as ctx:
+        rows = boardpacks.open_actions(ctx.uow(write=False), args.body)
+        board = args.body or "HESCB"
+        title = f"{board} action log: open actions at {date.today():%d %B %Y}"
+        data = build_action_log_pdf(rows, board=board, title=title, author=ctx.user)
+    return _write(args.output, data, f"action log ({len(rows)} open actions)")
+
+
+def cmd_highlight_report(args: argparse.Namespace, data_dir: Path) -> int:
+    from hescb_desktop.reports.highlight import build_highlight_pdf
+    from hescb_desktop.services.highlight import highlight_content
+
+    _check_output(args.output, data_dir)
+    since = None
+    if args.since:
+        try:
+            since = date.fromisoformat(args.since)
+        except ValueError as exc:
+            raise CliError(f"--since {args.since!r} is not a date like 2026-03-12") from exc
+    with _context(data_dir) as ctx:
+        content = highlight_content(ctx.uow(write=False), since=since)
+        data = build_highlight_pdf(content, author=ctx.user)
+    return _write(args.output, data, f"highlight report ({len(content.rows)} objectives)")
+
+
+def cmd_attach(args: argparse.Namespace, data_dir: Path) -> int:
+    from hescb_desktop.services import papers
+
+    file: Path = args.file
+    if not file.is_file():
+        raise CliError(f"{file} is not a file")
+    data = file.read_bytes()
+    with _context(data_dir, write=True) as ctx:
+        found = papers.find_paper(ctx.uow(write=False), args.paper)
+        role = "paper" if args.as_paper else "appendix"
+        result = papers.attach_file(ctx.uow(), found.id, file.name, data, role=role)
+    print(f"attach: {result.value.filename} ({result.value.page_count} pages) to {found.reference}")
+    return EXIT_OK
+
+
+def cmd_publish_pack(args: argparse.Namespace, data_dir: Path) -> int:
+    from hescb_desktop.services import boardpacks
+
+    with _context(data_dir, write=True) as ctx:
+        meeting = boardpacks.resolve_meeting(ctx.uow(write=False), args.meeting)
+        if args.supplement:
+            number = boardpacks.publish_supplement(ctx.uow(), meeting.id, _part(args.part)).value
+            print(f"publish-pack: supplement {number} published")
+        else:
+            boardpacks.publish_pack(ctx.uow(), meeting.id, _part(args.part))
+            print("publish-pack: pack published")
+    return EXIT_OK

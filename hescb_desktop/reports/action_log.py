@@ -1,0 +1,108 @@
+"""The action log as a table (on its own, or in a board pack)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from io import BytesIO
+
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle, StyleSheet1
+from reportlab.platypus import Flowable, Paragraph, Table
+
+from hescb_desktop.domain.rules import highest_marking
+from hescb_desktop.reports.content import ActionRow
+from hescb_desktop.reports.frame import (
+    BoardDocument,
+    anchor_heading,
+    board_styles,
+    grid_style,
+    render,
+)
+from hescb_desktop.reports.text import para_text
+
+HEADERS = ("Ref", "Raised", "Source", "Action", "Owner", "Due", "Status", "Latest update")
+WIDTHS = (0.125, 0.085, 0.11, 0.235, 0.11, 0.095, 0.085, 0.155)
+CHUNK = 40  # rows per table: one huge table lays out slower than linearly (PLATFORM-NOTES)
+
+
+def _d(day: date | None) -> str:
+    return f"{day:%d %b %Y}" if day else ""
+
+
+def action_table_story(
+    actions: Sequence[ActionRow], styles: StyleSheet1, width: float
+) -> list[Flowable]:
+    if not actions:
+        return [Paragraph("There are no open actions.", styles["Body"])]
+    cell = ParagraphStyle("ActionCell", parent=styles["Cell"], fontSize=7.5, leading=9)
+    bold = ParagraphStyle("ActionHead", parent=styles["CellBold"], fontSize=7.5, leading=9)
+    header = [Paragraph(h, bold) for h in HEADERS]
+    story: list[Flowable] = []
+    for start in range(0, len(actions), CHUNK):
+        data = [header]
+        for a in actions[start : start + CHUNK]:
+            due = _d(a.due)
+            if a.revised_due:
+                due += f"\nrevised {_d(a.revised_due)}"
+                if a.revision_reason:
+                    due += f" ({a.revision_reason})"
+            status = a.status + (f"\n{_d(a.completed_on)}" if a.completed_on else "")
+            data.append(
+                [
+                    Paragraph(para_text(t), cell)
+                    for t in (
+                        a.reference,
+                        _d(a.raised_on),
+                        a.source,
+                        a.description,
+                        a.owner,
+                        due,
+                        status,
+                        a.latest_update,
+                    )
+                ]
+            )
+        table = Table(data, colWidths=[w * width for w in WIDTHS], repeatRows=1, splitInRow=1)
+        table.setStyle(grid_style())
+        story.append(table)
+    return story
+
+
+def build_action_log_pdf(
+    actions: Sequence[ActionRow],
+    *,
+    board: str,
+    title: str,
+    author: str,
+    invariant: bool | None = None,
+) -> bytes:
+    out = BytesIO()
+    doc = BoardDocument(
+        out,
+        marking=highest_marking(a.marking for a in actions),
+        title=title,
+        subject=f"{board} action log",
+        footer=f"{board} · {title}",
+        author=author,
+        invariant=invariant,
+    )
+    doc.pagesize = landscape(A4)
+    _landscape(doc)
+    styles = board_styles()
+    story = [
+        anchor_heading(title, styles["Heading2"]),
+        *action_table_story(actions, styles, doc.width),
+    ]
+    return render(doc, story, {})
+
+
+def _landscape(doc: BoardDocument) -> None:
+    """Re-make the page frame for landscape A4 (the action log is wide)."""
+    from reportlab.platypus import Frame, PageTemplate
+
+    doc.width = doc.pagesize[0] - doc.leftMargin - doc.rightMargin
+    doc.height = doc.pagesize[1] - doc.topMargin - doc.bottomMargin
+    frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body")
+    doc.pageTemplates = []
+    doc.addPageTemplates([PageTemplate(id="marked", frames=[frame], onPage=doc._decorate)])

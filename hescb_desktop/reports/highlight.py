@@ -1,0 +1,138 @@
+"""The programme highlight report: one row per objective with its RAG by dimension, the change
+since the last report, the next milestone and the path to green (on its own or in a pack)."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle, StyleSheet1
+from reportlab.platypus import Flowable, Paragraph, Table
+
+from hescb_desktop.domain.enums import Rag
+from hescb_desktop.domain.rules import highest_marking
+from hescb_desktop.reports.action_log import _landscape
+from hescb_desktop.reports.content import HIGHLIGHT_DIMENSIONS, HIGHLIGHT_SHORT, HighlightContent
+from hescb_desktop.reports.frame import (
+    BoardDocument,
+    anchor_heading,
+    board_styles,
+    grid_style,
+    render,
+)
+from hescb_desktop.reports.text import para_text
+
+RAG_FILL = {
+    Rag.RED: colors.HexColor("#d4351c"),
+    Rag.AMBER: colors.HexColor("#f47738"),
+    Rag.GREEN: colors.HexColor("#00703c"),
+}
+RAG_TEXT = {Rag.RED: "R", Rag.AMBER: "A", Rag.GREEN: "G"}
+CHUNK = 30
+
+
+def highlight_title(content: HighlightContent) -> str:
+    return f"{content.board} programme highlight report, {content.as_of:%d %B %Y}"
+
+
+def highlight_story(content: HighlightContent, styles: StyleSheet1, width: float) -> list[Flowable]:
+    since = (
+        f"Change is measured since the last report ({content.since:%d %B %Y})."
+        if content.since
+        else "No earlier report: change is shown against no baseline."
+    )
+    story: list[Flowable] = [
+        Paragraph(
+            para_text(
+                f"RAG status at {content.as_of:%d %B %Y}: R red (off track, needs the Board's "
+                f"intervention), A amber (issues, being managed), G green (on track). {since}"
+            ),
+            styles["Small"],
+        )
+    ]
+    story.append(
+        Paragraph(
+            para_text("Columns: " + ", ".join(HIGHLIGHT_DIMENSIONS) + " (Res.)."), styles["Small"]
+        )
+    )
+    if content.left_out:
+        story.append(
+            Paragraph(
+                para_text(
+                    f"{content.left_out} objective(s) marked above this document's marking are "
+                    "reported separately."
+                ),
+                styles["Small"],
+            )
+        )
+    if not content.rows:
+        story.append(Paragraph("There are no objectives to report.", styles["Body"]))
+        return story
+    cell, bold = styles["Cell"], styles["CellBold"]
+    small = ParagraphStyle("RagHead", parent=bold, fontSize=7, leading=8.5)
+    on_colour = ParagraphStyle("RagCell", parent=bold, textColor=colors.white, alignment=TA_CENTER)
+    header = [
+        Paragraph("Objective", bold),
+        *[Paragraph(d, small) for d in HIGHLIGHT_SHORT],
+        Paragraph("Change since last report", bold),
+        Paragraph("Next milestone", bold),
+        Paragraph("Path to green", bold),
+    ]
+    dims = len(HIGHLIGHT_DIMENSIONS)
+    rag_w = 0.06
+    rest = 1 - rag_w * dims
+    widths = [rest * 0.3, *[rag_w] * dims, rest * 0.2, rest * 0.2, rest * 0.3]
+    for start in range(0, len(content.rows), CHUNK):
+        data: list[list[Flowable]] = [header]
+        style = grid_style()
+        style.add("LEFTPADDING", (1, 0), (dims, -1), 2)
+        style.add("RIGHTPADDING", (1, 0), (dims, -1), 2)
+        for r, row in enumerate(content.rows[start : start + CHUNK], 1):
+            rags = [
+                Paragraph(RAG_TEXT[g], on_colour) if g else Paragraph("–", cell) for g in row.rag
+            ]
+            for c, g in enumerate(row.rag, 1):
+                if g is not None:
+                    style.add("BACKGROUND", (c, r), (c, r), RAG_FILL[g])
+            data.append(
+                [
+                    Paragraph(
+                        para_text(row.title) + f"<br/><font size=7>{para_text(row.stage)}</font>",
+                        cell,
+                    ),
+                    *rags,
+                    Paragraph(para_text(row.change), cell),
+                    Paragraph(para_text(row.next_milestone), cell),
+                    Paragraph(para_text(row.path_to_green), cell),
+                ]
+            )
+        table = Table(data, colWidths=[w * width for w in widths], repeatRows=1, splitInRow=1)
+        table.setStyle(style)
+        story.append(table)
+    return story
+
+
+def build_highlight_pdf(
+    content: HighlightContent, *, author: str, invariant: bool | None = None
+) -> bytes:
+    out = BytesIO()
+    title = highlight_title(content)
+    doc = BoardDocument(
+        out,
+        marking=highest_marking(r.marking for r in content.rows),
+        title=title,
+        subject=f"{content.board} highlight report",
+        footer=f"{content.board} · {title}",
+        author=author,
+        invariant=invariant,
+    )
+    doc.pagesize = landscape(A4)
+    _landscape(doc)
+    styles = board_styles()
+    story = [
+        anchor_heading(title, styles["Heading2"]),
+        *highlight_story(content, styles, doc.width),
+    ]
+    return render(doc, story, {})

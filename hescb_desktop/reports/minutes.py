@@ -1,0 +1,127 @@
+"""Formal minutes: draft ("subject to approval at the next meeting") or approved (the approval
+date and a space for the Chair's signature)."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from reportlab.lib.styles import StyleSheet1
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+
+from hescb_desktop.domain.enums import Part
+from hescb_desktop.reports.content import MinutesContent
+from hescb_desktop.reports.frame import (
+    BoardDocument,
+    anchor_heading,
+    board_styles,
+    key_value_table,
+    render,
+)
+from hescb_desktop.reports.markup import flowables, inline
+from hescb_desktop.reports.text import para_text
+
+DRAFT_NOTICE = "Draft – subject to approval at the next meeting"
+
+
+def minutes_title(minutes: MinutesContent) -> str:
+    part = " (Part II)" if minutes.part is Part.PART_II else ""
+    return f"Minutes{part}: {minutes.board} {minutes.meeting_title} – {minutes.when}"
+
+
+def minutes_story(
+    minutes: MinutesContent,
+    styles: StyleSheet1,
+    width: float,
+    *,
+    heading: str,
+    level: int = 0,
+    agenda_index: int | None = None,
+) -> list[Flowable]:
+    story: list[Flowable] = [
+        anchor_heading(heading, styles["Heading2"], level=level, agenda_index=agenda_index),
+        Paragraph(para_text(minutes.board_name), styles["Body"]),
+    ]
+    if minutes.approved_on is None:
+        story.append(Paragraph(para_text(DRAFT_NOTICE), styles["Notice"]))
+    else:
+        story.append(
+            Paragraph(
+                para_text(f"Approved as a correct record on {minutes.approved_on:%d %B %Y}"),
+                styles["Notice"],
+            )
+        )
+    story.append(Spacer(0, 6))
+    story.append(
+        key_value_table(
+            [
+                ("Meeting", minutes.meeting_title),
+                ("Date and time", minutes.when),
+                ("Venue", minutes.venue),
+                ("Present", "; ".join(minutes.present) or "—"),
+                ("In attendance", "; ".join(minutes.in_attendance) or "—"),
+                ("Apologies", "; ".join(minutes.apologies) or "None"),
+            ],
+            styles,
+            width,
+        )
+    )
+    story.append(Paragraph("Declarations of interest", styles["Heading3"]))
+    if minutes.declarations:
+        story += [Paragraph(para_text(d), styles["Body"]) for d in minutes.declarations]
+    else:
+        story.append(Paragraph("There were no declarations of interest.", styles["Body"]))
+    for item in minutes.items:
+        story.append(Paragraph(para_text(f"{item.reference}  {item.title}"), styles["Heading3"]))
+        story += flowables(item.summary, styles, width)
+        for text in item.resolutions:
+            story.append(Paragraph(inline("**RESOLVED** – ") + para_text(text), styles["Body"]))
+        for text in item.actions:
+            story.append(Paragraph(inline("**ACTION:** ") + para_text(text), styles["Body"]))
+    story.append(Spacer(0, 18))
+    story.append(KeepTogether(_signature(minutes, styles, width)))
+    return story
+
+
+def _signature(minutes: MinutesContent, styles: StyleSheet1, width: float) -> list[Flowable]:
+    if minutes.approved_on is None:
+        return [Paragraph(para_text(DRAFT_NOTICE), styles["Small"])]
+    line = "_" * 40
+    table = Table(
+        [
+            [Paragraph("Signed (Chair)", styles["Cell"]), Paragraph(line, styles["Cell"])],
+            [Paragraph("Date", styles["Cell"]), Paragraph(line, styles["Cell"])],
+        ],
+        colWidths=[0.3 * width, 0.7 * width],
+        rowHeights=[28, 28],
+    )
+    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), styles["Cell"].fontName)]))
+    return [
+        Paragraph(
+            para_text(
+                f"Approved as a correct record of the meeting on {minutes.approved_on:%d %B %Y}."
+            ),
+            styles["Body"],
+        ),
+        Spacer(0, 8),
+        table,
+    ]
+
+
+def build_minutes_pdf(
+    minutes: MinutesContent, *, author: str, invariant: bool | None = None
+) -> bytes:
+    out = BytesIO()
+    title = minutes_title(minutes)
+    doc = BoardDocument(
+        out,
+        marking=minutes.marking,
+        title=title,
+        subject=f"{minutes.board} minutes"
+        + (" (draft)" if minutes.approved_on is None else " (approved)"),
+        footer=f"{minutes.board} · {minutes.meeting_title} · {minutes.when}",
+        author=author,
+        draft=minutes.approved_on is None,
+        invariant=invariant,
+    )
+    story = minutes_story(minutes, board_styles(), doc.width, heading=title)
+    return render(doc, story, {})

@@ -1,0 +1,234 @@
+"""The board pack of a meeting (or its Part II pack, or a supplement of late papers): cover,
+agenda with page ranges, contents with links, then each agenda item in order: the previous
+minutes, the action log, the highlight report, its paper with appendices, or a divider page."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from pypdf import PdfReader
+from reportlab.lib.styles import StyleSheet1
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    PageBreak,
+    PageBreakIfNotEmpty,
+    Paragraph,
+    Spacer,
+)
+
+from hescb_desktop.domain.enums import Part
+from hescb_desktop.reports.action_log import action_table_story
+from hescb_desktop.reports.content import PackContent, PackItem
+from hescb_desktop.reports.frame import (
+    AgendaRow,
+    AgendaTable,
+    BoardDocument,
+    Cancel,
+    Progress,
+    anchor_heading,
+    board_styles,
+    contents,
+    key_value_table,
+    render,
+)
+from hescb_desktop.reports.highlight import highlight_story
+from hescb_desktop.reports.minutes import minutes_story
+from hescb_desktop.reports.paper import PURPOSE_TEXT, paper_story
+from hescb_desktop.reports.text import para_text
+
+PART_NAME = {Part.PART_I: "Part I", Part.PART_II: "Part II (restricted: exempt items)"}
+
+
+def pack_title(pack: PackContent) -> str:
+    what = f"Supplement {pack.supplement}" if pack.supplement else "Board pack"
+    part = " – Part II" if pack.part is Part.PART_II else ""
+    return f"{pack.board} {pack.meeting_title}, {pack.when}: {what}{part}"
+
+
+def item_heading(item: PackItem) -> str:
+    ref = f" ({item.paper.reference})" if item.paper is not None and item.paper.reference else ""
+    title = item.title if item.title.strip() else "(untitled item)"
+    return f"{item.number}. {title}{ref}" if item.number else f"{title}{ref}"
+
+
+def build_pack_pdf(
+    pack: PackContent,
+    *,
+    author: str,
+    invariant: bool | None = None,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+) -> bytes:
+    """The pack as PDF bytes; AttachmentError (naming the file) if an attached PDF is unusable,
+    BuildCancelledError if `cancel()` turns true."""
+    out = BytesIO()
+    title = pack_title(pack)
+
+    def laying_out(done: float, text: str) -> None:
+        if progress is not None:
+            progress(0.1 + 0.6 * done, text)
+
+    def stamping(done: float, text: str) -> None:
+        if progress is not None:
+            progress(0.7 + 0.3 * done, text)
+
+    doc = BoardDocument(
+        out,
+        marking=pack.marking,
+        title=title,
+        subject=f"{pack.board} board pack: {pack.meeting_title}, {pack.when}",
+        footer=f"{pack.board} · {pack.meeting_title} · {pack.when}",
+        author=author,
+        draft=pack.draft,
+        invariant=invariant,
+        progress=laying_out,
+        cancel=cancel,
+    )
+    styles = board_styles()
+    sources: dict[str, PdfReader] = {}
+    if progress is not None:
+        progress(0.02, "Checking attached files")
+    story = pack_story(pack, doc, styles, sources)
+    return render(doc, story, sources, progress=stamping, cancel=cancel)
+
+
+def pack_story(
+    pack: PackContent, doc: BaseDocTemplate, styles: StyleSheet1, sources: dict[str, PdfReader]
+) -> list[Flowable]:
+    """The pack's flowables (attached files are read into `sources`)."""
+    width = doc.width
+    story: list[Flowable] = _cover(pack, styles, width)
+    story.append(PageBreak())
+    story.append(anchor_heading("Agenda", styles["Heading1"]))
+    rows = [
+        AgendaRow(
+            item.number,
+            item.title,
+            PURPOSE_TEXT[item.purpose],
+            item.presenter,
+            indexed=item.kind != "part2",
+            note="Part II pack" if item.kind == "part2" else "",
+        )
+        for item in pack.items
+    ]
+    story.append(AgendaTable(rows, styles, width, doc))
+    story.append(PageBreak())
+    story.append(anchor_heading("Contents", styles["Heading1"]))
+    story.append(contents(styles))
+    used = set()
+    for index, item in enumerate(pack.items):
+        if item.kind == "part2":
+            continue
+        used.add(item.kind)
+        story += _item(pack, item, index, styles, width, sources)
+    # what the pack carries that no agenda item took, as annexes
+    if pack.previous_minutes is not None and "minutes" not in used:
+        story.append(PageBreakIfNotEmpty())
+        story += minutes_story(
+            pack.previous_minutes, styles, width, heading="Minutes of the previous meeting"
+        )
+    if pack.actions and "actions" not in used:
+        story += [PageBreakIfNotEmpty(), anchor_heading("Action log", styles["Heading2"])]
+        story += action_table_story(pack.actions, styles, width)
+    if pack.highlight is not None and "highlight" not in used:
+        story += [
+            PageBreakIfNotEmpty(),
+            anchor_heading("Programme highlight report", styles["Heading2"]),
+        ]
+        story += highlight_story(pack.highlight, styles, width)
+    return story
+
+
+def _cover(pack: PackContent, styles: StyleSheet1, width: float) -> list[Flowable]:
+    story: list[Flowable] = [
+        anchor_heading(pack.board_name or pack.board, styles["CoverTitle"]),
+        Paragraph(para_text(pack.meeting_title), styles["Title"]),
+        Spacer(0, 6),
+    ]
+    what = f"Supplement {pack.supplement}: late papers" if pack.supplement else "Board pack"
+    story.append(Paragraph(para_text(f"{what} · {PART_NAME[pack.part]}"), styles["Centre"]))
+    if pack.draft:
+        story.append(Paragraph("DRAFT – not yet published by the secretariat", styles["Centre"]))
+    story.append(Spacer(0, 18))
+    rows = [
+        ("Board", f"{pack.board_name} ({pack.board})" if pack.board_name else pack.board),
+        ("Meeting", pack.meeting_title),
+        ("Date and time", pack.when),
+        ("Venue", pack.venue),
+        ("Protective marking", pack.marking.value),
+    ]
+    story.append(key_value_table(rows, styles, width))
+    story.append(Spacer(0, 14))
+    story.append(Paragraph("Distribution", styles["Heading3"]))
+    if pack.distribution:
+        story += [Paragraph(para_text(name), styles["Body"]) for name in pack.distribution]
+    else:
+        story.append(Paragraph("Members of the Board.", styles["Body"]))
+    if pack.withheld:
+        story.append(Spacer(0, 10))
+        story.append(
+            Paragraph(
+                para_text(
+                    "Issued separately (marked above this pack): " + "; ".join(pack.withheld)
+                ),
+                styles["Small"],
+            )
+        )
+    return story
+
+
+def _item(
+    pack: PackContent,
+    item: PackItem,
+    index: int,
+    styles: StyleSheet1,
+    width: float,
+    sources: dict[str, PdfReader],
+) -> list[Flowable]:
+    heading = item_heading(item)
+    if item.kind == "paper" and item.paper is not None:
+        return paper_story(item.paper, styles, width, sources, heading=heading, agenda_index=index)
+    if item.kind == "minutes" and pack.previous_minutes is not None:
+        return [
+            PageBreakIfNotEmpty(),
+            *minutes_story(
+                pack.previous_minutes, styles, width, heading=heading, agenda_index=index
+            ),
+        ]
+    if item.kind == "actions":
+        return [
+            PageBreakIfNotEmpty(),
+            anchor_heading(heading, styles["Heading2"], agenda_index=index),
+            *action_table_story(pack.actions, styles, width),
+        ]
+    if item.kind == "highlight" and pack.highlight is not None:
+        story: list[Flowable] = [
+            PageBreakIfNotEmpty(),
+            anchor_heading(heading, styles["Heading2"], agenda_index=index),
+            *highlight_story(pack.highlight, styles, width),
+        ]
+        if item.paper is not None:
+            story += paper_story(
+                item.paper,
+                styles,
+                width,
+                sources,
+                heading=item_heading(item) + " – paper",
+                level=1,
+            )
+        return story
+    return _divider(item, index, styles)
+
+
+def _divider(item: PackItem, index: int, styles: StyleSheet1) -> list[Flowable]:
+    note = item.note or "There is no paper for this item."
+    return [
+        PageBreakIfNotEmpty(),
+        anchor_heading(item_heading(item), styles["Divider"], agenda_index=index),
+        Spacer(0, 12),
+        Paragraph(para_text(PURPOSE_TEXT[item.purpose]), styles["Centre"]),
+        Paragraph(para_text(item.presenter), styles["Centre"]),
+        Spacer(0, 24),
+        Paragraph(para_text(note), styles["Centre"]),
+    ]
