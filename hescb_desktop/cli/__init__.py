@@ -30,6 +30,9 @@ from hescb_desktop.paths import DataDirError, default_data_dir
 
 Command = Callable[[argparse.Namespace, Path], int]
 _SYNC_COMMANDS = ("sync", "sync-status", "join")
+# Commands that change the board: with --share they send the change at once (one sync round).
+_WRITE_COMMANDS = ("import-ics", "attach", "publish-pack")
+_WRITE_VERBS = {"actions": ("add", "update")}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -128,7 +131,19 @@ def _dispatch(args: argparse.Namespace) -> int:
     data_dir: Path = args.data_dir or default_data_dir()
     if command is None:
         return _run_gui(data_dir, share)
-    return _command(command)(args, data_dir)
+    status = _command(command)(args, data_dir)
+    if status == EXIT_OK and share is not None and _writes(args):
+        from hescb_desktop.cli.sync_commands import sync_after_write
+
+        sync_after_write(data_dir, share)
+    return status
+
+
+def _writes(args: argparse.Namespace) -> bool:
+    command = getattr(args, "command", None)
+    return command in _WRITE_COMMANDS or getattr(args, "verb", None) in _WRITE_VERBS.get(
+        str(command), ()
+    )
 
 
 def _checked_share(share: Path | None) -> Path | None:

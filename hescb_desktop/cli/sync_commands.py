@@ -5,7 +5,15 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from hescb_desktop.cli.base import EXIT_FAILED, EXIT_OK, PROG, CliError, database_path, say
+from hescb_desktop.cli.base import (
+    EXIT_FAILED,
+    EXIT_OK,
+    PROG,
+    CliError,
+    database_path,
+    one_line,
+    say,
+)
 from hescb_desktop.cli.database import refuse_foreign
 from hescb_desktop.services import sync as sync_service
 from hescb_desktop.services.context import ServiceContext, open_context
@@ -49,6 +57,31 @@ def cmd_sync(args: argparse.Namespace, data_dir: Path) -> int:
     finally:
         ctx.close()
         lock.release()
+
+
+def sync_after_write(data_dir: Path, share: Path) -> None:
+    """One round after a write command given --share, reported on stderr (its stdout is the
+    command's own). The change is saved whatever happens here: if it cannot be sent now it goes
+    at the next sync, and the command still succeeds."""
+    lock = lock_data_dir(data_dir)
+    ctx = _open(data_dir)
+    try:
+        report = sync_service.run_sync(ctx, share)
+    except (
+        sync_service.ShareError,
+        sync_service.SegmentError,
+        sync_service.ValidationError,
+        sync_service.FormatTooNewError,
+        OSError,
+    ) as exc:
+        say(f"sync: not sent, saved on this PC for the next sync: {one_line(exc)}")
+        return
+    finally:
+        ctx.close()
+        lock.release()
+    say(f"sync: {report.summary()}")
+    for line in report.renumbered + report.problems:
+        say(f"sync: {line}")
 
 
 def cmd_sync_status(args: argparse.Namespace, data_dir: Path) -> int:

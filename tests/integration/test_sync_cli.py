@@ -147,3 +147,48 @@ def test_join_discards_the_demo_and_takes_the_share(tmp_path: Path) -> None:
     assert joined.returncode == 0, joined.stderr
     names = [p["name"] for p in export(demo)["people"]]  # type: ignore[index,union-attr]
     assert names == ["Real person"]
+
+
+def test_a_write_command_given_a_share_sends_its_change_at_once(tmp_path: Path) -> None:
+    """Issue 3: every write command works with --share: `actions add` on one PC, then the other
+    PC's `sync` brings the action in; its stdout stays the command's own (the reference)."""
+    share = tmp_path / "share"
+    share.mkdir()
+    a, b = tmp_path / "a", tmp_path / "b"
+    for data in (a, b):
+        assert cli("--data-dir", data, "init").returncode == 0
+    ctx = open_context(a)
+    crud.create(ctx.uow(), E.PEOPLE, {"name": "Sam Patel"})
+    ctx.close()
+    due = "2099-01-31"
+    added = cli(
+        "--data-dir", a, "--share", share, "actions", "add",
+        "--description", "Joint drone rota", "--owner", "Sam Patel", "--due", due,
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    assert added.stdout.strip().startswith("HESCB/")
+    assert added.stderr.startswith("sync: published"), added.stderr
+    assert cli("--data-dir", b, "--share", share, "sync").returncode == 0
+    listed = cli("--data-dir", b, "actions", "list", "--json")
+    assert listed.returncode == 0, listed.stderr
+    [row] = json.loads(listed.stdout)
+    assert (row["reference"], row["description"]) == (added.stdout.strip(), "Joint drone rota")
+
+
+def test_a_write_command_keeps_its_change_when_the_share_fails(tmp_path: Path) -> None:
+    share = tmp_path / "share"
+    share.mkdir()
+    data = tmp_path / "a"
+    assert cli("--data-dir", data, "init").returncode == 0
+    ctx = open_context(data)
+    crud.create(ctx.uow(), E.PEOPLE, {"name": "Sam Patel"})
+    ctx.close()
+    (share / "hescb-sync").write_text("not a folder")  # the share cannot hold the journal
+    added = cli(
+        "--data-dir", data, "--share", share, "actions", "add",
+        "--description", "Kept", "--owner", "Sam Patel", "--due", "2099-01-31",
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    assert "sync: not sent, saved on this PC for the next sync" in added.stderr
+    listed = cli("--data-dir", data, "actions", "list", "--json")
+    assert [row["description"] for row in json.loads(listed.stdout)] == ["Kept"]
