@@ -370,3 +370,18 @@ def test_an_empty_board_shows_its_stages_and_an_empty_roadmap(
     assert page.roadmap_view.canvas.roadmap.rows == ()
     page.tabs.setCurrentIndex(2)
     assert page.opportunities.model.rowCount() == 0
+
+
+def test_stage_names_stay_over_their_columns_when_scrolled(qtbot: QtBot, page: BoardPage) -> None:
+    page.large.setChecked(True)  # wider columns than the page: it scrolls sideways
+    view = page.board_view
+    qtbot.waitUntil(lambda: view.horizontalScrollBar().maximum() > 0)
+    label = view.headers["Scoping"]
+    column = view.view_for("Scoping").parentWidget()
+    before = label.x()
+    assert abs(before - column.x()) < 10  # over its column
+    view.horizontalScrollBar().setValue(view.horizontalScrollBar().maximum())
+    view.verticalScrollBar().setValue(view.verticalScrollBar().maximum())
+    shift = view.horizontalScrollBar().value()
+    assert shift > 0 and label.x() == before - shift  # moved with the columns
+    assert label.isVisible() and label.y() == 0  # and never scrolled out of view

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal, Slot
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt, Signal, Slot
+from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -86,10 +86,16 @@ class BoardView(QScrollArea):
         self.headers: dict[str, QLabel] = {}
         self._shape: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
         self._stages: tuple[str, ...] = ()
+        self._header_height = 0
+        self._header_frames: dict[str, QFrame] = {}
         self._sheet = QWidget()
         self._grid = QGridLayout(self._sheet)
         self._grid.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)  # scroll, never squeeze
         self.setWidget(self._sheet)
+        # the stage names stay in view above the cards however far down the board is scrolled
+        self._header = QWidget(self)
+        self._header.setObjectName("boardHeader")
+        self.horizontalScrollBar().valueChanged.connect(self._place_header)
 
     # ------------------------------------------------------------ laying out
     def show_layout(self, layout: Layout) -> None:
@@ -114,23 +120,30 @@ class BoardView(QScrollArea):
         self._stages = layout.stages
         width = int(COLUMN_WIDTH * self.delegate.scale)
         lane_offset = 1 if layout.lanes != ("",) else 0
-        for col, stage in enumerate(layout.stages):
-            label = QLabel(stage)
+        for stage in layout.stages:
+            label = QLabel(stage, self._header)
             label.setObjectName("boardColumnTitle")
             label.setTextFormat(Qt.TextFormat.PlainText)
             font = QFont(label.font())
             font.setPointSizeF(max(font.pointSizeF(), 10) * 1.15 * self.delegate.scale)
             font.setBold(True)
             label.setFont(font)
-            label.setMinimumWidth(width)
+            label.show()
             self.headers[stage] = label
-            self._grid.addWidget(label, 0, col + lane_offset)
+        fonts = [QFontMetrics(label.font()).height() for label in self.headers.values()]
+        self._header_height = max(fonts, default=0) + 14
+        self.setViewportMargins(0, self._header_height, 0, 0)
         for row, lane in enumerate(layout.lanes, start=1):
             if lane_offset:
                 self._grid.addWidget(self._lane_label(lane), row, 0, Qt.AlignmentFlag.AlignTop)
             for col, stage in enumerate(layout.stages):
-                self._grid.addWidget(self._cell(stage, lane, width), row, col + lane_offset)
+                cell = self._cell(stage, lane, width)
+                if row == 1:  # the first lane's frames place the headers
+                    self._header_frames[stage] = cell
+                    cell.installEventFilter(self)
+                self._grid.addWidget(cell, row, col + lane_offset)
         self._grid.setRowStretch(len(layout.lanes), 1)
+        self._place_header()
 
     def _lane_label(self, lane: str) -> QLabel:
         label = QLabel(lane)
@@ -168,7 +181,34 @@ class BoardView(QScrollArea):
                 widget.setParent(None)
                 widget.deleteLater()
         self.cells.clear()
+        for label in self.headers.values():
+            label.hide()
+            label.deleteLater()
         self.headers.clear()
+        self._header_frames.clear()
+
+    @Slot()
+    def _place_header(self) -> None:
+        """Each stage name over its column, following the horizontal scroll."""
+        frame = self.frameWidth()
+        self._header.setGeometry(frame, frame, self.viewport().width(), self._header_height)
+        shift = -self.horizontalScrollBar().value()
+        for stage, label in self.headers.items():
+            cell = self._header_frames.get(stage)
+            if cell is not None:
+                label.setGeometry(cell.x() + shift + 6, 0, cell.width() - 6, self._header_height)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched in self._header_frames.values() and event.type() in (
+            QEvent.Type.Move,
+            QEvent.Type.Resize,
+        ):
+            self._place_header()
+        return super().eventFilter(watched, event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place_header()
 
     # ------------------------------------------------------------ reacting
     @Slot(QModelIndex)
