@@ -165,7 +165,9 @@ def test_grouped_fields_are_logged_together(ctx: ServiceContext) -> None:
     ).value
     crud.update(ctx.uow(), E.EVENTS, ev.id, {"end_utc": "2026-05-01T11:00:00+00:00"})
     changed = {r.column_name for r in log(ctx) if r.prev_hlc is not None}
-    assert changed == {"start_utc", "end_utc", "all_day", "timezone", "updated_at", "updated_by"}
+    times = {"start_utc", "end_utc", "all_day", "timezone", "rrule", "rdates"}
+    derived = {"long_span", "until_utc"}  # the calendar's window columns (issue 5)
+    assert changed == times | derived | {"updated_at", "updated_by"}
     crud.update(ctx.uow(), E.EVENTS, ev.id, {"summary": "HESCB"})
     last_tx = log(ctx)[-1].tx
     assert {r.column_name for r in log(ctx) if r.tx == last_tx} == {
