@@ -25,6 +25,7 @@ from pack_data import (
 from pypdf import PdfReader
 from pypdf.generic import Destination
 from reportlab import rl_config
+from sync_office import Office
 
 from hescb_desktop.domain.enums import FoiStatus, Marking, Part, Purpose
 from hescb_desktop.domain.errors import ValidationError
@@ -551,3 +552,19 @@ def test_a_paper_goes_in_one_pack_only(ctx: ServiceContext, board: Board) -> Non
     )
     assert refs(Part.PART_I) == {"HESCB 1/26", "HESCB 2/26", "HESCB 3/26"}
     assert refs(Part.PART_II) == {"HESCB 4/26"}
+
+
+def test_attached_file_reaches_another_pc_through_the_share(office: Office) -> None:
+    """The bytes travel as an ordinary synced row: PC b builds the paper with PC a's appendix."""
+    a, b = office.pc("a"), office.pc("b")
+    board = build_board(a, hostile=False)
+    extra = attached_pdf("FROM-PC-A", 2)
+    papers.attach_file(a.uow(), board.papers["word"], "from-a.pdf", extra)
+    office.sync("a")
+    office.sync("b")
+    content = boardpacks.paper_content(b.uow(write=False), board.papers["word"])
+    assert [x.filename for x in content.appendices] == ["from-a.pdf"]
+    assert content.appendices[0].data == extra
+    data = build_paper_pdf(content, board="HESCB", author="PC b")
+    flat = " ".join(page_texts(data))
+    assert "FROM-PC-A page 2" in flat and "WORD-PAPER page 1" in flat
