@@ -568,3 +568,23 @@ def test_attached_file_reaches_another_pc_through_the_share(office: Office) -> N
     data = build_paper_pdf(content, board="HESCB", author="PC b")
     flat = " ".join(page_texts(data))
     assert "FROM-PC-A page 2" in flat and "WORD-PAPER page 1" in flat
+
+
+def test_a_5000_character_word_in_every_title_still_builds(
+    ctx: ServiceContext, board: Board
+) -> None:
+    from dataclasses import replace
+
+    content = boardpacks.pack_content(ctx.uow(write=False), board.meeting_id)
+    items = tuple(
+        replace(i, title=LONG_WORD, paper=replace(i.paper, title=LONG_WORD) if i.paper else None)
+        for i in content.items
+    )
+    hostile = replace(content, items=items, meeting_title=LONG_WORD, venue=LONG_WORD)
+    data = build_pack_pdf(hostile, author=LONG_WORD)
+    texts = page_texts(data)
+    reader = PdfReader(BytesIO(data))
+    assert len(texts) == len(reader.pages) > len(page_texts(build_pack_pdf(content, author="x")))
+    for n, text in enumerate(texts, 1):
+        assert f"Page {n} of {len(texts)}" in text
+    assert sum(t.count("W") for t in texts) >= 5000 * 10
