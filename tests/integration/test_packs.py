@@ -588,3 +588,27 @@ def test_a_5000_character_word_in_every_title_still_builds(
     for n, text in enumerate(texts, 1):
         assert f"Page {n} of {len(texts)}" in text
     assert sum(t.count("W") for t in texts) >= 5000 * 10
+
+
+def test_long_words_in_the_other_documents_build(ctx: ServiceContext, board: Board) -> None:
+    from dataclasses import replace
+
+    rows = boardpacks.open_actions(ctx.uow(write=False))
+    long_rows = tuple(
+        replace(r, description=LONG_WORD, owner=LONG_WORD, latest_update=LONG_WORD) for r in rows
+    )
+    data = build_action_log_pdf(long_rows, board="HESCB", title=LONG_WORD, author="x")
+    assert sum(t.count("W") for t in page_texts(data)) >= 3 * 5000
+    content = highlight_content(ctx.uow(write=False), as_of=MEETING_DAY)
+    hl = replace(
+        content,
+        rows=tuple(replace(r, title=LONG_WORD, path_to_green=LONG_WORD) for r in content.rows),
+    )
+    assert sum(t.count("W") for t in page_texts(build_highlight_pdf(hl, author="x"))) >= 5000
+    minutes = boardpacks.minutes_content(ctx.uow(write=False), board.previous_id)
+    items = tuple(replace(i, title=LONG_WORD, resolutions=(LONG_WORD,)) for i in minutes.items)
+    long_minutes = replace(minutes, items=items, venue=LONG_WORD, present=(LONG_WORD,))
+    assert (
+        sum(t.count("W") for t in page_texts(build_minutes_pdf(long_minutes, author="x")))
+        >= 4 * 5000
+    )
