@@ -232,3 +232,17 @@ def test_pack_settings_let_the_part_one_pack_hold_the_sensitive_paper(
     assert "may hold up to OFFICIAL-SENSITIVE" in page.state_label.text()
     assert page.status is not None and page.status.pack is not None
     assert page.status.pack.distribution == "Chief Constable <b>\nChief Fire Officer"
+
+
+def test_save_writes_the_built_pack(
+    qtbot: QtBot, page: PacksPage, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from hescb_desktop.ui.widgets import pdf_view
+
+    data = built(qtbot, page)
+    target = tmp_path / "HESCB pack"  # no suffix: .pdf is added
+    monkeypatch.setattr(
+        pdf_view.QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), "PDF (*.pdf)")
+    )
+    qtbot.mouseClick(page.save_button, page_module.Qt.MouseButton.LeftButton)
+    assert (tmp_path / "HESCB pack.pdf").read_bytes() == data
