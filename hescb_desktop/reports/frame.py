@@ -334,8 +334,17 @@ def grid_style(header: bool = True) -> TableStyle:
     return TableStyle(commands)
 
 
+class Contents(TableOfContents):  # type: ignore[misc]
+    """A table of contents whose entries may split across pages (a 5,000-character title)."""
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        size: tuple[float, float] = super().wrap(avail_width, avail_height)
+        self._table.splitInRow = 1
+        return size
+
+
 def contents(styles: StyleSheet1) -> TableOfContents:
-    toc = TableOfContents(
+    toc = Contents(
         dotsMinLevel=0,
         tableStyle=TableStyle(
             [

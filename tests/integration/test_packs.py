@@ -25,6 +25,7 @@ from pack_data import (
 from pypdf import PdfReader
 from pypdf.generic import Destination
 from reportlab import rl_config
+from sync_office import Office
 
 from hescb_desktop.domain.enums import FoiStatus, Marking, Part, Purpose
 from hescb_desktop.domain.errors import ValidationError
@@ -551,3 +552,63 @@ def test_a_paper_goes_in_one_pack_only(ctx: ServiceContext, board: Board) -> Non
     )
     assert refs(Part.PART_I) == {"HESCB 1/26", "HESCB 2/26", "HESCB 3/26"}
     assert refs(Part.PART_II) == {"HESCB 4/26"}
+
+
+def test_attached_file_reaches_another_pc_through_the_share(office: Office) -> None:
+    """The bytes travel as an ordinary synced row: PC b builds the paper with PC a's appendix."""
+    a, b = office.pc("a"), office.pc("b")
+    board = build_board(a, hostile=False)
+    extra = attached_pdf("FROM-PC-A", 2)
+    papers.attach_file(a.uow(), board.papers["word"], "from-a.pdf", extra)
+    office.sync("a")
+    office.sync("b")
+    content = boardpacks.paper_content(b.uow(write=False), board.papers["word"])
+    assert [x.filename for x in content.appendices] == ["from-a.pdf"]
+    assert content.appendices[0].data == extra
+    data = build_paper_pdf(content, board="HESCB", author="PC b")
+    flat = " ".join(page_texts(data))
+    assert "FROM-PC-A page 2" in flat and "WORD-PAPER page 1" in flat
+
+
+def test_a_5000_character_word_in_every_title_still_builds(
+    ctx: ServiceContext, board: Board
+) -> None:
+    from dataclasses import replace
+
+    content = boardpacks.pack_content(ctx.uow(write=False), board.meeting_id)
+    items = tuple(
+        replace(i, title=LONG_WORD, paper=replace(i.paper, title=LONG_WORD) if i.paper else None)
+        for i in content.items
+    )
+    hostile = replace(content, items=items, meeting_title=LONG_WORD, venue=LONG_WORD)
+    data = build_pack_pdf(hostile, author=LONG_WORD)
+    texts = page_texts(data)
+    reader = PdfReader(BytesIO(data))
+    assert len(texts) == len(reader.pages) > len(page_texts(build_pack_pdf(content, author="x")))
+    for n, text in enumerate(texts, 1):
+        assert f"Page {n} of {len(texts)}" in text
+    assert sum(t.count("W") for t in texts) >= 5000 * 10
+
+
+def test_long_words_in_the_other_documents_build(ctx: ServiceContext, board: Board) -> None:
+    from dataclasses import replace
+
+    rows = boardpacks.open_actions(ctx.uow(write=False))
+    long_rows = tuple(
+        replace(r, description=LONG_WORD, owner=LONG_WORD, latest_update=LONG_WORD) for r in rows
+    )
+    data = build_action_log_pdf(long_rows, board="HESCB", title=LONG_WORD, author="x")
+    assert sum(t.count("W") for t in page_texts(data)) >= 3 * 5000
+    content = highlight_content(ctx.uow(write=False), as_of=MEETING_DAY)
+    hl = replace(
+        content,
+        rows=tuple(replace(r, title=LONG_WORD, path_to_green=LONG_WORD) for r in content.rows),
+    )
+    assert sum(t.count("W") for t in page_texts(build_highlight_pdf(hl, author="x"))) >= 5000
+    minutes = boardpacks.minutes_content(ctx.uow(write=False), board.previous_id)
+    items = tuple(replace(i, title=LONG_WORD, resolutions=(LONG_WORD,)) for i in minutes.items)
+    long_minutes = replace(minutes, items=items, venue=LONG_WORD, present=(LONG_WORD,))
+    assert (
+        sum(t.count("W") for t in page_texts(build_minutes_pdf(long_minutes, author="x")))
+        >= 4 * 5000
+    )

@@ -214,3 +214,35 @@ def test_action_log_and_highlight_report_preview(qtbot: QtBot, page: PacksPage) 
     assert page.document_preview.preview.page_count == 1
     assert "highlight report" in page.document_preview.windowTitle()
     page.document_preview.close()
+
+
+def test_pack_settings_let_the_part_one_pack_hold_the_sensitive_paper(
+    page: PacksPage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Scripted(page_module.PackOptionsDialog):
+        def exec(self) -> int:
+            self.marking.setCurrentIndex(self.marking.findData("OFFICIAL-SENSITIVE"))
+            self.distribution.setPlainText("Chief Constable <b>\nChief Fire Officer")
+            return 1
+
+    monkeypatch.setattr(page_module, "PackOptionsDialog", Scripted)
+    page.edit_options()
+    states = {row.number: row.state for row in page.items.rows()}
+    assert states["7"] == boardpacks.IN
+    assert "may hold up to OFFICIAL-SENSITIVE" in page.state_label.text()
+    assert page.status is not None and page.status.pack is not None
+    assert page.status.pack.distribution == "Chief Constable <b>\nChief Fire Officer"
+
+
+def test_save_writes_the_built_pack(
+    qtbot: QtBot, page: PacksPage, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from hescb_desktop.ui.widgets import pdf_view
+
+    data = built(qtbot, page)
+    target = tmp_path / "HESCB pack"  # no suffix: .pdf is added
+    monkeypatch.setattr(
+        pdf_view.QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), "PDF (*.pdf)")
+    )
+    qtbot.mouseClick(page.save_button, page_module.Qt.MouseButton.LeftButton)
+    assert (tmp_path / "HESCB pack.pdf").read_bytes() == data

@@ -30,6 +30,7 @@ from hescb_desktop.services import boardpacks, crud, papers
 from hescb_desktop.services.entities import MEETINGS, PAPERS
 from hescb_desktop.ui.packs.pack_item_model import COL_TITLE as ITEM_TITLE
 from hescb_desktop.ui.packs.pack_item_model import PackItemModel
+from hescb_desktop.ui.packs.pack_options_dialog import PackOptionsDialog
 from hescb_desktop.ui.packs.paper_dialog import PaperDialog
 from hescb_desktop.ui.packs.paper_table_model import COL_TITLE, PaperTableModel, paper_rows
 from hescb_desktop.ui.sync.history_dialog import install_history
@@ -123,6 +124,9 @@ class PacksPage(Page):
         self.save_button = QPushButton(self.tr("Save PDF…"))
         self.publish_button = QPushButton(self.tr("Publish"))
         self.supplement_button = QPushButton(self.tr("Issue supplement"))
+        self.options_button = QPushButton(self.tr("Settings…"))
+        self.options_button.setToolTip(self.tr("The pack's marking and distribution list"))
+        self.options_button.clicked.connect(self.edit_options)
         self.minutes_button = QPushButton(self.tr("Minutes…"))
         self.minutes_button.setToolTip(self.tr("Preview and print this meeting's minutes"))
         self.minutes_button.clicked.connect(self.show_minutes)
@@ -147,6 +151,7 @@ class PacksPage(Page):
         buttons = QHBoxLayout()
         for b in (self.build_button, self.cancel_button, self.print_button, self.save_button):
             buttons.addWidget(b)
+        buttons.addWidget(self.options_button)
         buttons.addStretch(1)
         buttons.addWidget(self.minutes_button)
         buttons.addWidget(self.actions_button)
@@ -290,6 +295,7 @@ class PacksPage(Page):
         ok = has and not (self.status.problems if self.status else ())
         self.build_button.setEnabled(ok and not building)
         self.cancel_button.setEnabled(building)
+        self.options_button.setEnabled(has and not building)
         self.print_button.setEnabled(bool(self.pack_pdf) and not building)
         self.save_button.setEnabled(bool(self.pack_pdf) and not building)
         published = self.status is not None and self.status.published
@@ -429,6 +435,24 @@ class PacksPage(Page):
         self.workspace.announce(changes)
         self.refresh()
         return True
+
+    @Slot()
+    def edit_options(self) -> None:
+        if self.status is None or self.meeting_id is None:
+            return
+        distribution = self.status.pack.distribution if self.status.pack else ""
+        dialog = PackOptionsDialog(self.status.allowed, distribution, self)
+        if not dialog.exec():
+            return
+        meeting_id, part = self.meeting_id, self.part
+        marking, text = dialog.chosen_marking(), dialog.distribution.toPlainText()
+        self._run(
+            lambda: (
+                boardpacks.set_pack_options(
+                    self.workspace.ctx.uow(), meeting_id, part, marking=marking, distribution=text
+                ).changes
+            )
+        )
 
     @Slot()
     def show_minutes(self) -> None:
