@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
-from hescb_desktop.domain.enums import Marking, Part, Purpose, Rag
+from hescb_desktop.domain.enums import ActionStatus, Marking, Part, Purpose, Rag
 from hescb_desktop.domain.errors import MarkingError, ValidationError
 
 _REFUSED_MARKINGS = ("SECRET", "TOP SECRET", "TOP-SECRET", "TOPSECRET")
@@ -123,3 +124,26 @@ STANDARD_AGENDA: tuple[StandardItem, ...] = (
     StandardItem("Exclusion of press and public", Purpose.DECISION, Part.PART_II, 2),
     StandardItem("Date of next meeting", Purpose.NOTING, Part.PART_I, 2),
 )
+
+
+# ---------------------------------------------------------------------- action urgency
+# An action can only be late while someone still has to act on it: one proposed complete waits
+# for the meeting to agree closure, a deferred one was put off by the board, a closed one is done.
+LIVE_ACTION_STATUSES = frozenset({ActionStatus.OPEN, ActionStatus.IN_PROGRESS})
+# Every action the log still carries (the next meeting reviews them): all but closed.
+OPEN_ACTION_STATUSES = frozenset(set(ActionStatus) - {ActionStatus.CLOSED})
+DUE_SOON_DAYS = 7
+
+
+def action_overdue(status: ActionStatus, due: date | None, today: date) -> bool:
+    """Past its (revised) due date and still live."""
+    return due is not None and due < today and status in LIVE_ACTION_STATUSES
+
+
+def action_due_soon(status: ActionStatus, due: date | None, today: date) -> bool:
+    """Live and due from today to a week ahead."""
+    return (
+        due is not None
+        and 0 <= (due - today).days <= DUE_SOON_DAYS
+        and status in LIVE_ACTION_STATUSES
+    )

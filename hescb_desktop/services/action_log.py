@@ -18,6 +18,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import case, func, select
 
 from hescb_desktop.domain.enums import ActionStatus
+from hescb_desktop.domain.rules import (
+    LIVE_ACTION_STATUSES,
+    OPEN_ACTION_STATUSES,
+    action_due_soon,
+    action_overdue,
+)
 from hescb_desktop.storage.models import Action, Meeting, Minute, Organisation, Person
 from hescb_desktop.storage.uow import UnitOfWork
 
@@ -31,8 +37,8 @@ STATUS_LABELS = {
 }
 # late and nothing done: only these are painted overdue (a proposed completion waits for the
 # board, a deferred action was put off by it)
-LIVE = frozenset({ActionStatus.OPEN, ActionStatus.IN_PROGRESS})
-OPEN = frozenset(set(ActionStatus) - {ActionStatus.CLOSED})
+LIVE = LIVE_ACTION_STATUSES
+OPEN = OPEN_ACTION_STATUSES
 
 
 class ActionLogEntry(NamedTuple):
@@ -72,14 +78,10 @@ class ActionLogEntry(NamedTuple):
         return (self.ref_year, self.ref_number, self.ref_body)
 
     def overdue(self, today: date) -> bool:
-        due = self.due
-        return due is not None and due < today and self.status in LIVE
+        return action_overdue(self.status, self.due, today)
 
-    def due_soon(self, today: date, days: int = 7) -> bool:
-        due = self.due
-        return (
-            due is not None and today <= due <= today + timedelta(days=days) and self.status in LIVE
-        )
+    def due_soon(self, today: date) -> bool:
+        return action_due_soon(self.status, self.due, today)
 
 
 def meeting_label(body: str, start_utc: datetime) -> str:

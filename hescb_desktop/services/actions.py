@@ -13,7 +13,7 @@ from sqlalchemy import select
 from hescb_desktop.domain.dto import ActionDTO, ActionUpdateDTO
 from hescb_desktop.domain.enums import ActionStatus, MinutesStatus
 from hescb_desktop.domain.errors import NotFoundError, ValidationError
-from hescb_desktop.domain.rules import ActionRef
+from hescb_desktop.domain.rules import OPEN_ACTION_STATUSES, ActionRef, action_overdue
 from hescb_desktop.services import crud
 from hescb_desktop.services.entities import ACTION_UPDATES, ACTIONS, MEETINGS, MINUTES, PEOPLE
 from hescb_desktop.services.references import next_action_ref
@@ -78,7 +78,7 @@ def add_update(
 # the agreed one and needs a reason. Every change is an entry in action_updates (who and when are
 # its created_by / created_at), and the action shows the last one as its latest update.
 
-OPEN_STATUSES = frozenset(set(ActionStatus) - {ActionStatus.CLOSED})
+OPEN_STATUSES = OPEN_ACTION_STATUSES
 
 
 @dataclass(frozen=True)
@@ -308,12 +308,7 @@ def current_due(action: ActionDTO) -> date | None:
 
 def is_overdue(action: ActionDTO, today: date) -> bool:
     """Late and nothing done: an action proposed complete is waiting for the board, not late."""
-    due = current_due(action)
-    return (
-        due is not None
-        and due < today
-        and action.status in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
-    )
+    return action_overdue(action.status, current_due(action), today)
 
 
 def open_actions_for_review(uow: UnitOfWork, meeting_id: str) -> list[ActionDTO]:

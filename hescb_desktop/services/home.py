@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from hescb_desktop.domain.enums import ActionStatus, ObjectiveKind, Rag
+from hescb_desktop.domain.rules import action_due_soon, action_overdue
 from hescb_desktop.services.calendar import Viewer, day_occurrences
 from hescb_desktop.storage.models import Action, Objective, Organisation, Person
 from hescb_desktop.storage.uow import UnitOfWork
@@ -44,7 +45,10 @@ class ActionRow:
     status: ActionStatus
 
     def overdue(self, today: date) -> bool:
-        return self.due is not None and self.due < today
+        return action_overdue(self.status, self.due, today)
+
+    def due_soon(self, today: date) -> bool:
+        return action_due_soon(self.status, self.due, today)
 
 
 @dataclass(frozen=True)

@@ -136,6 +136,26 @@ def test_my_actions_overdue_rows_are_red_and_due_soon_amber() -> None:
     assert model.data(model.index(0, 2)) == "09 Mar 2026"
 
 
+def test_my_actions_waiting_for_the_board_are_never_painted_late() -> None:
+    """Proposed complete (awaiting closure) or deferred: not late, as on the Actions page."""
+    today = date(2026, 3, 10)
+    model = MyActionsModel()
+    model.set_today(today)
+    late, soon = today - timedelta(days=3), today + timedelta(days=2)
+    model.set_rows(
+        [
+            _action(late, ActionStatus.COMPLETE),
+            _action(late, ActionStatus.DEFERRED),
+            _action(soon, ActionStatus.COMPLETE),
+            _action(late, ActionStatus.IN_PROGRESS),
+        ]
+    )
+    roles = (Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.BackgroundRole)
+    painted = [[model.data(model.index(r, 0), role) for role in roles] for r in range(4)]
+    assert painted[:3] == [[None, None]] * 3
+    assert painted[3][0] == QColor(OVERDUE_TEXT)
+
+
 def test_objective_rag_column_shows_the_rating_and_its_colour(summary: HomeSummary) -> None:
     model = ObjectiveRagModel()
     model.set_rows(summary.objectives)

@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt
 
 from hescb_desktop.services.home import ActionRow
-from hescb_desktop.ui.widgets.due import urgency, urgency_background, urgency_text_colour
+from hescb_desktop.ui.widgets.due import OVERDUE, SOON, urgency_background, urgency_text_colour
 from hescb_desktop.ui.widgets.labels import counted, format_date, status_label
 from hescb_desktop.ui.widgets.row_model import SORT_ROLE, RowTableModel
 
@@ -32,14 +32,21 @@ class MyActionsModel(RowTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(row, column)
         if role == Qt.ItemDataRole.ForegroundRole:
-            return urgency_text_colour(urgency(row.due, self.today))
+            return urgency_text_colour(self._urgency(row))
         if role == Qt.ItemDataRole.BackgroundRole:
-            return urgency_background(urgency(row.due, self.today))
+            return urgency_background(self._urgency(row))
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(row, column)
         if role == SORT_ROLE:
             return row.due.isoformat() if column == COL_DUE and row.due else self._text(row, column)
         return None
+
+    def _urgency(self, row: ActionRow) -> str:
+        """Overdue or due soon only while the action is live: one proposed complete or deferred
+        is never painted late (as on the Actions page)."""
+        if row.overdue(self.today):
+            return OVERDUE
+        return SOON if row.due_soon(self.today) else ""
 
     def _text(self, row: ActionRow, column: int) -> str:
         if column == COL_REFERENCE:

@@ -1,8 +1,10 @@
-"""How urgent a due date is: overdue, due within a week, or neither."""
+"""The colours of an action's urgency: overdue red, due within a week amber.
+
+Which actions are overdue or due soon is the domain's rule (`domain.rules.action_overdue`,
+`action_due_soon`: only live actions); this module only paints it.
+"""
 
 from __future__ import annotations
-
-from datetime import date, timedelta
 
 from PySide6.QtGui import QColor
 
@@ -13,18 +15,8 @@ from hescb_desktop.ui.widgets.palette import (
     OVERDUE_TEXT,
 )
 
-DUE_SOON_DAYS = 7
 OVERDUE = "overdue"
 SOON = "soon"
-
-
-def urgency(due: date | None, today: date) -> str:
-    """OVERDUE, SOON (today up to a week ahead) or "" (no date, or later)."""
-    if due is None:
-        return ""
-    if due < today:
-        return OVERDUE
-    return SOON if due <= today + timedelta(days=DUE_SOON_DAYS) else ""
 
 
 def urgency_text_colour(level: str) -> QColor | None:
