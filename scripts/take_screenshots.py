@@ -28,12 +28,13 @@ from PySide6.QtCore import QSettings, QSize  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from hescb_desktop.app import application  # noqa: E402
+from hescb_desktop.domain.enums import MeetingStatus  # noqa: E402
 from hescb_desktop.paths import SETTINGS_FILENAME  # noqa: E402
 from hescb_desktop.services import crud  # noqa: E402
 from hescb_desktop.services import sync as sync_service  # noqa: E402
 from hescb_desktop.services.context import ServiceContext, open_context  # noqa: E402
 from hescb_desktop.services.demo import build_demo  # noqa: E402
-from hescb_desktop.services.entities import ACTIONS  # noqa: E402
+from hescb_desktop.services.entities import ACTIONS, MEETINGS  # noqa: E402
 from hescb_desktop.services.settings import UserSettings, load_settings, save_settings  # noqa: E402
 from hescb_desktop.ui.first_run_dialog import FirstRunDialog  # noqa: E402
 from hescb_desktop.ui.main_window import MainWindow  # noqa: E402
@@ -82,6 +83,31 @@ def wait_for_round(window: MainWindow, app: QApplication) -> None:
         time.sleep(0.02)
 
 
+def minutes_and_pack(window: MainWindow, ctx: ServiceContext, out: Path, app: QApplication) -> None:
+    """The latest minuted meeting open on its minutes, and the next meeting's pack built."""
+    meetings = crud.list_all(ctx.uow(write=False), MEETINGS)
+    drafted = max(
+        (m for m in meetings if m.status is MeetingStatus.MINUTES_DRAFTED),
+        key=lambda m: m.start_utc,
+    )
+    window.show_page(3)
+    page = window.current_page()
+    page.open_meeting(drafted.id)  # type: ignore[attr-defined]
+    editor = page.editor  # type: ignore[attr-defined]
+    editor.tabs.setCurrentIndex(editor.tabs.count() - 1)
+    save(window, out / "minutes.png", app)
+    page.show_list()  # type: ignore[attr-defined]
+    window.show_page(5)
+    packs = window.current_page()
+    packs.build()  # type: ignore[attr-defined]
+    deadline = time.monotonic() + 120
+    while packs.task is not None and time.monotonic() < deadline:  # type: ignore[attr-defined]
+        app.processEvents()
+        time.sleep(0.02)
+    time.sleep(0.3)  # the preview renders its first page
+    save(window, out / "pack.png", app)
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
@@ -104,10 +130,11 @@ def main(argv: list[str]) -> int:
         window.resize(QSize(args.width, args.height))
         window.show()
         wait_for_round(window, app)
-        print(f"Writing {len(PAGES) + 3} screenshots:")
+        print(f"Writing {len(PAGES) + 5} screenshots:")
         for index, name in enumerate(PAGES):
             window.show_page(index)
             save(window, args.out / f"{name}.png", app)
+        minutes_and_pack(window, ctx, args.out, app)
         dialogs: list[tuple[str, QWidget]] = [
             ("history", HistoryDialog(window.workspace, "actions", action_id, window)),
             ("first-run", FirstRunDialog(window)),
