@@ -98,4 +98,32 @@ def check_qt() -> str:
     families = len(QFontDatabase.families())
     if not families:
         raise SelftestError("Qt finds no fonts: install some (e.g. fonts-dejavu-core)")
-    return f"Qt {qVersion()} on {QGuiApplication.platformName()}, {families} font families"
+    platform_name = QGuiApplication.platformName()
+    return f"Qt {qVersion()} on {platform_name}, {families} font families, {check_pdf_preview()}"
+
+
+def check_pdf_preview() -> str:
+    """QtPdf (the in-app preview of packs and minutes) opens and draws the self-test PDF."""
+    from PySide6.QtCore import QSize
+    from PySide6.QtGui import QColor
+    from PySide6.QtPdf import QPdfDocument
+
+    with tempfile.TemporaryDirectory(prefix="hescb-selftest-") as tmp:
+        pdf = Path(tmp) / "selftest.pdf"
+        build_selftest_pdf(pdf, {"version": __version__})
+        document = QPdfDocument()
+        error = document.load(str(pdf))
+        pages = document.pageCount()
+        image = document.render(0, QSize(120, 170)) if pages else None
+        document.close()
+    if error != QPdfDocument.Error.None_ or pages != 1 or image is None or image.isNull():
+        raise SelftestError(f"QtPdf cannot open the self-test PDF ({error.name}, {pages} pages)")
+    white = QColor("white")
+    inked = sum(
+        image.pixelColor(x, y) != white
+        for x in range(0, image.width(), 4)
+        for y in range(0, image.height(), 4)
+    )
+    if not inked:
+        raise SelftestError("QtPdf draws the self-test PDF blank")
+    return "PDF preview ok"

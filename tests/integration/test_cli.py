@@ -77,6 +77,12 @@ def test_selftest_on_a_fresh_data_dir_creates_nothing(tmp_path: Path) -> None:
     assert not data.exists()
 
 
+def test_selftest_with_qt_checks_the_fonts_and_the_pdf_preview(tmp_path: Path) -> None:
+    result = run("--data-dir", tmp_path / "data", "selftest", "--qt")
+    assert result.returncode == 0, result.stderr
+    assert "font families, PDF preview ok)" in result.stdout
+
+
 def test_selftest_on_an_initialised_data_dir_changes_nothing(initialised: Path) -> None:
     db = initialised / DB_FILENAME
     before = sha(db)
