@@ -1,16 +1,20 @@
 """The calendar page as a user drives it: drag to create, move and resize, the scope question for
-a series, undo and redo, meetings kept showing, views and keys, .ics import, the printed week."""
+a series, undo and redo, meetings kept showing, views and keys, .ics import, the printed week
+and month (previewed in the app, printed through the real print dialog, saved)."""
 
 from __future__ import annotations
 
+import statistics
 import subprocess
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
+from print_dialog import print_to_file
 from pypdf import PdfReader
 from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
@@ -30,6 +34,9 @@ from hescb_desktop.ui.calendar.calendar_page import (
     CalendarPage,
 )
 from hescb_desktop.ui.calendar.event_dialog import EventDialog
+from hescb_desktop.ui.main_window import CALENDAR, MainWindow
+from hescb_desktop.ui.widgets import pdf_view
+from hescb_desktop.ui.widgets.pdf_view import PdfPreviewDialog, print_document
 from hescb_desktop.ui.workspace import Workspace
 
 MONDAY = date(2030, 3, 4)  # a quiet week, far from the sample board's own events
@@ -296,3 +303,136 @@ def test_printed_week_is_a_diary_with_the_marking(page: CalendarPage, tmp_path: 
     month_text = PdfReader(month).pages[0].extract_text()
     assert "March 2030" in month_text
     assert "09:00 Chief of…" in month_text  # one line per entry, cut to the box
+
+
+def add_print_week_events(page: CalendarPage) -> None:
+    uow = page.workspace.ctx.uow
+    cal.create_event(
+        uow(),
+        EventDraft(
+            "Chief officers' briefing", at(MONDAY, 9), at(MONDAY, 10), rrule="FREQ=WEEKLY;BYDAY=MO"
+        ),
+    )
+    cal.create_event(
+        uow(),
+        EventDraft(
+            "Gold group <Op Nightjar> & Żółć",
+            at(MONDAY + timedelta(days=3), 13),
+            at(MONDAY + timedelta(days=3), 15),
+            marking=Marking.OFFICIAL_SENSITIVE,
+        ),
+    )
+    page.refresh()
+
+
+def shows_ink(dialog: PdfPreviewDialog) -> bool:
+    """The preview shows a rendered page: dark pixels (text) in its viewport."""
+    image = dialog.preview.viewport().grab().toImage()
+    dark = 0
+    for y in range(0, image.height(), 4):
+        for x in range(0, image.width(), 4):
+            dark += image.pixelColor(x, y).lightness() < 100
+    return dark > 50
+
+
+def gray(pdf: Path, stem: Path) -> tuple[int, int, bytes]:
+    """Page 1 rendered by poppler as 8-bit grey: (width, height, pixels)."""
+    subprocess.run(["pdftoppm", "-gray", "-r", "30", "-f", "1", "-l", "1", str(pdf), str(stem)])
+    data = next(stem.parent.glob(stem.name + "*.pgm")).read_bytes()
+    magic, width, height, _depth, pixels = data.split(maxsplit=4)
+    assert magic == b"P5"
+    return int(width), int(height), pixels
+
+
+def test_print_week_previews_then_prints_through_the_print_dialog(
+    qtbot: QtBot, page: CalendarPage, tmp_path: Path
+) -> None:
+    add_print_week_events(page)
+    page.go_to(MONDAY + timedelta(days=2), WEEK)
+    page.print_week_action.trigger()  # More ▸ Print week…: built off the GUI thread, previewed
+    dialog = page.print_preview
+    assert isinstance(dialog, PdfPreviewDialog) and dialog.isVisible()
+    assert dialog.windowTitle() == "Calendar: week of 4 March 2030"
+    assert dialog.filename == "calendar-week-2030-03-04.pdf"
+    assert dialog.preview.page_count == 1
+    qtbot.waitUntil(lambda: shows_ink(dialog), timeout=5000)
+    dialog.grab().save(str(tmp_path / "week-preview.png"))
+
+    out = tmp_path / "week printed.pdf"
+    seen = print_to_file(out)
+    qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+    assert len(seen) == 1
+    reader = PdfReader(out)
+    assert len(reader.pages) == 1
+    text = reader.pages[0].extract_text()
+    assert text.count("OFFICIAL-SENSITIVE") >= 2  # the highest marking, top and bottom
+    assert "Page 1 of 1" in text
+    assert "Week 10 · 4 March – 10 March 2030" in text
+    assert "09:00–10:00 Chief officers' briefing" in text
+    assert "13:00–15:00 Gold group <Op Nightjar> & Żółć" in text
+    layout = subprocess.run(
+        ["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert layout.index("Monday") < layout.index("Thursday") < layout.index("Sunday")
+
+    # a printer gets each page as an image: the same page, drawn at the printer's resolution
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "raster.pdf"))
+    printer.setFullPage(True)
+    assert print_document(dialog.preview.pdf, printer) == 1
+    assert PdfReader(tmp_path / "raster.pdf").pages[0].extract_text().strip() == ""  # images
+    w1, h1, source = gray(out, tmp_path / "source")
+    w2, h2, printed = gray(tmp_path / "raster.pdf", tmp_path / "printed")
+    assert abs(w1 - w2) <= 1 and abs(h1 - h2) <= 1  # both A4 (points round either way)
+    width, height = min(w1, w2), min(h1, h2)
+    assert sum(1 for b in source if b < 128) > 500  # a page with text on it, not a blank one
+
+    def blocks(pixels: bytes, stride: int, n: int = 6) -> list[float]:
+        """Mean grey of each n×n block (smooths out anti-aliasing)."""
+        return [
+            sum(pixels[(by + y) * stride + bx + x] for y in range(n) for x in range(n)) / n**2
+            for by in range(0, height - n + 1, n)
+            for bx in range(0, width - n + 1, n)
+        ]
+
+    # the printed image matches the page where it should (a blank page scores 0, a shift ~0.6)
+    assert statistics.correlation(blocks(source, w1), blocks(printed, w2)) > 0.85
+    dialog.close()
+
+
+def test_print_month_previews_and_saves(
+    qtbot: QtBot, page: CalendarPage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_print_week_events(page)
+    page.print_month_action.trigger()
+    dialog = page.print_preview
+    assert isinstance(dialog, PdfPreviewDialog) and dialog.isVisible()
+    assert dialog.windowTitle() == "Calendar: March 2030"
+    qtbot.waitUntil(lambda: shows_ink(dialog), timeout=5000)
+    dialog.grab().save(str(tmp_path / "month-preview.png"))
+    target = tmp_path / "my month"  # no suffix: .pdf is added
+    monkeypatch.setattr(
+        pdf_view.QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), "PDF (*.pdf)")
+    )
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    saved = tmp_path / "my month.pdf"
+    assert saved.read_bytes() == dialog.preview.data
+    text = PdfReader(saved).pages[0].extract_text()
+    assert "March 2030" in text and "Page 1 of 1" in text
+    assert "09:00 Chief of…" in text
+    dialog.close()
+
+
+def test_file_menu_prints_the_calendar_week_and_month(qtbot: QtBot, window: MainWindow) -> None:
+    labels = [a.text() for a in window.file_menu.actions()]
+    week_at = labels.index("Print calendar week…")
+    assert labels[week_at + 1] == "Print calendar month…"
+    window.file_menu.actions()[week_at + 1].trigger()
+    page = window.current_page()
+    assert window.page(CALENDAR) is page and isinstance(page, CalendarPage)
+    dialog = page.print_preview
+    assert isinstance(dialog, PdfPreviewDialog) and dialog.isVisible()
+    assert dialog.windowTitle() == f"Calendar: {page.anchor:%B %Y}"
+    assert dialog.preview.page_count == 1
+    dialog.close()

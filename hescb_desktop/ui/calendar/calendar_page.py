@@ -1,17 +1,20 @@
 """The shared calendar: day, work week, week, month and agenda views, find-a-time, search,
 creating by dialog or by dragging, moving and resizing by drag, undo/redo, .ics import/export
-and printing a week or a month as a paper diary (PDF)."""
+and printing a week or a month as a paper diary (built off the GUI thread, previewed here, then
+printed or saved as PDF)."""
 
 from __future__ import annotations
 
 import functools
+import io
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from typing import IO
 
-from PySide6.QtCore import QDate, Qt, QUrl, Slot
-from PySide6.QtGui import QAction, QDesktopServices, QKeyEvent
+from PySide6.QtCore import QDate, Qt, Slot
+from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDateEdit,
@@ -45,6 +48,7 @@ from hescb_desktop.ui.calendar.views import MonthGrid, TimeGrid
 from hescb_desktop.ui.widgets.busy_dialog import BusyDialog
 from hescb_desktop.ui.widgets.icons import icon
 from hescb_desktop.ui.widgets.page import Page
+from hescb_desktop.ui.widgets.pdf_view import PdfPreviewDialog, build_and_preview
 from hescb_desktop.ui.workspace import Workspace
 
 DAY, WORK_WEEK, WEEK, MONTH, AGENDA, FIND, RESULTS = range(7)
@@ -68,6 +72,7 @@ class CalendarPage(Page):
         self._agenda_rows: list[Occurrence] = []  # agenda items hold an index into this
         self.viewer = cal.Viewer()
         self.now: Callable[[], datetime] = lambda: datetime.now(UTC)
+        self.print_preview: PdfPreviewDialog | None = None
         self._setup_ui()
         self.refresh()
 
@@ -124,8 +129,8 @@ class CalendarPage(Page):
         self.import_action = menu.addAction(self.tr("Import .ics…"))
         self.export_action = menu.addAction(self.tr("Export .ics…"))
         menu.addSeparator()
-        self.print_week_action = menu.addAction(self.tr("Print week (PDF)…"))
-        self.print_month_action = menu.addAction(self.tr("Print month (PDF)…"))
+        self.print_week_action = menu.addAction(self.tr("Print week…"))
+        self.print_month_action = menu.addAction(self.tr("Print month…"))
         self.more_button.setMenu(menu)
         bar.addWidget(self.new_button)
         bar.addWidget(self.more_button)
@@ -182,8 +187,8 @@ class CalendarPage(Page):
         self.new_button.clicked.connect(self._on_new_clicked)
         self.import_action.triggered.connect(self.import_ics)
         self.export_action.triggered.connect(self.export_ics)
-        self.print_week_action.triggered.connect(lambda: self.print_pdf(month=False))
-        self.print_month_action.triggered.connect(lambda: self.print_pdf(month=True))
+        self.print_week_action.triggered.connect(lambda: self.print_calendar(month=False))
+        self.print_month_action.triggered.connect(lambda: self.print_calendar(month=True))
         self.calendar_list.itemChanged.connect(self._on_calendar_item_changed)
         self.grid.create_requested.connect(self.create_at)
         self.grid.edit_requested.connect(self.edit)
@@ -627,46 +632,67 @@ class CalendarPage(Page):
         if error:
             QMessageBox.warning(self, self.tr("Export calendar"), error)
 
-    def print_pdf(self, *, month: bool) -> None:
-        default = (
-            f"calendar-{self.anchor:%Y-%m}.pdf"
-            if month
-            else f"calendar-week-{week_start(self.anchor):%Y-%m-%d}.pdf"
+    def print_calendar(self, *, month: bool) -> PdfPreviewDialog | None:
+        """The shown week (or month) as a paper diary, built on the thread pool and previewed
+        here with Print… (the print dialog) and Save PDF…"""
+        if month:
+            name = f"calendar-{self.anchor:%Y-%m}.pdf"
+            title = self.tr("Calendar: %1").replace("%1", f"{self.anchor:%B %Y}")
+        else:
+            monday = week_start(self.anchor)
+            name = f"calendar-week-{monday:%Y-%m-%d}.pdf"
+            title = self.tr("Calendar: week of %1").replace("%1", f"{monday.day} {monday:%B %Y}")
+        self.print_preview = build_and_preview(
+            self._pdf_builder(month=month),
+            title,
+            name,
+            self,
+            busy=self.tr("Laying out the diary…"),
         )
-        name, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Save as PDF"), default, self.tr("PDF files (*.pdf)")
-        )
-        if not name:
-            return
-        path = Path(name)
-        try:
-            self.write_pdf(path, month=month)
-        except (OSError, DomainError) as exc:
-            QMessageBox.warning(self, self.tr("Print"), str(exc))
-            return
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        return self.print_preview
 
-    def write_pdf(self, path: Path, *, month: bool) -> int:
+    def _pdf_builder(self, *, month: bool) -> Callable[[], bytes]:
+        """What builds the PDF (safe to call off the GUI thread): the page's state is read now."""
+        target = io.BytesIO()
+        anchor, write = self.anchor, self._writer(month=month)
+
+        def build() -> bytes:
+            write(target, anchor)
+            return target.getvalue()
+
+        return build
+
+    def write_pdf(self, path: Path | IO[bytes], *, month: bool) -> int:
+        """Write the shown week (or month) as a PDF; returns its pages."""
+        return self._writer(month=month)(path, self.anchor)
+
+    def _writer(self, *, month: bool) -> Callable[[Path | IO[bytes], date], int]:
         from hescb_desktop.reports.calendar_print import print_month, print_week
 
+        uow = self.workspace.ctx.uow
+        viewer = self.viewer
         visible = [c for c in self._calendar_names() if c not in self.hidden]
-        if month:
-            first = week_start(self.anchor.replace(day=1))
+
+        def write(target: Path | IO[bytes], anchor: date) -> int:
+            if month:
+                first = week_start(anchor.replace(day=1))
+                occs = cal.occurrences(
+                    uow(write=False),
+                    *cal.window_of_days(first, first + timedelta(days=41)),
+                    viewer=viewer,
+                    calendars=visible,
+                )
+                return print_month(target, anchor, occs)
+            monday = week_start(anchor)
             occs = cal.occurrences(
-                self.workspace.ctx.uow(write=False),
-                *cal.window_of_days(first, first + timedelta(days=41)),
-                viewer=self.viewer,
+                uow(write=False),
+                *cal.window_of_days(monday, monday + timedelta(days=6)),
+                viewer=viewer,
                 calendars=visible,
             )
-            return print_month(path, self.anchor, occs)
-        monday = week_start(self.anchor)
-        occs = cal.occurrences(
-            self.workspace.ctx.uow(write=False),
-            *cal.window_of_days(monday, monday + timedelta(days=6)),
-            viewer=self.viewer,
-            calendars=visible,
-        )
-        return print_week(path, monday, occs)
+            return print_week(target, monday, occs)
+
+        return write
 
     # ------------------------------------------------------------------ slots
     @Slot(QDate)
@@ -762,7 +788,7 @@ def _calendar(page: Callable[[], Page]) -> CalendarPage:
     return made
 
 
-def _show_then(show: Callable[[], None], handler: Callable[[], None]) -> None:
+def _show_then(show: Callable[[], None], handler: Callable[[], object]) -> None:
     show()
     handler()
 
@@ -775,7 +801,8 @@ def add_calendar_actions(
     for label, handler in (
         (menu.tr("Import calendar (.ics)…"), lambda: _calendar(page).import_ics()),
         (menu.tr("Export calendar (.ics)…"), lambda: _calendar(page).export_ics()),
-        (menu.tr("Print calendar week (PDF)…"), lambda: _calendar(page).print_pdf(month=False)),
+        (menu.tr("Print calendar week…"), lambda: _calendar(page).print_calendar(month=False)),
+        (menu.tr("Print calendar month…"), lambda: _calendar(page).print_calendar(month=True)),
     ):
         action = QAction(label, menu)
         action.triggered.connect(functools.partial(_show_then, show, handler))

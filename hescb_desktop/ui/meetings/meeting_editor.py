@@ -18,11 +18,13 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QPushButton,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -55,6 +57,7 @@ ROLE_CHOICES: tuple[tuple[str, AttendanceRole | None], ...] = (
 class MeetingEditor(QWidget):
     back_requested = Signal()
     details_requested = Signal(str)
+    print_requested = Signal(str, object)  # meeting id, Part
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -76,10 +79,22 @@ class MeetingEditor(QWidget):
         self.details_button.clicked.connect(self._on_details_clicked)
         self.next_status = QPushButton()
         self.next_status.clicked.connect(self._on_next_status_clicked)
+        self.print_button = QToolButton()
+        self.print_button.setText(self.tr("Print minutes…"))
+        self.print_button.setToolTip(self.tr("Preview, print or save these minutes"))
+        self.print_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        self.print_button.clicked.connect(lambda: self._on_print(Part.PART_I))
+        menu = QMenu(self.print_button)
+        self.print_part1 = menu.addAction(self.tr("Part I minutes…"))
+        self.print_part1.triggered.connect(lambda: self._on_print(Part.PART_I))
+        self.print_part2 = menu.addAction(self.tr("Part II (restricted) minutes…"))
+        self.print_part2.triggered.connect(lambda: self._on_print(Part.PART_II))
+        self.print_button.setMenu(menu)
         top = QHBoxLayout()
         top.addWidget(self.back_button)
         top.addWidget(self.title, 1)
         top.addWidget(self.next_status)
+        top.addWidget(self.print_button)
         top.addWidget(self.details_button)
         self.error = error_label()
         self.tabs = QTabWidget()
@@ -467,6 +482,10 @@ class MeetingEditor(QWidget):
     def _on_details_clicked(self) -> None:
         if self.meeting is not None:
             self.details_requested.emit(self.meeting.id)
+
+    def _on_print(self, part: Part) -> None:
+        if self.meeting is not None:
+            self.print_requested.emit(self.meeting.id, part)
 
     def show_error(self, text: str) -> None:
         self.error.setText(text)

@@ -1,6 +1,6 @@
 """Meetings: the board's and its sub-boards' meetings, newest first; plan the next one (from the
 standard agenda) and open one to build its agenda, record attendance and declarations, and write
-its minutes with actions raised in place."""
+its minutes with actions raised in place; print a meeting's minutes (preview, print, save)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from datetime import datetime
 from PySide6.QtCore import QTimer, Slot
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
+from hescb_desktop.domain.enums import Part
 from hescb_desktop.domain.errors import DomainError
 from hescb_desktop.services import crud, meetings
 from hescb_desktop.services.entities import MEETINGS, PEOPLE, RESOURCES
@@ -25,7 +26,9 @@ from hescb_desktop.ui.sync.history_dialog import install_history
 from hescb_desktop.ui.widgets.card import Card
 from hescb_desktop.ui.widgets.empty_state import EmptyState
 from hescb_desktop.ui.widgets.labels import counted, format_meeting_date
+from hescb_desktop.ui.widgets.minutes_print import preview_minutes
 from hescb_desktop.ui.widgets.page import Page
+from hescb_desktop.ui.widgets.pdf_view import PdfPreviewDialog
 from hescb_desktop.ui.widgets.row_model import ROW_ROLE
 from hescb_desktop.ui.widgets.tables import make_table
 from hescb_desktop.ui.workspace import Workspace
@@ -51,6 +54,7 @@ class MeetingsPage(Page):
             self.tr("The board and its sub-groups: when they meet, where, and how far along."),
         )
         self.model = MeetingTableModel(self)
+        self.minutes_preview: PdfPreviewDialog | None = None
         self._setup_ui()
         self.refresh()
 
@@ -64,13 +68,19 @@ class MeetingsPage(Page):
         self.new_button.clicked.connect(self._on_new_clicked)
         self.open_button = QPushButton(self.tr("Open"))
         self.open_button.clicked.connect(self._on_open_clicked)
+        self.print_button = QPushButton(self.tr("Print minutes…"))
+        self.print_button.setToolTip(self.tr("Preview, print or save the chosen meeting's minutes"))
+        self.print_button.clicked.connect(self._on_print_clicked)
         bar = QHBoxLayout()
         bar.addStretch(1)
+        bar.addWidget(self.print_button)
         bar.addWidget(self.new_button)
         bar.addWidget(self.open_button)
         self.card.body.addLayout(bar)
         self.table = make_table(self.model, stretch=COL_TITLE, sortable=False)
         self.table.activated.connect(self._on_open_clicked)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        self.print_button.setEnabled(False)
         install_history(self.table, self.workspace, "meetings", double_click=False)
         self.view = EmptyState(self.table)
         self.view.set_message(self.tr("No meetings yet: plan the first one."))
@@ -79,6 +89,7 @@ class MeetingsPage(Page):
         self.editor = MeetingEditor(self.workspace)
         self.editor.back_requested.connect(self.show_list)
         self.editor.details_requested.connect(self.edit_details)
+        self.editor.print_requested.connect(self.print_minutes)
         self.stack.addWidget(list_widget)
         self.stack.addWidget(self.editor)
         self.content.addWidget(self.stack, 1)
@@ -150,6 +161,20 @@ class MeetingsPage(Page):
     def edit_details(self, meeting_id: str) -> None:
         if self.meeting_dialog(meeting_id).exec():
             self.editor.reload()
+
+    def print_minutes(self, meeting_id: str, part: Part = Part.PART_I) -> None:
+        """The meeting's minutes built off the GUI thread, previewed with Print… and Save…"""
+        self.minutes_preview = preview_minutes(self.workspace, meeting_id, self, part)
+
+    @Slot()
+    def _on_print_clicked(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if rows:
+            self.print_minutes(rows[0].data(ROW_ROLE).id)
+
+    @Slot()
+    def _on_selection_changed(self) -> None:
+        self.print_button.setEnabled(self.table.selectionModel().hasSelection())
 
     @Slot()
     def _on_open_clicked(self) -> None:

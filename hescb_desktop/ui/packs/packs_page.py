@@ -384,7 +384,7 @@ class PacksPage(Page):
     @Slot()
     def print_pack(self) -> None:
         if self.pack_pdf:
-            print_pdf(self.preview.pdf, self._pack_name(), self)
+            print_pdf(self.preview.pdf, self._pack_name(), self, self.pack_pdf)
 
     @Slot()
     def save_pack(self) -> None:

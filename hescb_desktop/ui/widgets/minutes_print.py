@@ -1,5 +1,5 @@
-"""Minutes as a marked PDF, previewed in the app with Print… and Save… (for any page that has a
-meeting: the Board packs page, and the Meetings page can call `preview_minutes` the same way)."""
+"""Minutes as a marked PDF, built off the GUI thread and previewed in the app with Print… and
+Save… (for any page that has a meeting: the Board packs page and the Meetings page)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from hescb_desktop.domain.enums import Part
 from hescb_desktop.domain.errors import DomainError
 from hescb_desktop.services import boardpacks
-from hescb_desktop.ui.widgets.pdf_view import PdfPreviewDialog
+from hescb_desktop.ui.widgets.pdf_view import PdfPreviewDialog, build_and_preview
 from hescb_desktop.ui.workspace import Workspace
 
 LONDON = ZoneInfo("Europe/London")
@@ -20,8 +20,9 @@ LONDON = ZoneInfo("Europe/London")
 def preview_minutes(
     workspace: Workspace, meeting_id: str, parent: QWidget, part: Part = Part.PART_I
 ) -> PdfPreviewDialog | None:
-    """Build the meeting's minutes (draft or approved) and open them in a preview dialog; a
-    meeting with no minutes yet is said in a message. Returns the open dialog."""
+    """Build the meeting's minutes (draft or approved) on the thread pool and open them in a
+    preview dialog; a meeting with no minutes yet is said in a message. Returns the open
+    dialog."""
     from hescb_desktop.reports.minutes import build_minutes_pdf, minutes_title
 
     ctx = workspace.ctx
@@ -33,8 +34,11 @@ def preview_minutes(
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.exec()
         return None
-    data = build_minutes_pdf(content, author=ctx.user)
     name = f"{content.board}-minutes{'-part2' if part is Part.PART_II else ''}.pdf"
-    dialog = PdfPreviewDialog(data, minutes_title(content), name, parent)
-    dialog.open()
-    return dialog
+    return build_and_preview(
+        lambda: build_minutes_pdf(content, author=ctx.user),
+        minutes_title(content),
+        name,
+        parent,
+        busy=parent.tr("Building the minutes…"),
+    )

@@ -3,11 +3,18 @@
 `PdfPreview` is a widget (a QPdfView over PDF bytes); `print_pdf` asks the Qt print dialog
 (page ranges; duplex where the printer offers it) and prints; `print_document` prints without
 asking (tests print to a PDF file through it); `PdfPreviewDialog` puts them together for any
-page that makes a PDF (the minutes from the Meetings page, a single paper).
+page that makes a PDF (the minutes from the Meetings page, a single paper, the calendar's week
+and month); `build_and_preview` builds the PDF on the thread pool behind a busy dialog first.
+
+A printer draws each page as an image (QtPdf renders pages only to images); "Print to file"
+(a QPrinter in PdfFormat) gets the chosen pages of the PDF itself instead, so the file keeps its
+text, links and embedded fonts.
 """
 
 from __future__ import annotations
 
+import io
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSize, Qt
@@ -63,15 +70,45 @@ class PdfPreview(QPdfView):
         return int(self.pdf.pageCount())
 
 
-def print_document(document: QPdfDocument, printer: QPrinter) -> int:
+def _page_range(printer: QPrinter, count: int) -> tuple[int, int]:
+    if printer.printRange() == QPrinter.PrintRange.PageRange and printer.fromPage() > 0:
+        return max(1, printer.fromPage()), min(count, printer.toPage() or count)
+    return 1, count
+
+
+def _write_pages(data: bytes, printer: QPrinter, first: int, last: int) -> int:
+    """Print to file: the chosen pages of the PDF itself (text, links and fonts kept)."""
+    from pypdf import PdfReader, PdfWriter
+
+    reader = PdfReader(io.BytesIO(data))
+    if first == 1 and last == len(reader.pages):  # the whole document: outline and all
+        Path(printer.outputFileName()).write_bytes(data)
+        return last
+    writer = PdfWriter()
+    for number in range(first, last + 1):
+        writer.add_page(reader.pages[number - 1])
+    if reader.metadata:
+        writer.add_metadata({k: str(v) for k, v in reader.metadata.items()})
+    with open(printer.outputFileName(), "wb") as out:
+        writer.write(out)
+    return last - first + 1
+
+
+def print_document(document: QPdfDocument, printer: QPrinter, source: bytes = b"") -> int:
     """Print the pages the printer's range asks for (all by default); returns pages printed.
 
     Each page is drawn as an image at the printer's resolution (at most 300 dpi), fitted to the
-    printable area with its proportions kept."""
+    printable area with its proportions kept. Printing to a PDF file with the document's bytes
+    at hand (`source`) writes those pages of the PDF itself instead (no images)."""
     count = document.pageCount()
-    first, last = 1, count
-    if printer.printRange() == QPrinter.PrintRange.PageRange and printer.fromPage() > 0:
-        first, last = max(1, printer.fromPage()), min(count, printer.toPage() or count)
+    first, last = _page_range(printer, count)
+    if (
+        source
+        and printer.outputFormat() == QPrinter.OutputFormat.PdfFormat
+        and printer.outputFileName()
+        and first <= last
+    ):
+        return _write_pages(source, printer, first, last)
     painter = QPainter()
     if not painter.begin(printer):
         return 0
@@ -97,9 +134,11 @@ def print_document(document: QPdfDocument, printer: QPrinter) -> int:
     return printed
 
 
-def print_pdf(document: QPdfDocument, title: str, parent: QWidget | None = None) -> int:
+def print_pdf(
+    document: QPdfDocument, title: str, parent: QWidget | None = None, source: bytes = b""
+) -> int:
     """Ask the print dialog (printer, page range, copies, duplex where offered) and print;
-    returns the pages printed (0 when cancelled)."""
+    returns the pages printed (0 when cancelled). `source`: the PDF's bytes, for print to file."""
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setDocName(title)
     printer.setFromTo(1, max(1, document.pageCount()))
@@ -110,7 +149,13 @@ def print_pdf(document: QPdfDocument, title: str, parent: QWidget | None = None)
     dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintToFile, True)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return 0
-    return print_document(document, printer)
+    try:
+        return print_document(document, printer, source)
+    except OSError as exc:
+        QMessageBox.warning(
+            parent, title, f"Cannot write {printer.outputFileName()}: {exc.strerror or exc}"
+        )
+        return 0
 
 
 def save_pdf(data: bytes, suggested: str, parent: QWidget | None = None) -> Path | None:
@@ -157,7 +202,7 @@ class PdfPreviewDialog(QDialog):
         self.setWindowModality(Qt.WindowModality.WindowModal)
 
     def _print(self) -> None:
-        print_pdf(self.preview.pdf, self.windowTitle(), self)
+        print_pdf(self.preview.pdf, self.windowTitle(), self, self.preview.data)
 
     def _save(self) -> None:
         save_pdf(self.preview.data, self.filename, self)
@@ -168,3 +213,29 @@ def page_image(document: QPdfDocument, index: int, width: int = 400) -> QImage:
     size = document.pagePointSize(index)
     height = round(width * size.height() / max(size.width(), 1))
     return document.render(index, QSize(width, height))
+
+
+def build_and_preview(
+    work: Callable[[], bytes],
+    title: str,
+    filename: str,
+    parent: QWidget,
+    *,
+    busy: str = "",
+) -> PdfPreviewDialog | None:
+    """Build a PDF with `work()` on the thread pool behind a busy dialog, then preview it (Print…,
+    Save PDF…). A failure is said in a warning (as plain text). Returns the open dialog."""
+    from hescb_desktop.ui.widgets.busy_dialog import BusyDialog
+
+    result, error = BusyDialog.run(
+        title, busy or parent.tr("Building the PDF…"), lambda _progress: work(), parent
+    )
+    if error or not isinstance(result, bytes):
+        box = QMessageBox(QMessageBox.Icon.Warning, title, error or "No PDF was built.")
+        box.setParent(parent, box.windowFlags())
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.exec()
+        return None
+    dialog = PdfPreviewDialog(result, title, filename, parent)
+    dialog.open()
+    return dialog
