@@ -149,3 +149,16 @@ def test_a_meeting_without_minutes_says_so_and_opens_nothing(
     page.editor.print_part2.trigger()  # the Part II minutes, from the button's menu
     assert page.minutes_preview is None
     assert len(said) == 1 and "has no Part II minutes yet" in said[0]
+
+
+def test_the_preview_dialog_fits_the_screen(qtbot: QtBot, tmp_path: Path) -> None:
+    """Never taller than the screen it opens on (a 768-pixel laptop must show its buttons)."""
+    from hescb_desktop.reports.selftest import build_selftest_pdf
+
+    pdf = tmp_path / "one.pdf"
+    build_selftest_pdf(pdf, {"version": "test"})
+    dialog = PdfPreviewDialog(pdf.read_bytes(), "One page", "one.pdf")
+    qtbot.addWidget(dialog)
+    screen = dialog.screen().availableGeometry().size()
+    assert screen.height() < 900  # the offscreen screen: smaller than the dialog would like
+    assert dialog.width() <= screen.width() and dialog.height() <= screen.height()
