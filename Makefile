@@ -74,7 +74,7 @@ lint: setup
 	$(BIN)/lint-imports
 
 pytest: setup
-	$(OFFSCREEN) $(BIN)/pytest
+	$(OFFSCREEN) $(BIN)/pytest -n auto --maxprocesses 4
 
 # The frozen app on its own (no venv): the self-test with Qt on an empty data dir, then a real
 # database file created through the shipped migrations and checked again.
