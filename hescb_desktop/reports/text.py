@@ -14,7 +14,6 @@ reads correctly). Short texts (titles, names, table cells that fit) are exact.
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 from xml.sax.saxutils import escape
 
@@ -74,23 +73,8 @@ def _visual(line: str) -> str:
 
 
 def _shape_run(match: re.Match[str]) -> str:
+    # Combining marks (harakat, niqqud) stay where the reversal puts them, before their letter:
+    # DejaVu Sans draws its Arabic and Hebrew marks over the glyph that follows (looked at in
+    # rendered PDFs; moving them after the letter put each one over the wrong letter).
     run = match.group()
-    if _ARABIC.search(run):
-        run = _reshaper.reshape(run)
-    # Reversal puts each combining mark (harakat, niqqud) before its letter, and ReportLab draws
-    # a mark over the glyph drawn just before it: put the marks first now, so they end up after.
-    return _mark_first(run)
-
-
-def _mark_first(run: str) -> str:
-    out: list[str] = []
-    marks: list[str] = []
-    for ch in reversed(run):  # walk backwards: marks are met before the letter they sit on
-        if unicodedata.category(ch) in ("Mn", "Me"):
-            marks.append(ch)
-        else:
-            out.append(ch)
-            out.extend(marks)
-            marks = []
-    out.extend(marks)
-    return "".join(reversed(out))
+    return str(_reshaper.reshape(run)) if _ARABIC.search(run) else run
