@@ -30,7 +30,8 @@ from hescb_desktop.reports.paper import build_paper_pdf
 from hescb_desktop.reports.selftest import build_selftest_pdf
 from hescb_desktop.reports.styles import stylesheet
 from hescb_desktop.reports.text import para_text, visual
-from hescb_desktop.services import board_report, boardpacks, papers
+from hescb_desktop.services import board_report, boardpacks, crud, papers
+from hescb_desktop.services import entities as E
 from hescb_desktop.services import calendar as cal
 from hescb_desktop.services.context import ServiceContext, open_context
 from hescb_desktop.services.highlight import highlight_content
@@ -42,6 +43,12 @@ ARABIC_SEEN = "ﻢﻟﺎﻌﻟﺎﺑ ﺎﺒﺣﺮﻣ"
 HEBREW_SEEN = "םלוע םולש"
 # the two Arabic words as joined glyphs (initial, medial, final forms), each in reading order
 ARABIC_JOINED = ("ﻣﺮﺣﺒﺎ", "ﺑﺎﻟﻌﺎﻟﻢ")
+ROADMAP_OBJECTIVE = {
+    "title": f"Drones {ARABIC}",
+    "stage": "Delivery",
+    "start_date": date(2026, 1, 5),
+    "target_date": date(2026, 9, 30),
+}
 
 
 @pytest.fixture(autouse=True)
@@ -120,7 +127,10 @@ def _highlight(ctx: ServiceContext, board: Board) -> bytes:
 
 
 def _board_pdf(ctx: ServiceContext, board: Board) -> bytes:
+    # an objective with dates, so the roadmap draws its label with canvas.drawString
+    crud.create(ctx.uow(), E.OBJECTIVES, ROADMAP_OBJECTIVE)
     data = board_report.print_data(ctx.uow(write=False), MEETING_DAY)
+    assert data.roadmap.rows, "the roadmap should have a row"
     assert data.cards, "the board PDF should show cards"
     out = BytesIO()
     board_report.write_pdf(data, out)
@@ -244,3 +254,13 @@ def test_rtl_text_reads_back_in_display_order(tmp_path: Path) -> None:
     # the bookmark keeps the text as typed: PDF viewers put outlines in order themselves
     outline = PdfReader(pdf).outline
     assert outline[0].title == HEBREW
+
+
+def test_roadmap_label_drawn_with_drawstring_is_in_display_order(ctx: ServiceContext) -> None:
+    data = _board_pdf(ctx, build_board(ctx))
+    last_page = pdftotext(data).split("\f")[len(PdfReader(BytesIO(data)).pages) - 1]
+    lines = last_page.replace("\u202b", "").replace("\u202c", "").splitlines()
+    line = next(ln for ln in lines if "Drones" in ln)
+    # "Drones" then the Arabic words left to right as drawn: the last word first, joined
+    assert unicodedata.normalize("NFKC", line).split()[:3] == ["Drones", "بالعالم", "مرحبا"], line
+    assert all(joined in line for joined in ARABIC_JOINED), line
