@@ -31,8 +31,8 @@ from hescb_desktop.reports.selftest import build_selftest_pdf
 from hescb_desktop.reports.styles import stylesheet
 from hescb_desktop.reports.text import para_text, visual
 from hescb_desktop.services import board_report, boardpacks, crud, papers
-from hescb_desktop.services import entities as E
 from hescb_desktop.services import calendar as cal
+from hescb_desktop.services import entities as E
 from hescb_desktop.services.context import ServiceContext, open_context
 from hescb_desktop.services.highlight import highlight_content
 
