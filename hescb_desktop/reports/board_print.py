@@ -34,7 +34,7 @@ from hescb_desktop.domain.roadmap import BoardPrint, Roadmap
 from hescb_desktop.reports.document import MarkedDocument, heading
 from hescb_desktop.reports.fonts import BOLD, REGULAR
 from hescb_desktop.reports.styles import stylesheet
-from hescb_desktop.reports.text import para_text
+from hescb_desktop.reports.text import para_text, visual
 
 TITLE = "HESCB planning board"
 PARTNER = {"HC": "#1f4e9c", "HFRS": "#c8102e", "HCC": "#2e7d32", "OPCC": "#6a3d9a"}
@@ -291,7 +291,7 @@ class RoadmapChart(Flowable):  # type: ignore[misc]  # reportlab has no type hin
         c.rect(0, y - self.ROW_H / 2 + 1, 1.6 * mm, self.ROW_H - 2, stroke=0, fill=1)
         c.setFillColor(colors.HexColor("#1d2430"))
         c.setFont(REGULAR, 7.5)
-        c.drawString(3 * mm, y - 2.6, _fit(card.title, self.LABEL_W - 5 * mm, c))
+        c.drawString(3 * mm, y - 2.6, visual(_fit(card.title, self.LABEL_W - 5 * mm, c)))
         x0 = self._x(self.roadmap.fraction(row.start))
         x1 = max(self._x(self.roadmap.fraction(row.end)), x0 + 2)
         c.setFillColor(colors.HexColor(RAG[card.rag]))

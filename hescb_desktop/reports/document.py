@@ -10,7 +10,14 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    PageTemplate,
+    Paragraph,
+    TableStyle,
+)
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from hescb_desktop import APP_NAME
@@ -60,6 +67,8 @@ class MarkedDocument(BaseDocTemplate):  # type: ignore[misc]  # reportlab has no
             creator=APP_NAME,
             invariant=invariant,
         )
+        # the canvas's first font; ReportLab's default (Helvetica) would be set, never embedded
+        self.initialFontName = REGULAR
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body")
         self.addPageTemplates([PageTemplate(id="marked", frames=[frame], onPage=self._decorate)])
 
@@ -77,7 +86,8 @@ class MarkedDocument(BaseDocTemplate):  # type: ignore[misc]  # reportlab has no
         level = getattr(flowable, "toc_level", None)
         if level is None:
             return
-        text = flowable.getPlainText()
+        # the text as typed: getPlainText() of a Paragraph is in display order (reports.text)
+        text = getattr(flowable, "toc_text", None) or flowable.getPlainText()
         key = f"h{self._heading_seq}"
         self._heading_seq += 1
         self.canv.bookmarkPage(key)
@@ -111,6 +121,7 @@ class MarkedDocument(BaseDocTemplate):  # type: ignore[misc]  # reportlab has no
 def heading(text: str, style: ParagraphStyle, level: int = 0) -> Paragraph:
     """A heading of user text that goes into the bookmarks and any table of contents."""
     para = Paragraph(para_text(text), style)
+    para.toc_text = text
     para.toc_level = level
     return para
 
@@ -118,7 +129,8 @@ def heading(text: str, style: ParagraphStyle, level: int = 0) -> Paragraph:
 def table_of_contents(levels: int = 2) -> TableOfContents:
     """A table of contents (in DejaVu Sans) that `heading()`s fill in with their page numbers."""
     base = stylesheet()["Normal"]
-    toc = TableOfContents()
+    # the contents table's own cells (dots, page numbers) in DejaVu too, not Helvetica
+    toc = TableOfContents(tableStyle=TableStyle([("FONTNAME", (0, 0), (-1, -1), REGULAR)]))
     toc.levelStyles = [
         ParagraphStyle(f"TOC{n}", parent=base, leftIndent=12 * n, firstLineIndent=0)
         for n in range(levels)

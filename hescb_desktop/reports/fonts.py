@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import threading
 
+from reportlab import rl_config
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
+from reportlab.platypus.tables import CellStyle
 
 from hescb_desktop.paths import resource_path
 
@@ -39,8 +42,22 @@ def register_fonts() -> str:
             pdfmetrics.registerFontFamily(
                 FAMILY, normal=REGULAR, bold=BOLD, italic=ITALIC, boldItalic=BOLD_ITALIC
             )
+            _default_to_dejavu()
             _registered.append(FAMILY)
     return FAMILY
+
+
+def _default_to_dejavu() -> None:
+    """Make DejaVu Sans ReportLab's default wherever it would otherwise pick Helvetica.
+
+    Helvetica is one of the 14 standard fonts: it is named in the PDF but never embedded, and
+    cannot show text beyond Latin-1. A new ParagraphStyle without a parent, a Table cell or
+    TableStyle without FONTNAME, and a fresh canvas all start from these defaults.
+    """
+    ParagraphStyle.defaults["fontName"] = REGULAR
+    ParagraphStyle.defaults["bulletFontName"] = REGULAR
+    CellStyle.fontname = REGULAR
+    rl_config.canvas_basefontname = REGULAR
 
 
 def _load(name: str, filename: str) -> TTFont:

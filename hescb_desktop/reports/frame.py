@@ -42,7 +42,7 @@ from hescb_desktop.reports.content import AttachedPdf
 from hescb_desktop.reports.document import FOOTER_SIZE, MARKING_INSET, MarkedDocument
 from hescb_desktop.reports.fonts import BOLD, REGULAR
 from hescb_desktop.reports.styles import stylesheet
-from hescb_desktop.reports.text import para_text
+from hescb_desktop.reports.text import para_text, visual
 
 # pypdf warns (through logging) about every flaw of a damaged file; without a handler Python
 # prints those on stderr. The user gets one message naming the file instead.
@@ -150,7 +150,7 @@ class BoardDocument(MarkedDocument):
         canvas.setFont(REGULAR, FOOTER_SIZE)
         label_room = stringWidth("Page 0000 of 0000", REGULAR, FOOTER_SIZE) + 6 * mm
         room = width - self.leftMargin - self.rightMargin - label_room
-        canvas.drawString(self.leftMargin, FOOTER_Y, _fit(self.footer, room))
+        canvas.drawString(self.leftMargin, FOOTER_Y, visual(_fit(self.footer, room)))
         canvas.restoreState()
 
 
@@ -519,6 +519,7 @@ def anchor_heading(
     """A heading of user text: a bookmark and contents entry (at `level`), and where agenda
     item `agenda_index` starts."""
     para = Paragraph(para_text(text), style)
+    para.toc_text = text  # the bookmark takes the text as typed (viewers do their own bidi)
     if level is not None:
         para.toc_level = level
     if agenda_index is not None:

@@ -22,7 +22,8 @@ from hescb_desktop.reports.text import para_text
         ("tab\there", "tab\there"),
         ("bell\x07 nul\x00", "bell\ufffd nul\ufffd"),
         ("lone \ud800 surrogate", "lone \ufffd surrogate"),
-        ("😀 שלום Zażółć", "😀 שלום Zażółć"),
+        ("😀 Zażółć", "😀 Zażółć"),
+        ("😀 שלום Zażółć", "Zażółć םולש 😀"),  # a right-to-left line (Hebrew is its first letter)
     ],
 )
 def test_para_text(typed: str, escaped: str) -> None:
