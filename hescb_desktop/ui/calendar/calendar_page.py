@@ -598,6 +598,10 @@ class CalendarPage(Page):
         text = f"{path.name}: {result.summary}."
         if result.problems:
             text += "\n\n" + "\n".join(str(p) for p in result.problems[:15])
+        if result.unmatched:
+            text += "\n\n" + "\n".join(str(p) for p in result.unmatched[:15])
+            if len(result.unmatched) > 15:
+                text += "\n…"
         QMessageBox.information(self, self.tr("Import calendar"), text)
         self.refresh()
 
