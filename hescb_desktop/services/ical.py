@@ -89,9 +89,9 @@ class ImportReport:
         text = f"{self.created} events added, {self.updated} updated"
         if self.problems:
             text += f", {len(self.problems)} could not be read"
-        if self.unmatched:
-            people = "person" if len(self.unmatched) == 1 else "people"
-            text += f", {len(self.unmatched)} {people} not matched"
+        if self.unmatched:  # one per event line: the same address on two events counts twice
+            attendees = "attendee" if len(self.unmatched) == 1 else "attendees"
+            text += f", {len(self.unmatched)} {attendees} not matched to a person"
         return text
 
 

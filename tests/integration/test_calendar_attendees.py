@@ -99,7 +99,7 @@ def test_outlook_and_google_attendees_matched_by_address_then_name(ctx: ServiceC
         for line in lines
     )
     assert any(f": {MOVED}: attendee PCC office <office@" in line for line in lines)
-    assert len(lines) == 3 and outlook.summary.endswith("3 people not matched")
+    assert len(lines) == 3 and outlook.summary.endswith("3 attendees not matched to a person")
     (cal_organiser,) = google.unmatched
     assert "organiser HFRS chief officers <c_8f2e" in str(cal_organiser)
     assert outlook.problems == google.problems == ()

@@ -602,7 +602,10 @@ class CalendarPage(Page):
             text += "\n\n" + "\n".join(str(p) for p in result.unmatched[:15])
             if len(result.unmatched) > 15:
                 text += "\n…"
-        QMessageBox.information(self, self.tr("Import calendar"), text)
+        box = QMessageBox(QMessageBox.Icon.Information, self.tr("Import calendar"), text)
+        box.setParent(self, box.windowFlags())
+        box.setTextFormat(Qt.TextFormat.PlainText)  # titles and names like "Sam <sam@x>" as typed
+        box.exec()
         self.refresh()
 
     @Slot()
