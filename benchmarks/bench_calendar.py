@@ -18,6 +18,12 @@ Measured, each a median over successive windows (moving forward as a user presse
 3. import: `services.ical.import_ics` of a 10,000-event file (Outlook-style, TZID, some RRULE,
    EXDATE and RECURRENCE-ID) into an empty board, beside `icalendar.Calendar.from_ical` of the
    same bytes measured in the same run. Target: import under 2x the parse alone.
+4. import with attendees: the same file with an ORGANIZER and four ATTENDEE lines on every event
+   (as Outlook writes an invitation), 40 people on the board (three of the four attendees match
+   one by address, the fourth is outside and reported "not matched"), beside its own parse.
+   Printed for comparison, with no target of its own (issue 5's 2x names the plain file): the
+   30,000 attendee rows and their change_log entries are real work, and measured about 2.2x.
+   Baseline: measurement 3, the file without attendees, in the same run.
 
 Exit status 1 when a target is missed.
 """
@@ -47,7 +53,7 @@ from hescb_desktop.domain.recurrence import LONDON
 from hescb_desktop.services import calendar as cal
 from hescb_desktop.services import crud
 from hescb_desktop.services.context import ServiceContext, open_context
-from hescb_desktop.services.entities import EVENTS, ORGANISATIONS
+from hescb_desktop.services.entities import EVENTS, ORGANISATIONS, PEOPLE
 from hescb_desktop.services.ical import import_ics
 
 TARGET_MONTH_S = 0.030
@@ -244,6 +250,33 @@ def ics_file(rng: random.Random) -> bytes:
     return ("\r\n".join(lines) + "\r\n").encode("utf-8")
 
 
+PEOPLE_ON_BOARD = 40
+
+
+def with_attendees(data: bytes) -> bytes:
+    """The file with an Outlook-style invitation on every event: organiser and four attendees."""
+    out: list[str] = []
+    n = 0
+    for line in data.decode("utf-8").split("\r\n"):
+        out.append(line)
+        if line.startswith("UID:"):
+            who = [(n + k) % PEOPLE_ON_BOARD for k in range(4)]
+            out.append(f'ORGANIZER;CN="Person {who[0]}":mailto:person{who[0]}@herts.example')
+            out += [
+                f'ATTENDEE;CN="Person {p}";RSVP=TRUE:mailto:Person{p}@herts.example'
+                for p in who[1:]
+            ]
+            out.append('ATTENDEE;CN="Outside guest";RSVP=TRUE:mailto:guest@elsewhere.example')
+            n += 1
+    return "\r\n".join(out).encode("utf-8")
+
+
+def with_people(ctx: ServiceContext) -> ServiceContext:
+    for p in range(PEOPLE_ON_BOARD):
+        crud.create(ctx.uow(), PEOPLE, {"name": f"Person {p}", "email": f"person{p}@herts.example"})
+    return ctx
+
+
 def views(ctx: ServiceContext) -> bool:
     month_view(ctx, START_VIEW)  # warm: imports, statement caches
     week_view(ctx, week_start(START_VIEW))
@@ -275,29 +308,36 @@ def views(ctx: ServiceContext) -> bool:
     return ok
 
 
-def importing(tmp: Path, data: bytes) -> bool:
+def importing(tmp: Path, data: bytes, people: bool = False) -> bool:
     parses, imports = [], []
     ok = True
+    label = "import with attendees" if people else "import"
     for run in range(3):
         gc.collect()
         parses.append(timed(functools.partial(icalendar.Calendar.from_ical, data))[0])
-        fresh = open_context(tmp / f"import-{run}")
+        fresh = open_context(tmp / f"import-{people}-{run}")
+        if people:
+            with_people(fresh)
         gc.collect()
         seconds, report = timed(functools.partial(import_ics, fresh.uow(), data))
         fresh.close()
         imports.append(seconds)
-        if report.created != ICS_EVENTS or report.problems:
-            print(f"  import: unexpected result: {report.summary}")
+        unmatched = ICS_EVENTS if people else 0
+        if report.created != ICS_EVENTS or report.problems or len(report.unmatched) != unmatched:
+            print(f"  {label}: unexpected result: {report.summary}")
             ok = False
     parse_s, import_s = statistics.median(parses), statistics.median(imports)
     ratio = import_s / parse_s
     passed = ratio < TARGET_IMPORT_RATIO
+    verdict = f"target < {TARGET_IMPORT_RATIO:.0f}x  {'OK' if passed else 'MISSED'}"
+    if people:  # issue 5's target names the plain file; this one is shown beside it
+        verdict = f"(no target of its own; {'under' if passed else 'over'} 2x)"
     print(
-        f"  import of {ICS_EVENTS} events ({len(data) / 1e6:.1f} MB): median {import_s:.2f} s; "
+        f"  {label} of {ICS_EVENTS} events ({len(data) / 1e6:.1f} MB): median {import_s:.2f} s; "
         f"icalendar.Calendar.from_ical alone: median {parse_s:.2f} s (same run)  "
-        f"ratio {ratio:.2f}x  target < {TARGET_IMPORT_RATIO:.0f}x  {'OK' if passed else 'MISSED'}"
+        f"ratio {ratio:.2f}x  {verdict}"
     )
-    return ok and passed
+    return ok and (passed or people)
 
 
 def main() -> int:
@@ -313,7 +353,9 @@ def main() -> int:
         gc.collect()
         ok = views(ctx)
         ctx.close()
-        ok = importing(tmp, ics_file(rng)) and ok
+        data = ics_file(rng)
+        ok = importing(tmp, data) and ok
+        ok = importing(tmp, with_attendees(data), people=True) and ok
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return 0 if ok else 1

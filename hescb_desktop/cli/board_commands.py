@@ -25,6 +25,7 @@ from hescb_desktop.cli.base import (
 )
 from hescb_desktop.cli.database import refuse_foreign
 from hescb_desktop.domain.board import BoardCard, BoardFilter
+from hescb_desktop.domain.csv_text import excel_csv_bytes
 from hescb_desktop.services.context import ServiceContext, open_context
 
 
@@ -53,8 +54,9 @@ def cmd_board(args: argparse.Namespace, data_dir: Path) -> int:
     cards.sort(key=lambda c: (order.get(c.stage, len(order)), c.stage, c.sort_key()))
     if args.json:
         text = json.dumps([_json(c) for c in cards], indent=2, ensure_ascii=False) + "\n"
-    elif args.csv:
-        text = board.board_csv(cards, loaded.stage_names)
+    elif args.csv:  # UTF-8 with a BOM for Excel, as `actions list --csv`
+        _print(excel_csv_bytes(board.board_csv(cards, loaded.stage_names)))
+        return EXIT_OK
     else:
         text = _table(cards)
     _print(text)
@@ -179,11 +181,11 @@ def _table(cards: list[BoardCard]) -> str:
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
-def _print(text: str) -> None:
+def _print(text: str | bytes) -> None:
     import sys
 
     try:
-        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.buffer.write(text.encode("utf-8") if isinstance(text, str) else text)
         sys.stdout.flush()
     except BrokenPipeError:
         pass

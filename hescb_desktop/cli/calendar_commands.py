@@ -101,6 +101,8 @@ def cmd_import_ics(args: argparse.Namespace, data_dir: Path) -> int:
         lock.release()
     for problem in report.problems:
         say(f"import-ics: skipped {problem}")
+    for person in report.unmatched:  # imported, but this attendee is no one on the board
+        say(f"import-ics: {person}")
     print(f"import-ics: {file.name}: {report.summary}")
     return EXIT_OK
 

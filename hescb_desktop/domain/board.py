@@ -10,6 +10,9 @@ from enum import StrEnum
 from hescb_desktop.domain.enums import Marking, Rag
 
 DEFAULT_STAGES = ("Proposed", "Scoping", "In delivery", "Embedding", "Closed")
+# Migration 0005 seeds the default stages with fixed ids (the same on every PC). The seeded
+# "Closed" stage keeps this id whatever it is renamed to, so "closed" means this row, not a name.
+CLOSED_STAGE_ID = "00000000-0000-7000-8000-574100000005"
 MIN_GAP = 1e-6  # closer neighbours than this: the column is renumbered before inserting
 
 

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, func, select
 
+from hescb_desktop.domain.csv_text import excel_csv_bytes, excel_text
 from hescb_desktop.domain.enums import ActionStatus
 from hescb_desktop.domain.rules import (
     LIVE_ACTION_STATUSES,
@@ -261,11 +262,6 @@ def _iso(d: date | None) -> str:
     return d.isoformat() if d else ""
 
 
-def _cell(text: str) -> str:
-    """Text Excel shows as typed: a leading = + - @ would be read as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 def to_csv(entries: Iterable[ActionLogEntry]) -> bytes:
     """UTF-8 with a BOM (Excel then reads accents, emoji and Arabic right), dates as ISO
     YYYY-MM-DD (Excel reads them as dates), CRLF line ends."""
@@ -277,20 +273,20 @@ def to_csv(entries: Iterable[ActionLogEntry]) -> bytes:
             (
                 e.reference,
                 _iso(e.raised_on),
-                e.meeting,
+                excel_text(e.meeting),
                 e.minute,
-                _cell(e.description),
-                _cell(e.owner),
+                excel_text(e.description),
+                excel_text(e.owner),
                 e.organisation_code,
                 _iso(e.due_date),
                 _iso(e.revised_due_date),
-                _cell(e.revision_reason),
+                excel_text(e.revision_reason),
                 STATUS_LABELS[e.status],
                 _iso(e.completed_on),
-                _cell(e.latest_update),
+                excel_text(e.latest_update),
             )
         )
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    return excel_csv_bytes(buf.getvalue())
 
 
 # ------------------------------------------------------------------ .ics of due dates

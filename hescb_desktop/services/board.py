@@ -19,6 +19,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from hescb_desktop.domain.board import BoardCard, position_between, renumbered
+from hescb_desktop.domain.csv_text import excel_text
 from hescb_desktop.domain.dto import BoardStageDTO
 from hescb_desktop.domain.enums import ObjectiveKind
 from hescb_desktop.domain.errors import ValidationError
@@ -332,7 +333,9 @@ CSV_COLUMNS = (
 
 
 def board_csv(cards: Iterable[BoardCard], stage_order: Iterable[str] = ()) -> str:
-    """The cards as CSV (board order: stage, then position), every user string as typed."""
+    """The cards as CSV (board order: stage, then position), every user string as typed: text
+    starting = + - @ gets the apostrophe Excel hides (domain/csv_text.py). Whoever writes it to a
+    file or stdout adds the BOM with `excel_csv_bytes`, as the action log does."""
     order = {name: n for n, name in enumerate(stage_order)}
     rows = sorted(cards, key=lambda c: (order.get(c.stage, len(order)), c.stage, c.sort_key()))
     out = io.StringIO()
@@ -351,22 +354,22 @@ def _csv_row(c: BoardCard) -> list[str]:
         return d.isoformat() if d else ""
 
     return [
-        c.title,
-        c.stage,
-        c.theme,
-        c.lead_code,
-        ",".join(c.partner_codes),
-        c.sro,
+        excel_text(c.title),
+        excel_text(c.stage),
+        excel_text(c.theme),
+        excel_text(c.lead_code),
+        excel_text(",".join(c.partner_codes)),
+        excel_text(c.sro),
         rag(c.rag),
         rag(c.rag_time),
         rag(c.rag_cost),
         rag(c.rag_scope),
         rag(c.rag_resources),
         "yes" if c.overridden else "",
-        c.path_to_green,
+        excel_text(c.path_to_green),
         day(c.start_date),
         day(c.target_date),
-        c.next_milestone,
+        excel_text(c.next_milestone),
         day(c.next_milestone_date),
         str(c.open_actions),
         str(c.overdue_actions),

@@ -9,10 +9,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from hescb_desktop.domain.board import CLOSED_STAGE_ID
 from hescb_desktop.domain.enums import ActionStatus, ObjectiveKind, Rag
 from hescb_desktop.domain.rules import action_due_soon, action_overdue
 from hescb_desktop.services.calendar import Viewer, day_occurrences
-from hescb_desktop.storage.models import Action, Objective, Organisation, Person
+from hescb_desktop.storage.models import Action, BoardStage, Objective, Organisation, Person
 from hescb_desktop.storage.uow import UnitOfWork
 
 LONDON = ZoneInfo("Europe/London")
@@ -114,12 +115,17 @@ def _open_actions_of(uow: UnitOfWork, person_name: str) -> tuple[ActionRow, ...]
 
 
 def _objectives(uow: UnitOfWork, codes: dict[str, str]) -> tuple[RagRow, ...]:
+    """Live objectives not in the closed stage: the seeded Closed stage (its fixed id), whatever
+    it is called now. If that stage has been deleted, no stage counts as closed."""
+    closed = select(BoardStage.name).where(
+        BoardStage.id == CLOSED_STAGE_ID, BoardStage.deleted.is_(False)
+    )
     stmt = (
         select(Objective)
         .where(
             Objective.deleted.is_(False),
             Objective.kind == ObjectiveKind.OBJECTIVE,
-            Objective.stage != "Closed",
+            Objective.stage.not_in(closed),
         )
         .order_by(Objective.stage, Objective.position, Objective.title)
     )

@@ -6,11 +6,24 @@ Re-importing a file updates events by UID and never duplicates them; an event th
 carries its own id in its UID, so export then import on the same board changes nothing.
 A file that is not iCalendar raises `NotICalendarError` and imports nothing; a broken event is
 listed (summary, line, reason) and the good ones are imported.
+
+People: each ATTENDEE and the ORGANIZER is matched to a live person of the board, by address
+(mailto:, case-insensitive; or the urn:uuid: this app writes for a person with no email), then by
+CN name (the whole name, case-insensitive). Nobody is invented: an address that matches no one
+(or several people, or a room Outlook lists with CUTYPE=ROOM/RESOURCE) is listed in the report's
+`unmatched` lines and nothing else is stored for it (not in the description either, so a
+re-import or an export round trip never changes the text). The matched attendees become the
+event's attendees exactly (others are tombstoned, so someone taken off the invitation in Outlook
+leaves the event on re-import; a file event without ATTENDEE lines leaves none). The organiser
+becomes the event's owner when it has none; an owner it already has is kept. The organiser is an
+attendee only if listed as an ATTENDEE too (Outlook and Google list them both ways; this app's
+export writes the owner as ORGANIZER and the attendees as ATTENDEE, so its files round-trip).
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -38,7 +51,7 @@ from hescb_desktop.services import crud
 from hescb_desktop.services.entities import EVENTS
 from hescb_desktop.services.results import Changes
 from hescb_desktop.storage.bulk import add_new_rows
-from hescb_desktop.storage.models import Event, Organisation
+from hescb_desktop.storage.models import Event, EventAttendee, Organisation, Person
 from hescb_desktop.storage.uow import UnitOfWork
 
 UID_SUFFIX = "@hescb-desktop"
@@ -68,12 +81,17 @@ class ImportReport:
     updated: int = 0
     problems: tuple[ImportProblem, ...] = ()
     changes: Changes = field(default_factory=Changes)
+    # attendees and organisers matched to no person (imported events, not problems)
+    unmatched: tuple[ImportProblem, ...] = ()
 
     @property
     def summary(self) -> str:
         text = f"{self.created} events added, {self.updated} updated"
         if self.problems:
             text += f", {len(self.problems)} could not be read"
+        if self.unmatched:  # one per event line: the same address on two events counts twice
+            attendees = "attendee" if len(self.unmatched) == 1 else "attendees"
+            text += f", {len(self.unmatched)} {attendees} not matched to a person"
         return text
 
 
@@ -108,6 +126,26 @@ def parse(data: bytes) -> tuple[icalendar.Calendar, list[int]]:
     return cal, lines
 
 
+@dataclass(frozen=True)
+class _Who:
+    """An ATTENDEE or ORGANIZER as written: its address (a URI), CN and CUTYPE."""
+
+    address: str
+    name: str
+    kind: str
+
+    @property
+    def email(self) -> str:
+        scheme, _, rest = self.address.partition(":")
+        return rest.strip() if scheme.strip().lower() == "mailto" and "@" in rest else ""
+
+    def __str__(self) -> str:
+        shown = self.email or self.address
+        if self.name and shown and self.name.casefold() != shown.casefold():
+            return f"{self.name} <{shown}>"
+        return self.name or shown or "(no address)"
+
+
 @dataclass
 class _Parsed:
     uid: str
@@ -116,6 +154,61 @@ class _Parsed:
     values: dict[str, Any]
     exdates: list[datetime]
     cancelled: bool
+    attendees: list[_Who] = field(default_factory=list)
+    organiser: _Who | None = None
+
+
+def _who(component: Any, key: str) -> list[_Who]:
+    props = component.get(key)
+    if props is None:
+        return []
+    out = []
+    for prop in props if isinstance(props, list) else [props]:
+        params = getattr(prop, "params", {})
+        out.append(
+            _Who(
+                str(prop).strip(),
+                " ".join(str(params.get("CN", "")).split()),
+                str(params.get("CUTYPE", "")).strip().upper(),
+            )
+        )
+    return out
+
+
+class _People:
+    """The board's live people, to match attendees against (built once per import)."""
+
+    def __init__(self, rows: Iterable[tuple[str, str, str]]) -> None:
+        self.ids: set[str] = set()
+        self.by_email: dict[str, set[str]] = defaultdict(set)
+        self.by_name: dict[str, set[str]] = defaultdict(set)
+        for pid, name, email in rows:
+            self.ids.add(pid)
+            if email.strip():
+                self.by_email[email.strip().casefold()].add(pid)
+            if name.strip():
+                self.by_name[" ".join(name.split()).casefold()].add(pid)
+
+    def match(self, who: _Who) -> tuple[str | None, str]:
+        """(the person's id, "") or (None, why not)."""
+        if who.kind in ("ROOM", "RESOURCE"):
+            return None, "a room or resource, not a person"
+        scheme, _, rest = who.address.partition(":")
+        if scheme.lower() == "urn" and rest.lower().startswith("uuid:"):
+            pid = rest[5:].strip().lower()
+            if pid in self.ids:
+                return pid, ""
+        why = "no person with that address or name"
+        for key, index, what in (
+            (who.email.casefold(), self.by_email, "address"),
+            (who.name.casefold(), self.by_name, "name"),
+        ):
+            hits = index.get(key, set()) if key else set()
+            if len(hits) == 1:
+                return next(iter(hits)), ""
+            if len(hits) > 1:
+                why = f"{len(hits)} people have that {what}"
+        return None, why
 
 
 def _zone_name(prop: Any, value: datetime) -> str | None:
@@ -225,6 +318,7 @@ def _convert(
     for key, limit in (("summary", 500), ("location", 500), ("calendar", 120)):
         if len(values[key]) > limit:
             raise ValidationError(f"the {key} is longer than {limit} characters")
+    organisers = _who(component, "ORGANIZER")
     return _Parsed(
         uid,
         line,
@@ -232,6 +326,8 @@ def _convert(
         values,
         _dates(component, "EXDATE"),
         _text(component, "STATUS").upper() == "CANCELLED",
+        _who(component, "ATTENDEE"),
+        organisers[0] if organisers else None,
     )
 
 
@@ -254,6 +350,11 @@ def import_ics(
     with uow:
         session = uow.session
         orgs = dict(session.execute(select(Organisation.code, Organisation.id)).all())
+        people = _People(
+            session.execute(
+                select(Person.id, Person.name, Person.email).where(Person.deleted.is_(False))
+            ).all()
+        )
         parsed: list[_Parsed] = []
         for n, component in enumerate(components):
             line = lines[n] if n < len(lines) else 0
@@ -264,8 +365,12 @@ def import_ics(
         masters = [p for p in parsed if p.recurrence_id is None]
         overrides = [p for p in parsed if p.recurrence_id is not None]
         existing = _existing_masters(uow, {p.uid for p in parsed})
+        unmatched: list[ImportProblem] = []
+        matched = {id(item): _match_people(people, item, unmatched) for item in parsed}
         ids: dict[str, str] = {}
         fresh: list[_Parsed] = []
+        updated_ids: set[str] = set()
+        wanted: dict[str, list[str]] = {}  # event id -> its attendees as the file has them
         for item in masters:
             obj = existing.get(item.uid)
             if obj is None:
@@ -278,8 +383,14 @@ def import_ics(
                 if getattr(obj, key) != value:
                     setattr(obj, key, value)
                     changed = True
-            updated += changed
+            owner, attendees = matched[id(item)]
+            if obj.owner_id is None and owner is not None:
+                obj.owner_id = owner
+                changed = True
+            if changed:
+                updated_ids.add(obj.id)
             ids[item.uid] = obj.id
+            wanted.setdefault(obj.id, attendees)
         if progress is not None:
             progress(60, f"{len(fresh)} new events")
         rows = []
@@ -288,9 +399,20 @@ def import_ics(
             long_span, until = span_of(
                 v["start_utc"], v["end_utc"], v["rrule"], v["timezone"], v["all_day"]
             )
-            rows.append({**v, "ics_uid": item.uid, "long_span": long_span, "until_utc": until})
+            owner = matched[id(item)][0]
+            rows.append(
+                {
+                    **v,
+                    "ics_uid": item.uid,
+                    "long_span": long_span,
+                    "until_utc": until,
+                    "owner_id": owner,
+                }
+            )
         for item, new_id in zip(fresh, add_new_rows(uow, Event, rows), strict=True):
             ids[item.uid] = new_id
+            wanted[new_id] = matched[id(item)][1]
+        fresh_ids = {ids[item.uid] for item in fresh}
         created += len(fresh)
         session.flush()
         known = _existing_exceptions(uow, set(ids.values()))
@@ -301,6 +423,7 @@ def import_ics(
         for uid, obj in existing.items():
             info.setdefault(uid, _master_info(obj, None))
         new_rows: list[dict[str, Any]] = []
+        override_people: dict[tuple[str, datetime], list[str]] = {}
         for item in masters:
             for when in item.exdates:  # a cancelled occurrence: not counted as an event
                 _exception(
@@ -317,22 +440,101 @@ def import_ics(
                     )
                 )
                 continue
+            assert item.recurrence_id is not None
+            before = len(new_rows)
             created += _exception(
                 uow,
                 known,
                 new_rows,
                 master_id,
                 info[item.uid],
-                item.recurrence_id,  # type: ignore[arg-type]
+                item.recurrence_id,
                 item.values,
                 cancel=item.cancelled,
             )
-        add_new_rows(uow, Event, new_rows)
+            owner, attendees = matched[id(item)]
+            slot = (master_id, item.recurrence_id)
+            override_people.setdefault(slot, attendees)
+            if len(new_rows) > before:  # a new changed occurrence: its organiser is its owner
+                new_rows[-1]["owner_id"] = owner
+            elif slot in known and known[slot].owner_id is None and owner is not None:
+                known[slot].owner_id = owner
+                updated_ids.add(master_id)
+        added = add_new_rows(uow, Event, new_rows)
+        new_keys = {
+            (row["master_id"], row["recurrence_id"]): new_id
+            for row, new_id in zip(new_rows, added, strict=True)
+        }
+        fresh_ids.update(added)
+        master_of = {ids[m.uid]: ids[m.uid] for m in masters}
+        for slot, attendees in override_people.items():
+            event_id = known[slot].id if slot in known else new_keys[slot]
+            wanted.setdefault(event_id, attendees)
+            master_of[event_id] = slot[0]
+        for event_id in _set_attendees(uow, wanted, fresh_ids):
+            updated_ids.add(master_of[event_id])
         session.flush()
+        updated = len(updated_ids)
         changes = Changes(uow.tables_changed, tuple(ids.values()))
         uow.commit()
     problems.sort(key=lambda p: p.line)
-    return ImportReport(created, updated, tuple(problems), changes)
+    unmatched.sort(key=lambda p: p.line)
+    return ImportReport(created, updated, tuple(problems), changes, tuple(unmatched))
+
+
+def _match_people(
+    people: _People, item: _Parsed, unmatched: list[ImportProblem]
+) -> tuple[str | None, list[str]]:
+    """(the organiser's person id, the attendees' person ids); who matches no one goes into
+    `unmatched`."""
+
+    def one(who: _Who, role: str) -> str | None:
+        pid, why = people.match(who)
+        if pid is None:
+            unmatched.append(
+                ImportProblem(item.line, item.values["summary"], f"{role} {who} not matched: {why}")
+            )
+        return pid
+
+    owner = one(item.organiser, "organiser") if item.organiser is not None else None
+    attendees = [pid for who in item.attendees if (pid := one(who, "attendee")) is not None]
+    return owner, list(dict.fromkeys(attendees))
+
+
+def _set_attendees(uow: UnitOfWork, wanted: dict[str, list[str]], fresh: set[str]) -> set[str]:
+    """Make each event's live attendees exactly `wanted[event_id]`: the missing ones added (the
+    bulk path), the others and any duplicate row tombstoned. Returns the events (not `fresh`
+    ones) whose attendees changed."""
+    session = uow.session
+    current: dict[str, list[EventAttendee]] = defaultdict(list)
+    old = [event_id for event_id in wanted if event_id not in fresh]
+    for chunk in range(0, len(old), 500):
+        for row in session.scalars(
+            select(EventAttendee)
+            .where(
+                EventAttendee.deleted.is_(False),
+                EventAttendee.event_id.in_(old[chunk : chunk + 500]),
+            )
+            .order_by(EventAttendee.id)
+        ):
+            current[row.event_id].append(row)
+    changed: set[str] = set()
+    rows: list[dict[str, Any]] = []
+    for event_id, person_ids in wanted.items():
+        have: set[str] = set()
+        for row in current.get(event_id, []):
+            if row.person_id in person_ids and row.person_id not in have:
+                have.add(row.person_id)
+            else:
+                row.deleted = True
+                changed.add(event_id)
+        for pid in person_ids:
+            if pid not in have:
+                rows.append({"event_id": event_id, "person_id": pid})
+                if event_id not in fresh:
+                    changed.add(event_id)
+    add_new_rows(uow, EventAttendee, rows)
+    return changed
 
 
 def _existing_masters(uow: UnitOfWork, uids: set[str]) -> dict[str, Event]:
@@ -463,12 +665,13 @@ def export_ics(
                 )
             ):
                 exceptions.setdefault(exc.master_id or "", []).append(exc)
+        people = _people_of(uow, [*masters, *(e for es in exceptions.values() for e in es)])
         for master in masters:
             uid = master.ics_uid or f"{master.id}{UID_SUFFIX}"
             own = sorted(
                 exceptions.get(master.id, []), key=lambda e: e.recurrence_id or e.start_utc
             )
-            vevent = _vevent(master, uid, codes)
+            vevent = _vevent(master, uid, codes, people)
             cancelled = [e.recurrence_id for e in own if e.cancelled and e.recurrence_id]
             for when in cancelled:
                 _add_time(vevent, "exdate", when, master.all_day, master.timezone)
@@ -476,7 +679,7 @@ def export_ics(
             for exc in own:
                 if exc.cancelled or exc.recurrence_id is None:
                     continue
-                override = _vevent(exc, uid, codes)
+                override = _vevent(exc, uid, codes, people)
                 _add_time(
                     override, "recurrence-id", exc.recurrence_id, master.all_day, master.timezone
                 )
@@ -505,7 +708,54 @@ def _add_time(component: Any, key: str, when: datetime, all_day: bool, tz: str) 
         component.add(key, when.astimezone(UTC))
 
 
-def _vevent(obj: Event, uid: str, codes: dict[str, str]) -> icalendar.Event:
+@dataclass(frozen=True)
+class _ExportPeople:
+    names: dict[str, tuple[str, str]]  # person id -> (name, email)
+    attendees: dict[str, list[str]]  # event id -> person ids, by name
+
+    def address(self, person_id: str, role: str) -> icalendar.vCalAddress | None:
+        """mailto: the email when known, else urn:uuid: the person's id (matched back on this
+        board), CN=the name."""
+        if person_id not in self.names:
+            return None
+        name, email = self.names[person_id]
+        value = icalendar.vCalAddress(f"mailto:{email}" if email else f"urn:uuid:{person_id}")
+        value.params["CN"] = name
+        if role:
+            value.params["ROLE"] = role
+        return value
+
+
+def _people_of(uow: UnitOfWork, events: list[Event]) -> _ExportPeople:
+    ids = [e.id for e in events]
+    attendees: dict[str, list[str]] = defaultdict(list)
+    for chunk in range(0, len(ids), 500):
+        for event_id, person_id in uow.session.execute(
+            select(EventAttendee.event_id, EventAttendee.person_id).where(
+                EventAttendee.deleted.is_(False),
+                EventAttendee.event_id.in_(ids[chunk : chunk + 500]),
+            )
+        ):
+            attendees[event_id].append(person_id)
+    wanted = {p for ps in attendees.values() for p in ps} | {e.owner_id for e in events}
+    wanted.discard(None)
+    names: dict[str, tuple[str, str]] = {}
+    found = list(wanted)
+    for chunk in range(0, len(found), 500):
+        for pid, name, email in uow.session.execute(
+            select(Person.id, Person.name, Person.email).where(
+                Person.deleted.is_(False), Person.id.in_(found[chunk : chunk + 500])
+            )
+        ):
+            names[pid] = (name, email.strip())
+    for person_ids in attendees.values():
+        person_ids.sort(key=lambda p: (names.get(p, ("", ""))[0].casefold(), p))
+    return _ExportPeople(names, dict(attendees))
+
+
+def _vevent(
+    obj: Event, uid: str, codes: dict[str, str], people: _ExportPeople | None = None
+) -> icalendar.Event:
     event = icalendar.Event()
     event.add("uid", uid)
     event.add("dtstamp", (obj.updated_at or obj.created_at or datetime.now(UTC)).astimezone(UTC))
@@ -524,6 +774,14 @@ def _vevent(obj: Event, uid: str, codes: dict[str, str]) -> icalendar.Event:
         event.add("rrule", icalendar.vRecur.from_ical(obj.rrule))
     for piece in filter(None, obj.rdates.split(",")):
         _add_time(event, "rdate", datetime.fromisoformat(piece), obj.all_day, obj.timezone)
+    if people is not None:
+        organiser = people.address(obj.owner_id, "") if obj.owner_id else None
+        if organiser is not None:
+            event.add("organizer", organiser)
+        for person_id in dict.fromkeys(people.attendees.get(obj.id, [])):
+            attendee = people.address(person_id, "REQ-PARTICIPANT")
+            if attendee is not None:
+                event.add("attendee", attendee)
     event.add("class", _CLASS_OUT.get(obj.visibility, "PUBLIC"))
     event.add("x-hescb-calendar", obj.calendar)
     event.add("x-hescb-marking", obj.marking.value)

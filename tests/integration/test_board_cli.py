@@ -80,7 +80,9 @@ def test_board_json_and_csv(board_dir: Path) -> None:
     assert first["rag"]["overall"] == "red" and first["rag"]["cost"] == "red"
     assert first["next_milestone"]["title"] == "Planning consent"
     assert rows[0]["marking"] == "OFFICIAL-SENSITIVE"
-    table = list(csv.reader(io.StringIO(run("--data-dir", board_dir, "board", "--csv").stdout)))
+    out = run("--data-dir", board_dir, "board", "--csv").stdout
+    assert out.startswith("\ufeffTitle,Stage,")  # UTF-8 with a BOM, as `actions list --csv`
+    table = list(csv.reader(io.StringIO(out.removeprefix("\ufeff"))))
     assert table[0][0] == "Title" and [r[0] for r in table[1:]] == [r["title"] for r in rows]
     only = json.loads(run("--data-dir", board_dir, "board", "--json", "--stage", "proposed").stdout)
     assert [r["title"] for r in only] == [TITLES[2]]

@@ -322,7 +322,10 @@ def test_opportunity_raised_and_adopted_appears_on_the_board(
 def test_csv_and_pdf_of_what_the_filters_show(page: BoardPage, tmp_path: Path) -> None:
     page.organisation.setCurrentIndex(page.organisation.findData("HC"))
     page.export_csv(tmp_path / "board.csv")
-    rows = list(csv.reader(io.StringIO((tmp_path / "board.csv").read_text("utf-8-sig"))))
+    raw = (tmp_path / "board.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbfTitle,Stage,")  # UTF-8 with a BOM, for Excel
+    assert b"\r\n" in raw and b"\r\r" not in raw  # CRLF written as bytes, not doubled
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
     assert [r[0] for r in rows[1:]] == [
         "Joint headquarters facility",
         "Joint missing-person procedures",

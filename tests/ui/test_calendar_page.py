@@ -269,6 +269,38 @@ def test_import_from_the_page_runs_off_the_gui_thread(qtbot: QtBot, page: Calend
     assert seen and "2 events added" in seen[0] and "line 22: Never happens" in seen[0]
 
 
+def test_import_report_lists_attendees_matched_to_no_one_as_plain_text(
+    qtbot: QtBot, page: CalendarPage, tmp_path: Path
+) -> None:
+    from hescb_desktop.services import crud
+    from hescb_desktop.services.entities import PEOPLE
+
+    crud.create(
+        page.workspace.ctx.uow(),
+        PEOPLE,
+        {"name": "Alex Morgan", "email": "alex.morgan@herts.pnn.police.uk"},
+    )
+    seen: list[QMessageBox] = []
+
+    def accept(box: object) -> None:
+        if isinstance(box, QMessageBox):
+            seen.append(box)
+            box.grab().save(str(tmp_path / "import-report.png"))
+            box.accept()
+        else:
+            when_modal(qtbot, accept)
+
+    when_modal(qtbot, accept)
+    page.import_file(ICS / "outlook.ics")
+    (box,) = seen
+    assert box.textFormat() == Qt.TextFormat.PlainText
+    text = box.text()
+    assert "4 events added, 0 updated, 6 attendees not matched to a person" in text
+    assert "attendee Chris Okafor <chris.okafor@hertfordshire.gov.uk> not matched" in text
+    assert "organiser Tom Haldane <tom.haldane@herts.pnn.police.uk> not matched" in text
+    assert "Alex Morgan" not in text  # matched by address
+
+
 def test_printed_week_is_a_diary_with_the_marking(page: CalendarPage, tmp_path: Path) -> None:
     uow = page.workspace.ctx.uow
     cal.create_event(

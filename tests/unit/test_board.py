@@ -75,6 +75,30 @@ def test_stages_renamed_added_reordered_and_cards_follow(ctx: ServiceContext) ->
     assert crud.get(ctx.uow(write=False), OBJECTIVES, card).stage == "Options appraisal"
 
 
+def test_home_leaves_out_the_closed_stage_whatever_it_is_called(ctx: ServiceContext) -> None:
+    from hescb_desktop.domain.board import CLOSED_STAGE_ID
+    from hescb_desktop.services.home import home_summary
+
+    def on_home() -> list[str]:
+        return sorted(o.title for o in home_summary(ctx.uow(write=False), TODAY, "x").objectives)
+
+    _objective(ctx, "Live one", "In delivery")
+    done = _objective(ctx, "Finished one", "Closed")
+    stages = {s.id: s.name for s in board.list_stages(ctx.uow(write=False))}
+    assert stages[CLOSED_STAGE_ID] == "Closed"  # the id migration 0005 seeds
+    assert on_home() == ["Live one"]
+    board.rename_stage(ctx.uow(), CLOSED_STAGE_ID, "Done & dusted")
+    assert crud.get(ctx.uow(write=False), OBJECTIVES, done).stage == "Done & dusted"
+    assert on_home() == ["Live one"]
+    # a new stage called "Closed" is just another stage: its cards stay on Home
+    board.add_stage(ctx.uow(), "Closed")
+    board.move_card(ctx.uow(), done, "Closed")
+    assert on_home() == ["Finished one", "Live one"]
+    # with the seeded closed stage deleted nothing counts as closed
+    board.delete_stage(ctx.uow(), CLOSED_STAGE_ID)
+    assert on_home() == ["Finished one", "Live one"]
+
+
 @pytest.mark.parametrize("name", ["", "   ", "scoping", "x" * 61])
 def test_bad_stage_names_refused(ctx: ServiceContext, name: str) -> None:
     with pytest.raises(ValidationError):

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from hescb_desktop.domain.board import BoardCard, BoardFilter, Lanes, lay_out
+from hescb_desktop.domain.csv_text import excel_csv_bytes
 from hescb_desktop.domain.enums import Rag
 from hescb_desktop.domain.errors import DomainError
 from hescb_desktop.services import board, board_report, planning
@@ -318,7 +319,7 @@ class BoardPage(Page):
         """The objectives the filters show, in board order."""
         shown = [c for c in self.data.cards if self.board_filter().matches(c)]
         try:
-            path.write_text(board.board_csv(shown, self.data.stage_names), encoding="utf-8-sig")
+            path.write_bytes(excel_csv_bytes(board.board_csv(shown, self.data.stage_names)))
         except OSError as exc:
             self.show_error(str(exc))
 

@@ -603,7 +603,14 @@ class CalendarPage(Page):
         text = f"{path.name}: {result.summary}."
         if result.problems:
             text += "\n\n" + "\n".join(str(p) for p in result.problems[:15])
-        QMessageBox.information(self, self.tr("Import calendar"), text)
+        if result.unmatched:
+            text += "\n\n" + "\n".join(str(p) for p in result.unmatched[:15])
+            if len(result.unmatched) > 15:
+                text += "\n…"
+        box = QMessageBox(QMessageBox.Icon.Information, self.tr("Import calendar"), text)
+        box.setParent(self, box.windowFlags())
+        box.setTextFormat(Qt.TextFormat.PlainText)  # titles and names like "Sam <sam@x>" as typed
+        box.exec()
         self.refresh()
 
     @Slot()
