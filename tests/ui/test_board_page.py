@@ -258,6 +258,8 @@ def test_details_edit_and_milestone_warning(qtbot: QtBot, page: BoardPage) -> No
     assert milestones.table.rowCount() == 1
     card = next(c for c in page.data.cards if c.title.startswith("Shared drone unit"))
     assert card.next_milestone == "Late handover"
+    page.workspace.undo_stack.undo()  # the milestone added
+    assert milestones.table.rowCount() == 0
     page.workspace.undo_stack.undo()  # the title and target edit
     assert any(c.title == "Shared drone unit" for c in page.data.cards)
 

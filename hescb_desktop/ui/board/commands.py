@@ -16,7 +16,7 @@ from PySide6.QtGui import QUndoCommand
 from hescb_desktop.domain.enums import Rag, RagDimension
 from hescb_desktop.domain.errors import DomainError
 from hescb_desktop.services import board, planning
-from hescb_desktop.services.results import Result
+from hescb_desktop.services.results import Changes, Result
 from hescb_desktop.ui.workspace import Workspace
 
 ErrorFn = Callable[[str], None]
@@ -154,3 +154,93 @@ class SetRag(BoardCommand):
 
     def _undo(self) -> None:
         self._set(self.old)
+
+
+# ------------------------------------------------------------------ the objective dialog's lists
+DetailSave = Callable[[Mapping[str, Any], str | None], tuple[Changes, tuple[str, ...]]]
+
+
+def save_detail(workspace: Workspace, table: str) -> DetailSave:
+    """Add (no id) or change a milestone or risk through its planning service: the changes and
+    any warnings."""
+
+    def save(values: Mapping[str, Any], row_id: str | None) -> tuple[Changes, tuple[str, ...]]:
+        uow = workspace.ctx.uow()
+        if table == "milestones":
+            saved = planning.save_milestone(uow, values, row_id)
+            return saved.value.changes, saved.warnings
+        return planning.save_risk(uow, values, row_id).changes, ()
+
+    return save
+
+
+class AddDetail(BoardCommand):
+    """A milestone, dependency or risk added: undo tombstones it, redo lifts the tombstone (the
+    same row comes back, so sync sees one record)."""
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        text: str,
+        table: str,
+        create: Callable[[], tuple[Changes, tuple[str, ...]]],
+        on_error: ErrorFn,
+    ) -> None:
+        super().__init__(workspace, text, on_error)
+        self.table = table
+        self.create = create
+        self.row_id = ""
+
+    def _do(self) -> None:
+        if not self.row_id:
+            changes, self.warnings = self.create()
+            self.row_id = changes.ids[0]
+            self.workspace.announce(changes)
+        else:
+            self._announce(planning.restore(self.workspace.ctx.uow(), self.table, self.row_id))
+
+    def _undo(self) -> None:
+        self._announce(planning.remove(self.workspace.ctx.uow(), self.table, self.row_id))
+
+
+class RemoveDetail(BoardCommand):
+    """A milestone, dependency or risk removed (tombstoned): undo brings the same row back."""
+
+    def __init__(
+        self, workspace: Workspace, text: str, table: str, row_id: str, on_error: ErrorFn
+    ) -> None:
+        super().__init__(workspace, text, on_error)
+        self.table, self.row_id = table, row_id
+
+    def _do(self) -> None:
+        self._announce(planning.remove(self.workspace.ctx.uow(), self.table, self.row_id))
+
+    def _undo(self) -> None:
+        self._announce(planning.restore(self.workspace.ctx.uow(), self.table, self.row_id))
+
+
+class ChangeDetail(BoardCommand):
+    """Fields of a milestone or risk changed: undo saves the old values back."""
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        text: str,
+        table: str,
+        row_id: str,
+        old: Mapping[str, Any],
+        new: Mapping[str, Any],
+        on_error: ErrorFn,
+    ) -> None:
+        super().__init__(workspace, text, on_error)
+        self.row_id = row_id
+        self.old, self.new = dict(old), dict(new)
+        self.save = save_detail(workspace, table)
+
+    def _do(self) -> None:
+        changes, self.warnings = self.save(self.new, self.row_id)
+        self.workspace.announce(changes)
+
+    def _undo(self) -> None:
+        changes, _ = self.save(self.old, self.row_id)
+        self.workspace.announce(changes)

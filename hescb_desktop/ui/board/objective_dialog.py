@@ -50,6 +50,9 @@ from hescb_desktop.ui.widgets.labels import rag_label
 from hescb_desktop.ui.widgets.palette import OVERDUE_TEXT
 from hescb_desktop.ui.workspace import Workspace
 
+# the tables the dialog shows: it reloads when one changes (an edit here, an undo, a sync)
+FOLLOWED = ("objectives", "milestones", "objective_dependencies", "risks", "rag_assessments")
+
 RAGS: tuple[Rag | None, ...] = (None, Rag.GREEN, Rag.AMBER, Rag.RED)
 
 
@@ -84,6 +87,9 @@ class ObjectiveDialog(QDialog):
         self.detail = planning.objective_detail(workspace.ctx.uow(write=False), objective_id)
         self._setup_ui()
         self._show()
+        workspace.data_changed.connect(self._on_data_changed)
+        self._following = True
+        self.finished.connect(self._stop_following)
 
     @classmethod
     def ask(
@@ -124,7 +130,7 @@ class ObjectiveDialog(QDialog):
             (self.tr("Milestones"), self.tr("Dependencies"), self.tr("Risks"), self.tr("Links")),
             strict=True,
         ):
-            tab.changed.connect(self._on_tab_changed)
+            tab.on_error = self.on_error
             self.tabs.addTab(tab, name)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
@@ -262,9 +268,21 @@ class ObjectiveDialog(QDialog):
         self._show()
 
     @Slot(object)
-    def _on_tab_changed(self, changes: Changes) -> None:
-        self.workspace.announce(changes)
-        self._reload()
+    def _on_data_changed(self, changes: Changes) -> None:
+        """The lists' commands announce their changes, as do undo and redo (Edit menu)."""
+        if not changes.touches(*FOLLOWED):
+            return
+        try:
+            self._reload()
+        except DomainError as exc:  # the objective was deleted meanwhile
+            self.on_error(str(exc))
+            self._stop_following()
+
+    @Slot()
+    def _stop_following(self) -> None:
+        if self._following:
+            self._following = False
+            self.workspace.data_changed.disconnect(self._on_data_changed)
 
     @Slot()
     def _on_dimension_changed(self) -> None:

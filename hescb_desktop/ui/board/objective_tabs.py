@@ -1,15 +1,18 @@
 """The objective dialog's lists: milestones, dependencies, risks, links and the RAG history.
 
-Each tab shows rows from an `ObjectiveDetail` and calls the planning services; refused input is
-shown inline and changes nothing. After a change the dialog reloads (`changed` is emitted).
+Each tab shows rows from an `ObjectiveDetail`. Adding, changing and removing rows are commands on
+the workspace's undo stack (applied once through the planning services; refused input is shown
+inline, changes nothing and is not pushed). The dialog reloads when the data changes, so an undo
+or redo from the Edit menu shows too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
+from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Qt, Slot
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,11 +32,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hescb_desktop.domain.dto import PersonDTO
+from hescb_desktop.domain.dto import MilestoneDTO, PersonDTO, RiskDTO
 from hescb_desktop.domain.errors import DomainError
 from hescb_desktop.services import planning
 from hescb_desktop.services.planning import ObjectiveDetail
 from hescb_desktop.services.results import Changes
+from hescb_desktop.ui.board.commands import (
+    AddDetail,
+    BoardCommand,
+    ChangeDetail,
+    RemoveDetail,
+    save_detail,
+)
 from hescb_desktop.ui.widgets.labels import format_date, rag_label, status_label
 from hescb_desktop.ui.widgets.palette import OVERDUE_TEXT, rag_colour
 from hescb_desktop.ui.workspace import Workspace
@@ -93,8 +103,6 @@ def person_combo(people: Sequence[PersonDTO], current: str | None) -> QComboBox:
 
 
 class DetailTab(QWidget):
-    changed = Signal(object)  # Changes
-
     def __init__(self, workspace: Workspace, people: Sequence[PersonDTO]) -> None:
         super().__init__()
         self.workspace = workspace
@@ -105,20 +113,38 @@ class DetailTab(QWidget):
         self.message.setWordWrap(True)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.objective_id = ""
+        self.on_error: Callable[[str], None] | None = None
 
     def show_detail(self, detail: ObjectiveDetail) -> None:
         raise NotImplementedError
 
-    def _run(self, fn: Callable[[], Changes | tuple[Changes, tuple[str, ...]]]) -> bool:
+    def _push(self, command: BoardCommand) -> bool:
+        """Apply the command once and put it on the undo stack; a refusal is shown here."""
         try:
-            out = fn()
+            command.apply()
         except DomainError as exc:
             self._say(str(exc), error=True)
             return False
-        changes, warnings = out if isinstance(out, tuple) else (out, ())
-        self._say("\n".join(warnings), error=bool(warnings))
-        self.changed.emit(changes)
+        self.workspace.undo_stack.push(command)
+        self._say("\n".join(command.warnings), error=bool(command.warnings))
         return True
+
+    def _add(self, text: str, table: str, values: Mapping[str, Any]) -> bool:
+        save = save_detail(self.workspace, table)
+        return self._push(
+            AddDetail(self.workspace, text, table, lambda: save(values, None), self._on_error)
+        )
+
+    def _remove(self, text: str, table: str, row_id: str) -> bool:
+        return self._push(RemoveDetail(self.workspace, text, table, row_id, self._on_error))
+
+    def _on_error(self, text: str) -> None:
+        """An undo or redo refused later (say the objective was deleted on another PC): to the
+        dialog's `on_error`, which outlives the dialog, if it set one."""
+        if self.on_error is not None:
+            self.on_error(text)
+        else:
+            self._say(text, error=True)
 
     def _say(self, text: str, *, error: bool) -> None:
         self.message.setText(text)
@@ -153,13 +179,13 @@ class MilestonesTab(DetailTab):
         layout.addLayout(buttons)
         layout.addLayout(form)
         layout.addWidget(self.message)
-        self._done: dict[str, bool] = {}
+        self._milestones: dict[str, MilestoneDTO] = {}
 
     def show_detail(self, detail: ObjectiveDetail) -> None:
         self.objective_id = detail.objective.id
         target = detail.objective.target_date
         self.table.setRowCount(0)
-        self._done = {m.id: m.done for m in detail.milestones}
+        self._milestones = {m.id: m for m in detail.milestones}
         for m in detail.milestones:
             row = self.table.rowCount()
             self.table.insertRow(row)
@@ -179,11 +205,7 @@ class MilestonesTab(DetailTab):
             "owner_id": self.owner.currentData(),
         }
 
-        def go() -> tuple[Changes, tuple[str, ...]]:
-            saved = planning.save_milestone(self.workspace.ctx.uow(), values)
-            return saved.value.changes, saved.warnings
-
-        if self._run(go):
+        if self._add(self.tr("Add milestone"), "milestones", values):
             self.title.clear()
 
     def _on_done_clicked(self) -> None:
@@ -192,20 +214,25 @@ class MilestonesTab(DetailTab):
             self._say(self.tr("Choose a milestone first."), error=True)
             return
 
-        def go() -> tuple[Changes, tuple[str, ...]]:
-            saved = planning.save_milestone(
-                self.workspace.ctx.uow(), {"done": not self._done[row_id]}, row_id
+        m = self._milestones[row_id]
+        old = {"done": m.done, "done_on": m.done_on}
+        text = self.tr("Mark milestone not done") if m.done else self.tr("Mark milestone done")
+        self._push(
+            ChangeDetail(
+                self.workspace,
+                text,
+                "milestones",
+                row_id,
+                old,
+                {"done": not m.done},
+                self._on_error,
             )
-            return saved.value.changes, ()
-
-        self._run(go)
+        )
 
     def _on_remove_clicked(self) -> None:
         row_id = selected_id(self.table)
         if row_id:
-            self._run(
-                lambda: planning.remove(self.workspace.ctx.uow(), "milestones", row_id).changes
-            )
+            self._remove(self.tr("Remove milestone"), "milestones", row_id)
 
 
 class DependenciesTab(DetailTab):
@@ -246,25 +273,28 @@ class DependenciesTab(DetailTab):
 
     def _on_add_clicked(self) -> None:
         other = self.choice.currentData()
-        if other:
-            self._run(
-                lambda: (
-                    planning.add_dependency(
-                        self.workspace.ctx.uow(), self.objective_id, other
-                    ).changes
-                )
+        if not other:
+            return
+        objective_id = self.objective_id
+
+        def create() -> tuple[Changes, tuple[str, ...]]:
+            added = planning.add_dependency(self.workspace.ctx.uow(), objective_id, other)
+            return added.changes, ()
+
+        self._push(
+            AddDetail(
+                self.workspace,
+                self.tr("Add dependency"),
+                "objective_dependencies",
+                create,
+                self._on_error,
             )
+        )
 
     def _on_remove_clicked(self) -> None:
         row_id = selected_id(self.depends)
         if row_id:
-            self._run(
-                lambda: (
-                    planning.remove(
-                        self.workspace.ctx.uow(), "objective_dependencies", row_id
-                    ).changes
-                )
-            )
+            self._remove(self.tr("Remove dependency"), "objective_dependencies", row_id)
 
 
 class RisksTab(DetailTab):
@@ -289,8 +319,12 @@ class RisksTab(DetailTab):
         self.owner = person_combo(people, None)
         add = QPushButton(self.tr("Add risk"))
         add.clicked.connect(self._on_add_clicked)
+        save = QPushButton(self.tr("Save changes to selected risk"))
+        save.clicked.connect(self._on_save_clicked)
         remove = QPushButton(self.tr("Remove selected risk"))
         remove.clicked.connect(self._on_remove_clicked)
+        self.table.itemSelectionChanged.connect(self._on_selection_changed)
+        self._risks: dict[str, RiskDTO] = {}
         form = QFormLayout()
         form.addRow(self.tr("Description"), self.description)
         scores = QHBoxLayout()
@@ -304,6 +338,7 @@ class RisksTab(DetailTab):
         form.addRow(self.tr("Mitigation"), self.mitigation)
         buttons = QHBoxLayout()
         buttons.addWidget(add)
+        buttons.addWidget(save)
         buttons.addWidget(remove)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
@@ -314,6 +349,7 @@ class RisksTab(DetailTab):
 
     def show_detail(self, detail: ObjectiveDetail) -> None:
         self.objective_id = detail.objective.id
+        self._risks = {r.id: r for r in detail.risks}
         self.table.setRowCount(0)
         for r in sorted(detail.risks, key=lambda r: -r.likelihood * r.impact):
             row = self.table.rowCount()
@@ -338,23 +374,53 @@ class RisksTab(DetailTab):
                     ),
                 )
 
-    def _on_add_clicked(self) -> None:
-        values = {
-            "objective_id": self.objective_id,
+    def _form_values(self) -> dict[str, Any]:
+        return {
             "description": self.description.text(),
             "likelihood": self.likelihood.value(),
             "impact": self.impact.value(),
             "owner_id": self.owner.currentData(),
             "mitigation": self.mitigation.text(),
         }
-        if self._run(lambda: planning.save_risk(self.workspace.ctx.uow(), values).changes):
+
+    @Slot()
+    def _on_selection_changed(self) -> None:
+        """The chosen risk's values go into the form, to change and save."""
+        r = self._risks.get(selected_id(self.table))
+        if r is None:
+            return
+        self.description.setText(r.description)
+        self.likelihood.setValue(r.likelihood)
+        self.impact.setValue(r.impact)
+        self.owner.setCurrentIndex(max(0, self.owner.findData(r.owner_id)) if r.owner_id else 0)
+        self.mitigation.setText(r.mitigation)
+
+    def _on_add_clicked(self) -> None:
+        values = {"objective_id": self.objective_id, **self._form_values()}
+        if self._add(self.tr("Add risk"), "risks", values):
             self.description.clear()
             self.mitigation.clear()
+
+    def _on_save_clicked(self) -> None:
+        r = self._risks.get(selected_id(self.table))
+        if r is None:
+            self._say(self.tr("Choose a risk first."), error=True)
+            return
+        new = {k: v for k, v in self._form_values().items() if getattr(r, k) != v}
+        if not new:
+            self._say(self.tr("Nothing changed."), error=False)
+            return
+        old = {k: getattr(r, k) for k in new}
+        self._push(
+            ChangeDetail(
+                self.workspace, self.tr("Edit risk"), "risks", r.id, old, new, self._on_error
+            )
+        )
 
     def _on_remove_clicked(self) -> None:
         row_id = selected_id(self.table)
         if row_id:
-            self._run(lambda: planning.remove(self.workspace.ctx.uow(), "risks", row_id).changes)
+            self._remove(self.tr("Remove risk"), "risks", row_id)
 
 
 class LinksTab(DetailTab):
