@@ -455,3 +455,43 @@ def test_opportunity_declined_needs_a_reason(ctx: ServiceContext) -> None:
     declined = opportunities.decline(ctx.uow(), opp.id, "Different dispatch systems").value
     assert declined.outcome is OpportunityOutcome.DECLINED
     assert declined.outcome_reason == "Different dispatch systems"
+
+
+def test_restore_lifts_a_tombstone_through_change_capture(ctx: ServiceContext) -> None:
+    from hescb_desktop.services import sync
+
+    obj = _objective(ctx, "Joint HQ")
+    m = planning.save_milestone(ctx.uow(), {"objective_id": obj, "title": "Consent"}).value.value
+    planning.remove(ctx.uow(), "milestones", m.id)
+    assert planning.objective_detail(ctx.uow(write=False), obj).milestones == ()
+    restored = planning.restore(ctx.uow(), "milestones", m.id)
+    assert restored.changes.touches("milestones") and restored.changes.ids == (m.id,)
+    (back,) = planning.objective_detail(ctx.uow(write=False), obj).milestones
+    assert back.id == m.id and back.title == "Consent"
+    assert (back.deleted, back.deleted_at, back.deleted_by) == (False, None, None)
+    logged = [(h.column, h.value) for h in sync.history(ctx, "milestones", m.id)]
+    after = logged[logged.index(("deleted", True)) + 1 :]  # what the restore recorded
+    assert ("deleted", False) in after and ("deleted_at", None) in after
+    assert ("deleted_by", None) in after and ("updated_by", "Executive suite") in after
+    before = len(logged)
+    assert planning.restore(ctx.uow(), "milestones", m.id).changes.empty  # live: nothing to do
+    assert len(sync.history(ctx, "milestones", m.id)) == before
+    with pytest.raises(ValidationError, match="not restored here"):
+        planning.restore(ctx.uow(), "objectives", obj)
+
+
+def test_restoring_a_dependency_is_refused_if_it_now_closes_a_cycle(ctx: ServiceContext) -> None:
+    a, b = (_objective(ctx, t) for t in ("Estates", "Training"))
+    dep = planning.add_dependency(ctx.uow(), a, b).value
+    planning.remove(ctx.uow(), "objective_dependencies", dep.id)
+    back = planning.add_dependency(ctx.uow(), b, a).value  # the other way round meanwhile
+    with pytest.raises(ValidationError, match="cycle"):
+        planning.restore(ctx.uow(), "objective_dependencies", dep.id)
+    planning.remove(ctx.uow(), "objective_dependencies", back.id)
+    again = planning.add_dependency(ctx.uow(), a, b).value  # added again as a new row
+    with pytest.raises(ValidationError, match="already"):
+        planning.restore(ctx.uow(), "objective_dependencies", dep.id)
+    planning.remove(ctx.uow(), "objective_dependencies", again.id)
+    planning.restore(ctx.uow(), "objective_dependencies", dep.id)
+    detail = planning.objective_detail(ctx.uow(write=False), a)
+    assert [d.id for d, _ in detail.depends_on] == [dep.id]
