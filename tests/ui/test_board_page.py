@@ -14,13 +14,13 @@ import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QTableWidget
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from hescb_desktop.domain.board import BoardCard
 from hescb_desktop.domain.enums import OpportunityOutcome, Rag
-from hescb_desktop.services import board, crud, opportunities
+from hescb_desktop.services import board, crud, opportunities, planning
 from hescb_desktop.services.context import ServiceContext
 from hescb_desktop.services.entities import OBJECTIVES
 from hescb_desktop.ui.board.board_page import BoardPage
@@ -390,3 +390,109 @@ def test_stage_names_stay_over_their_columns_when_scrolled(qtbot: QtBot, page: B
     shift = view.horizontalScrollBar().value()
     assert shift > 0 and label.x() == before - shift  # moved with the columns
     assert label.isVisible() and label.y() == 0  # and never scrolled out of view
+
+
+# ------------------------------------------------------------------ undo in the dialog's lists
+def _ids(t: QTableWidget) -> list[str]:
+    return [t.item(r, 0).data(Qt.ItemDataRole.UserRole) for r in range(t.rowCount())]
+
+
+def test_adding_a_milestone_undoes_and_redoes(qtbot: QtBot, page: BoardPage) -> None:
+    dialog = _dialog(qtbot, page, "Shared drone unit")
+    milestones = dialog.lists[0]
+    before = milestones.table.rowCount()
+    stack = page.workspace.undo_stack
+    count = stack.count()
+    milestones.title.setText("Pilots trained <all> & signed off")
+    milestones._on_add_clicked()
+    assert milestones.table.rowCount() == before + 1
+    (added,) = _ids(milestones.table)
+    assert stack.count() == count + 1 and stack.undoText() == "Add milestone"
+    stack.undo()
+    assert milestones.table.rowCount() == before  # the dialog shows the undo at once
+    objective = dialog.objective_id
+    assert (
+        planning.objective_detail(page.workspace.ctx.uow(write=False), objective).milestones == ()
+    )
+    stack.redo()
+    (back,) = planning.objective_detail(page.workspace.ctx.uow(write=False), objective).milestones
+    assert back.id == added and back.title == "Pilots trained <all> & signed off"
+    assert _ids(milestones.table) == [added]
+    milestones.table.setCurrentCell(0, 0)
+    milestones._on_done_clicked()
+    assert milestones.table.item(0, 3).text() != ""
+    stack.undo()
+    assert milestones.table.item(0, 3).text() == ""
+    assert (
+        not planning.objective_detail(page.workspace.ctx.uow(write=False), objective)
+        .milestones[0]
+        .done
+    )
+
+
+def test_a_refused_addition_is_not_pushed(qtbot: QtBot, page: BoardPage) -> None:
+    dialog = _dialog(qtbot, page, "Shared drone unit")
+    risks = dialog.lists[2]
+    count = page.workspace.undo_stack.count()
+    risks._on_add_clicked()  # no description
+    assert risks.message.text() and risks.table.rowCount() == 0
+    assert page.workspace.undo_stack.count() == count
+
+
+def test_removing_a_dependency_undoes_and_redoes(qtbot: QtBot, page: BoardPage) -> None:
+    dialog = _dialog(qtbot, page, "Shared drone unit")
+    deps = dialog.lists[1]
+    deps.choice.setCurrentIndex(deps.choice.findText("Joint headquarters facility"))
+    deps._on_add_clicked()
+    (dep_id,) = _ids(deps.depends)
+    deps.depends.setCurrentCell(0, 0)
+    deps._on_remove_clicked()
+    assert deps.depends.rowCount() == 0
+    stack = page.workspace.undo_stack
+    assert stack.undoText() == "Remove dependency"
+    stack.undo()
+    assert _ids(deps.depends) == [dep_id]  # the same row back, not a copy
+    detail = planning.objective_detail(page.workspace.ctx.uow(write=False), dialog.objective_id)
+    assert [(d.id, t) for d, t in detail.depends_on] == [(dep_id, "Joint headquarters facility")]
+    stack.redo()
+    assert deps.depends.rowCount() == 0
+    stack.undo()
+    stack.undo()  # the addition too
+    assert deps.depends.rowCount() == 0
+    stack.redo()
+    assert _ids(deps.depends) == [dep_id]
+
+
+def test_editing_a_risk_undoes_and_redoes(qtbot: QtBot, page: BoardPage) -> None:
+    dialog = _dialog(qtbot, page, "Shared drone unit")
+    risks = dialog.lists[2]
+    risks.description.setText("Airspace permission delayed")
+    risks.likelihood.setValue(2)
+    risks.impact.setValue(3)
+    risks._on_add_clicked()
+    (risk_id,) = _ids(risks.table)
+    risks.table.setCurrentCell(0, 0)  # fills the form
+    assert risks.description.text() == "Airspace permission delayed"
+    risks.likelihood.setValue(5)
+    risks.mitigation.setText("Early talks with the CAA — «NATS»")
+    risks._on_save_clicked()
+    stack = page.workspace.undo_stack
+    assert stack.undoText() == "Edit risk"
+    assert [risks.table.item(0, c).text() for c in (1, 3)] == ["5", "15"]
+
+    def risk() -> tuple[int, int, str]:
+        uow = page.workspace.ctx.uow(write=False)
+        (r,) = planning.objective_detail(uow, dialog.objective_id).risks
+        assert r.id == risk_id
+        return r.likelihood, r.impact, r.mitigation
+
+    assert risk() == (5, 3, "Early talks with the CAA — «NATS»")
+    stack.undo()
+    assert risk() == (2, 3, "")
+    assert [risks.table.item(0, c).text() for c in (1, 3)] == ["2", "6"]
+    stack.redo()
+    assert risk() == (5, 3, "Early talks with the CAA — «NATS»")
+    risks.table.setCurrentCell(0, 0)
+    risks._on_save_clicked()
+    assert risks.message.text() == "Nothing changed."
+    assert stack.undoText() == "Edit risk" and stack.canRedo() is False
