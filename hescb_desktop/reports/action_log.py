@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from io import BytesIO
 
@@ -10,6 +10,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, StyleSheet1
 from reportlab.platypus import Flowable, Paragraph, Table
 
+from hescb_desktop.domain.enums import Marking
 from hescb_desktop.domain.rules import highest_marking
 from hescb_desktop.reports.content import ActionRow
 from hescb_desktop.reports.frame import (
@@ -77,12 +78,35 @@ def build_action_log_pdf(
     author: str,
     invariant: bool | None = None,
 ) -> bytes:
+    return landscape_report(
+        title=title,
+        subject=f"{board} action log",
+        board=board,
+        marking=highest_marking(a.marking for a in actions),
+        author=author,
+        invariant=invariant,
+        story=lambda styles, width: action_table_story(actions, styles, width),
+    )
+
+
+def landscape_report(
+    *,
+    title: str,
+    subject: str,
+    board: str,
+    marking: Marking,
+    author: str,
+    invariant: bool | None,
+    story: Callable[[StyleSheet1, float], list[Flowable]],
+) -> bytes:
+    """A stand-alone landscape A4 document (the action log, the highlight report): the marked
+    frame, the title as its first heading, then `story(styles, width)`."""
     out = BytesIO()
     doc = BoardDocument(
         out,
-        marking=highest_marking(a.marking for a in actions),
+        marking=marking,
         title=title,
-        subject=f"{board} action log",
+        subject=subject,
         footer=f"{board} · {title}",
         author=author,
         invariant=invariant,
@@ -90,11 +114,8 @@ def build_action_log_pdf(
     doc.pagesize = landscape(A4)
     _landscape(doc)
     styles = board_styles()
-    story = [
-        anchor_heading(title, styles["Heading2"]),
-        *action_table_story(actions, styles, doc.width),
-    ]
-    return render(doc, story, {})
+    flowables = [anchor_heading(title, styles["Heading2"]), *story(styles, doc.width)]
+    return render(doc, flowables, {})
 
 
 def _landscape(doc: BoardDocument) -> None:

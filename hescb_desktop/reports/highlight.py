@@ -3,24 +3,17 @@ since the last report, the next milestone and the path to green (on its own or i
 
 from __future__ import annotations
 
-from io import BytesIO
-
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
-from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, StyleSheet1
 from reportlab.platypus import Flowable, Paragraph, Table
 
 from hescb_desktop.domain.enums import Rag
 from hescb_desktop.domain.rules import highest_marking
-from hescb_desktop.reports.action_log import _landscape
+from hescb_desktop.reports.action_log import landscape_report
 from hescb_desktop.reports.content import HIGHLIGHT_DIMENSIONS, HIGHLIGHT_SHORT, HighlightContent
 from hescb_desktop.reports.frame import (
-    BoardDocument,
-    anchor_heading,
-    board_styles,
     grid_style,
-    render,
 )
 from hescb_desktop.reports.text import para_text
 
@@ -117,22 +110,12 @@ def highlight_story(content: HighlightContent, styles: StyleSheet1, width: float
 def build_highlight_pdf(
     content: HighlightContent, *, author: str, invariant: bool | None = None
 ) -> bytes:
-    out = BytesIO()
-    title = highlight_title(content)
-    doc = BoardDocument(
-        out,
-        marking=highest_marking(r.marking for r in content.rows),
-        title=title,
+    return landscape_report(
+        title=highlight_title(content),
         subject=f"{content.board} highlight report",
-        footer=f"{content.board} · {title}",
+        board=content.board,
+        marking=highest_marking(r.marking for r in content.rows),
         author=author,
         invariant=invariant,
+        story=lambda styles, width: highlight_story(content, styles, width),
     )
-    doc.pagesize = landscape(A4)
-    _landscape(doc)
-    styles = board_styles()
-    story = [
-        anchor_heading(title, styles["Heading2"]),
-        *highlight_story(content, styles, doc.width),
-    ]
-    return render(doc, story, {})
