@@ -16,9 +16,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -32,8 +32,10 @@ class SegmentError(Exception):
     """A segment that is incomplete, corrupt or not what its name says."""
 
 
-@dataclass(frozen=True)
-class Record:
+class Record(NamedTuple):
+    """One field change as it travels (a NamedTuple: a merge reads 100,000 of them, and a tuple
+    is made several times faster than a frozen dataclass)."""
+
     device_id: str
     seq: int
     tx: int
@@ -95,7 +97,7 @@ def encode_segment(records: list[Record], schema: str) -> bytes:
     }
     out = bytearray(_line(header))
     for rec in records:
-        body = {k: v for k, v in asdict(rec).items() if k != "device_id"}
+        body = {k: v for k, v in rec._asdict().items() if k != "device_id"}
         out += _line({**body, "sum": _record_sum(body)})
     out += _line(
         {"kind": "trailer", "count": len(records), "sha256": hashlib.sha256(bytes(out)).hexdigest()}
