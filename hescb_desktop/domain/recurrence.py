@@ -240,6 +240,23 @@ def _fast_forward(parts: dict[str, str], dtstart: datetime, lo: datetime) -> dat
 _SIMPLE_KEYS = frozenset({"FREQ", "INTERVAL", "BYDAY", "UNTIL", "WKST", "BYMONTHDAY", "BYMONTH"})
 
 
+def _window(
+    parts: dict[str, str],
+    dtstart: datetime,
+    lo: datetime,
+    hi: datetime,
+    tz_name: str,
+    all_day: bool,
+) -> tuple[int, datetime, datetime] | None:
+    """The rule's interval and the part of [lo, hi] the series can occur in (first > last: none);
+    None when the interval is not one the fast paths take."""
+    interval = int(parts.get("INTERVAL", "1") or "1")
+    if interval < 1:
+        return None
+    until = _until(parts["UNTIL"], zone(tz_name), all_day) if "UNTIL" in parts else None
+    return interval, max(lo, dtstart), min(hi, until) if until is not None else hi
+
+
 def _simple(
     parts: dict[str, str],
     dtstart: datetime,
@@ -261,12 +278,10 @@ def _simple(
     codes = [c for c in parts.get("BYDAY", "").split(",") if c]
     if any(c not in DAY_CODES for c in codes):
         return None
-    interval = int(parts.get("INTERVAL", "1") or "1")
-    if interval < 1:
+    window = _window(parts, dtstart, lo, hi, tz_name, all_day)
+    if window is None:
         return None
-    until = _until(parts["UNTIL"], zone(tz_name), all_day) if "UNTIL" in parts else None
-    last = min(hi, until) if until is not None else hi
-    first = max(lo, dtstart)
+    interval, first, last = window
     if first > last:
         return []
     out: list[datetime] = []
@@ -339,12 +354,10 @@ def _simple_monthly(
     yearly = parts["FREQ"] == "YEARLY"
     if yearly != ("BYMONTH" in parts) or "," in parts.get("BYMONTH", ""):
         return None
-    interval = int(parts.get("INTERVAL", "1") or "1")
-    if interval < 1:
+    window = _window(parts, dtstart, lo, hi, tz_name, all_day)
+    if window is None:
         return None
-    until = _until(parts["UNTIL"], zone(tz_name), all_day) if "UNTIL" in parts else None
-    last = min(hi, until) if until is not None else hi
-    first = max(lo, dtstart)
+    interval, first, last = window
     if first > last:
         return []
     at = dtstart.time()
