@@ -33,7 +33,27 @@ def encode(value: Any) -> str:
 
 def decode(text: str, column_type: TypeEngine[Any]) -> Any:
     """The Python value for a column of this type from its change-log JSON."""
-    raw = orjson.loads(text)  # 2-3x the standard library's speed: merges decode every value
+    # orjson: 2-3x the standard library's speed (merges decode every value)
+    return from_jsonable(orjson.loads(text), column_type)
+
+
+def decode_many(texts: list[str], column_type: TypeEngine[Any]) -> list[Any]:
+    """`decode` of many values of one column (a merge decodes 100,000): orjson mapped over them
+    from C, then the per-type conversion only for the types that need one. Each text is parsed
+    on its own, so a malformed one fails exactly as `decode` would."""
+    raws = list(map(orjson.loads, texts))
+    if not needs_conversion(column_type):
+        return raws
+    return [None if raw is None else from_jsonable(raw, column_type) for raw in raws]
+
+
+def needs_conversion(column_type: TypeEngine[Any]) -> bool:
+    """Whether a JSON value must be converted for this column (strings and JSON need not)."""
+    return isinstance(column_type, (UTCDateTime, Date, SAEnum, Boolean, Integer, Float))
+
+
+def from_jsonable(raw: Any, column_type: TypeEngine[Any]) -> Any:
+    """The inverse of `to_jsonable` for a column of this type."""
     if raw is None:
         return None
     if isinstance(column_type, UTCDateTime):

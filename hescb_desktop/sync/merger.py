@@ -20,13 +20,14 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import Connection, Table
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from hescb_desktop.storage.base import Base, new_id
-from hescb_desktop.storage.codec import decode
+from hescb_desktop.storage.codec import decode_many
 from hescb_desktop.storage.journal import LocalState
 from hescb_desktop.sync.segments import Record
 
@@ -99,7 +100,7 @@ def _merge(
     merge = _Merge(cur, stats, _Converters(conn))
     merge.load({(r.table, r.row) for r in fresh})  # what this PC held before these records
     _log(cur, fresh, published)
-    for _, group in itertools.groupby(fresh, key=lambda r: (r.device_id, r.tx, r.table, r.row)):
+    for _, group in itertools.groupby(fresh, key=attrgetter("device_id", "tx", "table", "row")):
         merge.apply(list(group))
     merge.write()
     return stats
@@ -122,57 +123,38 @@ def _new_only(cur: sqlite3.Cursor, records: Iterable[Record]) -> list[Record]:
         }
         unique = {r.seq: r for r in recs if r.seq not in seen}
         fresh.extend(unique.values())
-    return sorted(fresh, key=lambda r: (r.hlc, r.device_id, r.seq))
+    return sorted(fresh, key=attrgetter("hlc", "device_id", "seq"))
 
 
 def _log(cur: sqlite3.Cursor, fresh: list[Record], published: bool) -> None:
     """Store the records in change_log, under their own (device id, seq): the audit trail, and
-    where each field's current clock is read from (its highest (hlc, device))."""
+    where each field's current clock is read from (its highest (hlc, device)). A Record's fields
+    are change_log's columns in order, so the tuples go to SQLite as they are."""
+    flag = 1 if published else 0
     cur.executemany(
         "INSERT OR IGNORE INTO change_log (device_id, seq, tx, hlc, table_name, row_id,"
-        " column_name, value, prev_hlc, user, published) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-        [
-            (
-                r.device_id,
-                r.seq,
-                r.tx,
-                r.hlc,
-                r.table,
-                r.row,
-                r.col,
-                r.value,
-                r.prev_hlc,
-                r.user,
-                published,
-            )
-            for r in fresh
-        ],
+        f" column_name, value, prev_hlc, user, published) VALUES (?,?,?,?,?,?,?,?,?,?,{flag})",
+        fresh,
     )
 
 
 class _Converters:
-    """JSON value in the change log -> the value SQLite stores, per (table, column)."""
+    """JSON values in the change log -> the values SQLite stores, a column at a time."""
 
     def __init__(self, conn: Connection) -> None:
         self.dialect = conn.dialect
-        self._cache: dict[tuple[str, str], Callable[[str], Any]] = {}
+        self._binds: dict[tuple[str, str], Callable[[Any], Any] | None] = {}
 
-    def __call__(self, table: Table, column: str, text: str) -> Any:
-        key = (table.fullname, column)
-        convert = self._cache.get(key)
-        if convert is None:
-            convert = self._cache[key] = self._make(table, column)
-        return convert(text)
-
-    def _make(self, table: Table, column: str) -> Callable[[str], Any]:
+    def column(self, table: Table, column: str, texts: list[str]) -> list[Any]:
         col_type = table.c[column].type
-        bind = col_type.bind_processor(self.dialect)
-
-        def convert(text: str) -> Any:
-            value = decode(text, col_type)
-            return bind(value) if bind is not None and value is not None else value
-
-        return convert
+        key = (table.fullname, column)
+        if key not in self._binds:
+            self._binds[key] = col_type.bind_processor(self.dialect)
+        values = decode_many(texts, col_type)
+        bind = self._binds[key]
+        if bind is None:
+            return values
+        return [None if v is None else bind(v) for v in values]
 
 
 class _Merge:
@@ -232,22 +214,38 @@ class _Merge:
 
     # ---------------------------------------------------------------- deciding, in memory
     def apply(self, recs: list[Record]) -> None:
-        """One commit's fields of one row, from one PC."""
-        name, rid = recs[0].table, recs[0].row
+        """One commit's fields of one row, from one PC. Values are taken as their JSON text and
+        converted a column at a time in `write` (per-record calls cost more than the insert)."""
+        first = recs[0]
+        name = first.table
         table = Base.metadata.tables.get(name)
         columns = self._columns(table)
         known = [r for r in recs if r.col in columns]
         self.stats.kept_unknown += len(recs) - len(known)
         if table is None or not known:
             return
-        row = self.rows[(name, rid)]
-        wins = [_wins(r, row.fields.get(r.col)) for r in known]
-        for rec, won in zip(known, wins, strict=True):
-            self._field_conflict(rec, row, won)
-        self._deleted_conflicts(known, row)
+        row = self.rows[(name, first.row)]
+        fields = row.fields
+        wins = [
+            (held := fields.get(r.col)) is None or (r.hlc, r.device_id) > held.clock for r in known
+        ]
+        if fields:  # a row this PC held before, or met earlier in this merge
+            for rec, won in zip(known, wins, strict=True):
+                self._field_conflict(rec, row, won)
+            self._deleted_conflicts(known, row)
+        target = row.update if row.exists else row.insert
+        taken = 0
         for rec, won in zip(known, wins, strict=True):
             if won:
-                self._take(table, row, rec)
+                col = rec.col
+                target[col] = rec.value
+                fields[col] = _Field((rec.hlc, rec.device_id), rec.value, rec.user)
+                if col == "deleted":
+                    row.deleted = rec.value == "true"
+                taken += 1
+        if taken:
+            self.stats.applied += taken
+            self.stats.tables.add(name)
 
     def _columns(self, table: Table | None) -> frozenset[str]:
         if table is None:
@@ -256,15 +254,6 @@ class _Merge:
         if found is None:
             found = self.column_names[table.fullname] = frozenset(table.c.keys())
         return found
-
-    def _take(self, table: Table, row: _Row, rec: Record) -> None:
-        value = self.convert(table, rec.col, rec.value)
-        (row.update if row.exists else row.insert)[rec.col] = value
-        row.fields[rec.col] = _Field((rec.hlc, rec.device_id), rec.value, rec.user)
-        if rec.col == "deleted":
-            row.deleted = bool(value)
-        self.stats.applied += 1
-        self.stats.tables.add(rec.table)
 
     def _field_conflict(self, rec: Record, row: _Row, won: bool) -> None:
         """Concurrent edits with different values: keep the losing value."""
@@ -322,21 +311,34 @@ class _Merge:
 
     # ---------------------------------------------------------------- writing, in batches
     def write(self) -> None:
-        """Rows with the same columns go in one executemany: new rows first, then changes."""
-        inserts: dict[tuple[str, tuple[str, ...]], list[tuple[Any, ...]]] = defaultdict(list)
-        updates: dict[tuple[str, tuple[str, ...]], list[tuple[Any, ...]]] = defaultdict(list)
+        """Rows with the same columns go in one executemany: new rows first, then changes.
+        Each column's JSON texts are converted together, in one parse."""
+        inserts: dict[tuple[str, tuple[str, ...]], list[str]] = defaultdict(list)
+        updates: dict[tuple[str, tuple[str, ...]], list[str]] = defaultdict(list)
+        insert_values: dict[tuple[str, tuple[str, ...]], list[tuple[str, ...]]] = defaultdict(list)
+        update_values: dict[tuple[str, tuple[str, ...]], list[tuple[str, ...]]] = defaultdict(list)
         for (table, rid), row in self.rows.items():
             if row.insert:
-                inserts[(table, tuple(row.insert))].append((rid, *row.insert.values()))
+                key = (table, tuple(row.insert))
+                inserts[key].append(rid)
+                insert_values[key].append(tuple(row.insert.values()))
             if row.update:
-                updates[(table, tuple(row.update))].append((*row.update.values(), rid))
-        for (table, cols), params in inserts.items():
+                key = (table, tuple(row.update))
+                updates[key].append(rid)
+                update_values[key].append(tuple(row.update.values()))
+        for (table, cols), ids in inserts.items():
+            values = self._convert(table, cols, insert_values[(table, cols)])
             quoted = ", ".join(f'"{c}"' for c in ("id", *cols))
             marks = ",".join("?" * (len(cols) + 1))
-            self.cur.executemany(f'INSERT INTO "{table}" ({quoted}) VALUES ({marks})', params)
-        for (table, cols), params in updates.items():
+            self.cur.executemany(
+                f'INSERT INTO "{table}" ({quoted}) VALUES ({marks})', zip(ids, *values, strict=True)
+            )
+        for (table, cols), ids in updates.items():
+            values = self._convert(table, cols, update_values[(table, cols)])
             sets = ", ".join(f'"{c}" = ?' for c in cols)
-            self.cur.executemany(f'UPDATE "{table}" SET {sets} WHERE id = ?', params)
+            self.cur.executemany(
+                f'UPDATE "{table}" SET {sets} WHERE id = ?', zip(*values, ids, strict=True)
+            )
         self.cur.executemany(
             "INSERT INTO conflicts (id, kind, table_name, row_id, column_name, kept_value,"
             " kept_hlc, kept_device, kept_user, lost_value, lost_hlc, lost_device, lost_user,"
@@ -344,9 +346,15 @@ class _Merge:
             self.conflicts,
         )
 
-
-def _wins(rec: Record, held: _Field | None) -> bool:
-    return held is None or (rec.hlc, rec.device_id) > held.clock
+    def _convert(
+        self, name: str, cols: tuple[str, ...], rows: list[tuple[str, ...]]
+    ) -> list[list[Any]]:
+        """Per column, the values to store for these rows' JSON texts."""
+        table = Base.metadata.tables[name]
+        return [
+            self.convert.column(table, col, list(texts))
+            for col, texts in zip(cols, zip(*rows, strict=True), strict=True)
+        ]
 
 
 def _chunks(items: Sequence[str], size: int = CHUNK) -> Iterator[Sequence[str]]:
