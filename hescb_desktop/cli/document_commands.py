@@ -2,7 +2,8 @@
 the board's documents as PDF from the command line, on the same services as the app.
 
 MEETING_REF is `next` (the next meeting from today), a meeting date `YYYY-MM-DD` (London time),
-`BODY@YYYY-MM-DD` when two bodies meet that day, or the first 8+ characters of a meeting id.
+`BODY/YYYY-MM-DD` as `meetings` prints it (`BODY@YYYY-MM-DD` also works), or the first 8+
+characters of a meeting id.
 PAPER_REF is a paper reference: `HESCB 43/26` or `43/26`.
 """
 
@@ -39,7 +40,7 @@ NAMES = (
     "attach",
     "publish-pack",
 )
-MEETING_REF_HELP = "next, a date YYYY-MM-DD, BODY@YYYY-MM-DD, or the start of a meeting id"
+MEETING_REF_HELP = "next, a date YYYY-MM-DD, BODY/YYYY-MM-DD, or the start of a meeting id"
 
 
 def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]

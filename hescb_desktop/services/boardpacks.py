@@ -138,8 +138,9 @@ def default_allowed(part: Part) -> Marking:
 # ------------------------------------------------------------------ finding a meeting
 def resolve_meeting(uow: UnitOfWork, text: str, *, today: date | None = None) -> MeetingDTO:
     """MEETING_REF: `next` (the next meeting from today), a date `YYYY-MM-DD` (London) with an
-    optional body (`HESCB@2026-03-12`) when two bodies meet that day, or the start of a
-    meeting's id (at least 8 characters)."""
+    optional body when two bodies meet that day (`HESCB/2026-03-12`, as `meetings` prints it and
+    the action commands take it; `HESCB@2026-03-12` also works), or the start of a meeting's id
+    (at least 8 characters)."""
     ref = text.strip()
     with uow:
         live = select(Meeting).where(Meeting.deleted.is_(False))
@@ -159,24 +160,23 @@ def resolve_meeting(uow: UnitOfWork, text: str, *, today: date | None = None) ->
             if not found:
                 raise NotFoundError("there is no meeting after today")
             return MEETINGS.to_dto(found[0])
-        m = re.fullmatch(r"(?:(?P<body>[A-Za-z][\w-]*)@)?(?P<day>\d{4}-\d{2}-\d{2})", ref)
+        m = re.fullmatch(r"(?:(?P<body>[^/@]+)[/@])?(?P<day>\d{4}-\d{2}-\d{2})", ref)
         if m:
             try:
                 day = date.fromisoformat(m.group("day"))
             except ValueError as exc:
                 raise ValidationError(f'"{ref}" is not a real date') from exc
-            stmt = live
-            if m.group("body"):
-                stmt = stmt.where(Meeting.body == m.group("body").upper())
+            body = (m.group("body") or "").strip().casefold()
             found = [
                 x
-                for x in uow.session.scalars(stmt.order_by(Meeting.start_utc, Meeting.id))
+                for x in uow.session.scalars(live.order_by(Meeting.start_utc, Meeting.id))
                 if x.start_utc.astimezone(LONDON).date() == day
+                and (not body or x.body.casefold() == body)
             ]
             if not found:
                 raise NotFoundError(f"no meeting on {day:%d %B %Y}")
             if len(found) > 1:
-                bodies = ", ".join(f"{x.body}@{day.isoformat()}" for x in found)
+                bodies = ", ".join(f"{x.body}/{day.isoformat()}" for x in found)
                 raise ValidationError(
                     f"{len(found)} meetings on {day:%d %B %Y}: use one of {bodies}"
                 )
@@ -191,8 +191,8 @@ def resolve_meeting(uow: UnitOfWork, text: str, *, today: date | None = None) ->
                 raise ValidationError(f'"{ref}" matches more than one meeting: give more of the id')
             raise NotFoundError(f"no meeting whose id starts with {ref}")
     raise ValidationError(
-        f'"{ref}" is not a meeting reference: use next, a date (2026-03-12), BODY@date or the '
-        "start of a meeting id"
+        f'"{ref}" is not a meeting reference: use next, a date (2026-03-12), BODY/date as '
+        "`meetings` prints it (HESCB/2026-03-12) or the start of a meeting id"
     )
 
 

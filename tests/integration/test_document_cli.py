@@ -54,6 +54,24 @@ def test_every_document_command_writes_its_pdf(board: tuple[Path, Board], tmp_pa
     )
 
 
+def test_a_meeting_is_named_as_the_meetings_command_prints_it(
+    board: tuple[Path, Board], tmp_path: Path
+) -> None:
+    """`meetings` prints BODY/YYYY-MM-DD (the form the action commands take): the document
+    commands take that form too, in any case, and BODY@YYYY-MM-DD as before."""
+    data, _ = board
+    listed = run("--data-dir", data, "meetings")
+    assert listed.returncode == 0, listed.stderr
+    refs = [line.split("\t")[0] for line in listed.stdout.splitlines()]
+    assert "HESCB/2026-03-12" in refs
+    for ref in ("HESCB/2026-03-12", "hescb/2026-03-12", "HESCB@2026-03-12"):
+        out = tmp_path / "pack.pdf"
+        result = run("--data-dir", data, "pack", ref, "-o", out)
+        assert result.returncode == 0, (ref, result.stderr)
+        assert pages(out) >= 1
+        out.unlink()
+
+
 def test_attach_and_publish(board: tuple[Path, Board], tmp_path: Path) -> None:
     data, _ = board
     appendix = tmp_path / "extra.pdf"
@@ -82,6 +100,7 @@ def test_attach_and_publish(board: tuple[Path, Board], tmp_path: Path) -> None:
     ("args", "words"),
     [
         (("pack", "2026-03-13"), ("no meeting on 13 March 2026",)),
+        (("pack", "JESG/2026-03-12"), ("no meeting on 12 March 2026",)),
         (("pack", "2026-02-30"), ("not a real date",)),
         (("pack", "<b>&nbsp;"), ("not a meeting reference",)),
         (("pack", "2026-03-12", "--supplement", "3"), ("no supplement 3",)),
