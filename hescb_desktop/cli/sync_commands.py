@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from contextlib import suppress
 from pathlib import Path
 
 from hescb_desktop.cli.base import (
@@ -13,11 +14,14 @@ from hescb_desktop.cli.base import (
     database_path,
     one_line,
     say,
+    wal_files,
 )
 from hescb_desktop.cli.database import refuse_foreign
+from hescb_desktop.paths import prepare_data_dir
 from hescb_desktop.services import sync as sync_service
 from hescb_desktop.services.context import ServiceContext, open_context
 from hescb_desktop.services.settings import load_settings
+from hescb_desktop.storage.database import CLEAN_SUFFIX
 from hescb_desktop.storage.lock import lock_data_dir
 
 
@@ -103,17 +107,32 @@ def cmd_sync_status(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def cmd_join(args: argparse.Namespace, data_dir: Path) -> int:
-    lock = lock_data_dir(data_dir)
-    ctx = _open(data_dir)
+    """Start this PC from the share. A new PC (no database yet) gets an empty one to join with,
+    removed again if the join fails, so a failed join leaves the data folder as it was."""
+    path = database_path(data_dir)
+    new_pc = not path.is_file() or refuse_foreign(path).blank
+    if new_pc and getattr(args, "share", None) is None:
+        raise CliError("a new PC joins with --share DIR (the shared folder)")
+    lock = lock_data_dir(prepare_data_dir(data_dir) if new_pc else data_dir)
+    existed = path.exists()
+    joined = False
     try:
-        share = _share(args, ctx)
-        ctx = sync_service.join_share(ctx, share, discard_demo=args.discard_demo)
-        report = sync_service.run_sync(ctx, share)
-        print(f"join: joined {share}; {report.summary()}")
-        return EXIT_OK
-    except (sync_service.ShareError, sync_service.SegmentError, OSError) as exc:
-        say(f"join: failed: {exc}")
-        return EXIT_FAILED
+        ctx = open_context(data_dir) if new_pc else _open(data_dir)
+        try:
+            share = _share(args, ctx)
+            ctx = sync_service.join_share(ctx, share, discard_demo=args.discard_demo)
+            report = sync_service.run_sync(ctx, share)
+            joined = True
+            print(f"join: joined {share}; {report.summary()}")
+            return EXIT_OK
+        except (sync_service.ShareError, sync_service.SegmentError, OSError) as exc:
+            say(f"join: failed: {exc}")
+            return EXIT_FAILED
+        finally:
+            ctx.close()
     finally:
-        ctx.close()
+        if new_pc and not joined and not existed:
+            for leftover in (path, *wal_files(path), path.with_name(path.name + CLEAN_SUFFIX)):
+                with suppress(OSError):
+                    leftover.unlink()
         lock.release()

@@ -149,6 +149,32 @@ def test_join_discards_the_demo_and_takes_the_share(tmp_path: Path) -> None:
     assert names == ["Real person"]
 
 
+def test_a_new_pc_joins_without_init(tmp_path: Path) -> None:
+    """A PC with no database yet joins with `join --share`: it starts from the share's board.
+    Without --share it is refused (exit 2) and no folder is made; a share that is not there
+    fails (exit 1) and leaves no database behind."""
+    share, office, new_pc = tmp_path / "share", tmp_path / "office", tmp_path / "new"
+    share.mkdir()
+    assert cli("--data-dir", office, "init").returncode == 0
+    ctx = open_context(office)
+    crud.create(ctx.uow(), E.PEOPLE, {"name": "Priya Shah"})
+    ctx.close()
+    assert cli("--data-dir", office, "--share", share, "sync").returncode == 0
+
+    no_share = cli("--data-dir", new_pc, "join")
+    assert no_share.returncode == 2 and "--share" in no_share.stderr
+    assert not new_pc.exists()
+    gone = cli("--data-dir", new_pc, "--share", tmp_path / "unplugged", "join")
+    assert gone.returncode == 1 and "not available" in gone.stderr
+    assert not list(new_pc.glob("hescb.sqlite*"))
+
+    joined = cli("--data-dir", new_pc, "--share", share, "join")
+    assert joined.returncode == 0, joined.stderr
+    assert export(new_pc) == export(office)
+    status = cli("--data-dir", new_pc, "sync-status")
+    assert f"share: {share}" in status.stdout, status.stdout
+
+
 def test_a_write_command_given_a_share_sends_its_change_at_once(tmp_path: Path) -> None:
     """Issue 3: every write command works with --share: `actions add` on one PC, then the other
     PC's `sync` brings the action in; its stdout stays the command's own (the reference)."""
