@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from hescb_desktop.reports.styles import stylesheet
 from hescb_desktop.reports.text import Paragraph, para_text
 
