@@ -58,6 +58,7 @@ _HAS_RTL = re.compile(f"[{_RTL_CHARS}]")
 # a run of right-to-left letters with their marks (and joiners): the unit reshaped
 _RTL_RUN = re.compile(f"[{_RTL_CHARS}\u200c\u200d\u0300-\u036f]+")
 _ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
+_JOINER = re.compile("([\u200c\u200d])")
 # What the bidi reordering keeps whole and in typed order: a flag (two regional indicators),
 # or a character with variation selectors, skin tones, a keycap or ZWJ-joined characters.
 _CLUSTER = re.compile(
@@ -161,7 +162,15 @@ def _shape_run(match: re.Match[str]) -> str:
     # DejaVu Sans draws its Arabic and Hebrew marks over the glyph that follows (looked at in
     # rendered PDFs; moving them after the letter put each one over the wrong letter).
     run = match.group()
-    return str(_reshaper.reshape(run)) if _ARABIC.search(run) else run
+    if not _ARABIC.search(run):
+        return run
+    try:
+        return str(_reshaper.reshape(run))
+    except IndexError:
+        # arabic-reshaper 3.0 fails on a joiner just before lam-alef ("ب\u200dلا"): shape the
+        # pieces between the joiners, which stay where they were typed
+        pieces = _JOINER.split(run)
+        return "".join(p if _JOINER.fullmatch(p) else str(_reshaper.reshape(p)) for p in pieces)
 
 
 # ------------------------------------------------------------------ canvas text

@@ -12,16 +12,21 @@ import re
 import shutil
 import subprocess
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
+from bidi.algorithm import MIRRORED
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 from reportlab import rl_config
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import getFont
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import PageBreak, Spacer
 from reportlab.platypus import Paragraph as ReportLabParagraph
 
@@ -218,6 +223,52 @@ def test_contents_row_of_a_right_to_left_heading() -> None:
     number = next(w for w in words if w.page == 1 and w.text == "2" and abs(w.y - row[0].y) < 1)
     assert number.x0 > max(w.x1 for w in row) + 100
     assert PdfReader(BytesIO(data)).outline[0].title == title  # the bookmark as typed
+
+
+PIECES = [
+    *"مرحبا بالعالم שלום עולם abc DEF 123 ()[]<>&;\"',.!?-",
+    *("😀", "✅", "🚒", "\u200d", "\ufe0f", "🏽", "🇬🇧", "\n", "\t", "**", "_", "   "),
+    *("\u064e", "\u05b8", "1️⃣", "\ufdf2", "ب\u200dلا", "،"),
+]
+
+
+def _glyphs(text: str) -> Counter[str]:
+    """The characters of `text` but spaces, a bracket and its mirror image counted as one."""
+    return Counter(min(ch, MIRRORED.get(ch, ch)) for ch in text if ch not in " \n")
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    st.lists(st.sampled_from(PIECES), max_size=60).map("".join),
+    st.sampled_from([40.0, 90.0, 200.0, 450.0]),
+    st.booleans(),
+)
+def test_any_text_wraps_draws_and_splits_and_reordering_loses_nothing(
+    typed: str, width: float, marked_up: bool
+) -> None:
+    para = Paragraph(inline(typed) if marked_up else para_text(typed), stylesheet()["Normal"])
+    para.wrap(width, 10_000)
+    para.drawOn(Canvas(BytesIO()), 0, 0)
+    for part in para.split(width, 30):
+        part.wrap(width, 10_000)
+        part.drawOn(Canvas(BytesIO()), 0, 0)
+    if para._bidi_base is None:
+        return
+    logical, shown = para.blPara, para._display_order(para.blPara)
+    if logical.kind == 0:
+        before = [" ".join(words) for _, words in logical.lines]
+        after = [" ".join(words) for _, words in shown.lines]
+    else:
+        before = ["".join(f.text for f in line.words) for line in logical.lines]
+        after = ["".join(f.text for f in line.words) for line in shown.lines]
+    assert [_glyphs(line) for line in after] == [_glyphs(line) for line in before]
+
+
+def test_a_joiner_before_lam_alef_builds() -> None:
+    """arabic-reshaper 3.0 raises on a ZWJ just before lam-alef; the PDF still builds."""
+    data = render([Paragraph(para_text("كلمة ب\u200dلا نهاية"), stylesheet()["Normal"])])
+    words = [w.text for line in body_lines(read_words(data)) for w in line]
+    assert "كلمة" in words and "نهاية" in words
 
 
 # ------------------------------------------------------------------ emoji
