@@ -31,6 +31,7 @@ _FILES = {
 _lock = threading.Lock()
 _registered: list[str] = []  # the family name once all four faces are registered
 _coverage: list[tuple[frozenset[int], frozenset[int]]] = []  # see emoji_coverage()
+_slanted_gaps: dict[str, tuple[str, frozenset[int]]] = {}  # see slanted_gaps()
 
 
 class FontError(Exception):
@@ -56,6 +57,9 @@ def register_fonts() -> str:
             emoji = frozenset(fonts[EMOJI].face.charToGlyph)
             # the four DejaVu faces cover the same emoji (checked); the regular one decides
             _coverage.append((emoji - frozenset(fonts[REGULAR].face.charToGlyph), emoji))
+            for slanted, upright in ((ITALIC, REGULAR), (BOLD_ITALIC, BOLD)):
+                has = frozenset(fonts[slanted].face.charToGlyph)
+                _slanted_gaps[slanted] = (upright, frozenset(fonts[upright].face.charToGlyph) - has)
             _registered.append(FAMILY)
     return FAMILY
 
@@ -65,6 +69,13 @@ def emoji_coverage() -> tuple[frozenset[int], frozenset[int]]:
     drawn with it instead of DejaVu Sans's empty box (reports.text)."""
     register_fonts()
     return _coverage[0]
+
+
+def slanted_gaps() -> dict[str, tuple[str, frozenset[int]]]:
+    """For each oblique DejaVu face: its upright face and the code points only that one has
+    (all of Arabic: DejaVu Sans Oblique has no Arabic letters)."""
+    register_fonts()
+    return _slanted_gaps
 
 
 def _default_to_dejavu() -> None:

@@ -20,7 +20,8 @@ scripts nor joins Arabic letters, and a character its font lacks prints as an em
 Limits: no glyph substitution beyond the Arabic presentation forms, so an emoji ZWJ sequence
 (family, profession), a flag, a keycap or a skin tone prints as its parts side by side (a flag
 as two boxed letters; the joiner and variation selectors draw nothing); DejaVu Sans Oblique
-has no Arabic (boxes in italics); bullets stay on the left of a right-to-left list item; a
+has no Arabic, so Arabic in italics prints upright; bullets stay on the left of a
+right-to-left list item; a
 right-to-left paragraph set justified would keep its last line on the left (no style
 justifies); bracket pairing is the bidi algorithm's older rule (no N0); the regional
 indicators of a flag are strong left-to-right letters to the bidi algorithm, as Unicode says.
@@ -32,6 +33,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from itertools import groupby
 from typing import Any
 from unicodedata import bidirectional, mirrored
 from xml.sax.saxutils import escape
@@ -44,7 +46,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import paragraph as rl_paragraph
 
-from hescb_desktop.reports.fonts import EMOJI, emoji_coverage
+from hescb_desktop.reports.fonts import EMOJI, emoji_coverage, slanted_gaps
 
 # C0 controls other than tab and newline, DEL, C1 controls, and lone surrogates (a broken
 # Windows file name): none of them can be drawn, so each becomes U+FFFD.
@@ -324,6 +326,7 @@ class Paragraph(rl_paragraph.Paragraph):  # type: ignore[misc]  # reportlab has 
     """
 
     style: ParagraphStyle
+    frags: list[Any]  # ReportLab's parsed runs of text, one style each
     blPara: Any  # noqa: N815  (ReportLab's name: the wrapped lines, set by wrap)
 
     def __init__(
@@ -341,6 +344,7 @@ class Paragraph(rl_paragraph.Paragraph):  # type: ignore[misc]  # reportlab has 
         # the base level of a typed line that a split carried over from the previous part
         self._bidi_carried: int | None = None
         if text is not None and _HAS_RTL.search(text):
+            self.frags = _upright_where_slanted_lacks(self.frags)
             if direction is None:
                 plain = "".join(getattr(f, "text", "") for f in self.frags)
                 self._bidi_base = _first_strong(plain, 0)
@@ -452,6 +456,24 @@ class Paragraph(rl_paragraph.Paragraph):  # type: ignore[misc]  # reportlab has 
                     words = _line_frags(text, levels, pieces, line, base)
                     new_lines.append(line.clone(words=words))
         return bl_para.clone(lines=new_lines)
+
+
+def _upright_where_slanted_lacks(frags: list[Any]) -> list[Any]:
+    """`frags` with the characters an oblique face has no glyph for (Arabic) moved into the
+    upright face: Arabic in italics prints upright rather than as boxes."""
+    gaps = slanted_gaps()
+    out: list[Any] = []
+    for frag in frags:
+        gap = gaps.get(getattr(frag, "fontName", ""))
+        text = getattr(frag, "text", "")
+        if gap is None or not text or not any(ord(ch) in gap[1] for ch in text):
+            out.append(frag)
+            continue
+        upright, missing = gap
+        for is_missing, run in groupby(text, key=lambda ch: ord(ch) in missing):
+            font = upright if is_missing else frag.fontName
+            out.append(frag.clone(text="".join(run), fontName=font))
+    return out
 
 
 def _line_frags(

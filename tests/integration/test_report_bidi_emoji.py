@@ -33,7 +33,7 @@ from reportlab.platypus import Paragraph as ReportLabParagraph
 from hescb_desktop.domain.enums import Marking
 from hescb_desktop.reports import text as report_text
 from hescb_desktop.reports.document import MARGIN, MarkedDocument, heading, table_of_contents
-from hescb_desktop.reports.fonts import EMOJI, REGULAR
+from hescb_desktop.reports.fonts import BOLD, BOLD_ITALIC, EMOJI, REGULAR
 from hescb_desktop.reports.frame import BoardDocument
 from hescb_desktop.reports.markup import inline
 from hescb_desktop.reports.styles import stylesheet
@@ -207,6 +207,16 @@ def test_bold_words_and_line_breaks_inside_right_to_left_text() -> None:
     assert read == ["بداية", *ARABIC.split(), "✅", "سطر", "ثالث", "(12)"]
     assert [w.text for w in english] == ["second", "line", "in", "English", "🚒"]
     assert all(abs(line[-1].x1 - RIGHT_EDGE) < 1.5 for line in lines)  # the paragraph is RTL
+
+
+def test_arabic_in_an_italic_heading_prints_upright_not_as_boxes() -> None:
+    """DejaVu Sans Oblique has no Arabic letters: they are drawn in the upright face."""
+    heading3 = stylesheet()["Heading3"]  # bold oblique
+    para = Paragraph(para_text("1. الخلفية and background"), heading3)
+    fonts = {f.text.strip(): f.fontName for f in para.frags if f.text.strip()}
+    assert fonts == {"1.": BOLD_ITALIC, "ﺍﻟﺨﻠﻔﻴﺔ": BOLD, "and background": BOLD_ITALIC}, fonts
+    words = [w.text for line in body_lines(read_words(render([para]))) for w in line]
+    assert "الخلفية" in words and "background" in words
 
 
 def test_contents_row_of_a_right_to_left_heading() -> None:
