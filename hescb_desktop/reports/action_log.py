@@ -8,7 +8,7 @@ from io import BytesIO
 
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, StyleSheet1
-from reportlab.platypus import Flowable, Paragraph, Table
+from reportlab.platypus import Flowable, Table
 
 from hescb_desktop.domain.enums import Marking
 from hescb_desktop.domain.rules import highest_marking
@@ -20,7 +20,7 @@ from hescb_desktop.reports.frame import (
     grid_style,
     render,
 )
-from hescb_desktop.reports.text import para_text
+from hescb_desktop.reports.text import Paragraph, para_text
 
 HEADERS = ("Ref", "Raised", "Source", "Action", "Owner", "Due", "Status", "Latest update")
 WIDTHS = (0.125, 0.085, 0.11, 0.235, 0.11, 0.095, 0.085, 0.155)

@@ -22,7 +22,6 @@ from reportlab.platypus import (
     Frame,
     PageBreak,
     PageTemplate,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
@@ -34,7 +33,7 @@ from hescb_desktop.domain.roadmap import BoardPrint, Roadmap
 from hescb_desktop.reports.document import MarkedDocument, heading
 from hescb_desktop.reports.fonts import BOLD, REGULAR
 from hescb_desktop.reports.styles import stylesheet
-from hescb_desktop.reports.text import para_text, visual
+from hescb_desktop.reports.text import Paragraph, draw_line, fit_line, para_text
 
 TITLE = "HESCB planning board"
 PARTNER = {"HC": "#1f4e9c", "HFRS": "#c8102e", "HCC": "#2e7d32", "OPCC": "#6a3d9a"}
@@ -290,8 +289,8 @@ class RoadmapChart(Flowable):  # type: ignore[misc]  # reportlab has no type hin
         c.setFillColor(colors.HexColor(PARTNER.get(card.lead_code, card.lead_colour or NEUTRAL)))
         c.rect(0, y - self.ROW_H / 2 + 1, 1.6 * mm, self.ROW_H - 2, stroke=0, fill=1)
         c.setFillColor(colors.HexColor("#1d2430"))
-        c.setFont(REGULAR, 7.5)
-        c.drawString(3 * mm, y - 2.6, visual(_fit(card.title, self.LABEL_W - 5 * mm, c)))
+        label = fit_line(card.title, self.LABEL_W - 5 * mm, REGULAR, 7.5)
+        draw_line(c, 3 * mm, y - 2.6, label, REGULAR, 7.5)
         x0 = self._x(self.roadmap.fraction(row.start))
         x1 = max(self._x(self.roadmap.fraction(row.end)), x0 + 2)
         c.setFillColor(colors.HexColor(RAG[card.rag]))
@@ -346,15 +345,6 @@ class RoadmapChart(Flowable):  # type: ignore[misc]  # reportlab has no type hin
         c.setFillColor(colors.HexColor("#c8102e"))
         c.setFont(BOLD, 7)
         c.drawString(x + 1 * mm, self.height - self.HEAD_H - 3 * mm, "Today")
-
-
-def _fit(text: str, width: float, canvas: Any) -> str:
-    """`text` cut with an ellipsis to fit `width` in the canvas's current font."""
-    if canvas.stringWidth(text) <= width:
-        return text
-    while text and canvas.stringWidth(text + "…") > width:
-        text = text[:-1]
-    return text + "…"
 
 
 __all__: Sequence[str] = ("TITLE", "write_board_pdf")

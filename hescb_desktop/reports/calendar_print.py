@@ -15,14 +15,14 @@ from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Spacer, Table, TableStyle
 
 from hescb_desktop.domain.calendar import Occurrence, month_grid
 from hescb_desktop.domain.enums import Marking
 from hescb_desktop.reports.document import MarkedDocument
 from hescb_desktop.reports.fonts import BOLD, REGULAR
 from hescb_desktop.reports.styles import stylesheet
-from hescb_desktop.reports.text import para_text
+from hescb_desktop.reports.text import Paragraph, fit_line, para_text
 
 PARTNER = {"HC": "#1f4e9c", "HFRS": "#c8102e", "HCC": "#2e7d32", "OPCC": "#6a3d9a"}
 GRID = colors.HexColor("#9aa3ad")
@@ -51,9 +51,11 @@ def _entry(occ: Occurrence, day: date, style: ParagraphStyle, *, short: bool = F
         else f' <font color="#5f6b7a">· {para_text(occ.location)}</font>'
     )
     repeat = " ↻" if occ.recurring and not short else ""
+    # left to right whatever the title: square, time, title (Arabic or Hebrew words reordered)
     return Paragraph(
         f'<font color="{_colour(occ)}">■</font> <b>{para_text(when)}</b> {title}{where}{repeat}',
         style,
+        direction="LTR",
     )
 
 
@@ -61,13 +63,11 @@ def _line(occ: Occurrence, day: date, style: ParagraphStyle, width: float) -> Pa
     """One month-box line: a colour square, the start time and as much of the title as fits."""
     when = "" if occ.all_day or occ.first_day != day else f"{occ.start:%H:%M} "
     room = width - stringWidth("■ " + when, BOLD, style.fontSize)
-    title = occ.summary.replace("\n", " ")
-    if stringWidth(title, REGULAR, style.fontSize) > room:
-        while title and stringWidth(title + "…", REGULAR, style.fontSize) > room:
-            title = title[:-1]
-        title += "…"
+    title = fit_line(occ.summary.replace("\n", " "), room, REGULAR, style.fontSize)
     return Paragraph(
-        f'<font color="{_colour(occ)}">■</font> <b>{when}</b>{para_text(title)}', style
+        f'<font color="{_colour(occ)}">■</font> <b>{when}</b>{para_text(title)}',
+        style,
+        direction="LTR",
     )
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from ast import literal_eval
 from pathlib import Path
 from typing import IO, Any
 
@@ -15,17 +16,18 @@ from reportlab.platypus import (
     Flowable,
     Frame,
     PageTemplate,
-    Paragraph,
+    Spacer,
+    Table,
     TableStyle,
 )
-from reportlab.platypus.tableofcontents import TableOfContents
+from reportlab.platypus.tableofcontents import TableOfContents, drawPageNumbers
 
 from hescb_desktop import APP_NAME
 from hescb_desktop.domain.enums import Marking
 from hescb_desktop.domain.rules import parse_marking
 from hescb_desktop.reports.fonts import BOLD, REGULAR, register_fonts
 from hescb_desktop.reports.styles import stylesheet
-from hescb_desktop.reports.text import para_text
+from hescb_desktop.reports.text import Paragraph, para_text
 
 MARGIN = 20 * mm
 MARKING_INSET = 9 * mm  # baseline of the marking from the top and bottom edges
@@ -86,7 +88,8 @@ class MarkedDocument(BaseDocTemplate):  # type: ignore[misc]  # reportlab has no
         level = getattr(flowable, "toc_level", None)
         if level is None:
             return
-        # the text as typed: getPlainText() of a Paragraph is in display order (reports.text)
+        # the text as typed (getPlainText() has Arabic in its joined forms): viewers lay out
+        # bookmarks themselves
         text = getattr(flowable, "toc_text", None) or flowable.getPlainText()
         key = f"h{self._heading_seq}"
         self._heading_seq += 1
@@ -126,11 +129,50 @@ def heading(text: str, style: ParagraphStyle, level: int = 0) -> Paragraph:
     return para
 
 
+class Contents(TableOfContents):  # type: ignore[misc]  # reportlab has no type hints
+    """ReportLab's TableOfContents with its entries as `reports.text.Paragraph`: a right-to-left
+    title prints in display order (its words wrapped in logical order), and every row keeps
+    the left-to-right layout of the contents: title, dots, page number.
+
+    `wrap` is ReportLab's (4.x-5.x) with only the entry paragraph's class changed."""
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        entries = self._lastEntries or [(0, "Placeholder for table of contents", 0, None)]
+
+        def draw_entry_end(canvas: Canvas, kind: str, label: str) -> None:
+            page_text, level_text, key_text = label.split(",")
+            level = int(level_text)
+            style = self.getLevelStyle(level)
+            dot = " . " if 0 <= self.dotsMinLevel <= level else ""
+            page: Any = int(page_text)
+            if self.formatter:
+                page = self.formatter(page)
+            key = literal_eval(key_text)
+            drawPageNumbers(canvas, style, [(page, key)], avail_width, avail_height, dot)
+
+        self.canv.setNamedCB("drawTOCEntryEnd", draw_entry_end)
+        rows: list[list[Flowable]] = []
+        for level, text, page, key in entries:
+            style = self.getLevelStyle(level)
+            key_label = None
+            if key:
+                text = f'<a href="#{key}">{text}</a>'
+                key_label = repr(key).replace(",", "\\x2c").replace('"', "\\x2c")
+            label = f"{page},{level},{key_label}"
+            markup = f'{text}<onDraw name="drawTOCEntryEnd" label="{label}"/>'
+            if style.spaceBefore:
+                rows.append([Spacer(1, style.spaceBefore)])
+            rows.append([Paragraph(markup, style, direction="LTR")])
+        self._table = Table(rows, colWidths=(avail_width,), style=self.tableStyle)
+        self.width, self.height = self._table.wrapOn(self.canv, avail_width, avail_height)
+        return self.width, self.height
+
+
 def table_of_contents(levels: int = 2) -> TableOfContents:
     """A table of contents (in DejaVu Sans) that `heading()`s fill in with their page numbers."""
     base = stylesheet()["Normal"]
     # the contents table's own cells (dots, page numbers) in DejaVu too, not Helvetica
-    toc = TableOfContents(tableStyle=TableStyle([("FONTNAME", (0, 0), (-1, -1), REGULAR)]))
+    toc = Contents(tableStyle=TableStyle([("FONTNAME", (0, 0), (-1, -1), REGULAR)]))
     toc.levelStyles = [
         ParagraphStyle(f"TOC{n}", parent=base, leftIndent=12 * n, firstLineIndent=0)
         for n in range(levels)

@@ -1,4 +1,5 @@
-"""The TTF fonts every PDF uses: DejaVu Sans, shipped under resources/fonts, registered once."""
+"""The TTF fonts every PDF uses, shipped under resources/fonts and registered once: DejaVu Sans
+for text, and Noto Emoji (monochrome outlines) for the emoji DejaVu Sans has no glyph for."""
 
 from __future__ import annotations
 
@@ -17,15 +18,20 @@ REGULAR = "DejaVuSans"
 BOLD = "DejaVuSans-Bold"
 ITALIC = "DejaVuSans-Oblique"
 BOLD_ITALIC = "DejaVuSans-BoldOblique"
+# One face only: bold or italic emoji (inside <b> or <i>) map to it too.
+EMOJI = "NotoEmoji"
 
 _FILES = {
     REGULAR: "DejaVuSans.ttf",
     BOLD: "DejaVuSans-Bold.ttf",
     ITALIC: "DejaVuSans-Oblique.ttf",
     BOLD_ITALIC: "DejaVuSans-BoldOblique.ttf",
+    EMOJI: "NotoEmoji-Regular.ttf",
 }
 _lock = threading.Lock()
 _registered: list[str] = []  # the family name once all four faces are registered
+_coverage: list[tuple[frozenset[int], frozenset[int]]] = []  # see emoji_coverage()
+_slanted_gaps: dict[str, tuple[str, frozenset[int]]] = {}  # see slanted_gaps()
 
 
 class FontError(Exception):
@@ -33,18 +39,43 @@ class FontError(Exception):
 
 
 def register_fonts() -> str:
-    """Register DejaVu Sans (all four faces) with ReportLab once; returns the family name."""
+    """Register DejaVu Sans (all four faces) and Noto Emoji with ReportLab once; returns the
+    family name of the text font."""
     with _lock:
         if not _registered:
             ttfonts.makeToUnicodeCMap = _to_unicode_cmap
-            for name, filename in _FILES.items():
-                pdfmetrics.registerFont(_load(name, filename))
+            fonts = {name: _load(name, filename) for name, filename in _FILES.items()}
+            for font in fonts.values():
+                pdfmetrics.registerFont(font)
             pdfmetrics.registerFontFamily(
                 FAMILY, normal=REGULAR, bold=BOLD, italic=ITALIC, boldItalic=BOLD_ITALIC
             )
+            pdfmetrics.registerFontFamily(
+                EMOJI, normal=EMOJI, bold=EMOJI, italic=EMOJI, boldItalic=EMOJI
+            )
             _default_to_dejavu()
+            emoji = frozenset(fonts[EMOJI].face.charToGlyph)
+            # the four DejaVu faces cover the same emoji (checked); the regular one decides
+            _coverage.append((emoji - frozenset(fonts[REGULAR].face.charToGlyph), emoji))
+            for slanted, upright in ((ITALIC, REGULAR), (BOLD_ITALIC, BOLD)):
+                has = frozenset(fonts[slanted].face.charToGlyph)
+                _slanted_gaps[slanted] = (upright, frozenset(fonts[upright].face.charToGlyph) - has)
             _registered.append(FAMILY)
     return FAMILY
+
+
+def emoji_coverage() -> tuple[frozenset[int], frozenset[int]]:
+    """(the code points only Noto Emoji has, every code point Noto Emoji has): the first are
+    drawn with it instead of DejaVu Sans's empty box (reports.text)."""
+    register_fonts()
+    return _coverage[0]
+
+
+def slanted_gaps() -> dict[str, tuple[str, frozenset[int]]]:
+    """For each oblique DejaVu face: its upright face and the code points only that one has
+    (all of Arabic: DejaVu Sans Oblique has no Arabic letters)."""
+    register_fonts()
+    return _slanted_gaps
 
 
 def _default_to_dejavu() -> None:

@@ -32,7 +32,7 @@ from reportlab.lib.styles import ParagraphStyle, StyleSheet1
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, Table, TableStyle
 from reportlab.platypus.doctemplate import BaseDocTemplate, IndexingFlowable
 from reportlab.platypus.flowables import PageBreakIfNotEmpty
 from reportlab.platypus.tableofcontents import TableOfContents
@@ -40,9 +40,10 @@ from reportlab.platypus.tableofcontents import TableOfContents
 from hescb_desktop.domain.enums import Marking
 from hescb_desktop.reports.content import AttachedPdf
 from hescb_desktop.reports.document import FOOTER_SIZE, MARKING_INSET, MarkedDocument
+from hescb_desktop.reports.document import Contents as DocumentContents
 from hescb_desktop.reports.fonts import BOLD, REGULAR
 from hescb_desktop.reports.styles import stylesheet
-from hescb_desktop.reports.text import para_text, visual
+from hescb_desktop.reports.text import Paragraph, draw_line, fit_line, para_text
 
 # pypdf warns (through logging) about every flaw of a damaged file; without a handler Python
 # prints those on stderr. The user gets one message naming the file instead.
@@ -150,22 +151,9 @@ class BoardDocument(MarkedDocument):
         canvas.setFont(REGULAR, FOOTER_SIZE)
         label_room = stringWidth("Page 0000 of 0000", REGULAR, FOOTER_SIZE) + 6 * mm
         room = width - self.leftMargin - self.rightMargin - label_room
-        canvas.drawString(self.leftMargin, FOOTER_Y, visual(_fit(self.footer, room)))
+        footer = fit_line(self.footer, room, REGULAR, FOOTER_SIZE)
+        draw_line(canvas, self.leftMargin, FOOTER_Y, footer, REGULAR, FOOTER_SIZE)
         canvas.restoreState()
-
-
-def _fit(text: str, room: float) -> str:
-    """`text` cut with an ellipsis to fit `room` points in the footer font."""
-    if stringWidth(text, REGULAR, FOOTER_SIZE) <= room:
-        return text
-    lo, hi = 0, len(text)
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if stringWidth(text[:mid] + "…", REGULAR, FOOTER_SIZE) <= room:
-            lo = mid
-        else:
-            hi = mid - 1
-    return text[:lo] + "…"
 
 
 class AttachedPage(Flowable):  # type: ignore[misc]  # reportlab has no type hints
@@ -334,7 +322,7 @@ def grid_style(header: bool = True) -> TableStyle:
     return TableStyle(commands)
 
 
-class Contents(TableOfContents):  # type: ignore[misc]
+class Contents(DocumentContents):
     """A table of contents whose entries may split across pages (a 5,000-character title)."""
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle, StyleSheet1
-from reportlab.platypus import Flowable, Paragraph, Table
+from reportlab.platypus import Flowable, Table
 
 from hescb_desktop.domain.enums import Rag
 from hescb_desktop.domain.rules import highest_marking
@@ -15,7 +15,7 @@ from hescb_desktop.reports.content import HIGHLIGHT_DIMENSIONS, HIGHLIGHT_SHORT,
 from hescb_desktop.reports.frame import (
     grid_style,
 )
-from hescb_desktop.reports.text import para_text
+from hescb_desktop.reports.text import Paragraph, para_text
 
 RAG_FILL = {
     Rag.RED: colors.HexColor("#d4351c"),

@@ -22,13 +22,12 @@ from reportlab.platypus import (
     Flowable,
     ListFlowable,
     ListItem,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
 )
 
-from hescb_desktop.reports.text import para_text
+from hescb_desktop.reports.text import Paragraph, para_text
 
 _HEADING = re.compile(r"^(?:#+\s*(?P<hash>.*)|(?P<num>\d{1,3}\.\s+\S.*))$")
 _BULLET = re.compile(r"^\s*[-*]\s+(?P<text>.*)$")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from io import BytesIO
 
 from reportlab.lib.styles import StyleSheet1
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from hescb_desktop.domain.enums import Part
 from hescb_desktop.reports.content import MinutesContent
@@ -18,7 +18,7 @@ from hescb_desktop.reports.frame import (
     render,
 )
 from hescb_desktop.reports.markup import flowables, inline
-from hescb_desktop.reports.text import para_text
+from hescb_desktop.reports.text import Paragraph, para_text
 
 DRAFT_NOTICE = "Draft – subject to approval at the next meeting"
 

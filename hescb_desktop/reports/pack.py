@@ -13,7 +13,6 @@ from reportlab.platypus import (
     Flowable,
     PageBreak,
     PageBreakIfNotEmpty,
-    Paragraph,
     Spacer,
 )
 
@@ -35,7 +34,7 @@ from hescb_desktop.reports.frame import (
 from hescb_desktop.reports.highlight import highlight_story
 from hescb_desktop.reports.minutes import minutes_story
 from hescb_desktop.reports.paper import PURPOSE_TEXT, paper_story
-from hescb_desktop.reports.text import para_text
+from hescb_desktop.reports.text import Paragraph, para_text
 
 PART_NAME = {Part.PART_I: "Part I", Part.PART_II: "Part II (restricted: exempt items)"}
 

@@ -8,7 +8,7 @@ from io import BytesIO
 
 from pypdf import PdfReader
 from reportlab.lib.styles import StyleSheet1
-from reportlab.platypus import Flowable, PageBreakIfNotEmpty, Paragraph, Spacer
+from reportlab.platypus import Flowable, PageBreakIfNotEmpty, Spacer
 
 from hescb_desktop.domain.enums import FoiStatus, Part, Purpose
 from hescb_desktop.reports.content import PaperContent
@@ -24,7 +24,7 @@ from hescb_desktop.reports.frame import (
     render,
 )
 from hescb_desktop.reports.markup import flowables, inline
-from hescb_desktop.reports.text import para_text
+from hescb_desktop.reports.text import Paragraph, para_text
 
 PURPOSE_TEXT = {
     Purpose.DECISION: "For decision",

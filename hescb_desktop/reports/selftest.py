@@ -7,12 +7,12 @@ from pathlib import Path
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
 from hescb_desktop.domain.enums import Marking
 from hescb_desktop.reports.document import MarkedDocument, heading
 from hescb_desktop.reports.styles import stylesheet
-from hescb_desktop.reports.text import para_text
+from hescb_desktop.reports.text import Paragraph, para_text
 
 TITLE = "HESCB Desktop self-test"
 # Markup characters, an entity, an emoji, right-to-left text and Polish: all must print as typed.
@@ -36,7 +36,7 @@ def _story(info: Mapping[str, str]) -> list[Flowable]:
 
 
 def _info_table(info: Mapping[str, str], style: ParagraphStyle) -> Table:
-    rows = [
+    rows: list[list[Flowable | str]] = [
         [Paragraph(para_text(key), style), Paragraph(para_text(value), style)]
         for key, value in info.items()
     ]

@@ -17,7 +17,7 @@ import pytest
 from pack_data import MEETING_DAY, Board, build_board
 from pypdf import PdfReader
 from reportlab import rl_config
-from reportlab.platypus import Paragraph, Table, TableStyle
+from reportlab.platypus import Table, TableStyle
 
 from hescb_desktop.domain.enums import Marking, Part
 from hescb_desktop.reports.action_log import build_action_log_pdf
@@ -29,7 +29,7 @@ from hescb_desktop.reports.pack import build_pack_pdf
 from hescb_desktop.reports.paper import build_paper_pdf
 from hescb_desktop.reports.selftest import build_selftest_pdf
 from hescb_desktop.reports.styles import stylesheet
-from hescb_desktop.reports.text import para_text, visual
+from hescb_desktop.reports.text import Paragraph, para_text, shape, visual
 from hescb_desktop.services import board_report, boardpacks, crud, papers
 from hescb_desktop.services import calendar as cal
 from hescb_desktop.services import entities as E
@@ -86,11 +86,14 @@ def page_fonts(data: bytes) -> dict[str, bool]:
 
 
 def assert_only_embedded_dejavu(data: bytes) -> None:
+    """Only the bundled fonts, embedded: DejaVu Sans, and Noto Emoji where an emoji needs it."""
     fonts = page_fonts(data)
     assert fonts, "no fonts at all"
     assert all(fonts.values()), fonts
     # subset names look like /AAAAAA+DejaVuSans-Bold
-    assert all(name.split("+")[-1].startswith("DejaVuSans") for name in fonts), fonts
+    assert all(
+        name.split("+")[-1].startswith(("DejaVuSans", "NotoEmoji-Regular")) for name in fonts
+    ), fonts
 
 
 # ------------------------------------------------------------------ fonts in every document
@@ -218,13 +221,12 @@ def test_harakat_and_niqqud_are_kept_before_their_letter() -> None:
     "typed", ["<b>" + ARABIC, f"{HEBREW} & <i>unclosed", f"&nbsp; {ARABIC} </para>"]
 )
 def test_rtl_text_with_markup_characters_still_escapes(typed: str) -> None:
-    """Nothing is taken for markup: the paragraph holds exactly the display-order text (in
-    a right-to-left line a `<` may show mirrored, as any bidi renderer draws it)."""
+    """Nothing is taken for markup: the paragraph holds exactly the typed text, Arabic in its
+    joined forms (drawn in display order, where a `<` may show mirrored, as any bidi renderer
+    draws it)."""
     para = Paragraph(para_text(typed), stylesheet()["Normal"])
-    assert para.getPlainText() == visual(typed)
-    assert sorted(visual(typed).replace(">", "<")) == sorted(
-        visual(typed.replace(">", "<")).replace(">", "<")
-    )
+    assert para.getPlainText() == shape(typed)
+    assert sorted(visual(typed).replace(">", "<")) == sorted(shape(typed).replace(">", "<"))
 
 
 def test_rtl_text_reads_back_in_display_order(tmp_path: Path) -> None:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from reportlab.platypus import Paragraph
 
 from hescb_desktop.reports.styles import stylesheet
-from hescb_desktop.reports.text import para_text
+from hescb_desktop.reports.text import Paragraph, para_text
 
 
 @pytest.mark.parametrize(
@@ -23,7 +22,16 @@ from hescb_desktop.reports.text import para_text
         ("bell\x07 nul\x00", "bell\ufffd nul\ufffd"),
         ("lone \ud800 surrogate", "lone \ufffd surrogate"),
         ("😀 Zażółć", "😀 Zażółć"),
-        ("😀 שלום Zażółć", "Zażółć םולש 😀"),  # a right-to-left line (Hebrew is its first letter)
+        # the order as typed: reports.text.Paragraph reorders each printed line as it draws
+        ("😀 שלום Zażółć", "😀 שלום Zażółć"),
+        # emoji DejaVu Sans lacks are set in Noto Emoji (DejaVu has 😀), with their selectors
+        (
+            "Meeting ✅ 🚒",
+            'Meeting <font name="NotoEmoji">✅</font> <font name="NotoEmoji">🚒</font>',
+        ),
+        ("👍🏽 🇬🇧", '<font name="NotoEmoji">👍🏽</font> <font name="NotoEmoji">🇬🇧</font>'),
+        ("❤️ ❤ 1️⃣", '<font name="NotoEmoji">❤️</font> ❤ <font name="NotoEmoji">1️⃣</font>'),
+        ("a ✅<b>", 'a <font name="NotoEmoji">✅</font>&lt;b&gt;'),
     ],
 )
 def test_para_text(typed: str, escaped: str) -> None:
@@ -32,7 +40,15 @@ def test_para_text(typed: str, escaped: str) -> None:
 
 @pytest.mark.parametrize(
     "typed",
-    ["<b>", "a<b>c", "</para>", "<script>alert(1)</script>", "&nbsp;&amp;&#65;", "x < y & z > w"],
+    [
+        "<b>",
+        "a<b>c",
+        "</para>",
+        "<script>alert(1)</script>",
+        "&nbsp;&amp;&#65;",
+        "x < y & z > w",
+        "✅ <i>&amp; 🚒",
+    ],
 )
 def test_escaped_text_comes_out_of_a_paragraph_unchanged(typed: str) -> None:
     para = Paragraph(para_text(typed), stylesheet()["Normal"])
