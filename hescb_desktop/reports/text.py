@@ -17,14 +17,16 @@ scripts nor joins Arabic letters, and a character its font lacks prints as an em
 - `visual()` puts one line in display order for `canvas.drawString`, and `draw_line()` draws
   it with the emoji font where DejaVu Sans has no glyph (the footer, roadmap labels).
 
-Limits: no glyph substitution beyond the Arabic presentation forms, so an emoji ZWJ sequence
-(family, profession), a flag, a keycap or a skin tone prints as its parts side by side (a flag
-as two boxed letters; the joiner and variation selectors draw nothing); DejaVu Sans Oblique
-has no Arabic, so Arabic in italics prints upright; bullets stay on the left of a
-right-to-left list item; a
-right-to-left paragraph set justified would keep its last line on the left (no style
-justifies); bracket pairing is the bidi algorithm's older rule (no N0); the regional
-indicators of a flag are strong left-to-right letters to the bidi algorithm, as Unicode says.
+Limits:
+- no glyph substitution beyond the Arabic presentation forms, so an emoji ZWJ sequence (family,
+  profession), a flag, a keycap or a skin tone prints as its parts side by side (a flag as two
+  boxed letters; the joiner and variation selectors draw nothing);
+- DejaVu Sans Oblique has no Arabic, so Arabic in italics prints upright;
+- bullets stay on the left of a right-to-left list item;
+- a right-to-left paragraph set justified would keep its last line on the left (no style
+  justifies);
+- bracket pairing is the bidi algorithm's older rule (no N0), and the regional indicators of a
+  flag are strong left-to-right letters to the bidi algorithm, as Unicode says.
 """
 
 from __future__ import annotations
