@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from hescb_desktop.storage.engine import DatabaseError, check_sqlite_file, make_engine
 
@@ -50,12 +51,39 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def upgrade(engine: Engine) -> None:
+    """Run the migrations in one transaction, with foreign keys off while they run.
+
+    A migration that changes a constraint makes Alembic copy the table to a new one and drop the
+    old one; with foreign keys on, dropping a table that other rows point to (an action with
+    its updates) fails. So, as SQLite's own procedure for schema changes says: foreign keys off
+    (outside the transaction), migrate, then `PRAGMA foreign_key_check` before the commit; a
+    violation rolls the whole upgrade back."""
     from alembic import command
 
     cfg = alembic_config()
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+    with engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        raw.execute("PRAGMA foreign_keys=OFF")  # no transaction is open yet: it takes effect
+        try:
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    table, _, parent, _ = broken[0]
+                    raise DatabaseError(
+                        f"the upgrade would leave {len(broken)} broken reference(s) "
+                        f"({table} -> {parent}); the database is left as it was"
+                    )
+        except SQLAlchemyError as exc:  # rolled back: SQLite's schema changes are transactional
+            reason = " ".join(str(getattr(exc, "orig", None) or exc).split())
+            raise DatabaseError(
+                f"the upgrade to schema {head_revision()} failed ({reason}); "
+                "the database is left as it was"
+            ) from exc
+        finally:
+            raw.execute("PRAGMA foreign_keys=ON")
 
 
 @dataclass(frozen=True)

@@ -191,3 +191,75 @@ def test_integrity_check_skipped_only_after_a_clean_close(tmp_path: Path) -> Non
     path.write_bytes(bytes(data))  # damaged behind the app's back: size same, mtime differs
     with pytest.raises(DatabaseError, match="integrity"):
         open_database(path)
+
+
+def _downgrade(path: Path, revision: str) -> None:
+    """Take a database back to an older schema, as a PC that last ran an older app left it."""
+    from alembic import command
+
+    from hescb_desktop.storage.database import alembic_config
+
+    engine = make_engine(path)
+    try:
+        with engine.connect() as conn:
+            raw = conn.connection.driver_connection
+            assert raw is not None
+            raw.execute("PRAGMA foreign_keys=OFF")
+            with conn.begin():
+                cfg = alembic_config()
+                cfg.attributes["connection"] = conn
+                command.downgrade(cfg, revision)
+    finally:
+        engine.dispose()
+
+
+def _counts(path: Path, tables: list[str]) -> dict[str, int]:
+    conn = sqlite3.connect(path)
+    try:
+        return {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+    finally:
+        conn.close()
+
+
+def test_a_board_from_every_older_schema_upgrades_with_every_row(tmp_path: Path) -> None:
+    """A PC that last ran an older app opens a board full of rows that point at each other (an
+    action with its updates, an event with its bookings, a paper with its attachments). The
+    migrations copy and drop tables to change constraints: with foreign keys on that failed
+    ("FOREIGN KEY constraint failed" on DROP TABLE actions). Every row must come through."""
+    from hescb_desktop.services.demo import build_demo
+    from hescb_desktop.storage.database import current_revision, known_revisions
+
+    ctx = open_context(tmp_path / "built")
+    build_demo(ctx)
+    built = ctx.db_path
+    ctx.close()
+    assert built is not None
+    older = [r for r in known_revisions()[:-1] if r >= "0002"]
+    assert older, "no older schema to upgrade from"
+    for revision in older:
+        path = tmp_path / revision / "hescb.sqlite"
+        path.parent.mkdir()
+        shutil.copy2(built, path)
+        _downgrade(path, revision)
+        conn = sqlite3.connect(path)
+        tables = [
+            r[0]
+            for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            if r[0] not in ("alembic_version", "sqlite_sequence")
+        ]
+        conn.close()
+        before = _counts(path, tables)
+        assert before["actions"] and before["action_updates"] and before["events"]
+        engine = open_database(path)
+        try:
+            assert current_revision(engine) == head_revision()
+        finally:
+            engine.dispose()
+        assert _counts(path, tables) == before, revision
+        conn = sqlite3.connect(path)
+        try:
+            assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+            conn.execute("PRAGMA foreign_keys=ON")
+            assert conn.execute("PRAGMA foreign_keys").fetchone() == (1,)
+        finally:
+            conn.close()
