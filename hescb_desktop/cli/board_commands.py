@@ -12,7 +12,7 @@ import io
 import json
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hescb_desktop.cli.base import (
     EXIT_OK,
@@ -23,10 +23,12 @@ from hescb_desktop.cli.base import (
     refuse_file_as_data_dir,
     write_atomic,
 )
-from hescb_desktop.cli.database import refuse_foreign
 from hescb_desktop.domain.board import BoardCard, BoardFilter
 from hescb_desktop.domain.csv_text import excel_csv_bytes
-from hescb_desktop.services.context import ServiceContext, open_context
+
+if TYPE_CHECKING:  # the database layers load when a command runs, not with the parser: the
+    # GUI starts through the same entry point and must show its window before they load
+    from hescb_desktop.services.context import ServiceContext
 
 
 def add_board_commands(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -98,6 +100,9 @@ def cmd_board_pdf(args: argparse.Namespace, data_dir: Path) -> int:
 
 # ---------------------------------------------------------------- helpers
 def _open(data_dir: Path) -> ServiceContext:
+    from hescb_desktop.cli.database import refuse_foreign
+    from hescb_desktop.services.context import open_context
+
     refuse_file_as_data_dir(data_dir)
     path = database_path(data_dir)
     if not has_database(path) or refuse_foreign(path).blank:
