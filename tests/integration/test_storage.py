@@ -234,6 +234,10 @@ def test_a_board_from_every_older_schema_upgrades_with_every_row(tmp_path: Path)
     built = ctx.db_path
     ctx.close()
     assert built is not None
+    span_query = "SELECT id, long_span, until_utc FROM events ORDER BY id"
+    conn = sqlite3.connect(built)
+    written = conn.execute(span_query).fetchall()  # as the app's own writes set them
+    conn.close()
     older = [r for r in known_revisions()[:-1] if r >= "0002"]
     assert older, "no older schema to upgrade from"
     for revision in older:
@@ -259,6 +263,12 @@ def test_a_board_from_every_older_schema_upgrades_with_every_row(tmp_path: Path)
         conn = sqlite3.connect(path)
         try:
             assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+            # events from before 0004 get their derived window columns (0007)
+            spans = conn.execute(
+                "SELECT count(*), count(long_span), sum(long_span) FROM events"
+            ).fetchone()
+            assert spans[0] == spans[1] and 0 < spans[2] < spans[0], (revision, spans)
+            assert conn.execute(span_query).fetchall() == written, revision
             conn.execute("PRAGMA foreign_keys=ON")
             assert conn.execute("PRAGMA foreign_keys").fetchone() == (1,)
         finally:
