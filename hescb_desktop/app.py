@@ -149,10 +149,46 @@ def open_database(frame: Frame) -> ServiceContext | int:
     from hescb_desktop.services.context import open_context
     from hescb_desktop.storage.engine import DatabaseError
 
+    error = upgrade_on_a_worker(frame)
+    if error:
+        return _fail(_tr("Cannot open the database"), error, frame.window)
     try:
         return open_context(frame.data_dir)
     except DatabaseError as exc:
         return _fail(_tr("Cannot open the database"), str(exc), frame.window)
+
+
+def upgrade_on_a_worker(frame: Frame) -> str:
+    """A board written by an older app is upgraded off the GUI thread, behind a busy dialog (a
+    five-year board takes seconds: the copy set aside, then the migrations). '' when done or
+    not needed; otherwise why it failed (the database is left as it was)."""
+    from hescb_desktop.paths import DB_FILENAME
+    from hescb_desktop.storage.database import head_revision, known_revisions, peek
+    from hescb_desktop.storage.database import open_database as open_file
+    from hescb_desktop.storage.engine import DatabaseError
+    from hescb_desktop.ui.widgets.busy_dialog import BusyDialog
+
+    path = frame.data_dir / DB_FILENAME
+    if not path.is_file() or path.stat().st_size == 0:
+        return ""
+    try:
+        revision = peek(path).revision
+    except DatabaseError:
+        return ""  # open_context says why, on the GUI thread as before
+    if revision is None or revision == head_revision() or revision not in known_revisions():
+        return ""
+
+    def upgrade(_progress: object) -> bool:
+        open_file(path).dispose()  # its own engine, on the worker; the GUI opens its own after
+        return True
+
+    _, error = BusyDialog.run(
+        _tr("Upgrading the board"),
+        _tr("Upgrading the board for this version of HESCB Desktop…"),
+        upgrade,
+        frame.window,
+    )
+    return error
 
 
 def database_is_empty(ctx: ServiceContext) -> bool:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from schema_history import downgrade
 from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError
 
@@ -193,26 +194,6 @@ def test_integrity_check_skipped_only_after_a_clean_close(tmp_path: Path) -> Non
         open_database(path)
 
 
-def _downgrade(path: Path, revision: str) -> None:
-    """Take a database back to an older schema, as a PC that last ran an older app left it."""
-    from alembic import command
-
-    from hescb_desktop.storage.database import alembic_config
-
-    engine = make_engine(path)
-    try:
-        with engine.connect() as conn:
-            raw = conn.connection.driver_connection
-            assert raw is not None
-            raw.execute("PRAGMA foreign_keys=OFF")
-            with conn.begin():
-                cfg = alembic_config()
-                cfg.attributes["connection"] = conn
-                command.downgrade(cfg, revision)
-    finally:
-        engine.dispose()
-
-
 def _counts(path: Path, tables: list[str]) -> dict[str, int]:
     conn = sqlite3.connect(path)
     try:
@@ -244,7 +225,7 @@ def test_a_board_from_every_older_schema_upgrades_with_every_row(tmp_path: Path)
         path = tmp_path / revision / "hescb.sqlite"
         path.parent.mkdir()
         shutil.copy2(built, path)
-        _downgrade(path, revision)
+        downgrade(path, revision)
         conn = sqlite3.connect(path)
         tables = [
             r[0]

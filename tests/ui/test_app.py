@@ -268,3 +268,69 @@ def test_the_frame_waits_for_its_board_then_opens_home(
     assert window.current_index == 0
     assert type(window.current_page()).__name__ == "HomePage"
     assert all(action.isEnabled() for action in window.page_actions)
+
+
+def _revision(path: Path) -> str:
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    try:
+        return str(conn.execute("SELECT version_num FROM alembic_version").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def test_a_board_from_an_older_app_is_upgraded_off_the_gui_thread(
+    qtbot: QtBot,
+    board: BoardFacts,
+    data_dir: Path,
+    errors: Errors,
+    sessions: list[app.GuiSession],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The migrations of a large board take seconds: they run on a worker behind a busy dialog,
+    then the board opens at the newest schema with its rows."""
+    import threading
+
+    from schema_history import downgrade
+
+    from hescb_desktop.storage import database
+
+    db = data_dir / DB_FILENAME
+    downgrade(db, "0003")
+    threads: list[bool] = []
+    real_upgrade = database.upgrade
+
+    def watched(engine: object) -> None:
+        threads.append(threading.current_thread() is threading.main_thread())
+        real_upgrade(engine)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(database, "upgrade", watched)
+    session = _start(sessions, qtbot, data_dir)
+    assert errors == []
+    assert threads == [False]  # upgraded once, not on the GUI thread
+    assert _revision(db) == database.head_revision()
+    assert (data_dir / f"{DB_FILENAME}.before-{database.head_revision()}").is_file()
+    assert crud.list_all(session.ctx.uow(write=False), ORGANISATIONS)
+
+
+def test_an_upgrade_that_fails_is_shown_and_changes_nothing(
+    board: BoardFacts, data_dir: Path, errors: Errors
+) -> None:
+    import sqlite3
+
+    from schema_history import downgrade
+
+    db = data_dir / DB_FILENAME
+    downgrade(db, "0003")
+    conn = sqlite3.connect(db)  # a reference to an action that is not there
+    conn.execute(
+        "INSERT INTO action_updates (id, action_id, note, deleted)"
+        " VALUES ('broken-update', 'no-such-action', 'lost', 0)"
+    )
+    conn.commit()
+    conn.close()
+    assert app.start_gui(data_dir) == 2
+    assert errors[0][0] == "Cannot open the database"
+    assert "broken reference" in errors[0][1] and "left as it was" in errors[0][1]
+    assert _revision(db) == "0003"
