@@ -35,6 +35,25 @@ def test_create_logs_every_field_with_increasing_seq_and_hlc(ctx: ServiceContext
     assert json.loads(next(r.value for r in rows if r.column_name == "code")) == "HFRS"
 
 
+def test_create_leaves_out_only_the_nulls_a_peer_would_insert_anyway(ctx: ServiceContext) -> None:
+    """A new row's NULL in a column with no server default is not logged: a peer's insert of
+    the row leaves that column NULL too. Every other field is logged, NULL or not."""
+    from sqlalchemy import inspect as sa_inspect
+
+    from hescb_desktop.storage.capture import implied_null
+    from hescb_desktop.storage.models import Person
+
+    person = crud.create(ctx.uow(), E.PEOPLE, {"name": "Sam Patel"}).value
+    logged = {r.column_name for r in log(ctx) if r.row_id == person.id}
+    for attr in sa_inspect(Person).column_attrs:
+        if attr.key == "id":
+            continue
+        value = getattr(person, attr.key)
+        expect_logged = value is not None or not implied_null(attr.columns[0])
+        assert (attr.key in logged) == expect_logged, attr.key
+    assert "deleted_at" not in logged and "deleted" in logged
+
+
 def test_update_logs_only_changed_fields_with_prev_hlc(ctx: ServiceContext) -> None:
     person = crud.create(ctx.uow(), E.PEOPLE, {"name": "Sam Patel", "role": "DCFO"}).value
     before = {r.column_name: r.hlc for r in log(ctx)}
@@ -52,9 +71,13 @@ def test_delete_is_a_logged_tombstone(ctx: ServiceContext) -> None:
     assert crud.list_all(ctx.uow(write=False), E.PEOPLE) == []
     kept = crud.list_all(ctx.uow(write=False), E.PEOPLE, include_deleted=True)
     assert len(kept) == 1 and kept[0].deleted and kept[0].deleted_by == ctx.user
-    assert {"deleted", "deleted_at", "deleted_by"} <= {
-        r.column_name for r in log(ctx) if r.prev_hlc is not None
-    }
+    stamp = max(r.hlc for r in log(ctx))
+    deletion = {r.column_name: r for r in log(ctx) if r.hlc == stamp}
+    assert {"deleted", "deleted_at", "deleted_by"} <= set(deletion)
+    # `deleted` was logged (false) at creation, so the deletion names the value it replaced;
+    # deleted_at was an empty field never logged, so nothing was seen before it
+    assert deletion["deleted"].prev_hlc is not None
+    assert deletion["deleted_at"].prev_hlc is None
 
 
 def test_every_service_mutation_writes_increasing_hlc(ctx: ServiceContext) -> None:
