@@ -24,10 +24,11 @@ from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import Connection, Table
+from sqlalchemy import Enum as SAEnum
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from hescb_desktop.storage.base import Base, new_id
-from hescb_desktop.storage.codec import decode_many
+from hescb_desktop.storage.codec import decode_many, encode
 from hescb_desktop.storage.journal import LocalState
 from hescb_desktop.sync.segments import Record
 
@@ -45,7 +46,7 @@ class MergeStats:
     merged: int = 0  # records new to this PC
     applied: int = 0  # fields that changed a local value
     conflicts: int = 0
-    kept_unknown: int = 0  # records for tables/columns this app does not know yet
+    kept_unknown: int = 0  # records for tables, columns or list values this app does not know
     max_hlc: int = 0
     tables: set[str] = field(default_factory=set)
 
@@ -165,6 +166,7 @@ class _Merge:
         self.rows: dict[Key, _Row] = {}
         self.conflicts: list[tuple[Any, ...]] = []
         self.column_names: dict[str, frozenset[str]] = {}
+        self.choices: dict[str, dict[str, frozenset[str]]] = {}
 
     # ---------------------------------------------------------------- reading, in batches
     def load(self, keys: set[Key]) -> None:
@@ -221,10 +223,15 @@ class _Merge:
         table = Base.metadata.tables.get(name)
         columns = self._columns(table)
         known = [r for r in recs if r.col in columns]
+        if known and table is not None and (choices := self._choices(table)):
+            # a value a newer app added to a list (an enum) is kept in change_log, not applied
+            known = [r for r in known if (ok := choices.get(r.col)) is None or r.value in ok]
         self.stats.kept_unknown += len(recs) - len(known)
         if table is None or not known:
             return
         row = self.rows[(name, first.row)]
+        if not row.exists and not row.insert and len(known) < len(recs):
+            self._stand_ins(table, row, {r.col for r in recs} - {r.col for r in known})
         fields = row.fields
         wins = [
             (held := fields.get(r.col)) is None or (r.hlc, r.device_id) > held.clock for r in known
@@ -246,6 +253,32 @@ class _Merge:
         if taken:
             self.stats.applied += taken
             self.stats.tables.add(name)
+
+    def _choices(self, table: Table) -> dict[str, frozenset[str]]:
+        """For each list-valued (enum) column, the JSON texts of the values this app knows."""
+        found = self.choices.get(table.fullname)
+        if found is None:
+            found = self.choices[table.fullname] = {
+                c.key: frozenset({"null", *(encode(v) for v in _enum_values(c.type))})
+                for c in table.c
+                if isinstance(c.type, SAEnum)
+            }
+        return found
+
+    def _stand_ins(self, table: Table, row: _Row, refused: set[str]) -> None:
+        """A new row whose required list value this app does not know yet gets the column's
+        default (else the list's first value) so it can exist here; the real value stays in
+        change_log, and a later value this app knows replaces the stand-in."""
+        for col in refused:
+            column = table.c[col]
+            if column.nullable or column.server_default is not None:
+                continue
+            default = column.default
+            value = getattr(default, "arg", None) if default is not None else None
+            if value is None or callable(value):
+                value = next(iter(_enum_values(column.type)), None)
+            if value is not None:
+                row.insert[col] = encode(value)
 
     def _columns(self, table: Table | None) -> frozenset[str]:
         if table is None:
@@ -355,6 +388,12 @@ class _Merge:
             self.convert.column(table, col, list(texts))
             for col, texts in zip(cols, zip(*rows, strict=True), strict=True)
         ]
+
+
+def _enum_values(column_type: Any) -> list[Any]:
+    """The values an Enum column stores (its enum class's members, or its strings)."""
+    enum_class = getattr(column_type, "enum_class", None)
+    return list(enum_class) if enum_class is not None else list(column_type.enums)
 
 
 def _chunks(items: Sequence[str], size: int = CHUNK) -> Iterator[Sequence[str]]:

@@ -233,6 +233,51 @@ def test_a_newer_pcs_unknown_column_is_kept_not_dropped(office: Office) -> None:
     assert kept == [('"they/them"',)]
 
 
+def test_a_newer_pcs_new_list_value_is_kept_not_applied(office: Office) -> None:
+    """A newer app may add a value to a list (an enum such as a resource's kind). An older PC
+    keeps that value in change_log and does not apply it; the merge does not fail (before, it
+    raised on every round, so that PC could never sync again). A new row that needs the value
+    gets the list's stand-in (here its first value) until a value this app knows arrives."""
+    a, newer = office.pc("a"), office.pc("newer")
+    office.pc("b")
+    drone = crud.create(a.uow(), E.RESOURCES, {"name": "Drone 1", "kind": "asset"}).value
+    office.sync("a")
+    office.sync("newer")
+    office.sync("b")
+    with newer.engine.begin() as conn:  # as if the newer app had written these two commits
+        hlc = int(conn.execute(text("SELECT max(hlc) FROM change_log")).scalar_one())
+        writes = [
+            (1, 1, drone.id, "kind", '"hovercraft"'),  # an edit
+            (2, 2, "newer-resource", "name", '"Hovercraft 2"'),  # a new row
+            (3, 2, "newer-resource", "kind", '"hovercraft"'),
+            (4, 2, "newer-resource", "deleted", "false"),
+        ]
+        for seq, tx, row, col, value in writes:
+            conn.execute(
+                text(
+                    "INSERT INTO change_log (device_id, seq, tx, hlc, table_name, row_id,"
+                    " column_name, value, prev_hlc, user, published) VALUES (:d, :seq, :tx, :h,"
+                    " 'resources', :row, :col, :v, NULL, 'newer', 0)"
+                ),
+                {"d": newer.device_id, "seq": seq, "tx": tx, "h": hlc + tx, "row": row,
+                 "col": col, "v": value},
+            )  # fmt: skip
+    office.sync("newer")
+    for pc in ("b", "a"):
+        report = office.sync(pc)
+        assert report.problems == [] and report.merged == 4, (pc, report.summary())
+        ctx = office.pc(pc)
+        kinds = {r.name: r.kind for r in crud.list_all(ctx.uow(write=False), E.RESOURCES)}
+        assert kinds == {"Drone 1": "asset", "Hovercraft 2": "room"}, pc
+        kept = office.rows(pc, "SELECT row_id FROM change_log WHERE value = '\"hovercraft\"'")
+        assert sorted(r[0] for r in kept) == sorted([drone.id, "newer-resource"])
+    crud.update(a.uow(), E.RESOURCES, drone.id, {"kind": "room"})  # a value every app knows
+    office.sync("a")
+    office.sync("b")
+    kinds = {r.name: r.kind for r in crud.list_all(office.pc("b").uow(write=False), E.RESOURCES)}
+    assert kinds["Drone 1"] == "room"
+
+
 def test_segments_split_only_between_commits(office: Office) -> None:
     a = office.pc("a")
     for i in range(5):
