@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import functools
 import json
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 
 from hescb_desktop import __version__
+from hescb_desktop.storage.base import Base
 from hescb_desktop.storage.capture import Actor
 from hescb_desktop.storage.database import current_revision
 from hescb_desktop.storage.engine import writer
@@ -82,10 +85,10 @@ def sync_round(engine: Engine, share: Share, actor: Actor, clock: HybridLogicalC
         if peer != actor.device_id
     ]
     report.peers = len(batches)
+    stats = _merge(engine, clock, batches, cursors)  # may hold a batch back (a problem too)
     report.problems = [
         f"PC {b.device_id.replace('-', '')[-8:]}: {b.problem}" for b in batches if b.problem
     ]
-    stats = _merge(engine, clock, batches)
     report.merged, report.conflicts, report.tables = stats.merged, stats.conflicts, stats.tables
     if report.tables & NUMBERED_TABLES:  # only a merge can bring a clash
         report.renumbered = renumber_clashes(engine, actor, clock)
@@ -177,7 +180,53 @@ def _hold_all(engine: Engine, peer: str, first: int, last: int) -> bool:
         return int(conn.execute(stmt).scalar() or 0) == last - first + 1
 
 
-def _merge(engine: Engine, clock: HybridLogicalClock, batches: list[PeerBatch]) -> MergeStats:
+# the merge writes on the raw sqlite3 connection; the commit goes through SQLAlchemy
+REFUSED = (IntegrityError, sqlite3.IntegrityError)
+WAITING = "waiting: its changes need records another PC has not delivered yet"
+
+
+def _merge(
+    engine: Engine, clock: HybridLogicalClock, batches: list[PeerBatch], cursors: dict[str, int]
+) -> MergeStats:
+    """Merge every batch in one transaction. If the database refuses the result (a row another
+    PC created, or points to, that has not arrived: its segment is damaged, or hidden by a stale
+    listing), find the batches that fit without it; the others wait, their cursor unmoved, and
+    are read again next round. One PC's missing segment never stops the others' changes."""
+    try:
+        return _merge_once(engine, clock, batches)
+    except REFUSED:
+        pass
+    ready: list[PeerBatch] = []
+    for batch in sorted(batches, key=lambda b: len(b.records)):
+        if not batch.records or _fits(engine, [*ready, batch]):
+            ready.append(batch)
+            continue
+        batch.records = []
+        batch.cursor = cursors.get(batch.device_id, 0)
+        batch.problem = batch.problem or WAITING
+    return _merge_once(engine, clock, batches)
+
+
+def _fits(engine: Engine, batches: list[PeerBatch]) -> bool:
+    """Whether these batches merge without the database refusing it (tried, then undone)."""
+    with writer(engine).connect() as conn:
+        transaction = conn.begin()
+        records = [r for b in batches for r in b.records]
+        try:
+            merge_records(conn, records)
+        except REFUSED:
+            return False
+        else:  # the references are checked at commit: look at the tables merged into now
+            return not any(
+                conn.exec_driver_sql(f'PRAGMA foreign_key_check("{table}")').first()
+                for table in {r.table for r in records}
+                if table in Base.metadata.tables
+            )
+        finally:
+            transaction.rollback()
+
+
+def _merge_once(engine: Engine, clock: HybridLogicalClock, batches: list[PeerBatch]) -> MergeStats:
     with writer(engine).begin() as conn:
         stats = merge_records(conn, [r for b in batches for r in b.records])
         for b in batches:

@@ -117,6 +117,45 @@ def test_a_corrupt_segment_is_reported_never_merged_never_skipped(
     assert content(a) == content(b)
 
 
+@pytest.mark.parametrize("needs", ["the row it edits", "the row it points to"])
+def test_changes_that_need_a_missing_segment_wait_and_the_rest_merge(
+    office: Office, needs: str
+) -> None:
+    """PC a's segment is damaged (or hidden by a stale listing). PC b has a's changes and
+    builds on them: it edits a's person, or adds a person in a's organisation. PC c can merge
+    neither yet: b's changes wait, with b's cursor unmoved. PC d's unrelated changes still
+    merge, and nothing fails. Once a's segment heals, c takes everything and all PCs agree."""
+    a, b, c, d = (office.pc(n) for n in "abcd")
+    org = crud.create(a.uow(), E.ORGANISATIONS, {"code": "HX", "name": "Estates"}).value
+    person = crud.create(a.uow(), E.PEOPLE, {"name": "Priya"}).value
+    office.sync("a")
+    office.sync("b")
+    if needs == "the row it edits":
+        crud.update(b.uow(), E.PEOPLE, person.id, {"role": "Area Manager"})
+    else:
+        crud.create(b.uow(), E.PEOPLE, {"name": "Sam", "organisation_id": org.id})
+    office.sync("b")
+    crud.create(d.uow(), E.PEOPLE, {"name": "Dana"})
+    office.sync("d")
+    [seg] = office.segments("a")
+    original = seg.read_bytes()
+    seg.write_bytes(original[: len(original) // 2])
+    for _ in range(2):  # asking again changes nothing
+        report = office.sync("c")
+        assert names(c) == {"Dana"}
+        waiting = [p for p in report.problems if "waiting" in p]
+        assert len(waiting) == 1 and waiting[0].startswith(
+            f"PC {b.device_id.replace('-', '')[-8:]}: "
+        ), report.problems
+        assert _cursor(office, "c", b) == 0
+    seg.write_bytes(original)
+    report = office.sync("c")
+    assert report.problems == []
+    assert names(c) == {"Priya", "Dana"} | ({"Sam"} if needs != "the row it edits" else set())
+    office.settle()
+    assert content(a) == content(b) == content(c) == content(d)
+
+
 def test_a_segment_whose_name_disagrees_with_its_header_is_not_taken(office: Office) -> None:
     _, b, segs = _two_segments(office)
     first, second = segs[0].read_bytes(), segs[1].read_bytes()
