@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import shutil
+import tempfile
 from contextlib import suppress
 from pathlib import Path
 
@@ -14,14 +16,12 @@ from hescb_desktop.cli.base import (
     database_path,
     one_line,
     say,
-    wal_files,
 )
 from hescb_desktop.cli.database import refuse_foreign
-from hescb_desktop.paths import prepare_data_dir
+from hescb_desktop.paths import LOCK_FILENAME, prepare_data_dir
 from hescb_desktop.services import sync as sync_service
 from hescb_desktop.services.context import ServiceContext, open_context
 from hescb_desktop.services.settings import load_settings
-from hescb_desktop.storage.database import CLEAN_SUFFIX
 from hescb_desktop.storage.lock import lock_data_dir
 
 
@@ -57,6 +57,9 @@ def cmd_sync(args: argparse.Namespace, data_dir: Path) -> int:
             say(f"sync: {line}")
         if report.needs_restore:
             say(f"sync: this PC must restart from the share's snapshot: run `{PROG} join`")
+        if report.send_failed:  # merged what it could, but this PC's changes did not go
+            say(f"sync: not sent: {report.send_failed}; kept on this PC for the next sync")
+            return EXIT_FAILED
         return EXIT_OK
     finally:
         ctx.close()
@@ -86,6 +89,8 @@ def sync_after_write(data_dir: Path, share: Path) -> None:
     say(f"sync: {report.summary()}")
     for line in report.renumbered + report.problems:
         say(f"sync: {line}")
+    if report.send_failed:
+        say(f"sync: not sent, saved on this PC for the next sync: {report.send_failed}")
 
 
 def cmd_sync_status(args: argparse.Namespace, data_dir: Path) -> int:
@@ -101,38 +106,101 @@ def cmd_sync_status(args: argparse.Namespace, data_dir: Path) -> int:
     print(f"to send: {status.pending}")
     print(f"PCs seen: {status.peers}")
     print(f"open conflicts: {status.open_conflicts}")
+    if status.error:
+        print(f"problem: {status.error}")
     for problem in status.problems:
         print(f"problem: {problem}")
     return EXIT_OK
 
 
 def cmd_join(args: argparse.Namespace, data_dir: Path) -> int:
-    """Start this PC from the share. A new PC (no database yet) gets an empty one to join with,
-    removed again if the join fails, so a failed join leaves the data folder as it was."""
+    """Start this PC from the share. A join that fails (share unavailable, newer format, damaged
+    snapshot, a first round that could not send...) leaves the data folder exactly as it was:
+    every file, byte for byte, including a new PC's empty database, the lock file and the copies
+    set aside (`.before-join-*`, the demo)."""
     path = database_path(data_dir)
-    new_pc = not path.is_file() or refuse_foreign(path).blank
-    if new_pc and getattr(args, "share", None) is None:
+    if not path.is_file() and getattr(args, "share", None) is None:
         raise CliError("a new PC joins with --share DIR (the shared folder)")
-    lock = lock_data_dir(prepare_data_dir(data_dir) if new_pc else data_dir)
-    existed = path.exists()
+    keeper = DataDirKeeper(data_dir)  # before anything opens the database (even a peek)
     joined = False
     try:
-        ctx = open_context(data_dir) if new_pc else _open(data_dir)
+        new_pc = not path.is_file() or refuse_foreign(path).blank
+        if new_pc and getattr(args, "share", None) is None:
+            raise CliError("a new PC joins with --share DIR (the shared folder)")
+        lock = lock_data_dir(prepare_data_dir(data_dir) if new_pc else data_dir)
         try:
-            share = _share(args, ctx)
-            ctx = sync_service.join_share(ctx, share, discard_demo=args.discard_demo)
-            report = sync_service.run_sync(ctx, share)
-            joined = True
-            print(f"join: joined {share}; {report.summary()}")
-            return EXIT_OK
-        except (sync_service.ShareError, sync_service.SegmentError, OSError) as exc:
-            say(f"join: failed: {exc}")
-            return EXIT_FAILED
+            code = _join(args, data_dir, new_pc)
+            joined = code == EXIT_OK
         finally:
-            ctx.close()
+            if not joined:  # everything but the lock file while this process still holds it
+                keeper.restore(but=data_dir / LOCK_FILENAME)
+            lock.release()
+        return code
     finally:
-        if new_pc and not joined and not existed:
-            for leftover in (path, *wal_files(path), path.with_name(path.name + CLEAN_SUFFIX)):
-                with suppress(OSError):
-                    leftover.unlink()
-        lock.release()
+        if not joined:
+            keeper.restore()
+        keeper.discard()
+
+
+def _join(args: argparse.Namespace, data_dir: Path, new_pc: bool) -> int:
+    ctx = open_context(data_dir) if new_pc else _open(data_dir)
+    try:
+        share = _share(args, ctx)
+        ctx = sync_service.join_share(ctx, share, discard_demo=args.discard_demo)
+        report = sync_service.run_sync(ctx, share)
+    except (sync_service.ShareError, sync_service.SegmentError, OSError) as exc:
+        say(f"join: failed: {one_line(exc)}")
+        return EXIT_FAILED
+    finally:
+        ctx.close()
+    if report.send_failed:  # a PC that cannot announce itself on the share has not joined it
+        say(f"join: failed: {report.send_failed}")
+        return EXIT_FAILED
+    print(f"join: joined {share}; {report.summary()}")
+    return EXIT_OK
+
+
+class DataDirKeeper:
+    """A copy of every file in a data dir, taken now, to put it back exactly as it was (files,
+    bytes, folders) if what follows fails. The copy is in a private temporary folder (mode 0700)
+    on this PC and is removed by `discard`."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.existed = data_dir.is_dir()
+        self.backup = Path(tempfile.mkdtemp(prefix="hescb-join-"))
+        self.files: set[Path] = set()
+        self.dirs: set[Path] = set()
+        for item in sorted(data_dir.rglob("*")) if self.existed else []:
+            rel = item.relative_to(data_dir)
+            if item.is_dir() and not item.is_symlink():
+                self.dirs.add(rel)
+                (self.backup / rel).mkdir(parents=True, exist_ok=True)
+            else:
+                self.files.add(rel)
+                shutil.copy2(item, self.backup / rel, follow_symlinks=False)
+
+    def restore(self, but: Path | None = None) -> None:
+        now = sorted(self.data_dir.rglob("*"), reverse=True) if self.data_dir.is_dir() else []
+        for item in now:  # deepest first: what was not there goes
+            rel = item.relative_to(self.data_dir)
+            if item == but:
+                continue
+            if item.is_dir() and not item.is_symlink():
+                if rel not in self.dirs:
+                    shutil.rmtree(item)
+            elif rel not in self.files:
+                item.unlink()
+        for rel in sorted(self.dirs):
+            (self.data_dir / rel).mkdir(parents=True, exist_ok=True)
+        for rel in sorted(self.files):  # what was there comes back, byte for byte
+            target = self.data_dir / rel
+            if target == but:
+                continue
+            shutil.copy2(self.backup / rel, target, follow_symlinks=False)
+        if not self.existed and but is None and self.data_dir.is_dir():
+            with suppress(OSError):
+                self.data_dir.rmdir()  # a new PC's folder that the join made
+
+    def discard(self) -> None:
+        shutil.rmtree(self.backup, ignore_errors=True)

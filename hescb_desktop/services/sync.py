@@ -17,6 +17,7 @@ from hescb_desktop.services.settings import load_settings, save_settings
 from hescb_desktop.storage.capture import Actor
 from hescb_desktop.storage.codec import decode
 from hescb_desktop.storage.journal import ChangeLog, Conflict, LocalState, SyncNotice, SyncPeer
+from hescb_desktop.sync.board import remember_board, remembered_board
 from hescb_desktop.sync.bootstrap import bootstrap
 from hescb_desktop.sync.hlc import to_datetime
 from hescb_desktop.sync.publisher import pending_count
@@ -37,6 +38,7 @@ class SyncStatus:
     peers: int
     open_conflicts: int
     problems: tuple[str, ...]
+    error: str = ""  # why the last round failed or could not send ("" when it did)
 
 
 @dataclass(frozen=True)
@@ -66,16 +68,23 @@ class HistoryRow:
 
 
 def run_sync(ctx: ServiceContext, share_folder: Path) -> SyncReport:
-    """One round: publish, pull, merge. Raises ShareError if the share cannot be used."""
+    """One round: publish, pull, merge. Raises ShareError if the share cannot be used; a round
+    whose own writes failed (read-only or full share) returns with `report.send_failed` set.
+    Either is kept for `sync_status` until a round sends everything."""
     check_demo_guard(ctx, share_folder)
     share = Share(share_folder)
-    report = sync_round(ctx.engine, share, Actor(ctx.device_id, ctx.user), ctx.clock)
+    try:
+        report = sync_round(ctx.engine, share, Actor(ctx.device_id, ctx.user), ctx.clock)
+    except (ShareError, SegmentError, OSError) as exc:
+        _put(ctx, {"last_sync_error": f"last sync failed, working offline: {exc}"})
+        raise
     _put(
         ctx,
         {
             "last_sync_at": datetime.now(UTC).isoformat(),
             "last_sync_summary": report.summary(),
             "last_sync_problems": json.dumps(report.problems),
+            "last_sync_error": f"not sent: {report.send_failed}" if report.send_failed else "",
         },
     )
     return report
@@ -100,6 +109,7 @@ def sync_status(ctx: ServiceContext, share_folder: str) -> SyncStatus:
         int(peers),
         int(conflicts),
         tuple(json.loads(state.get("last_sync_problems", "[]"))),
+        state.get("last_sync_error", ""),
     )
 
 
@@ -320,8 +330,9 @@ def check_demo_guard(ctx: ServiceContext, share_folder: Path) -> None:
 def join_share(ctx: ServiceContext, share_folder: Path, *, discard_demo: bool) -> ServiceContext:
     """Start this PC from the share: restore its newest snapshot (keeping what this PC has not
     published, unless it is the demo board being discarded). Returns the reopened context."""
-    share = Share(share_folder)
-    share.ensure_format()
+    # joining is choosing the share's board; but a PC that belongs to a board never founds a
+    # new one in an empty folder (an unmounted share)
+    share = Share(share_folder).identify(remembered_board(ctx.engine), any_board=True)
     demo = is_demo(ctx)
     if demo and not discard_demo and share_holds_data(share_folder, ctx.device_id):
         raise ValidationError("this PC holds the demo board: discard it to join this share")
@@ -336,6 +347,8 @@ def join_share(ctx: ServiceContext, share_folder: Path, *, discard_demo: bool) -
     if snapshot is not None:
         bootstrap(db_path, snapshot)
     joined = open_context(db_path.parent)
+    if share.board_id is not None:
+        remember_board(joined.engine, share.board_id)
     save_settings(
         joined.uow(),
         replace(

@@ -81,8 +81,7 @@ def publish(engine: Engine, share: Share, device_id: str, limit: int = MAX_RECOR
     records = unpublished(engine, device_id)
     if not records:
         return 0
-    folder = share.segments_dir(device_id)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = share.own_segments_dir(device_id)  # never creates the folders above it
     existing = _existing(folder)
     schema = current_revision(engine) or ""
     done = 0
@@ -93,6 +92,7 @@ def publish(engine: Engine, share: Share, device_id: str, limit: int = MAX_RECOR
         else:
             chunk = next(chunks(records[done:], limit))
             _check_no_overlap(existing, chunk)
+            share.check_board()  # before each write: a share moved away stops here
             write_segment(folder, chunk, schema)
         _mark_published(engine, device_id, chunk[0].seq, chunk[-1].seq)
         done += len(chunk)

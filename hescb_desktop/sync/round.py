@@ -19,6 +19,7 @@ from hescb_desktop.storage.capture import Actor
 from hescb_desktop.storage.database import current_revision
 from hescb_desktop.storage.engine import writer
 from hescb_desktop.storage.journal import ChangeLog, SyncPeer
+from hescb_desktop.sync.board import identify_share
 from hescb_desktop.sync.hlc import HybridLogicalClock
 from hescb_desktop.sync.merger import MergeStats, merge_records, put_state
 from hescb_desktop.sync.publisher import pending_count, publish
@@ -30,7 +31,7 @@ from hescb_desktop.sync.retention import (
     snapshot_due,
 )
 from hescb_desktop.sync.segments import Record, SegmentError, parse_name, read_segment
-from hescb_desktop.sync.share import Share, ShareError, replace_file
+from hescb_desktop.sync.share import OwnWrites, Share, ShareError, replace_file
 from hescb_desktop.sync.snapshot import SnapshotInfo, make_snapshot, newest_snapshot
 
 NUMBERED_TABLES = frozenset({"actions", "minutes", "papers"})
@@ -58,6 +59,7 @@ class SyncReport:
     clamped: int = 0
     tables: set[str] = field(default_factory=set)
     needs_restore: bool = False  # a peer's old segments are gone: start from the snapshot
+    send_failed: str = ""  # this PC's own writes failed (read-only or full share): not all sent
 
     def summary(self) -> str:
         text = (
@@ -68,14 +70,20 @@ class SyncReport:
             text += f", renumbered {len(self.renumbered)}"
         if self.problems:
             text += f", problems {len(self.problems)}"
+        if self.send_failed:
+            text += f", not sent {self.pending}"
         return text
 
 
 def sync_round(engine: Engine, share: Share, actor: Actor, clock: HybridLogicalClock) -> SyncReport:
-    """Raises ShareError when the share cannot be used at all; peer problems are reported."""
-    share.ensure_format()
-    _write_device_file(share, actor)
-    report = SyncReport(published=publish(engine, share, actor.device_id))
+    """Raises ShareError when the share cannot be used at all (not this board's, not mounted,
+    gone mid-round); peer problems are reported. This PC's own writes that fail (a read-only or
+    full share) do not stop the round: the peers are still merged, and `send_failed` says why
+    this PC's changes were not (all) sent."""
+    share = identify_share(engine, share)
+    writes = OwnWrites(share)
+    writes.run("this PC's device file", lambda: _write_device_file(share, actor), None)
+    report = SyncReport(published=writes.run("changes", lambda: _publish(engine, share, actor), 0))
     share.check_still_there()
     cursors = _cursors(engine)
     snapshot = functools.cache(lambda: newest_snapshot(share))  # read once, only if needed
@@ -92,24 +100,33 @@ def sync_round(engine: Engine, share: Share, actor: Actor, clock: HybridLogicalC
     report.merged, report.conflicts, report.tables = stats.merged, stats.conflicts, stats.tables
     if report.tables & NUMBERED_TABLES:  # only a merge can bring a clash
         report.renumbered = renumber_clashes(engine, actor, clock)
-    if report.renumbered:
-        report.published += publish(engine, share, actor.device_id)
+    if report.renumbered and not writes.failed:
+        report.published += writes.run("changes", lambda: _publish(engine, share, actor), 0)
     report.clamped = clock.clamped_count
     report.pending = pending_count(engine, actor.device_id)
     share.check_still_there()  # never write an ack (or a snapshot) where the share used to be
-    _write_ack(share, actor.device_id, {b.device_id: b.cursor for b in batches})
+    acks = {b.device_id: b.cursor for b in batches}
+    writes.run("what this PC has merged", lambda: _write_ack(share, actor.device_id, acks), None)
     report.needs_restore = any(b.needs_restore for b in batches)
-    _housekeeping(engine, share, actor, clock)
+    if not writes.failed:
+        writes.run("a snapshot", lambda: _housekeeping(engine, share, actor, clock), None)
+    report.send_failed = writes.failed
     return report
 
 
+def _publish(engine: Engine, share: Share, actor: Actor) -> int:
+    return publish(engine, share, actor.device_id)
+
+
 def _housekeeping(engine: Engine, share: Share, actor: Actor, clock: HybridLogicalClock) -> None:
-    """A snapshot when one is due, then our own old segments and snapshots removed when safe."""
+    """A snapshot when one is due, then our own old segments, snapshots and temporary files
+    removed when safe."""
     db = engine.url.database
     if db and db != ":memory:" and snapshot_due(share):
         make_snapshot(Path(db), share, actor.device_id, clock.now(), current_revision(engine) or "")
         prune_own_snapshots(share, actor.device_id)
     prune_own_segments(share, actor.device_id)
+    share.sweep_own_temps(actor.device_id)
 
 
 def _cursors(engine: Engine) -> dict[str, int]:
@@ -254,6 +271,7 @@ def _merge_once(engine: Engine, clock: HybridLogicalClock, batches: list[PeerBat
 
 def _write_device_file(share: Share, actor: Actor) -> None:
     body = {"device_id": actor.device_id, "user": actor.user, "app_version": __version__}
+    share.own_segments_dir(actor.device_id)  # its folder, never the folders above it
     replace_file(
         share.device_dir(actor.device_id) / "device.json",
         (json.dumps(body, sort_keys=True) + "\n").encode(),
@@ -261,6 +279,7 @@ def _write_device_file(share: Share, actor: Actor) -> None:
 
 
 def _write_ack(share: Share, device_id: str, cursors: dict[str, int]) -> None:
+    share.own_segments_dir(device_id)
     replace_file(
         share.device_dir(device_id) / "ack.json",
         (json.dumps(cursors, sort_keys=True) + "\n").encode(),

@@ -1,13 +1,18 @@
-"""The share's folder layout and its FORMAT gate.
+"""The share's folder layout, its FORMAT gate and its identity (the board id).
 
-    <share>/hescb-sync/FORMAT                                   format version, lowest app version
+    <share>/hescb-sync/FORMAT                                   format, lowest app, board id
+    <share>/hescb-sync/BOARD                                    board id of a share founded
+                                                                before FORMAT carried one
     <share>/hescb-sync/devices/<device-id>/segments/<first>-<last>.jsonl   immutable once written
     <share>/hescb-sync/devices/<device-id>/device.json         who this PC is (name, user, app)
     <share>/hescb-sync/devices/<device-id>/ack.json            what it has merged from each peer
     <share>/hescb-sync/snapshots/<device-id>-<hlc>.sqlite (+ .json manifest)
 
 Only the owning PC writes in its own folder. Every file is written to a temporary name, flushed,
-fsynced and renamed to its final name without replacing anything.
+fsynced and renamed to its final name without replacing anything; a write that fails removes its
+temporary file. Nothing here creates a folder above the one it writes in: only founding a share
+makes `hescb-sync/` and `devices/`, so an empty mount point (a share not mounted, or moved away
+mid-round) is never taken for a new share and written into.
 """
 
 from __future__ import annotations
@@ -15,10 +20,13 @@ from __future__ import annotations
 import errno
 import json
 import os
+import secrets
 import sys
 import time
+import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from contextlib import suppress
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -26,6 +34,7 @@ from hescb_desktop import __version__
 
 FORMAT_VERSION = 1
 MIN_APP_VERSION = "0.1.0"
+TEMP_MAX_AGE_S = 3600  # a temporary file older than this in our own folder was left by a crash
 
 
 class ShareError(Exception):
@@ -43,10 +52,15 @@ def version_tuple(text: str) -> tuple[int, ...]:
 @dataclass(frozen=True)
 class Share:
     folder: Path
+    board_id: str | None = None  # the board this folder was identified as (see `identify`)
 
     @property
     def root(self) -> Path:
         return self.folder / "hescb-sync"
+
+    @property
+    def snapshots_dir(self) -> Path:
+        return self.root / "snapshots"
 
     def device_dir(self, device_id: str) -> Path:
         return self.root / "devices" / device_id
@@ -63,31 +77,178 @@ class Share:
             raise ShareError(f"share folder {self.folder} is not available")
 
     def check_still_there(self) -> None:
-        """Mid-round: the share (and its hescb-sync folder) must still be there. A share that
-        vanished must fail the round, not read as "no peers", nor be re-created by our writes."""
-        if not (self.root / "devices").is_dir():
-            raise ShareError(f"share folder {self.folder} is no longer available")
+        """Mid-round: the share must still be there. A share that vanished must fail the round,
+        not read as "no peers", nor be re-created by our writes."""
+        self.check_board()
+
+    # ------------------------------------------------------------------ identity
+    def identify(self, remembered: str | None, *, any_board: bool = False) -> Share:
+        """Check that the folder holds this board's sync folder; returns it with its board id.
+
+        `remembered` is the board id this PC belongs to (None: it belongs to none yet). Only a
+        PC that belongs to no board may found a share in a folder without FORMAT; to any other
+        such a folder is an unmounted share, never a new one. A share with another board id is
+        refused, unless `any_board` (joining a share is the act of choosing its board).
+        """
+        self.check_reachable()
+        if not (self.root / "FORMAT").exists():
+            if remembered is not None:
+                raise ShareError(self._not_this_board("it holds no hescb-sync/FORMAT"))
+            self._found()
+        board = self.board_on_share(assign=remembered is None or any_board)
+        if remembered is not None and board != remembered and not any_board:
+            if board is None:
+                raise ShareError(self._not_this_board("its sync folder has no board id"))
+            raise ShareError(
+                self._not_this_board(f"it holds another board's sync folder (board {board[:8]})")
+            )
+        # a share founded by an older app may lack it (FORMAT says the folder is a share); a
+        # read-only share may not get it: this PC can still read it
+        with suppress(OSError):
+            (self.root / "devices").mkdir(exist_ok=True)
+        return replace(self, board_id=board)
 
     def ensure_format(self) -> dict[str, Any]:
-        """Create FORMAT on a new share; refuse a share whose format is newer than this app."""
-        self.check_reachable()
-        path = self.root / "FORMAT"
-        if not path.exists():
-            self.root.mkdir(exist_ok=True)
-            body = {"format": FORMAT_VERSION, "min_app_version": MIN_APP_VERSION}
-            write_new_file(path, (json.dumps(body, sort_keys=True) + "\n").encode())
-        info = read_json(path)
+        """FORMAT of a share this PC may found (tests, benchmarks: no board remembered)."""
+        self.identify(None)
+        return read_json(self.root / "FORMAT")
+
+    def check_board(self) -> None:
+        """Before each write: the folder still holds this board's sync folder (FORMAT readable,
+        with the board id found when the round began)."""
+        if not (self.root / "FORMAT").is_file():
+            raise ShareError(self._not_this_board("hescb-sync/FORMAT is gone"))
+        board = self.board_on_share(assign=False)
+        if self.board_id is not None and board != self.board_id:
+            raise ShareError(self._not_this_board("its board id changed"))
+
+    def board_on_share(self, *, assign: bool) -> str | None:
+        """The board id in FORMAT, else in BOARD (a share founded before FORMAT carried one).
+
+        With `assign`, a share with neither is given one in BOARD, race-safely: the file is
+        created without replacing (a hard link), and everyone reads back the one that won.
+        """
+        info = read_json(self.root / "FORMAT")
         check_format(info, "the share")
-        return info
+        board = info.get("board_id")
+        if isinstance(board, str) and board:
+            return board
+        path = self.root / "BOARD"
+        if not path.exists():
+            if not assign:
+                return None
+            body = json.dumps({"board_id": str(uuid.uuid4())}, sort_keys=True) + "\n"
+            try:
+                write_new_file(path, body.encode())
+            except OSError:  # a read-only share: read it unnamed, name it when it can be written
+                return None
+        board = read_json(path).get("board_id")
+        if not isinstance(board, str) or not board:
+            raise ShareError(f"{path} holds no board id")
+        return board
+
+    def _found(self) -> None:
+        """A new share: hescb-sync/, its FORMAT with a new board id, devices/. Two PCs founding
+        at once end with one board: FORMAT is created without replacing."""
+        body = {
+            "format": FORMAT_VERSION,
+            "min_app_version": MIN_APP_VERSION,
+            "board_id": str(uuid.uuid4()),
+        }
+        try:
+            self.root.mkdir(exist_ok=True)
+            write_new_file(self.root / "FORMAT", (json.dumps(body, sort_keys=True) + "\n").encode())
+            (self.root / "devices").mkdir(exist_ok=True)
+        except OSError as exc:
+            raise ShareError(f"cannot set up a sync folder in {self.folder}: {exc}") from exc
+
+    def _not_this_board(self, why: str) -> str:
+        return (
+            f"share folder {self.folder} does not hold this board's sync folder ({why}): "
+            "is the share mounted? This PC works offline until it is back"
+        )
+
+    # ------------------------------------------------------------------ this PC's folders
+    def own_segments_dir(self, device_id: str) -> Path:
+        """This PC's segments folder, made if needed, but never above it: `devices/` must be
+        there (a share that vanished fails here instead of being re-created)."""
+        self.check_board()
+        for folder in (self.device_dir(device_id), self.segments_dir(device_id)):
+            try:
+                folder.mkdir(exist_ok=True)
+            except FileNotFoundError as exc:
+                raise ShareError(self._not_this_board("hescb-sync/devices is gone")) from exc
+        return self.segments_dir(device_id)
+
+    def own_snapshots_dir(self) -> Path:
+        """`snapshots/`, made only under this board's identified `hescb-sync/`."""
+        self.check_board()
+        try:
+            self.snapshots_dir.mkdir(exist_ok=True)
+        except FileNotFoundError as exc:
+            raise ShareError(self._not_this_board("hescb-sync is gone")) from exc
+        return self.snapshots_dir
+
+    def sweep_own_temps(self, device_id: str, max_age_s: float = TEMP_MAX_AGE_S) -> int:
+        """Remove temporary files a crash left in this PC's own folder, and its own snapshot
+        temporaries, once older than `max_age_s` (a write in progress is younger). Another
+        PC's are never touched. Returns how many went; a failure is left for the next round."""
+        cutoff = time.time() - max_age_s
+        places = (
+            (self.device_dir(device_id), "."),
+            (self.segments_dir(device_id), "."),
+            (self.snapshots_dir, f".{device_id}-"),
+        )
+        removed = 0
+        for folder, prefix in places:
+            with suppress(OSError):
+                for path in list(folder.iterdir()) if folder.is_dir() else []:
+                    if not (path.name.startswith(prefix) and path.name.endswith(".tmp")):
+                        continue
+                    with suppress(OSError):
+                        if path.is_file() and path.stat().st_mtime < cutoff:
+                            path.unlink()
+                            removed += 1
+        return removed
+
+
+class OwnWrites:
+    """This PC's writes in a round (device file, segments, ack, snapshot). One that fails with
+    an OSError (a read-only or full share) is noted, not raised, so the round still reads and
+    merges the other PCs; `failed` says why nothing (or not everything) was sent. A share that
+    is no longer this board's is not a failed write but an unavailable share: ShareError."""
+
+    def __init__(self, share: Share) -> None:
+        self.share = share
+        self.failed = ""
+
+    def run(self, what: str, action: Callable[[], T], default: T) -> T:
+        try:
+            return action()
+        except OSError as exc:
+            self.share.check_board()  # vanished, or moved away: ShareError
+            if not self.failed:
+                reason = exc.strerror or str(exc) or type(exc).__name__
+                self.failed = f"could not write {what} to the share: {reason}"
+            return default
 
 
 def check_format(info: dict[str, Any], what: str) -> None:
+    """Refuse what a newer app wrote: a format above ours, or a lowest app version above us.
+    The message says what this app reads and what the share needs."""
     fmt = int(info.get("format", 0))
     min_app = str(info.get("min_app_version", "0"))
-    if fmt > FORMAT_VERSION or version_tuple(min_app) > version_tuple(__version__):
+    app_too_old = version_tuple(min_app) > version_tuple(__version__)
+    if fmt > FORMAT_VERSION:
+        needs = f"HESCB Desktop {min_app} or later" if app_too_old else "a newer HESCB Desktop"
         raise FormatTooNewError(
-            f"{what} uses sync format {fmt} (needs HESCB Desktop {min_app} or later): "
-            "update the app"
+            f"{what} uses sync format {fmt}, and this HESCB Desktop ({__version__}) reads sync "
+            f"format {FORMAT_VERSION} at most: it needs {needs}. Please update the app"
+        )
+    if app_too_old:
+        raise FormatTooNewError(
+            f"{what} needs HESCB Desktop {min_app} or later, and this is {__version__}: "
+            "please update the app"
         )
 
 
@@ -136,34 +297,54 @@ def read_json(path: Path) -> dict[str, Any]:
 def write_new_file(path: Path, data: bytes) -> bool:
     """Write `path` only if it does not exist (temp, fsync, rename without replacing).
 
-    Returns False when a file of that name already exists (it is left alone).
+    Returns False when a file of that name already exists (it is left alone). The folder must
+    exist: it is never created here. The temporary file never outlives a failed write.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with tmp.open("wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
+    tmp = _write_temp(path, data)
     try:
         with_retries(lambda: _rename_no_replace(tmp, path))
     except FileExistsError:
         return False
     finally:
-        tmp.unlink(missing_ok=True)
+        with suppress(OSError):
+            tmp.unlink(missing_ok=True)
     _fsync_dir(path.parent)
     return True
 
 
 def replace_file(path: Path, data: bytes) -> None:
     """For the few files that change (ack.json, device.json): temp, fsync, atomic replace."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with tmp.open("wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    tmp = _write_temp(path, data)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        with suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        raise
     _fsync_dir(path.parent)
+
+
+def temp_name(path: Path) -> Path:
+    """A name no other writer uses: the process id (for people) and a random part. A fixed name
+    per process was shared by threads, and by a later process given a crashed one's id: opening
+    it again would truncate a leftover that a crash left hard-linked to a final file."""
+    return path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+
+
+def _write_temp(path: Path, data: bytes) -> Path:
+    """`data` in a temporary file beside `path`, flushed and fsynced; removed again if any step
+    fails (a full share fails at the write or at fsync)."""
+    tmp = temp_name(path)
+    try:
+        with tmp.open("xb") as fh:  # never an existing file
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except BaseException:
+        with suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        raise
+    return tmp
 
 
 def _rename_no_replace(src: Path, dst: Path) -> None:

@@ -39,7 +39,6 @@ class SnapshotInfo:
 
 def make_snapshot(db_path: Path, share: Share, device_id: str, hlc: int, schema: str) -> Path:
     """Publish a snapshot of `db_path`; returns the snapshot's path on the share."""
-    folder = share.root / "snapshots"
     name = f"{device_id}-{hlc:020d}"
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "snapshot.sqlite"
@@ -57,8 +56,10 @@ def make_snapshot(db_path: Path, share: Share, device_id: str, hlc: int, schema:
         "sha256": hashlib.sha256(data).hexdigest(),
         "size": len(data),
     }
+    folder = share.own_snapshots_dir()  # checks the share is still this board's
     target = folder / f"{name}.sqlite"
     write_new_file(target, data)
+    share.check_board()
     write_new_file(folder / f"{name}.json", (json.dumps(manifest, sort_keys=True) + "\n").encode())
     return target
 

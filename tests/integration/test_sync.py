@@ -181,6 +181,7 @@ def test_a_gap_is_waited_for_not_skipped(office: Office) -> None:
 def test_crash_after_writing_before_marking_adopts_the_segment(office: Office) -> None:
     a = office.pc("a")
     crud.create(a.uow(), E.PEOPLE, {"name": "First"})
+    office.share.ensure_format()  # publish writes only into a share that was founded
     publish(a.engine, office.share, a.device_id)
     with a.engine.begin() as conn:  # as if the PC died before recording the publish
         conn.execute(text("UPDATE change_log SET published = 0"))
@@ -196,6 +197,7 @@ def test_crash_after_writing_before_marking_adopts_the_segment(office: Office) -
 def test_a_copied_database_writing_as_the_same_device_is_caught(office: Office) -> None:
     a = office.pc("a")
     crud.create(a.uow(), E.PEOPLE, {"name": "First"})
+    office.share.ensure_format()  # publish writes only into a share that was founded
     publish(a.engine, office.share, a.device_id)
     crud.create(a.uow(), E.PEOPLE, {"name": "Second"})
     folder = office.share.segments_dir(a.device_id)
@@ -292,6 +294,7 @@ def test_segments_split_only_between_commits(office: Office) -> None:
     assert [r for part in parts for r in part] == records
     for left, right in itertools.pairwise(parts):
         assert left[-1].tx != right[0].tx
+    office.share.ensure_format()
     publish(a.engine, office.share, a.device_id, limit=per_commit + 1)
     for path in office.share.segments_dir(a.device_id).iterdir():
         assert read_segment(path).records

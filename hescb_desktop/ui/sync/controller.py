@@ -19,6 +19,7 @@ from hescb_desktop.ui.sync.state import (
     BLOCKED,
     FAILED,
     NO_SHARE,
+    NOT_SENT,
     OFFLINE,
     SYNCING,
     SyncState,
@@ -180,7 +181,7 @@ class SyncController(QObject):
             tables |= {"conflicts"} if report.conflicts else set()
             tables |= {"sync_notices"} if report.renumbered else set()
             self.workspace.announce_merged(Changes(frozenset(tables)))
-        self._back_off(outcome.problem in (OFFLINE, FAILED))
+        self._back_off(outcome.problem in (OFFLINE, FAILED, NOT_SENT))
         self._set_state(state_after(outcome, self.state))
         self.round_finished.emit(outcome)
         if outcome.problem == BLOCKED and self._offer_once("demo"):

@@ -15,7 +15,7 @@ from hescb_desktop.services import sync as sync_service
 from hescb_desktop.services.context import ServiceContext
 from hescb_desktop.services.settings import load_settings, save_settings
 from hescb_desktop.services.sync import SyncReport, SyncStatus
-from hescb_desktop.ui.sync.state import BLOCKED, OFFLINE, OK, OUTDATED
+from hescb_desktop.ui.sync.state import BLOCKED, NOT_SENT, OFFLINE, OK, OUTDATED
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ class RoundOutcome:
     share: str
     report: SyncReport | None = None
     status: SyncStatus | None = None  # this PC's state after the round (None if unreadable)
-    problem: str = OK  # OFFLINE, BLOCKED, OUTDATED or FAILED
+    problem: str = OK  # OFFLINE, BLOCKED, OUTDATED, FAILED, or NOT_SENT (with a report)
     message: str = ""
 
 
@@ -46,6 +46,8 @@ def sync_once(ctx: ServiceContext, share: str) -> RoundOutcome:
     except (sync_service.ShareError, sync_service.SegmentError, OSError) as exc:
         reason = str(exc) or type(exc).__name__
         return RoundOutcome(share, None, _status(ctx, share), OFFLINE, reason)
+    if report.send_failed:  # the peers were merged, but this PC's changes are still here
+        return RoundOutcome(share, report, _status(ctx, share), NOT_SENT, report.send_failed)
     return RoundOutcome(share, report, _status(ctx, share))
 
 

@@ -20,8 +20,10 @@ if TYPE_CHECKING:  # the status bar imports this module before the database laye
     from hescb_desktop.ui.sync.jobs import RoundOutcome
 
 NO_SHARE, SYNCING, SYNCED = "no-share", "syncing", "synced"
-# Why a round did not run (RoundOutcome.problem); OK: it ran.
+# Why a round did not run (RoundOutcome.problem); OK: it ran. NOT_SENT: it ran and merged the
+# other PCs' changes, but this PC's own could not be written to the share (read-only, full).
 OK, OFFLINE, BLOCKED, OUTDATED, FAILED = "", "offline", "blocked", "outdated", "failed"
+NOT_SENT = "not-sent"
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,8 @@ def status_text(state: SyncState, today: date) -> str:
         text = _tr("Share unavailable, working offline") + " · " + _to_send(state.pending)
     elif state.phase == FAILED:
         text = _tr("Sync failed, working offline") + " · " + _to_send(state.pending)
+    elif state.phase == NOT_SENT:
+        text = _tr("Changes not sent: cannot write to the share") + " · " + _to_send(state.pending)
     else:
         synced = _tr("Synced")
         if state.last_synced is not None:
