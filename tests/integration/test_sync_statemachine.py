@@ -29,7 +29,7 @@ from hescb_desktop.storage.codec import encode
 from hescb_desktop.sync.hlc import HybridLogicalClock, wall_ms
 from hescb_desktop.sync.round import sync_round
 from hescb_desktop.sync.segments import parse_name
-from hescb_desktop.sync.share import Share
+from hescb_desktop.sync.share import Share, ShareError
 
 pytestmark = pytest.mark.slow
 
@@ -195,6 +195,25 @@ class ThreeReplicas(RuleBasedStateMachine):
         ctx = self.pcs[pc]
         offset = hours * HOUR_MS
         ctx.clock = HybridLogicalClock(last=ctx.clock.last, wall=lambda: wall_ms() + offset)
+
+    @rule(pcs=st.lists(st.integers(0, REPLICAS - 1), min_size=1, max_size=3))
+    def share_away(self, pcs: list[int]) -> None:
+        """The share disappears for a while: moved away, an empty folder in its place (a mount
+        point with nothing mounted). Each round on it (after an edit) fails with ShareError and
+        writes nothing into the empty folder; then the share comes back."""
+        folder = self.share.folder
+        away = folder.with_name("share-away")
+        folder.rename(away)
+        folder.mkdir()
+        try:
+            for pc in pcs:
+                self.create(pc, "people")
+                with pytest.raises(ShareError):
+                    self._sync(pc)
+                assert list(folder.iterdir()) == []
+        finally:
+            folder.rmdir()
+            away.rename(folder)
 
     @invariant()
     def nothing_unmerged_is_lost_locally(self) -> None:

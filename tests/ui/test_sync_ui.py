@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from board_data import ME, BoardFacts
+from integration.share_faults import read_only
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QWidget
@@ -156,6 +157,34 @@ def test_an_unavailable_share_means_working_offline_with_changes_waiting(
     sync_round(qtbot, sync_window)
     assert "nothing to send" in sync_window.status.sync_label.text()
     assert timer.interval() == INTERVAL_MS
+
+
+def test_a_share_that_cannot_be_written_still_brings_changes_in_and_says_not_sent(
+    qtbot: QtBot,
+    sync_window: MainWindow,
+    other: ServiceContext,
+    share: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 13: a read-only share (a read-only bind mount, else simulated) still pulls; the
+    status bar says this PC's changes were not sent, and why, until a round sends them."""
+    crud.create(other.uow(), PEOPLE, {"name": "Added on the other PC"})
+    sync_service.run_sync(other, share)
+    ctx = sync_window.workspace.ctx
+    action = my_action(ctx)
+    crud.update(ctx.uow(), ACTIONS, action.id, {"latest_update": "Not sent yet"})
+    with read_only(share, monkeypatch):
+        outcome = sync_round(qtbot, sync_window)
+    assert outcome.problem == jobs.NOT_SENT
+    assert outcome.report is not None and outcome.report.merged > 0
+    names = {p.name for p in crud.list_all(ctx.uow(write=False), PEOPLE)}
+    assert "Added on the other PC" in names  # pulled all the same
+    text = sync_window.status.sync_label.text()
+    assert re.match(r"^Changes not sent: cannot write to the share · [1-9]\d* to send$", text)
+    assert "could not write" in sync_window.status.sync_label.toolTip()
+    sync_round(qtbot, sync_window)  # writable again
+    assert SYNCED.match(sync_window.status.sync_label.text())
+    assert "nothing to send" in sync_window.status.sync_label.text()
 
 
 def test_no_share_configured_and_no_round(qtbot: QtBot, window: MainWindow) -> None:
