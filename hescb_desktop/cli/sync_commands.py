@@ -58,7 +58,8 @@ def cmd_sync(args: argparse.Namespace, data_dir: Path) -> int:
         if report.needs_restore:
             say(f"sync: this PC must restart from the share's snapshot: run `{PROG} join`")
         if report.send_failed:  # merged what it could, but this PC's changes did not go
-            say(f"sync: not sent: {report.send_failed}; kept on this PC for the next sync")
+            kept = f"; {report.pending} kept here for the next sync" if report.pending else ""
+            say(f"sync: not sent: {report.send_failed}{kept}")
             return EXIT_FAILED
         return EXIT_OK
     finally:

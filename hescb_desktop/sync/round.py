@@ -70,7 +70,7 @@ class SyncReport:
             text += f", renumbered {len(self.renumbered)}"
         if self.problems:
             text += f", problems {len(self.problems)}"
-        if self.send_failed:
+        if self.send_failed and self.pending:
             text += f", not sent {self.pending}"
         return text
 
@@ -82,8 +82,10 @@ def sync_round(engine: Engine, share: Share, actor: Actor, clock: HybridLogicalC
     this PC's changes were not (all) sent."""
     share = identify_share(engine, share)
     writes = OwnWrites(share)
-    writes.run("this PC's device file", lambda: _write_device_file(share, actor), None)
-    report = SyncReport(published=writes.run("changes", lambda: _publish(engine, share, actor), 0))
+    writes.run("its device file", lambda: _write_device_file(share, actor), None)
+    report = SyncReport(
+        published=writes.run("its changes", lambda: _publish(engine, share, actor), 0)
+    )
     share.check_still_there()
     cursors = _cursors(engine)
     snapshot = functools.cache(lambda: newest_snapshot(share))  # read once, only if needed
@@ -101,15 +103,15 @@ def sync_round(engine: Engine, share: Share, actor: Actor, clock: HybridLogicalC
     if report.tables & NUMBERED_TABLES:  # only a merge can bring a clash
         report.renumbered = renumber_clashes(engine, actor, clock)
     if report.renumbered and not writes.failed:
-        report.published += writes.run("changes", lambda: _publish(engine, share, actor), 0)
+        report.published += writes.run("its changes", lambda: _publish(engine, share, actor), 0)
     report.clamped = clock.clamped_count
     report.pending = pending_count(engine, actor.device_id)
     share.check_still_there()  # never write an ack (or a snapshot) where the share used to be
     acks = {b.device_id: b.cursor for b in batches}
-    writes.run("what this PC has merged", lambda: _write_ack(share, actor.device_id, acks), None)
+    writes.run("what it has merged", lambda: _write_ack(share, actor.device_id, acks), None)
     report.needs_restore = any(b.needs_restore for b in batches)
     if not writes.failed:
-        writes.run("a snapshot", lambda: _housekeeping(engine, share, actor, clock), None)
+        writes.run("its snapshot", lambda: _housekeeping(engine, share, actor, clock), None)
     report.send_failed = writes.failed
     return report
 

@@ -220,16 +220,24 @@ class OwnWrites:
 
     def __init__(self, share: Share) -> None:
         self.share = share
-        self.failed = ""
+        self.what: list[str] = []
+        self.reason = ""
+
+    @property
+    def failed(self) -> str:
+        """ "this PC could not write its device file, its changes to the share: Read-only file
+        system" ("" when every write went through)."""
+        if not self.what:
+            return ""
+        return f"this PC could not write {', '.join(self.what)} to the share: {self.reason}"
 
     def run(self, what: str, action: Callable[[], T], default: T) -> T:
         try:
             return action()
         except OSError as exc:
             self.share.check_board()  # vanished, or moved away: ShareError
-            if not self.failed:
-                reason = exc.strerror or str(exc) or type(exc).__name__
-                self.failed = f"could not write {what} to the share: {reason}"
+            self.what.append(what)
+            self.reason = self.reason or exc.strerror or str(exc) or type(exc).__name__
             return default
 
 

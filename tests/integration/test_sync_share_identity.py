@@ -356,12 +356,12 @@ def test_a_read_only_share_still_pulls_but_exits_1_not_sent(
     print(f"read-only share: {how}")
     assert code == 1
     assert out.startswith("sync: published 0, merged ")
-    assert "sync: not sent: could not write" in err
+    assert "sync: not sent: this PC could not write its device file, its changes" in err
     assert "From B" in people(a)  # pulled and merged all the same
     assert published_seqs(a)[1] > 0
     assert listing(share) == on_share  # nothing written, nothing half-written
     status = cli("--data-dir", a, "--share", share, "sync-status")
-    assert "problem: not sent: could not write" in status.stdout
+    assert "problem: not sent: this PC could not write" in status.stdout
     assert sync(a, share).returncode == 0  # writable again: sent
     assert published_seqs(a)[1] == 0
     assert sync(b, share).returncode == 0
@@ -385,7 +385,7 @@ def test_a_full_share_still_pulls_but_exits_1_not_sent(
             code, _, err = _run_cli(capsys, "--data-dir", a, "--share", share, "sync")
             print(f"full share: {how}")
             assert code == 1
-            assert "sync: not sent: could not write" in err
+            assert "sync: not sent: this PC could not write its device file, its changes" in err
             assert "No space left on device" in err
             assert "From B" in people(a)
             marked, unpublished = published_seqs(a)
