@@ -97,10 +97,10 @@ class Share:
             self._found()
         board = self.board_on_share(assign=remembered is None or any_board)
         if remembered is not None and board != remembered and not any_board:
-            if board is None:
-                raise ShareError(self._not_this_board("its sync folder has no board id"))
             raise ShareError(
-                self._not_this_board(f"it holds another board's sync folder (board {board[:8]})")
+                f"share folder {self.folder} holds another board's sync folder"
+                f" (board {(board or 'without an id')[:8]}; this PC's is {remembered[:8]}):"
+                " check the share folder in Settings; this PC works offline until then"
             )
         # a share founded by an older app may lack it (FORMAT says the folder is a share); a
         # read-only share may not get it: this PC can still read it
