@@ -17,7 +17,7 @@ from hescb_desktop.cli.base import (
     wal_files,
 )
 from hescb_desktop.cli.database import refuse_foreign
-from hescb_desktop.paths import prepare_data_dir
+from hescb_desktop.paths import LOCK_FILENAME, prepare_data_dir
 from hescb_desktop.services import sync as sync_service
 from hescb_desktop.services.context import ServiceContext, open_context
 from hescb_desktop.services.settings import load_settings
@@ -53,7 +53,7 @@ def cmd_sync(args: argparse.Namespace, data_dir: Path) -> int:
             say(f"sync: failed, working offline: {exc}")
             return EXIT_FAILED
         print(f"sync: {report.summary()}")
-        for line in report.renumbered + report.problems:
+        for line in report.healed + report.renumbered + report.problems:
             say(f"sync: {line}")
         if report.needs_restore:
             say(f"sync: this PC must restart from the share's snapshot: run `{PROG} join`")
@@ -84,7 +84,7 @@ def sync_after_write(data_dir: Path, share: Path) -> None:
         ctx.close()
         lock.release()
     say(f"sync: {report.summary()}")
-    for line in report.renumbered + report.problems:
+    for line in report.healed + report.renumbered + report.problems:
         say(f"sync: {line}")
 
 
@@ -113,6 +113,8 @@ def cmd_join(args: argparse.Namespace, data_dir: Path) -> int:
     new_pc = not path.is_file() or refuse_foreign(path).blank
     if new_pc and getattr(args, "share", None) is None:
         raise CliError("a new PC joins with --share DIR (the shared folder)")
+    dir_existed = data_dir.exists()
+    lock_existed = (data_dir / LOCK_FILENAME).exists()
     lock = lock_data_dir(prepare_data_dir(data_dir) if new_pc else data_dir)
     existed = path.exists()
     joined = False
@@ -124,6 +126,8 @@ def cmd_join(args: argparse.Namespace, data_dir: Path) -> int:
             report = sync_service.run_sync(ctx, share)
             joined = True
             print(f"join: joined {share}; {report.summary()}")
+            for line in report.healed + report.renumbered + report.problems:
+                say(f"join: {line}")
             return EXIT_OK
         except (sync_service.ShareError, sync_service.SegmentError, OSError) as exc:
             say(f"join: failed: {exc}")
@@ -136,3 +140,10 @@ def cmd_join(args: argparse.Namespace, data_dir: Path) -> int:
                 with suppress(OSError):
                     leftover.unlink()
         lock.release()
+        if new_pc and not joined and not existed:  # the data dir as it was: no lock file either
+            if not lock_existed:
+                with suppress(OSError):
+                    (data_dir / LOCK_FILENAME).unlink()
+            if not dir_existed:
+                with suppress(OSError):
+                    data_dir.rmdir()

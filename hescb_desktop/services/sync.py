@@ -17,6 +17,7 @@ from hescb_desktop.services.settings import load_settings, save_settings
 from hescb_desktop.storage.capture import Actor
 from hescb_desktop.storage.codec import decode
 from hescb_desktop.storage.journal import ChangeLog, Conflict, LocalState, SyncNotice, SyncPeer
+from hescb_desktop.sync import healing
 from hescb_desktop.sync.bootstrap import bootstrap
 from hescb_desktop.sync.hlc import to_datetime
 from hescb_desktop.sync.publisher import pending_count
@@ -25,7 +26,14 @@ from hescb_desktop.sync.segments import SegmentError
 from hescb_desktop.sync.share import FormatTooNewError, Share, ShareError
 from hescb_desktop.sync.snapshot import newest_snapshot
 
-__all__ = ["FormatTooNewError", "SegmentError", "ShareError", "SyncReport", "ValidationError"]
+__all__ = [
+    "FormatTooNewError",
+    "HistoryIncompleteError",
+    "SegmentError",
+    "ShareError",
+    "SyncReport",
+    "ValidationError",
+]
 
 
 @dataclass(frozen=True)
@@ -328,11 +336,12 @@ def join_share(ctx: ServiceContext, share_folder: Path, *, discard_demo: bool) -
     db_path = ctx.db_path
     if db_path is None:
         raise ValidationError("an in-memory database cannot join a share")
+    snapshot = newest_snapshot(share)
+    _check_history(share, ctx.device_id, snapshot.cursors if snapshot is not None else {})
     settings = load_settings(ctx.uow(write=False))
     ctx.close()
     if demo:
         _set_aside(db_path, "demo")
-    snapshot = newest_snapshot(share)
     if snapshot is not None:
         bootstrap(db_path, snapshot)
     joined = open_context(db_path.parent)
@@ -345,6 +354,30 @@ def join_share(ctx: ServiceContext, share_folder: Path, *, discard_demo: bool) -
         ),
     )
     return joined
+
+
+class HistoryIncompleteError(ShareError):
+    """The share lacks some PC's early changes and no snapshot holds them: joining would
+    present part of the board as the board."""
+
+
+def _check_history(share: Share, me: str, snapshot_cursors: dict[str, int]) -> None:
+    """Refuse to join from a share whose history has a hole. This PC asks for what is missing
+    (in its own folder, if it can write there), so that its authors republish it."""
+    missing = healing.missing_history(share, me, snapshot_cursors)
+    if not missing:
+        return
+    asked = ""
+    try:
+        share.check_still_there()
+        healing.write_wants(share, me, missing)
+        asked = "; they have been asked for: join again once those PCs have synced"
+    except (ShareError, OSError):
+        pass
+    raise HistoryIncompleteError(
+        f"the share's history is incomplete: {healing.describe_missing(missing)} "
+        f"are missing and no snapshot holds them{asked}"
+    )
 
 
 def _set_aside(db_path: Path, why: str) -> None:
