@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -337,7 +338,7 @@ def join_share(ctx: ServiceContext, share_folder: Path, *, discard_demo: bool) -
     if db_path is None:
         raise ValidationError("an in-memory database cannot join a share")
     snapshot = newest_snapshot(share)
-    _check_history(share, ctx.device_id, snapshot.cursors if snapshot is not None else {})
+    _check_history(ctx, share, snapshot.cursors if snapshot is not None else {})
     settings = load_settings(ctx.uow(write=False))
     ctx.close()
     if demo:
@@ -361,10 +362,12 @@ class HistoryIncompleteError(ShareError):
     present part of the board as the board."""
 
 
-def _check_history(share: Share, me: str, snapshot_cursors: dict[str, int]) -> None:
-    """Refuse to join from a share whose history has a hole. This PC asks for what is missing
-    (in its own folder, if it can write there), so that its authors republish it."""
-    missing = healing.missing_history(share, me, snapshot_cursors)
+def _check_history(ctx: ServiceContext, share: Share, snapshot_cursors: dict[str, int]) -> None:
+    """Refuse to join from a share whose history has a hole (one this PC does not hold
+    already). This PC asks for what is missing (in its own folder, if it can write there), so
+    that its authors republish it."""
+    me = ctx.device_id
+    missing = healing.missing_history(share, me, snapshot_cursors, partial(_holds, ctx))
     if not missing:
         return
     asked = ""
@@ -378,6 +381,14 @@ def _check_history(share: Share, me: str, snapshot_cursors: dict[str, int]) -> N
         f"the share's history is incomplete: {healing.describe_missing(missing)} "
         f"are missing and no snapshot holds them{asked}"
     )
+
+
+def _holds(ctx: ServiceContext, peer: str, first: int, last: int) -> bool:
+    stmt = select(func.count()).where(
+        ChangeLog.device_id == peer, ChangeLog.seq.between(first, last)
+    )
+    with ctx.uow(write=False) as uow:
+        return int(uow.session.scalar(stmt) or 0) == last - first + 1
 
 
 def _set_aside(db_path: Path, why: str) -> None:

@@ -34,7 +34,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -69,6 +69,7 @@ FOREIGN = ".foreign"
 MAX_GENERATION = 9  # copies of one range; beyond, a reader that still fails is told so
 MAX_RECORDS = 20_000
 PRUNED_KEY = "pruned_through"
+ASKED = "asked that PC to send them again"
 
 
 def pc(device_id: str) -> str:
@@ -231,8 +232,10 @@ def heal_own(engine: Engine, share: Share, me: str, clock: HybridLogicalClock) -
                 continue
             if want.why == "missing":
                 gaps = uncovered(first, last, files)
-            else:
-                gaps = [] if _superseded(files, want) else [(first, last)]
+            elif _names_a_file(files, want) and not _superseded(files, want):
+                gaps = [(first, last)]
+            else:  # healed already, or no such file (pruned, moved aside): nothing to do
+                gaps = []
             why = "damaged" if want.why == "damaged" else "missing"
             for gap in gaps:
                 gen, reasons = jobs.get(gap, (_next_generation(files, *gap), []))
@@ -249,6 +252,13 @@ def heal_own(engine: Engine, share: Share, me: str, clock: HybridLogicalClock) -
         healed.messages.append(f"republished changes {span(first, last)}: {'; '.join(reasons)}")
     _notify(engine, clock, healed.messages)
     return healed
+
+
+def _names_a_file(files: list[SegFile], want: Want) -> bool:
+    """A damaged want names the file the reader failed on, with its range."""
+    return any(
+        f.path.name == want.file and (f.first, f.last) == (want.first, want.last) for f in files
+    )
 
 
 def _superseded(files: list[SegFile], want: Want) -> bool:
@@ -439,7 +449,7 @@ def reconcile_own(engine: Engine, share: Share, me: str, clock: HybridLogicalClo
             "they were recovered from the share"
         )
         healed.messages.append(
-            text + (f" (its {moved} newer changes follow them)" if moved else "")
+            text + (f" (the {moved} changes made here since are sent after them)" if moved else "")
         )
     for f in foreign:
         healed.messages.append(
@@ -587,7 +597,10 @@ def _ranges(numbers: list[int]) -> str:
 
 # ---------------------------------------------------------------------- joining
 def missing_history(
-    share: Share, me: str, snapshot_cursors: dict[str, int]
+    share: Share,
+    me: str,
+    snapshot_cursors: dict[str, int],
+    holds: Callable[[str, int, int], bool] = lambda _peer, _first, _last: False,
 ) -> dict[str, list[Want]]:
     """Per PC on the share, the runs of its changes that neither its segments nor the snapshot
     (`snapshot_cursors`: per PC, the last change it holds) hold. Only the listing is looked at:
@@ -600,6 +613,7 @@ def missing_history(
         held = snapshot_cursors.get(peer, 0)
         top = max((f.last for f in files), default=0)
         gaps = uncovered(held + 1, top, files) if top > held else []
+        gaps = [(a, b) for a, b in gaps if not holds(peer, a, b)]  # this PC has them already
         if gaps:
             found[peer] = [Want(a, b, "missing") for a, b in gaps]
     return found

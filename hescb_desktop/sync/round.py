@@ -158,10 +158,11 @@ def _collect(
                 batch.problem += "; they are in the newest snapshot: restore from it"
             else:
                 batch.wants.append(healing.Want(batch.cursor + 1, first - 1, "missing"))
+                batch.problem += f"; {healing.ASKED}"
             break
         segment, chosen, problem, want = healing.read_best(here)
         if segment is None:
-            batch.problem = problem
+            batch.problem = problem + (f"; {healing.ASKED}" if want is not None else "")
             batch.wants += [want] if want is not None else []
             break
         batch.records += [r for r in segment.records if r.seq > batch.cursor]

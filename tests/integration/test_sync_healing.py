@@ -252,7 +252,7 @@ def test_a_copy_with_the_same_device_id_catches_up_instead_of_stopping(
     report = office.sync("a")
     assert report.healed == [
         "this PC had lost changes 9-16 it had sent; they were recovered from the share "
-        "(its 8 newer changes follow them)"
+        "(the 8 changes made here since are sent after them)"
     ]
     assert [p.name for p in office.segments("a")][:2] == sent  # nothing overwritten
     b = office.pc("b")
