@@ -63,6 +63,7 @@ from hescb_desktop.sync.segments import (
     write_verified,
 )
 from hescb_desktop.sync.share import Share, ShareError, read_bytes, replace_file, with_retries
+from hescb_desktop.sync.snapshot import newest_snapshot
 
 WANTS = "wants.json"
 FOREIGN = ".foreign"
@@ -70,6 +71,7 @@ MAX_GENERATION = 9  # copies of one range; beyond, a reader that still fails is 
 MAX_RECORDS = 20_000
 PRUNED_KEY = "pruned_through"
 ASKED = "asked that PC to send them again"
+LOST_KEY = "own_changes_only_in_snapshot"  # "first-last", until this PC restarts from it
 
 
 def pc(device_id: str) -> str:
@@ -207,6 +209,12 @@ class Healed:
     messages: list[str] = field(default_factory=list)
     tables: set[str] = field(default_factory=set)
     problems: list[str] = field(default_factory=list)
+    needs_restore: bool = False  # this PC lost its own changes the snapshot alone still holds
+
+
+def _in_snapshot(share: Share, me: str) -> int:
+    snapshot = newest_snapshot(share)
+    return snapshot.cursors.get(me, 0) if snapshot is not None else 0
 
 
 def heal_own(engine: Engine, share: Share, me: str, clock: HybridLogicalClock) -> Healed:
@@ -222,9 +230,10 @@ def heal_own(engine: Engine, share: Share, me: str, clock: HybridLogicalClock) -
     schema = current_revision(engine) or ""
     next_seq = _next_seq(engine, me)
     jobs: dict[tuple[int, int], tuple[int, list[str]]] = {}  # range -> generation, reasons
-    for first, last in _published_ranges(engine, me, pruned):
-        for gap in uncovered(first, last, files):
-            jobs[gap] = (_next_generation(files, *gap), ["they were no longer on the share"])
+    # published numbers run from 1 to the top without gaps, but for numbers this PC never
+    # held (a void segment on the share says so): those are covered by the void
+    for gap in uncovered(pruned + 1, _published_top(engine, me), files):
+        jobs[gap] = (_next_generation(files, *gap), ["they were no longer on the share"])
     for peer, wants in wanted_of(share, me).items():
         for want in wants:
             first, last = max(want.first, pruned + 1), min(want.last, next_seq - 1)
@@ -248,8 +257,8 @@ def heal_own(engine: Engine, share: Share, me: str, clock: HybridLogicalClock) -
                 f"times and still cannot be read: {'; '.join(reasons)}"
             )
             continue
-        republish(engine, folder, me, first, last, gen, schema)
-        healed.messages.append(f"republished changes {span(first, last)}: {'; '.join(reasons)}")
+        if republish(engine, folder, me, first, last, gen, schema, _in_snapshot(share, me)):
+            healed.messages.append(f"republished changes {span(first, last)}: {'; '.join(reasons)}")
     _notify(engine, clock, healed.messages)
     return healed
 
@@ -273,14 +282,27 @@ def _next_generation(files: list[SegFile], first: int, last: int) -> int:
 
 
 def republish(
-    engine: Engine, folder: Path, me: str, first: int, last: int, gen: int, schema: str
+    engine: Engine,
+    folder: Path,
+    me: str,
+    first: int,
+    last: int,
+    gen: int,
+    schema: str,
+    in_snapshot: int = 0,
 ) -> list[Path]:
     """Write first..last again from change_log as healing segments of generation `gen` (read
     back; a copy that does not read back is written once more as the next generation). Numbers
-    this PC does not hold become a void segment: they will never hold a change of this PC."""
+    this PC does not hold become a void segment: they will never hold a change of this PC;
+    except up to `in_snapshot`, the last of its changes the newest snapshot holds: those are
+    not lost (readers restore from the snapshot) and a void would hide them."""
     held = _records(engine, me, first, last)
     written = []
     for part in _islands(held, first, last):
+        if not part[2] and part[0] <= in_snapshot:
+            if part[1] <= in_snapshot:
+                continue
+            part = (in_snapshot + 1, part[1], [])
         for attempt in range(3):
             try:
                 written.append(_write_part(folder, me, part, gen + attempt, schema))
@@ -380,6 +402,29 @@ def _pruned_through(engine: Engine, files: list[SegFile]) -> int:
     return guess
 
 
+def still_lost(engine: Engine, me: str) -> bool:
+    """Whether this PC still lacks its own changes that only the snapshot holds (found by
+    `reconcile_own`): asked each round until it has restarted from the snapshot."""
+    with engine.connect() as conn:
+        lost = conn.execute(select(LocalState.value).where(LocalState.key == LOST_KEY)).scalar()
+        if not lost:
+            return False
+        first, last = (int(n) for n in lost.split("-"))
+        held = conn.exec_driver_sql(
+            "SELECT count(*) FROM change_log WHERE device_id = ? AND seq BETWEEN ? AND ?",
+            (me, first, last),
+        ).scalar()
+    if held == last - first + 1:
+        _put(engine, LOST_KEY, "")
+        return False
+    return True
+
+
+def _put(engine: Engine, key: str, value: str) -> None:
+    with writer(engine).begin() as conn:
+        put_state(conn, key, value)
+
+
 def remember_pruned(engine: Engine, last: int) -> None:
     with writer(engine).begin() as conn:
         current = conn.execute(
@@ -441,8 +486,18 @@ def reconcile_own(engine: Engine, share: Share, me: str, clock: HybridLogicalClo
         _move_aside(f.path)
     remaining = listing(folder)
     schema = current_revision(engine) or ""
+    in_snapshot = _in_snapshot(share, me)
+    restore: list[str] = []
     for first, last in _voids(engine, me, top, remaining):
-        republish(engine, folder, me, first, last, _next_generation(remaining, first, last), schema)
+        gen = _next_generation(remaining, first, last)
+        republish(engine, folder, me, first, last, gen, schema, in_snapshot)
+        if first <= in_snapshot:
+            healed.needs_restore = True
+            _put(engine, LOST_KEY, f"{first}-{min(last, in_snapshot)}")
+            restore.append(
+                f"this PC had lost changes {span(first, min(last, in_snapshot))} it had sent, "
+                "and the share keeps them only in its snapshot: restart this PC from it"
+            )
     if lost:
         text = (
             f"this PC had lost changes {_ranges(lost)} it had sent; "
@@ -456,15 +511,18 @@ def reconcile_own(engine: Engine, share: Share, me: str, clock: HybridLogicalClo
             f"a file this PC did not write is in its folder on the share: {f.path.name}; "
             f"moved aside (this PC's changes continue from {top + 1})"
         )
+    healed.messages += restore
     _notify(engine, clock, healed.messages)
     return healed
 
 
 def _published_top(engine: Engine, me: str) -> int:
+    """This PC's highest published seq (unpublished ones are the newest: a short walk back)."""
+    sql = (
+        "SELECT seq FROM change_log WHERE device_id = ? AND published = 1 ORDER BY seq DESC LIMIT 1"
+    )
     with engine.connect() as conn:
-        top = conn.exec_driver_sql(
-            "SELECT max(seq) FROM change_log WHERE device_id = ? AND published = 1", (me,)
-        ).scalar()
+        top = conn.exec_driver_sql(sql, (me,)).scalar()
     return int(top or 0)
 
 

@@ -108,7 +108,11 @@ def sync_round(engine: Engine, share: Share, actor: Actor, clock: HybridLogicalC
     share.check_still_there()  # never write an ack (or a snapshot) where the share used to be
     _write_ack(share, actor.device_id, {b.device_id: b.cursor for b in batches})
     healing.write_wants(share, actor.device_id, {b.device_id: b.wants for b in batches})
-    report.needs_restore = any(b.needs_restore for b in batches)
+    report.needs_restore = (
+        own.needs_restore
+        or healing.still_lost(engine, actor.device_id)
+        or any(b.needs_restore for b in batches)
+    )
     _housekeeping(engine, share, actor, clock)
     return report
 

@@ -18,6 +18,7 @@ from sync_office import Office, content
 
 from hescb_desktop.services import crud
 from hescb_desktop.services import entities as E
+from hescb_desktop.services import sync as sync_service
 from hescb_desktop.services.context import ServiceContext, open_context
 from hescb_desktop.sync.healing import listing
 from hescb_desktop.sync.retention import prune_own_segments
@@ -413,3 +414,44 @@ def test_a_pc_behind_its_own_published_journal_recovers_it(tmp_path: Path, how: 
             read_segment(path)
         except SegmentError as exc:
             raise AssertionError(f"a bad segment was left under a segment name: {exc}") from exc
+
+
+def test_lost_changes_only_the_snapshot_holds_send_the_pc_to_the_snapshot(
+    office: Office,
+) -> None:
+    """A backup older than the share's oldest segment: the changes between are only in the
+    snapshot. They are not declared void (that would hide them): the PC is told to restart
+    from the snapshot, and after it has, it holds everything."""
+    a, b = office.pc("a"), office.pc("b")
+    crud.create(a.uow(), E.PEOPLE, {"name": "Before the backup"})
+    office.sync("a")
+    a.close()
+    del office.pcs["a"]
+    shutil.copytree(office.root / "a", office.root / "backup")
+    a = office.pc("a")
+    for name in ("Pruned since", "Still on the share"):
+        crud.create(a.uow(), E.PEOPLE, {"name": name})
+        office.sync("a")
+    office.sync("b")
+    make_snapshot(office.root / "a" / "hescb.sqlite", office.share, a.device_id, a.clock.now(), "")
+    office.segments("a")[1].unlink()  # 9-16: as retention removes what the snapshot holds
+    a.close()
+    del office.pcs["a"]
+    shutil.rmtree(office.root / "a")
+    shutil.copytree(office.root / "backup", office.root / "a")
+    a = office.pc("a")
+    report = office.sync("a")
+    assert report.needs_restore
+    assert report.healed == [
+        "this PC had lost changes 17-24 it had sent; they were recovered from the share",
+        "this PC had lost changes 9-16 it had sent, and the share keeps them only in its "
+        "snapshot: restart this PC from it",
+    ]
+    assert all(generation(p.name) == 0 for p in office.segments("a"))  # no void written
+    assert office.sync("a").needs_restore  # asked again each round until it has
+    a = sync_service.join_share(a, office.share.folder, discard_demo=False)
+    office.pcs["a"] = a
+    assert not office.sync("a").needs_restore
+    office.settle()
+    assert names(a) == names(b) == {"Before the backup", "Pruned since", "Still on the share"}
+    assert content(a) == content(b)
