@@ -71,6 +71,7 @@ MAX_GENERATION = 9  # copies of one range; beyond, a reader that still fails is 
 MAX_RECORDS = 20_000
 PRUNED_KEY = "pruned_through"
 ASKED = "asked that PC to send them again"
+MAX_WANTS_BYTES = 1 << 20
 LOST_KEY = "own_changes_only_in_snapshot"  # "first-last", until this PC restarts from it
 
 
@@ -141,11 +142,18 @@ def read_best(candidates: list[SegFile]) -> tuple[Segment | None, SegFile, str, 
     want for a failure to read at all: a lock or a vanished file is not damage)."""
     ordered = sorted(candidates, key=lambda f: (-f.gen, -f.last))
     first_error: SegmentError | ShareError | None = None
+    void: tuple[Segment, SegFile] | None = None
     for f in ordered:
         try:
-            return read_segment(f.path), f, "", None
+            segment = read_segment(f.path)
         except (SegmentError, ShareError) as exc:
             first_error = first_error or exc
+            continue
+        if segment.header.get("void") is not True:
+            return segment, f, "", None
+        void = void or (segment, f)  # "nothing here" only if no copy holds changes
+    if void is not None:
+        return void[0], void[1], "", None
     newest = ordered[0]
     transient = isinstance(first_error, ShareError) or isinstance(
         getattr(first_error, "__cause__", None), OSError
@@ -177,8 +185,11 @@ def wanted_of(share: Share, me: str) -> dict[str, list[Want]]:
     for peer in share.devices():
         if peer == me:
             continue
+        path = share.device_dir(peer) / WANTS
         try:
-            body = json.loads(read_bytes(share.device_dir(peer) / WANTS))
+            if path.stat().st_size > MAX_WANTS_BYTES:  # not one this app wrote
+                continue
+            body = json.loads(read_bytes(path))
         except (OSError, ValueError):
             continue
         entries = body.get(me, []) if isinstance(body, dict) else []
