@@ -316,7 +316,7 @@ def republish(
             part = (in_snapshot + 1, part[1], [])
         for attempt in range(3):
             try:
-                written.append(_write_part(folder, me, part, gen + attempt, schema))
+                written.append(write_copy(folder, me, part, gen + attempt, schema))
                 break
             except ReadBackError:
                 if attempt == 2:
@@ -345,9 +345,10 @@ def _islands(held: list[Record], first: int, last: int) -> Iterable[tuple[int, i
             at = end + 1
 
 
-def _write_part(
+def write_copy(
     folder: Path, me: str, part: tuple[int, int, list[Record]], gen: int, schema: str
 ) -> Path:
+    """One healing segment (a void one when `records` is empty), written and read back."""
     first, last, records = part
     header = {**segment_header(me, first, last, schema), "heals": f"{first}-{last}"}
     header["generation"] = gen

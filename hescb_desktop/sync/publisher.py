@@ -10,18 +10,15 @@ from sqlalchemy import Engine, select, update
 
 from hescb_desktop.storage.database import current_revision
 from hescb_desktop.storage.journal import ChangeLog
+from hescb_desktop.sync.healing import write_copy
 from hescb_desktop.sync.segments import (
     ReadBackError,
     Record,
     SegmentError,
-    encode,
     generation,
-    healing_name,
     parse_name,
     read_segment,
-    segment_header,
     write_segment,
-    write_verified,
 )
 from hescb_desktop.sync.share import Share
 
@@ -120,10 +117,8 @@ def _write(folder: Path, chunk: list[Record], schema: str, notes: list[str] | No
     except ReadBackError as exc:
         first, last = chunk[0].seq, chunk[-1].seq
         for gen in (1, 2, 3):
-            header = {**segment_header(chunk[0].device_id, first, last, schema)}
-            header.update(heals=f"{first}-{last}", generation=gen)
             try:
-                write_verified(folder / healing_name(first, last, gen), encode(header, chunk))
+                write_copy(folder, chunk[0].device_id, (first, last, chunk), gen, schema)
             except ReadBackError:
                 continue
             if notes is not None:
