@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from hescb_desktop.services.settings import load_settings, save_settings
 from hescb_desktop.storage.capture import Actor
 from hescb_desktop.storage.codec import decode
 from hescb_desktop.storage.journal import ChangeLog, Conflict, LocalState, SyncNotice, SyncPeer
+from hescb_desktop.sync import healing
 from hescb_desktop.sync.board import remember_board, remembered_board
 from hescb_desktop.sync.bootstrap import bootstrap
 from hescb_desktop.sync.hlc import to_datetime
@@ -26,7 +28,14 @@ from hescb_desktop.sync.segments import SegmentError
 from hescb_desktop.sync.share import FormatTooNewError, Share, ShareError
 from hescb_desktop.sync.snapshot import newest_snapshot
 
-__all__ = ["FormatTooNewError", "SegmentError", "ShareError", "SyncReport", "ValidationError"]
+__all__ = [
+    "FormatTooNewError",
+    "HistoryIncompleteError",
+    "SegmentError",
+    "ShareError",
+    "SyncReport",
+    "ValidationError",
+]
 
 
 @dataclass(frozen=True)
@@ -339,11 +348,12 @@ def join_share(ctx: ServiceContext, share_folder: Path, *, discard_demo: bool) -
     db_path = ctx.db_path
     if db_path is None:
         raise ValidationError("an in-memory database cannot join a share")
+    snapshot = newest_snapshot(share)
+    _check_history(ctx, share, snapshot.cursors if snapshot is not None else {})
     settings = load_settings(ctx.uow(write=False))
     ctx.close()
     if demo:
         _set_aside(db_path, "demo")
-    snapshot = newest_snapshot(share)
     if snapshot is not None:
         bootstrap(db_path, snapshot)
     joined = open_context(db_path.parent)
@@ -358,6 +368,40 @@ def join_share(ctx: ServiceContext, share_folder: Path, *, discard_demo: bool) -
         ),
     )
     return joined
+
+
+class HistoryIncompleteError(ShareError):
+    """The share lacks some PC's early changes and no snapshot holds them: joining would
+    present part of the board as the board."""
+
+
+def _check_history(ctx: ServiceContext, share: Share, snapshot_cursors: dict[str, int]) -> None:
+    """Refuse to join from a share whose history has a hole (one this PC does not hold
+    already). This PC asks for what is missing (in its own folder, if it can write there), so
+    that its authors republish it."""
+    me = ctx.device_id
+    missing = healing.missing_history(share, me, snapshot_cursors, partial(_holds, ctx))
+    if not missing:
+        return
+    asked = ""
+    try:
+        share.check_still_there()
+        healing.write_wants(share, me, missing)
+        asked = "; they have been asked for: join again once those PCs have synced"
+    except (ShareError, OSError):
+        pass
+    raise HistoryIncompleteError(
+        f"the share's history is incomplete: {healing.describe_missing(missing)} "
+        f"are missing and no snapshot holds them{asked}"
+    )
+
+
+def _holds(ctx: ServiceContext, peer: str, first: int, last: int) -> bool:
+    stmt = select(func.count()).where(
+        ChangeLog.device_id == peer, ChangeLog.seq.between(first, last)
+    )
+    with ctx.uow(write=False) as uow:
+        return int(uow.session.scalar(stmt) or 0) == last - first + 1
 
 
 def _set_aside(db_path: Path, why: str) -> None:

@@ -10,9 +10,12 @@ from sqlalchemy import Engine, select, update
 
 from hescb_desktop.storage.database import current_revision
 from hescb_desktop.storage.journal import ChangeLog
+from hescb_desktop.sync.healing import write_copy
 from hescb_desktop.sync.segments import (
+    ReadBackError,
     Record,
     SegmentError,
+    generation,
     parse_name,
     read_segment,
     write_segment,
@@ -72,11 +75,19 @@ def chunks(records: list[Record], limit: int = MAX_RECORDS) -> Iterator[list[Rec
         yield chunk
 
 
-def publish(engine: Engine, share: Share, device_id: str, limit: int = MAX_RECORDS) -> int:
+def publish(
+    engine: Engine,
+    share: Share,
+    device_id: str,
+    limit: int = MAX_RECORDS,
+    notes: list[str] | None = None,
+) -> int:
     """Write every unpublished record; returns how many were published this time.
 
     A segment already on the share at the next seq (we crashed after writing it, before marking
     it published) is verified against the local records and adopted instead of written again.
+    A segment that does not read back as written is written again as a healing segment (the
+    damaged file stays; readers take the healing copy), and said in `notes`.
     """
     records = unpublished(engine, device_id)
     if not records:
@@ -93,18 +104,36 @@ def publish(engine: Engine, share: Share, device_id: str, limit: int = MAX_RECOR
             chunk = next(chunks(records[done:], limit))
             _check_no_overlap(existing, chunk)
             share.check_board()  # before each write: a share moved away stops here
-            write_segment(folder, chunk, schema)
+            _write(folder, chunk, schema, notes)
         _mark_published(engine, device_id, chunk[0].seq, chunk[-1].seq)
         done += len(chunk)
     _check_no_overlap(existing, records)
     return done
 
 
+def _write(folder: Path, chunk: list[Record], schema: str, notes: list[str] | None) -> None:
+    try:
+        write_segment(folder, chunk, schema)
+    except ReadBackError as exc:
+        first, last = chunk[0].seq, chunk[-1].seq
+        for gen in (1, 2, 3):
+            try:
+                write_copy(folder, chunk[0].device_id, (first, last, chunk), gen, schema)
+            except ReadBackError:
+                continue
+            if notes is not None:
+                notes.append(
+                    f"republished changes {first}-{last}: {exc}; the copy was written again"
+                )
+            return
+        raise
+
+
 def _existing(folder: Path) -> dict[int, Path]:
     found = {}
     for path in folder.iterdir():
         rng = parse_name(path.name)
-        if rng is not None:
+        if rng is not None and generation(path.name) == 0:  # healing copies: published ranges
             found[rng[0]] = path
     return found
 

@@ -43,24 +43,38 @@ def acknowledged(share: Share, me: str, peers: list[str]) -> int:
 
 
 def prune_own_segments(
-    share: Share, me: str, days: int = RETENTION_DAYS, min_age_s: float = GRACE_S
+    share: Share,
+    me: str,
+    days: int = RETENTION_DAYS,
+    min_age_s: float = GRACE_S,
+    removed: list[tuple[int, int]] | None = None,
 ) -> int:
     """Remove our segments every active PC has merged and the newest snapshot holds, once they
     are `min_age_s` old: a PC joining right now has not announced itself yet, and must still
-    find them (or be told to restore)."""
+    find them (or be told to restore). Healing copies, and files moved aside as not ours
+    (`<name>.foreign`), go by the same rule; the ranges removed are added to `removed`."""
     cutoff = time.time() - min_age_s
+    safe = safe_to_prune(share, me, days)
+    if not safe:
+        return 0
+    folder = share.segments_dir(me)
+    count = 0
+    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+        rng = parse_name(path.name.split(".foreign")[0])
+        if rng is not None and rng[1] <= safe and path.stat().st_mtime <= cutoff:
+            path.unlink()
+            count += 1
+            if removed is not None:
+                removed.append(rng)
+    return count
+
+
+def safe_to_prune(share: Share, me: str, days: int = RETENTION_DAYS) -> int:
+    """The highest seq of ours every active PC has merged and the newest snapshot holds."""
     snapshot = newest_snapshot(share)
     if snapshot is None:
         return 0
-    safe = min(acknowledged(share, me, active_peers(share, me, days)), snapshot.cursors.get(me, 0))
-    folder = share.segments_dir(me)
-    removed = 0
-    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
-        rng = parse_name(path.name)
-        if rng is not None and rng[1] <= safe and path.stat().st_mtime <= cutoff:
-            path.unlink()
-            removed += 1
-    return removed
+    return min(acknowledged(share, me, active_peers(share, me, days)), snapshot.cursors.get(me, 0))
 
 
 def snapshot_due(share: Share, now: float | None = None) -> bool:

@@ -19,6 +19,7 @@ from hescb_desktop.storage.capture import Actor
 from hescb_desktop.storage.database import current_revision
 from hescb_desktop.storage.engine import writer
 from hescb_desktop.storage.journal import ChangeLog, SyncPeer
+from hescb_desktop.sync import healing
 from hescb_desktop.sync.board import identify_share
 from hescb_desktop.sync.hlc import HybridLogicalClock
 from hescb_desktop.sync.merger import MergeStats, merge_records, put_state
@@ -30,8 +31,8 @@ from hescb_desktop.sync.retention import (
     prune_own_snapshots,
     snapshot_due,
 )
-from hescb_desktop.sync.segments import Record, SegmentError, parse_name, read_segment
-from hescb_desktop.sync.share import OwnWrites, Share, ShareError, replace_file
+from hescb_desktop.sync.segments import Record
+from hescb_desktop.sync.share import OwnWrites, Share, replace_file
 from hescb_desktop.sync.snapshot import SnapshotInfo, make_snapshot, newest_snapshot
 
 NUMBERED_TABLES = frozenset({"actions", "minutes", "papers"})
@@ -45,6 +46,7 @@ class PeerBatch:
     user: str = ""
     problem: str = ""
     needs_restore: bool = False
+    wants: list[healing.Want] = field(default_factory=list)  # asked of its author (healing.py)
 
 
 @dataclass
@@ -60,6 +62,7 @@ class SyncReport:
     tables: set[str] = field(default_factory=set)
     needs_restore: bool = False  # a peer's old segments are gone: start from the snapshot
     send_failed: str = ""  # this PC's own writes failed (read-only or full share): not all sent
+    healed: list[str] = field(default_factory=list)  # republished, recovered, moved aside
 
     def summary(self) -> str:
         text = (
@@ -68,6 +71,8 @@ class SyncReport:
         )
         if self.renumbered:
             text += f", renumbered {len(self.renumbered)}"
+        if self.healed:
+            text += f", healed {len(self.healed)}"
         if self.problems:
             text += f", problems {len(self.problems)}"
         if self.send_failed and self.pending:
@@ -83,10 +88,20 @@ def sync_round(engine: Engine, share: Share, actor: Actor, clock: HybridLogicalC
     share = identify_share(engine, share)
     writes = OwnWrites(share)
     writes.run("its device file", lambda: _write_device_file(share, actor), None)
+    own = writes.run(
+        "its changes",
+        lambda: healing.reconcile_own(engine, share, actor.device_id, clock),
+        healing.Healed(),
+    )
     report = SyncReport(
-        published=writes.run("its changes", lambda: _publish(engine, share, actor), 0)
+        published=writes.run("its changes", lambda: _publish(engine, share, actor, own), 0)
     )
     share.check_still_there()
+    heal = writes.run(
+        "its changes",
+        lambda: healing.heal_own(engine, share, actor.device_id, clock),
+        healing.Healed(),
+    )
     cursors = _cursors(engine)
     snapshot = functools.cache(lambda: newest_snapshot(share))  # read once, only if needed
     batches = [
@@ -98,8 +113,10 @@ def sync_round(engine: Engine, share: Share, actor: Actor, clock: HybridLogicalC
     stats = _merge(engine, clock, batches, cursors)  # may hold a batch back (a problem too)
     report.problems = [
         f"PC {b.device_id.replace('-', '')[-8:]}: {b.problem}" for b in batches if b.problem
-    ]
+    ] + heal.problems
     report.merged, report.conflicts, report.tables = stats.merged, stats.conflicts, stats.tables
+    report.healed = own.messages + heal.messages
+    report.tables |= own.tables
     if report.tables & NUMBERED_TABLES:  # only a merge can bring a clash
         report.renumbered = renumber_clashes(engine, actor, clock)
     if report.renumbered and not writes.failed:
@@ -109,15 +126,25 @@ def sync_round(engine: Engine, share: Share, actor: Actor, clock: HybridLogicalC
     share.check_still_there()  # never write an ack (or a snapshot) where the share used to be
     acks = {b.device_id: b.cursor for b in batches}
     writes.run("what it has merged", lambda: _write_ack(share, actor.device_id, acks), None)
-    report.needs_restore = any(b.needs_restore for b in batches)
+    wants = {b.device_id: b.wants for b in batches}
+    writes.run(
+        "what it is waiting for",
+        lambda: healing.write_wants(share, actor.device_id, wants),
+        None,
+    )
+    report.needs_restore = (
+        own.needs_restore
+        or healing.still_lost(engine, actor.device_id)
+        or any(b.needs_restore for b in batches)
+    )
     if not writes.failed:
         writes.run("its snapshot", lambda: _housekeeping(engine, share, actor, clock), None)
     report.send_failed = writes.failed
     return report
 
 
-def _publish(engine: Engine, share: Share, actor: Actor) -> int:
-    return publish(engine, share, actor.device_id)
+def _publish(engine: Engine, share: Share, actor: Actor, own: healing.Healed | None = None) -> int:
+    return publish(engine, share, actor.device_id, notes=own.messages if own is not None else None)
 
 
 def _housekeeping(engine: Engine, share: Share, actor: Actor, clock: HybridLogicalClock) -> None:
@@ -127,7 +154,10 @@ def _housekeeping(engine: Engine, share: Share, actor: Actor, clock: HybridLogic
     if db and db != ":memory:" and snapshot_due(share):
         make_snapshot(Path(db), share, actor.device_id, clock.now(), current_revision(engine) or "")
         prune_own_snapshots(share, actor.device_id)
-    prune_own_segments(share, actor.device_id)
+    pruned: list[tuple[int, int]] = []
+    prune_own_segments(share, actor.device_id, removed=pruned)
+    if pruned:
+        healing.remember_pruned(engine, max(last for _, last in pruned))
     share.sweep_own_temps(actor.device_id)
 
 
@@ -143,36 +173,36 @@ def _collect(
     cursor: int,
     snapshot: Callable[[], SnapshotInfo | None],
 ) -> PeerBatch:
+    """The peer's segments that continue `cursor`, verified. Where a range has several copies
+    (healing segments, healing.py) the newest that verifies is taken; a gap or a range with no
+    good copy stops the peer there, and is asked of its author (`batch.wants`)."""
     batch = PeerBatch(peer, cursor)
-    try:
-        paths = sorted(
-            (rng, p)
-            for p in share.segments_dir(peer).iterdir()
-            if (rng := parse_name(p.name)) is not None
-        )
-    except OSError:
-        paths = []
-    if not any(last > batch.cursor for (_, last), _ in paths):
+    files = healing.listing(share.segments_dir(peer))
+    if not any(f.last > batch.cursor for f in files):
         _check_pruned(engine, snapshot(), batch)  # nothing to read: was it removed?
         return batch
-    for (first, last), path in paths:
-        if last <= batch.cursor:
-            continue
-        if first > batch.cursor + 1 and _hold_all(engine, peer, batch.cursor + 1, first - 1):
-            batch.cursor = first - 1  # a gap of records merged before (a forgotten cursor)
-        if first > batch.cursor + 1:
+    while ahead := [f for f in files if f.last > batch.cursor]:
+        here = [f for f in ahead if f.first <= batch.cursor + 1]
+        if not here:
+            first = min(f.first for f in ahead)
+            if _hold_all(engine, peer, batch.cursor + 1, first - 1):
+                batch.cursor = first - 1  # a gap of records merged before (a forgotten cursor)
+                continue
             batch.problem = f"waiting for changes {batch.cursor + 1}-{first - 1} (not on the share)"
             if covering_snapshot(share, peer, first - 1) is not None:
                 batch.needs_restore = True
                 batch.problem += "; they are in the newest snapshot: restore from it"
+            else:
+                batch.wants.append(healing.Want(batch.cursor + 1, first - 1, "missing"))
+                batch.problem += f"; {healing.ASKED}"
             break
-        try:
-            segment = read_segment(path)
-        except (SegmentError, ShareError) as exc:
-            batch.problem = str(exc)
+        segment, chosen, problem, want = healing.read_best(here)
+        if segment is None:
+            batch.problem = problem + (f"; {healing.ASKED}" if want is not None else "")
+            batch.wants += [want] if want is not None else []
             break
         batch.records += [r for r in segment.records if r.seq > batch.cursor]
-        batch.cursor = last
+        batch.cursor = chosen.last
         batch.user = segment.records[-1].user if segment.records else batch.user
     return batch
 

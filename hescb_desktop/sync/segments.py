@@ -9,6 +9,11 @@
 
 A reader takes a segment only when every line verifies; anything else raises SegmentError and
 the caller leaves the file (and everything after it from that PC) alone.
+
+A healing segment (`<first>-<last>.h<generation>.jsonl`, see healing.py) is a segment its PC
+published again because a copy on the share was damaged or missing; its header also says what
+it heals. A void one (header `"void": true`, no records) says that range holds no changes of
+that PC (the file there was not its own).
 """
 
 from __future__ import annotations
@@ -26,11 +31,15 @@ import orjson
 from hescb_desktop import __version__
 from hescb_desktop.sync.share import FORMAT_VERSION, check_format, read_bytes, write_new_file
 
-NAME = re.compile(r"^(\d{12})-(\d{12})\.jsonl$")
+NAME = re.compile(r"^(\d{12})-(\d{12})(?:\.h(\d{1,4}))?\.jsonl$")
 
 
 class SegmentError(Exception):
     """A segment that is incomplete, corrupt or not what its name says."""
+
+
+class ReadBackError(SegmentError):
+    """A segment this PC has just written does not read back as written."""
 
 
 class Record(NamedTuple):
@@ -72,9 +81,20 @@ def segment_name(first: int, last: int) -> str:
     return f"{first:012d}-{last:012d}.jsonl"
 
 
+def healing_name(first: int, last: int, generation: int) -> str:
+    return f"{first:012d}-{last:012d}.h{generation}.jsonl"
+
+
 def parse_name(name: str) -> tuple[int, int] | None:
+    """The seq range a segment's name (plain or healing) covers."""
     m = NAME.match(name)
     return (int(m.group(1)), int(m.group(2))) if m else None
+
+
+def generation(name: str) -> int:
+    """0 for a segment as first published, n for its n-th healing copy."""
+    m = NAME.match(name)
+    return int(m.group(3)) if m and m.group(3) else 0
 
 
 def _line(obj: dict[str, Any]) -> bytes:
@@ -87,17 +107,24 @@ def _record_sum(body: dict[str, Any]) -> str:
     return hashlib.sha256(_line(body)).hexdigest()[:16]
 
 
-def encode_segment(records: list[Record], schema: str) -> bytes:
-    first, last = records[0], records[-1]
-    header = {
+def segment_header(device_id: str, first: int, last: int, schema: str) -> dict[str, Any]:
+    return {
         "kind": "header",
         "format": FORMAT_VERSION,
         "app_version": __version__,
         "schema": schema,
-        "device_id": first.device_id,
-        "first_seq": first.seq,
-        "last_seq": last.seq,
+        "device_id": device_id,
+        "first_seq": first,
+        "last_seq": last,
     }
+
+
+def encode_segment(records: list[Record], schema: str) -> bytes:
+    first, last = records[0], records[-1]
+    return encode(segment_header(first.device_id, first.seq, last.seq, schema), records)
+
+
+def encode(header: dict[str, Any], records: list[Record]) -> bytes:
     out = bytearray(_line(header))
     for rec in records:
         body = {k: v for k, v in rec._asdict().items() if k != "device_id"}
@@ -110,12 +137,16 @@ def encode_segment(records: list[Record], schema: str) -> bytes:
 
 def write_segment(folder: Path, records: list[Record], schema: str) -> Path:
     """Publish records as a new segment; an existing file of that name must hold the same bytes."""
-    data = encode_segment(records, schema)
-    path = folder / segment_name(records[0].seq, records[-1].seq)
+    return write_verified(
+        folder / segment_name(records[0].seq, records[-1].seq), encode_segment(records, schema)
+    )
+
+
+def write_verified(path: Path, data: bytes) -> Path:
     if not write_new_file(path, data) and read_bytes(path) != data:
         raise SegmentError(f"{path.name} already exists on the share with other contents")
     if read_bytes(path) != data:  # re-read and verify what the share now holds
-        raise SegmentError(f"{path.name} did not read back as written")
+        raise ReadBackError(f"{path.name} did not read back as written")
     return path
 
 
@@ -180,8 +211,9 @@ def _check_range(
     path: Path, header: dict[str, Any], trailer: dict[str, Any], records: tuple[Record, ...]
 ) -> None:
     seqs = [r.seq for r in records]
-    expected = list(range(int(header["first_seq"]), int(header["last_seq"]) + 1))
-    if seqs != expected or trailer.get("count") != len(records):
+    first, last = int(header["first_seq"]), int(header["last_seq"])
+    expected = [] if header.get("void") is True else list(range(first, last + 1))
+    if seqs != expected or trailer.get("count") != len(records) or first > last:
         raise SegmentError(f"{path.name}: records do not match the header's range")
-    if parse_name(path.name) != (expected[0], expected[-1]):
+    if parse_name(path.name) != (first, last):
         raise SegmentError(f"{path.name}: name does not match the header's range")

@@ -374,9 +374,13 @@ def test_a_peer_segment_locked_by_another_program_is_retried(
 
 
 # ---------------------------------------------------------------------- a copied database
-def test_a_copied_database_with_the_same_device_id_is_stopped_before_publishing(
+def test_a_copied_database_with_the_same_device_id_catches_up_and_loses_nothing(
     office: Office, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Only a file at the same path on the same computer keeps its device id (a backup put
+    back), so a copy that still has it is a PC behind its own journal: it takes the original's
+    later changes from the share as its own and publishes its edit after them (issue 13). Before,
+    it stopped for ever ("is a copy of this database in use on another PC?")."""
     a = office.pc("a")
     crud.create(a.uow(), E.PEOPLE, {"name": "Before the copy"})
     office.sync("a")
@@ -391,15 +395,15 @@ def test_a_copied_database_with_the_same_device_id_is_stopped_before_publishing(
     crud.create(copy.uow(), E.PEOPLE, {"name": "Typed on the copy"})
     office.sync("a")
     on_share = {p.name: p.read_bytes() for p in office.segments("a")}
-    pending = pending_count(copy.engine, copy.device_id)
-    with pytest.raises(SegmentError, match="copy of this database"):
-        sync_service.run_sync(copy, office.share.folder)
-    assert {p.name: p.read_bytes() for p in office.segments("a")} == on_share  # untouched
-    assert pending_count(copy.engine, copy.device_id) == pending  # the copy's edit is kept
-    assert "Typed on the copy" in names(copy)
+    report = sync_service.run_sync(copy, office.share.folder)
+    assert report.healed and "recovered from the share" in report.healed[0]
+    assert {p.name: p.read_bytes() for p in office.segments("a")}.items() >= on_share.items()
+    assert pending_count(copy.engine, copy.device_id) == 0
     b = office.pc("b")
-    office.sync("b")
-    assert names(b) == {"Before the copy", "Typed on the original"}
+    office.settle()
+    expected = {"Before the copy", "Typed on the original", "Typed on the copy"}
+    assert names(a) == names(copy) == names(b) == expected
+    assert content(a) == content(copy) == content(b)
 
 
 def test_a_database_copied_to_another_place_becomes_a_new_device(office: Office) -> None:

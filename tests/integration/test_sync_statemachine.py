@@ -65,6 +65,7 @@ class ThreeReplicas(RuleBasedStateMachine):
         self.pcs = [open_context(root / f"pc{i}") for i in range(REPLICAS)]
         self.acks: list[Ack] = []
         self.counter = 0
+        self.damaged = 0  # segments damaged or deleted (damage_segment)
         for table in sorted(SPECS):  # a record every replica holds, for edits to meet on
             self.create(0, table)
         for i in range(REPLICAS):
@@ -215,6 +216,35 @@ class ThreeReplicas(RuleBasedStateMachine):
             folder.rmdir()
             away.rename(folder)
 
+    @rule(pick=st.integers(0, 10_000), delete=st.booleans(), at=st.integers(0, 10**6))
+    def damage_segment(self, pick: int, delete: bool, at: int) -> None:
+        """A segment on the share (any PC's, a healing copy too) has bytes flipped or is deleted:
+        readers ask for it, its author republishes it (issue 13)."""
+        files = sorted((self.share.root / "devices").glob("*/segments/*.jsonl"))
+        if not files:
+            return
+        path = files[pick % len(files)]
+        if delete:
+            path.unlink()
+        else:
+            data = bytearray(path.read_bytes())
+            data[at % len(data)] ^= 0x20
+            path.write_bytes(bytes(data))
+        self.damaged += 1
+
+    def _settle_healing(self) -> None:
+        """Each damaged segment takes a round or two to heal (wants -> republish -> merge):
+        rounds go on until one changes nothing (no problem, nothing healed)."""
+        for _ in range(3 * self.damaged + 2):
+            reports = []
+            for i in range(REPLICAS):
+                ctx = self.pcs[i]
+                actor = Actor(ctx.device_id, f"user{i}")
+                reports.append(sync_round(ctx.engine, self.share, actor, ctx.clock))
+            if not any(r.problems or r.healed for r in reports):
+                return
+        raise AssertionError(f"the share did not heal: {[r.problems for r in reports]}")
+
     @invariant()
     def nothing_unmerged_is_lost_locally(self) -> None:
         for ack in self.acks[-1:]:
@@ -237,6 +267,7 @@ class ThreeReplicas(RuleBasedStateMachine):
             self._tmp.cleanup()
 
     def _settle_and_check(self) -> None:
+        self._settle_healing()
         for _ in range(2):
             for i in range(REPLICAS):
                 self._sync(i)
