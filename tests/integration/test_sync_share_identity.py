@@ -31,6 +31,8 @@ from hescb_desktop.sync.board import BOARD_KEY
 from hescb_desktop.sync.segments import parse_name, read_segment
 from hescb_desktop.sync.share import FormatTooNewError, Share, ShareError
 
+pytestmark = pytest.mark.slow
+
 ADD_PEOPLE = """
 import sys
 from pathlib import Path
