@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import sqlite3
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,7 @@ from hescb_desktop.storage.database import current_revision
 from hescb_desktop.storage.engine import writer
 from hescb_desktop.storage.journal import ChangeLog, SyncPeer
 from hescb_desktop.sync.hlc import HybridLogicalClock
-from hescb_desktop.sync.merger import MergeStats, merge_records, put_state
+from hescb_desktop.sync.merger import MergeStats, held_back_lines, merge_records, put_state
 from hescb_desktop.sync.publisher import pending_count, publish
 from hescb_desktop.sync.renumber import renumber_clashes
 from hescb_desktop.sync.retention import (
@@ -29,6 +30,7 @@ from hescb_desktop.sync.retention import (
     prune_own_snapshots,
     snapshot_due,
 )
+from hescb_desktop.sync.screen import Reason, describe, screen
 from hescb_desktop.sync.segments import Record, SegmentError, parse_name, read_segment
 from hescb_desktop.sync.share import Share, ShareError, replace_file
 from hescb_desktop.sync.snapshot import SnapshotInfo, make_snapshot, newest_snapshot
@@ -44,6 +46,7 @@ class PeerBatch:
     user: str = ""
     problem: str = ""
     needs_restore: bool = False
+    refused: Counter[Reason] = field(default_factory=Counter)  # records no PC may apply
 
 
 @dataclass
@@ -89,6 +92,7 @@ def sync_round(engine: Engine, share: Share, actor: Actor, clock: HybridLogicalC
     report.problems = [
         f"PC {b.device_id.replace('-', '')[-8:]}: {b.problem}" for b in batches if b.problem
     ]
+    report.problems += screening_problems(batches, stats)
     report.merged, report.conflicts, report.tables = stats.merged, stats.conflicts, stats.tables
     if report.tables & NUMBERED_TABLES:  # only a merge can bring a clash
         report.renumbered = renumber_clashes(engine, actor, clock)
@@ -148,14 +152,28 @@ def _collect(
                 batch.problem += "; they are in the newest snapshot: restore from it"
             break
         try:
-            segment = read_segment(path)
+            segment = read_segment(path, peer)  # a header naming another PC is refused
         except (SegmentError, ShareError) as exc:
             batch.problem = str(exc)
             break
-        batch.records += [r for r in segment.records if r.seq > batch.cursor]
+        _take_screened(batch, segment.records)
         batch.cursor = last
         batch.user = segment.records[-1].user if segment.records else batch.user
     return batch
+
+
+def _take_screened(batch: PeerBatch, records: tuple[Record, ...]) -> None:
+    """Add a segment's new records to the batch, but those no PC may apply (a table that never
+    syncs, a malformed field, a value that does not fit): those are counted, never merged."""
+    kept, refused = screen([r for r in records if r.seq > batch.cursor])
+    batch.records += kept
+    batch.refused.update(refused)
+
+
+def screening_problems(batches: list[PeerBatch], stats: MergeStats) -> list[str]:
+    """What the screen refused and what the merge held back, one line each, for the user."""
+    lines = [line for b in batches for line in describe(b.device_id, b.refused)]
+    return lines + held_back_lines(stats)
 
 
 def _check_pruned(engine: Engine, snapshot: SnapshotInfo | None, batch: PeerBatch) -> None:
