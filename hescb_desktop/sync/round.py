@@ -158,7 +158,6 @@ def _collect(
             break
         _take_screened(batch, segment.records)
         batch.cursor = last
-        batch.user = segment.records[-1].user if segment.records else batch.user
     return batch
 
 
@@ -168,6 +167,8 @@ def _take_screened(batch: PeerBatch, records: tuple[Record, ...]) -> None:
     kept, refused = screen([r for r in records if r.seq > batch.cursor])
     batch.records += kept
     batch.refused.update(refused)
+    if kept:  # who works on that PC, as its own (screened) records say
+        batch.user = kept[-1].user
 
 
 def screening_problems(batches: list[PeerBatch], stats: MergeStats) -> list[str]:

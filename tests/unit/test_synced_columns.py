@@ -26,7 +26,7 @@ def test_the_allow_list_is_exactly_the_synced_models_columns_but_id() -> None:
         name: frozenset(a.key for a in inspect(cls).column_attrs) - {"id"}
         for name, cls in _synced_models().items()
     }
-    assert SYNCED_COLUMNS == expected
+    assert expected == SYNCED_COLUMNS
 
 
 def test_no_local_table_is_mergeable_and_every_other_table_is_synced() -> None:
