@@ -124,6 +124,8 @@ def cmd_join(args: argparse.Namespace, data_dir: Path) -> int:
             report = sync_service.run_sync(ctx, share)
             joined = True
             print(f"join: joined {share}; {report.summary()}")
+            for line in report.renumbered + report.problems:
+                say(f"join: {line}")
             return EXIT_OK
         except (sync_service.ShareError, sync_service.SegmentError, OSError) as exc:
             say(f"join: failed: {exc}")

@@ -53,6 +53,12 @@ CHANGE_LOG_COLUMNS = (
 )
 
 
+NOT_RESTORED = (
+    "it was not restored and this PC is unchanged (the file on the share may have been tampered"
+    " with: tell whoever looks after the share; the next snapshot a PC makes replaces it)"
+)
+
+
 class SnapshotError(ShareError):
     """The share's snapshot cannot be restored; the PC's database is left as it was."""
 
@@ -99,7 +105,7 @@ def _upgrade(scratch: Path, what: str) -> None:
     try:
         found = peek(scratch)
         if found.revision is None:
-            raise SnapshotError(f"{what} is not an HESCB Desktop database: it was not restored")
+            raise SnapshotError(f"{what} is not an HESCB Desktop database: {NOT_RESTORED}")
         if found.revision not in known_revisions():
             raise SnapshotError(
                 f"{what} was made by a newer HESCB Desktop (schema {found.revision}): "
@@ -127,7 +133,7 @@ def _copy(scratch: Path, target: Path, what: str) -> None:
                 table, _, parent, _ = broken[0]
                 raise SnapshotError(
                     f"{what} holds {len(broken)} broken reference(s) ({table} -> {parent}): "
-                    "it was not restored"
+                    + NOT_RESTORED
                 )
             conn.execute("COMMIT")
         except BaseException:
@@ -135,7 +141,8 @@ def _copy(scratch: Path, target: Path, what: str) -> None:
             raise
     except sqlite3.Error as exc:
         reason = " ".join(str(exc).split())
-        raise SnapshotError(f"{what} holds rows this app refuses ({reason}): not restored") from exc
+        message = f"{what} holds rows this app refuses ({reason}): {NOT_RESTORED}"
+        raise SnapshotError(message) from exc
     finally:
         conn.close()
 
@@ -149,7 +156,7 @@ def _copy_table(conn: sqlite3.Connection, table: Table, what: str) -> None:
         return  # none of these in the snapshot
     have = {str(r[1]) for r in conn.execute(f'PRAGMA snap.table_info("{name}")')}
     if "id" not in have:
-        raise SnapshotError(f"{what}: its table {name} has no id: it was not restored")
+        raise SnapshotError(f"{what}: its table {name} has no id: {NOT_RESTORED}")
     columns = ["id", *sorted(SYNCED_COLUMNS[name] & have)]
     quoted = ", ".join(f'"{c}"' for c in columns)
     conn.execute(f'DELETE FROM main."{name}"')  # rows a migration seeds: the snapshot has them
@@ -161,7 +168,7 @@ def _copy_table(conn: sqlite3.Connection, table: Table, what: str) -> None:
     if bad:
         raise SnapshotError(
             f"{what} holds {bad} row(s) of {name} with values this app never writes: "
-            "it was not restored"
+            + NOT_RESTORED
         )
 
 
@@ -209,7 +216,7 @@ def _copy_change_log(conn: sqlite3.Connection, what: str) -> None:
     ).fetchone()[0]
     if bad:
         raise SnapshotError(
-            f"{what} holds {bad} change-log row(s) this app never writes: it was not restored"
+            f"{what} holds {bad} change-log row(s) this app never writes: {NOT_RESTORED}"
         )
     local = ", ".join(f"'{t}'" for t in sorted(LOCAL_ONLY_TABLES))
     cols = ", ".join(CHANGE_LOG_COLUMNS)

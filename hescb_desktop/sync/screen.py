@@ -48,7 +48,7 @@ NEVER_SYNCS = "to tables that never sync"
 NOT_A_FIELD = "to fields that never sync"
 BAD_NAME = "with a table or field name no version of the app uses"
 BAD_ROW = "naming a record by something that is not an id"
-MALFORMED = "that are malformed (not as this app writes them)"
+MALFORMED = "with malformed fields (not as this app writes them)"
 NOT_JSON = "whose value is not valid JSON"
 WRONG_TYPE = "whose value does not fit its field"
 
