@@ -239,6 +239,41 @@ def test_a_segment_whose_record_numbers_are_not_numbers_is_reported_not_merged(
     assert logged_by(office, "b", fake) == []
 
 
+@pytest.mark.parametrize(
+    ("where", "body"),
+    [
+        ("snapshots/intruder-99999999999999999999.json", {"hlc": "soon", "cursors": {}}),
+        ("snapshots/intruder-99999999999999999998.json",
+         {"hlc": 2**62, "cursors": {"x": "all"}, "sha256": ""}),
+        ("devices/{fake}/ack.json", {"{a}": "everything"}),
+        ("devices/{fake}/ack.json", {"{a}": [1]}),
+    ],
+    ids=["a manifest whose clock is text", "a manifest whose counts are text",
+         "an ack that is text", "an ack that is a list"],
+)  # fmt: skip
+def test_crafted_manifests_and_acks_crash_no_round(
+    office: Office, where: str, body: dict[str, Any]
+) -> None:
+    a, b = office.pc("a"), office.pc("b")
+    crud.create(a.uow(), E.PEOPLE, {"name": "From A"})
+    office.settle()
+    fake = new_id()
+    (office.share.segments_dir(fake)).mkdir(parents=True)
+    (office.share.device_dir(fake) / "device.json").write_text("{}\n")
+    path = office.share.root / where.format(fake=fake)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text_ = json.dumps(body).replace("{a}", a.device_id)
+    path.write_text(text_)
+    if "snapshots" in where:
+        path.with_suffix(".sqlite").write_bytes(b"not a database")
+    crud.create(b.uow(), E.PEOPLE, {"name": "From B"})
+    for pc in ("a", "b", "a"):
+        office.sync(pc)  # before: ValueError or TypeError, every round, on every PC
+    assert names(a) == names(b) == {"From A", "From B"}
+    newest = newest_snapshot(office.share)
+    assert newest is None or "intruder" not in newest.path.name
+
+
 # ---------------------------------------------------------------------- the folder names the PC
 @pytest.mark.parametrize("order", ["abc", "cba", "bca", "cab"])
 def test_a_segment_in_one_pcs_folder_claiming_another_pc_is_refused(
