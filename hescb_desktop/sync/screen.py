@@ -30,6 +30,7 @@ import orjson
 from sqlalchemy import Boolean, Column, Date, Float, Integer, String
 from sqlalchemy.sql.type_api import TypeEngine
 
+from hescb_desktop.storage import models  # noqa: F401  (the synced tables' column types)
 from hescb_desktop.storage.base import Base, UTCDateTime
 from hescb_desktop.storage.synced_columns import NAME, SYNCED_COLUMNS, never_syncs
 from hescb_desktop.sync.segments import Record
@@ -76,7 +77,10 @@ def _all_fit(records: Sequence[Record]) -> bool:
     for numbers in (txs, hlcs):
         if set(map(type, numbers)) != _INT or min(numbers) < 0 or max(numbers) > MAX_INT:
             return False
-    if not set(map(type, prevs)) <= _INT_OR_NONE or max(filter(None, prevs), default=0) > MAX_INT:
+    if not set(map(type, prevs)) <= _INT_OR_NONE:
+        return False
+    given = list(filter(None, prevs))  # not None (nor 0)
+    if given and (min(given) < 0 or max(given) > MAX_INT):
         return False
     for texts in (tables, rows, cols, users, values):
         if set(map(type, texts)) != _STR:

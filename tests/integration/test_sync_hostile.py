@@ -177,6 +177,7 @@ MALFORMED: dict[str, Callable[[Record], Record]] = {
     "hlc beyond SQLite's integers": _bad(hlc=2**70),
     "tx is negative": _bad(tx=-1),
     "prev_hlc is a list": _bad(prev_hlc=[1]),
+    "prev_hlc is negative": _bad(prev_hlc=-5),
     "table is a list": _bad(table=["people"]),
     "row is a number": _bad(row=5),
     "row is not an id": _bad(row="../../hescb.sqlite"),
