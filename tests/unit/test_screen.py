@@ -42,6 +42,11 @@ SPOILS: list[tuple[str, Any]] = [
     ("value", '"2026-01-01T10:00:00"'),
     ("value", "true"),
     ("value", str(2**63)),
+    ("table", ["people"]),
+    ("col", 5),
+    ("row", None),
+    ("value", 5),
+    ("value", ("x",)),
     ("user", None),
     ("user", "u" * 1001),
 ]
@@ -76,6 +81,8 @@ def test_good_records_all_pass_and_each_spoil_is_refused() -> None:
     assert screen(GOOD) == (GOOD, {})
     value_targets = {  # a value is wrong only for some columns: the one it is tried on
         "{oops": GOOD[0],
+        5: GOOD[0],  # not text at all
+        ("x",): GOOD[0],
         "null": GOOD[0],  # a person's name is required
         '"2026-13-45"': GOOD[3],  # a date
         '"2026-01-01T10:00:00"': GOOD[1],  # a time without its zone
