@@ -4,8 +4,12 @@ Per field, the highest (hlc, device id) wins. A change whose prev_hlc is not the
 this PC holds was made without seeing that value: if the two values differ, the loser is kept in
 `conflicts` for a user to look at. Edits to a row another PC deleted leave it deleted and are kept
 as a "deleted" conflict (offering restore). Records are stored in change_log under their own
-(device id, seq), so a record read twice changes nothing. Columns or tables this app does not
-know (a newer PC's additive schema change) are kept in change_log, not dropped.
+(device id, seq), so a record read twice changes nothing. Only the tables and columns of the
+allow-list (`storage/synced_columns.py`) are written, never a local table; records the screen
+refused (`screen.py`) never get here. Columns or tables this app does not know (a newer PC's
+additive schema change) are kept in change_log, not dropped; so is a list value it does not know
+(it wins its field's clock but is not written), and a marking it does not know holds the row back
+(`hold_unknown_markings`).
 
 For speed (100,000 incoming fields in about a second) the merge works on the raw sqlite3
 connection of the caller's transaction: it reads what it needs in a few batched queries, decides
