@@ -1,7 +1,8 @@
 """Starting a PC from the share's newest snapshot, keeping everything it had not published.
 
 Used when a PC joins a share that already holds data, and when a PC has been away longer than
-the share keeps journal segments. The old database is kept beside the new one.
+the share keeps journal segments. The old database is kept beside the new one. The snapshot's
+file itself never becomes the PC's database: its rows are copied (`restore.py`).
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from hescb_desktop.storage.database import open_database
 from hescb_desktop.storage.engine import writer
 from hescb_desktop.storage.journal import ChangeLog, SyncPeer
 from hescb_desktop.sync.merger import merge_records, put_state
+from hescb_desktop.sync.restore import restore_rows
 from hescb_desktop.sync.segments import Record
-from hescb_desktop.sync.snapshot import SnapshotInfo, fetch_snapshot
+from hescb_desktop.sync.snapshot import SnapshotInfo
 
 
 @dataclass(frozen=True)
@@ -51,30 +53,40 @@ def read_carried(db_path: Path, snapshot_cursor: int) -> Carried:
 
 def bootstrap(db_path: Path, info: SnapshotInfo) -> int:
     """Replace `db_path` with the snapshot plus this PC's own later changes; returns how many
-    of those were carried. The caller must have closed every connection to `db_path`."""
+    of those were carried. The caller must have closed every connection to `db_path`.
+
+    The snapshot file is never adopted: a new database is made by this app's migrations and the
+    snapshot's rows of the synced tables (and its change log) are copied into it (see
+    `restore_rows`). A snapshot that cannot be restored raises SnapshotError and leaves
+    `db_path` as it was."""
     device = _device_of(db_path)
     carried = read_carried(db_path, info.cursors.get(device, 0))
     incoming = db_path.with_name(db_path.name + ".restoring")
     incoming.parent.mkdir(parents=True, exist_ok=True)
-    fetch_snapshot(info, incoming)
-    engine = open_database(incoming)  # upgrades an older snapshot's schema
+    _remove_database(incoming)  # what an earlier failed restore left
     try:
-        with writer(engine).begin() as conn:
-            for key, value in carried.state.items():
-                put_state(conn, key, value)
-            for peer, cursor in info.cursors.items():
-                if peer != device:
-                    conn.execute(
-                        sqlite_insert(SyncPeer).values(
-                            device_id=peer, cursor=cursor, user="", last_seen_hlc=0, problem=""
+        restore_rows(info, incoming)
+        engine = open_database(incoming)
+        try:
+            with writer(engine).begin() as conn:
+                for key, value in carried.state.items():
+                    put_state(conn, key, value)
+                for peer, cursor in info.cursors.items():
+                    if peer != device:
+                        conn.execute(
+                            sqlite_insert(SyncPeer).values(
+                                device_id=peer, cursor=cursor, user="", last_seen_hlc=0, problem=""
+                            )
                         )
-                    )
-            merge_records(conn, carried.records, published=True)
-            _mark_unpublished(conn, device, carried.unpublished)
-            _restart_clock_past(conn, carried.state)
-    finally:
-        engine.dispose()
-    _settle(incoming)
+                merge_records(conn, carried.records, published=True)
+                _mark_unpublished(conn, device, carried.unpublished)
+                _restart_clock_past(conn, carried.state)
+        finally:
+            engine.dispose()
+        _settle(incoming)
+    except BaseException:
+        _remove_database(incoming)
+        raise
     _settle(db_path)
     if db_path.exists():
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -106,6 +118,11 @@ def _restart_clock_past(conn: Connection, state: dict[str, str]) -> None:
     """The clock restarts past everything in the snapshot and everything this PC had seen."""
     logged = conn.exec_driver_sql("SELECT max(hlc) FROM change_log").scalar() or 0
     put_state(conn, "hlc_last", str(max(int(logged), int(state.get("hlc_last", "0")))))
+
+
+def _remove_database(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", ".clean"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
 
 
 def _settle(path: Path) -> None:

@@ -136,7 +136,9 @@ class Want:
         return {"first": self.first, "last": self.last, "why": self.why, "file": self.file}
 
 
-def read_best(candidates: list[SegFile]) -> tuple[Segment | None, SegFile, str, Want | None]:
+def read_best(
+    candidates: list[SegFile], device: str | None = None
+) -> tuple[Segment | None, SegFile, str, Want | None]:
     """The newest copy of the next range that verifies. Returns (segment, file, problem, want):
     when none verifies, no segment, the newest copy's error and what to ask its author for (no
     want for a failure to read at all: a lock or a vanished file is not damage)."""
@@ -145,7 +147,7 @@ def read_best(candidates: list[SegFile]) -> tuple[Segment | None, SegFile, str, 
     void: tuple[Segment, SegFile] | None = None
     for f in ordered:
         try:
-            segment = read_segment(f.path)
+            segment = read_segment(f.path, device)  # a header naming another PC is refused
         except (SegmentError, ShareError) as exc:
             first_error = first_error or exc
             continue

@@ -4,8 +4,12 @@ Per field, the highest (hlc, device id) wins. A change whose prev_hlc is not the
 this PC holds was made without seeing that value: if the two values differ, the loser is kept in
 `conflicts` for a user to look at. Edits to a row another PC deleted leave it deleted and are kept
 as a "deleted" conflict (offering restore). Records are stored in change_log under their own
-(device id, seq), so a record read twice changes nothing. Columns or tables this app does not
-know (a newer PC's additive schema change) are kept in change_log, not dropped.
+(device id, seq), so a record read twice changes nothing. Only the tables and columns of the
+allow-list (`storage/synced_columns.py`) are written, never a local table; records the screen
+refused (`screen.py`) never get here. Columns or tables this app does not know (a newer PC's
+additive schema change) are kept in change_log, not dropped; so is a list value it does not know
+(it wins its field's clock but is not written), and a marking it does not know holds the row back
+(`hold_unknown_markings`).
 
 For speed (100,000 incoming fields in about a second) the merge works on the raw sqlite3
 connection of the caller's transaction: it reads what it needs in a few batched queries, decides
@@ -23,13 +27,22 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any
 
-from sqlalchemy import Connection, Table
+import orjson
+from sqlalchemy import Boolean, Connection, Float, Integer, String, Table
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from hescb_desktop.domain.enums import Marking
+from hescb_desktop.domain.rules import highest_marking
 from hescb_desktop.storage.base import Base, new_id
 from hescb_desktop.storage.codec import decode_many, encode
 from hescb_desktop.storage.journal import LocalState
+from hescb_desktop.storage.synced_columns import (
+    MARKED_RECORD_NAMES,
+    MARKED_TABLES,
+    MARKING_COLUMN,
+    SYNCED_COLUMNS,
+)
 from hescb_desktop.sync.segments import Record
 
 NO_CONFLICT = frozenset(
@@ -49,6 +62,18 @@ class MergeStats:
     kept_unknown: int = 0  # records for tables, columns or list values this app does not know
     max_hlc: int = 0
     tables: set[str] = field(default_factory=set)
+    held: list[Held] = field(default_factory=list)  # rows newly held back (unknown marking)
+    released: int = 0  # rows brought back: a marking this app knows arrived
+
+
+@dataclass(frozen=True)
+class Held:
+    """A row held back: the marking that won its field is one this app does not know."""
+
+    table: str
+    row: str
+    marking: str  # as logged (JSON)
+    device: str  # the PC that set it
 
 
 @dataclass
@@ -103,6 +128,7 @@ def _merge(
     _log(cur, fresh, published)
     for _, group in itertools.groupby(fresh, key=attrgetter("device_id", "tx", "table", "row")):
         merge.apply(list(group))
+    merge.hold_unknown_markings()
     merge.write()
     return stats
 
@@ -165,8 +191,9 @@ class _Merge:
         self.convert = convert
         self.rows: dict[Key, _Row] = {}
         self.conflicts: list[tuple[Any, ...]] = []
-        self.column_names: dict[str, frozenset[str]] = {}
         self.choices: dict[str, dict[str, frozenset[str]]] = {}
+        self.marked: set[Key] = set()  # rows of tables with a marking met in this merge
+        self.held_before: set[Key] = set()  # of those, the ones held back before it
 
     # ---------------------------------------------------------------- reading, in batches
     def load(self, keys: set[Key]) -> None:
@@ -174,10 +201,12 @@ class _Merge:
         for table, row in keys:
             by_table[table].append(row)
         for table, ids in by_table.items():
-            known = Base.metadata.tables.get(table)
+            known = synced_table(table)
             for chunk in _chunks(ids):
                 self._load_rows(known, table, chunk)
                 self._load_clocks(table, chunk)
+            if known is not None and table in MARKED_TABLES:
+                self._load_held(known, table, ids)
 
     def _load_rows(self, table: Table | None, name: str, ids: Sequence[str]) -> None:
         marks = ",".join("?" * len(ids))
@@ -204,6 +233,18 @@ class _Merge:
             if held is None or (hlc, device) > held.clock:
                 fields[col] = _Field((hlc, device), value, user)
 
+    def _load_held(self, table: Table, name: str, ids: list[str]) -> None:
+        """Rows whose winning marking this app does not know: held back (a hidden placeholder
+        in the table). Their `deleted` is the change log's, not the placeholder's."""
+        known = self._choices(table)[MARKING_COLUMN]
+        for rid in ids:
+            row = self.rows[(name, rid)]
+            marking = row.fields.get(MARKING_COLUMN)
+            if marking is not None and marking.value not in known:
+                self.held_before.add((name, rid))
+                deleted = row.fields.get("deleted")
+                row.deleted = deleted is not None and deleted.value == "true"
+
     def _local_value(self, table: str, row: str, col: str, held: _Field) -> tuple[str, str] | None:
         if held.value is not None:
             return held.value, held.user
@@ -217,21 +258,22 @@ class _Merge:
     # ---------------------------------------------------------------- deciding, in memory
     def apply(self, recs: list[Record]) -> None:
         """One commit's fields of one row, from one PC. Values are taken as their JSON text and
-        converted a column at a time in `write` (per-record calls cost more than the insert)."""
+        converted a column at a time in `write` (per-record calls cost more than the insert).
+
+        A list (enum) value this app does not know wins its field's clock like any other (so
+        every PC decides the same whatever the order records arrive in) but is not written: the
+        row keeps the value it had (a new row: a stand-in). An unknown marking holds the whole
+        row back (`hold_unknown_markings`)."""
         first = recs[0]
         name = first.table
-        table = Base.metadata.tables.get(name)
-        columns = self._columns(table)
+        table = synced_table(name)
+        columns = SYNCED_COLUMNS.get(name, frozenset())
         known = [r for r in recs if r.col in columns]
-        if known and table is not None and (choices := self._choices(table)):
-            # a value a newer app added to a list (an enum) is kept in change_log, not applied
-            known = [r for r in known if (ok := choices.get(r.col)) is None or r.value in ok]
         self.stats.kept_unknown += len(recs) - len(known)
         if table is None or not known:
             return
+        choices = self._choices(table)
         row = self.rows[(name, first.row)]
-        if not row.exists and not row.insert and len(known) < len(recs):
-            self._stand_ins(table, row, {r.col for r in recs} - {r.col for r in known})
         fields = row.fields
         wins = [
             (held := fields.get(r.col)) is None or (r.hlc, r.device_id) > held.clock for r in known
@@ -242,14 +284,24 @@ class _Merge:
             self._deleted_conflicts(known, row)
         target = row.update if row.exists else row.insert
         taken = 0
+        unknown: set[str] = set()
         for rec, won in zip(known, wins, strict=True):
-            if won:
-                col = rec.col
-                target[col] = rec.value
+            col = rec.col
+            if choices and (ok := choices.get(col)) is not None and rec.value not in ok:
+                self.stats.kept_unknown += 1  # kept in change_log and on the clock, not written
+                if won:
+                    fields[col] = _Field((rec.hlc, rec.device_id), rec.value, rec.user)
+                    unknown.add(col)
+            elif won:
                 fields[col] = _Field((rec.hlc, rec.device_id), rec.value, rec.user)
+                target[col] = rec.value
                 if col == "deleted":
                     row.deleted = rec.value == "true"
                 taken += 1
+        if unknown and not row.exists:
+            self._stand_ins(table, row, unknown - {MARKING_COLUMN} - row.insert.keys())
+        if name in MARKED_TABLES:
+            self.marked.add((name, first.row))
         if taken:
             self.stats.applied += taken
             self.stats.tables.add(name)
@@ -279,14 +331,6 @@ class _Merge:
                 value = next(iter(_enum_values(column.type)), None)
             if value is not None:
                 row.insert[col] = encode(value)
-
-    def _columns(self, table: Table | None) -> frozenset[str]:
-        if table is None:
-            return frozenset()
-        found = self.column_names.get(table.fullname)
-        if found is None:
-            found = self.column_names[table.fullname] = frozenset(table.c.keys())
-        return found
 
     def _field_conflict(self, rec: Record, row: _Row, won: bool) -> None:
         """Concurrent edits with different values: keep the losing value."""
@@ -342,6 +386,63 @@ class _Merge:
         self.conflicts.append((new_id(), kind, table, row, col, *kept, *lost, ""))
         self.stats.conflicts += 1
 
+    # ---------------------------------------------------------------- unknown markings
+    def hold_unknown_markings(self) -> None:
+        """A row whose winning marking this app does not know (a newer app's, or a crafted one)
+        is never shown at a lower one. It is held back: in the table only as a hidden
+        placeholder (deleted, marked with the highest marking this app knows; a new row gets no
+        text of its own, only what it needs to exist, so rows pointing to it still can), and no
+        conflict of it is listed. Nothing is logged: every record stays in change_log, so when a
+        marking this app knows wins, the row is rebuilt from change_log with all its fields.
+        Rows are decided from change_log alone: the same on every PC, in any order."""
+        held_now: set[Key] = set()
+        for key in self.marked:
+            name, rid = key
+            row = self.rows[key]
+            table = Base.metadata.tables[name]
+            marking = row.fields.get(MARKING_COLUMN)
+            if marking is not None and marking.value not in self._choices(table)[MARKING_COLUMN]:
+                held_now.add(key)
+                self._placeholder(table, row)
+                if key not in self.held_before:
+                    self.stats.held.append(Held(name, rid, marking.value or "", marking.clock[1]))
+            elif key in self.held_before:
+                self._rebuild(table, row)
+                self.stats.released += 1
+                self.stats.tables.add(name)
+        if held_now:
+            self.conflicts = [c for c in self.conflicts if (c[2], c[3]) not in held_now]
+            self.stats.conflicts = len(self.conflicts)
+
+    def _placeholder(self, table: Table, row: _Row) -> None:
+        hidden = {"deleted": "true", MARKING_COLUMN: encode(highest_marking(Marking))}
+        if row.exists:  # keeps what it held, hidden
+            row.update.clear()
+            row.update.update(hidden)
+            return
+        row.insert.clear()
+        for col, held in row.fields.items():
+            column = table.c[col]
+            if col in hidden or column.nullable or column.server_default is not None:
+                continue
+            row.insert[col] = held.value if column.foreign_keys else _blank(column, held.value)
+        row.insert.update(hidden)
+
+    def _rebuild(self, table: Table, row: _Row) -> None:
+        """Every field as change_log has it (list values this app knows), and the row shown
+        again unless it was deleted."""
+        choices = self._choices(table)
+        values = {"deleted": "false"}
+        for col, held in row.fields.items():
+            if col in SYNCED_COLUMNS[table.name] and (
+                (ok := choices.get(col)) is None or held.value in ok
+            ):
+                values[col] = held.value or "null"
+        row.deleted = values["deleted"] == "true"
+        target = row.update if row.exists else row.insert
+        target.clear()
+        target.update(values)
+
     # ---------------------------------------------------------------- writing, in batches
     def write(self) -> None:
         """Rows with the same columns go in one executemany: new rows first, then changes.
@@ -388,6 +489,44 @@ class _Merge:
             self.convert.column(table, col, list(texts))
             for col, texts in zip(cols, zip(*rows, strict=True), strict=True)
         ]
+
+
+def synced_table(name: str) -> Table | None:
+    """The table a record may write: one on the allow-list (never a local table), else None."""
+    return Base.metadata.tables[name] if name in SYNCED_COLUMNS else None
+
+
+def _blank(column: Any, given: str | None) -> str | None:
+    """A held-back new row's stand-in for a required field: nothing of the row's own text."""
+    col_type = column.type
+    if isinstance(col_type, SAEnum):
+        values = _enum_values(col_type)
+        default = getattr(column.default, "arg", None)
+        return encode(default if default is not None and not callable(default) else values[0])
+    if isinstance(col_type, String):
+        return '""'
+    if isinstance(col_type, Boolean):
+        return "false"
+    if isinstance(col_type, (Integer, Float)):
+        return "0"
+    return given  # a date or time: the row's own (it says nothing)
+
+
+def held_back_lines(stats: MergeStats) -> list[str]:
+    """For the user: "PC 1a2b3c4d: a meeting paper marked 'SECRET' is held back: ..."."""
+    lines = []
+    for held in stats.held:
+        try:
+            marking = orjson.loads(held.marking)
+        except orjson.JSONDecodeError:
+            marking = held.marking
+        shown = str(marking)[:40]
+        what = MARKED_RECORD_NAMES.get(held.table, f"a record of {held.table}")
+        lines.append(
+            f"PC {held.device.replace('-', '')[-8:]}: {what} marked '{shown}' is held back: this "
+            "version of the app does not know that marking (update the app to see it)"
+        )
+    return lines
 
 
 def _enum_values(column_type: Any) -> list[Any]:

@@ -37,7 +37,9 @@ def acknowledged(share: Share, me: str, peers: list[str]) -> int:
             acks = read_json(share.device_dir(peer) / "ack.json")
         except ShareError:
             return 0
-        seen = int(acks.get(me, 0))
+        seen = acks.get(me, 0)
+        if type(seen) is not int:  # a crafted or damaged ack.json acknowledges nothing
+            return 0
         lowest = seen if lowest is None else min(lowest, seen)
     return lowest or 0
 

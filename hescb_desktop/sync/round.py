@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import sqlite3
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +23,7 @@ from hescb_desktop.storage.journal import ChangeLog, SyncPeer
 from hescb_desktop.sync import healing
 from hescb_desktop.sync.board import identify_share
 from hescb_desktop.sync.hlc import HybridLogicalClock
-from hescb_desktop.sync.merger import MergeStats, merge_records, put_state
+from hescb_desktop.sync.merger import MergeStats, held_back_lines, merge_records, put_state
 from hescb_desktop.sync.publisher import pending_count, publish
 from hescb_desktop.sync.renumber import renumber_clashes
 from hescb_desktop.sync.retention import (
@@ -31,6 +32,7 @@ from hescb_desktop.sync.retention import (
     prune_own_snapshots,
     snapshot_due,
 )
+from hescb_desktop.sync.screen import Reason, describe, screen
 from hescb_desktop.sync.segments import Record
 from hescb_desktop.sync.share import OwnWrites, Share, replace_file
 from hescb_desktop.sync.snapshot import SnapshotInfo, make_snapshot, newest_snapshot
@@ -47,6 +49,7 @@ class PeerBatch:
     problem: str = ""
     needs_restore: bool = False
     wants: list[healing.Want] = field(default_factory=list)  # asked of its author (healing.py)
+    refused: Counter[Reason] = field(default_factory=Counter)  # records no PC may apply
 
 
 @dataclass
@@ -114,6 +117,7 @@ def sync_round(engine: Engine, share: Share, actor: Actor, clock: HybridLogicalC
     report.problems = [
         f"PC {b.device_id.replace('-', '')[-8:]}: {b.problem}" for b in batches if b.problem
     ] + heal.problems
+    report.problems += screening_problems(batches, stats)
     report.merged, report.conflicts, report.tables = stats.merged, stats.conflicts, stats.tables
     report.healed = own.messages + heal.messages
     report.tables |= own.tables
@@ -196,15 +200,30 @@ def _collect(
                 batch.wants.append(healing.Want(batch.cursor + 1, first - 1, "missing"))
                 batch.problem += f"; {healing.ASKED}"
             break
-        segment, chosen, problem, want = healing.read_best(here)
+        segment, chosen, problem, want = healing.read_best(here, peer)
         if segment is None:
             batch.problem = problem + (f"; {healing.ASKED}" if want is not None else "")
             batch.wants += [want] if want is not None else []
             break
-        batch.records += [r for r in segment.records if r.seq > batch.cursor]
+        _take_screened(batch, segment.records)
         batch.cursor = chosen.last
-        batch.user = segment.records[-1].user if segment.records else batch.user
     return batch
+
+
+def _take_screened(batch: PeerBatch, records: tuple[Record, ...]) -> None:
+    """Add a segment's new records to the batch, but those no PC may apply (a table that never
+    syncs, a malformed field, a value that does not fit): those are counted, never merged."""
+    kept, refused = screen([r for r in records if r.seq > batch.cursor])
+    batch.records += kept
+    batch.refused.update(refused)
+    if kept:  # who works on that PC, as its own (screened) records say
+        batch.user = kept[-1].user
+
+
+def screening_problems(batches: list[PeerBatch], stats: MergeStats) -> list[str]:
+    """What the screen refused and what the merge held back, one line each, for the user."""
+    lines = [line for b in batches for line in describe(b.device_id, b.refused)]
+    return lines + held_back_lines(stats)
 
 
 def _check_pruned(engine: Engine, snapshot: SnapshotInfo | None, batch: PeerBatch) -> None:

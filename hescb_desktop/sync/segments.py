@@ -150,7 +150,9 @@ def write_verified(path: Path, data: bytes) -> Path:
     return path
 
 
-def read_segment(path: Path) -> Segment:
+def read_segment(path: Path, device: str | None = None) -> Segment:
+    """The segment at `path`, verified. `device`: the PC whose folder holds it (a reader passes
+    it): a header naming another PC is refused, and the records are that folder's PC's."""
     try:
         data = read_bytes(path)
     except OSError as exc:
@@ -161,13 +163,15 @@ def read_segment(path: Path) -> Segment:
     header, trailer = _parse(lines[0], path), _parse(lines[-1], path)
     if header.get("kind") != "header" or trailer.get("kind") != "trailer":
         raise SegmentError(f"{path.name} is incomplete (no header or trailer)")
+    _check_header(header, path)
     check_format(header, f"segment {path.name}")
     if hashlib.sha256(data[: len(data) - len(lines[-1])]).hexdigest() != trailer.get("sha256"):
         raise SegmentError(f"{path.name} fails its checksum{_which_record(lines[1:-1], path)}")
     # the file's checksum covers every byte, so each record's own sum is checked only to name
     # the bad one when the file fails
     body = data[len(lines[0]) : len(data) - len(lines[-1])]
-    records = _records(body, str(header["device_id"]), path)
+    _check_folder(header, device, path)
+    records = _records(body, device or header["device_id"], path)
     _check_range(path, header, trailer, records)
     return Segment(header, records)
 
@@ -207,12 +211,38 @@ def _records(body: bytes, device: str, path: Path) -> tuple[Record, ...]:
         raise SegmentError(f"{path.name}: a record is malformed") from exc
 
 
+# ------------------------------------------------------------- hostile files (issue 13)
+MAX_SEQ = 2**63 - 1  # SQLite's largest integer: a larger one would fail the insert
+
+
+def _check_header(header: dict[str, Any], path: Path) -> None:
+    """The header's fields have the types this app writes (else int() or a lookup would fail)."""
+    fields = (header.get("format"), header.get("first_seq"), header.get("last_seq"))
+    if not all(type(v) is int and 0 <= v <= MAX_SEQ for v in fields):
+        raise SegmentError(f"{path.name} is malformed (its header's numbers)")
+    device = header.get("device_id")
+    if not isinstance(device, str) or not 0 < len(device) <= 64:
+        raise SegmentError(f"{path.name} is malformed (its header's PC)")
+
+
+def _check_folder(header: dict[str, Any], device: str | None, path: Path) -> None:
+    """The folder names the PC: a header claiming another PC is never taken as that PC."""
+    if device is not None and header["device_id"] != device:
+        other = str(header["device_id"]).replace("-", "")[-8:]
+        raise SegmentError(f"{path.name} is refused: its header names another PC (PC {other})")
+
+
 def _check_range(
     path: Path, header: dict[str, Any], trailer: dict[str, Any], records: tuple[Record, ...]
 ) -> None:
+    void = header.get("void") is True  # a healing segment for numbers that hold nothing
+    if not records and not void:
+        raise SegmentError(f"{path.name}: holds no records")
     seqs = [r.seq for r in records]
+    if seqs and set(map(type, seqs)) != {int}:  # 2.0 or true would equal 2 or 1 below
+        raise SegmentError(f"{path.name}: a record is malformed (its number)")
     first, last = int(header["first_seq"]), int(header["last_seq"])
-    expected = [] if header.get("void") is True else list(range(first, last + 1))
+    expected = [] if void else list(range(first, last + 1))
     if seqs != expected or trailer.get("count") != len(records) or first > last:
         raise SegmentError(f"{path.name}: records do not match the header's range")
     if parse_name(path.name) != (first, last):

@@ -100,10 +100,25 @@ def newest_snapshot(share: Share) -> SnapshotInfo | None:
             manifest = read_json(manifest_path)
         except ShareError:
             continue
+        if not well_formed_manifest(manifest):
+            continue  # a crafted or damaged manifest is never the newest (issue 13)
         info = SnapshotInfo(manifest_path.with_suffix(".sqlite"), manifest)
         if info.path.exists() and (best is None or info.hlc > best.hlc):
             best = info
     return best
+
+
+def well_formed_manifest(manifest: dict[str, Any]) -> bool:
+    """The fields a PC reads from a manifest have the types this app writes (else int() would
+    fail every PC's round): a clock, per-PC counts, a checksum, a format number."""
+    cursors = manifest.get("cursors")
+    return (
+        type(manifest.get("hlc")) is int
+        and type(manifest.get("format", 1)) is int
+        and isinstance(manifest.get("sha256"), str)
+        and isinstance(cursors, dict)
+        and all(isinstance(k, str) and type(v) is int and v >= 0 for k, v in cursors.items())
+    )
 
 
 def fetch_snapshot(info: SnapshotInfo, target: Path) -> None:

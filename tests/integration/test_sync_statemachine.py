@@ -24,11 +24,13 @@ from hescb_desktop.services import crud
 from hescb_desktop.services import entities as E
 from hescb_desktop.services.context import ServiceContext, open_context
 from hescb_desktop.services.export import export_all
+from hescb_desktop.storage.base import new_id
 from hescb_desktop.storage.capture import Actor
 from hescb_desktop.storage.codec import encode
-from hescb_desktop.sync.hlc import HybridLogicalClock, wall_ms
+from hescb_desktop.storage.database import head_revision
+from hescb_desktop.sync.hlc import HybridLogicalClock, pack, wall_ms
 from hescb_desktop.sync.round import sync_round
-from hescb_desktop.sync.segments import parse_name
+from hescb_desktop.sync.segments import Record, encode_segment, parse_name, segment_name
 from hescb_desktop.sync.share import Share, ShareError
 
 pytestmark = pytest.mark.slow
@@ -53,6 +55,33 @@ class Ack:
 def _rows(ctx: ServiceContext, sql: str, **params: Any) -> list[tuple[Any, ...]]:
     with ctx.engine.connect() as conn:
         return [tuple(r) for r in conn.execute(text(sql), params)]
+
+
+CRAFTED = ("tables that never sync", "malformed", "claims a replica")
+
+
+def crafted_records(kind: str, device: str, first_seq: int, row: str) -> list[Record]:
+    """Records a crafted file carries (issue 13): none may reach any replica's tables."""
+    ahead = pack(wall_ms() + 100 * HOUR_MS, 0)  # would win every field if taken
+
+    def rec(i: int, table: str, row_id: str, col: str, value: Any, **other: Any) -> Record:
+        base = Record(device, first_seq + i, first_seq, ahead, table, row_id, col, value, None, "x")
+        return base._replace(**other)
+
+    if kind == "tables that never sync":
+        return [
+            rec(0, "sync_peers", device, "cursor", "0"),
+            rec(1, "local_state", "next_seq", "value", '"1"'),
+            rec(2, "conflicts", new_id(), "resolved", '"kept"'),
+            rec(3, "change_log", row, "name", '"forged"'),
+        ]
+    if kind == "malformed":
+        return [
+            rec(0, "people", row, "name", '["forged"]'),
+            rec(1, "people", row, "name", '"forged"', hlc="later"),
+            rec(2, "people", row, "name", '"forged"', row=7),
+        ]
+    return [rec(0, "people", row, "name", '"forged"'), rec(1, "people", row, "role", '"forged"')]
 
 
 class ThreeReplicas(RuleBasedStateMachine):
@@ -234,16 +263,38 @@ class ThreeReplicas(RuleBasedStateMachine):
 
     def _settle_healing(self) -> None:
         """Each damaged segment takes a round or two to heal (wants -> republish -> merge):
-        rounds go on until one changes nothing (no problem, nothing healed)."""
-        for _ in range(3 * self.damaged + 2):
+        rounds go on until one changes nothing (nothing healed, the same problems as the round
+        before: a crafted file is reported every round, for ever, and that is no healing)."""
+        before: list[list[str]] | None = None
+        for _ in range(3 * self.damaged + 3):
             reports = []
             for i in range(REPLICAS):
                 ctx = self.pcs[i]
                 actor = Actor(ctx.device_id, f"user{i}")
                 reports.append(sync_round(ctx.engine, self.share, actor, ctx.clock))
-            if not any(r.problems or r.healed for r in reports):
+            problems = [sorted(r.problems) for r in reports]
+            if not any(r.healed for r in reports) and problems == before:
                 return
-        raise AssertionError(f"the share did not heal: {[r.problems for r in reports]}")
+            before = problems
+        raise AssertionError(f"the share did not heal: {before}")
+
+    @rule(
+        kind=st.sampled_from(CRAFTED),
+        pc=st.integers(0, REPLICAS - 1),
+        pick=st.integers(0, 20),
+    )
+    def crafted_file(self, kind: str, pc: int, pick: int) -> None:
+        """A crafted segment (valid checksums) appears in a new folder on the share: changes to
+        tables that never sync, a malformed change, or changes claiming to be a replica's next
+        ones. Each would overwrite a live person's name with a clock far ahead if it were taken."""
+        live = self._live(pc, "people")
+        row = live[pick % len(live)] if live else new_id()
+        claimed = self.pcs[pc].device_id if kind == "claims a replica" else new_id()
+        records = crafted_records(kind, claimed, self._seq(pc) + 1, row)
+        folder = self.share.segments_dir(new_id())
+        folder.mkdir(parents=True)
+        name = segment_name(records[0].seq, records[-1].seq)
+        (folder / name).write_bytes(encode_segment(records, head_revision()))
 
     @invariant()
     def nothing_unmerged_is_lost_locally(self) -> None:
