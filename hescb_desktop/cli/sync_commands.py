@@ -53,7 +53,7 @@ def cmd_sync(args: argparse.Namespace, data_dir: Path) -> int:
             say(f"sync: failed, working offline: {exc}")
             return EXIT_FAILED
         print(f"sync: {report.summary()}")
-        for line in report.renumbered + report.problems:
+        for line in report.renumbered + report.clock + report.problems:
             say(f"sync: {line}")
         if report.needs_restore:
             say(f"sync: this PC must restart from the share's snapshot: run `{PROG} join`")
@@ -84,7 +84,7 @@ def sync_after_write(data_dir: Path, share: Path) -> None:
         ctx.close()
         lock.release()
     say(f"sync: {report.summary()}")
-    for line in report.renumbered + report.problems:
+    for line in report.renumbered + report.clock + report.problems:
         say(f"sync: {line}")
 
 

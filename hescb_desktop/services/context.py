@@ -13,6 +13,7 @@ from hescb_desktop.storage.database import mark_clean_close, open_database, upgr
 from hescb_desktop.storage.device import ensure_device, last_hlc, read_state
 from hescb_desktop.storage.engine import make_engine
 from hescb_desktop.storage.uow import UnitOfWork
+from hescb_desktop.sync.clockguard import load_offset
 from hescb_desktop.sync.hlc import HybridLogicalClock
 
 DEFAULT_USER = "Executive suite"
@@ -57,5 +58,6 @@ def memory_context() -> ServiceContext:
 
 def _context(engine: Engine, path: Path | None) -> ServiceContext:
     device, new = ensure_device(engine, path)
-    clock = HybridLogicalClock(last=last_hlc(engine))
+    # a PC found far ahead of the share follows the share's time (sync.clockguard)
+    clock = HybridLogicalClock(last=last_hlc(engine), offset_ms=load_offset(engine))
     return ServiceContext(engine, path, device, clock, new_device=new)

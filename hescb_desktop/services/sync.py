@@ -58,11 +58,13 @@ class ConflictRow:
 
 @dataclass(frozen=True)
 class HistoryRow:
-    at: datetime
+    at: datetime  # when the change is dated (what every PC decides with)
     user: str
     device: str
     column: str
     value: Any
+    # the time its own PC stamped, when that clock was far ahead and the share's time was taken
+    stamped_at: datetime | None = None
 
 
 def run_sync(ctx: ServiceContext, share_folder: Path) -> SyncReport:
@@ -203,6 +205,7 @@ def history(ctx: ServiceContext, table: str, row_id: str) -> list[HistoryRow]:
                 names.get(c.device_id, f"PC {short_id(c.device_id)}"),
                 c.column_name,
                 json.loads(c.value),
+                to_datetime(c.stamped_hlc) if c.stamped_hlc not in (None, c.hlc) else None,
             )
             for c in uow.session.scalars(stmt)
         ]

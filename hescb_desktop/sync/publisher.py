@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Protocol
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Connection, Engine, select, update
 
 from hescb_desktop.storage.database import current_revision
 from hescb_desktop.storage.journal import ChangeLog
@@ -22,6 +23,15 @@ from hescb_desktop.sync.share import Share
 # per segment; a single larger commit still goes in one segment. The variable is for tests that
 # need many small segments from a real process (the kill -9 test).
 MAX_RECORDS = int(os.environ.get("HESCB_SYNC_SEGMENT_RECORDS", "") or 20_000)
+
+
+class OnWritten(Protocol):
+    """Told of each segment written (or adopted), in the transaction that marks it published
+    (`sync.clockguard.OwnCheck`: the author re-dates its own rows as every reader will)."""
+
+    def own_segment(self, conn: Connection, path: Path, chunk: Sequence[Record]) -> None: ...
+
+    def as_stored(self, path: Path, records: Sequence[Record]) -> Sequence[Record]: ...
 
 
 def unpublished(engine: Engine, device_id: str) -> list[Record]:
@@ -72,7 +82,13 @@ def chunks(records: list[Record], limit: int = MAX_RECORDS) -> Iterator[list[Rec
         yield chunk
 
 
-def publish(engine: Engine, share: Share, device_id: str, limit: int = MAX_RECORDS) -> int:
+def publish(
+    engine: Engine,
+    share: Share,
+    device_id: str,
+    limit: int = MAX_RECORDS,
+    on_written: OnWritten | None = None,
+) -> int:
     """Write every unpublished record; returns how many were published this time.
 
     A segment already on the share at the next seq (we crashed after writing it, before marking
@@ -89,12 +105,13 @@ def publish(engine: Engine, share: Share, device_id: str, limit: int = MAX_RECOR
     while done < len(records):
         first = records[done].seq
         if first in existing:
-            chunk = _adopt(existing.pop(first), records[done:])
+            path = existing.pop(first)
+            chunk = _adopt(path, records[done:], on_written)
         else:
             chunk = next(chunks(records[done:], limit))
             _check_no_overlap(existing, chunk)
-            write_segment(folder, chunk, schema)
-        _mark_published(engine, device_id, chunk[0].seq, chunk[-1].seq)
+            path = write_segment(folder, chunk, schema)
+        _mark_published(engine, device_id, chunk, path, on_written)
         done += len(chunk)
     _check_no_overlap(existing, records)
     return done
@@ -109,10 +126,12 @@ def _existing(folder: Path) -> dict[int, Path]:
     return found
 
 
-def _adopt(path: Path, local: list[Record]) -> list[Record]:
+def _adopt(path: Path, local: list[Record], on_written: OnWritten | None = None) -> list[Record]:
     seg = read_segment(path)
     mine = local[: len(seg.records)]
-    if list(seg.records) != mine:
+    if list(seg.records) != mine and (
+        on_written is None or list(on_written.as_stored(path, seg.records)) != mine
+    ):
         raise SegmentError(
             f"{path.name} on the share differs from this PC's own changes: "
             "is a copy of this database in use on another PC?"
@@ -130,10 +149,19 @@ def _check_no_overlap(existing: dict[int, Path], chunk: list[Record]) -> None:
             )
 
 
-def _mark_published(engine: Engine, device_id: str, first: int, last: int) -> None:
+def _mark_published(
+    engine: Engine,
+    device_id: str,
+    chunk: list[Record],
+    path: Path,
+    on_written: OnWritten | None = None,
+) -> None:
+    first, last = chunk[0].seq, chunk[-1].seq
     with engine.begin() as conn:
         conn.execute(
             update(ChangeLog)
             .where(ChangeLog.device_id == device_id, ChangeLog.seq.between(first, last))
             .values(published=True)
         )
+        if on_written is not None:
+            on_written.own_segment(conn, path, chunk)

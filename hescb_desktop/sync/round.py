@@ -19,6 +19,7 @@ from hescb_desktop.storage.capture import Actor
 from hescb_desktop.storage.database import current_revision
 from hescb_desktop.storage.engine import writer
 from hescb_desktop.storage.journal import ChangeLog, SyncPeer
+from hescb_desktop.sync.clockguard import IncomingCheck, OwnCheck, notify
 from hescb_desktop.sync.hlc import HybridLogicalClock
 from hescb_desktop.sync.merger import MergeStats, merge_records, put_state
 from hescb_desktop.sync.publisher import pending_count, publish
@@ -55,7 +56,8 @@ class SyncReport:
     pending: int = 0
     renumbered: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
-    clamped: int = 0
+    clamped: int = 0  # changes dated by the share's time (their PC's clock far ahead)
+    clock: list[str] = field(default_factory=list)  # about clocks, this PC's and others'
     tables: set[str] = field(default_factory=set)
     needs_restore: bool = False  # a peer's old segments are gone: start from the snapshot
 
@@ -66,6 +68,8 @@ class SyncReport:
         )
         if self.renumbered:
             text += f", renumbered {len(self.renumbered)}"
+        if self.clamped:
+            text += f", re-dated {self.clamped} (clock ahead)"
         if self.problems:
             text += f", problems {len(self.problems)}"
         return text
@@ -74,18 +78,21 @@ class SyncReport:
 def sync_round(engine: Engine, share: Share, actor: Actor, clock: HybridLogicalClock) -> SyncReport:
     """Raises ShareError when the share cannot be used at all; peer problems are reported."""
     share.ensure_format()
-    _write_device_file(share, actor)
-    report = SyncReport(published=publish(engine, share, actor.device_id))
+    own = OwnCheck(engine, clock, actor.device_id)
+    own.measure(_write_device_file(share, actor))  # this PC's clock against the share's
+    report = SyncReport(published=publish(engine, share, actor.device_id, on_written=own))
+    own.jumped_back()
     share.check_still_there()
     cursors = _cursors(engine)
     snapshot = functools.cache(lambda: newest_snapshot(share))  # read once, only if needed
+    incoming = IncomingCheck(engine, clock.raw_wall)
     batches = [
-        _collect(engine, share, peer, cursors.get(peer, 0), snapshot)
+        _collect(engine, share, peer, cursors.get(peer, 0), snapshot, incoming)
         for peer in share.devices()
         if peer != actor.device_id
     ]
     report.peers = len(batches)
-    stats = _merge(engine, clock, batches, cursors)  # may hold a batch back (a problem too)
+    stats = _merge(engine, clock, batches, cursors, incoming)  # may hold a batch back
     report.problems = [
         f"PC {b.device_id.replace('-', '')[-8:]}: {b.problem}" for b in batches if b.problem
     ]
@@ -93,8 +100,10 @@ def sync_round(engine: Engine, share: Share, actor: Actor, clock: HybridLogicalC
     if report.tables & NUMBERED_TABLES:  # only a merge can bring a clash
         report.renumbered = renumber_clashes(engine, actor, clock)
     if report.renumbered:
-        report.published += publish(engine, share, actor.device_id)
-    report.clamped = clock.clamped_count
+        report.published += publish(engine, share, actor.device_id, on_written=own)
+    report.clock = own.finish() + incoming.messages()
+    report.clamped = sum(incoming.counted.values()) + own.redated
+    notify(engine, clock, report.clock)
     report.pending = pending_count(engine, actor.device_id)
     share.check_still_there()  # never write an ack (or a snapshot) where the share used to be
     _write_ack(share, actor.device_id, {b.device_id: b.cursor for b in batches})
@@ -123,6 +132,7 @@ def _collect(
     peer: str,
     cursor: int,
     snapshot: Callable[[], SnapshotInfo | None],
+    incoming: IncomingCheck | None = None,
 ) -> PeerBatch:
     batch = PeerBatch(peer, cursor)
     try:
@@ -152,7 +162,8 @@ def _collect(
         except (SegmentError, ShareError) as exc:
             batch.problem = str(exc)
             break
-        batch.records += [r for r in segment.records if r.seq > batch.cursor]
+        records = incoming.segment(path, segment.records) if incoming else segment.records
+        batch.records += [r for r in records if r.seq > batch.cursor]
         batch.cursor = last
         batch.user = segment.records[-1].user if segment.records else batch.user
     return batch
@@ -186,14 +197,18 @@ WAITING = "waiting: its changes need records another PC has not delivered yet"
 
 
 def _merge(
-    engine: Engine, clock: HybridLogicalClock, batches: list[PeerBatch], cursors: dict[str, int]
+    engine: Engine,
+    clock: HybridLogicalClock,
+    batches: list[PeerBatch],
+    cursors: dict[str, int],
+    incoming: IncomingCheck | None = None,
 ) -> MergeStats:
     """Merge every batch in one transaction. If the database refuses the result (a row another
     PC created, or points to, that has not arrived: its segment is damaged, or hidden by a stale
     listing), find the batches that fit without it; the others wait, their cursor unmoved, and
     are read again next round. One PC's missing segment never stops the others' changes."""
     try:
-        return _merge_once(engine, clock, batches)
+        return _merge_once(engine, clock, batches, incoming)
     except REFUSED:
         pass
     ready: list[PeerBatch] = []
@@ -204,7 +219,7 @@ def _merge(
         batch.records = []
         batch.cursor = cursors.get(batch.device_id, 0)
         batch.problem = batch.problem or WAITING
-    return _merge_once(engine, clock, batches)
+    return _merge_once(engine, clock, batches, incoming)
 
 
 def _fits(engine: Engine, batches: list[PeerBatch]) -> bool:
@@ -226,9 +241,16 @@ def _fits(engine: Engine, batches: list[PeerBatch]) -> bool:
             transaction.rollback()
 
 
-def _merge_once(engine: Engine, clock: HybridLogicalClock, batches: list[PeerBatch]) -> MergeStats:
+def _merge_once(
+    engine: Engine,
+    clock: HybridLogicalClock,
+    batches: list[PeerBatch],
+    incoming: IncomingCheck | None = None,
+) -> MergeStats:
     with writer(engine).begin() as conn:
         stats = merge_records(conn, [r for b in batches for r in b.records])
+        if incoming is not None:
+            incoming.keep_stamps(conn)
         for b in batches:
             stmt = sqlite_insert(SyncPeer).values(
                 device_id=b.device_id,
@@ -252,12 +274,11 @@ def _merge_once(engine: Engine, clock: HybridLogicalClock, batches: list[PeerBat
     return stats
 
 
-def _write_device_file(share: Share, actor: Actor) -> None:
+def _write_device_file(share: Share, actor: Actor) -> Path:
     body = {"device_id": actor.device_id, "user": actor.user, "app_version": __version__}
-    replace_file(
-        share.device_dir(actor.device_id) / "device.json",
-        (json.dumps(body, sort_keys=True) + "\n").encode(),
-    )
+    path = share.device_dir(actor.device_id) / "device.json"
+    replace_file(path, (json.dumps(body, sort_keys=True) + "\n").encode())
+    return path
 
 
 def _write_ack(share: Share, device_id: str, cursors: dict[str, int]) -> None:
