@@ -18,6 +18,7 @@ from hescb_desktop.storage.capture import Actor
 from hescb_desktop.storage.codec import decode
 from hescb_desktop.storage.journal import ChangeLog, Conflict, LocalState, SyncNotice, SyncPeer
 from hescb_desktop.sync.bootstrap import bootstrap
+from hescb_desktop.sync.clockguard import how_far
 from hescb_desktop.sync.hlc import to_datetime
 from hescb_desktop.sync.publisher import pending_count
 from hescb_desktop.sync.round import SyncReport, sync_round
@@ -101,7 +102,18 @@ def sync_status(ctx: ServiceContext, share_folder: str) -> SyncStatus:
         pending_count(ctx.engine, ctx.device_id),
         int(peers),
         int(conflicts),
-        tuple(json.loads(state.get("last_sync_problems", "[]"))),
+        tuple(json.loads(state.get("last_sync_problems", "[]"))) + _clock_problem(ctx),
+    )
+
+
+def _clock_problem(ctx: ServiceContext) -> tuple[str, ...]:
+    """While this PC's clock is far ahead of the share's, it says so (it follows the share's)."""
+    ahead = -ctx.clock.offset_ms
+    if ahead <= 0:
+        return ()
+    return (
+        f"This PC's clock is {how_far(ahead)} ahead of the share's: its changes are dated by "
+        "the share's time until the clock is set right",
     )
 
 

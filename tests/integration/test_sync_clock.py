@@ -171,9 +171,14 @@ def test_the_command_line_says_whose_clock_is_ahead(tmp_path: Path) -> None:
     synced = cli("a", "--share", str(share), "sync", ahead=73 * YEAR_MS)
     assert synced.returncode == 0, synced.stderr
     assert "This PC's clock is 73 years ahead of the share's" in synced.stderr
+    status = cli("a", "--share", str(share), "sync-status", ahead=73 * YEAR_MS)
+    assert "problem: This PC's clock is 73 years ahead of the share's" in status.stdout
     synced = cli("b", "--share", str(share), "sync")
     assert synced.returncode == 0, synced.stderr
     assert "re-dated" in synced.stdout
     assert "'s clock is 73 years ahead: its changes were dated by the share's time" in (
         synced.stderr
     )
+    fixed = cli("a", "--share", str(share), "sync")  # A's clock set right: it follows its own
+    assert fixed.returncode == 0 and "clock" not in fixed.stderr
+    assert "clock" not in cli("a", "--share", str(share), "sync-status").stdout
