@@ -99,6 +99,40 @@ def test_a_pc_73_years_ahead_poisons_no_one(office: Office) -> None:
     assert any("73 years ahead" in n for n in sync_service.notices(b))
 
 
+def test_a_board_already_poisoned_is_confined(office: Office) -> None:
+    """Records stamped 2099 before the bound existed, held alike by every PC: they keep their
+    stamps; an edit on top of one still wins (it takes that + 1) everywhere, and the PC that made
+    it keeps a true clock and is not told its clock is wrong; the rest of the board is dated
+    now."""
+    a, b, c = office.pc("a"), office.pc("b"), office.pc("c")
+    sam = crud.create(a.uow(), E.PEOPLE, {"name": "Sam", "role": "CFO"}).value
+    ali = crud.create(a.uow(), E.PEOPLE, {"name": "Ali", "role": "DCFO"}).value
+    office.settle()
+    poisoned = (wall_ms() + 73 * YEAR_MS) << 16
+    for pc in ("a", "b", "c"):  # as every PC stored it before this fix
+        with office.pc(pc).engine.begin() as conn:
+            conn.exec_driver_sql(
+                "UPDATE change_log SET hlc = ? WHERE row_id = ? AND column_name = 'role'",
+                (poisoned, sam.id),
+            )
+    crud.update(b.uow(), E.PEOPLE, sam.id, {"role": "from B, on top of 2099"})
+    assert own_stamps_within_the_bound(office, "b") is False  # the edit on top took 2099 + 1
+    office.skew("b", 0)  # B restarts (its clock from hlc_last) ...
+    assert b.clock.last <= ceiling(wall_ms())  # ... and the clock had not followed that edit
+    crud.update(b.uow(), E.PEOPLE, ali.id, {"role": "from B"})
+    report = office.sync("b")
+    assert report.clock == [] and report.clamped == 0
+    time.sleep(0.05)
+    crud.update(c.uow(), E.PEOPLE, ali.id, {"role": "from C, later"})
+    office.settle()
+    for pc in ("a", "b", "c"):
+        ctx = office.pc(pc)
+        assert role(ctx, sam.id) == "from B, on top of 2099", pc
+        assert role(ctx, ali.id) == "from C, later", pc  # not beaten by B's poisoned clock
+        assert ctx.clock.last <= ceiling(wall_ms())
+    assert content(a) == content(b) == content(c)
+
+
 def test_a_pc_whose_clock_jumps_back_is_told(office: Office) -> None:
     a = office.pc("a")
     office.pc("b")
