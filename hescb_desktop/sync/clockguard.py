@@ -300,6 +300,8 @@ class OwnCheck:
         """The clock starts again from the highest stamp within the bound of the share's time
         (this PC's own far-ahead ones are re-dated, or about to be, as every PC dates them)."""
         top = ceiling(self.clock.wall(), self.clock.bound_ms)
+        if self.clock.last <= top:
+            return  # within the bound already: never set back what it handed out
         held = conn.execute(
             text("SELECT max(hlc) FROM change_log WHERE hlc <= :top"), {"top": top}
         ).scalar()
