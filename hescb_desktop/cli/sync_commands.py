@@ -53,7 +53,7 @@ def cmd_sync(args: argparse.Namespace, data_dir: Path) -> int:
             say(f"sync: failed, working offline: {exc}")
             return EXIT_FAILED
         print(f"sync: {report.summary()}")
-        for line in report.healed + report.renumbered + report.problems:
+        for line in report.healed + report.renumbered + report.clock + report.problems:
             say(f"sync: {line}")
         if report.needs_restore:
             say(f"sync: this PC must restart from the share's snapshot: run `{PROG} join`")
@@ -88,7 +88,7 @@ def sync_after_write(data_dir: Path, share: Path) -> None:
         ctx.close()
         lock.release()
     say(f"sync: {report.summary()}")
-    for line in report.healed + report.renumbered + report.problems:
+    for line in report.healed + report.renumbered + report.clock + report.problems:
         say(f"sync: {line}")
     if report.send_failed:
         say(f"sync: not sent, saved on this PC for the next sync: {report.send_failed}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,7 +15,8 @@ from hescb_desktop.storage.database import mark_clean_close, open_database, upgr
 from hescb_desktop.storage.device import ensure_device, last_hlc, read_state
 from hescb_desktop.storage.engine import make_engine
 from hescb_desktop.storage.uow import UnitOfWork
-from hescb_desktop.sync.hlc import HybridLogicalClock
+from hescb_desktop.sync.clockguard import load_offset
+from hescb_desktop.sync.hlc import HybridLogicalClock, wall_ms
 
 DEFAULT_USER = "Executive suite"
 
@@ -57,5 +60,14 @@ def memory_context() -> ServiceContext:
 
 def _context(engine: Engine, path: Path | None) -> ServiceContext:
     device, new = ensure_device(engine, path)
-    clock = HybridLogicalClock(last=last_hlc(engine))
+    # a PC found far ahead of the share follows the share's time (sync.clockguard)
+    clock = HybridLogicalClock(last=last_hlc(engine), wall=_wall(), offset_ms=load_offset(engine))
     return ServiceContext(engine, path, device, clock, new_device=new)
+
+
+def _wall() -> Callable[[], int]:
+    """This PC's wall clock. HESCB_TEST_CLOCK_AHEAD_MS sets it ahead (or back, if negative) by
+    that many milliseconds: a wrong clock in a real process, for tests (in place of faketime,
+    which is not always at hand)."""
+    ahead = int(os.environ.get("HESCB_TEST_CLOCK_AHEAD_MS", "") or 0)
+    return (lambda: wall_ms() + ahead) if ahead else wall_ms

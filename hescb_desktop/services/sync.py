@@ -21,6 +21,7 @@ from hescb_desktop.storage.journal import ChangeLog, Conflict, LocalState, SyncN
 from hescb_desktop.sync import healing
 from hescb_desktop.sync.board import remember_board, remembered_board
 from hescb_desktop.sync.bootstrap import bootstrap
+from hescb_desktop.sync.clockguard import how_far
 from hescb_desktop.sync.hlc import to_datetime
 from hescb_desktop.sync.publisher import pending_count
 from hescb_desktop.sync.round import SyncReport, sync_round
@@ -69,11 +70,13 @@ class ConflictRow:
 
 @dataclass(frozen=True)
 class HistoryRow:
-    at: datetime
+    at: datetime  # when the change is dated (what every PC decides with)
     user: str
     device: str
     column: str
     value: Any
+    # the time its own PC stamped, when that clock was far ahead and the share's time was taken
+    stamped_at: datetime | None = None
 
 
 def run_sync(ctx: ServiceContext, share_folder: Path) -> SyncReport:
@@ -117,8 +120,19 @@ def sync_status(ctx: ServiceContext, share_folder: str) -> SyncStatus:
         pending_count(ctx.engine, ctx.device_id),
         int(peers),
         int(conflicts),
-        tuple(json.loads(state.get("last_sync_problems", "[]"))),
+        tuple(json.loads(state.get("last_sync_problems", "[]"))) + _clock_problem(ctx),
         state.get("last_sync_error", ""),
+    )
+
+
+def _clock_problem(ctx: ServiceContext) -> tuple[str, ...]:
+    """While this PC's clock is far ahead of the share's, it says so (it follows the share's)."""
+    ahead = -ctx.clock.offset_ms
+    if ahead <= 0:
+        return ()
+    return (
+        f"This PC's clock is {how_far(ahead)} ahead of the share's: its changes are dated by "
+        "the share's time until the clock is set right",
     )
 
 
@@ -222,6 +236,7 @@ def history(ctx: ServiceContext, table: str, row_id: str) -> list[HistoryRow]:
                 names.get(c.device_id, f"PC {short_id(c.device_id)}"),
                 c.column_name,
                 json.loads(c.value),
+                to_datetime(c.stamped_hlc) if c.stamped_hlc not in (None, c.hlc) else None,
             )
             for c in uow.session.scalars(stmt)
         ]

@@ -32,6 +32,10 @@ class Clock(Protocol):
 
     def now(self) -> int: ...
 
+    def witness(self, stamp: int) -> int:
+        """Follow a stamp this PC wrote, only within the clock's bound; returns the clock."""
+        ...
+
 
 class BypassError(RuntimeError):
     """A write that would not reach the change log (hard delete, bulk update, raw SQL)."""
@@ -140,9 +144,12 @@ class ChangeRecorder:
         self.tx = self.tx or seq
         rows = []
         hlc = self.clock.now()  # one stamp per flush: a commit's fields win or lose together
-        # An edit is made after seeing the value it replaces, so it must sort after it even when
-        # that value came from a PC whose clock is far ahead (the clock clamps such stamps).
+        # An edit is made after seeing the value it replaces, so it must sort after it, even when
+        # that value is stamped far ahead (a board poisoned before the clock bound: the merge
+        # re-dates anything new that far ahead). The clock follows such a stamp only within its
+        # bound, so one edit on top of it never drags this PC's later edits along.
         hlc = max(hlc, max(prev.values(), default=0) + 1)
+        clock_last = self.clock.witness(hlc)
         for i, f in enumerate(fields):
             rows.append(
                 {
@@ -161,7 +168,7 @@ class ChangeRecorder:
             )
             self.tables_changed.add(f.table)
         conn.execute(insert(ChangeLog), rows)
-        _put_state(conn, "hlc_last", str(rows[-1]["hlc"]))
+        _put_state(conn, "hlc_last", str(clock_last))
         self.rows_written += len(rows)
 
 

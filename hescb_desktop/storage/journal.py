@@ -26,6 +26,9 @@ class ChangeLog(Base):
     prev_hlc: Mapped[int | None] = mapped_column(BigInteger)
     user: Mapped[str] = mapped_column(String(120))
     published: Mapped[bool] = mapped_column(Boolean, default=False)
+    # the author's own stamp when `hlc` was re-dated by the share's time (its clock was far
+    # ahead, sync.clockguard); NULL otherwise. Never merged: every PC derives it alike.
+    stamped_hlc: Mapped[int | None] = mapped_column(BigInteger, default=None)
 
     __table_args__ = (
         Index("ix_change_log_row", "table_name", "row_id"),

@@ -18,6 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from hescb_desktop.storage.database import open_database
 from hescb_desktop.storage.engine import writer
 from hescb_desktop.storage.journal import ChangeLog, SyncPeer
+from hescb_desktop.sync.hlc import ceiling, wall_ms
 from hescb_desktop.sync.merger import merge_records, put_state
 from hescb_desktop.sync.restore import restore_rows
 from hescb_desktop.sync.segments import Record
@@ -115,8 +116,11 @@ def _mark_unpublished(conn: Connection, device: str, seqs: set[int]) -> None:
 
 
 def _restart_clock_past(conn: Connection, state: dict[str, str]) -> None:
-    """The clock restarts past everything in the snapshot and everything this PC had seen."""
+    """The clock restarts past everything in the snapshot and everything this PC had seen, but
+    never beyond its wall clock + the bound (a board stamped far ahead before the bound existed
+    must not drag a joining PC's clock there)."""
     logged = conn.exec_driver_sql("SELECT max(hlc) FROM change_log").scalar() or 0
+    logged = min(int(logged), ceiling(wall_ms()))
     put_state(conn, "hlc_last", str(max(int(logged), int(state.get("hlc_last", "0")))))
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Protocol
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Connection, Engine, select, update
 
 from hescb_desktop.storage.database import current_revision
 from hescb_desktop.storage.journal import ChangeLog
@@ -25,6 +26,15 @@ from hescb_desktop.sync.share import Share
 # per segment; a single larger commit still goes in one segment. The variable is for tests that
 # need many small segments from a real process (the kill -9 test).
 MAX_RECORDS = int(os.environ.get("HESCB_SYNC_SEGMENT_RECORDS", "") or 20_000)
+
+
+class OnWritten(Protocol):
+    """Told of each segment written (or adopted), in the transaction that marks it published
+    (`sync.clockguard.OwnCheck`: the author re-dates its own rows as every reader will)."""
+
+    def own_segment(self, conn: Connection, path: Path, chunk: Sequence[Record]) -> None: ...
+
+    def as_stored(self, path: Path, records: Sequence[Record]) -> Sequence[Record]: ...
 
 
 def unpublished(engine: Engine, device_id: str) -> list[Record]:
@@ -81,6 +91,7 @@ def publish(
     device_id: str,
     limit: int = MAX_RECORDS,
     notes: list[str] | None = None,
+    on_written: OnWritten | None = None,
 ) -> int:
     """Write every unpublished record; returns how many were published this time.
 
@@ -99,33 +110,35 @@ def publish(
     while done < len(records):
         first = records[done].seq
         if first in existing:
-            chunk = _adopt(existing.pop(first), records[done:])
+            path = existing.pop(first)
+            chunk = _adopt(path, records[done:], on_written)
         else:
             chunk = next(chunks(records[done:], limit))
             _check_no_overlap(existing, chunk)
             share.check_board()  # before each write: a share moved away stops here
-            _write(folder, chunk, schema, notes)
-        _mark_published(engine, device_id, chunk[0].seq, chunk[-1].seq)
+            path = _write(folder, chunk, schema, notes)
+        _mark_published(engine, device_id, chunk, path, on_written)
         done += len(chunk)
     _check_no_overlap(existing, records)
     return done
 
 
-def _write(folder: Path, chunk: list[Record], schema: str, notes: list[str] | None) -> None:
+def _write(folder: Path, chunk: list[Record], schema: str, notes: list[str] | None) -> Path:
+    """The segment written, or the healing copy written in its place; returns its path."""
     try:
-        write_segment(folder, chunk, schema)
+        return write_segment(folder, chunk, schema)
     except ReadBackError as exc:
         first, last = chunk[0].seq, chunk[-1].seq
         for gen in (1, 2, 3):
             try:
-                write_copy(folder, chunk[0].device_id, (first, last, chunk), gen, schema)
+                path = write_copy(folder, chunk[0].device_id, (first, last, chunk), gen, schema)
             except ReadBackError:
                 continue
             if notes is not None:
                 notes.append(
                     f"republished changes {first}-{last}: {exc}; the copy was written again"
                 )
-            return
+            return path
         raise
 
 
@@ -138,10 +151,12 @@ def _existing(folder: Path) -> dict[int, Path]:
     return found
 
 
-def _adopt(path: Path, local: list[Record]) -> list[Record]:
+def _adopt(path: Path, local: list[Record], on_written: OnWritten | None = None) -> list[Record]:
     seg = read_segment(path)
     mine = local[: len(seg.records)]
-    if list(seg.records) != mine:
+    if list(seg.records) != mine and (
+        on_written is None or list(on_written.as_stored(path, seg.records)) != mine
+    ):
         raise SegmentError(
             f"{path.name} on the share differs from this PC's own changes: "
             "is a copy of this database in use on another PC?"
@@ -159,10 +174,19 @@ def _check_no_overlap(existing: dict[int, Path], chunk: list[Record]) -> None:
             )
 
 
-def _mark_published(engine: Engine, device_id: str, first: int, last: int) -> None:
+def _mark_published(
+    engine: Engine,
+    device_id: str,
+    chunk: list[Record],
+    path: Path,
+    on_written: OnWritten | None = None,
+) -> None:
+    first, last = chunk[0].seq, chunk[-1].seq
     with engine.begin() as conn:
         conn.execute(
             update(ChangeLog)
             .where(ChangeLog.device_id == device_id, ChangeLog.seq.between(first, last))
             .values(published=True)
         )
+        if on_written is not None:
+            on_written.own_segment(conn, path, chunk)

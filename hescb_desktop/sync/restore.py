@@ -50,6 +50,7 @@ CHANGE_LOG_COLUMNS = (
     "value",
     "prev_hlc",
     "user",
+    "stamped_hlc",  # the author's own stamp of a re-dated record (clockguard)
 )
 
 
@@ -212,7 +213,8 @@ def _copy_change_log(conn: sqlite3.Connection, what: str) -> None:
     )
     bad = conn.execute(
         f"SELECT count(*) FROM snap.change_log WHERE {ints} OR {texts}"
-        " OR typeof(prev_hlc) NOT IN ('integer', 'null') OR json_valid(value) = 0"
+        " OR typeof(prev_hlc) NOT IN ('integer', 'null')"
+        " OR typeof(stamped_hlc) NOT IN ('integer', 'null') OR json_valid(value) = 0"
     ).fetchone()[0]
     if bad:
         raise SnapshotError(

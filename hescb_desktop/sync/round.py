@@ -22,6 +22,7 @@ from hescb_desktop.storage.engine import writer
 from hescb_desktop.storage.journal import ChangeLog, SyncPeer
 from hescb_desktop.sync import healing
 from hescb_desktop.sync.board import identify_share
+from hescb_desktop.sync.clockguard import IncomingCheck, OwnCheck, notify
 from hescb_desktop.sync.hlc import HybridLogicalClock
 from hescb_desktop.sync.merger import MergeStats, held_back_lines, merge_records, put_state
 from hescb_desktop.sync.publisher import pending_count, publish
@@ -61,7 +62,8 @@ class SyncReport:
     pending: int = 0
     renumbered: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
-    clamped: int = 0
+    clamped: int = 0  # changes dated by the share's time (their PC's clock far ahead)
+    clock: list[str] = field(default_factory=list)  # about clocks, this PC's and others'
     tables: set[str] = field(default_factory=set)
     needs_restore: bool = False  # a peer's old segments are gone: start from the snapshot
     send_failed: str = ""  # this PC's own writes failed (read-only or full share): not all sent
@@ -76,6 +78,8 @@ class SyncReport:
             text += f", renumbered {len(self.renumbered)}"
         if self.healed:
             text += f", healed {len(self.healed)}"
+        if self.clamped:
+            text += f", re-dated {self.clamped} (clock ahead)"
         if self.problems:
             text += f", problems {len(self.problems)}"
         if self.send_failed and self.pending:
@@ -90,15 +94,21 @@ def sync_round(engine: Engine, share: Share, actor: Actor, clock: HybridLogicalC
     this PC's changes were not (all) sent."""
     share = identify_share(engine, share)
     writes = OwnWrites(share)
-    writes.run("its device file", lambda: _write_device_file(share, actor), None)
+    clock_check = OwnCheck(engine, clock, actor.device_id)
+    device_file = writes.run("its device file", lambda: _write_device_file(share, actor), None)
+    if device_file is not None:
+        clock_check.measure(device_file)  # this PC's clock against the share's
     own = writes.run(
         "its changes",
         lambda: healing.reconcile_own(engine, share, actor.device_id, clock),
         healing.Healed(),
     )
     report = SyncReport(
-        published=writes.run("its changes", lambda: _publish(engine, share, actor, own), 0)
+        published=writes.run(
+            "its changes", lambda: _publish(engine, share, actor, own, clock_check), 0
+        )
     )
+    clock_check.jumped_back()
     share.check_still_there()
     heal = writes.run(
         "its changes",
@@ -107,13 +117,14 @@ def sync_round(engine: Engine, share: Share, actor: Actor, clock: HybridLogicalC
     )
     cursors = _cursors(engine)
     snapshot = functools.cache(lambda: newest_snapshot(share))  # read once, only if needed
+    incoming = IncomingCheck(engine, clock.raw_wall)
     batches = [
-        _collect(engine, share, peer, cursors.get(peer, 0), snapshot)
+        _collect(engine, share, peer, cursors.get(peer, 0), snapshot, incoming)
         for peer in share.devices()
         if peer != actor.device_id
     ]
     report.peers = len(batches)
-    stats = _merge(engine, clock, batches, cursors)  # may hold a batch back (a problem too)
+    stats = _merge(engine, clock, batches, cursors, incoming)  # may hold a batch back
     report.problems = [
         f"PC {b.device_id.replace('-', '')[-8:]}: {b.problem}" for b in batches if b.problem
     ] + heal.problems
@@ -124,8 +135,12 @@ def sync_round(engine: Engine, share: Share, actor: Actor, clock: HybridLogicalC
     if report.tables & NUMBERED_TABLES:  # only a merge can bring a clash
         report.renumbered = renumber_clashes(engine, actor, clock)
     if report.renumbered and not writes.failed:
-        report.published += writes.run("its changes", lambda: _publish(engine, share, actor), 0)
-    report.clamped = clock.clamped_count
+        report.published += writes.run(
+            "its changes", lambda: _publish(engine, share, actor, None, clock_check), 0
+        )
+    report.clock = clock_check.finish() + incoming.messages()
+    report.clamped = sum(incoming.counted.values()) + clock_check.redated
+    notify(engine, clock, report.clock)
     report.pending = pending_count(engine, actor.device_id)
     share.check_still_there()  # never write an ack (or a snapshot) where the share used to be
     acks = {b.device_id: b.cursor for b in batches}
@@ -147,8 +162,15 @@ def sync_round(engine: Engine, share: Share, actor: Actor, clock: HybridLogicalC
     return report
 
 
-def _publish(engine: Engine, share: Share, actor: Actor, own: healing.Healed | None = None) -> int:
-    return publish(engine, share, actor.device_id, notes=own.messages if own is not None else None)
+def _publish(
+    engine: Engine,
+    share: Share,
+    actor: Actor,
+    own: healing.Healed | None,
+    clock_check: OwnCheck,
+) -> int:
+    notes = own.messages if own is not None else None
+    return publish(engine, share, actor.device_id, notes=notes, on_written=clock_check)
 
 
 def _housekeeping(engine: Engine, share: Share, actor: Actor, clock: HybridLogicalClock) -> None:
@@ -176,6 +198,7 @@ def _collect(
     peer: str,
     cursor: int,
     snapshot: Callable[[], SnapshotInfo | None],
+    incoming: IncomingCheck | None = None,
 ) -> PeerBatch:
     """The peer's segments that continue `cursor`, verified. Where a range has several copies
     (healing segments, healing.py) the newest that verifies is taken; a gap or a range with no
@@ -205,15 +228,24 @@ def _collect(
             batch.problem = problem + (f"; {healing.ASKED}" if want is not None else "")
             batch.wants += [want] if want is not None else []
             break
-        _take_screened(batch, segment.records)
+        _take_screened(batch, segment.records, chosen.path, incoming)
         batch.cursor = chosen.last
     return batch
 
 
-def _take_screened(batch: PeerBatch, records: tuple[Record, ...]) -> None:
+def _take_screened(
+    batch: PeerBatch,
+    records: tuple[Record, ...],
+    path: Path,
+    incoming: IncomingCheck | None,
+) -> None:
     """Add a segment's new records to the batch, but those no PC may apply (a table that never
-    syncs, a malformed field, a value that does not fit): those are counted, never merged."""
-    kept, refused = screen([r for r in records if r.seq > batch.cursor])
+    syncs, a malformed field, a value that does not fit): those are counted, never merged.
+    What is kept is then re-dated where its PC's clock was far ahead (clockguard), the whole
+    segment at once, so that every PC gives it the same stamps whatever its cursor."""
+    kept, refused = screen(list(records))
+    redated = incoming.segment(path, kept) if incoming is not None else kept
+    kept = [r for r in redated if r.seq > batch.cursor]
     batch.records += kept
     batch.refused.update(refused)
     if kept:  # who works on that PC, as its own (screened) records say
@@ -254,14 +286,18 @@ WAITING = "waiting: its changes need records another PC has not delivered yet"
 
 
 def _merge(
-    engine: Engine, clock: HybridLogicalClock, batches: list[PeerBatch], cursors: dict[str, int]
+    engine: Engine,
+    clock: HybridLogicalClock,
+    batches: list[PeerBatch],
+    cursors: dict[str, int],
+    incoming: IncomingCheck | None = None,
 ) -> MergeStats:
     """Merge every batch in one transaction. If the database refuses the result (a row another
     PC created, or points to, that has not arrived: its segment is damaged, or hidden by a stale
     listing), find the batches that fit without it; the others wait, their cursor unmoved, and
     are read again next round. One PC's missing segment never stops the others' changes."""
     try:
-        return _merge_once(engine, clock, batches)
+        return _merge_once(engine, clock, batches, incoming)
     except REFUSED:
         pass
     ready: list[PeerBatch] = []
@@ -272,7 +308,7 @@ def _merge(
         batch.records = []
         batch.cursor = cursors.get(batch.device_id, 0)
         batch.problem = batch.problem or WAITING
-    return _merge_once(engine, clock, batches)
+    return _merge_once(engine, clock, batches, incoming)
 
 
 def _fits(engine: Engine, batches: list[PeerBatch]) -> bool:
@@ -294,9 +330,16 @@ def _fits(engine: Engine, batches: list[PeerBatch]) -> bool:
             transaction.rollback()
 
 
-def _merge_once(engine: Engine, clock: HybridLogicalClock, batches: list[PeerBatch]) -> MergeStats:
+def _merge_once(
+    engine: Engine,
+    clock: HybridLogicalClock,
+    batches: list[PeerBatch],
+    incoming: IncomingCheck | None = None,
+) -> MergeStats:
     with writer(engine).begin() as conn:
         stats = merge_records(conn, [r for b in batches for r in b.records])
+        if incoming is not None:
+            incoming.keep_stamps(conn)
         for b in batches:
             stmt = sqlite_insert(SyncPeer).values(
                 device_id=b.device_id,
@@ -320,13 +363,12 @@ def _merge_once(engine: Engine, clock: HybridLogicalClock, batches: list[PeerBat
     return stats
 
 
-def _write_device_file(share: Share, actor: Actor) -> None:
+def _write_device_file(share: Share, actor: Actor) -> Path:
     body = {"device_id": actor.device_id, "user": actor.user, "app_version": __version__}
     share.own_segments_dir(actor.device_id)  # its folder, never the folders above it
-    replace_file(
-        share.device_dir(actor.device_id) / "device.json",
-        (json.dumps(body, sort_keys=True) + "\n").encode(),
-    )
+    path = share.device_dir(actor.device_id) / "device.json"
+    replace_file(path, (json.dumps(body, sort_keys=True) + "\n").encode())
+    return path
 
 
 def _write_ack(share: Share, device_id: str, cursors: dict[str, int]) -> None:

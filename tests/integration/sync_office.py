@@ -11,6 +11,7 @@ from hescb_desktop.services.context import ServiceContext, open_context
 from hescb_desktop.services.export import export_all
 from hescb_desktop.storage.capture import Actor
 from hescb_desktop.storage.device import last_hlc
+from hescb_desktop.sync.clockguard import load_offset
 from hescb_desktop.sync.hlc import HybridLogicalClock, wall_ms
 from hescb_desktop.sync.round import SyncReport, sync_round
 from hescb_desktop.sync.share import Share
@@ -50,7 +51,9 @@ class Office:
         """Give a PC a wall clock `offset_ms` away from the real one (as after a restart)."""
         ctx = self.pc(name)
         ctx.clock = HybridLogicalClock(
-            last=last_hlc(ctx.engine), wall=lambda: wall_ms() + offset_ms
+            last=last_hlc(ctx.engine),
+            wall=lambda: wall_ms() + offset_ms,
+            offset_ms=load_offset(ctx.engine),  # as the app restarts it (services.context)
         )
 
 

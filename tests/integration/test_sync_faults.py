@@ -21,7 +21,7 @@ from hescb_desktop.services.context import ServiceContext
 from hescb_desktop.storage import device as device_module
 from hescb_desktop.sync import round as round_module
 from hescb_desktop.sync import share as share_module
-from hescb_desktop.sync.hlc import MAX_DRIFT_MS, HybridLogicalClock, unpack, wall_ms
+from hescb_desktop.sync.hlc import MAX_AHEAD_MS, HybridLogicalClock, unpack, wall_ms
 from hescb_desktop.sync.publisher import pending_count
 from hescb_desktop.sync.segments import SegmentError, read_segment
 from hescb_desktop.sync.share import ShareError
@@ -229,12 +229,12 @@ def test_a_peer_far_in_the_future_is_clamped_and_later_local_edits_still_win(
     office.pc("b")
     person = crud.create(a.uow(), E.PEOPLE, {"name": "Sam", "role": "CFO"}).value
     office.settle()
-    office.skew("c", 3 * MAX_DRIFT_MS)  # C's clock is days ahead
+    office.skew("c", 3 * 24 * HOUR_MS)  # C's clock is days ahead (beyond the bound)
     crud.update(c.uow(), E.PEOPLE, person.id, {"role": "from the future"})
     office.sync("c")
     report = office.sync("a")
     assert report.clamped > 0
-    assert unpack(a.clock.last)[0] <= wall_ms() + MAX_DRIFT_MS  # not dragged along
+    assert unpack(a.clock.last)[0] <= wall_ms() + MAX_AHEAD_MS  # not dragged along
     crud.update(a.uow(), E.PEOPLE, person.id, {"role": "ACFO"})  # A has seen C's value
     office.settle()
     for pc in ("a", "b", "c"):

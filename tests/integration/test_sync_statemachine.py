@@ -2,9 +2,10 @@
 
 Edits, deletes and syncs in random order; delivery repeated (a cursor forgotten) and crashed
 publishes (a segment on the share whose records were never marked published); clocks skewed by
-hours, or days ahead (clamped). After settling, every replica's export is identical, and every
-acknowledged edit (a value a service call wrote) is the current value of its field, or kept in a
-conflicts table, or was knowingly replaced (a later change to the field was made on top of it).
+hours, or days ahead (clamped); a clock jumping years ahead (its changes re-dated by the share's
+time) or hours back. After settling, every replica's export is identical, and every acknowledged
+edit (a value a service call wrote) is the current value of its field, or kept in a conflicts
+table, or was knowingly replaced (a later change to the field was made on top of it).
 """
 
 from __future__ import annotations
@@ -50,6 +51,10 @@ class Ack:
     value: str  # as logged (JSON)
     hlc: int
     device: str
+    # The edit is found by (device, seq), not by its hlc: a change stamped far ahead of the
+    # share's time (a clock that jumped years ahead) is re-dated when it is published, alike on
+    # every PC, so the hlc it was written with is not the one it ends with.
+    seq: int = 0
 
 
 def _rows(ctx: ServiceContext, sql: str, **params: Any) -> list[tuple[Any, ...]]:
@@ -116,7 +121,7 @@ class ThreeReplicas(RuleBasedStateMachine):
         for column, value in values.items():
             found = _rows(
                 ctx,
-                "SELECT hlc FROM change_log WHERE device_id = :d AND table_name = :t"
+                "SELECT hlc, seq FROM change_log WHERE device_id = :d AND table_name = :t"
                 " AND row_id = :r AND column_name = :c AND seq > :after",
                 d=ctx.device_id,
                 t=table,
@@ -124,8 +129,8 @@ class ThreeReplicas(RuleBasedStateMachine):
                 c=column,
                 after=after,
             )
-            for (hlc,) in found:
-                self.acks.append(Ack(table, row, column, encode(value), hlc, ctx.device_id))
+            for hlc, seq in found:
+                self.acks.append(Ack(table, row, column, encode(value), hlc, ctx.device_id, seq))
 
     def _live(self, i: int, table: str) -> list[str]:
         return sorted(r.id for r in crud.list_all(self.pcs[i].uow(write=False), SPECS[table]))
@@ -296,15 +301,24 @@ class ThreeReplicas(RuleBasedStateMachine):
         name = segment_name(records[0].seq, records[-1].seq)
         (folder / name).write_bytes(encode_segment(records, head_revision()))
 
+    @rule(pc=st.integers(0, REPLICAS - 1), jump=st.sampled_from(["years ahead", "hours back"]))
+    def clock_jumps(self, pc: int, jump: str) -> None:
+        """This PC's clock jumps 73 years ahead (its changes are then dated by the share's
+        time, alike on every PC) or three hours back (it is told; its changes are dated after
+        its last ones)."""
+        ctx = self.pcs[pc]
+        offset = 73 * 365 * 24 * HOUR_MS if jump == "years ahead" else -3 * HOUR_MS
+        ctx.clock = HybridLogicalClock(last=ctx.clock.last, wall=lambda: wall_ms() + offset)
+
     @invariant()
     def nothing_unmerged_is_lost_locally(self) -> None:
         for ack in self.acks[-1:]:
             owner = next(c for c in self.pcs if c.device_id == ack.device)
             logged = _rows(
                 owner,
-                "SELECT count(*) FROM change_log WHERE device_id = :d AND hlc = :h",
+                "SELECT count(*) FROM change_log WHERE device_id = :d AND seq = :s",
                 d=ack.device,
-                h=ack.hlc,
+                s=ack.seq,
             )
             assert logged[0][0] > 0
 
@@ -344,14 +358,16 @@ class ThreeReplicas(RuleBasedStateMachine):
             )
             if in_conflicts[0][0]:
                 return True
-        replaced = _rows(  # a later change made on top of it: knowingly replaced
+        replaced = _rows(  # a later change made on top of it (as it is now dated): replaced
             ctx,
             "SELECT count(*) FROM change_log WHERE table_name = :t AND row_id = :r"
-            " AND column_name = :c AND prev_hlc = :h",
+            " AND column_name = :c AND prev_hlc = (SELECT hlc FROM change_log"
+            " WHERE device_id = :d AND seq = :s)",
             t=ack.table,
             r=ack.row,
             c=ack.column,
-            h=ack.hlc,
+            d=ack.device,
+            s=ack.seq,
         )
         return bool(replaced[0][0])
 

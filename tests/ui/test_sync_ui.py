@@ -52,6 +52,7 @@ from hescb_desktop.ui.sync.history_table_model import (
     COL_FIELD,
     COL_PC,
     COL_VALUE,
+    COL_WHEN,
     COL_WHO,
     HistoryTableModel,
 )
@@ -399,6 +400,39 @@ def test_history_lists_who_changed_what_from_which_pc(
     assert [f for _w, _p, f, v in rows if v == ME] == ["Owner"]  # a reference, by name
     assert not [f for _w, _p, f, _v in rows if f in ("Updated at", "Created by")]
     assert dialog.record_label.text().startswith(f"Action: {action.reference}")
+
+
+def test_history_shows_both_times_of_a_change_from_a_pc_whose_clock_was_far_ahead(
+    qtbot: QtBot, sync_window: MainWindow, other: ServiceContext, share: Path
+) -> None:
+    from hescb_desktop.sync.hlc import HybridLogicalClock, wall_ms
+
+    ahead = 73 * 365 * 24 * 3600 * 1000
+    other.clock = HybridLogicalClock(last=other.clock.last, wall=lambda: wall_ms() + ahead)
+    action = my_action(other)
+    crud.update(other.uow(), ACTIONS, action.id, {"latest_update": "Written in 2099"})
+    report = sync_service.run_sync(other, share)
+    assert report.clock[0].startswith("This PC's clock is 73 years ahead of the share's")
+    outcome = sync_round(qtbot, sync_window)
+    assert outcome.report is not None and outcome.report.clamped > 0
+    assert any("73 years ahead" in p for p in sync_window.sync.controller.state.problems)
+    dialog = HistoryDialog(sync_window.workspace, "actions", action.id, sync_window)
+    qtbot.addWidget(dialog)
+    model = dialog.model
+    row = next(
+        r
+        for r in range(model.rowCount())
+        if model.index(r, COL_VALUE).data() == ("Written in 2099")
+    )
+    when = model.index(row, COL_WHEN).data()
+    assert re.fullmatch(
+        r"\d\d \w{3} 20\d\d, \d\d:\d\d \(its PC said \d\d \w{3} 2099, \d\d:\d\d\)", when
+    )
+    assert "that clock was far ahead" in model.index(row, COL_WHEN).data(
+        Qt.ItemDataRole.ToolTipRole
+    )
+    others = [model.index(r, COL_WHEN).data() for r in range(model.rowCount()) if r != row]
+    assert others and not any("its PC said" in w for w in others)
 
 
 def test_history_opens_from_the_actions_page_and_home(

@@ -198,3 +198,34 @@ def test_grouped_fields_are_logged_together(ctx: ServiceContext) -> None:
         "updated_at",
         "updated_by",
     }
+
+
+def test_an_edit_on_top_of_a_value_stamped_far_ahead_wins_without_dragging_the_clock(
+    ctx: ServiceContext,
+) -> None:
+    """A value stamped in 2099 (a board poisoned before the clock bound): editing it must win
+    over it (prev + 1), but this PC's clock (hlc_last, the clock's last) stays within its wall
+    clock + the bound, so its next edits of other records are dated now, not in 2099."""
+    from hescb_desktop.storage.journal import LocalState
+    from hescb_desktop.sync.hlc import ceiling, pack, wall_ms
+
+    first = crud.create(ctx.uow(), E.PEOPLE, {"name": "Sam Patel", "role": "DCFO"}).value
+    other = crud.create(ctx.uow(), E.PEOPLE, {"name": "Ali Khan", "role": "CFO"}).value
+    far = pack(4_070_908_800_000, 0)  # 2099-01-01
+    with ctx.engine.begin() as conn:  # as a merge before the bound stored it
+        conn.execute(
+            text("UPDATE change_log SET hlc = :far WHERE row_id = :r AND column_name = 'role'"),
+            {"far": far, "r": first.id},
+        )
+    crud.update(ctx.uow(), E.PEOPLE, first.id, {"role": "Chief Fire Officer"})
+    edit = [r for r in log(ctx) if r.row_id == first.id and r.column_name == "role"][-1]
+    assert edit.hlc > far and edit.prev_hlc == far  # sorts after the value it replaced
+    with ctx.engine.connect() as conn:
+        last = int(
+            conn.execute(select(LocalState.value).where(LocalState.key == "hlc_last")).scalar_one()
+        )
+    assert last <= ceiling(wall_ms())
+    assert ctx.clock.last <= ceiling(wall_ms())
+    crud.update(ctx.uow(), E.PEOPLE, other.id, {"role": "ACFO"})
+    later = [r for r in log(ctx) if r.row_id == other.id and r.column_name == "role"][-1]
+    assert later.hlc <= ceiling(wall_ms())

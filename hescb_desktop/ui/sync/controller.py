@@ -179,7 +179,9 @@ class SyncController(QObject):
         if report is not None:
             tables = set(report.tables)
             tables |= {"conflicts"} if report.conflicts else set()
-            tables |= {"sync_notices"} if report.renumbered or report.healed else set()
+            tables |= (
+                {"sync_notices"} if report.renumbered or report.healed or report.clock else set()
+            )
             self.workspace.announce_merged(Changes(frozenset(tables)))
         self._back_off(outcome.problem in (OFFLINE, FAILED, NOT_SENT))
         self._set_state(state_after(outcome, self.state))

@@ -27,6 +27,7 @@ class HistoryEntry:
     device: str
     field: str
     value: str
+    stamped_at: datetime | None = None  # its PC's own time, when that clock was far ahead
 
 
 def history_entries(
@@ -45,6 +46,7 @@ def history_entries(
             r.device,
             field_label(r.column),
             describe(r.column, r.value) or format_value(r.value),
+            r.stamped_at,
         )
         for r in rows
         if r.column not in BOOKKEEPING and not ((r.at, r.device) == created and is_empty(r.value))
@@ -62,14 +64,24 @@ class HistoryTableModel(RowTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and column == COL_VALUE:
             return row.value
         if role == Qt.ItemDataRole.ToolTipRole and column == COL_WHEN:
-            return f"{row.at.astimezone(LONDON):%A %d %B %Y, %H:%M:%S}"
+            text = f"{row.at.astimezone(LONDON):%A %d %B %Y, %H:%M:%S}"
+            if row.stamped_at is not None:
+                text += "\n" + self.tr(
+                    "Its PC's clock said %1: that clock was far ahead, so the change is dated "
+                    "by the share's time."
+                ).replace("%1", f"{row.stamped_at.astimezone(LONDON):%A %d %B %Y, %H:%M:%S}")
+            return text
         if role == SORT_ROLE:
             return row.at.isoformat() if column == COL_WHEN else self._text(row, column).casefold()
         return None
 
     def _text(self, row: HistoryEntry, column: int) -> str:
         if column == COL_WHEN:
-            return f"{row.at.astimezone(LONDON):%d %b %Y, %H:%M}"
+            when = f"{row.at.astimezone(LONDON):%d %b %Y, %H:%M}"
+            if row.stamped_at is None:
+                return when
+            own = f"{row.stamped_at.astimezone(LONDON):%d %b %Y, %H:%M}"
+            return self.tr("%1 (its PC said %2)").replace("%1", when).replace("%2", own)
         if column == COL_WHO:
             return row.user
         if column == COL_PC:

@@ -62,7 +62,12 @@ def state_after(outcome: RoundOutcome, before: SyncState) -> SyncState:
     ).with_status(outcome.status)
     if report is None:
         return base
-    problems = tuple(report.problems) + tuple(report.healed) + tuple(report.renumbered)
+    problems = (
+        tuple(report.problems)
+        + tuple(report.healed)
+        + tuple(report.renumbered)
+        + tuple(report.clock)
+    )
     if report.needs_restore:
         problems += (_tr("This PC must restart from the share's newest snapshot."),)
     return replace(base, pending=report.pending, pcs=report.peers + 1, problems=problems)
