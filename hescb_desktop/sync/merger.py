@@ -17,6 +17,7 @@ from __future__ import annotations
 import gc
 import itertools
 import sqlite3
+import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from sqlalchemy import Connection, Table
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from hescb_desktop.storage.base import Base, new_id
+from hescb_desktop.storage.base import Base
 from hescb_desktop.storage.codec import decode_many, encode
 from hescb_desktop.storage.journal import LocalState
 from hescb_desktop.sync.segments import Record
@@ -35,6 +36,10 @@ from hescb_desktop.sync.segments import Record
 NO_CONFLICT = frozenset(
     {"created_at", "created_by", "updated_at", "updated_by", "deleted_at", "deleted_by"}
 )
+# Tables whose concurrent edits are never conflicts: a conflict's resolution is settled by the
+# later resolution (last writer wins), not listed as a conflict about a conflict.
+NO_CONFLICT_TABLES = frozenset({"conflict_resolutions"})
+CONFLICT_NAMESPACE = uuid.UUID("6b1f3c2e-8f0e-5b7a-9c4d-2a61d0e4c713")
 CHUNK = 500  # ids per IN (...) query, well under SQLite's variable limit
 
 Key = tuple[str, str]  # (table, row id)
@@ -165,6 +170,7 @@ class _Merge:
         self.convert = convert
         self.rows: dict[Key, _Row] = {}
         self.conflicts: list[tuple[Any, ...]] = []
+        self.superseded: set[tuple[str, str, str, int]] = set()  # (table, row, col, lost hlc)
         self.column_names: dict[str, frozenset[str]] = {}
         self.choices: dict[str, dict[str, frozenset[str]]] = {}
 
@@ -293,8 +299,9 @@ class _Merge:
         held = row.fields.get(rec.col)
         if held is None or rec.col in NO_CONFLICT or rec.prev_hlc == held.clock[0]:
             return
-        if not row.exists and not row.insert:
+        if (not row.exists and not row.insert) or rec.table in NO_CONFLICT_TABLES:
             return
+        self._supersede(rec)
         local = self._local_value(rec.table, rec.row, rec.col, held)
         if local is None or local[0] == rec.value:
             return
@@ -312,12 +319,15 @@ class _Merge:
         """
         if "deleted" not in row.fields or not (row.exists or row.insert):
             return
+        if recs[0].table in NO_CONFLICT_TABLES:
+            return
         deleting = next((r for r in recs if r.col == "deleted" and r.value == "true"), None)
         if deleting is None and row.deleted:
             deletion = row.fields["deleted"]
             kept = ("true", deletion.clock[0], deletion.clock[1], deletion.user)
             for rec in recs:
                 if rec.col not in NO_CONFLICT and rec.col != "deleted":
+                    self._supersede(rec)
                     lost = (rec.value, rec.hlc, rec.device_id, rec.user)
                     self._conflict("deleted", rec.table, rec.row, rec.col, kept, lost)
         elif deleting is not None and not row.deleted:
@@ -339,8 +349,49 @@ class _Merge:
         kept: tuple[Any, ...],
         lost: tuple[Any, ...],
     ) -> None:
-        self.conflicts.append((new_id(), kind, table, row, col, *kept, *lost, ""))
+        """Keep the losing change as a conflict, under the id every PC gives it; unless a later
+        change was made on top of it (it was knowingly replaced: only the newest of one line of
+        edits can lose)."""
+        if self._replaced(table, row, col, lost[1]):
+            return
+        ident = conflict_id(kind, table, row, col, lost[1], lost[2])
+        self.conflicts.append((ident, kind, table, row, col, *kept, *lost, ""))
         self.stats.conflicts += 1
+
+    def _replaced(self, table: str, row: str, col: str, hlc: int) -> bool:
+        """A change to this field was made on top of the change stamped `hlc` (in this merge
+        or before): that change is not a head of the field's history."""
+        found = self.cur.execute(
+            "SELECT 1 FROM change_log WHERE table_name = ? AND row_id = ? AND column_name = ?"
+            " AND prev_hlc = ? LIMIT 1",
+            (table, row, col, hlc),
+        ).fetchone()
+        return found is not None
+
+    def _supersede(self, rec: Record) -> None:
+        """`rec` was made on top of its prev_hlc: a conflict that kept that change as the losing
+        one (met here before `rec`, in an earlier merge or this one) no longer stands."""
+        if rec.prev_hlc is not None:
+            self.superseded.add((rec.table, rec.row, rec.col, rec.prev_hlc))
+
+    def _write_conflicts(self) -> None:
+        """New conflicts (a conflict met again, by id, is left as it is) and superseded ones
+        dropped: every PC ends with one row per head that lost, whatever the order of arrival."""
+        gone = self.superseded
+        fresh = [c for c in self.conflicts if (c[2], c[3], c[4], c[10]) not in gone]
+        self.stats.conflicts -= len(self.conflicts) - len(fresh)
+        self.cur.executemany(
+            "INSERT OR IGNORE INTO conflicts (id, kind, table_name, row_id, column_name,"
+            " kept_value, kept_hlc, kept_device, kept_user, lost_value, lost_hlc, lost_device,"
+            " lost_user, resolved) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            fresh,
+        )
+        if gone:
+            self.cur.executemany(
+                "DELETE FROM conflicts WHERE table_name = ? AND row_id = ? AND column_name = ?"
+                " AND lost_hlc = ?",
+                sorted(gone),
+            )
 
     # ---------------------------------------------------------------- writing, in batches
     def write(self) -> None:
@@ -372,12 +423,7 @@ class _Merge:
             self.cur.executemany(
                 f'UPDATE "{table}" SET {sets} WHERE id = ?', zip(*values, ids, strict=True)
             )
-        self.cur.executemany(
-            "INSERT INTO conflicts (id, kind, table_name, row_id, column_name, kept_value,"
-            " kept_hlc, kept_device, kept_user, lost_value, lost_hlc, lost_device, lost_user,"
-            " resolved) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            self.conflicts,
-        )
+        self._write_conflicts()
 
     def _convert(
         self, name: str, cols: tuple[str, ...], rows: list[tuple[str, ...]]
@@ -388,6 +434,14 @@ class _Merge:
             self.convert.column(table, col, list(texts))
             for col, texts in zip(cols, zip(*rows, strict=True), strict=True)
         ]
+
+
+def conflict_id(kind: str, table: str, row: str, col: str, lost_hlc: int, lost_device: str) -> str:
+    """A conflict's id, the same on every PC that meets it: a UUIDv5 over what identifies it
+    (its kind, the field, and the losing change's clock). Which change lost does not depend on
+    the order the changes arrived in: it is never the field's highest (hlc, device)."""
+    name = f"{kind}\x1f{table}\x1f{row}\x1f{col}\x1f{lost_hlc}\x1f{lost_device}"
+    return str(uuid.uuid5(CONFLICT_NAMESPACE, name))
 
 
 def _enum_values(column_type: Any) -> list[Any]:
