@@ -3,7 +3,12 @@
 Per field, the highest (hlc, device id) wins. A change whose prev_hlc is not the hlc of the value
 this PC holds was made without seeing that value: if the two values differ, the loser is kept in
 `conflicts` for a user to look at. Edits to a row another PC deleted leave it deleted and are kept
-as a "deleted" conflict (offering restore). Records are stored in change_log under their own
+as a "deleted" conflict (offering restore). Conflicts belong to the board: each has the id every
+PC gives it (`conflict_id`, from the losing change), only a change nobody built on can lose
+(`_replaced`, `_supersede`), and whether an edit and a deletion were made apart is read from
+what each commit had seen (`_seen_upto`), so PCs that meet the same changes in different
+orders keep the same conflicts; how one was settled syncs as a `conflict_resolutions` row.
+Records are stored in change_log under their own
 (device id, seq), so a record read twice changes nothing. Columns or tables this app does not
 know (a newer PC's additive schema change) are kept in change_log, not dropped.
 
@@ -313,9 +318,9 @@ class _Merge:
     def _deleted_conflicts(self, recs: list[Record], row: _Row) -> None:
         """Edits and a deletion of the same row made apart: the row stays deleted, edits kept.
 
-        The app never edits a deleted row, so an incoming edit to a row deleted here was made
-        without seeing the deletion; and local edits stamped after an incoming deletion were made
-        without the deleting PC seeing them.
+        An edit and a deletion were made apart when neither saw the other: every commit logs
+        `updated_at`, whose prev_hlc is the newest change to the row its PC had seen (see
+        `_seen_upto`). Every PC decides this alike, whichever of the two it met first.
         """
         if "deleted" not in row.fields or not (row.exists or row.insert):
             return
@@ -324,21 +329,43 @@ class _Merge:
         deleting = next((r for r in recs if r.col == "deleted" and r.value == "true"), None)
         if deleting is None and row.deleted:
             deletion = row.fields["deleted"]
+            if any(r.col == "deleted" for r in recs):  # a restore: made after the deletion
+                return
+            edit_saw = _seen_upto(recs)
+            if edit_saw is not None and edit_saw >= deletion.clock[0]:
+                return
+            deletion_saw = self._deletion_seen_upto(recs[0].table, recs[0].row, deletion.clock)
             kept = ("true", deletion.clock[0], deletion.clock[1], deletion.user)
             for rec in recs:
                 if rec.col not in NO_CONFLICT and rec.col != "deleted":
                     self._supersede(rec)
+                    if deletion_saw is not None and rec.hlc <= deletion_saw:
+                        continue  # the deleting PC had seen this edit
                     lost = (rec.value, rec.hlc, rec.device_id, rec.user)
                     self._conflict("deleted", rec.table, rec.row, rec.col, kept, lost)
         elif deleting is not None and not row.deleted:
             kept = ("true", deleting.hlc, deleting.device_id, deleting.user)
+            saw = _seen_upto(recs)
+            upto = deleting.hlc if saw is None else saw
             for col, held in list(row.fields.items()):
-                if col in NO_CONFLICT or col == "deleted" or held.clock[0] <= deleting.hlc:
+                if col in NO_CONFLICT or col == "deleted" or held.clock[0] <= upto:
                     continue
                 local = self._local_value(deleting.table, deleting.row, col, held)
                 if local is not None:
                     mine = (local[0], held.clock[0], held.clock[1], local[1])
                     self._conflict("deleted", deleting.table, deleting.row, col, kept, mine)
+
+    def _deletion_seen_upto(self, table: str, row: str, deletion: Clock) -> int | None:
+        """The newest change to the row the deleting PC had seen (its commit's updated_at
+        prev_hlc), or None when the deletion logged no updated_at (then: its own stamp)."""
+        found = self.cur.execute(
+            "SELECT prev_hlc FROM change_log WHERE table_name = ? AND row_id = ?"
+            " AND column_name = 'updated_at' AND hlc = ? AND device_id = ?",
+            (table, row, *deletion),
+        ).fetchone()
+        if found is None:
+            return deletion[0]
+        return int(found[0]) if found[0] is not None else 0
 
     def _conflict(
         self,
@@ -434,6 +461,14 @@ class _Merge:
             self.convert.column(table, col, list(texts))
             for col, texts in zip(cols, zip(*rows, strict=True), strict=True)
         ]
+
+
+def _seen_upto(recs: list[Record]) -> int | None:
+    """The newest change to this row the commit's PC had seen: its updated_at's prev_hlc."""
+    found = next((r for r in recs if r.col == "updated_at"), None)
+    if found is None:
+        return None
+    return found.prev_hlc or 0
 
 
 def conflict_id(kind: str, table: str, row: str, col: str, lost_hlc: int, lost_device: str) -> str:

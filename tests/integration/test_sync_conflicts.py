@@ -332,3 +332,52 @@ def test_cli_refuses_an_unknown_or_settled_id_and_a_bad_choice_changing_nothing(
     again = _cli("--data-dir", pc_a, "conflicts", "resolve", item["id"], "other")
     assert again.returncode == 2 and len(again.stderr.splitlines()) == 1
     assert journal() == after
+
+
+def test_an_edit_and_a_deletion_made_apart_are_one_conflict_on_every_pc(office: Office) -> None:
+    """The edit is stamped BEFORE the deletion, but neither PC saw the other's change. Before,
+    only the deleting PC (and a PC that met the deletion first) listed it: the editing PC took
+    the later deletion for one made after seeing its edit."""
+    a, b, c = office.pc("a"), office.pc("b"), office.pc("c")
+    office.pc("d")
+    person = crud.create(a.uow(), E.PEOPLE, {"name": "Sam"}).value
+    office.settle()
+    crud.update(b.uow(), E.PEOPLE, person.id, {"email": "sam@herts.example"})
+    time.sleep(0.01)
+    crud.delete(a.uow(), E.PEOPLE, person.id)  # A had not seen B's edit
+    office.sync("a")
+    office.sync("c")  # C meets the deletion first ...
+    office.sync("b")  # ... B meets it on top of its edit ...
+    office.sync("c")  # ... C meets the edit later; D meets both at once
+    office.settle()
+    stored = [stored_ids(office, n) for n in ("a", "b", "c", "d")]
+    assert len(stored[0]) == 1 and all(ids == stored[0] for ids in stored)
+    for ctx in (a, b, c, office.pc("d")):
+        (conflict,) = sync_service.list_conflicts(ctx)
+        assert (conflict.kind, conflict.column, conflict.lost_value) == (
+            "deleted",
+            "email",
+            "sam@herts.example",
+        )
+    (conflict,) = sync_service.list_conflicts(b)
+    sync_service.resolve_conflict(b, conflict.id, use_other=True)  # B restores the record
+    office.settle()
+    for ctx in (a, b, c, office.pc("d")):
+        assert sync_service.list_conflicts(ctx) == []
+        restored = crud.get(ctx.uow(write=False), E.PEOPLE, person.id)
+        assert not restored.deleted and restored.email == "sam@herts.example"
+    assert office.rows("a", "SELECT count(*) FROM conflicts") == [(1,)]  # the restore is none
+
+
+def test_a_deletion_made_after_seeing_an_edit_is_no_conflict_anywhere(office: Office) -> None:
+    a, b = office.pc("a"), office.pc("b")
+    office.pc("c")
+    person = crud.create(a.uow(), E.PEOPLE, {"name": "Sam"}).value
+    office.settle()
+    crud.update(b.uow(), E.PEOPLE, person.id, {"email": "sam@herts.example"})
+    office.sync("b")
+    office.sync("a")  # A sees the edit, then deletes
+    crud.delete(a.uow(), E.PEOPLE, person.id)
+    office.settle()
+    for name in ("a", "b", "c"):
+        assert office.rows(name, "SELECT count(*) FROM conflicts") == [(0,)]
