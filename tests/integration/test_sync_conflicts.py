@@ -279,7 +279,7 @@ def test_cli_lists_resolves_and_the_resolution_reaches_the_other_pc(tmp_path: Pa
     text = _cli("--data-dir", pc_b, "conflicts")
     assert text.returncode == 0
     (line,) = text.stdout.splitlines()
-    assert line.startswith(item["id"] + "  Person: Sam Okafor · Role: kept \"BRAVO\" (Bob (HFRS), ")
+    assert line.startswith(item["id"] + '  Person: Sam Okafor · Role: kept "BRAVO" (Bob (HFRS), ')
     assert "this PC);" in line and 'other "ALPHA" (Alice (HC), ' in line and " UTC, PC " in line
 
     done = _cli("--data-dir", pc_a, "conflicts", "resolve", item["id"], "other")
