@@ -119,9 +119,12 @@ def list_conflicts(ctx: ServiceContext, *, include_resolved: bool = False) -> li
     A conflict whose other value is the field's value now has nothing left to choose.
     """
     stmt = select(Conflict).order_by(Conflict.lost_hlc, Conflict.id)
+    if not include_resolved:  # settled ones pile up over the years: not read at all
+        resolutions = select(ConflictResolution.id).where(ConflictResolution.deleted.is_(False))
+        stmt = stmt.where(Conflict.resolved == "", Conflict.id.not_in(resolutions))
     with ctx.uow(write=False) as uow:
         session = uow.session
-        settled = _settled(session)
+        settled = {} if not include_resolved else _settled(session)
         rows = []
         for conflict in session.scalars(stmt):
             row = _conflict_row(session, conflict, settled)
