@@ -10,7 +10,10 @@ from typing import Any
 def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     """Register `conflicts` (and its `resolve` verb) on the main parser's sub-commands."""
     conflicts = sub.add_parser(
-        "conflicts", parents=[common], help="the open conflicts; resolve one by its id"
+        "conflicts",
+        parents=[common],
+        help="the open conflicts; resolve one by its id",
+        description="Without a VERB: list the open conflicts, one a line (or --json).",
     )
     conflicts.add_argument("--json", action="store_true", help="as JSON")
     verbs = conflicts.add_subparsers(dest="verb", metavar="VERB")
@@ -19,5 +22,8 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     resolve.add_argument("id", metavar="ID", help="the conflict's id (from `conflicts`)")
     resolve.add_argument(
-        "choice", choices=("keep", "other"), help="keep: the value kept; other: the other value"
+        "choice",
+        choices=("keep", "other"),
+        metavar="keep|other",
+        help="keep: the value kept; other: use the other value (restore a deleted record)",
     )

@@ -406,13 +406,13 @@ class _Merge:
         dropped: every PC ends with one row per head that lost, whatever the order of arrival."""
         gone = self.superseded
         fresh = [c for c in self.conflicts if (c[2], c[3], c[4], c[10]) not in gone]
-        self.stats.conflicts -= len(self.conflicts) - len(fresh)
         self.cur.executemany(
             "INSERT OR IGNORE INTO conflicts (id, kind, table_name, row_id, column_name,"
             " kept_value, kept_hlc, kept_device, kept_user, lost_value, lost_hlc, lost_device,"
             " lost_user, resolved) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             fresh,
         )
+        self.stats.conflicts = max(self.cur.rowcount, 0) if fresh else 0  # new ones only
         if gone:
             self.cur.executemany(
                 "DELETE FROM conflicts WHERE table_name = ? AND row_id = ? AND column_name = ?"
