@@ -32,7 +32,7 @@ Command = Callable[[argparse.Namespace, Path], int]
 _SYNC_COMMANDS = ("sync", "sync-status", "join")
 # Commands that change the board: with --share they send the change at once (one sync round).
 _WRITE_COMMANDS = ("import-ics", "attach", "publish-pack")
-_WRITE_VERBS = {"actions": ("add", "update")}
+_WRITE_VERBS = {"actions": ("add", "update"), "conflicts": ("resolve",)}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -76,6 +76,9 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
     sub.add_parser("sync-status", parents=[common], help="when this PC last synced, what waits")
     join = sub.add_parser("join", parents=[common], help="start this PC from the share")
     join.add_argument("--discard-demo", action="store_true", help="set the demo board aside")
+    from hescb_desktop.cli.conflicts_args import add_parsers as add_conflicts_parsers
+
+    add_conflicts_parsers(sub, common)
     from hescb_desktop.cli.actions_args import add_parsers as add_action_parsers
 
     add_action_parsers(sub, common)
@@ -170,6 +173,10 @@ def _command(name: str) -> Command:
         from hescb_desktop.cli.sync_commands import cmd_join, cmd_sync, cmd_sync_status
 
         return {"sync": cmd_sync, "sync-status": cmd_sync_status, "join": cmd_join}[name]
+    if name == "conflicts":
+        from hescb_desktop.cli.conflicts_commands import cmd_conflicts
+
+        return cmd_conflicts
     if name in ("actions", "meetings"):
         from hescb_desktop.cli.actions_commands import cmd_actions, cmd_meetings
 

@@ -561,3 +561,18 @@ class OpportunityDTO:
     deleted: bool
     deleted_at: datetime | None
     deleted_by: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ConflictResolutionDTO:
+    """A row of `conflict_resolutions`."""
+
+    id: str
+    resolution: str
+    created_at: datetime | None
+    created_by: str | None
+    updated_at: datetime | None
+    updated_by: str | None
+    deleted: bool
+    deleted_at: datetime | None
+    deleted_by: str | None

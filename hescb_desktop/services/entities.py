@@ -75,6 +75,9 @@ ACTION_UPDATES = EntitySpec(
 OPPORTUNITIES = EntitySpec(
     m.Opportunity, dto.OpportunityDTO, "collaboration opportunity", ("title", "raised_on")
 )
+CONFLICT_RESOLUTIONS = EntitySpec(
+    m.ConflictResolution, dto.ConflictResolutionDTO, "conflict resolution", ("resolution",)
+)
 
 ALL: tuple[EntitySpec[Any, Any], ...] = (
     ORGANISATIONS,
@@ -102,6 +105,7 @@ ALL: tuple[EntitySpec[Any, Any], ...] = (
     OPPORTUNITIES,
     ATTACHMENT_BLOBS,
     BOARD_PACKS,
+    CONFLICT_RESOLUTIONS,
 )
 BY_TABLE = {spec.table: spec for spec in ALL}
 

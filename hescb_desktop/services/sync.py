@@ -18,6 +18,7 @@ from hescb_desktop.services.settings import load_settings, save_settings
 from hescb_desktop.storage.capture import Actor
 from hescb_desktop.storage.codec import decode
 from hescb_desktop.storage.journal import ChangeLog, Conflict, LocalState, SyncNotice, SyncPeer
+from hescb_desktop.storage.models import ConflictResolution
 from hescb_desktop.sync import healing
 from hescb_desktop.sync.board import remember_board, remembered_board
 from hescb_desktop.sync.bootstrap import bootstrap
@@ -66,6 +67,7 @@ class ConflictRow:
     lost_user: str
     lost_at: datetime
     lost_device: str
+    resolution: str = ""  # "" while open; "kept" or "restored" once settled (on any PC)
 
 
 @dataclass(frozen=True)
@@ -106,12 +108,7 @@ def sync_status(ctx: ServiceContext, share_folder: str) -> SyncStatus:
     with ctx.uow(write=False) as uow:
         state = dict(uow.session.execute(select(LocalState.key, LocalState.value)).all())
         peers = uow.session.scalar(select(func.count()).select_from(SyncPeer)) or 0
-        conflicts = (
-            uow.session.scalar(
-                select(func.count()).select_from(Conflict).where(Conflict.resolved == "")
-            )
-            or 0
-        )
+    conflicts = len(list_conflicts(ctx))
     last = state.get("last_sync_at")
     return SyncStatus(
         share_folder,
@@ -146,49 +143,122 @@ def _put(ctx: ServiceContext, values: dict[str, str]) -> None:
 
 
 def list_conflicts(ctx: ServiceContext, *, include_resolved: bool = False) -> list[ConflictRow]:
-    stmt = select(Conflict).order_by(Conflict.lost_hlc)
-    if not include_resolved:
-        stmt = stmt.where(Conflict.resolved == "")
+    """The open conflicts, the same on every PC that has synced the same changes.
+
+    A conflict is settled for every PC by a `conflict_resolutions` row (synced), or on this PC
+    alone by `conflicts.resolved` (conflicts settled before resolutions synced). The value kept
+    is the field's value now (its highest (hlc, device) in change_log), not the one that was
+    current when this PC met the conflict: PCs meet a three-way conflict in different orders.
+    A conflict whose other value is the field's value now has nothing left to choose.
+    """
+    stmt = select(Conflict).order_by(Conflict.lost_hlc, Conflict.id)
+    if not include_resolved:  # settled ones pile up over the years: not read at all
+        resolutions = select(ConflictResolution.id).where(ConflictResolution.deleted.is_(False))
+        stmt = stmt.where(Conflict.resolved == "", Conflict.id.not_in(resolutions))
     with ctx.uow(write=False) as uow:
-        return [_conflict_row(c) for c in uow.session.scalars(stmt)]
+        session = uow.session
+        settled = {} if not include_resolved else _settled(session)
+        rows = []
+        for conflict in session.scalars(stmt):
+            row = _conflict_row(session, conflict, settled)
+            if include_resolved or _is_open(row):
+                rows.append(row)
+        return rows
 
 
-def _conflict_row(c: Conflict) -> ConflictRow:
+def _settled(session: Any) -> dict[str, str]:
+    """Conflict id -> how it was settled, from the synced resolutions."""
+    stmt = select(ConflictResolution.id, ConflictResolution.resolution).where(
+        ConflictResolution.deleted.is_(False)
+    )
+    return {str(i): str(r) for i, r in session.execute(stmt)}
+
+
+def _is_open(row: ConflictRow) -> bool:
+    return not row.resolution and row.lost_value != row.kept_value
+
+
+def _current(session: Any, table: str, row_id: str, column: str) -> ChangeLog | None:
+    """The change that holds a field's value now: its highest (hlc, device)."""
+    stmt = (
+        select(ChangeLog)
+        .where(
+            ChangeLog.table_name == table,
+            ChangeLog.row_id == row_id,
+            ChangeLog.column_name == column,
+        )
+        .order_by(ChangeLog.hlc.desc(), ChangeLog.device_id.desc())
+        .limit(1)
+    )
+    return session.scalars(stmt).first()  # type: ignore[no-any-return]
+
+
+def _conflict_row(session: Any, c: Conflict, settled: dict[str, str]) -> ConflictRow:
+    kept = (c.kept_value, c.kept_user, c.kept_hlc, c.kept_device)
+    now = _current(session, c.table_name, c.row_id, c.column_name)
+    if c.kind == "deleted":
+        deletion = _current(session, c.table_name, c.row_id, "deleted")
+        if deletion is not None and deletion.value == "true":
+            kept = (deletion.value, deletion.user, deletion.hlc, deletion.device_id)
+        elif now is not None:  # restored since: what the field holds now
+            kept = (now.value, now.user, now.hlc, now.device_id)
+    elif now is not None:
+        kept = (now.value, now.user, now.hlc, now.device_id)
     return ConflictRow(
         c.id,
         c.kind,
         c.table_name,
         c.row_id,
         c.column_name,
-        json.loads(c.kept_value),
-        c.kept_user,
-        to_datetime(c.kept_hlc),
-        c.kept_device,
+        json.loads(kept[0]),
+        kept[1],
+        to_datetime(kept[2]),
+        kept[3],
         json.loads(c.lost_value),
         c.lost_user,
         to_datetime(c.lost_hlc),
         c.lost_device,
+        settled.get(c.id, c.resolved),
     )
 
 
-def resolve_conflict(ctx: ServiceContext, conflict_id: str, *, use_other: bool) -> None:
+def resolve_conflict(ctx: ServiceContext, conflict_id: str, *, use_other: bool) -> list[str]:
     """Keep what won, or bring back the value that lost (for a deleted record: restore it).
+
+    The resolution is a synced record (`conflict_resolutions`, keyed by the conflict's id, which
+    every PC gives it alike), written in the same unit of work as the value brought back: it
+    reaches every PC like any edit, and closes the conflict there.
 
     Fields that belong together (an event's start and end, a RAG value with its reason) are
     resolved together: the open conflicts of the same edit to the rest of the group go too.
+    Returns the ids of the conflicts settled (this one first).
     """
     with ctx.uow() as uow:
-        conflict = uow.session.get(Conflict, conflict_id)
-        if conflict is None or conflict.resolved:
-            raise NotFoundError(f"no open conflict {conflict_id}")
-        for each in _with_group(uow.session, conflict):
+        session = uow.session
+        settled = _settled(session)
+        conflict = session.get(Conflict, conflict_id)
+        if conflict is None or not _is_open(_conflict_row(session, conflict, settled)):
+            raise NotFoundError(
+                f"no open conflict {conflict_id}: it is not on this PC or was resolved already"
+            )
+        group = _with_group(session, conflict, settled)
+        for each in group:
             if use_other:
-                _bring_back(uow.session, each)
-            each.resolved = "restored" if use_other else "kept"
+                _bring_back(session, each)
+            _record_resolution(session, each.id, "restored" if use_other else "kept")
         uow.commit()
+        return [c.id for c in group]
 
 
-def _with_group(session: Any, conflict: Conflict) -> list[Conflict]:
+def _record_resolution(session: Any, conflict_id: str, resolution: str) -> None:
+    found = session.get(ConflictResolution, conflict_id)
+    if found is None:
+        session.add(ConflictResolution(id=conflict_id, resolution=resolution))
+    else:  # a resolution withdrawn (tombstoned) before
+        found.resolution, found.deleted = resolution, False
+
+
+def _with_group(session: Any, conflict: Conflict, settled: dict[str, str]) -> list[Conflict]:
     spec = BY_TABLE.get(conflict.table_name)
     groups: tuple[frozenset[str], ...] = getattr(spec.model, "__field_groups__", ()) if spec else ()
     group = next((g for g in groups if conflict.column_name in g), None)
@@ -203,7 +273,7 @@ def _with_group(session: Any, conflict: Conflict) -> list[Conflict]:
         Conflict.column_name.in_(group),
         Conflict.resolved == "",
     )
-    siblings = [c for c in session.scalars(stmt) if c.id != conflict.id]
+    siblings = [c for c in session.scalars(stmt) if c.id != conflict.id and c.id not in settled]
     return [conflict, *siblings]
 
 

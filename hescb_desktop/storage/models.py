@@ -405,3 +405,13 @@ class Opportunity(Synced, Marked, Base):
     )
     outcome_reason: Mapped[str] = text_col()
     objective_id: Mapped[str | None] = fk("objectives")
+
+
+class ConflictResolution(Synced, Base):
+    """How a conflict was settled, for every PC: the id is the conflict's own id (the same on
+    every PC, see `sync.merger.conflict_id`); who and when are updated_by/at. "kept" or
+    "restored" (the other value was brought back). Two PCs that settle one conflict while apart:
+    the later resolution wins, like any field."""
+
+    __tablename__ = "conflict_resolutions"
+    resolution: Mapped[str] = mapped_column(String(20), default="kept")

@@ -74,6 +74,7 @@ SYNCED_COLUMNS: dict[str, frozenset[str]] = {
         "supplements",
     },
     "board_stages": _COMMON | {"name", "position"},
+    "conflict_resolutions": _COMMON | {"resolution"},
     "decisions": _COMMON | {"decided_by_id", "meeting_id", "minute_id", "objective_id", "text"},
     "declarations": _COMMON | {"agenda_item_id", "interest", "meeting_id", "person_id"},
     "event_attendees": _COMMON | {"event_id", "person_id"},

@@ -3,7 +3,12 @@
 Per field, the highest (hlc, device id) wins. A change whose prev_hlc is not the hlc of the value
 this PC holds was made without seeing that value: if the two values differ, the loser is kept in
 `conflicts` for a user to look at. Edits to a row another PC deleted leave it deleted and are kept
-as a "deleted" conflict (offering restore). Records are stored in change_log under their own
+as a "deleted" conflict (offering restore). Conflicts belong to the board: each has the id every
+PC gives it (`conflict_id`, from the losing change), only a change nobody built on can lose
+(`_replaced`, `_supersede`), and whether an edit and a deletion were made apart is read from
+what each commit had seen (`_seen_upto`), so PCs that meet the same changes in different
+orders keep the same conflicts; how one was settled syncs as a `conflict_resolutions` row.
+Records are stored in change_log under their own
 (device id, seq), so a record read twice changes nothing. Only the tables and columns of the
 allow-list (`storage/synced_columns.py`) are written, never a local table; records the screen
 refused (`screen.py`) never get here. Columns or tables this app does not know (a newer PC's
@@ -21,6 +26,7 @@ from __future__ import annotations
 import gc
 import itertools
 import sqlite3
+import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -34,7 +40,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from hescb_desktop.domain.enums import Marking
 from hescb_desktop.domain.rules import highest_marking
-from hescb_desktop.storage.base import Base, new_id
+from hescb_desktop.storage.base import Base
 from hescb_desktop.storage.codec import decode_many, encode
 from hescb_desktop.storage.journal import LocalState
 from hescb_desktop.storage.synced_columns import (
@@ -48,6 +54,10 @@ from hescb_desktop.sync.segments import Record
 NO_CONFLICT = frozenset(
     {"created_at", "created_by", "updated_at", "updated_by", "deleted_at", "deleted_by"}
 )
+# Tables whose concurrent edits are never conflicts: a conflict's resolution is settled by the
+# later resolution (last writer wins), not listed as a conflict about a conflict.
+NO_CONFLICT_TABLES = frozenset({"conflict_resolutions"})
+CONFLICT_NAMESPACE = uuid.UUID("6b1f3c2e-8f0e-5b7a-9c4d-2a61d0e4c713")
 CHUNK = 500  # ids per IN (...) query, well under SQLite's variable limit
 
 Key = tuple[str, str]  # (table, row id)
@@ -191,6 +201,8 @@ class _Merge:
         self.convert = convert
         self.rows: dict[Key, _Row] = {}
         self.conflicts: list[tuple[Any, ...]] = []
+        self.superseded: set[tuple[str, str, str, int]] = set()  # (table, row, col, lost hlc)
+        self.column_names: dict[str, frozenset[str]] = {}
         self.choices: dict[str, dict[str, frozenset[str]]] = {}
         self.marked: set[Key] = set()  # rows of tables with a marking met in this merge
         self.held_before: set[Key] = set()  # of those, the ones held back before it
@@ -337,8 +349,9 @@ class _Merge:
         held = row.fields.get(rec.col)
         if held is None or rec.col in NO_CONFLICT or rec.prev_hlc == held.clock[0]:
             return
-        if not row.exists and not row.insert:
+        if (not row.exists and not row.insert) or rec.table in NO_CONFLICT_TABLES:
             return
+        self._supersede(rec)
         local = self._local_value(rec.table, rec.row, rec.col, held)
         if local is None or local[0] == rec.value:
             return
@@ -350,29 +363,54 @@ class _Merge:
     def _deleted_conflicts(self, recs: list[Record], row: _Row) -> None:
         """Edits and a deletion of the same row made apart: the row stays deleted, edits kept.
 
-        The app never edits a deleted row, so an incoming edit to a row deleted here was made
-        without seeing the deletion; and local edits stamped after an incoming deletion were made
-        without the deleting PC seeing them.
+        An edit and a deletion were made apart when neither saw the other: every commit logs
+        `updated_at`, whose prev_hlc is the newest change to the row its PC had seen (see
+        `_seen_upto`). Every PC decides this alike, whichever of the two it met first.
         """
         if "deleted" not in row.fields or not (row.exists or row.insert):
+            return
+        if recs[0].table in NO_CONFLICT_TABLES:
             return
         deleting = next((r for r in recs if r.col == "deleted" and r.value == "true"), None)
         if deleting is None and row.deleted:
             deletion = row.fields["deleted"]
+            if any(r.col == "deleted" for r in recs):  # a restore: made after the deletion
+                return
+            edit_saw = _seen_upto(recs)
+            if edit_saw is not None and edit_saw >= deletion.clock[0]:
+                return
+            deletion_saw = self._deletion_seen_upto(recs[0].table, recs[0].row, deletion.clock)
             kept = ("true", deletion.clock[0], deletion.clock[1], deletion.user)
             for rec in recs:
                 if rec.col not in NO_CONFLICT and rec.col != "deleted":
+                    self._supersede(rec)
+                    if deletion_saw is not None and rec.hlc <= deletion_saw:
+                        continue  # the deleting PC had seen this edit
                     lost = (rec.value, rec.hlc, rec.device_id, rec.user)
                     self._conflict("deleted", rec.table, rec.row, rec.col, kept, lost)
         elif deleting is not None and not row.deleted:
             kept = ("true", deleting.hlc, deleting.device_id, deleting.user)
+            saw = _seen_upto(recs)
+            upto = deleting.hlc if saw is None else saw
             for col, held in list(row.fields.items()):
-                if col in NO_CONFLICT or col == "deleted" or held.clock[0] <= deleting.hlc:
+                if col in NO_CONFLICT or col == "deleted" or held.clock[0] <= upto:
                     continue
                 local = self._local_value(deleting.table, deleting.row, col, held)
                 if local is not None:
                     mine = (local[0], held.clock[0], held.clock[1], local[1])
                     self._conflict("deleted", deleting.table, deleting.row, col, kept, mine)
+
+    def _deletion_seen_upto(self, table: str, row: str, deletion: Clock) -> int | None:
+        """The newest change to the row the deleting PC had seen (its commit's updated_at
+        prev_hlc), or None when the deletion logged no updated_at (then: its own stamp)."""
+        found = self.cur.execute(
+            "SELECT prev_hlc FROM change_log WHERE table_name = ? AND row_id = ?"
+            " AND column_name = 'updated_at' AND hlc = ? AND device_id = ?",
+            (table, row, *deletion),
+        ).fetchone()
+        if found is None:
+            return deletion[0]
+        return int(found[0]) if found[0] is not None else 0
 
     def _conflict(
         self,
@@ -383,7 +421,13 @@ class _Merge:
         kept: tuple[Any, ...],
         lost: tuple[Any, ...],
     ) -> None:
-        self.conflicts.append((new_id(), kind, table, row, col, *kept, *lost, ""))
+        """Keep the losing change as a conflict, under the id every PC gives it; unless a later
+        change was made on top of it (it was knowingly replaced: only the newest of one line of
+        edits can lose)."""
+        if self._replaced(table, row, col, lost[1]):
+            return
+        ident = conflict_id(kind, table, row, col, lost[1], lost[2])
+        self.conflicts.append((ident, kind, table, row, col, *kept, *lost, ""))
         self.stats.conflicts += 1
 
     # ---------------------------------------------------------------- unknown markings
@@ -443,6 +487,41 @@ class _Merge:
         target.clear()
         target.update(values)
 
+    def _replaced(self, table: str, row: str, col: str, hlc: int) -> bool:
+        """A change to this field was made on top of the change stamped `hlc` (in this merge
+        or before): that change is not a head of the field's history."""
+        found = self.cur.execute(
+            "SELECT 1 FROM change_log WHERE table_name = ? AND row_id = ? AND column_name = ?"
+            " AND prev_hlc = ? LIMIT 1",
+            (table, row, col, hlc),
+        ).fetchone()
+        return found is not None
+
+    def _supersede(self, rec: Record) -> None:
+        """`rec` was made on top of its prev_hlc: a conflict that kept that change as the losing
+        one (met here before `rec`, in an earlier merge or this one) no longer stands."""
+        if rec.prev_hlc is not None:
+            self.superseded.add((rec.table, rec.row, rec.col, rec.prev_hlc))
+
+    def _write_conflicts(self) -> None:
+        """New conflicts (a conflict met again, by id, is left as it is) and superseded ones
+        dropped: every PC ends with one row per head that lost, whatever the order of arrival."""
+        gone = self.superseded
+        fresh = [c for c in self.conflicts if (c[2], c[3], c[4], c[10]) not in gone]
+        self.cur.executemany(
+            "INSERT OR IGNORE INTO conflicts (id, kind, table_name, row_id, column_name,"
+            " kept_value, kept_hlc, kept_device, kept_user, lost_value, lost_hlc, lost_device,"
+            " lost_user, resolved) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            fresh,
+        )
+        self.stats.conflicts = max(self.cur.rowcount, 0) if fresh else 0  # new ones only
+        if gone:
+            self.cur.executemany(
+                "DELETE FROM conflicts WHERE table_name = ? AND row_id = ? AND column_name = ?"
+                " AND lost_hlc = ?",
+                sorted(gone),
+            )
+
     # ---------------------------------------------------------------- writing, in batches
     def write(self) -> None:
         """Rows with the same columns go in one executemany: new rows first, then changes.
@@ -473,12 +552,7 @@ class _Merge:
             self.cur.executemany(
                 f'UPDATE "{table}" SET {sets} WHERE id = ?', zip(*values, ids, strict=True)
             )
-        self.cur.executemany(
-            "INSERT INTO conflicts (id, kind, table_name, row_id, column_name, kept_value,"
-            " kept_hlc, kept_device, kept_user, lost_value, lost_hlc, lost_device, lost_user,"
-            " resolved) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            self.conflicts,
-        )
+        self._write_conflicts()
 
     def _convert(
         self, name: str, cols: tuple[str, ...], rows: list[tuple[str, ...]]
@@ -527,6 +601,21 @@ def held_back_lines(stats: MergeStats) -> list[str]:
             "version of the app does not know that marking (update the app to see it)"
         )
     return lines
+
+def _seen_upto(recs: list[Record]) -> int | None:
+    """The newest change to this row the commit's PC had seen: its updated_at's prev_hlc."""
+    found = next((r for r in recs if r.col == "updated_at"), None)
+    if found is None:
+        return None
+    return found.prev_hlc or 0
+
+
+def conflict_id(kind: str, table: str, row: str, col: str, lost_hlc: int, lost_device: str) -> str:
+    """A conflict's id, the same on every PC that meets it: a UUIDv5 over what identifies it
+    (its kind, the field, and the losing change's clock). Which change lost does not depend on
+    the order the changes arrived in: it is never the field's highest (hlc, device)."""
+    name = f"{kind}\x1f{table}\x1f{row}\x1f{col}\x1f{lost_hlc}\x1f{lost_device}"
+    return str(uuid.uuid5(CONFLICT_NAMESPACE, name))
 
 
 def _enum_values(column_type: Any) -> list[Any]:

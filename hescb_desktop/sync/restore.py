@@ -129,6 +129,7 @@ def _copy(scratch: Path, target: Path, what: str) -> None:
             for name in sorted(SYNCED_COLUMNS):
                 _copy_table(conn, Base.metadata.tables[name], what)
             _copy_change_log(conn, what)
+            _copy_conflicts(conn, what)
             broken = conn.execute("PRAGMA main.foreign_key_check").fetchall()
             if broken:
                 table, _, parent, _ = broken[0]
@@ -227,3 +228,56 @@ def _copy_change_log(conn: sqlite3.Connection, what: str) -> None:
         f" WHERE table_name NOT IN ({local}) AND substr(table_name, 1, 7) != 'sqlite_'"
         " AND column_name != 'id'"
     )
+
+
+CONFLICT_COLUMNS = (
+    "id",
+    "kind",
+    "table_name",
+    "row_id",
+    "column_name",
+    "kept_value",
+    "kept_hlc",
+    "kept_device",
+    "kept_user",
+    "lost_value",
+    "lost_hlc",
+    "lost_device",
+    "lost_user",
+)
+
+
+def _copy_conflicts(conn: sqlite3.Connection, what: str) -> None:
+    """The board's open conflicts (snapshots carry them: every PC lists the same ones, and their
+    ids are the same everywhere). Only conflicts of fields sync may write come in; how one was
+    settled travels in `conflict_resolutions`, so this PC's own `resolved` starts empty."""
+    found = conn.execute(
+        "SELECT 1 FROM snap.sqlite_master WHERE name = 'conflicts' AND type = 'table'"
+    ).fetchone()
+    if found is None:
+        return
+    texts = " OR ".join(
+        f"typeof({c}) != 'text'" for c in CONFLICT_COLUMNS if c not in ("kept_hlc", "lost_hlc")
+    )
+    bad = conn.execute(
+        f"SELECT count(*) FROM snap.conflicts WHERE {texts}"
+        " OR typeof(kept_hlc) != 'integer' OR typeof(lost_hlc) != 'integer'"
+        " OR kind NOT IN ('field', 'deleted') OR length(id) > 36"
+        " OR json_valid(kept_value) = 0 OR json_valid(lost_value) = 0"
+    ).fetchone()[0]
+    if bad:
+        raise SnapshotError(
+            f"{what} holds {bad} conflict row(s) this app never writes: {NOT_RESTORED}"
+        )
+    pairs = [(t, c) for t, cols in SYNCED_COLUMNS.items() for c in cols]
+    conn.execute("CREATE TEMP TABLE mergeable (table_name TEXT, column_name TEXT)")
+    try:
+        conn.executemany("INSERT INTO temp.mergeable VALUES (?, ?)", pairs)
+        cols = ", ".join(CONFLICT_COLUMNS)
+        conn.execute(
+            f"INSERT OR IGNORE INTO main.conflicts ({cols}, resolved) SELECT {cols}, ''"
+            " FROM snap.conflicts WHERE (table_name, column_name) IN"
+            " (SELECT table_name, column_name FROM temp.mergeable)"
+        )
+    finally:
+        conn.execute("DROP TABLE temp.mergeable")

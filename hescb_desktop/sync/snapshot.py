@@ -1,7 +1,7 @@
 """Snapshots: a consistent copy of the database on the share, for new PCs and long absences.
 
 The copy is made with SQLite's online backup API, stripped of this PC's own state (identity,
-settings, cursors, conflicts), and published with a manifest naming, for every PC, the last
+settings, cursors, notices), and published with a manifest naming, for every PC, the last
 change it contains. A PC that starts from it sets its cursors from the manifest and replays
 the segments after them. Its own unpublished changes are carried across and still published.
 """
@@ -20,7 +20,9 @@ from typing import Any
 from hescb_desktop import __version__
 from hescb_desktop.sync.share import Share, ShareError, check_format, read_json, write_new_file
 
-LOCAL_ONLY = ("local_state", "sync_peers", "conflicts", "sync_notices")
+# `conflicts` travels: every PC derives the same conflicts, under the same ids, from the same
+# changes (sync.merger.conflict_id), and a PC that joins from a snapshot must list them too.
+LOCAL_ONLY = ("local_state", "sync_peers", "sync_notices")
 
 
 @dataclass(frozen=True)

@@ -370,6 +370,40 @@ def test_keep_closes_the_conflict_and_changes_nothing(
     assert sync_service.list_conflicts(workspace.ctx) == []
 
 
+def test_a_conflict_resolved_on_the_other_pc_closes_here_after_a_round(
+    qtbot: QtBot, sync_window: MainWindow, other: ServiceContext, share: Path
+) -> None:
+    """The page shows the conflict ("Mine" kept); the other PC uses the other value ("Theirs");
+    the next round brings that resolution and the value: the row closes, the badge goes."""
+    workspace = sync_window.workspace
+    action = my_action(workspace.ctx)
+    crud.update(other.uow(), ACTIONS, action.id, {"latest_update": "Theirs"})
+    sync_service.run_sync(other, share)
+    time.sleep(0.01)
+    crud.update(workspace.ctx.uow(), ACTIONS, action.id, {"latest_update": "Mine"})
+    sync_round(qtbot, sync_window)
+    sync_window.show_page(CONFLICTS)
+    page = sync_window.current_page()
+    assert isinstance(page, ConflictsPage)
+    assert page.model.rowCount() == 1
+    assert page.model.index(0, COL_KEPT).data() == "Mine"
+    shown = page.selected()
+    assert shown is not None
+    sync_service.run_sync(other, share)  # the other PC meets the conflict too ...
+    (theirs,) = sync_service.list_conflicts(other)
+    assert theirs.id == shown.id  # ... under the same id
+    sync_service.resolve_conflict(other, theirs.id, use_other=True)  # brings "Theirs" back
+    sync_service.run_sync(other, share)
+    status = sync_window.status
+    assert status.conflicts_button.isVisible()
+    outcome = sync_round(qtbot, sync_window)
+    assert outcome.report is not None and "conflict_resolutions" in outcome.report.tables
+    assert page.model.rowCount() == 0 and page.view.is_empty
+    assert status.conflicts_button.isHidden()
+    assert not sync_window.nav.item(CONFLICTS).text().endswith(")")
+    assert crud.get(workspace.ctx.uow(write=False), ACTIONS, action.id).latest_update == "Theirs"
+
+
 # ---------------------------------------------------------------------- history
 def test_history_lists_who_changed_what_from_which_pc(
     qtbot: QtBot, sync_window: MainWindow, other: ServiceContext, share: Path

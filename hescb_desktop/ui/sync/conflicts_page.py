@@ -36,7 +36,8 @@ from hescb_desktop.ui.workspace import Workspace
 
 
 class ConflictsPage(Page):
-    # the conflicts themselves, and every table whose records they name
+    # the conflicts themselves, every table whose records they name, and conflict_resolutions
+    # (a synced table: a conflict settled on another PC closes here when its resolution merges)
     tables = ("conflicts", "sync_notices", *(spec.table for spec in ALL))
 
     def __init__(self, workspace: Workspace) -> None:
@@ -126,7 +127,7 @@ class ConflictsPage(Page):
             QMessageBox.warning(self, self.tr("Conflict not resolved"), str(exc))
             self.refresh()
             return
-        tables = {"conflicts"} | ({view.row.table} if use_other else set())
+        tables = {"conflicts", "conflict_resolutions"} | ({view.row.table} if use_other else set())
         self.workspace.announce(Changes(frozenset(tables), (view.row.row_id,)))
 
     # ------------------------------------------------------------------ slots
