@@ -43,3 +43,30 @@ def break_page(path: Path, needle: bytes) -> int:
     start = page * PAGE
     _rewrite(path, {start + i: 0xA5 for i in range(12)})
     return page + 1
+
+
+def pages_of(path: Path, table: str) -> set[int]:
+    """The pages (1-based) of `table`'s b-tree, from SQLite's dbstat (read only)."""
+    import sqlite3
+
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return {
+            int(p) for (p,) in conn.execute("SELECT pageno FROM dbstat WHERE name = ?", (table,))
+        }
+    finally:
+        conn.close()
+
+
+def break_page_of(path: Path, table: str, needle: bytes) -> int:
+    """break_page on the page of `table` that holds `needle` (the same text may also be in
+    change_log's copy of the value, or in an index)."""
+    pages = pages_of(path, table)
+    data = path.read_bytes()
+    at = data.find(needle)
+    while at >= 0 and at // PAGE + 1 not in pages:
+        at = data.find(needle, at + 1)
+    assert at >= 0, f"{needle!r} is not in a page of {table}"
+    start = at // PAGE * PAGE
+    _rewrite(path, {start + i: 0xA5 for i in range(12)})
+    return at // PAGE + 1
