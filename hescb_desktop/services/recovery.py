@@ -427,12 +427,12 @@ def _recover_from(
 ) -> Recovery:
     holds, read_from = _held_by(source, known.device_id)
     found = Salvage(known.device_id, dict(known.state), state_read=known.state_read)
-    sent = own_segments(source.share, known.device_id, holds) if source.share else []
-    read_own_records(conn, found, read_from + 1, max((r.seq for r in sent), default=0))
+    sent, named = own_segments(source.share, known.device_id, holds) if source.share else ([], 0)
+    read_own_records(conn, found, read_from + 1, max([named, *(r.seq for r in sent)]))
     found.add_sent(sent)
     if source.copy is not None:
         found.add_unsent(_unsent_in(source.copy, known.device_id))
-    plan = found.plan(holds)
+    plan = found.plan(max(holds, named))
     sent_seqs = {seq for seq, (_, was) in found.records.items() if was}
     with _set_aside(db_path) as kept_as:
         if source.snapshot is not None:
@@ -529,16 +529,21 @@ def _held_by(source: Source, device: str) -> tuple[int, int]:
     return held, (int(unsent) - 1 if unsent is not None else held)
 
 
-def own_segments(share_folder: Path, device: str, after: int) -> list[Record]:
-    """This PC's records after `after` in its own segments on the share (the ones it sent);
-    a segment that does not verify is passed over."""
+def own_segments(share_folder: Path, device: str, after: int) -> tuple[list[Record], int]:
+    """This PC's records after `after` in its own segments on the share (the ones it sent), and
+    the last seq its segments' names cover: sent, even where a segment does not verify (it is
+    passed over), so no unsent record is ever numbered into that range."""
     folder = Share(share_folder).segments_dir(device)
     if not device or not folder.is_dir():
-        return []
+        return [], 0
     found: list[Record] = []
+    named = 0
     for path in folder.iterdir():
         span = parse_name(path.name)
-        if span is None or span[1] <= after:
+        if span is None:
+            continue
+        named = max(named, span[1])
+        if span[1] <= after:
             continue
         try:
             segment = read_segment(path)
@@ -546,7 +551,7 @@ def own_segments(share_folder: Path, device: str, after: int) -> list[Record]:
             continue
         if segment.header.get("device_id") == device:
             found.extend(r for r in segment.records if r.seq > after and r.device_id == device)
-    return found
+    return found, named
 
 
 @contextmanager

@@ -203,3 +203,29 @@ def test_recover_refuses_what_is_not_its_to_do(tmp_path: Path) -> None:
     assert nothing.returncode == 2 and "nothing to recover" in nothing.stderr
     for result in (sound, missing, nothing):
         assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+def test_unsent_records_a_damaged_page_took_leave_no_gap_in_what_is_sent(tmp_path: Path) -> None:
+    """Some of PC B's unsent records are on the damaged page. The others are kept and sent
+    under seqs without a gap (a gap would make every other PC wait for it for ever), and A
+    ends with exactly B's board."""
+    share, pc_a, pc_b = tmp_path / "share", tmp_path / "pcA", tmp_path / "pcB"
+    share.mkdir()
+    add_people(pc_a, "Person", 20)
+    ok("--data-dir", pc_a, "--share", share, "sync")
+    ok("--data-dir", pc_b, "--share", share, "join")
+    add_people(pc_b, "Unsent", 30, role="x" * 300)
+    unsent = to_send(pc_b)
+    break_page_of(pc_b / DB_FILENAME, "change_log", b"Unsent 12")
+
+    result = cli("--data-dir", pc_b, "recover")
+    assert result.returncode == 0, result.stderr
+    lost = int(re.search(r"; (\d+) could not be read", result.stdout).group(1))  # type: ignore[union-attr]
+    kept = int(re.search(r"kept (\d+) changes", result.stdout).group(1))  # type: ignore[union-attr]
+    dropped = re.search(r"; (\d+) changes? could not be restored", result.stdout)
+    assert lost > 0 and kept + lost + (int(dropped.group(1)) if dropped else 0) == unsent
+    synced = cli("--data-dir", pc_a, "--share", share, "sync")
+    assert synced.returncode == 0 and "problems" not in synced.stdout, synced
+    assert board(pc_a) == board(pc_b)
+    names = {str(p["name"]) for p in board(pc_a)["people"]}
+    assert "Unsent 0" in names and "Unsent 29" in names and len(names) < 50
