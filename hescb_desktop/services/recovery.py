@@ -317,6 +317,7 @@ class Recovery:
     kept_unsent: int = 0
     unreadable: int = 0
     identity_lost: bool = False
+    settings_lost: bool = False
     waiting: int = 0  # rows that refer to records the source lacks (the share brings them)
     dropped: int = 0  # read, but the rest of their commit could not be: they did not fit
     sync_error: str = ""  # the round after recovery failed: the board is recovered, not synced
@@ -324,7 +325,9 @@ class Recovery:
 
     def summary(self) -> str:
         text = f"recovered from {self.source.describe()}"
-        if self.source.share is not None and not self.sync_error:
+        if self.source.kind == "journal" and not self.sync_error:
+            text += f" ({_changes(self.journal)})"
+        elif self.source.share is not None and not self.sync_error:
             text += f" and {_changes(self.journal)} from the journal"
         text += f"; kept {_changes(self.kept_unsent)} this PC had not sent"
         if self.unreadable:
@@ -333,13 +336,16 @@ class Recovery:
             text += (
                 f"; {_changes(self.dropped)} could not be restored without the rest of their edit"
             )
-        if self.waiting:
+        if self.waiting and (self.source.kind == "copy" or self.sync_error):
+            refer = "record refers" if self.waiting == 1 else "records refer"
             text += (
-                f"; {_changes(self.waiting, 'record')} refer to records the copy lacks "
-                "(another PC's, which the next sync with the share brings)"
+                f"; {self.waiting} {refer} to records not here yet (another PC's, which the next "
+                "sync with the share brings)"
             )
         if self.identity_lost:
             text += "; this PC's identity could not be read, so it starts as a new PC"
+        elif self.settings_lost:
+            text += "; some of this PC's settings could not be read (check them in Settings)"
         return text + f"; the damaged file is kept as {self.kept_as.name}"
 
 
@@ -450,6 +456,7 @@ def _recover_from(
         unreadable=found.lost(holds),
         dropped=dropped,
         identity_lost=not found.device_id,
+        settings_lost=not found.state_read,
     )
 
 
