@@ -19,7 +19,7 @@ import sqlite3
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -29,6 +29,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from hescb_desktop.domain.errors import ValidationError
 from hescb_desktop.paths import DB_FILENAME
 from hescb_desktop.services.context import open_context
+from hescb_desktop.services.settings import load_settings, save_settings
 from hescb_desktop.services.sync import run_sync
 from hescb_desktop.storage.database import (
     CLEAN_SUFFIX,
@@ -684,6 +685,9 @@ def _sync(data_dir: Path, share: Path) -> tuple[int, str]:
     """The round that brings the journal after the source (and sends what was kept)."""
     ctx = open_context(data_dir, create=False)
     try:
+        settings = load_settings(ctx.uow(write=False))
+        if not settings.share_folder:  # its settings could not be read: this is its share
+            save_settings(ctx.uow(), replace(settings, share_folder=str(share)))
         report = run_sync(ctx, share)
     except (ShareError, SegmentError, ValidationError, OSError) as exc:
         return 0, str(exc)

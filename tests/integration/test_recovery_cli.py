@@ -229,3 +229,43 @@ def test_unsent_records_a_damaged_page_took_leave_no_gap_in_what_is_sent(tmp_pat
     assert board(pc_a) == board(pc_b)
     names = {str(p["name"]) for p in board(pc_a)["people"]}
     assert "Unsent 0" in names and "Unsent 29" in names and len(names) < 50
+
+
+def _device(db: Path) -> str:
+    conn = sqlite3.connect(db)
+    try:
+        return str(
+            conn.execute("SELECT value FROM local_state WHERE key = 'device_id'").fetchone()[0]
+        )
+    finally:
+        conn.close()
+
+
+def test_a_damaged_identity_page_keeps_the_pc_who_it_was(tmp_path: Path) -> None:
+    """local_state is unreadable: the PC is the one whose records are unsent (only its own ever
+    are); its sent records come back from its own segments, its unsent ones are sent after them
+    as the same PC, and --share becomes its share again."""
+    share, pc_a, pc_b = tmp_path / "share", tmp_path / "pcA", tmp_path / "pcB"
+    share.mkdir()
+    add_people(pc_a, "Person", 20)
+    ok("--data-dir", pc_a, "--share", share, "sync")
+    ok("--data-dir", pc_b, "--share", share, "join")
+    ok("--data-dir", pc_b, "--share", share, *ADD_ACTION, "--due", "2030-01-31")  # sent
+    ok("--data-dir", pc_b, "actions", "add", "--description", "Second, unsent", "--owner",
+       "Person 2", "--due", "2030-02-28")  # fmt: skip
+    me = _device(pc_b / DB_FILENAME)
+    break_page_of(pc_b / DB_FILENAME, "local_state", b"device_fingerprint")
+
+    result = cli("--data-dir", pc_b, "--share", share, "recover")
+    assert result.returncode == 0, result.stderr
+    assert "some of this PC's settings could not be read" in result.stdout
+    assert _device(pc_b / DB_FILENAME) == me
+    synced = cli("--data-dir", pc_a, "--share", share, "sync")
+    assert synced.returncode == 0 and "problems" not in synced.stdout, synced
+    assert {a["description"] for a in board(pc_a)["actions"]} == {
+        "Agree the estates plan",
+        "Second, unsent",
+    }
+    assert board(pc_a) == board(pc_b)
+    again = cli("--data-dir", pc_b, "sync")  # the share it was given is its share now
+    assert again.returncode == 0, again.stderr
