@@ -147,11 +147,72 @@ def open_frame(data_dir: Path, share: Path | None = None) -> Frame | int:
 def open_database(frame: Frame) -> ServiceContext | int:
     """The data dir's database, or show why not and return the exit status."""
     from hescb_desktop.services.context import open_context
-    from hescb_desktop.storage.engine import DatabaseError
+    from hescb_desktop.storage.engine import DamagedDatabaseError, DatabaseError
 
     error = upgrade_on_a_worker(frame)
     if error:
         return _fail(_tr("Cannot open the database"), error, frame.window)
+    try:
+        return open_context(frame.data_dir)
+    except DamagedDatabaseError as exc:
+        return recover_on_a_worker(frame, str(exc))
+    except DatabaseError as exc:
+        return _fail(_tr("Cannot open the database"), str(exc), frame.window)
+
+
+def ask_to_recover(message: str, parent: QWidget | None) -> bool:
+    """The damaged board's dialog: Recover… or Quit. True for Recover…"""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Critical)
+    box.setWindowTitle(_tr("The board is damaged"))
+    box.setText(_tr("The board on this PC is damaged and cannot be opened."))
+    box.setInformativeText(
+        message
+        + "\n\n"
+        + _tr(
+            "Recover… rebuilds it from the shared folder (or from the copy kept before the last "
+            "upgrade), keeping the changes this PC had not sent that can still be read. The "
+            "damaged file is kept beside it."
+        )
+    )
+    recover = box.addButton(_tr("Recover…"), QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(_tr("Quit"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(recover)
+    box.exec()
+    return box.clickedButton() is recover
+
+
+def recover_on_a_worker(frame: Frame, damage: str) -> ServiceContext | int:
+    """Offer to recover a damaged board; recover it off the GUI thread behind a busy dialog
+    (services.recovery: the share's snapshot and journal, else the copy kept before an upgrade),
+    say what was recovered and open it. Quit, or a recovery that fails, is exit status 2 with
+    the damaged file as it was."""
+    from hescb_desktop.services import recovery
+    from hescb_desktop.services.context import open_context
+    from hescb_desktop.storage.engine import DatabaseError
+    from hescb_desktop.ui.widgets.busy_dialog import BusyDialog
+
+    if not ask_to_recover(damage, frame.window):
+        return EXIT_FAULT
+
+    def work(_progress: object) -> recovery.Recovery:
+        return recovery.recover(frame.data_dir, frame.share)
+
+    done, error = BusyDialog.run(
+        _tr("Recovering the board"),
+        _tr("Recovering the board from the shared folder…"),
+        work,
+        frame.window,
+    )
+    if error or not isinstance(done, recovery.Recovery):
+        return _fail(_tr("Could not recover the board"), error, frame.window)
+    lines = [done.summary()[:1].upper() + done.summary()[1:] + "."]
+    lines += [_tr("Not used: %1.").replace("%1", why) for why in done.not_used]
+    if done.sync_error:
+        lines.append(
+            _tr("The sync after it failed, working offline: %1").replace("%1", done.sync_error)
+        )
+    QMessageBox.information(frame.window, _tr("Board recovered"), "\n\n".join(lines))
     try:
         return open_context(frame.data_dir)
     except DatabaseError as exc:

@@ -30,6 +30,7 @@ from hescb_desktop.paths import DataDirError, default_data_dir
 
 Command = Callable[[argparse.Namespace, Path], int]
 _SYNC_COMMANDS = ("sync", "sync-status", "join")
+_SHARE_MAY_BE_MISSING = (*_SYNC_COMMANDS, "recover")  # they report it themselves
 # Commands that change the board: with --share they send the change at once (one sync round).
 _WRITE_COMMANDS = ("import-ics", "attach", "publish-pack")
 _WRITE_VERBS = {"actions": ("add", "update"), "conflicts": ("resolve",)}
@@ -76,6 +77,12 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
     sub.add_parser("sync-status", parents=[common], help="when this PC last synced, what waits")
     join = sub.add_parser("join", parents=[common], help="start this PC from the share")
     join.add_argument("--discard-demo", action="store_true", help="set the demo board aside")
+    recover = sub.add_parser(
+        "recover", parents=[common], help="rebuild a damaged database from the share or a copy"
+    )
+    recover.add_argument(
+        "--from-copy", type=Path, metavar="FILE", help="from this copy (hescb.sqlite.before-*)"
+    )
     from hescb_desktop.cli.conflicts_args import add_parsers as add_conflicts_parsers
 
     add_conflicts_parsers(sub, common)
@@ -130,7 +137,7 @@ def _anticipated() -> tuple[type[Exception], ...]:
 def _dispatch(args: argparse.Namespace) -> int:
     command = getattr(args, "command", None)
     # a share that is not there is the sync commands' to report (exit 1: working offline)
-    share = args.share if command in _SYNC_COMMANDS else _checked_share(args.share)
+    share = args.share if command in _SHARE_MAY_BE_MISSING else _checked_share(args.share)
     data_dir: Path = args.data_dir or default_data_dir()
     if command is None:
         return _run_gui(data_dir, share)
@@ -169,6 +176,10 @@ def _command(name: str) -> Command:
         from hescb_desktop.cli.selftest import cmd_selftest
 
         return cmd_selftest
+    if name == "recover":
+        from hescb_desktop.cli.recover_command import cmd_recover
+
+        return cmd_recover
     if name in _SYNC_COMMANDS:
         from hescb_desktop.cli.sync_commands import cmd_join, cmd_sync, cmd_sync_status
 

@@ -25,7 +25,12 @@ from hescb_desktop.cli.base import (
 from hescb_desktop.cli.database import refuse_foreign
 from hescb_desktop.reports.selftest import SAMPLE_TEXT, TITLE, build_selftest_pdf
 from hescb_desktop.services.context import memory_context
-from hescb_desktop.storage.database import current_revision, head_revision, open_database
+from hescb_desktop.storage.database import (
+    LEFT_AS_IT_WAS,
+    current_revision,
+    head_revision,
+    open_database,
+)
 from hescb_desktop.storage.engine import integrity_problems
 
 
@@ -60,7 +65,9 @@ def check_database(data_dir: Path) -> str:
     finally:
         engine.dispose()
     if problems:
-        raise SelftestError(f"{where} failed its integrity check: {problems[0]}")
+        raise SelftestError(
+            f"{where} is damaged: it failed its integrity check ({problems[0]}). {LEFT_AS_IT_WAS}"
+        )
     upgrade = "" if revision == head_revision() else f", upgraded to {head_revision()} on open"
     return f"{where}: schema {revision}{upgrade}, integrity ok"
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.pool import NullPool, StaticPool
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -14,6 +16,34 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 
 class DatabaseError(Exception):
     """The database file cannot be used; the message says why and what to do."""
+
+
+class DamagedDatabaseError(DatabaseError):
+    """The file is ours (or was) but its bytes are damaged: it is refused and left as it was, and
+    the board can be recovered from the share or the copy set aside (services.recovery)."""
+
+
+SQLITE_CORRUPT, SQLITE_NOTADB = 11, 26
+_DAMAGE_SEEN: set[str] = set()  # database files a connection found damaged in this process
+
+
+def is_corruption(exc: BaseException) -> bool:
+    """SQLite reported a damaged file (SQLITE_CORRUPT or SQLITE_NOTADB, extended codes too)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return isinstance(code, int) and code & 0xFF in (SQLITE_CORRUPT, SQLITE_NOTADB)
+
+
+def damage_seen(path: Path) -> bool:
+    """A connection of this process met damage in `path` since it was last checked sound."""
+    return str(path.resolve()) in _DAMAGE_SEEN
+
+
+def note_damage(path: Path, seen: bool = True) -> None:
+    key = str(path.resolve())
+    if seen:
+        _DAMAGE_SEEN.add(key)
+    else:
+        _DAMAGE_SEEN.discard(key)
 
 
 def make_engine(path: Path | None) -> Engine:
@@ -26,6 +56,8 @@ def make_engine(path: Path | None) -> Engine:
         engine = create_engine(f"sqlite:///{path}", poolclass=NullPool)
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
+    if path is not None:
+        event.listen(engine, "handle_error", functools.partial(_on_error, path))
     return engine
 
 
@@ -42,6 +74,12 @@ def _on_connect(dbapi_conn: sqlite3.Connection, record: Any) -> None:
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
+
+
+def _on_error(path: Path, context: ExceptionContext) -> None:
+    """Remember a damaged page met mid-session: such a file is never marked as closed cleanly."""
+    if is_corruption(context.original_exception):
+        note_damage(path)
 
 
 def _on_begin(conn: Any) -> None:

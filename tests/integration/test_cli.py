@@ -323,3 +323,45 @@ def locked(tmp_path: Path) -> Iterator[Path]:
 def test_init_refuses_while_another_process_holds_the_data_dir(locked: Path) -> None:
     assert_refused(run("--data-dir", locked, "init"), "already open")
     assert not (locked / DB_FILENAME).exists()
+
+
+# ---------------------------------------------------------------- a damaged database (issue 13)
+
+
+@pytest.fixture
+def rotted(tmp_path: Path) -> Path:
+    """A board closed cleanly, then bit rot inside one of its table's pages that keeps the
+    file's size and time, so the clean-close marker still matches them."""
+    from damage import rot_text
+
+    from hescb_desktop.services import crud
+    from hescb_desktop.services import entities as E
+
+    data = tmp_path / "data"
+    ctx = open_context(data)
+    for i in range(200):
+        crud.create(ctx.uow(), E.PEOPLE, {"name": f"Person {i}", "role": f"Role {i} " + "x" * 200})
+    ctx.close()
+    rot_text(data / DB_FILENAME, b"Role 150 ")  # not in any index: even integrity_check passes
+    return data
+
+
+def test_a_rotted_database_is_refused_before_any_write(rotted: Path) -> None:
+    """It used to open, take the new action and be marked clean again."""
+    db = rotted / DB_FILENAME
+    before = sha(db)
+    add = ["actions", "add", "--description", "Agree the estates plan", "--owner", "Person 1"]
+    for _ in range(2):
+        result = run("--data-dir", rotted, *add, "--due", "2030-01-31")
+        assert_refused(result, "is damaged", "recover")
+    assert sha(db) == before
+
+
+def test_selftest_reports_a_rotted_database_as_damaged(rotted: Path) -> None:
+    db = rotted / DB_FILENAME
+    before = sha(db)
+    result = run("--data-dir", rotted, "selftest")
+    assert result.returncode == 1
+    assert result.stderr.startswith("selftest: FAILED: ") and "is damaged" in result.stderr
+    assert "recover" in result.stderr and "Traceback" not in result.stderr
+    assert sha(db) == before

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from damage import break_page, rot_text
 from schema_history import downgrade
 from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError
@@ -20,7 +21,7 @@ from hescb_desktop.services import entities as E
 from hescb_desktop.services.context import open_context
 from hescb_desktop.storage.base import Base, Synced
 from hescb_desktop.storage.database import head_revision, open_database
-from hescb_desktop.storage.engine import DatabaseError, make_engine
+from hescb_desktop.storage.engine import DamagedDatabaseError, DatabaseError, make_engine
 
 
 def sha(path: Path) -> str:
@@ -151,7 +152,8 @@ def test_another_programs_sqlite_file_is_refused_and_left_alone(tmp_path: Path) 
     with pytest.raises(DatabaseError, match="not an HESCB Desktop database"):
         open_database(path)
     assert sha(path) == before
-    assert not (tmp_path / "hescb.sqlite-wal").exists()
+    wal = tmp_path / "hescb.sqlite-wal"  # a read-only look leaves an empty one
+    assert not wal.exists() or wal.stat().st_size == 0
 
 
 def test_an_empty_sqlite_file_gets_the_schema(tmp_path: Path) -> None:
@@ -191,6 +193,60 @@ def test_integrity_check_skipped_only_after_a_clean_close(tmp_path: Path) -> Non
         data[offset] = 0x5A
     path.write_bytes(bytes(data))  # damaged behind the app's back: size same, mtime differs
     with pytest.raises(DatabaseError, match="integrity"):
+        open_database(path)
+
+
+def _closed_board(folder: Path) -> Path:
+    ctx = open_context(folder)
+    for i in range(300):
+        crud.create(ctx.uow(), E.PEOPLE, {"name": f"Person {i}", "role": "x" * 200})
+    ctx.close()
+    assert (folder / "hescb.sqlite.clean").exists()
+    return folder / "hescb.sqlite"
+
+
+@pytest.mark.parametrize("damage", [rot_text, break_page], ids=["bits-flipped", "page-broken"])
+def test_damage_behind_an_unchanged_size_and_time_is_refused(
+    tmp_path: Path, damage: object
+) -> None:
+    """Bit rot keeps the file's size and time: the clean-close marker must not let it through
+    (it did: the file opened, took writes and was marked clean again)."""
+    path = _closed_board(tmp_path)
+    damage(path, b"Person 150")  # type: ignore[operator]
+    before = sha(path)
+    for _ in range(2):  # refused, and refused again: nothing marked it clean in between
+        with pytest.raises(DamagedDatabaseError, match=r"damaged.*recover"):
+            open_database(path)
+        with pytest.raises(DamagedDatabaseError):
+            open_context(tmp_path)
+    assert sha(path) == before
+    wal = tmp_path / "hescb.sqlite-wal"  # a read-only look leaves an empty one
+    assert not wal.exists() or wal.stat().st_size == 0
+
+
+def test_a_sound_file_still_opens_without_its_integrity_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hescb_desktop.storage import database
+
+    path = _closed_board(tmp_path)
+    checked: list[Path] = []
+    monkeypatch.setattr(database, "_check_integrity", checked.append)
+    open_database(path).dispose()
+    assert checked == []  # the CRC matched: no quick check
+    open_database(path).dispose()  # the marker was removed at open: checked this time
+    assert checked == [path]
+
+
+def test_damage_met_during_a_session_is_never_marked_clean(tmp_path: Path) -> None:
+    path = _closed_board(tmp_path)
+    ctx = open_context(tmp_path)  # sound at open
+    break_page(path, b"Person 150")  # the disk goes bad under the running app
+    with pytest.raises(Exception, match="malformed"):
+        crud.list_all(ctx.uow(write=False), E.PEOPLE)
+    ctx.close()
+    assert not (tmp_path / "hescb.sqlite.clean").exists()
+    with pytest.raises(DamagedDatabaseError, match="integrity check"):
         open_database(path)
 
 

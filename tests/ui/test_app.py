@@ -334,3 +334,95 @@ def test_an_upgrade_that_fails_is_shown_and_changes_nothing(
     assert errors[0][0] == "Cannot open the database"
     assert "broken reference" in errors[0][1] and "left as it was" in errors[0][1]
     assert _revision(db) == "0003"
+
+
+# ---------------------------------------------------------------------- a damaged board (issue 13)
+def _damaged_pc_on_a_share(data_dir: Path, tmp_path: Path) -> Path:
+    """This PC joined a share (which holds a snapshot), typed a person it never sent, and its
+    file was then damaged; the other PC published another person after the snapshot."""
+    from damage import break_page_of
+
+    from hescb_desktop.services import sync as sync_service
+    from hescb_desktop.services.entities import PEOPLE
+
+    share = tmp_path / "share"
+    share.mkdir()
+    other = open_context(tmp_path / "other")
+    for i in range(150):
+        crud.create(other.uow(), PEOPLE, {"name": f"Person {i}", "role": "r" * 150})
+    sync_service.run_sync(other, share)  # the first round publishes a snapshot
+    mine = sync_service.join_share(open_context(data_dir), share, discard_demo=False)
+    crud.create(mine.uow(), PEOPLE, {"name": "Typed here, never sent"})
+    mine.close()
+    crud.create(other.uow(), PEOPLE, {"name": "Published after the snapshot"})
+    sync_service.run_sync(other, share)
+    other.close()
+    break_page_of(data_dir / DB_FILENAME, "people", b"Person 120")
+    return share
+
+
+def test_a_damaged_board_is_recovered_off_the_gui_thread_and_opens(
+    qtbot: QtBot,
+    data_dir: Path,
+    tmp_path: Path,
+    errors: Errors,
+    sessions: list[app.GuiSession],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import threading
+
+    from hescb_desktop.services import recovery
+    from hescb_desktop.services.entities import PEOPLE
+    from hescb_desktop.services.sync import sync_status
+
+    share = _damaged_pc_on_a_share(data_dir, tmp_path)
+    asked: list[str] = []
+    told: list[tuple[str, str]] = []
+    on_gui_thread: list[bool] = []
+
+    def ask(message: str, parent: QWidget | None) -> bool:
+        asked.append(message)
+        return True  # Recover…
+
+    def information(parent: QWidget | None, title: str, text: str, *args: object) -> int:
+        told.append((title, text))
+        return int(QMessageBox.StandardButton.Ok.value)
+
+    real = recovery.recover
+
+    def watched(*args: object, **kwargs: object) -> recovery.Recovery:
+        on_gui_thread.append(threading.current_thread() is threading.main_thread())
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(app, "ask_to_recover", ask)
+    monkeypatch.setattr(QMessageBox, "information", information)
+    monkeypatch.setattr(recovery, "recover", watched)
+    session = _start(sessions, qtbot, data_dir)
+    assert errors == []
+    assert len(asked) == 1 and "is damaged" in asked[0]
+    assert on_gui_thread == [False]
+    title, text = told[0]
+    assert title == "Board recovered"
+    assert text.startswith("Recovered from the share's snapshot of ")
+    assert (
+        " and 8 changes from the journal; kept 8 changes this PC had not sent;" in text
+    )  # a person
+    names = {p.name for p in crud.list_all(session.ctx.uow(write=False), PEOPLE)}
+    assert {"Typed here, never sent", "Published after the snapshot", "Person 120"} <= names
+    assert len(names) == 152
+    assert any(p.name.startswith(f"{DB_FILENAME}.damaged-") for p in data_dir.iterdir())
+    assert sync_status(session.ctx, str(share)).pending == 0  # the round after it sent it
+
+
+def test_a_damaged_board_is_left_as_it_was_when_the_user_quits(
+    data_dir: Path, tmp_path: Path, errors: Errors, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hashlib
+
+    _damaged_pc_on_a_share(data_dir, tmp_path)
+    db = data_dir / DB_FILENAME
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    monkeypatch.setattr(app, "ask_to_recover", lambda message, parent: False)  # Quit
+    assert app.start_gui(data_dir) == 2
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+    assert not any(p.name.startswith(f"{DB_FILENAME}.damaged-") for p in data_dir.iterdir())
