@@ -602,6 +602,7 @@ def held_back_lines(stats: MergeStats) -> list[str]:
         )
     return lines
 
+
 def _seen_upto(recs: list[Record]) -> int | None:
     """The newest change to this row the commit's PC had seen: its updated_at's prev_hlc."""
     found = next((r for r in recs if r.col == "updated_at"), None)
