@@ -493,7 +493,8 @@ def reconcile_own(engine: Engine, share: Share, me: str, clock: HybridLogicalClo
                 {r.seq: r for r in records if r.seq not in local or local[r.seq][0] != r}
             )
     if not recovered and not foreign:
-        _mark_published(engine, me, adopt)
+        # a crash after writing: the publisher adopts it as it always has, and marks it
+        # published through the clock's check (its stamps re-dated as every reader dates them)
         return healed
     top = max(f.last for f in beyond)
     moved, lost = _apply(engine, me, clock, adopt, list(recovered.values()), top, healed)
