@@ -28,7 +28,7 @@ from hescb_desktop.sync.publisher import pending_count
 from hescb_desktop.sync.round import SyncReport, sync_round
 from hescb_desktop.sync.segments import SegmentError
 from hescb_desktop.sync.share import FormatTooNewError, Share, ShareError
-from hescb_desktop.sync.snapshot import newest_snapshot
+from hescb_desktop.sync.snapshot import SnapshotInfo, newest_snapshot
 
 __all__ = [
     "FormatTooNewError",
@@ -437,9 +437,11 @@ def join_share(ctx: ServiceContext, share_folder: Path, *, discard_demo: bool) -
     _check_history(ctx, share, snapshot.cursors if snapshot is not None else {})
     settings = load_settings(ctx.uow(write=False))
     ctx.close()
-    if demo:
+    if demo and snapshot is not None:
+        _replace_demo(db_path, snapshot)
+    elif demo:
         _set_aside(db_path, "demo")
-    if snapshot is not None:
+    elif snapshot is not None:
         bootstrap(db_path, snapshot)
     joined = open_context(db_path.parent)
     if share.board_id is not None:
@@ -487,6 +489,22 @@ def _holds(ctx: ServiceContext, peer: str, first: int, last: int) -> bool:
     )
     with ctx.uow(write=False) as uow:
         return int(uow.session.scalar(stmt) or 0) == last - first + 1
+
+
+def _replace_demo(db_path: Path, snapshot: SnapshotInfo) -> None:
+    """The share's board restored beside the demo board first, then put in its place: a
+    snapshot that cannot be restored leaves the demo board (and the data dir) as it was."""
+    joining = db_path.with_name(db_path.name + ".joining")
+    for suffix in ("", "-wal", "-shm"):
+        db_path.with_name(joining.name + suffix).unlink(missing_ok=True)
+    try:
+        bootstrap(joining, snapshot)  # nothing of the demo is carried: a new PC's start
+    except BaseException:
+        for suffix in ("", "-wal", "-shm"):
+            db_path.with_name(joining.name + suffix).unlink(missing_ok=True)
+        raise
+    _set_aside(db_path, "demo")
+    joining.replace(db_path)
 
 
 def _set_aside(db_path: Path, why: str) -> None:

@@ -570,11 +570,17 @@ def _classify(
     records = segment.records
     for r in records:
         held, published = local.get(r.seq, (r, False))
-        if published and held != r:  # this PC sent other changes under these numbers
+        if published and _content(held) != _content(r):  # other changes under these numbers
             return "foreign", ()
-    if all(r.seq in local and local[r.seq][0] == r for r in records):
+    if all(r.seq in local and _content(local[r.seq][0]) == _content(r) for r in records):
         return "same", records
     return "lost", records
+
+
+def _content(rec: Record) -> tuple[object, ...]:
+    """A record but for its stamps: a far-ahead PC's own rows are re-dated once published
+    (clockguard), while its segment on the share keeps the stamps it wrote."""
+    return (rec.device_id, rec.seq, rec.tx, rec.table, rec.row, rec.col, rec.value, rec.user)
 
 
 def _apply(
