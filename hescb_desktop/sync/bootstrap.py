@@ -7,19 +7,23 @@ file itself never becomes the PC's database: its rows are copied (`restore.py`).
 
 from __future__ import annotations
 
+import itertools
+import json
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from operator import attrgetter
 from pathlib import Path
 
-from sqlalchemy import Connection, update
+from sqlalchemy import Connection, Engine, delete, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 
 from hescb_desktop.storage.database import open_database
 from hescb_desktop.storage.engine import writer
-from hescb_desktop.storage.journal import ChangeLog, SyncPeer
+from hescb_desktop.storage.journal import ChangeLog, LocalState, SyncPeer
 from hescb_desktop.sync.hlc import ceiling, wall_ms
-from hescb_desktop.sync.merger import merge_records, put_state
+from hescb_desktop.sync.merger import log_only, merge_records, put_state
 from hescb_desktop.sync.restore import restore_rows
 from hescb_desktop.sync.segments import Record
 from hescb_desktop.sync.snapshot import SnapshotInfo
@@ -79,7 +83,8 @@ def bootstrap(db_path: Path, info: SnapshotInfo) -> int:
                                 device_id=peer, cursor=cursor, user="", last_seen_hlc=0, problem=""
                             )
                         )
-                merge_records(conn, carried.records, published=True)
+                waiting = carry(conn, carried.records)
+                put_state(conn, WAITING_KEY, json.dumps(waiting))
                 _mark_unpublished(conn, device, carried.unpublished)
                 _restart_clock_past(conn, carried.state)
         finally:
@@ -138,3 +143,81 @@ def _settle(path: Path) -> None:
         conn.execute("PRAGMA journal_mode=DELETE")
     finally:
         conn.close()
+
+
+WAITING_KEY = "carried_waiting"  # this PC's own carried changes that could not apply yet (seqs)
+REFUSED = (IntegrityError, sqlite3.IntegrityError)
+
+
+def carry(conn: Connection, records: list[Record]) -> list[int]:
+    """Apply this PC's own changes the snapshot lacks; returns the seqs of those that cannot
+    apply yet. A change may build on a row another PC made after the snapshot (an edit of it, a
+    row pointing to it): the database refuses it until that row arrives by the journal. Such a
+    commit is kept in change_log unapplied (published as it was), and applied when the row
+    arrives (`merger.fill_orphans`, and `retry_waiting` after each round's merge). Nothing this
+    PC wrote is lost, and the rest of the restore goes on."""
+    if _try(conn, records):
+        return []
+    waiting: list[int] = []
+    for _, group in itertools.groupby(records, key=attrgetter("tx")):
+        recs = list(group)
+        if not _try(conn, recs):
+            log_only(conn, recs, published=True)
+            waiting += [r.seq for r in recs]
+    return waiting
+
+
+def _try(conn: Connection, records: list[Record]) -> bool:
+    """Merge `records` in a savepoint; undone (False) when the database refuses them."""
+    savepoint = conn.begin_nested()
+    try:
+        merge_records(conn, records, published=True)
+        for table in sorted({r.table for r in records}):  # references are checked at commit
+            found = conn.exec_driver_sql(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+            ).first()
+            if found and conn.exec_driver_sql(f'PRAGMA foreign_key_check("{table}")').first():
+                raise sqlite3.IntegrityError(f"a reference of {table} is not there yet")
+    except REFUSED:
+        savepoint.rollback()
+        return False
+    savepoint.commit()
+    return True
+
+
+def retry_waiting(engine: Engine, device: str) -> int:
+    """After a round's merge: this PC's own carried changes that could not apply at the
+    restore are applied now if the rows they need have arrived. Returns how many applied."""
+    with writer(engine).begin() as conn:
+        text = conn.execute(select(LocalState.value).where(LocalState.key == WAITING_KEY)).scalar()
+        seqs = sorted(set(json.loads(text or "[]")))
+        if not seqs:
+            return 0
+        marks = ",".join("?" * len(seqs))
+        rows = conn.exec_driver_sql(
+            "SELECT device_id, seq, tx, hlc, table_name, row_id, column_name, value, prev_hlc,"
+            f" user, published FROM change_log WHERE device_id = ? AND seq IN ({marks})",
+            (device, *seqs),
+        ).fetchall()
+        held = [(Record(*r[:10]), bool(r[10])) for r in rows]
+        still: list[int] = []
+        applied = 0
+        for _, group in itertools.groupby(
+            sorted(held, key=lambda h: h[0].seq), key=lambda h: h[0].tx
+        ):
+            pairs = list(group)
+            recs = [rec for rec, _ in pairs]
+            numbers = [rec.seq for rec in recs]
+            savepoint = conn.begin_nested()
+            conn.execute(
+                delete(ChangeLog).where(ChangeLog.device_id == device, ChangeLog.seq.in_(numbers))
+            )
+            if _try(conn, recs):
+                _mark_unpublished(conn, device, {rec.seq for rec, pub in pairs if not pub})
+                savepoint.commit()
+                applied += len(recs)
+            else:
+                savepoint.rollback()
+                still += numbers
+        put_state(conn, WAITING_KEY, json.dumps(still))
+    return applied

@@ -138,6 +138,7 @@ def _merge(
     _log(cur, fresh, published)
     for _, group in itertools.groupby(fresh, key=attrgetter("device_id", "tx", "table", "row")):
         merge.apply(list(group))
+    merge.fill_orphans()
     merge.hold_unknown_markings()
     merge.write()
     return stats
@@ -161,6 +162,15 @@ def _new_only(cur: sqlite3.Cursor, records: Iterable[Record]) -> list[Record]:
         unique = {r.seq: r for r in recs if r.seq not in seen}
         fresh.extend(unique.values())
     return sorted(fresh, key=attrgetter("hlc", "device_id", "seq"))
+
+
+def log_only(conn: Connection, records: list[Record], *, published: bool = True) -> None:
+    """Store records in change_log without applying them (this PC's own changes carried into a
+    restore that cannot apply yet: the row they change has not arrived; `fill_orphans` writes
+    them when it does)."""
+    raw = conn.connection.driver_connection
+    assert isinstance(raw, sqlite3.Connection)
+    _log(raw.cursor(), records, published)
 
 
 def _log(cur: sqlite3.Cursor, fresh: list[Record], published: bool) -> None:
@@ -202,6 +212,7 @@ class _Merge:
         self.rows: dict[Key, _Row] = {}
         self.conflicts: list[tuple[Any, ...]] = []
         self.superseded: set[tuple[str, str, str, int]] = set()  # (table, row, col, lost hlc)
+        self.orphans: set[Key] = set()
         self.column_names: dict[str, frozenset[str]] = {}
         self.choices: dict[str, dict[str, frozenset[str]]] = {}
         self.marked: set[Key] = set()  # rows of tables with a marking met in this merge
@@ -219,6 +230,9 @@ class _Merge:
                 self._load_clocks(table, chunk)
             if known is not None and table in MARKED_TABLES:
                 self._load_held(known, table, ids)
+        # rows this PC does not have, whose fields it already holds in change_log: changes made
+        # on top of a row that arrived (or were carried into a restore) before the row did
+        self.orphans = {key for key, row in self.rows.items() if row.fields and not row.exists}
 
     def _load_rows(self, table: Table | None, name: str, ids: Sequence[str]) -> None:
         marks = ",".join("?" * len(ids))
@@ -429,6 +443,28 @@ class _Merge:
         ident = conflict_id(kind, table, row, col, lost[1], lost[2])
         self.conflicts.append((ident, kind, table, row, col, *kept, *lost, ""))
         self.stats.conflicts += 1
+
+    def fill_orphans(self) -> None:
+        """A row created now whose later fields this PC already held in change_log goes in with
+        them: the held value wins its field (its clock is the field's highest), so without it
+        the row would be written without the value that won, or refused for a required field
+        the creation lost, and every later merge of that PC would wait for ever."""
+        for key in self.orphans:
+            row = self.rows[key]
+            if row.exists or not row.insert:
+                continue
+            name = key[0]
+            table = Base.metadata.tables[name]
+            allowed = SYNCED_COLUMNS.get(name, frozenset())
+            choices = self._choices(table)
+            for col, held in row.fields.items():
+                if col in row.insert or col not in allowed or held.value is None:
+                    continue
+                if (ok := choices.get(col)) is not None and held.value not in ok:
+                    continue
+                row.insert[col] = held.value
+                if col == "deleted":
+                    row.deleted = held.value == "true"
 
     # ---------------------------------------------------------------- unknown markings
     def hold_unknown_markings(self) -> None:

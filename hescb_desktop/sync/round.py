@@ -22,6 +22,7 @@ from hescb_desktop.storage.engine import writer
 from hescb_desktop.storage.journal import ChangeLog, SyncPeer
 from hescb_desktop.sync import healing
 from hescb_desktop.sync.board import identify_share
+from hescb_desktop.sync.bootstrap import retry_waiting
 from hescb_desktop.sync.clockguard import IncomingCheck, OwnCheck, notify
 from hescb_desktop.sync.hlc import HybridLogicalClock
 from hescb_desktop.sync.merger import MergeStats, held_back_lines, merge_records, put_state
@@ -125,6 +126,7 @@ def sync_round(engine: Engine, share: Share, actor: Actor, clock: HybridLogicalC
     ]
     report.peers = len(batches)
     stats = _merge(engine, clock, batches, cursors, incoming)  # may hold a batch back
+    retry_waiting(engine, actor.device_id)  # own changes a restore could not apply yet
     report.problems = [
         f"PC {b.device_id.replace('-', '')[-8:]}: {b.problem}" for b in batches if b.problem
     ] + heal.problems
