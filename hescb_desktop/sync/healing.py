@@ -481,7 +481,11 @@ def reconcile_own(engine: Engine, share: Share, me: str, clock: HybridLogicalClo
     expect = min((s for s, (_, pub) in local.items() if not pub), default=None)
     for f in beyond:
         kind, records = _classify(f, me, local)
-        if kind == "foreign":
+        if kind == "damaged" and expect is not None and f.first == expect:
+            own = [local[n][0] for n in range(f.first, f.last + 1)]
+            _rewrite_own(engine, folder, me, f, own, files, healed)
+            expect = f.last + 1
+        elif kind == "damaged" or kind == "foreign":
             foreign.append(f)
         elif kind == "same" and expect is not None and f.first == expect:
             adopt += [r.seq for r in records if not local[r.seq][1]]
@@ -495,6 +499,7 @@ def reconcile_own(engine: Engine, share: Share, me: str, clock: HybridLogicalClo
     if not recovered and not foreign:
         # a crash after writing: the publisher adopts it as it always has, and marks it
         # published through the clock's check (its stamps re-dated as every reader dates them)
+        _notify(engine, clock, healed.messages)
         return healed
     top = max(f.last for f in beyond)
     moved, lost = _apply(engine, me, clock, adopt, list(recovered.values()), top, healed)
@@ -554,6 +559,28 @@ def _local_records(engine: Engine, me: str, first: int) -> dict[int, tuple[Recor
         }
 
 
+def _rewrite_own(
+    engine: Engine,
+    folder: Path,
+    me: str,
+    f: SegFile,
+    records: list[Record],
+    files: list[SegFile],
+    healed: Healed,
+) -> None:
+    """This PC's own segment, written but damaged on the share before this PC recorded it as
+    sent (a crash between the two): written again from change_log as a healing copy of the same
+    range, then recorded as sent. Its numbers stay theirs (readers take the copy)."""
+    schema = current_revision(engine) or ""
+    gen = _next_generation(files, f.first, f.last)
+    write_copy(folder, me, (f.first, f.last, records), gen, schema)
+    _mark_published(engine, me, [r.seq for r in records])
+    healed.messages.append(
+        f"republished changes {span(f.first, f.last)}: this PC's copy on the share was damaged "
+        "before it was recorded as sent"
+    )
+
+
 def _classify(
     f: SegFile, me: str, local: dict[int, tuple[Record, bool]]
 ) -> tuple[str, tuple[Record, ...]]:
@@ -564,6 +591,12 @@ def _classify(
     except FileNotFoundError:
         return "same", ()
     except (SegmentError, ShareError):
+        span_ = range(f.first, f.last + 1)
+        unsent = f.gen == 0 and all(n in local and not local[n][1] for n in span_)
+        after = local.get(f.last + 1)
+        whole = local[f.first][0].tx == f.first if unsent else False  # starts a commit
+        if unsent and whole and (after is None or after[0].tx == f.last + 1):  # ends one
+            return "damaged", ()  # this PC's own write, damaged before it was recorded as sent
         return "foreign", ()
     if segment.header.get("device_id") != me:
         return "foreign", ()

@@ -455,3 +455,31 @@ def test_lost_changes_only_the_snapshot_holds_send_the_pc_to_the_snapshot(
     office.settle()
     assert names(a) == names(b) == {"Before the backup", "Pruned since", "Still on the share"}
     assert content(a) == content(b)
+
+
+# ---------------------------------------------------------------------- its own write, damaged
+def test_its_own_segment_damaged_before_it_was_recorded_as_sent_is_written_again(
+    office: Office,
+) -> None:
+    """A crash between writing a segment and recording it as sent, and the file damaged on the
+    share meanwhile (the replica state machine found it): the segment is this PC's own, so it is
+    written again as a healing copy under the same numbers (before, it was taken as a forged
+    file: moved aside and the PC's changes renumbered)."""
+    from sqlalchemy import text
+
+    a, b = office.pc("a"), office.pc("b")
+    crud.create(a.uow(), E.PEOPLE, {"name": "Sent once"})
+    office.sync("a")
+    with a.engine.begin() as conn:  # the crash: written, never recorded as sent
+        conn.execute(text("UPDATE change_log SET published = 0"))
+    [segment] = office.segments("a")
+    data = bytearray(segment.read_bytes())
+    data[0] ^= 0x20
+    segment.write_bytes(bytes(data))
+    report = office.sync("a")
+    assert any("was damaged before it was recorded as sent" in m for m in report.healed)
+    assert not segment.with_name(segment.name + ".foreign").exists()
+    assert office.rows("a", "SELECT count(*) FROM change_log WHERE published = 0") == [(0,)]
+    office.settle()
+    assert names(b) == {"Sent once"}
+    assert content(a) == content(b)
