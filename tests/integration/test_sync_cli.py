@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from app_process import cli, env
 
 from hescb_desktop.services import crud
 from hescb_desktop.services import entities as E
@@ -26,22 +26,6 @@ for i in range(int(sys.argv[3])):
     crud.create(ctx.uow(), E.PEOPLE, {"name": f"{sys.argv[2]} {i}"})
 ctx.close()
 """
-
-
-def env() -> dict[str, str]:
-    clean = {k: v for k, v in os.environ.items() if k != "HESCB_DATA_DIR"}
-    return {**clean, "QT_QPA_PLATFORM": "offscreen", "PYTHONIOENCODING": "utf-8"}
-
-
-def cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "hescb_desktop", *map(str, args)],
-        capture_output=True,
-        text=True,
-        env=env(),
-        timeout=180,
-        check=False,
-    )
 
 
 def add_people(data: Path, prefix: str, count: int) -> subprocess.Popen[str]:

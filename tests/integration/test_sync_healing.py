@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import signal
 import subprocess
@@ -14,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from app_process import cli, env
 from sync_office import Office, content
 
 from hescb_desktop.services import crud
@@ -264,20 +264,6 @@ def test_a_copy_with_the_same_device_id_catches_up_instead_of_stopping(
 
 
 # ---------------------------------------------------------------------- real processes
-def env() -> dict[str, str]:
-    clean = {k: v for k, v in os.environ.items() if k != "HESCB_DATA_DIR"}
-    return {**clean, "QT_QPA_PLATFORM": "offscreen", "PYTHONIOENCODING": "utf-8"}
-
-
-def cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "hescb_desktop", *map(str, args)],
-        capture_output=True,
-        text=True,
-        env=env(),
-        timeout=180,
-        check=False,
-    )
 
 
 def add_people(data: Path, *people: str) -> None:

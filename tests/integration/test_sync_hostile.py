@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from app_process import cli
 from schema_history import downgrade
 from sqlalchemy import text
 from sync_office import Office, content
@@ -76,22 +74,6 @@ def names(ctx: ServiceContext) -> set[str]:
 def logged_by(office: Office, pc: str, device: str) -> list[tuple[Any, ...]]:
     return office.rows(
         pc, f"SELECT table_name, column_name FROM change_log WHERE device_id = '{device}'"
-    )
-
-
-def env() -> dict[str, str]:
-    clean = {k: v for k, v in os.environ.items() if k != "HESCB_DATA_DIR"}
-    return {**clean, "QT_QPA_PLATFORM": "offscreen", "PYTHONIOENCODING": "utf-8"}
-
-
-def cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "hescb_desktop", *map(str, args)],
-        capture_output=True,
-        text=True,
-        env=env(),
-        timeout=180,
-        check=False,
     )
 
 

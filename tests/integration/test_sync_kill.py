@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
+from app_process import ADD_PEOPLE
 
 from hescb_desktop.sync.segments import read_segment
 
@@ -26,21 +27,6 @@ PEOPLE = 3000
 SEGMENT_RECORDS = 400
 KILLS = 8
 MORE = 300  # people added before each further round on the first PC
-
-ADD_PEOPLE = """
-import sys
-from pathlib import Path
-from hescb_desktop.services import crud, entities as E
-from hescb_desktop.services.context import open_context
-ctx = open_context(Path(sys.argv[1]))
-prefix, count, per_commit = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-for start in range(0, count, per_commit):
-    with ctx.uow() as uow:
-        for i in range(start, min(start + per_commit, count)):
-            crud.add(uow, E.PEOPLE, {"name": f"{prefix} {i}"})
-        uow.commit()
-ctx.close()
-"""
 
 
 def env() -> dict[str, str]:

@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 import pytest
+from app_process import ADD_PEOPLE, cli, env
 from share_faults import full, read_only, small_disk
 
 from hescb_desktop.cli import main as cli_main
@@ -32,37 +33,6 @@ from hescb_desktop.sync.segments import parse_name, read_segment
 from hescb_desktop.sync.share import FormatTooNewError, Share, ShareError
 
 pytestmark = pytest.mark.slow
-
-ADD_PEOPLE = """
-import sys
-from pathlib import Path
-from hescb_desktop.services import crud, entities as E
-from hescb_desktop.services.context import open_context
-ctx = open_context(Path(sys.argv[1]))
-prefix, count, per_commit = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-for start in range(0, count, per_commit):
-    with ctx.uow() as uow:
-        for i in range(start, min(start + per_commit, count)):
-            crud.add(uow, E.PEOPLE, {"name": f"{prefix} {i}"})
-        uow.commit()
-ctx.close()
-"""
-
-
-def env(**extra: str) -> dict[str, str]:
-    clean = {k: v for k, v in os.environ.items() if k != "HESCB_DATA_DIR"}
-    return {**clean, "QT_QPA_PLATFORM": "offscreen", "PYTHONIOENCODING": "utf-8", **extra}
-
-
-def cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "hescb_desktop", *map(str, args)],
-        capture_output=True,
-        text=True,
-        env=env(),
-        timeout=180,
-        check=False,
-    )
 
 
 def sync(data: Path, share: Path) -> subprocess.CompletedProcess[str]:
