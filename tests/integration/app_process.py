@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -41,3 +42,21 @@ def cli(*args: str | Path, timeout: float = 180) -> subprocess.CompletedProcess[
         timeout=timeout,
         check=False,
     )
+
+
+def add_people(data: Path, prefix: str, count: int, per_commit: int = 50) -> None:
+    """`count` people added to the board in `data` by a real process, `per_commit` a commit."""
+    made = subprocess.run(
+        [sys.executable, "-c", ADD_PEOPLE, str(data), prefix, str(count), str(per_commit)],
+        env=env(),
+        timeout=300,
+        check=False,
+    )
+    assert made.returncode == 0
+
+
+def export(data: Path) -> dict[str, object]:
+    """The board in `data`, as `export-json` prints it (its tables)."""
+    result = cli("--data-dir", data, "export-json")
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)["tables"]  # type: ignore[no-any-return]

@@ -7,7 +7,6 @@ nothing twice.
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import signal
@@ -17,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from app_process import ADD_PEOPLE
+from app_process import add_people, export
 
 from hescb_desktop.sync.segments import read_segment
 
@@ -66,22 +65,6 @@ def sync_process(data: Path, share: Path) -> subprocess.Popen[bytes]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-
-
-def add_people(data: Path, prefix: str, count: int) -> None:
-    made = subprocess.run(
-        [sys.executable, "-c", ADD_PEOPLE, str(data), prefix, str(count), "50"],
-        env=env(),
-        timeout=120,
-        check=False,
-    )
-    assert made.returncode == 0
-
-
-def export(data: Path) -> dict[str, object]:
-    result = cli("--data-dir", data, "export-json")
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)["tables"]  # type: ignore[no-any-return]
 
 
 def final_segments_are_whole(share: Path) -> int:

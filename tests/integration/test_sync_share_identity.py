@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 import pytest
-from app_process import ADD_PEOPLE, cli, env
+from app_process import add_people, cli, env, export
 from share_faults import full, read_only, small_disk
 
 from hescb_desktop.cli import main as cli_main
@@ -37,22 +37,6 @@ pytestmark = pytest.mark.slow
 
 def sync(data: Path, share: Path) -> subprocess.CompletedProcess[str]:
     return cli("--data-dir", data, "--share", share, "sync")
-
-
-def add_people(data: Path, prefix: str, count: int, per_commit: int = 50) -> None:
-    made = subprocess.run(
-        [sys.executable, "-c", ADD_PEOPLE, str(data), prefix, str(count), str(per_commit)],
-        env=env(),
-        timeout=300,
-        check=False,
-    )
-    assert made.returncode == 0
-
-
-def export(data: Path) -> dict[str, object]:
-    result = cli("--data-dir", data, "export-json")
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)["tables"]  # type: ignore[no-any-return]
 
 
 def people(data: Path) -> set[str]:
