@@ -162,3 +162,37 @@ def test_the_preview_dialog_fits_the_screen(qtbot: QtBot, tmp_path: Path) -> Non
     screen = dialog.screen().availableGeometry().size()
     assert screen.height() < 900  # the offscreen screen: smaller than the dialog would like
     assert dialog.width() <= screen.width() and dialog.height() <= screen.height()
+
+
+def test_previews_reloaded_and_closed_while_drawing_do_not_crash(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Pages are drawn on the GUI thread: a preview reloaded, closed and deleted while its pages
+    are being drawn cannot race a render thread (a CI worker once died in the month preview)."""
+    import gc
+
+    from PySide6.QtPdf import QPdfPageRenderer
+
+    from hescb_desktop.reports.selftest import build_selftest_pdf
+
+    pdf = tmp_path / "one.pdf"
+    build_selftest_pdf(pdf, {"version": "test"})
+    data = pdf.read_bytes()
+    for _round in range(8):
+        dialog = PdfPreviewDialog(data, "One page", "one.pdf")
+        renderers = dialog.preview.findChildren(QPdfPageRenderer)
+        assert renderers, "QPdfView draws through a QPdfPageRenderer"
+        assert all(
+            r.renderMode() == QPdfPageRenderer.RenderMode.SingleThreaded for r in renderers
+        )
+        dialog.show()
+        for _reload in range(5):
+            assert dialog.preview.load(data)
+            dialog.preview.viewport().repaint()
+            QApplication.processEvents()
+        assert dialog.preview.page_count == 1
+        dialog.close()
+        dialog.deleteLater()
+        del dialog, renderers
+        QApplication.processEvents()
+        gc.collect()

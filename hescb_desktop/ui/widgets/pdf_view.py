@@ -19,7 +19,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSize, Qt
 from PySide6.QtGui import QGuiApplication, QImage, QPainter
-from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdf import QPdfDocument, QPdfPageRenderer
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -42,6 +42,12 @@ class PdfPreview(QPdfView):
         # No Qt parent: a document that loaded from a buffer and dies as the view's child
         # crashes Qt (6.12); this one lives as long as the Python wrapper, after the view.
         self.pdf = QPdfDocument()
+        # QPdfView renders pages on a thread of its own that reads the document without holding
+        # it: a document closed, reloaded or deleted while a page is drawn there crashes the
+        # process (seen once in CI, a worker killed in the month preview). Pages are drawn on
+        # the GUI thread instead: a few milliseconds each, and only the pages in view.
+        for renderer in self.findChildren(QPdfPageRenderer):
+            renderer.setRenderMode(QPdfPageRenderer.RenderMode.SingleThreaded)
         self._buffer: QBuffer | None = None
         self.data = b""
         self.setDocument(self.pdf)
