@@ -182,9 +182,7 @@ def test_previews_reloaded_and_closed_while_drawing_do_not_crash(
         dialog = PdfPreviewDialog(data, "One page", "one.pdf")
         renderers = dialog.preview.findChildren(QPdfPageRenderer)
         assert renderers, "QPdfView draws through a QPdfPageRenderer"
-        assert all(
-            r.renderMode() == QPdfPageRenderer.RenderMode.SingleThreaded for r in renderers
-        )
+        assert all(r.renderMode() == QPdfPageRenderer.RenderMode.SingleThreaded for r in renderers)
         dialog.show()
         for _reload in range(5):
             assert dialog.preview.load(data)
