@@ -1,13 +1,15 @@
 """Merging peers' change records into the local database.
 
 Per field, the highest (hlc, device id) wins. A change whose prev_hlc is not the hlc of the value
-this PC holds was made without seeing that value: if the two values differ, the loser is kept in
-`conflicts` for a user to look at. Edits to a row another PC deleted leave it deleted and are kept
-as a "deleted" conflict (offering restore). Conflicts belong to the board: each has the id every
-PC gives it (`conflict_id`, from the losing change), only a change nobody built on can lose
-(`_replaced`, `_supersede`), and whether an edit and a deletion were made apart is read from
-what each commit had seen (`_seen_upto`), so PCs that meet the same changes in different
-orders keep the same conflicts; how one was settled syncs as a `conflict_resolutions` row.
+this PC holds was made without seeing that value: the field's history then has more than one
+head (a change nobody built on), and every head other than the winner is kept in `conflicts` for
+a user to look at (`_field_heads`). Edits to a row another PC deleted leave it deleted and are
+kept as a "deleted" conflict, offering restore (`_deleted_heads`; whether an edit and a deletion
+were made apart is read from what each commit had seen, its updated_at's prev_hlc). Conflicts
+belong to the board: which ones stand is settled from the history in change_log once the merge
+is decided, never from the order changes arrived in, and each has the id every PC gives it
+(`conflict_id`, from the losing change), so PCs that meet the same changes in any order keep
+the same conflicts; how one was settled syncs as a `conflict_resolutions` row.
 Records are stored in change_log under their own
 (device id, seq), so a record read twice changes nothing. Only the tables and columns of the
 allow-list (`storage/synced_columns.py`) are written, never a local table; records the screen
@@ -210,8 +212,8 @@ class _Merge:
         self.stats = stats
         self.convert = convert
         self.rows: dict[Key, _Row] = {}
-        self.conflicts: list[tuple[Any, ...]] = []
-        self.superseded: set[tuple[str, str, str, int]] = set()  # (table, row, col, lost hlc)
+        self.contested: set[tuple[str, str, str]] = set()  # fields edited apart: (table, row, col)
+        self.deletion_contested: set[Key] = set()  # rows edited and deleted apart
         self.orphans: set[Key] = set()
         self.column_names: dict[str, frozenset[str]] = {}
         self.choices: dict[str, dict[str, frozenset[str]]] = {}
@@ -271,16 +273,6 @@ class _Merge:
                 deleted = row.fields.get("deleted")
                 row.deleted = deleted is not None and deleted.value == "true"
 
-    def _local_value(self, table: str, row: str, col: str, held: _Field) -> tuple[str, str] | None:
-        if held.value is not None:
-            return held.value, held.user
-        found = self.cur.execute(
-            "SELECT value, user FROM change_log WHERE table_name = ? AND row_id = ?"
-            " AND column_name = ? AND hlc = ? AND device_id = ?",
-            (table, row, col, *held.clock),
-        ).fetchone()
-        return (str(found[0]), str(found[1])) if found else None
-
     # ---------------------------------------------------------------- deciding, in memory
     def apply(self, recs: list[Record]) -> None:
         """One commit's fields of one row, from one PC. Values are taken as their JSON text and
@@ -305,8 +297,8 @@ class _Merge:
             (held := fields.get(r.col)) is None or (r.hlc, r.device_id) > held.clock for r in known
         ]
         if fields:  # a row this PC held before, or met earlier in this merge
-            for rec, won in zip(known, wins, strict=True):
-                self._field_conflict(rec, row, won)
+            for rec in known:
+                self._field_conflict(rec)
             self._deleted_conflicts(known, row)
         target = row.update if row.exists else row.insert
         taken = 0
@@ -358,91 +350,97 @@ class _Merge:
             if value is not None:
                 row.insert[col] = encode(value)
 
-    def _field_conflict(self, rec: Record, row: _Row, won: bool) -> None:
-        """Concurrent edits with different values: keep the losing value."""
-        held = row.fields.get(rec.col)
+    def _field_conflict(self, rec: Record) -> None:
+        """An edit made without seeing the value this PC holds: the field's history has more
+        than one head. Which heads lost is settled from the whole history once the merge is
+        decided (`_field_heads`), not from the order the edits arrived in."""
+        held = self.rows[(rec.table, rec.row)].fields.get(rec.col)
         if held is None or rec.col in NO_CONFLICT or rec.prev_hlc == held.clock[0]:
             return
+        row = self.rows[(rec.table, rec.row)]
         if (not row.exists and not row.insert) or rec.table in NO_CONFLICT_TABLES:
             return
-        self._supersede(rec)
-        local = self._local_value(rec.table, rec.row, rec.col, held)
-        if local is None or local[0] == rec.value:
-            return
-        mine = (local[0], held.clock[0], held.clock[1], local[1])
-        theirs = (rec.value, rec.hlc, rec.device_id, rec.user)
-        kept, lost = (theirs, mine) if won else (mine, theirs)
-        self._conflict("field", rec.table, rec.row, rec.col, kept, lost)
+        self.contested.add((rec.table, rec.row, rec.col))
 
     def _deleted_conflicts(self, recs: list[Record], row: _Row) -> None:
         """Edits and a deletion of the same row made apart: the row stays deleted, edits kept.
 
-        An edit and a deletion were made apart when neither saw the other: every commit logs
-        `updated_at`, whose prev_hlc is the newest change to the row its PC had seen (see
-        `_seen_upto`). Every PC decides this alike, whichever of the two it met first.
+        Met here when an edit arrives on a deleted row, or a deletion on a row with changes
+        newer than what the deleting PC had seen; which edits lost is then settled from the
+        row's whole history (`_deleted_heads`), the same on every PC whatever the order.
         """
         if "deleted" not in row.fields or not (row.exists or row.insert):
             return
         if recs[0].table in NO_CONFLICT_TABLES:
             return
+        key = (recs[0].table, recs[0].row)
         deleting = next((r for r in recs if r.col == "deleted" and r.value == "true"), None)
         if deleting is None and row.deleted:
-            deletion = row.fields["deleted"]
             if any(r.col == "deleted" for r in recs):  # a restore: made after the deletion
                 return
+            deletion = row.fields["deleted"]
             edit_saw = _seen_upto(recs)
             if edit_saw is not None and edit_saw >= deletion.clock[0]:
                 return
-            deletion_saw = self._deletion_seen_upto(recs[0].table, recs[0].row, deletion.clock)
-            kept = ("true", deletion.clock[0], deletion.clock[1], deletion.user)
-            for rec in recs:
-                if rec.col not in NO_CONFLICT and rec.col != "deleted":
-                    self._supersede(rec)
-                    if deletion_saw is not None and rec.hlc <= deletion_saw:
-                        continue  # the deleting PC had seen this edit
-                    lost = (rec.value, rec.hlc, rec.device_id, rec.user)
-                    self._conflict("deleted", rec.table, rec.row, rec.col, kept, lost)
+            self.deletion_contested.add(key)
         elif deleting is not None and not row.deleted:
-            kept = ("true", deleting.hlc, deleting.device_id, deleting.user)
             saw = _seen_upto(recs)
             upto = deleting.hlc if saw is None else saw
-            for col, held in list(row.fields.items()):
-                if col in NO_CONFLICT or col == "deleted" or held.clock[0] <= upto:
-                    continue
-                local = self._local_value(deleting.table, deleting.row, col, held)
-                if local is not None:
-                    mine = (local[0], held.clock[0], held.clock[1], local[1])
-                    self._conflict("deleted", deleting.table, deleting.row, col, kept, mine)
+            if any(
+                col not in NO_CONFLICT and col != "deleted" and held.clock[0] > upto
+                for col, held in row.fields.items()
+            ):
+                self.deletion_contested.add(key)
 
-    def _deletion_seen_upto(self, table: str, row: str, deletion: Clock) -> int | None:
-        """The newest change to the row the deleting PC had seen (its commit's updated_at
-        prev_hlc), or None when the deletion logged no updated_at (then: its own stamp)."""
-        found = self.cur.execute(
-            "SELECT prev_hlc FROM change_log WHERE table_name = ? AND row_id = ?"
-            " AND column_name = 'updated_at' AND hlc = ? AND device_id = ?",
-            (table, row, *deletion),
-        ).fetchone()
-        if found is None:
-            return deletion[0]
-        return int(found[0]) if found[0] is not None else 0
-
-    def _conflict(
-        self,
-        kind: str,
-        table: str,
-        row: str,
-        col: str,
-        kept: tuple[Any, ...],
-        lost: tuple[Any, ...],
-    ) -> None:
-        """Keep the losing change as a conflict, under the id every PC gives it; unless a later
-        change was made on top of it (it was knowingly replaced: only the newest of one line of
-        edits can lose)."""
-        if self._replaced(table, row, col, lost[1]):
-            return
-        ident = conflict_id(kind, table, row, col, lost[1], lost[2])
-        self.conflicts.append((ident, kind, table, row, col, *kept, *lost, ""))
-        self.stats.conflicts += 1
+    def _deleted_heads(self) -> tuple[list[tuple[Any, ...]], list[tuple[str]], int]:
+        """For each row deleted apart from an edit in this merge, its "deleted" conflicts from
+        its history in change_log: against the row's latest deletion, one per field whose
+        current value (its highest change) neither the deleting PC had seen nor was made after
+        seeing the deletion. A field's other edits lost to that value: they are field
+        conflicts, not listed twice. Returns (rows to insert, ids no longer standing, new)."""
+        rows: list[tuple[Any, ...]] = []
+        stale: list[tuple[str]] = []
+        new = 0
+        for table, rid in sorted(self.deletion_contested):
+            history = self.cur.execute(
+                "SELECT hlc, device_id, tx, column_name, value, user, prev_hlc FROM change_log"
+                " WHERE table_name = ? AND row_id = ?",
+                (table, rid),
+            ).fetchall()
+            saw = {(h[1], h[2]): h[6] or 0 for h in history if h[3] == "updated_at"}
+            deletions = [h for h in history if h[3] == "deleted" and h[4] == "true"]
+            wanted: dict[str, tuple[Any, ...]] = {}
+            if deletions:
+                deletion = max(deletions, key=lambda h: (h[0], h[1]))
+                deletion_saw = saw.get((deletion[1], deletion[2]), deletion[0])
+                current: dict[str, tuple[Any, ...]] = {}
+                for h in history:
+                    if h[3] in NO_CONFLICT or h[3] == "deleted":
+                        continue
+                    held = current.get(h[3])
+                    if held is None or (h[0], h[1]) > (held[0], held[1]):
+                        current[h[3]] = h
+                kept = ("true", deletion[0], deletion[1], deletion[5])
+                for col, h in sorted(current.items()):
+                    edit_saw = saw.get((h[1], h[2]))
+                    if h[0] <= deletion_saw or (edit_saw is not None and edit_saw >= deletion[0]):
+                        continue
+                    ident = conflict_id("deleted", table, rid, col, h[0], h[1])
+                    wanted[ident] = (ident, "deleted", table, rid, col, *kept)
+                    wanted[ident] += (h[4], h[0], h[1], h[5], "")
+            stored = {
+                str(i)
+                for (i,) in self.cur.execute(
+                    "SELECT id FROM conflicts WHERE kind = 'deleted' AND table_name = ?"
+                    " AND row_id = ?",
+                    (table, rid),
+                )
+            }
+            stale.extend((i,) for i in sorted(stored - wanted.keys()))
+            fresh = [r for i, r in wanted.items() if i not in stored]
+            rows.extend(fresh)
+            new += len(fresh)
+        return rows, stale, new
 
     def fill_orphans(self) -> None:
         """A row created now whose later fields this PC already held in change_log goes in with
@@ -491,8 +489,8 @@ class _Merge:
                 self.stats.released += 1
                 self.stats.tables.add(name)
         if held_now:
-            self.conflicts = [c for c in self.conflicts if (c[2], c[3]) not in held_now]
-            self.stats.conflicts = len(self.conflicts)
+            self.contested = {f for f in self.contested if f[:2] not in held_now}
+            self.deletion_contested -= held_now
 
     def _placeholder(self, table: Table, row: _Row) -> None:
         hidden = {"deleted": "true", MARKING_COLUMN: encode(highest_marking(Marking))}
@@ -523,40 +521,63 @@ class _Merge:
         target.clear()
         target.update(values)
 
-    def _replaced(self, table: str, row: str, col: str, hlc: int) -> bool:
-        """A change to this field was made on top of the change stamped `hlc` (in this merge
-        or before): that change is not a head of the field's history."""
-        found = self.cur.execute(
-            "SELECT 1 FROM change_log WHERE table_name = ? AND row_id = ? AND column_name = ?"
-            " AND prev_hlc = ? LIMIT 1",
-            (table, row, col, hlc),
-        ).fetchone()
-        return found is not None
+    def _field_heads(self) -> tuple[list[tuple[Any, ...]], list[tuple[str]], int]:
+        """For each field edited apart in this merge, its conflicts from its whole history in
+        change_log: one per head (a change nobody built on) other than the one that wins, kept
+        whatever its value (whether it is still open is read against the field's value at the
+        time: `services.sync.list_conflicts`). A pure function of the changes held, so PCs that
+        met three or more edits in different orders keep the same conflicts (order-based
+        detection missed a head whose value equalled the one it met first).
 
-    def _supersede(self, rec: Record) -> None:
-        """`rec` was made on top of its prev_hlc: a conflict that kept that change as the losing
-        one (met here before `rec`, in an earlier merge or this one) no longer stands."""
-        if rec.prev_hlc is not None:
-            self.superseded.add((rec.table, rec.row, rec.col, rec.prev_hlc))
+        Returns (rows to insert, ids of this kind no longer standing, new ones that differ from
+        the value that won)."""
+        rows: list[tuple[Any, ...]] = []
+        stale: list[tuple[str]] = []
+        differing = 0
+        for table, row, col in sorted(self.contested):
+            history = self.cur.execute(
+                "SELECT hlc, device_id, value, user, prev_hlc FROM change_log"
+                " WHERE table_name = ? AND row_id = ? AND column_name = ?",
+                (table, row, col),
+            ).fetchall()
+            built_on = {h[4] for h in history if h[4] is not None}
+            winner = max(history, key=lambda h: (h[0], h[1]))
+            wanted = {
+                conflict_id("field", table, row, col, h[0], h[1]): h
+                for h in history
+                if h is not winner and h[0] not in built_on
+            }
+            stored = {
+                str(i)
+                for (i,) in self.cur.execute(
+                    "SELECT id FROM conflicts WHERE kind = 'field' AND table_name = ?"
+                    " AND row_id = ? AND column_name = ?",
+                    (table, row, col),
+                )
+            }
+            stale.extend((i,) for i in sorted(stored - wanted.keys()))
+            for ident, h in wanted.items():
+                if ident in stored:
+                    continue
+                kept = (winner[2], winner[0], winner[1], winner[3])
+                rows.append((ident, "field", table, row, col, *kept, h[2], h[0], h[1], h[3], ""))
+                differing += h[2] != winner[2]
+        return rows, stale, differing
 
     def _write_conflicts(self) -> None:
-        """New conflicts (a conflict met again, by id, is left as it is) and superseded ones
-        dropped: every PC ends with one row per head that lost, whatever the order of arrival."""
-        gone = self.superseded
-        fresh = [c for c in self.conflicts if (c[2], c[3], c[4], c[10]) not in gone]
+        """The conflicts of the fields and rows met apart in this merge, settled from their
+        history: new ones in, ones no longer standing (a change was built on the one that lost)
+        out. Every PC ends with the same rows whatever the order of arrival."""
+        fields, stale_fields, differing = self._field_heads()
+        deleted, stale_deleted, new = self._deleted_heads()
         self.cur.executemany(
             "INSERT OR IGNORE INTO conflicts (id, kind, table_name, row_id, column_name,"
             " kept_value, kept_hlc, kept_device, kept_user, lost_value, lost_hlc, lost_device,"
             " lost_user, resolved) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            fresh,
+            fields + deleted,
         )
-        self.stats.conflicts = max(self.cur.rowcount, 0) if fresh else 0  # new ones only
-        if gone:
-            self.cur.executemany(
-                "DELETE FROM conflicts WHERE table_name = ? AND row_id = ? AND column_name = ?"
-                " AND lost_hlc = ?",
-                sorted(gone),
-            )
+        self.cur.executemany("DELETE FROM conflicts WHERE id = ?", stale_fields + stale_deleted)
+        self.stats.conflicts = differing + new  # new ones only
 
     # ---------------------------------------------------------------- writing, in batches
     def write(self) -> None:

@@ -381,3 +381,76 @@ def test_a_deletion_made_after_seeing_an_edit_is_no_conflict_anywhere(office: Of
     office.settle()
     for name in ("a", "b", "c"):
         assert office.rows(name, "SELECT count(*) FROM conflicts") == [(0,)]
+
+
+def test_three_edits_made_apart_two_alike_are_the_same_conflicts_on_every_pc(
+    office: Office,
+) -> None:
+    """A and B set the same value, C (clock ahead) another; D meets A, then B, then C; F meets C
+    first, then A and B together; E all at once. Before, D stored only B's loss (A's equal value
+    made no conflict with B, and C's arrival saw only B) while F stored both: the PCs listed
+    one and two open conflicts for the same history. Then C's value is replaced by an edit made
+    on top of it (a later edit that knew it): still the same everywhere."""
+    a, b, c = office.pc("a"), office.pc("b"), office.pc("c")
+    for name in ("d", "e", "f"):
+        office.pc(name)
+    person = crud.create(a.uow(), E.PEOPLE, {"name": "Sam", "role": "CFO"}).value
+    office.settle()
+    crud.update(a.uow(), E.PEOPLE, person.id, {"role": "Deputy"})
+    time.sleep(0.01)
+    crud.update(b.uow(), E.PEOPLE, person.id, {"role": "Deputy"})
+    office.skew("c", 60 * SECOND_MS)
+    crud.update(c.uow(), E.PEOPLE, person.id, {"role": "Chief"})
+    office.sync("c")
+    office.sync("f")  # F: C's edit first
+    office.sync("a")
+    office.sync("d")  # D: A's edit ...
+    office.sync("b")
+    office.sync("d")  # ... then B's (the same value) ...
+    office.sync("f")  # F: A's and B's together, on top of C's
+    office.settle()  # D: C's last; E: all at once
+    names = ("a", "b", "c", "d", "e", "f")
+    listed = [sync_service.list_conflicts(office.pc(n)) for n in names]
+    assert all(rows == listed[0] for rows in listed), [len(r) for r in listed]
+    assert sorted((r.kept_value, r.lost_value) for r in listed[0]) == [
+        ("Chief", "Deputy"),
+        ("Chief", "Deputy"),
+    ]
+    assert [open_count(office.pc(n), office) for n in names] == [2] * 6
+
+    crud.update(a.uow(), E.PEOPLE, person.id, {"role": "Deputy Chief"})  # A has seen Chief
+    office.settle()
+    listed = [sync_service.list_conflicts(office.pc(n)) for n in names]
+    assert all(rows == listed[0] for rows in listed)
+    assert {r.kept_value for r in listed[0]} == {"Deputy Chief"}
+    assert all(role(office.pc(n), person.id) == "Deputy Chief" for n in names)
+    stored = [stored_ids(office, n) for n in names]
+    assert all(ids == stored[0] for ids in stored)
+
+
+def test_a_deletion_and_two_edits_made_apart_are_the_same_conflicts_on_every_pc(
+    office: Office,
+) -> None:
+    a, b, c = office.pc("a"), office.pc("b"), office.pc("c")
+    for name in ("d", "e"):
+        office.pc(name)
+    person = crud.create(a.uow(), E.PEOPLE, {"name": "Sam", "role": "CFO"}).value
+    office.settle()
+    crud.update(a.uow(), E.PEOPLE, person.id, {"role": "Deputy"})
+    time.sleep(0.01)
+    crud.update(b.uow(), E.PEOPLE, person.id, {"role": "Chief"})
+    time.sleep(0.01)
+    crud.delete(c.uow(), E.PEOPLE, person.id)
+    office.sync("c")
+    office.sync("d")  # D: the deletion first
+    office.sync("b")
+    office.sync("a")
+    office.sync("e")  # E: the edits, then ...
+    office.settle()  # ... the deletion is already in; D the edits later
+    names = ("a", "b", "c", "d", "e")
+    listed = [sync_service.list_conflicts(office.pc(n)) for n in names]
+    assert all(rows == listed[0] for rows in listed), [len(r) for r in listed]
+    assert listed[0]
+    stored = [stored_ids(office, n) for n in names]
+    assert all(ids == stored[0] for ids in stored)
+    assert content(a) == content(b) == content(c) == content(office.pc("d"))
