@@ -153,5 +153,6 @@ def join_first_run(
     if isinstance(outcome, JoinOutcome):
         if outcome.ctx is not None:
             return FirstRunResult(outcome.ctx)
+        ctx = outcome.restored or ctx
         error = outcome.error
     return FirstRunResult(ctx, error or "the shared folder could not be joined")

@@ -120,8 +120,16 @@ def test_joining_a_missing_share_fails_and_records_nothing(
 ) -> None:
     done = apply_first_run(empty_ctx, FirstRunChoice(JOIN, str(tmp_path / "gone")), _never_called)
     assert "not available" in done.error
-    assert done.ctx is empty_ctx
-    assert load_settings(empty_ctx.uow(write=False)).first_run_choice == ""
+    assert done.error.endswith("nothing on this PC was changed")
+    try:  # the same database, reopened as it was before the join
+        assert done.ctx.db_path == empty_ctx.db_path
+        assert done.ctx.device_id == empty_ctx.device_id
+        assert load_settings(done.ctx.uow(write=False)).first_run_choice == ""
+        assert crud.list_all(done.ctx.uow(write=False), ORGANISATIONS) == []
+        assert not (tmp_path / "gone").exists()
+    finally:
+        if done.ctx is not empty_ctx:
+            done.ctx.close()
 
 
 def test_demo_is_built_off_the_gui_thread_while_the_gui_keeps_running(

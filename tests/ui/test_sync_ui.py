@@ -608,6 +608,40 @@ def test_a_demo_pc_given_a_share_with_a_board_is_asked_then_joins_it(
     assert not any(b"Alex Morgan" in p.read_bytes() for p in share.rglob("*.jsonl"))
 
 
+def test_a_join_whose_first_round_cannot_send_puts_the_demo_board_back(
+    qtbot: QtBot,
+    window: MainWindow,
+    board: BoardFacts,
+    share: Path,
+    real_board_on_share: ServiceContext,
+    data_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The share can be read (the join restores its snapshot) but not written: a PC that
+    cannot announce itself has not joined, as on the command line. The demo board comes back
+    as it was, nothing is set aside, and the user is told why."""
+    monkeypatch.setattr(questions, "ask_discard_demo", lambda parent, folder: True)
+    told: list[str] = []
+    monkeypatch.setattr(questions, "show_join_failed", lambda parent, error: told.append(error))
+    workspace = window.workspace
+    names = {p.name for p in crud.list_all(workspace.ctx.uow(write=False), PEOPLE)}
+    files = sorted(p.name for p in data_dir.iterdir() if not p.name.endswith(("-wal", "-shm")))
+    _settings_to(share)
+    with read_only(share, monkeypatch):
+        window.settings_action.trigger()
+    assert len(told) == 1 and "could not write" in told[0], told
+    assert told[0].endswith("nothing on this PC was changed")
+    assert workspace.ctx is not real_board_on_share
+    now = {p.name for p in crud.list_all(workspace.ctx.uow(write=False), PEOPLE)}
+    assert now == names and "Real colleague" not in now
+    assert workspace.settings.share_folder == ""
+    assert (
+        sorted(p.name for p in data_dir.iterdir() if not p.name.endswith(("-wal", "-shm"))) == files
+    )  # no demo set aside, no copy before the join
+    crud.create(workspace.ctx.uow(), PEOPLE, {"name": "Typed after the failed join"})
+    assert not list(share.rglob(f"{workspace.ctx.device_id}*"))
+
+
 def test_a_demo_pc_that_declines_keeps_its_board_and_no_share(
     qtbot: QtBot,
     window: MainWindow,

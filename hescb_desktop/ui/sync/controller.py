@@ -195,6 +195,8 @@ class SyncController(QObject):
         if outcome.ctx is not None:
             self.share = outcome.share  # before the settings signal, which would start a round
             self.workspace.replace_context(outcome.ctx)
+        elif outcome.restored is not None:  # the join failed: the board as it was, reopened
+            self.workspace.replace_context(outcome.restored)
         if outcome.round is not None:
             self._finish_round(outcome.round)
         else:

@@ -11,8 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from hescb_desktop.paths import LOCK_FILENAME
 from hescb_desktop.services import sync as sync_service
-from hescb_desktop.services.context import ServiceContext
+from hescb_desktop.services.context import ServiceContext, open_context
+from hescb_desktop.services.data_dir_keeper import DataDirKeeper
 from hescb_desktop.services.settings import load_settings, save_settings
 from hescb_desktop.services.sync import SyncReport, SyncStatus
 from hescb_desktop.ui.sync.state import BLOCKED, NOT_SENT, OFFLINE, OK, OUTDATED
@@ -33,6 +35,8 @@ class JoinOutcome:
     ctx: ServiceContext | None  # the reopened database; None when joining failed
     round: RoundOutcome | None = None
     error: str = ""
+    # when joining failed: the database as it was before, reopened (None: the one given is)
+    restored: ServiceContext | None = None
 
 
 def sync_once(ctx: ServiceContext, share: str) -> RoundOutcome:
@@ -68,19 +72,52 @@ def join_and_sync(
     """Start this PC from the share's snapshot, then run a first round.
 
     `seed` runs on the joined board when the share held nothing yet (this PC is the first).
+    A join that fails, including a first round that cannot send (a PC that cannot announce
+    itself on the share has not joined it: the command line's `join` says the same), puts the
+    data folder back exactly as it was and reopens it (`JoinOutcome.restored`).
     """
+    if ctx.db_path is None:
+        return JoinOutcome(share, None, error="an in-memory database cannot join a share")
+    data_dir = ctx.db_path.parent
+    ctx.close()  # every connection closed, the file whole and marked: a copy that is the board
+    keeper = DataDirKeeper(data_dir)
+    joined: ServiceContext | None = None
     try:
-        first = not sync_service.share_holds_data(Path(share), ctx.device_id)
-        joined = sync_service.join_share(ctx, Path(share), discard_demo=discard_demo)
-    except (
-        sync_service.ValidationError,
-        sync_service.ShareError,
-        sync_service.SegmentError,
-        OSError,
-    ) as exc:
-        return JoinOutcome(share, None, error=str(exc) or type(exc).__name__)
-    settings = load_settings(joined.uow(write=False))
-    save_settings(joined.uow(), replace(settings, share_folder=share))  # as typed, e.g. a UNC path
-    if first and seed is not None:
-        seed(joined)
-    return JoinOutcome(share, joined, sync_once(joined, share))
+        try:
+            first = not sync_service.share_holds_data(Path(share), ctx.device_id)
+            joined = sync_service.join_share(ctx, Path(share), discard_demo=discard_demo)
+        except (
+            sync_service.ValidationError,
+            sync_service.ShareError,
+            sync_service.SegmentError,
+            OSError,
+        ) as exc:
+            return _undo(keeper, share, None, str(exc) or type(exc).__name__)
+        settings = load_settings(joined.uow(write=False))
+        save_settings(joined.uow(), replace(settings, share_folder=share))  # as typed (UNC)
+        if first and seed is not None:
+            seed(joined)
+        outcome = sync_once(joined, share)
+    except BaseException:
+        _undo(keeper, share, joined, "")
+        raise
+    else:
+        if outcome.problem != OK:
+            why = outcome.message or outcome.problem
+            return _undo(keeper, share, joined, f"this PC could not sync with the share: {why}")
+        return JoinOutcome(share, joined, outcome)
+    finally:
+        keeper.discard()
+
+
+def _undo(
+    keeper: DataDirKeeper, share: str, joined: ServiceContext | None, error: str
+) -> JoinOutcome:
+    """Put the data folder back as it was before the join (the lock this process holds stays)
+    and reopen it."""
+    if joined is not None:
+        joined.close()
+    keeper.restore(but=keeper.data_dir / LOCK_FILENAME)
+    restored = open_context(keeper.data_dir, create=False)
+    said = f"{error}; nothing on this PC was changed"
+    return JoinOutcome(share, None, error=said, restored=restored)
