@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import functools
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import ExceptionContext
-from sqlalchemy.pool import NullPool, StaticPool
+from sqlalchemy.pool import NullPool, QueuePool, StaticPool
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -54,11 +56,41 @@ def make_engine(path: Path | None) -> Engine:
         )
     else:
         engine = create_engine(f"sqlite:///{path}", poolclass=NullPool)
+    _listen(engine, path)
+    return engine
+
+
+def _listen(engine: Engine, path: Path | None) -> None:
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
     if path is not None:
         event.listen(engine, "handle_error", functools.partial(_on_error, path))
-    return engine
+
+
+@contextmanager
+def pooled(engine: Engine) -> Iterator[Engine]:
+    """The same database, with one connection kept open between uses until the block ends.
+
+    The app's engine opens a connection for each use (NullPool: nothing stays open on a file
+    that joining or recovery may replace). Opening one costs about a millisecond (SQLite parses
+    the whole schema again), and a sync round makes a dozen short uses: a round runs on this
+    instead (nested uses still get connections of their own, closed when returned)."""
+    database = engine.url.database
+    if not database or database == ":memory:":
+        yield engine
+        return
+    held = create_engine(
+        engine.url,
+        poolclass=QueuePool,
+        pool_size=1,
+        max_overflow=-1,
+        connect_args={"check_same_thread": False},
+    )
+    _listen(held, Path(database))
+    try:
+        yield held
+    finally:
+        held.dispose()
 
 
 def writer(engine: Engine) -> Engine:

@@ -18,7 +18,7 @@ from hescb_desktop import __version__
 from hescb_desktop.storage.base import Base
 from hescb_desktop.storage.capture import Actor
 from hescb_desktop.storage.database import current_revision
-from hescb_desktop.storage.engine import writer
+from hescb_desktop.storage.engine import pooled, writer
 from hescb_desktop.storage.journal import ChangeLog, SyncPeer
 from hescb_desktop.sync import healing
 from hescb_desktop.sync.board import identify_share
@@ -93,6 +93,11 @@ def sync_round(engine: Engine, share: Share, actor: Actor, clock: HybridLogicalC
     gone mid-round); peer problems are reported. This PC's own writes that fail (a read-only or
     full share) do not stop the round: the peers are still merged, and `send_failed` says why
     this PC's changes were not (all) sent."""
+    with pooled(engine) as held:  # one connection for the round's many short reads
+        return _round(held, share, actor, clock)
+
+
+def _round(engine: Engine, share: Share, actor: Actor, clock: HybridLogicalClock) -> SyncReport:
     share = identify_share(engine, share)
     writes = OwnWrites(share)
     clock_check = OwnCheck(engine, clock, actor.device_id)

@@ -310,3 +310,33 @@ def test_a_board_from_every_older_schema_upgrades_with_every_row(tmp_path: Path)
             assert conn.execute("PRAGMA foreign_keys").fetchone() == (1,)
         finally:
             conn.close()
+
+
+def test_a_pooled_engine_keeps_one_connection_for_the_block_and_closes_it(tmp_path: Path) -> None:
+    """A sync round runs on `pooled`: one connection reused (each new one parses the whole
+    schema again), nested uses get their own, the pragmas hold on each, and nothing stays
+    open after the block (a join or recovery may replace the file)."""
+    from sqlalchemy import event
+
+    from hescb_desktop.storage.engine import pooled
+
+    ctx = open_context(tmp_path / "data")
+    opened: list[object] = []
+    try:
+        with pooled(ctx.engine) as held:
+            assert held is not ctx.engine and held.url == ctx.engine.url
+            event.listen(held, "connect", lambda dbapi, _record: opened.append(dbapi))
+            with held.connect() as first:
+                outer = first.connection.driver_connection
+            for _ in range(3):  # one after another: the same connection
+                with held.begin() as again:
+                    assert again.connection.driver_connection is outer
+                    assert again.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            with held.connect() as first, held.connect() as nested:
+                assert nested.connection.driver_connection is not outer
+                assert nested.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert len(opened) == 2
+        with pytest.raises(sqlite3.ProgrammingError):  # closed with the block
+            outer.execute("SELECT 1")  # type: ignore[union-attr]
+    finally:
+        ctx.close()
