@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
+    QFrame,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -29,7 +31,9 @@ from hescb_desktop.services import actions as action_service
 from hescb_desktop.services import meetings, minutes
 from hescb_desktop.services.minutes import MinuteView
 from hescb_desktop.ui.actions.action_dialogs import RaiseActionDialog, error_label
+from hescb_desktop.ui.widgets.flow_layout import flow_row, group
 from hescb_desktop.ui.widgets.labels import format_date, status_label
+from hescb_desktop.ui.widgets.tables import full_text_tips
 from hescb_desktop.ui.workspace import Workspace
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 10
@@ -62,11 +66,13 @@ class MinutesPanel(QWidget):
         self.reopen_button.clicked.connect(self._on_reopen_clicked)
         top = QHBoxLayout()
         top.addWidget(self.state, 1)
-        for b in (self.start_button, self.approve_button, self.reopen_button):
-            top.addWidget(b)
+        top.addWidget(group(self.start_button, self.approve_button, self.reopen_button))
         self.error = error_label()
 
         self.minute_list = QListWidget()
+        self.minute_list.setWordWrap(True)  # a minute's title is read whole
+        self.minute_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.minute_list.setMinimumWidth(160)
         self.minute_list.currentRowChanged.connect(self._on_minute_clicked)
         right = QWidget()
         col = QVBoxLayout(right)
@@ -82,7 +88,7 @@ class MinutesPanel(QWidget):
         self.decisions = QListWidget()
         self.decision_text = QLineEdit()
         self.decision_text.setPlaceholderText(self.tr("That the Board …"))
-        self.decided_by_row = QHBoxLayout()
+        decided_by, self.decided_by_row = flow_row()
         self.decided_by: list[QCheckBox] = []
         self.add_decision = QPushButton(self.tr("Add RESOLVED"))
         self.add_decision.clicked.connect(self._on_add_decision_clicked)
@@ -105,10 +111,10 @@ class MinutesPanel(QWidget):
         col.addLayout(row)
         col.addWidget(QLabel(self.tr("Decisions")))
         col.addWidget(self.decisions, 1)
+        col.addWidget(self.decision_text)
         drow = QHBoxLayout()
-        drow.addWidget(self.decision_text, 1)
-        drow.addLayout(self.decided_by_row)
-        drow.addWidget(self.add_decision)
+        drow.addWidget(decided_by, 1)
+        drow.addWidget(self.add_decision, 0, Qt.AlignmentFlag.AlignTop)
         col.addLayout(drow)
         arow = QHBoxLayout()
         arow.addWidget(QLabel(self.tr("Actions")), 1)
@@ -125,9 +131,19 @@ class MinutesPanel(QWidget):
         for lst in (self.decisions, self.action_list, self.review_list):
             lst.setWordWrap(True)  # RESOLVED lines and actions are read whole
             lst.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        for lst in (self.minute_list, self.decisions, self.action_list, self.review_list):
+            lst.setMinimumHeight(60)
+            full_text_tips(lst)
+        # the minute's editor scrolls on a short screen rather than making the window taller
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(right)
         split = QSplitter()
+        split.setChildrenCollapsible(False)
         split.addWidget(self.minute_list)
-        split.addWidget(right)
+        split.addWidget(scroll)
         split.setStretchFactor(1, 3)
         split.setSizes([260, 700])
         layout = QVBoxLayout(self)

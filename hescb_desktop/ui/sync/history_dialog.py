@@ -72,7 +72,7 @@ class HistoryDialog(QDialog):
         def describe(column: str, value: Any) -> str | None:
             return sync_service.describe_value(ctx, self.table_name, column, value)
 
-        entries = history_entries(rows, describe)
+        entries = history_entries(rows, describe, self.table_name)
         self.model.set_rows(entries)
         changes = len({(e.at, e.device) for e in entries})
         one, many = self.tr("%n change, newest first"), self.tr("%n changes, newest first")
