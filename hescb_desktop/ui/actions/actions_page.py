@@ -188,7 +188,8 @@ class ActionsPage(Page):
         # set widths (Interactive): sizing to contents would re-measure rows on every
         # keystroke's reset. The action and its latest update share the spare width until
         # the user drags a column; what the user sets (widths, columns shown) is kept. The
-        # dates and the meeting, which the pane shows, are hidden at first (the header's menu shows them).
+        # dates and the meeting, which the pane shows, are hidden at first (the header's
+        # menu shows them).
         self.columns = ColumnLayout(
             self.table,
             view_state(self.workspace.data_dir),
