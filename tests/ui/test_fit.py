@@ -13,14 +13,14 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, time, timedelta
 
 import pytest
-from PySide6.QtCore import QEvent, QPoint, QPointF, QSettings, QSize, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QPoint, QPointF, QSettings, QSize, Qt
 from PySide6.QtGui import QHelpEvent, QPageSize, QPainter, QPdfWriter
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractItemView,
     QApplication,
     QDialog,
     QDialogButtonBox,
-    QTableView,
     QToolTip,
     QWidget,
 )
@@ -30,6 +30,7 @@ import hescb_desktop.ui
 from hescb_desktop.domain.calendar import EventDraft
 from hescb_desktop.domain.enums import Marking
 from hescb_desktop.domain.recurrence import LONDON
+from hescb_desktop.services import calendar as cal
 from hescb_desktop.services import crud, meetings
 from hescb_desktop.services.action_log import action_log
 from hescb_desktop.services.entities import ACTIONS, OBJECTIVES, PAPERS, PEOPLE
@@ -308,19 +309,28 @@ def test_actions_wrap_and_the_selected_one_reads_in_full(window: MainWindow) -> 
 
 @pytest.mark.qt_log_ignore(NO_RAISE)
 def test_a_cut_cell_shows_its_whole_text_on_hover(window: MainWindow) -> None:
-    page = actions_page(window)
+    """Calendar search's "Where" on a narrow window: cut, and whole in its tooltip."""
+    where = "Committee Room 3, County Hall, Pegs Lane, Hertford SG13 8DE (second floor, east wing)"
+    start = datetime.combine(window.workspace.today(), time(15), LONDON)
+    draft = EventDraft("Estates walk-round", start, start + timedelta(hours=1), location=where)
+    cal.create_event(window.workspace.ctx.uow(), draft)
+    window.show_page(CALENDAR)
+    page = window.page(CALENDAR)
+    assert isinstance(page, CalendarPage)
     window.resize(NARROW, 720)
     settle()
-    table = page.table
-    rows = page.visible_rows()
-    long_row = max(range(len(rows)), key=lambda r: len(rows[r].description))
-    table.scrollTo(page.proxy.index(long_row, COL_DESCRIPTION))
-    text = tooltip_of(table, long_row, COL_DESCRIPTION)
-    assert text == rows[long_row].description
+    page.search_box.setText("walk-round")
+    page._on_search_return_pressed()
+    settle()
+    tree = page.results
+    index = tree.model().index(0, 2)
+    assert index.data() == where
+    assert tree.visualRect(index).width() < tree.fontMetrics().horizontalAdvance(where)
+    assert tooltip_of(tree, index) == where
 
 
-def tooltip_of(table: QTableView, row: int, column: int) -> str:
-    rect = table.visualRect(table.model().index(row, column))
+def tooltip_of(table: QAbstractItemView, index: QModelIndex) -> str:
+    rect = table.visualRect(index)
     pos = rect.center()
     event = QHelpEvent(QEvent.Type.ToolTip, pos, table.viewport().mapToGlobal(pos))
     QToolTip.hideText()
