@@ -1,10 +1,12 @@
 """Render every page of the app on a fresh demo board into docs/screenshots/<page>.png.
 
-    python scripts/take_screenshots.py [--out DIR] [--width 1360 --height 860]
+    python scripts/take_screenshots.py [--out DIR] [--width 1366 --height 768]
 
 Runs offscreen (QT_QPA_PLATFORM defaults to offscreen here), builds the small demo board in a
-temporary data dir through the services, opens the main window and grabs each page with
-QWidget.grab(); also the first-run, settings and history dialogs. A second PC joins a share with
+temporary data dir through the services, opens the main window at a laptop's 1366x768 and grabs
+each page with QWidget.grab(); also the first-run, settings and history dialogs. A page that
+would make the window bigger than asked stops the script: the pictures are taken at the size
+asked, or not at all. A second PC joins a share with
 the demo board and both change the same action, so the status bar and the Conflicts page show a
 real conflict. `make screenshots` runs it.
 """
@@ -52,6 +54,12 @@ def settle(app: QApplication) -> None:
 
 def save(widget: QWidget, path: Path, app: QApplication) -> None:
     settle(app)
+    wanted = widget.property("screenshotSize")
+    if isinstance(wanted, QSize) and widget.size() != wanted:
+        raise SystemExit(
+            f"take_screenshots: {path.name}: the window grew to {widget.width()}x"
+            f"{widget.height()}, not {wanted.width()}x{wanted.height()} (a page too wide?)"
+        )
     if not widget.grab().save(str(path)):
         raise SystemExit(f"take_screenshots: could not write {path}")
     print(f"  {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
@@ -111,8 +119,8 @@ def minutes_and_pack(window: MainWindow, ctx: ServiceContext, out: Path, app: QA
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
-    parser.add_argument("--width", type=int, default=1360)
-    parser.add_argument("--height", type=int, default=860)
+    parser.add_argument("--width", type=int, default=1366)
+    parser.add_argument("--height", type=int, default=768)
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     app = application()
@@ -127,7 +135,9 @@ def main(argv: list[str]) -> int:
         action_id = make_conflict(ctx, share, Path(tmp) / "other-pc")
         state = QSettings(str(data_dir / SETTINGS_FILENAME), QSettings.Format.IniFormat)
         window = MainWindow(Workspace(ctx, share_override=share), state)
-        window.resize(QSize(args.width, args.height))
+        size = QSize(args.width, args.height)
+        window.setProperty("screenshotSize", size)
+        window.resize(size)
         window.show()
         wait_for_round(window, app)
         print(f"Writing {len(PAGES) + 5} screenshots:")

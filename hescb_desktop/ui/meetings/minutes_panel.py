@@ -31,12 +31,21 @@ from hescb_desktop.services import actions as action_service
 from hescb_desktop.services import meetings, minutes
 from hescb_desktop.services.minutes import MinuteView
 from hescb_desktop.ui.actions.action_dialogs import RaiseActionDialog, error_label
-from hescb_desktop.ui.widgets.flow_layout import flow_row, group
+from hescb_desktop.ui.widgets.flow_layout import group
 from hescb_desktop.ui.widgets.labels import format_date, status_label
 from hescb_desktop.ui.widgets.tables import full_text_tips
 from hescb_desktop.ui.workspace import Workspace
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 10
+
+
+class _Column(QVBoxLayout):
+    """The minute's editor column: in its scroll area it takes the room there is (its lists
+    and text box shrink first) and scrolls only below its minimum; a wrapped label would
+    otherwise have it take its preferred height (about 1,000 px) and always scroll."""
+
+    def hasHeightForWidth(self) -> bool:
+        return False
 
 
 class MinutesPanel(QWidget):
@@ -75,7 +84,7 @@ class MinutesPanel(QWidget):
         self.minute_list.setMinimumWidth(160)
         self.minute_list.currentRowChanged.connect(self._on_minute_clicked)
         right = QWidget()
-        col = QVBoxLayout(right)
+        col = _Column(right)
         col.setContentsMargins(0, 0, 0, 0)
         self.heading = QLabel()
         self.heading.setObjectName("dialogTitle")
@@ -88,7 +97,7 @@ class MinutesPanel(QWidget):
         self.decisions = QListWidget()
         self.decision_text = QLineEdit()
         self.decision_text.setPlaceholderText(self.tr("That the Board …"))
-        decided_by, self.decided_by_row = flow_row()
+        self.decided_by_row = QHBoxLayout()  # the deciding bodies' codes: a short row
         self.decided_by: list[QCheckBox] = []
         self.add_decision = QPushButton(self.tr("Add RESOLVED"))
         self.add_decision.clicked.connect(self._on_add_decision_clicked)
@@ -113,8 +122,9 @@ class MinutesPanel(QWidget):
         col.addWidget(self.decisions, 1)
         col.addWidget(self.decision_text)
         drow = QHBoxLayout()
-        drow.addWidget(decided_by, 1)
-        drow.addWidget(self.add_decision, 0, Qt.AlignmentFlag.AlignTop)
+        drow.addLayout(self.decided_by_row)
+        drow.addStretch(1)
+        drow.addWidget(self.add_decision)
         col.addLayout(drow)
         arow = QHBoxLayout()
         arow.addWidget(QLabel(self.tr("Actions")), 1)

@@ -99,7 +99,7 @@ class PacksPage(Page):
     # ------------------------------------------------------------------ layout
     def _setup_ui(self) -> None:
         self.meeting_combo = QComboBox()
-        self.meeting_combo.setMinimumWidth(300)
+        self.meeting_combo.setMinimumContentsLength(52)  # the list shows longer names whole
         self.meeting_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
@@ -177,6 +177,7 @@ class PacksPage(Page):
         splitter.addWidget(self.preview)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        splitter.setSizes([600, 400])  # shares, kept as the page widens
 
         self.card = Card(self.tr("Papers"))
         table = make_table(self.model, stretch=COL_TITLE)
@@ -208,7 +209,8 @@ class PacksPage(Page):
         rows.addWidget(splitter)
         rows.addWidget(self.card)
         rows.setStretchFactor(0, 3)
-        rows.setStretchFactor(1, 1)
+        rows.setStretchFactor(1, 2)
+        rows.setSizes([600, 400])
         self.content.addWidget(rows, 1)
         self._set_building(False)
 
