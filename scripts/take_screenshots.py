@@ -2,18 +2,20 @@
 
     python scripts/take_screenshots.py [--out DIR] [--width 1366 --height 768]
 
-Runs offscreen (QT_QPA_PLATFORM defaults to offscreen here), builds the small demo board in a
-temporary data dir through the services, opens the main window at a laptop's 1366x768 and grabs
-each page with QWidget.grab(); also the first-run, settings and history dialogs. A page that
-would make the window bigger than asked stops the script: the pictures are taken at the size
-asked, or not at all. A second PC joins a share with
-the demo board and both change the same action, so the status bar and the Conflicts page show a
-real conflict. `make screenshots` runs it.
+Runs offscreen (QT_QPA_PLATFORM defaults to offscreen here, on one screen of the size asked,
+as a laptop's 1366x768), builds the small demo board in a temporary data dir through the
+services, opens the main window filling that screen and grabs each page with QWidget.grab();
+also the first-run, settings and history dialogs at the size they open at there. A page that
+would make the window bigger than the screen stops the script: the pictures are taken at the
+size asked, or not at all. A second PC joins a share with the demo board and both change the
+same action, so the status bar and the Conflicts page show a real conflict. `make screenshots`
+runs it.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -21,9 +23,30 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+def _screen_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--width", type=int, default=1366)
+    parser.add_argument("--height", type=int, default=768)
+    return parser.parse_args(argv)
+
+
+def _offscreen_screen(width: int, height: int, folder: Path) -> None:
+    """Offscreen, the one screen is made the size asked (Qt's own is 800x800), so the window
+    and the dialogs size themselves as they would on that laptop."""
+    if os.environ.get("QT_QPA_PLATFORM", "offscreen") != "offscreen":
+        return
+    config = folder / "screen.json"
+    screen = {"name": "laptop", "x": 0, "y": 0, "width": width, "height": height}
+    config.write_text(json.dumps({"screens": [{**screen, "logicalDpi": 96, "dpr": 1}]}))
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={config}"
+
 
 ROOT = Path(__file__).resolve().parent.parent
+ARGS = _screen_args(sys.argv[1:])
+_SCREEN_DIR = tempfile.TemporaryDirectory(prefix="hescb-screen-")
+_offscreen_screen(ARGS.width, ARGS.height, Path(_SCREEN_DIR.name))
 sys.path.insert(0, str(ROOT))
 
 from PySide6.QtCore import QSettings, QSize  # noqa: E402
@@ -117,11 +140,7 @@ def minutes_and_pack(window: MainWindow, ctx: ServiceContext, out: Path, app: QA
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
-    parser.add_argument("--width", type=int, default=1366)
-    parser.add_argument("--height", type=int, default=768)
-    args = parser.parse_args(argv)
+    args = _screen_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     app = application()
     with tempfile.TemporaryDirectory(prefix="hescb-screens-") as tmp:
