@@ -24,8 +24,7 @@ class Card(QFrame):
     def _setup_ui(self) -> None:
         header = QHBoxLayout()
         header.addWidget(self.title_label)
-        header.addStretch(1)
-        header.addWidget(self.note_label, 1)
+        header.addWidget(self.note_label, 1)  # all the spare width, its text to the right
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 16)
         layout.setSpacing(8)
