@@ -342,7 +342,9 @@ def test_column_widths_the_user_sets_are_kept(window: MainWindow, qtbot: QtBot) 
     page = actions_page(window)
     header = page.table.horizontalHeader()
     header.resizeSection(COL_DESCRIPTION, 517)
-    qtbot.waitUntil(lambda: window_settings(window).value("actions/columns") is not None)
+    settings = window_settings(window)
+    assert settings is not None
+    qtbot.waitUntil(lambda: settings.value("actions/columns") is not None)
     again = ActionsPage(window.workspace)
     qtbot.addWidget(again)
     again.resize(1200, 700)
@@ -351,7 +353,7 @@ def test_column_widths_the_user_sets_are_kept(window: MainWindow, qtbot: QtBot) 
     assert again.table.horizontalHeader().sectionSize(COL_DESCRIPTION) == 517
 
 
-def window_settings(window: MainWindow) -> QSettings:
+def window_settings(window: MainWindow) -> QSettings | None:
     from hescb_desktop.ui.widgets.tables import view_state
 
     return view_state(window.workspace.data_dir)
@@ -411,3 +413,26 @@ def test_minute_lists_wrap(window: MainWindow) -> None:
     for lst in (panel.minute_list, panel.decisions, panel.action_list, panel.review_list):
         assert lst.wordWrap()
     assert Qt.ScrollBarPolicy.ScrollBarAlwaysOff == panel.minute_list.horizontalScrollBarPolicy()
+
+
+def test_a_flow_row_wraps_and_keeps_every_widget_inside(qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QPushButton
+
+    from hescb_desktop.ui.widgets.flow_layout import flow_row, group
+
+    buttons = [QPushButton(f"Button number {n}") for n in range(8)]
+    row, layout = flow_row(group(*buttons[:2]), None, *buttons[2:])
+    qtbot.addWidget(row)
+    one_row = layout.sizeHint()
+    assert layout.heightForWidth(one_row.width()) == one_row.height()
+    narrow = layout.minimumSize().width()
+    assert narrow < one_row.width() / 3
+    assert layout.heightForWidth(narrow) >= 4 * one_row.height()
+    row.resize(narrow, layout.heightForWidth(narrow))
+    row.show()
+    settle()
+    for button in buttons:
+        where = button.mapTo(row, QPoint(0, 0))
+        assert where.x() >= 0 and where.x() + button.width() <= row.width()
+        assert where.y() + button.height() <= row.height()
+    assert buttons[0].mapTo(row, QPoint(0, 0)).y() == buttons[1].mapTo(row, QPoint(0, 0)).y()

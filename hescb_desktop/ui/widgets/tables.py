@@ -111,11 +111,11 @@ def make_table(
     return view
 
 
-def view_state(data_dir: Path | None) -> QSettings:
+def view_state(data_dir: Path | None) -> QSettings | None:
     """Where views keep what a user set (column widths): the window's INI file in the data
-    dir, or (no data dir: a board in memory) settings that last for this run only."""
+    dir; None for a board in memory (nothing is kept)."""
     if data_dir is None:
-        return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "hescb-memory")
+        return None
     return QSettings(str(data_dir / SETTINGS_FILENAME), QSettings.Format.IniFormat)
 
 
@@ -127,7 +127,7 @@ class ColumnLayout(QObject):
     def __init__(
         self,
         view: QTableView,
-        settings: QSettings,
+        settings: QSettings | None,
         key: str,
         *,
         widths: dict[int, int],
@@ -161,6 +161,8 @@ class ColumnLayout(QObject):
         view.viewport().installEventFilter(self)
 
     def restore(self) -> None:
+        if self.settings is None:
+            return
         state = self.settings.value(self.key)
         if isinstance(state, QByteArray) and self.header.restoreState(state):
             self.user_set = self.settings.value(self._user_key, False) in (True, "true")
@@ -170,6 +172,8 @@ class ColumnLayout(QObject):
         return f"{self.key}-resized"
 
     def save(self) -> None:
+        if self.settings is None:
+            return
         self.settings.setValue(self.key, self.header.saveState())
         self.settings.setValue(self._user_key, self.user_set)
         self.settings.sync()
@@ -224,5 +228,6 @@ class ColumnLayout(QObject):
     def reset(self) -> None:
         self.user_set = False
         self.fit()
-        self.settings.remove(self.key)
-        self.settings.remove(self._user_key)
+        if self.settings is not None:
+            self.settings.remove(self.key)
+            self.settings.remove(self._user_key)
