@@ -190,7 +190,7 @@ class CalendarPage(Page):
         body.addWidget(self.stack)
         body.setStretchFactor(0, 0)
         body.setStretchFactor(1, 1)
-        body.setSizes([190, 900])
+        body.setSizes([165, 900])  # the calendars list as wide as its names
         self.content.addWidget(body, 1)
 
         self.today_button.clicked.connect(self.go_today)
