@@ -1,17 +1,21 @@
 """Render every page of the app on a fresh demo board into docs/screenshots/<page>.png.
 
-    python scripts/take_screenshots.py [--out DIR] [--width 1360 --height 860]
+    python scripts/take_screenshots.py [--out DIR] [--width 1366 --height 768]
 
-Runs offscreen (QT_QPA_PLATFORM defaults to offscreen here), builds the small demo board in a
-temporary data dir through the services, opens the main window and grabs each page with
-QWidget.grab(); also the first-run, settings and history dialogs. A second PC joins a share with
-the demo board and both change the same action, so the status bar and the Conflicts page show a
-real conflict. `make screenshots` runs it.
+Runs offscreen (QT_QPA_PLATFORM defaults to offscreen here, on one screen of the size asked,
+as a laptop's 1366x768), builds the small demo board in a temporary data dir through the
+services, opens the main window filling that screen and grabs each page with QWidget.grab();
+also the first-run, settings and history dialogs at the size they open at there. A page that
+would make the window bigger than the screen stops the script: the pictures are taken at the
+size asked, or not at all. A second PC joins a share with the demo board and both change the
+same action, so the status bar and the Conflicts page show a real conflict. `make screenshots`
+runs it.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -19,9 +23,30 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+def _screen_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--width", type=int, default=1366)
+    parser.add_argument("--height", type=int, default=768)
+    return parser.parse_args(argv)
+
+
+def _offscreen_screen(width: int, height: int, folder: Path) -> None:
+    """Offscreen, the one screen is made the size asked (Qt's own is 800x800), so the window
+    and the dialogs size themselves as they would on that laptop."""
+    if os.environ.get("QT_QPA_PLATFORM", "offscreen") != "offscreen":
+        return
+    config = folder / "screen.json"
+    screen = {"name": "laptop", "x": 0, "y": 0, "width": width, "height": height}
+    config.write_text(json.dumps({"screens": [{**screen, "logicalDpi": 96, "dpr": 1}]}))
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={config}"
+
 
 ROOT = Path(__file__).resolve().parent.parent
+ARGS = _screen_args(sys.argv[1:])
+_SCREEN_DIR = tempfile.TemporaryDirectory(prefix="hescb-screen-")
+_offscreen_screen(ARGS.width, ARGS.height, Path(_SCREEN_DIR.name))
 sys.path.insert(0, str(ROOT))
 
 from PySide6.QtCore import QSettings, QSize  # noqa: E402
@@ -52,6 +77,12 @@ def settle(app: QApplication) -> None:
 
 def save(widget: QWidget, path: Path, app: QApplication) -> None:
     settle(app)
+    wanted = widget.property("screenshotSize")
+    if isinstance(wanted, QSize) and widget.size() != wanted:
+        raise SystemExit(
+            f"take_screenshots: {path.name}: the window grew to {widget.width()}x"
+            f"{widget.height()}, not {wanted.width()}x{wanted.height()} (a page too wide?)"
+        )
     if not widget.grab().save(str(path)):
         raise SystemExit(f"take_screenshots: could not write {path}")
     print(f"  {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
@@ -109,11 +140,7 @@ def minutes_and_pack(window: MainWindow, ctx: ServiceContext, out: Path, app: QA
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
-    parser.add_argument("--width", type=int, default=1360)
-    parser.add_argument("--height", type=int, default=860)
-    args = parser.parse_args(argv)
+    args = _screen_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     app = application()
     with tempfile.TemporaryDirectory(prefix="hescb-screens-") as tmp:
@@ -127,7 +154,9 @@ def main(argv: list[str]) -> int:
         action_id = make_conflict(ctx, share, Path(tmp) / "other-pc")
         state = QSettings(str(data_dir / SETTINGS_FILENAME), QSettings.Format.IniFormat)
         window = MainWindow(Workspace(ctx, share_override=share), state)
-        window.resize(QSize(args.width, args.height))
+        size = QSize(args.width, args.height)
+        window.setProperty("screenshotSize", size)
+        window.resize(size)
         window.show()
         wait_for_round(window, app)
         print(f"Writing {len(PAGES) + 5} screenshots:")

@@ -10,8 +10,15 @@ import importlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, QSize, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtCore import QPoint, QRect, QSettings, QSize, Qt, Signal, Slot
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QGuiApplication,
+    QKeySequence,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -36,7 +43,16 @@ if TYPE_CHECKING:  # the window shows before these (and the database layers) are
     from hescb_desktop.ui.workspace import Workspace
 
 HOME, CALENDAR, BOARD, MEETINGS, ACTIONS, PACKS, CONFLICTS = range(7)
-DEFAULT_SIZE = QSize(1280, 820)
+DEFAULT_SIZE = QSize(1280, 820)  # the first window's size where the screen has the room
+FRAME_ALLOWANCE = QSize(16, 48)  # the window manager's border and title bar, roughly
+
+
+def first_size(available: QSize) -> QSize:
+    """The first window's size on a screen with `available` room (the screen less its task
+    bars): DEFAULT_SIZE, made smaller to fit with its frame, never below what the window
+    needs (a laptop's 1366x768 gives about 1350x712)."""
+    room = available - FRAME_ALLOWANCE
+    return DEFAULT_SIZE.boundedTo(room).expandedTo(QSize(960, 560))
 
 
 @dataclass(frozen=True)
@@ -346,11 +362,23 @@ class MainWindow(QMainWindow):
     def _restore_state(self) -> None:
         geometry = self.state.value("window/geometry")
         if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(DEFAULT_SIZE)
+            self._first_geometry()
         state = self.state.value("window/state")
         if state is not None:
             self.restoreState(state)
         self.show_page(HOME)  # always Home: the dashboard, and the cheapest page to open
+
+    def _first_geometry(self) -> None:
+        """Sized from the screen's available room (not taller than the screen), centred."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            self.resize(DEFAULT_SIZE)
+            return
+        area = screen.availableGeometry()
+        self.resize(first_size(area.size()))
+        frame = QRect(QPoint(0, 0), self.size() + FRAME_ALLOWANCE)
+        frame.moveCenter(area.center())
+        self.move(max(frame.left(), area.left()), max(frame.top(), area.top()))
 
     def save_state(self) -> None:
         self.state.setValue("window/geometry", self.saveGeometry())

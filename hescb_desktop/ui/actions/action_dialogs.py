@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDate, Qt, Slot
+from PySide6.QtCore import QDate, QSize, Qt, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -29,6 +29,7 @@ from hescb_desktop.services import actions as action_service
 from hescb_desktop.services.results import Changes
 from hescb_desktop.ui.widgets.labels import format_date, status_label
 from hescb_desktop.ui.widgets.palette import OVERDUE_TEXT
+from hescb_desktop.ui.widgets.screen_fit import fitted_size
 from hescb_desktop.ui.workspace import Workspace
 
 LONDON = ZoneInfo("Europe/London")
@@ -111,7 +112,7 @@ class RaiseActionDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
-        self.resize(480, 280)
+        self.resize(fitted_size(QSize(480, 280), self))  # a laptop shows its buttons
 
     @Slot()
     def _on_ok(self) -> None:
@@ -204,4 +205,4 @@ class UpdatesDialog(QDialog):
         layout.addWidget(title)
         layout.addWidget(self.entries, 1)
         layout.addWidget(buttons)
-        self.resize(560, 420)
+        self.resize(fitted_size(QSize(560, 420), self))  # a laptop shows its buttons

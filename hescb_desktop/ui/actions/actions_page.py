@@ -18,12 +18,11 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFileDialog,
-    QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
+    QSplitter,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QWidget,
@@ -43,6 +42,7 @@ from hescb_desktop.services.action_log import (
     to_ics,
 )
 from hescb_desktop.services.entities import ACTIONS, PEOPLE
+from hescb_desktop.ui.actions.action_detail import ActionDetail
 from hescb_desktop.ui.actions.action_dialogs import (
     RaiseActionDialog,
     ReviseDueDialog,
@@ -51,7 +51,15 @@ from hescb_desktop.ui.actions.action_dialogs import (
 )
 from hescb_desktop.ui.actions.action_filter import OPEN_STATUSES, ActionFilter, ActionFilterProxy
 from hescb_desktop.ui.actions.action_table_model import (
+    COL_COMPLETED,
     COL_DESCRIPTION,
+    COL_DUE,
+    COL_MEETING,
+    COL_ORGANISATION,
+    COL_OWNER,
+    COL_RAISED,
+    COL_REFERENCE,
+    COL_REVISED,
     COL_STATUS,
     COL_UPDATE,
     ActionTableModel,
@@ -59,10 +67,11 @@ from hescb_desktop.ui.actions.action_table_model import (
 from hescb_desktop.ui.sync.history_dialog import install_history
 from hescb_desktop.ui.widgets.card import Card
 from hescb_desktop.ui.widgets.empty_state import EmptyState
+from hescb_desktop.ui.widgets.flow_layout import flow_row, group
 from hescb_desktop.ui.widgets.labels import status_label
 from hescb_desktop.ui.widgets.page import Page
 from hescb_desktop.ui.widgets.row_model import ROW_ROLE
-from hescb_desktop.ui.widgets.tables import make_table
+from hescb_desktop.ui.widgets.tables import ColumnLayout, make_table, view_state
 from hescb_desktop.ui.workspace import Workspace
 
 
@@ -144,17 +153,7 @@ class ActionsPage(Page):
         self.count_label = QLabel()
         self.count_label.setObjectName("cardNote")
 
-        row1 = QHBoxLayout()
-        row1.addWidget(self.search, 1)
-        row1.addWidget(self.status_filter)
-        row1.addWidget(self.owner_filter)
-        row1.addWidget(self.org_filter)
-        row1.addWidget(self.meeting_filter)
-        row2 = QHBoxLayout()
-        row2.addWidget(self.due_week)
-        row2.addWidget(self.overdue)
-        row2.addWidget(self.mine)
-        row2.addStretch(1)
+        self.search.setMinimumWidth(260)
         self.new_button = QPushButton(self.tr("New action…"))
         self.new_button.clicked.connect(self._on_new_clicked)
         self.updates_button = QPushButton(self.tr("Updates…"))
@@ -169,25 +168,46 @@ class ActionsPage(Page):
         self.ics_button.setToolTip(self.tr("Open actions' due dates for Outlook"))
         self.ics_button.clicked.connect(self._on_export_ics_clicked)
         card = Card(self.tr("Action log"))
-        card.body.addLayout(row1)
-        card.body.addLayout(row2)
         self.error = error_label()
         card.body.addWidget(self.error)
 
         self.table = make_table(self.proxy, stretch=COL_DESCRIPTION, sortable=True)
+        # descriptions and updates wrap in rows of three lines (a fixed height: no row is
+        # measured, so 50,000 rows cost nothing more); the pane under the table shows the
+        # selected action in full, and a cut cell's tooltip its whole text
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setDefaultSectionSize(
+            3 * self.table.fontMetrics().lineSpacing() + 10
+        )
         self.table.setEditTriggers(
             QAbstractItemView.EditTrigger.SelectedClicked
             | QAbstractItemView.EditTrigger.EditKeyPressed
         )
         self.table.setItemDelegateForColumn(COL_STATUS, StatusDelegate(self.table))
         header = self.table.horizontalHeader()
-        # fixed widths (Interactive): sizing to contents would re-measure rows on every
-        # keystroke's reset; the Action column takes the spare width
-        widths = (135, 95, 185, 320, 120, 105, 105, 100, 150, 95, 200)
-        for column, width in enumerate(widths):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(column, width)
-        header.setStretchLastSection(True)
+        # set widths (Interactive): sizing to contents would re-measure rows on every
+        # keystroke's reset. The action and its latest update share the spare width until
+        # the user drags a column; what the user sets (widths, columns shown) is kept. The
+        # dates and the meeting, which the pane shows, are hidden at first (the header's
+        # menu shows them).
+        self.columns = ColumnLayout(
+            self.table,
+            view_state(self.workspace.data_dir),
+            "actions/columns",
+            widths={
+                COL_REFERENCE: 120,
+                COL_RAISED: 95,
+                COL_MEETING: 130,
+                COL_OWNER: 120,
+                COL_ORGANISATION: 95,
+                COL_DUE: 110,
+                COL_REVISED: 100,
+                COL_STATUS: 140,
+                COL_COMPLETED: 100,
+            },
+            flexible=(COL_DESCRIPTION, COL_UPDATE),
+            hidden=(COL_RAISED, COL_MEETING, COL_REVISED, COL_COMPLETED),
+        )
         header.setSortIndicator(-1, Qt.SortOrder.DescendingOrder)  # newest raised first
         self.history_action = install_history(
             self.table, self.workspace, "actions", double_click=True
@@ -198,18 +218,28 @@ class ActionsPage(Page):
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
         self.proxy.modelReset.connect(self._on_selection_changed)
         self.proxy.layoutChanged.connect(self._on_selection_changed)
-        for button in (
-            self.new_button,
-            self.updates_button,
-            self.revise_button,
-            self.history_button,
-            self.csv_button,
-            self.ics_button,
-        ):
-            row2.addWidget(button)
+        # filters, then the checks and buttons: rows that fold on a narrow window
+        filters, _ = flow_row(
+            self.search, self.status_filter, self.owner_filter, self.org_filter, self.meeting_filter
+        )
+        buttons, _ = flow_row(
+            group(self.due_week, self.overdue, self.mine),
+            None,
+            group(self.new_button, self.updates_button, self.revise_button, self.history_button),
+            group(self.csv_button, self.ics_button),
+        )
+        card.body.insertWidget(0, filters)
+        card.body.insertWidget(1, buttons)
         self.view = EmptyState(self.table)
         self.view.set_message(self.tr("No actions match."))
-        card.body.addWidget(self.view, 1)
+        self.detail = ActionDetail()
+        self.split = QSplitter(Qt.Orientation.Vertical)
+        self.split.setChildrenCollapsible(False)
+        self.split.addWidget(self.view)
+        self.split.addWidget(self.detail)
+        self.split.setStretchFactor(0, 4)
+        self.split.setStretchFactor(1, 1)
+        card.body.addWidget(self.split, 1)
         self.card = card
         self.content.addWidget(card, 1)
         self.status_filter.setCurrentIndex(1)  # open actions first
@@ -368,6 +398,7 @@ class ActionsPage(Page):
         self.history_button.setEnabled(has)
         self.revise_button.setEnabled(has)
         self.updates_button.setEnabled(has)
+        self.detail.show_action(self.selected())
 
     @Slot()
     def _on_new_clicked(self) -> None:

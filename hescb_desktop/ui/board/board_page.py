@@ -12,13 +12,13 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFileDialog,
-    QHBoxLayout,
     QInputDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
     QTabWidget,
+    QWidget,
 )
 
 from hescb_desktop.domain.board import BoardCard, BoardFilter, Lanes, lay_out
@@ -34,6 +34,7 @@ from hescb_desktop.ui.board.opportunities_view import OpportunitiesView
 from hescb_desktop.ui.board.roadmap_view import RoadmapView
 from hescb_desktop.ui.board.stages_dialog import StagesDialog
 from hescb_desktop.ui.widgets.busy_dialog import BusyDialog
+from hescb_desktop.ui.widgets.flow_layout import flow_row, group
 from hescb_desktop.ui.widgets.labels import rag_label
 from hescb_desktop.ui.widgets.page import Page
 from hescb_desktop.ui.workspace import Workspace
@@ -96,12 +97,12 @@ class BoardPage(Page):
         self.workstreams.toggled.connect(self._on_filter_changed)
         self.large = QCheckBox(self.tr("Large text (meeting room)"))
         self.large.toggled.connect(self._on_large_toggled)
-        filters = QHBoxLayout()
-        filters.addWidget(self.search, 2)
-        for combo in (self.organisation, self.theme, self.rag, self.stage, self.officer):
-            filters.addWidget(combo, 1)
-        self.content.addLayout(filters)
-        self.content.addLayout(self._buttons())
+        self.search.setMinimumWidth(220)
+        filters, _ = flow_row(
+            self.search, self.organisation, self.theme, self.rag, self.stage, self.officer
+        )
+        self.content.addWidget(filters)
+        self.content.addWidget(self._buttons())
         self.board_view = BoardView()
         self.board_view.card_dropped.connect(self._on_card_dropped)
         self.board_view.move_requested.connect(self._on_move_requested)
@@ -118,13 +119,11 @@ class BoardPage(Page):
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self.content.addWidget(self.tabs, 1)
 
-    def _buttons(self) -> QHBoxLayout:
-        row = QHBoxLayout()
-        row.addWidget(self.lanes)
-        row.addWidget(self.workstreams)
-        row.addWidget(self.large)
+    def _buttons(self) -> QWidget:
+        """The view switches, the count, then the buttons: groups that fold onto more rows on
+        a narrow window."""
         self.count = QLabel()
-        row.addWidget(self.count, 1)
+        edits: list[QWidget | None] = []
         stack = self.workspace.undo_stack
         self.undo_button = QPushButton(self.tr("Undo"))
         self.undo_button.clicked.connect(stack.undo)
@@ -134,8 +133,8 @@ class BoardPage(Page):
         stack.canRedoChanged.connect(self.redo_button.setEnabled)
         self.undo_button.setEnabled(stack.canUndo())
         self.redo_button.setEnabled(stack.canRedo())
-        for button in (self.undo_button, self.redo_button):
-            row.addWidget(button)
+        edits += [self.undo_button, self.redo_button]
+        papers: list[QWidget | None] = []
         for text, slot in (
             (self.tr("New objective…"), self._on_new_clicked),
             (self.tr("Stages…"), self._on_stages_clicked),
@@ -144,13 +143,21 @@ class BoardPage(Page):
         ):
             button = QPushButton(text)
             button.clicked.connect(slot)
-            row.addWidget(button)
+            (edits if len(edits) < 4 else papers).append(button)
+        row, _ = flow_row(
+            group(self.lanes, self.workstreams, self.large),
+            self.count,
+            None,
+            group(*edits),
+            group(*papers),
+        )
         return row
 
     def _combo(self, everything: str) -> QComboBox:
         combo = QComboBox()
         combo.addItem(everything, "")
         combo.setMinimumContentsLength(10)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         combo.currentIndexChanged.connect(self._on_filter_changed)
         return combo
 

@@ -29,7 +29,7 @@ from hescb_desktop.ui.board.card_delegate import CardDelegate
 from hescb_desktop.ui.board.card_model import CardListModel
 from hescb_desktop.ui.widgets.row_model import ROW_ROLE
 
-COLUMN_WIDTH = 215
+COLUMN_WIDTH = 196  # five stages side by side on a 1366 px laptop
 
 
 class CardListView(QListView):

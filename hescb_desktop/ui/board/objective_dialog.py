@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QSize, Qt, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -48,6 +48,7 @@ from hescb_desktop.ui.board.objective_tabs import (
 from hescb_desktop.ui.board.rag_timeline import RagTimeline
 from hescb_desktop.ui.widgets.labels import rag_label
 from hescb_desktop.ui.widgets.palette import OVERDUE_TEXT
+from hescb_desktop.ui.widgets.screen_fit import fitted_size
 from hescb_desktop.ui.workspace import Workspace
 
 # the tables the dialog shows: it reloads when one changes (an edit here, an undo, a sync)
@@ -82,7 +83,7 @@ class ObjectiveDialog(QDialog):
         self.on_error = on_error  # outlives the dialog: an undo may run after it closed
         self.objective_id = objective_id
         self.setWindowTitle(self.tr("Objective"))
-        self.resize(980, 700)
+        self.resize(fitted_size(QSize(980, 700), self))  # a laptop shows its buttons
         self.people = crud.list_all(workspace.ctx.uow(write=False), PEOPLE)
         self.detail = planning.objective_detail(workspace.ctx.uow(write=False), objective_id)
         self._setup_ui()

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QDateEdit,
     QFileDialog,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -27,11 +26,13 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPushButton,
+    QSplitter,
     QStackedWidget,
     QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
+    QWidget,
 )
 
 from hescb_desktop.domain.calendar import Clash, EventDraft, Occurrence, Scope, week_start
@@ -46,9 +47,11 @@ from hescb_desktop.ui.calendar.event_dialog import Choice, DialogChoices, EventD
 from hescb_desktop.ui.calendar.find_time import FindTimeView, monday_of, week_window
 from hescb_desktop.ui.calendar.views import MonthGrid, TimeGrid
 from hescb_desktop.ui.widgets.busy_dialog import BusyDialog
+from hescb_desktop.ui.widgets.flow_layout import flow_row, group
 from hescb_desktop.ui.widgets.icons import icon
 from hescb_desktop.ui.widgets.page import Page
 from hescb_desktop.ui.widgets.pdf_view import PdfPreviewDialog, build_and_preview
+from hescb_desktop.ui.widgets.tables import full_text_tips
 from hescb_desktop.ui.workspace import Workspace
 
 DAY, WORK_WEEK, WEEK, MONTH, AGENDA, FIND, RESULTS = range(7)
@@ -78,7 +81,6 @@ class CalendarPage(Page):
 
     # ------------------------------------------------------------------ building
     def _setup_ui(self) -> None:
-        bar = QHBoxLayout()
         self.today_button = QPushButton(self.tr("Today"))
         self.prev_button = QToolButton()
         self.prev_button.setIcon(icon("chevron-left"))
@@ -97,11 +99,8 @@ class CalendarPage(Page):
         self.picker.setCalendarPopup(True)
         self.picker.setDisplayFormat("dd MMM yyyy")
         self.picker.calendarWidget().setFirstDayOfWeek(Qt.DayOfWeek.Monday)
-        for w in (self.today_button, self.prev_button, self.next_button, self.period):
-            bar.addWidget(w)
-        bar.addStretch(1)
-        bar.addWidget(self.picker)
         self.view_buttons = QButtonGroup(self)
+        views = []
         for mode, label in (
             (DAY, self.tr("Day")),
             (WORK_WEEK, self.tr("Work week")),
@@ -114,13 +113,12 @@ class CalendarPage(Page):
             button.setText(label)
             button.setCheckable(True)
             self.view_buttons.addButton(button, mode)
-            bar.addWidget(button)
+            views.append(button)
         self.search_box = QLineEdit()
         self.search_box.setPlaceholderText(self.tr("Search events…"))
         self.search_box.setClearButtonEnabled(True)
         self.search_box.setMinimumWidth(170)
         self.search_box.setMaximumWidth(240)
-        bar.addWidget(self.search_box)
         self.new_button = QPushButton(self.tr("New event…"))
         self.more_button = QToolButton()
         self.more_button.setText(self.tr("More"))
@@ -132,12 +130,18 @@ class CalendarPage(Page):
         self.print_week_action = menu.addAction(self.tr("Print week…"))
         self.print_month_action = menu.addAction(self.tr("Print month…"))
         self.more_button.setMenu(menu)
-        bar.addWidget(self.new_button)
-        bar.addWidget(self.more_button)
-        self.content.addLayout(bar)
+        # three groups that wrap onto a second (third) row on a narrow window
+        self.toolbar, _ = flow_row(
+            group(self.today_button, self.prev_button, self.next_button, self.period),
+            None,
+            group(self.picker, *views, spacing=2),
+            group(self.search_box, self.new_button, self.more_button),
+        )
+        self.content.addWidget(self.toolbar)
 
-        body = QHBoxLayout()
-        side = QVBoxLayout()
+        side_panel = QWidget()
+        side = QVBoxLayout(side_panel)
+        side.setContentsMargins(0, 0, 0, 0)
         side.addWidget(QLabel(self.tr("Calendars")))
         self.calendar_list = QListWidget()
         self.calendar_list.setObjectName("calendarList")
@@ -148,7 +152,6 @@ class CalendarPage(Page):
         self.status.setWordWrap(True)
         self.status.setMaximumWidth(210)
         side.addWidget(self.status)
-        body.addLayout(side)
         self.stack = QStackedWidget()
         self.grid = TimeGrid(lambda: self.now())
         self.month = MonthGrid(lambda: self.now())
@@ -171,12 +174,24 @@ class CalendarPage(Page):
             ]
         )
         self.results.setColumnWidth(0, 160)
-        self.results.setColumnWidth(1, 330)
+        self.results.setColumnWidth(1, 300)
+        self.results.setColumnWidth(2, 240)
+        self.results.setColumnWidth(3, 150)
         self.results.setRootIsDecorated(False)
+        for tree in (self.agenda, self.results):  # a cut title or place shows whole on hover
+            full_text_tips(tree)
+            tree.header().setMinimumSectionSize(60)
         for widget in (self.grid, self.month, self.agenda, self.finder, self.results):
             self.stack.addWidget(widget)
-        body.addWidget(self.stack, 1)
-        self.content.addLayout(body, 1)
+        # the calendars beside the views, the line between them movable
+        body = QSplitter(Qt.Orientation.Horizontal)
+        body.setChildrenCollapsible(False)
+        body.addWidget(side_panel)
+        body.addWidget(self.stack)
+        body.setStretchFactor(0, 0)
+        body.setStretchFactor(1, 1)
+        body.setSizes([165, 900])  # the calendars list as wide as its names
+        self.content.addWidget(body, 1)
 
         self.today_button.clicked.connect(self.go_today)
         self.prev_button.clicked.connect(self.go_previous)

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from PySide6.QtCore import QDate, QDateTime, Qt, QTime, Slot
+from PySide6.QtCore import QDate, QDateTime, QSize, Qt, QTime, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -34,6 +34,7 @@ from hescb_desktop.domain.calendar import Clash, EventDraft
 from hescb_desktop.domain.enums import Marking, Visibility
 from hescb_desktop.domain.errors import DomainError
 from hescb_desktop.domain.recurrence import LONDON, Recurrence
+from hescb_desktop.ui.widgets.screen_fit import fitted_size
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -85,7 +86,7 @@ class EventDialog(QDialog):
         self._acknowledged: list[str] = []
         self._occurrence_only = occurrence_only
         self._build(draft)
-        self.resize(680, 640)
+        self.resize(fitted_size(QSize(680, 640), self))  # a laptop shows its buttons
 
     # ------------------------------------------------------------------ building
     def _build(self, draft: EventDraft) -> None:

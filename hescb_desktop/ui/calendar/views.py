@@ -8,18 +8,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
     QFont,
     QFontMetrics,
+    QHelpEvent,
     QMouseEvent,
     QPainter,
     QPaintEvent,
     QPen,
 )
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from hescb_desktop.domain.calendar import Occurrence, Placed, all_day_rows, layout_days, month_grid
 from hescb_desktop.domain.recurrence import LONDON
@@ -42,6 +43,24 @@ def occurrence_colour(occ: Occurrence) -> QColor:
     if occ.masked:
         return QColor("#9aa3ad")
     return partner_colour(occ.organisation_code, occ.colour)
+
+
+def occurrence_tip(occ: Occurrence) -> str:
+    """An event's whole title, time, place and calendar: the tooltip of its (often cut) box."""
+    when = "All day" if occ.all_day else f"{occ.start:%H:%M}–{occ.end:%H:%M}"
+    lines = [occ.summary, when, occ.location, occ.calendar]
+    return "\n".join(line for line in lines if line)
+
+
+def show_tip(widget: QWidget, event: QEvent, text: str) -> bool:
+    """Show `text` (plain) as the tooltip at a help event; hide any tooltip when empty."""
+    assert isinstance(event, QHelpEvent)
+    if text:
+        QToolTip.showText(event.globalPos(), text, widget)
+    else:
+        QToolTip.hideText()
+        event.ignore()
+    return True
 
 
 def _snap(minutes: float) -> int:
@@ -182,6 +201,16 @@ class TimeGrid(QWidget):
                 if self.banner_rect(row, o).contains(pos):
                     return o, False
         return None, False
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            return show_tip(self, event, self.tip_at(QPointF(event.pos())))
+        return super().event(event)
+
+    def tip_at(self, pos: QPointF) -> str:
+        """The whole title, time and place of the event box under `pos` ("" if none)."""
+        occ, _edge = self.hit(pos)
+        return occurrence_tip(occ) if occ is not None else ""
 
     def _at(self, day: date, minutes: int) -> datetime:
         minutes = max(0, min(minutes, 24 * 60))
@@ -469,6 +498,27 @@ class MonthGrid(QWidget):
             if self.cell(i).contains(pos):
                 return day
         return None
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            return show_tip(self, event, self.tip_at(QPointF(event.pos())))
+        return super().event(event)
+
+    def tip_at(self, pos: QPointF) -> str:
+        """An event line's whole text; on a day's "+N more", every event of that day."""
+        for rect, occ in self._lines:
+            if rect.contains(pos):
+                return occurrence_tip(occ)
+        day = self.day_at(pos)
+        if day is None:
+            return ""
+        items = self.by_day.get(day, [])
+        cell = self.cell(self.days.index(day))
+        if sum(1 for rect, _occ in self._lines if cell.contains(rect.center())) >= len(items):
+            return ""
+        return "\n".join(
+            occ.summary if occ.all_day else f"{occ.start:%H:%M} {occ.summary}" for occ in items
+        )
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         day = self.day_at(event.position())

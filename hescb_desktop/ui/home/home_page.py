@@ -17,7 +17,7 @@ from hescb_desktop.ui.widgets.card import Card
 from hescb_desktop.ui.widgets.empty_state import EmptyState
 from hescb_desktop.ui.widgets.labels import counted
 from hescb_desktop.ui.widgets.page import Page
-from hescb_desktop.ui.widgets.tables import make_table
+from hescb_desktop.ui.widgets.tables import ColumnLayout, make_table, view_state
 from hescb_desktop.ui.workspace import Workspace
 
 
@@ -46,6 +46,20 @@ class HomePage(Page):
         self.today_card.body.addWidget(self.events_view)
         self.actions_card = Card(self.tr("My open actions"))
         actions_table = make_table(self.actions_model, stretch=ma.COL_DESCRIPTION)
+        # the action's text wraps onto two lines and takes the width the others leave
+        # (never under 160 px: the table scrolls sideways first); a cut one shows whole in
+        # its tooltip, and widths the user sets are kept
+        actions_table.setWordWrap(True)
+        actions_table.verticalHeader().setDefaultSectionSize(
+            2 * actions_table.fontMetrics().lineSpacing() + 10
+        )
+        self.actions_columns = ColumnLayout(
+            actions_table,
+            view_state(self.workspace.data_dir),
+            "home/actions-columns",
+            widths={ma.COL_REFERENCE: 125, ma.COL_DUE: 95, ma.COL_STATUS: 135},
+            flexible=(ma.COL_DESCRIPTION,),
+        )
         self.actions_history = install_history(
             actions_table, self.workspace, "actions", double_click=True
         )

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFormLayout,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -37,6 +36,7 @@ from hescb_desktop.services.entities import OBJECTIVES, ORGANISATIONS, PAPERS, P
 from hescb_desktop.ui.actions.action_dialogs import error_label, people_combo
 from hescb_desktop.ui.meetings.agenda_model import COL_TITLE, AgendaModel, AgendaRow
 from hescb_desktop.ui.meetings.minutes_panel import ID_ROLE, MinutesPanel
+from hescb_desktop.ui.widgets.flow_layout import flow_row, group
 from hescb_desktop.ui.widgets.labels import (
     format_meeting_date,
     meeting_status_label,
@@ -75,6 +75,7 @@ class MeetingEditor(QWidget):
         self.title = QLabel()
         self.title.setObjectName("dialogTitle")
         self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.title.setWordWrap(True)
         self.details_button = QPushButton(self.tr("Details…"))
         self.details_button.clicked.connect(self._on_details_clicked)
         self.next_status = QPushButton()
@@ -90,12 +91,12 @@ class MeetingEditor(QWidget):
         self.print_part2 = menu.addAction(self.tr("Part II (restricted) minutes…"))
         self.print_part2.triggered.connect(lambda: self._on_print(Part.PART_II))
         self.print_button.setMenu(menu)
-        top = QHBoxLayout()
-        top.addWidget(self.back_button)
-        top.addWidget(self.title, 1)
-        top.addWidget(self.next_status)
-        top.addWidget(self.print_button)
-        top.addWidget(self.details_button)
+        # the buttons in a row that folds; the meeting's title under them, wrapped
+        top, _ = flow_row(
+            self.back_button,
+            None,
+            group(self.next_status, self.print_button, self.details_button),
+        )
         self.error = error_label()
         self.tabs = QTabWidget()
         self.tabs.addTab(self._agenda_tab(), self.tr("Agenda"))
@@ -105,7 +106,8 @@ class MeetingEditor(QWidget):
         self.tabs.addTab(self.minutes, self.tr("Minutes"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(top)
+        layout.addWidget(top)
+        layout.addWidget(self.title)
         layout.addWidget(self.error)
         layout.addWidget(self.tabs, 1)
 
@@ -132,12 +134,20 @@ class MeetingEditor(QWidget):
         self.item_presenter = QComboBox()
         self.item_paper = QComboBox()
         self.item_objective = QComboBox()
+        for combo in (
+            self.item_purpose,
+            self.item_part,
+            self.item_presenter,
+            self.item_paper,
+            self.item_objective,
+        ):  # long titles do not widen the page: the combo's list shows them whole
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(18)
         form = QFormLayout()
         form.addRow(self.tr("Item"), self.item_title)
-        row = QHBoxLayout()
-        row.addWidget(self.item_purpose)
-        row.addWidget(self.item_part)
-        row.addWidget(self.item_minutes)
+        row, _ = flow_row(self.item_purpose, self.item_part, self.item_minutes)
         form.addRow(self.tr("Purpose, Part, time"), row)
         form.addRow(self.tr("Presenter"), self.item_presenter)
         form.addRow(self.tr("Paper"), self.item_paper)
@@ -152,19 +162,19 @@ class MeetingEditor(QWidget):
         self.up_button.clicked.connect(lambda: self._shift(-1))
         self.down_button = QPushButton(self.tr("Move down"))
         self.down_button.clicked.connect(lambda: self._shift(1))
-        buttons = QHBoxLayout()
-        for b in (self.up_button, self.down_button):
-            buttons.addWidget(b)
-        buttons.addStretch(1)
-        for b in (self.remove_item, self.add_item, self.save_item):
-            buttons.addWidget(b)
+        buttons, _ = flow_row(
+            group(self.up_button, self.down_button),
+            None,
+            group(self.remove_item, self.add_item, self.save_item),
+        )
         self.agenda_note = QLabel()
         self.agenda_note.setObjectName("cardNote")
+        self.agenda_note.setWordWrap(True)
         layout = QVBoxLayout(tab)
         layout.addWidget(self.agenda_note)
         layout.addWidget(view, 3)
         layout.addLayout(form)
-        layout.addLayout(buttons)
+        layout.addWidget(buttons)
         return tab
 
     def _attendance_tab(self) -> QWidget:
@@ -183,24 +193,27 @@ class MeetingEditor(QWidget):
         self.decl_person = QComboBox()
         self.decl_person.setMinimumWidth(180)
         self.decl_item = QComboBox()
+        for combo in (self.decl_person, self.decl_item):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(16)
         self.decl_text = QLineEdit()
         self.decl_text.setPlaceholderText(self.tr("The interest declared"))
         self.decl_add = QPushButton(self.tr("Add declaration"))
         self.decl_add.clicked.connect(self._on_add_declaration_clicked)
         self.decl_remove = QPushButton(self.tr("Withdraw"))
         self.decl_remove.clicked.connect(self._on_remove_declaration_clicked)
-        row = QHBoxLayout()
-        row.addWidget(self.decl_person)
-        row.addWidget(self.decl_item)
-        row.addWidget(self.decl_text, 1)
-        row.addWidget(self.decl_add)
-        row.addWidget(self.decl_remove)
+        self.decl_text.setMinimumWidth(220)
+        row, _ = flow_row(
+            self.decl_person, self.decl_item, self.decl_text, group(self.decl_add, self.decl_remove)
+        )
         layout = QVBoxLayout(tab)
         layout.addWidget(QLabel(self.tr("Present, in attendance and apologies")))
         layout.addWidget(self.attendance, 2)
         layout.addWidget(QLabel(self.tr("Declarations of interest")))
         layout.addWidget(self.declarations, 1)
-        layout.addLayout(row)
+        layout.addWidget(row)
         return tab
 
     # ---------------------------------------------------------------- data

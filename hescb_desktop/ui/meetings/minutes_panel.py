@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
+    QFrame,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -29,10 +31,21 @@ from hescb_desktop.services import actions as action_service
 from hescb_desktop.services import meetings, minutes
 from hescb_desktop.services.minutes import MinuteView
 from hescb_desktop.ui.actions.action_dialogs import RaiseActionDialog, error_label
+from hescb_desktop.ui.widgets.flow_layout import group
 from hescb_desktop.ui.widgets.labels import format_date, status_label
+from hescb_desktop.ui.widgets.tables import full_text_tips
 from hescb_desktop.ui.workspace import Workspace
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 10
+
+
+class _Column(QVBoxLayout):
+    """The minute's editor column: in its scroll area it takes the room there is (its lists
+    and text box shrink first) and scrolls only below its minimum; a wrapped label would
+    otherwise have it take its preferred height (about 1,000 px) and always scroll."""
+
+    def hasHeightForWidth(self) -> bool:
+        return False
 
 
 class MinutesPanel(QWidget):
@@ -62,14 +75,16 @@ class MinutesPanel(QWidget):
         self.reopen_button.clicked.connect(self._on_reopen_clicked)
         top = QHBoxLayout()
         top.addWidget(self.state, 1)
-        for b in (self.start_button, self.approve_button, self.reopen_button):
-            top.addWidget(b)
+        top.addWidget(group(self.start_button, self.approve_button, self.reopen_button))
         self.error = error_label()
 
         self.minute_list = QListWidget()
+        self.minute_list.setWordWrap(True)  # a minute's title is read whole
+        self.minute_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.minute_list.setMinimumWidth(160)
         self.minute_list.currentRowChanged.connect(self._on_minute_clicked)
         right = QWidget()
-        col = QVBoxLayout(right)
+        col = _Column(right)
         col.setContentsMargins(0, 0, 0, 0)
         self.heading = QLabel()
         self.heading.setObjectName("dialogTitle")
@@ -82,7 +97,7 @@ class MinutesPanel(QWidget):
         self.decisions = QListWidget()
         self.decision_text = QLineEdit()
         self.decision_text.setPlaceholderText(self.tr("That the Board …"))
-        self.decided_by_row = QHBoxLayout()
+        self.decided_by_row = QHBoxLayout()  # the deciding bodies' codes: a short row
         self.decided_by: list[QCheckBox] = []
         self.add_decision = QPushButton(self.tr("Add RESOLVED"))
         self.add_decision.clicked.connect(self._on_add_decision_clicked)
@@ -105,9 +120,10 @@ class MinutesPanel(QWidget):
         col.addLayout(row)
         col.addWidget(QLabel(self.tr("Decisions")))
         col.addWidget(self.decisions, 1)
+        col.addWidget(self.decision_text)
         drow = QHBoxLayout()
-        drow.addWidget(self.decision_text, 1)
         drow.addLayout(self.decided_by_row)
+        drow.addStretch(1)
         drow.addWidget(self.add_decision)
         col.addLayout(drow)
         arow = QHBoxLayout()
@@ -125,9 +141,19 @@ class MinutesPanel(QWidget):
         for lst in (self.decisions, self.action_list, self.review_list):
             lst.setWordWrap(True)  # RESOLVED lines and actions are read whole
             lst.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        for lst in (self.minute_list, self.decisions, self.action_list, self.review_list):
+            lst.setMinimumHeight(60)
+            full_text_tips(lst)
+        # the minute's editor scrolls on a short screen rather than making the window taller
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(right)
         split = QSplitter()
+        split.setChildrenCollapsible(False)
         split.addWidget(self.minute_list)
-        split.addWidget(right)
+        split.addWidget(scroll)
         split.setStretchFactor(1, 3)
         split.setSizes([260, 700])
         layout = QVBoxLayout(self)

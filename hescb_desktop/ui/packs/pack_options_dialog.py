@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from hescb_desktop.domain.enums import Marking
+from hescb_desktop.ui.widgets.screen_fit import fitted_size
 
 
 class PackOptionsDialog(QDialog):
@@ -44,7 +46,7 @@ class PackOptionsDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(note)
         layout.addWidget(buttons)
-        self.resize(480, 360)
+        self.resize(fitted_size(QSize(480, 360), self))  # a laptop shows its buttons
 
     def chosen_marking(self) -> Marking:
         return Marking(self.marking.currentData())

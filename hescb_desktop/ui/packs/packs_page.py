@@ -36,6 +36,7 @@ from hescb_desktop.ui.packs.paper_table_model import COL_TITLE, PaperTableModel,
 from hescb_desktop.ui.sync.history_dialog import install_history
 from hescb_desktop.ui.widgets.card import Card
 from hescb_desktop.ui.widgets.empty_state import EmptyState
+from hescb_desktop.ui.widgets.flow_layout import flow_row, group
 from hescb_desktop.ui.widgets.labels import counted
 from hescb_desktop.ui.widgets.minutes_print import preview_minutes
 from hescb_desktop.ui.widgets.page import Page
@@ -98,21 +99,22 @@ class PacksPage(Page):
     # ------------------------------------------------------------------ layout
     def _setup_ui(self) -> None:
         self.meeting_combo = QComboBox()
-        self.meeting_combo.setMinimumWidth(360)
+        self.meeting_combo.setMinimumContentsLength(52)  # the list shows longer names whole
+        self.meeting_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.part_combo = QComboBox()
         self.part_combo.addItem(self.tr("Part I pack"), Part.PART_I.value)
         self.part_combo.addItem(self.tr("Part II (restricted) pack"), Part.PART_II.value)
         self.meeting_combo.currentIndexChanged.connect(self._on_selection_changed)
         self.part_combo.currentIndexChanged.connect(self._on_selection_changed)
-        choose = QHBoxLayout()
-        choose.addWidget(QLabel(self.tr("Meeting")))
-        choose.addWidget(self.meeting_combo, 1)
-        choose.addWidget(self.part_combo)
-        self.content.addLayout(choose)
+        choose, _ = flow_row(group(QLabel(self.tr("Meeting")), self.meeting_combo), self.part_combo)
+        self.content.addWidget(choose)
 
         self.pack_card = Card(self.tr("Pack"))
         self.state_label = QLabel()
         self.state_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.state_label.setWordWrap(True)
         self.problems_label = QLabel()
         self.problems_label.setTextFormat(Qt.TextFormat.PlainText)
         self.problems_label.setWordWrap(True)
@@ -148,33 +150,34 @@ class PacksPage(Page):
         self.save_button.clicked.connect(self.save_pack)
         self.publish_button.clicked.connect(self.publish)
         self.supplement_button.clicked.connect(self.issue_supplement)
-        buttons = QHBoxLayout()
-        for b in (self.build_button, self.cancel_button, self.print_button, self.save_button):
-            buttons.addWidget(b)
-        buttons.addWidget(self.options_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.minutes_button)
-        buttons.addWidget(self.actions_button)
-        buttons.addWidget(self.highlight_button)
-        buttons.addWidget(self.supplement_button)
-        buttons.addWidget(self.publish_button)
+        # small groups that fold onto more rows as the pack's panel narrows
+        buttons, _ = flow_row(
+            group(self.build_button, self.cancel_button),
+            group(self.print_button, self.save_button),
+            self.options_button,
+            None,
+            group(self.minutes_button, self.actions_button),
+            self.highlight_button,
+            group(self.supplement_button, self.publish_button),
+        )
         progress = QHBoxLayout()
         progress.addWidget(self.progress, 1)
         progress.addWidget(self.progress_label, 2)
         self.pack_card.body.addWidget(self.state_label)
         self.pack_card.body.addWidget(self.problems_label)
         self.pack_card.body.addWidget(self.item_table, 1)
-        self.pack_card.body.addLayout(buttons)
+        self.pack_card.body.addWidget(buttons)
         self.pack_card.body.addLayout(progress)
 
         self.preview = PdfPreview()
-        self.preview.setMinimumWidth(320)
+        self.preview.setMinimumWidth(240)
         splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setChildrenCollapsible(False)
         splitter.addWidget(self.pack_card)
         splitter.addWidget(self.preview)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
-        self.content.addWidget(splitter, 3)
+        splitter.setSizes([600, 400])  # shares, kept as the page widens
 
         self.card = Card(self.tr("Papers"))
         table = make_table(self.model, stretch=COL_TITLE)
@@ -193,19 +196,22 @@ class PacksPage(Page):
         self.attach_button.clicked.connect(lambda: self.attach(role="appendix"))
         self.attach_paper_button.clicked.connect(lambda: self.attach(role="paper"))
         self.preview_paper_button.clicked.connect(self.preview_paper)
-        paper_buttons = QHBoxLayout()
-        for b in (
-            self.new_paper_button,
-            self.edit_paper_button,
-            self.attach_paper_button,
-            self.attach_button,
+        paper_buttons, _ = flow_row(
+            group(self.new_paper_button, self.edit_paper_button),
+            group(self.attach_paper_button, self.attach_button),
             self.preview_paper_button,
-        ):
-            paper_buttons.addWidget(b)
-        paper_buttons.addStretch(1)
-        self.card.body.addLayout(paper_buttons)
+        )
+        self.card.body.addWidget(paper_buttons)
         self.card.body.addWidget(self.view, 1)
-        self.content.addWidget(self.card, 1)
+        # the pack above the papers, the line between them movable (a short screen)
+        rows = QSplitter(Qt.Orientation.Vertical)
+        rows.setChildrenCollapsible(False)
+        rows.addWidget(splitter)
+        rows.addWidget(self.card)
+        rows.setStretchFactor(0, 3)
+        rows.setStretchFactor(1, 2)
+        rows.setSizes([600, 400])
+        self.content.addWidget(rows, 1)
         self._set_building(False)
 
     # ------------------------------------------------------------------ data

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from hescb_desktop.domain.dto import MeetingDTO, PaperDTO
 from hescb_desktop.domain.enums import FoiStatus, Marking, Part, Purpose
 from hescb_desktop.ui.widgets.labels import part_label, purpose_label
+from hescb_desktop.ui.widgets.screen_fit import fitted_size
 
 MARKUP_HELP = (
     "Paper text: one paragraph a line. '# Heading' or '2. Heading' starts a section; "
@@ -108,7 +109,7 @@ class PaperDialog(QDialog):
         layout.addWidget(self.body, 1)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
-        self.resize(720, 760)
+        self.resize(fitted_size(QSize(720, 760), self))  # a laptop shows its buttons
 
     def values(self) -> dict[str, Any]:
         return {

@@ -63,7 +63,7 @@ def conflict_views(ctx: ServiceContext) -> list[ConflictView]:
                 row.id,
                 row,
                 records[key],
-                field_label(row.column),
+                field_label(row.column, row.table),
                 kept,
                 shown(row.lost_value),
                 pc_label(ctx.device_id, row.kept_device),

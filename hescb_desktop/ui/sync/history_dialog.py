@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QModelIndex, QObject, Qt, Slot
+from PySide6.QtCore import QCoreApplication, QModelIndex, QObject, QSize, Qt, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -20,6 +20,7 @@ from hescb_desktop.ui.sync.history_table_model import COL_VALUE, HistoryTableMod
 from hescb_desktop.ui.widgets.empty_state import EmptyState
 from hescb_desktop.ui.widgets.labels import counted
 from hescb_desktop.ui.widgets.row_model import ROW_ROLE
+from hescb_desktop.ui.widgets.screen_fit import fitted_size
 from hescb_desktop.ui.widgets.tables import make_table
 from hescb_desktop.ui.workspace import Workspace
 
@@ -62,7 +63,7 @@ class HistoryDialog(QDialog):
         layout.addWidget(self.note)
         layout.addWidget(self.empty, 1)
         layout.addWidget(self.buttons)
-        self.resize(860, 520)
+        self.resize(fitted_size(QSize(860, 520), self))  # a laptop shows its buttons
 
     def refresh(self) -> None:
         ctx = self.workspace.ctx
@@ -72,7 +73,7 @@ class HistoryDialog(QDialog):
         def describe(column: str, value: Any) -> str | None:
             return sync_service.describe_value(ctx, self.table_name, column, value)
 
-        entries = history_entries(rows, describe)
+        entries = history_entries(rows, describe, self.table_name)
         self.model.set_rows(entries)
         changes = len({(e.at, e.device) for e in entries})
         one, many = self.tr("%n change, newest first"), self.tr("%n changes, newest first")

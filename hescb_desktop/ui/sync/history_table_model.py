@@ -19,6 +19,8 @@ BOOKKEEPING = frozenset(
     {"created_at", "created_by", "updated_at", "updated_by", "deleted_at", "deleted_by"}
 )
 
+REFERENCE_PARTS = frozenset({"ref_body", "ref_year", "ref_number"})
+
 
 @dataclass(frozen=True)
 class HistoryEntry:
@@ -31,20 +33,27 @@ class HistoryEntry:
 
 
 def history_entries(
-    rows: Iterable[HistoryRow], describe: Callable[[str, Any], str | None]
+    rows: Iterable[HistoryRow], describe: Callable[[str, Any], str | None], table: str = ""
 ) -> list[HistoryEntry]:
-    """Newest first, without bookkeeping fields or the empty fields of the record's creation.
+    """Newest first, without bookkeeping fields or the empty fields of the record's creation,
+    each field named as its form names it (`table`'s labels).
 
     `describe(column, value)` names what a reference points at (an owner's name for owner_id).
+    A reference's parts (its body, year and number) are left out where the reference itself
+    changed in the same change: "HESCB/2026/006" says them.
     """
     rows = list(rows)
     created = min(((r.at, r.device) for r in rows), default=None)
+    with_reference = {(r.at, r.device) for r in rows if r.column == "reference"}
+    rows = [
+        r for r in rows if not (r.column in REFERENCE_PARTS and (r.at, r.device) in with_reference)
+    ]
     entries = [
         HistoryEntry(
             r.at,
             r.user,
             r.device,
-            field_label(r.column),
+            field_label(r.column, table),
             describe(r.column, r.value) or format_value(r.value),
             r.stamped_at,
         )

@@ -9,30 +9,18 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QCoreApplication
 
+from hescb_desktop.ui.widgets.field_labels import field_label
 from hescb_desktop.ui.widgets.labels import format_date
+
+__all__ = ["LONDON", "field_label", "first_line", "format_value", "is_empty"]
 
 LONDON = ZoneInfo("Europe/London")  # the board's own time zone: every time shown is UK time
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
-_FIELD_NAMES = {
-    "rag_overall": "Overall RAG",
-    "rag_override_reason": "RAG override reason",
-    "start_utc": "Start",
-    "end_utc": "End",
-    "timezone": "Time zone",
-}
 
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("SyncValues", text)
-
-
-def field_label(column: str) -> str:
-    """owner_id -> Owner, revised_due_date -> Revised due date, start_utc -> Start."""
-    if column in _FIELD_NAMES:
-        return _tr(_FIELD_NAMES[column])
-    words = column.removesuffix("_id").removesuffix("_utc").replace("_", " ").strip()
-    return words[:1].upper() + words[1:]
 
 
 def format_value(value: Any) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 
@@ -15,14 +16,15 @@ class Card(QFrame):
         self.title_label.setObjectName("cardTitle")
         self.note_label = QLabel()
         self.note_label.setObjectName("cardNote")
+        self.note_label.setWordWrap(True)  # a long note wraps rather than widen the page
+        self.note_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.body = QVBoxLayout()
         self._setup_ui()
 
     def _setup_ui(self) -> None:
         header = QHBoxLayout()
         header.addWidget(self.title_label)
-        header.addStretch(1)
-        header.addWidget(self.note_label)
+        header.addWidget(self.note_label, 1)  # all the spare width, its text to the right
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 16)
         layout.setSpacing(8)

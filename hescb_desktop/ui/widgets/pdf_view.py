@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSize, Qt
-from PySide6.QtGui import QGuiApplication, QImage, QPainter
+from PySide6.QtGui import QImage, QPainter
 from PySide6.QtPdf import QPdfDocument, QPdfPageRenderer
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
@@ -30,6 +30,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from hescb_desktop.ui.widgets.screen_fit import fitted_size
 
 MAX_PRINT_DPI = 300
 
@@ -204,7 +206,7 @@ class PdfPreviewDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.preview, 1)
         layout.addWidget(self.buttons)
-        self.resize(fitted_size(QSize(820, 900), parent))
+        self.resize(fitted_size(QSize(820, 900), self))
         self.setWindowModality(Qt.WindowModality.WindowModal)
 
     def _print(self) -> None:
@@ -212,16 +214,6 @@ class PdfPreviewDialog(QDialog):
 
     def _save(self) -> None:
         save_pdf(self.preview.data, self.filename, self)
-
-
-def fitted_size(wanted: QSize, widget: QWidget | None) -> QSize:
-    """`wanted`, made smaller to fit nine tenths of the screen the widget is on (a 768-pixel
-    laptop screen must still show the dialog's buttons)."""
-    screen = widget.screen() if widget is not None else QGuiApplication.primaryScreen()
-    if screen is None:
-        return wanted
-    room = screen.availableGeometry().size() * 0.9
-    return wanted.boundedTo(room)
 
 
 def page_image(document: QPdfDocument, index: int, width: int = 400) -> QImage:
