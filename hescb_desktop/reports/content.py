@@ -120,7 +120,8 @@ class PackItem:
     part: Part
     kind: str  # "paper" | "minutes" | "actions" | "highlight" | "divider" | "withheld" | "part2"
     paper: PaperContent | None = None
-    note: str = ""  # shown on a divider page
+    note: str = ""  # shown under an item without a paper
+    start: str = ""  # when the item starts, "10:25" (London)
 
 
 @dataclass(frozen=True)
@@ -140,3 +141,4 @@ class PackContent:
     actions: tuple[ActionRow, ...] = ()
     highlight: HighlightContent | None = None
     withheld: tuple[str, ...] = field(default=())  # papers left out (marked above the pack)
+    published_on: date | None = None  # when the secretariat published it (None: a draft)

@@ -38,6 +38,7 @@ from hescb_desktop.reports.frame import AttachmentError, read_attachment
 from hescb_desktop.services import crud
 from hescb_desktop.services.entities import BOARD_PACKS, MEETINGS, PAPERS
 from hescb_desktop.services.highlight import collect_highlight
+from hescb_desktop.services.meetings import start_times
 from hescb_desktop.services.papers import stored_bytes
 from hescb_desktop.services.results import Changes, Result
 from hescb_desktop.storage.models import (
@@ -501,6 +502,14 @@ def _pack_content(
             f"({pack.supplements if pack else 0} so far)"
         )
     rows = _states(uow, loaded, part, supplement)
+    starts = {
+        item.id: f"{start:%H:%M}"
+        for (item, _, _), start in zip(
+            loaded.items,
+            start_times(meeting.start_utc, [i.minutes_allocated for i, _, _ in loaded.items]),
+            strict=True,
+        )
+    }
     problems: list[str] = []
     items: list[PackItem] = []
     markings: list[Marking] = []
@@ -530,7 +539,17 @@ def _pack_content(
                 content = _paper(uow, paper, number, supplement)
                 markings.append(paper.marking)
         items.append(
-            PackItem(number, item.title, item.purpose, presenter, part, kind, content, note)
+            PackItem(
+                number,
+                item.title,
+                item.purpose,
+                presenter,
+                part,
+                kind,
+                content,
+                note,
+                start=starts.get(item.id, ""),
+            )
         )
     if problems:
         raise PackProblemsError(problems)
@@ -572,6 +591,11 @@ def _pack_content(
         actions=actions,
         highlight=highlight,
         withheld=tuple(withheld),
+        published_on=(
+            pack.published_at.astimezone(LONDON).date()
+            if supplement is None and published and pack is not None and pack.published_at
+            else None
+        ),
     )
 
 
