@@ -48,6 +48,8 @@ class MinuteItem:
     summary: str
     resolutions: tuple[str, ...] = ()
     actions: tuple[str, ...] = ()  # "ACTION: owner to ... by date"
+    declarations: tuple[str, ...] = ()  # printed under the declarations of interest minute
+    is_declarations: bool = False  # the minute of the "Declarations of interest" item
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,8 @@ class MinutesContent:
     present: tuple[str, ...] = ()
     in_attendance: tuple[str, ...] = ()
     apologies: tuple[str, ...] = ()
-    declarations: tuple[str, ...] = ()
+    declarations: tuple[str, ...] = ()  # their own section, unless declarations_minuted
+    declarations_minuted: bool = False  # a minute of the declarations item holds them
     items: tuple[MinuteItem, ...] = ()
 
 

@@ -11,6 +11,7 @@ the placeholder's banner, footer and watermark (pypdf).
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from io import BytesIO
@@ -438,6 +439,27 @@ def read_attachment(filename: str, data: bytes) -> PdfReader:
     return reader
 
 
+_OFFICE_PREFIX = re.compile(r"^(microsoft\s+\w+\s*-\s*)", re.IGNORECASE)
+_WORD_JOIN = re.compile(r"_|(?<=[^\W\d])-(?=[^\W\d])")  # "drone_unit-costs", not "2026-03"
+_FILE_NAME = re.compile(r"\.(pdf|docx?|xlsx?|pptx?|odt|rtf)$", re.IGNORECASE)
+
+
+def attachment_title(filename: str, data: bytes) -> str:
+    """What an attached PDF is called: the title it carries (its document properties), else
+    its file name made readable ("drone_unit-costs.pdf": "Drone unit costs")."""
+    try:
+        meta = PdfReader(BytesIO(data), strict=False).metadata
+        title = " ".join(str(meta.title or "").split()) if meta is not None else ""
+    except Exception:  # a damaged file is named by read_attachment; its title is a nicety
+        title = ""
+    title = _OFFICE_PREFIX.sub("", title)  # "Microsoft Word - costs.docx"
+    if title and not _FILE_NAME.search(title) and title.casefold() != "untitled":
+        return title
+    stem = _FILE_NAME.sub("", Path(filename.replace("\\", "/")).name)
+    words = " ".join(_WORD_JOIN.sub(" ", stem).split()) or filename
+    return words[:1].upper() + words[1:]
+
+
 def stamp_attachments(
     laid_out: bytes,
     placements: Mapping[int, tuple[str, int]],
@@ -584,6 +606,13 @@ def anchor_heading(
     if agenda_index is not None:
         para.agenda_index = agenda_index
     return para
+
+
+def meeting_name(board: str, board_name: str, meeting_title: str) -> str:
+    """The meeting's title unless it only repeats the board's name or code ("" then)."""
+    title = " ".join(meeting_title.split()).casefold()
+    same = {" ".join(board_name.split()).casefold(), board.casefold(), ""}
+    return "" if title in same else meeting_title
 
 
 def key_value_table(rows: Sequence[tuple[str, str]], styles: StyleSheet1, width: float) -> Table:

@@ -30,6 +30,7 @@ from hescb_desktop.reports.frame import (
     board_styles,
     contents,
     key_value_table,
+    meeting_name,
     render,
 )
 from hescb_desktop.reports.highlight import highlight_story
@@ -44,12 +45,6 @@ def pack_title(pack: PackContent) -> str:
     what = f"Supplement {pack.supplement}" if pack.supplement else "Board pack"
     part = " – Part II" if pack.part is Part.PART_II else ""
     return f"{pack.board} {pack.meeting_title}, {pack.when}: {what}{part}"
-
-
-def meeting_name(board: str, board_name: str, meeting_title: str) -> str:
-    """The meeting's title unless it only repeats the board's name ("" then)."""
-    title = " ".join(meeting_title.split()).casefold()
-    return "" if title in {" ".join(board_name.split()).casefold(), board.casefold()} else meeting_title
 
 
 def pack_footer(pack: PackContent) -> str:
