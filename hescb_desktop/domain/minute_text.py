@@ -19,7 +19,7 @@ def is_declarations_item(title: str) -> bool:
 
 
 def action_line(owner: str, description: str, due: date | None, reference: str) -> str:
-    """"Jane Smith (HC) to add a report to the forward plan by 29 October 2026 (HESCB/2026/042)":
+    """ "Jane Smith (HC) to add a report to the forward plan by 29 October 2026 (HESCB/2026/042)":
     the description, written as a sentence of its own ("Add a report ... plan."), read as the
     rest of this one: lower case after "to", no full stop before "by"."""
     text = " ".join(description.split())

@@ -47,7 +47,7 @@ def column_widths(
     first, set in `header_font`): each column at least its widest word plus `padding`
     (at most MAX_SHARE of the table), the rest shared by `weights` (0: content width only)."""
     need = []
-    for n, texts in enumerate(columns):
+    for texts in columns:
         widest = max(
             (
                 longest_word(t, header_font if m == 0 and header_font else font, size)

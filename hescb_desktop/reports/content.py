@@ -66,8 +66,8 @@ class MinutesContent:
     in_attendance: tuple[str, ...] = ()
     apologies: tuple[str, ...] = ()
     declarations: tuple[str, ...] = ()  # their own section, unless declarations_minuted
-    declarations_minuted: bool = False  # a minute of the declarations item holds them
     items: tuple[MinuteItem, ...] = ()
+    declarations_minuted: bool = False  # a minute of the declarations item holds them
 
 
 @dataclass(frozen=True)
