@@ -10,7 +10,7 @@ from datetime import date
 _DECLARATIONS = re.compile(r"\bdeclarations?\s+of\s+interests?\b", re.IGNORECASE)
 # "Add", "Report" (an imperative, capitalised as the start of its own sentence); not "HFRS",
 # "McKenzie", "iPad" or the first word of a name ("Fire Authority to ...")
-_CAPITALISED = re.compile(r"^([A-Z])([a-z]+)(?=[\s,;:]|$)")
+_CAPITALISED = re.compile(r"^([A-Z])([a-z]+)(?=[\s,;:.!?]|$)")
 
 
 def is_declarations_item(title: str) -> bool:

@@ -102,7 +102,9 @@ class KeepHeadingWithNext(KeepTogether):  # type: ignore[misc]  # reportlab has 
         *heads, last = content
         frame = getattr(self, "_frame", None)
         if frame is not None and getattr(frame, "_atTop", False):
-            return content  # at the top of a page: nothing is gained by moving it
+            # at the top of a page nothing is gained by moving it; the null action lets the
+            # frame split a heading taller than the page (ReportLab adds a first piece unsplit)
+            return [self.NullActionFlowable(), *content]
         used = 0.0
         for flowable in heads:
             used += flowable.wrapOn(self.canv, avail_width, avail_height)[1]
