@@ -25,7 +25,7 @@ from hescb_desktop.reports.text import Paragraph, para_text
 
 HEADERS = ("Ref", "Raised", "Source", "Action", "Owner", "Due", "Status", "Latest update")
 # how the width left once every column holds its longest word is shared: running text only
-WEIGHTS = (0, 0, 0.16, 0.42, 0.1, 0.0, 0.0, 0.32)
+WEIGHTS = (0, 0, 0.14, 0.36, 0.1, 0.12, 0.0, 0.28)
 CHUNK = 40  # rows per table: one huge table lays out slower than linearly (PLATFORM-NOTES)
 SIZE = 7.5
 PADDING = 3  # each side of a cell
