@@ -97,6 +97,11 @@ class KeepHeadingWithNext(KeepTogether):  # type: ignore[misc]  # reportlab has 
     the start of what follows fits under it (two lines of a paragraph, a table's first row);
     a long table or paragraph is not pushed whole to the next page as KeepTogether would."""
 
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        # nothing measured here (KeepTogether lays out everything it holds): split() decides
+        self._wrapInfo = (avail_width, avail_height)
+        return avail_width, 0xFFFFFF
+
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
         content = list(self._content)
         *heads, last = content
@@ -110,7 +115,12 @@ class KeepHeadingWithNext(KeepTogether):  # type: ignore[misc]  # reportlab has 
             used += flowable.wrapOn(self.canv, avail_width, avail_height)[1]
             used += flowable.getSpaceAfter() + flowable.getSpaceBefore()
         room = avail_height - used - last.getSpaceBefore()
-        if room > 0:
+        style = getattr(last, "style", None)
+        if isinstance(last, Paragraph) and style is not None:
+            # two lines (or the whole of a one-line paragraph) fit: the frame splits the rest
+            if room >= 2 * style.leading + 1:
+                return content
+        elif room > 0:
             height = last.wrapOn(self.canv, avail_width, room)[1]
             if height <= room:
                 return content
