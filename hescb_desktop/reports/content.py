@@ -39,6 +39,7 @@ class PaperContent:
     attached_paper: AttachedPdf | None = None
     appendices: tuple[AttachedPdf, ...] = ()
     supplement: int | None = None  # a late paper: the supplement that carries it
+    when: str = ""  # the meeting's date and time (the end of `meeting`), kept whole in the footer
 
 
 @dataclass(frozen=True)

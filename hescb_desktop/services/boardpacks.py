@@ -467,6 +467,7 @@ def _paper(uow: UnitOfWork, paper: Paper, number: str, supplement: int | None) -
         attached_paper=attached,
         appendices=tuple(appendices),
         supplement=supplement or paper.pack_issue or None,
+        when=when_text(meeting.start_utc, meeting.end_utc) if meeting is not None else "",
     )
 
 

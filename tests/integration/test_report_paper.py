@@ -32,7 +32,7 @@ from hescb_desktop.reports.highlight import build_highlight_pdf
 from hescb_desktop.reports.minutes import build_minutes_pdf
 from hescb_desktop.reports.pack import build_pack_pdf
 from hescb_desktop.reports.paper import build_paper_pdf
-from hescb_desktop.services import board_report, boardpacks, crud, meetings
+from hescb_desktop.services import board_report, boardpacks, crud, meetings, papers
 from hescb_desktop.services import calendar as cal
 from hescb_desktop.services import entities as E
 from hescb_desktop.services.context import ServiceContext, open_context
@@ -133,6 +133,15 @@ def test_footer_keeps_the_meeting_time_on_every_page(demo_pack: Built) -> None:
         assert WHEN in footer, f"page {n}: {footer!r}"
         assert "…" not in footer, f"page {n}: {footer!r}"
         assert footer.count(BOARD_NAME) == 0  # "HESCB" stands for it; the title only repeated it
+
+
+def test_a_paper_on_its_own_keeps_the_meeting_time_in_its_footer(demo: ServiceContext) -> None:
+    found = papers.find_paper(demo.uow(write=False), "HESCB 57/26")
+    paper = boardpacks.paper_content(demo.uow(write=False), found.id)
+    data = build_paper_pdf(paper, board="HESCB", author="Sec")
+    for n, text in enumerate(page_texts(data), 1):
+        footer = " ".join(footer_lines(text))
+        assert WHEN in footer and "HESCB 57/26" in footer, f"page {n}: {footer!r}"
 
 
 def test_a_long_meeting_title_never_pushes_the_time_out(ctx: ServiceContext, board: Board) -> None:
