@@ -416,7 +416,7 @@ def test_bad_file_that_arrived_stops_the_pack_until_removed(
 def test_single_paper_with_appendix(ctx: ServiceContext, board: Board) -> None:
     content = boardpacks.paper_content(ctx.uow(write=False), board.papers["authored"])
     data = build_paper_pdf(content, board="HESCB", author="Secretariat")
-    footer = "HESCB Board meeting, Thursday 12 March 2026, 10:00–12:00 · HESCB 1/26"
+    footer = "HESCB Board meeting · HESCB 1/26 · Thursday 12 March 2026, 10:00–12:00"
     texts = assert_every_page_marked(data, Marking.OFFICIAL, footer)
     flat = " ".join(" ".join(texts).split())
     assert "Paper reference HESCB 1/26" in flat and "Agenda item 5" in flat
