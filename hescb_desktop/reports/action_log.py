@@ -8,10 +8,11 @@ from io import BytesIO
 
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, StyleSheet1
-from reportlab.platypus import Flowable, Table
+from reportlab.platypus import Flowable
 
 from hescb_desktop.domain.enums import Marking
 from hescb_desktop.domain.rules import highest_marking
+from hescb_desktop.reports.columns import WholeRowsTable, column_widths, keep_together
 from hescb_desktop.reports.content import ActionRow
 from hescb_desktop.reports.frame import (
     BoardDocument,
@@ -23,49 +24,66 @@ from hescb_desktop.reports.frame import (
 from hescb_desktop.reports.text import Paragraph, para_text
 
 HEADERS = ("Ref", "Raised", "Source", "Action", "Owner", "Due", "Status", "Latest update")
-WIDTHS = (0.125, 0.085, 0.11, 0.235, 0.11, 0.095, 0.085, 0.155)
+# how the width left once every column holds its longest word is shared: running text only
+WEIGHTS = (0, 0, 0.14, 0.36, 0.1, 0.12, 0.0, 0.28)
 CHUNK = 40  # rows per table: one huge table lays out slower than linearly (PLATFORM-NOTES)
+SIZE = 7.5
+PADDING = 3  # each side of a cell
 
 
 def _d(day: date | None) -> str:
-    return f"{day:%d %b %Y}" if day else ""
+    return keep_together(f"{day:%d %b %Y}") if day else ""
+
+
+def _cells(a: ActionRow) -> tuple[str, ...]:
+    due = _d(a.due)
+    if a.revised_due:
+        due += f"\nrevised {_d(a.revised_due)}"
+        if a.revision_reason:
+            due += f" ({a.revision_reason})"
+    status = keep_together(a.status) if len(a.status) <= 12 else a.status
+    status += f"\n{_d(a.completed_on)}" if a.completed_on else ""
+    return (
+        a.reference,
+        _d(a.raised_on),
+        a.source,
+        a.description,
+        a.owner,
+        due,
+        status,
+        a.latest_update,
+    )
 
 
 def action_table_story(
     actions: Sequence[ActionRow], styles: StyleSheet1, width: float
 ) -> list[Flowable]:
+    """The actions as tables of CHUNK rows: the columns as wide as their longest word (a
+    reference, a date, "progress" is never broken inside), a row never cut across pages."""
     if not actions:
         return [Paragraph("There are no open actions.", styles["Body"])]
-    cell = ParagraphStyle("ActionCell", parent=styles["Cell"], fontSize=7.5, leading=9)
-    bold = ParagraphStyle("ActionHead", parent=styles["CellBold"], fontSize=7.5, leading=9)
+    cell = ParagraphStyle("ActionCell", parent=styles["Cell"], fontSize=SIZE, leading=9)
+    bold = ParagraphStyle("ActionHead", parent=styles["CellBold"], fontSize=SIZE, leading=9)
     header = [Paragraph(h, bold) for h in HEADERS]
+    rows = [_cells(a) for a in actions]
+    widths = column_widths(
+        [(h, *(r[n] for r in rows)) for n, h in enumerate(HEADERS)],
+        WEIGHTS,
+        width,
+        font=cell.fontName,
+        size=SIZE,
+        padding=2 * PADDING + 1,
+        header_font=bold.fontName,
+    )
     story: list[Flowable] = []
-    for start in range(0, len(actions), CHUNK):
+    for start in range(0, len(rows), CHUNK):
         data = [header]
-        for a in actions[start : start + CHUNK]:
-            due = _d(a.due)
-            if a.revised_due:
-                due += f"\nrevised {_d(a.revised_due)}"
-                if a.revision_reason:
-                    due += f" ({a.revision_reason})"
-            status = a.status + (f"\n{_d(a.completed_on)}" if a.completed_on else "")
-            data.append(
-                [
-                    Paragraph(para_text(t), cell)
-                    for t in (
-                        a.reference,
-                        _d(a.raised_on),
-                        a.source,
-                        a.description,
-                        a.owner,
-                        due,
-                        status,
-                        a.latest_update,
-                    )
-                ]
-            )
-        table = Table(data, colWidths=[w * width for w in WIDTHS], repeatRows=1, splitInRow=1)
-        table.setStyle(grid_style())
+        data += [[Paragraph(para_text(t), cell) for t in r] for r in rows[start : start + CHUNK]]
+        table = WholeRowsTable(data, colWidths=widths, repeatRows=1)
+        style = grid_style()
+        style.add("LEFTPADDING", (0, 0), (-1, -1), PADDING)
+        style.add("RIGHTPADDING", (0, 0), (-1, -1), PADDING)
+        table.setStyle(style)
         story.append(table)
     return story
 

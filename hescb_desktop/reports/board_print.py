@@ -17,6 +17,9 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
     Frame,
@@ -28,27 +31,29 @@ from reportlab.platypus import (
 )
 
 from hescb_desktop.domain.board import BoardCard
+from hescb_desktop.domain.colours import NEUTRAL, PARTNER_COLOURS, RAG_COLOURS, RAG_INK
 from hescb_desktop.domain.enums import Rag
 from hescb_desktop.domain.roadmap import BoardPrint, Roadmap
-from hescb_desktop.reports.document import MarkedDocument, heading
+from hescb_desktop.reports.document import FOOTER_SIZE, MARKING_INSET, MarkedDocument, heading
 from hescb_desktop.reports.fonts import BOLD, REGULAR
 from hescb_desktop.reports.styles import stylesheet
 from hescb_desktop.reports.text import Paragraph, draw_line, fit_line, para_text
 
 TITLE = "HESCB planning board"
-PARTNER = {"HC": "#1f4e9c", "HFRS": "#c8102e", "HCC": "#2e7d32", "OPCC": "#6a3d9a"}
-NEUTRAL = "#7a8594"
-RAG = {Rag.RED: "#d32f2f", Rag.AMBER: "#f2a900", Rag.GREEN: "#2e7d32", None: "#a3aab4"}
+PARTNER = PARTNER_COLOURS
+RAG = RAG_COLOURS  # as on screen
 RAG_WORD = {Rag.RED: "RED", Rag.AMBER: "AMBER", Rag.GREEN: "GREEN", None: "NOT RATED"}
 OVERDUE = "#b3261e"
 ROADMAP_ROWS = 22  # objectives per roadmap page
 
 
 class LandscapeDocument(MarkedDocument):
-    """The shared marked page frame, turned to A4 landscape."""
+    """The shared marked page frame, turned to A4 landscape, with `footer` (the title and
+    date) on the left of "Page N of M"."""
 
-    def __init__(self, target: Path | IO[bytes], **kwargs: Any) -> None:
+    def __init__(self, target: Path | IO[bytes], footer: str = "", **kwargs: Any) -> None:
         super().__init__(target, **kwargs)
+        self.footer = " ".join(footer.split())
         self.pagesize = landscape(A4)
         self._calc()  # width and height of the frame from the new page size
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body")
@@ -61,11 +66,31 @@ class LandscapeDocument(MarkedDocument):
             ]
         )
 
+    def _decorate(self, canvas: Canvas, doc: Any) -> None:
+        super()._decorate(canvas, doc)
+        if not self.footer:
+            return
+        room = self.width - stringWidth("Page 0000 of 0000", REGULAR, FOOTER_SIZE) - 6 * mm
+        canvas.saveState()
+        text = fit_line(self.footer, room, REGULAR, FOOTER_SIZE)
+        draw_line(canvas, self.leftMargin, MARKING_INSET + 6 * mm, text, REGULAR, FOOTER_SIZE)
+        canvas.restoreState()
+
 
 def write_board_pdf(data: BoardPrint, target: Path | IO[bytes]) -> int:
     """Board then roadmap; returns the number of pages."""
-    doc = LandscapeDocument(target, marking=data.marking, title=TITLE, subject="Board and roadmap")
+    doc = LandscapeDocument(
+        target,
+        footer=board_footer(data),
+        marking=data.marking,
+        title=TITLE,
+        subject="Board and roadmap",
+    )
     return doc.render(_story(data, doc.width))
+
+
+def board_footer(data: BoardPrint) -> str:
+    return f"{TITLE} and roadmap · as at {data.today.day} {data.today:%B %Y}"
 
 
 def _story(data: BoardPrint, width: float) -> list[Flowable]:
@@ -86,11 +111,28 @@ def _story(data: BoardPrint, width: float) -> list[Flowable]:
     rows = data.roadmap.rows
     if not rows:
         story.append(Paragraph("No objective has a start or target date yet.", st["text"]))
-    for first in range(0, len(rows), ROADMAP_ROWS):
-        if first:
+    for n, (first, count) in enumerate(roadmap_pages(data.roadmap)):
+        if n:
             story.append(PageBreak())
-        story.append(RoadmapChart(data.roadmap, first, ROADMAP_ROWS, width))
+        story.append(RoadmapChart(data.roadmap, first, count, width))
     return story
+
+
+def roadmap_pages(roadmap: Roadmap) -> list[tuple[int, int]]:
+    """(first row, rows) of each roadmap page: as many rows as fit ROADMAP_ROWS plain rows'
+    height (a title on two or three lines makes its row taller)."""
+    budget = ROADMAP_ROWS * RoadmapChart.ROW_H
+    pages: list[tuple[int, int]] = []
+    first, used = 0, 0.0
+    for n, row in enumerate(roadmap.rows):
+        height = RoadmapChart.row_height(row.card.title)
+        if n > first and used + height > budget:
+            pages.append((first, n - first))
+            first, used = n, 0.0
+        used += height
+    if first < len(roadmap.rows):
+        pages.append((first, len(roadmap.rows) - first))
+    return pages
 
 
 def _roadmap_intro(data: BoardPrint) -> str:
@@ -159,7 +201,7 @@ def _board_table(data: BoardPrint, width: float, st: dict[str, ParagraphStyle]) 
 
 def _card(card: BoardCard, width: float, data: BoardPrint, st: dict[str, ParagraphStyle]) -> Any:
     lead = colors.HexColor(PARTNER.get(card.lead_code, card.lead_colour or NEUTRAL))
-    rag_ink = "#1d2430" if card.rag is Rag.AMBER else "#ffffff"
+    rag_ink = RAG_INK[card.rag]
     rag_word = RAG_WORD[card.rag] + (" (override)" if card.overridden else "")
     who = " · ".join(x for x in (card.lead_code, ", ".join(card.partner_codes)) if x)
     lines: list[Any] = [
@@ -235,6 +277,9 @@ class RoadmapChart(Flowable):  # type: ignore[misc]  # reportlab has no type hin
     LABEL_W = 62 * mm
     HEAD_H = 9 * mm
     ROW_H = 6.6 * mm
+    LABEL_SIZE = 7.5
+    LABEL_LEADING = 8.6
+    LABEL_LINES = 4  # a longer title (hundreds of letters) ends with an ellipsis
 
     def __init__(self, roadmap: Roadmap, first: int, count: int, width: float) -> None:
         super().__init__()
@@ -242,7 +287,33 @@ class RoadmapChart(Flowable):  # type: ignore[misc]  # reportlab has no type hin
         self.rows = roadmap.rows[first : first + count]
         self.first = first
         self.width = width
-        self.height = self.HEAD_H + self.ROW_H * len(self.rows) + 2
+        self.labels = [self.label_lines(row.card.title) for row in self.rows]
+        self.tops: list[float] = []  # each row's top, down from the axis
+        top = 0.0
+        for lines in self.labels:
+            self.tops.append(top)
+            top += self._height(len(lines))
+        self.rows_h = top
+        self.height = self.HEAD_H + top + 2
+
+    @classmethod
+    def label_lines(cls, title: str) -> list[str]:
+        """The title wrapped to the label column (whole, up to LABEL_LINES lines)."""
+        room = cls.LABEL_W - 5 * mm
+        text = " ".join(title.split())
+        lines = simpleSplit(text, REGULAR, cls.LABEL_SIZE, room) or [""]
+        if len(lines) > cls.LABEL_LINES:
+            rest = " ".join(lines[cls.LABEL_LINES - 1 :])
+            lines = [*lines[: cls.LABEL_LINES - 1], rest]
+        return [fit_line(line, room, REGULAR, cls.LABEL_SIZE) for line in lines]
+
+    @classmethod
+    def _height(cls, lines: int) -> float:
+        return float(max(cls.ROW_H, lines * cls.LABEL_LEADING + 4))
+
+    @classmethod
+    def row_height(cls, title: str) -> float:
+        return cls._height(len(cls.label_lines(title)))
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         return self.width, self.height
@@ -251,7 +322,10 @@ class RoadmapChart(Flowable):  # type: ignore[misc]  # reportlab has no type hin
         return float(self.LABEL_W + fraction * (self.width - self.LABEL_W))
 
     def _y(self, n: int) -> float:  # centre of row n (0 = top row of this page)
-        return float(self.height - self.HEAD_H - (n + 0.5) * self.ROW_H)
+        return float(self.height - self.HEAD_H - self.tops[n] - self._row_h(n) / 2)
+
+    def _row_h(self, n: int) -> float:
+        return self._height(len(self.labels[n]))
 
     def draw(self) -> None:
         c = self.canv
@@ -286,11 +360,14 @@ class RoadmapChart(Flowable):  # type: ignore[misc]  # reportlab has no type hin
     def _row(self, c: Any, n: int, row: Any) -> None:
         y = self._y(n)
         card: BoardCard = row.card
+        h = self._row_h(n)
         c.setFillColor(colors.HexColor(PARTNER.get(card.lead_code, card.lead_colour or NEUTRAL)))
-        c.rect(0, y - self.ROW_H / 2 + 1, 1.6 * mm, self.ROW_H - 2, stroke=0, fill=1)
+        c.rect(0, y - h / 2 + 1, 1.6 * mm, h - 2, stroke=0, fill=1)
         c.setFillColor(colors.HexColor("#1d2430"))
-        label = fit_line(card.title, self.LABEL_W - 5 * mm, REGULAR, 7.5)
-        draw_line(c, 3 * mm, y - 2.6, label, REGULAR, 7.5)
+        lines = self.labels[n]
+        first = y + (len(lines) - 1) * self.LABEL_LEADING / 2 - 2.6
+        for k, line in enumerate(lines):
+            draw_line(c, 3 * mm, first - k * self.LABEL_LEADING, line, REGULAR, self.LABEL_SIZE)
         x0 = self._x(self.roadmap.fraction(row.start))
         x1 = max(self._x(self.roadmap.fraction(row.end)), x0 + 2)
         c.setFillColor(colors.HexColor(RAG[card.rag]))
@@ -298,7 +375,7 @@ class RoadmapChart(Flowable):  # type: ignore[misc]  # reportlab has no type hin
         for m in row.milestones:
             self._diamond(c, self._x(self.roadmap.fraction(m.due_date)), y, m.done)
         c.setStrokeColor(colors.HexColor("#e1e5eb"))
-        c.line(0, y - self.ROW_H / 2, self.width, y - self.ROW_H / 2)
+        c.line(0, y - h / 2, self.width, y - h / 2)
 
     def _diamond(self, c: Any, x: float, y: float, done: bool) -> None:
         r = 1.8 * mm

@@ -12,19 +12,23 @@ from pathlib import Path
 from typing import IO
 
 from reportlab.lib import colors
-from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.styles import ParagraphStyle, StyleSheet1
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
 from hescb_desktop.domain.calendar import Occurrence, month_grid
+from hescb_desktop.domain.colours import PARTNER_COLOURS
 from hescb_desktop.domain.enums import Marking
 from hescb_desktop.reports.document import MarkedDocument
 from hescb_desktop.reports.fonts import BOLD, REGULAR
 from hescb_desktop.reports.styles import stylesheet
 from hescb_desktop.reports.text import Paragraph, fit_line, para_text
 
-PARTNER = {"HC": "#1f4e9c", "HFRS": "#c8102e", "HCC": "#2e7d32", "OPCC": "#6a3d9a"}
+# the list after the grid of what a box had no room for, and how a box points to it
+OVERFLOW_NOTE = "events the boxes had no room for"
+OVERFLOW_MARK = "more: see list"
+PARTNER = PARTNER_COLOURS
 GRID = colors.HexColor("#9aa3ad")
 SHADE = colors.HexColor("#f1f3f5")
 
@@ -175,6 +179,7 @@ def print_month(
         ("RIGHTPADDING", (0, 0), (-1, -1), 2),
         ("BACKGROUND", (5, 1), (6, -1), SHADE),
     ]
+    overflow: list[tuple[date, list[Occurrence]]] = []
     for week in range(6):
         row: list[object] = []
         for n in range(7):
@@ -185,9 +190,11 @@ def print_month(
             cell: list[Paragraph] = [Paragraph(f'<font color="{colour}">{day.day}</font>', number)]
             cell += [_line(o, day, entry, width - 4) for o in shown]
             if len(shown) < len(items):
+                overflow.append((day, items[len(shown) :]))
                 cell.append(
                     Paragraph(
-                        f'<font color="#5f6b7a">+{len(items) - len(shown)} more</font>', entry
+                        f'<font color="#5f6b7a">+{len(items) - len(shown)} {OVERFLOW_MARK}</font>',
+                        entry,
                     )
                 )
             row.append(cell)
@@ -198,4 +205,31 @@ def print_month(
         rows.append(row)
     table = Table(rows, colWidths=[width] * 7, rowHeights=[7 * mm] + [box] * 6)
     table.setStyle(TableStyle(style))
-    return doc.render([Paragraph(para_text(title), heading), Spacer(1, 2 * mm), table])
+    story = [Paragraph(para_text(title), heading), Spacer(1, 2 * mm), table]
+    return doc.render(story + _overflow_list(overflow, title, sheet))
+
+
+def _overflow_list(
+    overflow: Sequence[tuple[date, Sequence[Occurrence]]], title: str, sheet: StyleSheet1
+) -> list[Flowable]:
+    """The events a day's box had no room for, in full, after the grid (paper has nothing to
+    click on to show the rest)."""
+    if not overflow:
+        return []
+    entry = ParagraphStyle(
+        "CalMore", parent=sheet["Normal"], fontName=REGULAR, fontSize=8.5, leading=10.5
+    )
+    day_style = ParagraphStyle(
+        "CalMoreDay", parent=entry, fontName=BOLD, spaceBefore=5, spaceAfter=1, keepWithNext=1
+    )
+    heading = ParagraphStyle(
+        "CalMoreTitle", parent=sheet["Heading2"], fontName=BOLD, keepWithNext=1
+    )
+    story: list[Flowable] = [
+        Spacer(1, 4 * mm),
+        Paragraph(para_text(f"{title}: {OVERFLOW_NOTE}"), heading),
+    ]
+    for day, items in overflow:
+        story.append(Paragraph(f"{day:%A} {day.day} {day:%B}", day_style))
+        story += [_entry(o, day, entry) for o in items]
+    return story

@@ -39,6 +39,7 @@ class PaperContent:
     attached_paper: AttachedPdf | None = None
     appendices: tuple[AttachedPdf, ...] = ()
     supplement: int | None = None  # a late paper: the supplement that carries it
+    when: str = ""  # the meeting's date and time (the end of `meeting`), kept whole in the footer
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,8 @@ class MinuteItem:
     summary: str
     resolutions: tuple[str, ...] = ()
     actions: tuple[str, ...] = ()  # "ACTION: owner to ... by date"
+    declarations: tuple[str, ...] = ()  # printed under the declarations of interest minute
+    is_declarations: bool = False  # the minute of the "Declarations of interest" item
 
 
 @dataclass(frozen=True)
@@ -63,8 +66,9 @@ class MinutesContent:
     present: tuple[str, ...] = ()
     in_attendance: tuple[str, ...] = ()
     apologies: tuple[str, ...] = ()
-    declarations: tuple[str, ...] = ()
+    declarations: tuple[str, ...] = ()  # their own section, unless declarations_minuted
     items: tuple[MinuteItem, ...] = ()
+    declarations_minuted: bool = False  # a minute of the declarations item holds them
 
 
 @dataclass(frozen=True)
@@ -120,7 +124,8 @@ class PackItem:
     part: Part
     kind: str  # "paper" | "minutes" | "actions" | "highlight" | "divider" | "withheld" | "part2"
     paper: PaperContent | None = None
-    note: str = ""  # shown on a divider page
+    note: str = ""  # shown under an item without a paper
+    start: str = ""  # when the item starts, "10:25" (London)
 
 
 @dataclass(frozen=True)
@@ -140,3 +145,4 @@ class PackContent:
     actions: tuple[ActionRow, ...] = ()
     highlight: HighlightContent | None = None
     withheld: tuple[str, ...] = field(default=())  # papers left out (marked above the pack)
+    published_on: date | None = None  # when the secretariat published it (None: a draft)

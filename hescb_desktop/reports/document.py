@@ -95,6 +95,9 @@ class MarkedDocument(BaseDocTemplate):  # type: ignore[misc]  # reportlab has no
         self._heading_seq += 1
         self.canv.bookmarkPage(key)
         self.canv.addOutlineEntry(text, key, level=level, closed=level > 0)
+        self.canv.showOutline()  # the reader opens with the bookmarks shown (UseOutlines)
+        if not getattr(flowable, "toc_listed", True):  # a bookmark only (the contents itself)
+            return
         # the contents entry is Paragraph markup: escape the text (the bookmark takes it plain)
         self.notify("TOCEntry", (level, para_text(text), self.page, key))
 

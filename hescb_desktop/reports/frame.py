@@ -11,6 +11,7 @@ the placeholder's banner, footer and watermark (pypdf).
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from io import BytesIO
@@ -32,24 +33,26 @@ from reportlab.lib.styles import ParagraphStyle, StyleSheet1
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Table, TableStyle
-from reportlab.platypus.doctemplate import BaseDocTemplate, IndexingFlowable
+from reportlab.platypus import Flowable, KeepTogether, Table, TableStyle
+from reportlab.platypus.doctemplate import ActionFlowable, BaseDocTemplate, IndexingFlowable
 from reportlab.platypus.flowables import PageBreakIfNotEmpty
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from hescb_desktop.domain.enums import Marking
+from hescb_desktop.reports.columns import column_widths, keep_together
 from hescb_desktop.reports.content import AttachedPdf
 from hescb_desktop.reports.document import FOOTER_SIZE, MARKING_INSET, MarkedDocument
 from hescb_desktop.reports.document import Contents as DocumentContents
 from hescb_desktop.reports.fonts import BOLD, REGULAR
 from hescb_desktop.reports.styles import stylesheet
-from hescb_desktop.reports.text import Paragraph, draw_line, fit_line, para_text
+from hescb_desktop.reports.text import Paragraph, draw_line, fit_line, para_text, text_width
 
 # pypdf warns (through logging) about every flaw of a damaged file; without a handler Python
 # prints those on stderr. The user gets one message naming the file instead.
 logging.getLogger("pypdf").addHandler(logging.NullHandler())
 
 FOOTER_Y = MARKING_INSET + 6 * mm
+FOOTER_SIZES = (FOOTER_SIZE, 7.5, 7.0)  # a footer too long for the first is set smaller
 # Where an attached page is drawn: clear of the marking banners and the footer.
 ATTACH_BOX = (10 * mm, 22 * mm, 10 * mm, 17 * mm)  # left, bottom, right, top insets
 
@@ -79,7 +82,52 @@ def board_styles() -> StyleSheet1:
     )
     sheet.add(ParagraphStyle("CellBold", parent=sheet["Cell"], fontName=BOLD))
     sheet.add(ParagraphStyle("Notice", parent=base, fontName=BOLD, fontSize=11, leading=14))
+    sheet.add(
+        ParagraphStyle(
+            "ItemNote", parent=sheet["Body"], spaceAfter=10, textColor=colors.HexColor("#4a5563")
+        )
+    )
+    for name in ("Heading1", "Heading2", "Heading3", "Divider"):
+        sheet[name].keepWithNext = 1  # never left alone at the foot of a page
     return sheet
+
+
+class KeepHeadingWithNext(KeepTogether):  # type: ignore[misc]  # reportlab has no type hints
+    """What a heading (`keepWithNext`) is kept with: the heading moves to the next page unless
+    the start of what follows fits under it (two lines of a paragraph, a table's first row);
+    a long table or paragraph is not pushed whole to the next page as KeepTogether would."""
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        # nothing measured here (KeepTogether lays out everything it holds): split() decides
+        self._wrapInfo = (avail_width, avail_height)
+        return avail_width, 0xFFFFFF
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        content = list(self._content)
+        *heads, last = content
+        frame = getattr(self, "_frame", None)
+        if frame is not None and getattr(frame, "_atTop", False):
+            # at the top of a page nothing is gained by moving it; the null action lets the
+            # frame split a heading taller than the page (ReportLab adds a first piece unsplit)
+            return [self.NullActionFlowable(), *content]
+        used = 0.0
+        for flowable in heads:
+            used += flowable.wrapOn(self.canv, avail_width, avail_height)[1]
+            used += flowable.getSpaceAfter() + flowable.getSpaceBefore()
+        room = avail_height - used - last.getSpaceBefore()
+        style = getattr(last, "style", None)
+        if isinstance(last, Paragraph) and style is not None:
+            # two lines (or the whole of a one-line paragraph) fit: the frame splits the rest
+            if room >= 2 * style.leading + 1:
+                return content
+        elif room > 0:
+            height = last.wrapOn(self.canv, avail_width, room)[1]
+            if height <= room:
+                return content
+            parts = last.splitOn(self.canv, avail_width, room)
+            if len(parts) >= 2:
+                return [*heads, *parts]
+        return [self.FrameBreak(), *content]
 
 
 class BoardDocument(MarkedDocument):
@@ -95,6 +143,7 @@ class BoardDocument(MarkedDocument):
         subject: str,
         footer: str,
         author: str,
+        footer_tail: str = "",
         draft: bool = False,
         invariant: bool | None = None,
         cancel: Cancel | None = None,
@@ -105,17 +154,22 @@ class BoardDocument(MarkedDocument):
         # the canvas's first font; ReportLab's default (Helvetica) would be set, never embedded
         self.initialFontName = REGULAR
         self.footer = " ".join(footer.split())
+        self.footer_tail = " ".join(footer_tail.split())
+        self._footer_lines: tuple[float, tuple[str, ...]] | None = None
+        self.keepTogetherClass = KeepHeadingWithNext
         self.draft = draft
         self.attached: dict[int, tuple[str, int]] = {}
         self._cancel = cancel
         self._progress = progress
         self._pass = 0
+        self._item: int | None = None
 
     def handle_documentBegin(self) -> None:  # noqa: N802  (ReportLab's name)
         if isinstance(self.filename, BytesIO):  # each layout pass writes the whole file again
             self.filename.seek(0)
             self.filename.truncate()
         self.attached = {}
+        self._item = None  # the agenda item being laid out
         self._pass += 1
         super().handle_documentBegin()
 
@@ -124,7 +178,12 @@ class BoardDocument(MarkedDocument):
             raise BuildCancelledError("the build was cancelled")
         item = getattr(flowable, "agenda_index", None)
         if item is not None:
-            self.notify("AgendaStart", (item, self.page))
+            self._item = item
+        elif getattr(flowable, "toc_level", None) == 0:
+            self._item = None  # a part of the pack that is no agenda item's (the contents)
+        if self._item is not None and not isinstance(flowable, ActionFlowable):
+            # (a page's first action flowable belongs to no item)
+            self.notify("AgendaPage", (self._item, self.page))
         if isinstance(flowable, AttachedPage):
             self.attached[self.page] = (flowable.key, flowable.index)
         super().afterFlowable(flowable)
@@ -147,13 +206,29 @@ class BoardDocument(MarkedDocument):
             canvas.translate(-width / 2, -height / 2)
         canvas.restoreState()
         super()._decorate(canvas, doc)
+        if self._footer_lines is None:  # the same on every page: fitted once a build
+            label_room = stringWidth("Page 0000 of 0000", REGULAR, FOOTER_SIZE) + 6 * mm
+            room = width - self.leftMargin - self.rightMargin - label_room
+            self._footer_lines = fit_footer(self.footer, self.footer_tail, room)
+        size, lines = self._footer_lines
         canvas.saveState()
-        canvas.setFont(REGULAR, FOOTER_SIZE)
-        label_room = stringWidth("Page 0000 of 0000", REGULAR, FOOTER_SIZE) + 6 * mm
-        room = width - self.leftMargin - self.rightMargin - label_room
-        footer = fit_line(self.footer, room, REGULAR, FOOTER_SIZE)
-        draw_line(canvas, self.leftMargin, FOOTER_Y, footer, REGULAR, FOOTER_SIZE)
+        for n, line in enumerate(reversed(lines)):
+            draw_line(canvas, self.leftMargin, FOOTER_Y + n * (size + 1.5), line, REGULAR, size)
         canvas.restoreState()
+
+
+def fit_footer(head: str, tail: str, room: float) -> tuple[float, tuple[str, ...]]:
+    """The footer's font size and lines: `head · tail` on one line (the type a little smaller
+    if that makes it fit), else on two lines, `head` (shortened with an ellipsis if it must be)
+    above `tail`, which is never shortened (a meeting's date and time)."""
+    whole = " · ".join(part for part in (head, tail) if part)
+    for size in FOOTER_SIZES:
+        if text_width(whole, REGULAR, size) <= room:
+            return size, (whole,)
+    size = FOOTER_SIZES[-1]
+    if not head or not tail:
+        return size, (fit_line(whole, room, REGULAR, size),)
+    return size, (fit_line(head, room, REGULAR, size), tail)
 
 
 class AttachedPage(Flowable):  # type: ignore[misc]  # reportlab has no type hints
@@ -222,11 +297,18 @@ class AgendaRow:
     presenter: str
     indexed: bool  # whether the pack carries pages for it (its range is printed)
     note: str = ""  # shown instead of a page range ("Part II pack")
+    start: str = ""  # its start time, "10:25"
+
+
+AGENDA_HEADERS = ("Item", "Time", "Title", "Purpose", "Presenter", "Pages")
+AGENDA_WEIGHTS = (0, 0, 0.62, 0, 0.38, 0)
 
 
 class AgendaTable(IndexingFlowable):  # type: ignore[misc]
-    """The agenda with each item's page range, taken from the previous layout pass (the pack is
-    laid out until nothing moves, like a table of contents)."""
+    """The agenda with each item's start time and page range, the range taken from the previous
+    layout pass (the pack is laid out until nothing moves, like a table of contents): from the
+    page its heading is on to the last page holding anything of it (items without a paper
+    share pages)."""
 
     def __init__(
         self, rows: Sequence[AgendaRow], styles: StyleSheet1, width: float, doc: BaseDocTemplate
@@ -236,39 +318,31 @@ class AgendaTable(IndexingFlowable):  # type: ignore[misc]
         self.styles = styles
         self.col_width = width
         self.doc = doc
-        self._starts: dict[int, int] = {}
-        self._last: dict[int, int] = {}
-        self._last_total: int | None = None
+        self._pages: dict[int, tuple[int, int]] = {}
+        self._last: dict[int, tuple[int, int]] = {}
         self._table: Table | None = None
 
     def notify(self, kind: str, stuff: Any) -> None:
-        if kind == "AgendaStart":
+        if kind == "AgendaPage":
             index, page = stuff
-            self._starts.setdefault(index, page)
+            first, last = self._pages.get(index, (page, page))
+            self._pages[index] = (min(first, page), max(last, page))
 
     def beforeBuild(self) -> None:  # noqa: N802
-        self._last = dict(self._starts)
-        self._last_total = getattr(self.doc, "page_total", None) or getattr(self.doc, "page", None)
-        self._starts = {}
+        self._last = dict(self._pages)
+        self._pages = {}
 
     def isSatisfied(self) -> bool:  # noqa: N802
-        return self._starts == self._last
+        return self._pages == self._last
 
     def ranges(self) -> dict[int, tuple[int, int]]:
         """Item index -> (first page, last page), as printed."""
-        order = sorted(self._last.items(), key=lambda kv: kv[1])
-        out: dict[int, tuple[int, int]] = {}
-        for n, (index, start) in enumerate(order):
-            end = order[n + 1][1] - 1 if n + 1 < len(order) else (self._last_total or start)
-            out[index] = (start, max(start, end))
-        return out
+        return dict(self._last)
 
     def _build(self) -> Table:
         cell, bold = self.styles["Cell"], self.styles["CellBold"]
         ranges = self.ranges()
-        data: list[list[Any]] = [
-            [Paragraph(h, bold) for h in ("Item", "Title", "Purpose", "Presenter", "Pages")]
-        ]
+        texts: list[tuple[str, ...]] = []
         for index, row in enumerate(self.rows):
             if row.note:
                 pages = row.note
@@ -277,22 +351,21 @@ class AgendaTable(IndexingFlowable):  # type: ignore[misc]
                 pages = f"{first}" if first == last else f"{first}–{last}"
             else:
                 pages = "…" if row.indexed else ""
-            data.append(
-                [
-                    Paragraph(para_text(row.number), cell),
-                    Paragraph(para_text(row.title), cell),
-                    Paragraph(para_text(row.purpose), cell),
-                    Paragraph(para_text(row.presenter), cell),
-                    Paragraph(para_text(pages), cell),
-                ]
+            texts.append(
+                (row.number, row.start, row.title, row.purpose, row.presenter, keep_together(pages))
             )
-        w = self.col_width
-        table = Table(
-            data,
-            colWidths=[0.08 * w, 0.46 * w, 0.13 * w, 0.19 * w, 0.14 * w],
-            repeatRows=1,
-            splitInRow=1,
+        data: list[list[Any]] = [[Paragraph(h, bold) for h in AGENDA_HEADERS]]
+        data += [[Paragraph(para_text(t), cell) for t in row] for row in texts]
+        widths = column_widths(
+            [(h, *(r[n] for r in texts)) for n, h in enumerate(AGENDA_HEADERS)],
+            AGENDA_WEIGHTS,
+            self.col_width,
+            font=cell.fontName,
+            size=cell.fontSize,
+            padding=13,
+            header_font=bold.fontName,
         )
+        table = Table(data, colWidths=widths, repeatRows=1, splitInRow=1)
         table.setStyle(grid_style())
         return table
 
@@ -378,6 +451,27 @@ def read_attachment(filename: str, data: bytes) -> PdfReader:
     return reader
 
 
+_OFFICE_PREFIX = re.compile(r"^(microsoft\s+\w+\s*-\s*)", re.IGNORECASE)
+_WORD_JOIN = re.compile(r"_|(?<=[^\W\d])-(?=[^\W\d])")  # "drone_unit-costs", not "2026-03"
+_FILE_NAME = re.compile(r"\.(pdf|docx?|xlsx?|pptx?|odt|rtf)$", re.IGNORECASE)
+
+
+def attachment_title(filename: str, data: bytes) -> str:
+    """What an attached PDF is called: the title it carries (its document properties), else
+    its file name made readable ("drone_unit-costs.pdf": "Drone unit costs")."""
+    try:
+        meta = PdfReader(BytesIO(data), strict=False).metadata
+        title = " ".join(str(meta.title or "").split()) if meta is not None else ""
+    except Exception:  # a damaged file is named by read_attachment; its title is a nicety
+        title = ""
+    title = _OFFICE_PREFIX.sub("", title)  # "Microsoft Word - costs.docx"
+    if title and not _FILE_NAME.search(title) and title.casefold() != "untitled":
+        return title
+    stem = _FILE_NAME.sub("", Path(filename.replace("\\", "/")).name)
+    words = " ".join(_WORD_JOIN.sub(" ", stem).split()) or filename
+    return words[:1].upper() + words[1:]
+
+
 def stamp_attachments(
     laid_out: bytes,
     placements: Mapping[int, tuple[str, int]],
@@ -390,6 +484,8 @@ def stamp_attachments(
     if not placements:
         return laid_out
     writer = PdfWriter(clone_from=PdfReader(BytesIO(laid_out)))
+    if writer.outline:
+        writer.page_mode = "/UseOutlines"  # kept as ReportLab set it: open with the bookmarks
     total = len(placements)
     for n, (page_no, (key, index)) in enumerate(sorted(placements.items()), 1):
         if cancel is not None and cancel():
@@ -502,17 +598,33 @@ def render(
 
 
 def anchor_heading(
-    text: str, style: ParagraphStyle, *, level: int | None = 0, agenda_index: int | None = None
+    text: str,
+    style: ParagraphStyle,
+    *,
+    level: int | None = 0,
+    agenda_index: int | None = None,
+    listed: bool = True,
+    bookmark: str = "",
 ) -> Paragraph:
-    """A heading of user text: a bookmark and contents entry (at `level`), and where agenda
-    item `agenda_index` starts."""
+    """A heading of user text: a bookmark (titled `bookmark` or the text) and, if `listed`, a
+    contents entry (at `level`), and where agenda item `agenda_index` starts."""
     para = Paragraph(para_text(text), style)
-    para.toc_text = text  # the bookmark takes the text as typed (viewers do their own bidi)
+    # the bookmark takes the text as typed (viewers do their own bidi)
+    para.toc_text = bookmark or text
     if level is not None:
         para.toc_level = level
+        if not listed:
+            para.toc_listed = False
     if agenda_index is not None:
         para.agenda_index = agenda_index
     return para
+
+
+def meeting_name(board: str, board_name: str, meeting_title: str) -> str:
+    """The meeting's title unless it only repeats the board's name or code ("" then)."""
+    title = " ".join(meeting_title.split()).casefold()
+    same = {" ".join(board_name.split()).casefold(), board.casefold(), ""}
+    return "" if title in same else meeting_title
 
 
 def key_value_table(rows: Sequence[tuple[str, str]], styles: StyleSheet1, width: float) -> Table:

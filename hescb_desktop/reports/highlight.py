@@ -8,6 +8,7 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle, StyleSheet1
 from reportlab.platypus import Flowable, Table
 
+from hescb_desktop.domain.colours import RAG_COLOURS, RAG_INK
 from hescb_desktop.domain.enums import Rag
 from hescb_desktop.domain.rules import highest_marking
 from hescb_desktop.reports.action_log import landscape_report
@@ -17,11 +18,9 @@ from hescb_desktop.reports.frame import (
 )
 from hescb_desktop.reports.text import Paragraph, para_text
 
-RAG_FILL = {
-    Rag.RED: colors.HexColor("#d4351c"),
-    Rag.AMBER: colors.HexColor("#f47738"),
-    Rag.GREEN: colors.HexColor("#00703c"),
-}
+# the screen's RAG colours (domain/colours.py), with the text colour that reads on each
+RAG_FILL = {rag: colors.HexColor(RAG_COLOURS[rag]) for rag in Rag}
+RAG_TEXT_COLOUR = {rag: colors.HexColor(RAG_INK[rag]) for rag in Rag}
 RAG_TEXT = {Rag.RED: "R", Rag.AMBER: "A", Rag.GREEN: "G"}
 CHUNK = 30
 
@@ -65,7 +64,12 @@ def highlight_story(content: HighlightContent, styles: StyleSheet1, width: float
         return story
     cell, bold = styles["Cell"], styles["CellBold"]
     small = ParagraphStyle("RagHead", parent=bold, fontSize=7, leading=8.5)
-    on_colour = ParagraphStyle("RagCell", parent=bold, textColor=colors.white, alignment=TA_CENTER)
+    on_colour = {
+        rag: ParagraphStyle(
+            f"RagCell{rag.value}", parent=bold, textColor=RAG_TEXT_COLOUR[rag], alignment=TA_CENTER
+        )
+        for rag in Rag
+    }
     header = [
         Paragraph("Objective", bold),
         *[Paragraph(d, small) for d in HIGHLIGHT_SHORT],
@@ -84,7 +88,7 @@ def highlight_story(content: HighlightContent, styles: StyleSheet1, width: float
         style.add("RIGHTPADDING", (1, 0), (dims, -1), 2)
         for r, row in enumerate(content.rows[start : start + CHUNK], 1):
             rags = [
-                Paragraph(RAG_TEXT[g], on_colour) if g else Paragraph("–", cell) for g in row.rag
+                Paragraph(RAG_TEXT[g], on_colour[g]) if g else Paragraph("–", cell) for g in row.rag
             ]
             for c, g in enumerate(row.rag, 1):
                 if g is not None:

@@ -15,12 +15,19 @@ from hescb_desktop.reports.frame import (
     anchor_heading,
     board_styles,
     key_value_table,
+    meeting_name,
     render,
 )
 from hescb_desktop.reports.markup import flowables, inline
 from hescb_desktop.reports.text import Paragraph, para_text
 
 DRAFT_NOTICE = "Draft – subject to approval at the next meeting"
+
+
+def minutes_footer(minutes: MinutesContent) -> str:
+    """The footer's first part (the meeting's date and time follow, never shortened)."""
+    name = meeting_name(minutes.board, minutes.board_name, minutes.meeting_title)
+    return f"{minutes.board} · {name}" if name else minutes.board
 
 
 def minutes_title(minutes: MinutesContent) -> str:
@@ -65,14 +72,14 @@ def minutes_story(
             width,
         )
     )
-    story.append(Paragraph("Declarations of interest", styles["Heading3"]))
-    if minutes.declarations:
-        story += [Paragraph(para_text(d), styles["Body"]) for d in minutes.declarations]
-    else:
-        story.append(Paragraph("There were no declarations of interest.", styles["Body"]))
+    if not minutes.declarations_minuted:  # else under the minute of that item (once)
+        story.append(Paragraph("Declarations of interest", styles["Heading3"]))
+        story += _declarations(minutes.declarations, styles)
     for item in minutes.items:
         story.append(Paragraph(para_text(f"{item.reference}  {item.title}"), styles["Heading3"]))
         story += flowables(item.summary, styles, width)
+        if item.is_declarations and (item.declarations or not item.summary.strip()):
+            story += _declarations(item.declarations, styles)
         for text in item.resolutions:
             story.append(Paragraph(inline("**RESOLVED** – ") + para_text(text), styles["Body"]))
         for text in item.actions:
@@ -80,6 +87,12 @@ def minutes_story(
     story.append(Spacer(0, 18))
     story.append(KeepTogether(_signature(minutes, styles, width)))
     return story
+
+
+def _declarations(lines: tuple[str, ...], styles: StyleSheet1) -> list[Flowable]:
+    if not lines:
+        return [Paragraph("There were no declarations of interest.", styles["Body"])]
+    return [Paragraph(para_text(d), styles["Body"]) for d in lines]
 
 
 def _signature(minutes: MinutesContent, styles: StyleSheet1, width: float) -> list[Flowable]:
@@ -118,7 +131,8 @@ def build_minutes_pdf(
         title=title,
         subject=f"{minutes.board} minutes"
         + (" (draft)" if minutes.approved_on is None else " (approved)"),
-        footer=f"{minutes.board} · {minutes.meeting_title} · {minutes.when}",
+        footer=minutes_footer(minutes),
+        footer_tail=minutes.when,
         author=author,
         draft=minutes.approved_on is None,
         invariant=invariant,

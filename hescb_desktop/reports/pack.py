@@ -4,6 +4,7 @@ minutes, the action log, the highlight report, its paper with appendices, or a d
 
 from __future__ import annotations
 
+from datetime import date
 from io import BytesIO
 
 from pypdf import PdfReader
@@ -29,6 +30,7 @@ from hescb_desktop.reports.frame import (
     board_styles,
     contents,
     key_value_table,
+    meeting_name,
     render,
 )
 from hescb_desktop.reports.highlight import highlight_story
@@ -43,6 +45,12 @@ def pack_title(pack: PackContent) -> str:
     what = f"Supplement {pack.supplement}" if pack.supplement else "Board pack"
     part = " – Part II" if pack.part is Part.PART_II else ""
     return f"{pack.board} {pack.meeting_title}, {pack.when}: {what}{part}"
+
+
+def pack_footer(pack: PackContent) -> str:
+    """The footer's first part (the meeting's date and time follow, never shortened)."""
+    name = meeting_name(pack.board, pack.board_name, pack.meeting_title)
+    return f"{pack.board} · {name}" if name else pack.board
 
 
 def item_heading(item: PackItem) -> str:
@@ -77,7 +85,8 @@ def build_pack_pdf(
         marking=pack.marking,
         title=title,
         subject=f"{pack.board} board pack: {pack.meeting_title}, {pack.when}",
-        footer=f"{pack.board} · {pack.meeting_title} · {pack.when}",
+        footer=pack_footer(pack),
+        footer_tail=pack.when,
         author=author,
         draft=pack.draft,
         invariant=invariant,
@@ -108,13 +117,16 @@ def pack_story(
             item.presenter,
             indexed=item.kind != "part2",
             note="Part II pack" if item.kind == "part2" else "",
+            start=item.start,
         )
         for item in pack.items
     ]
     story.append(AgendaTable(rows, styles, width, doc))
     story.append(PageBreak())
-    story.append(anchor_heading("Contents", styles["Heading1"]))
+    # a bookmark, but not a line of the contents itself
+    story.append(anchor_heading("Contents", styles["Heading1"], listed=False))
     story.append(contents(styles))
+    story.append(PageBreak())
     used = set()
     for index, item in enumerate(pack.items):
         if item.kind == "part2":
@@ -140,23 +152,32 @@ def pack_story(
 
 
 def _cover(pack: PackContent, styles: StyleSheet1, width: float) -> list[Flowable]:
+    name = meeting_name(pack.board, pack.board_name, pack.meeting_title)
     story: list[Flowable] = [
-        anchor_heading(pack.board_name or pack.board, styles["CoverTitle"]),
-        Paragraph(para_text(pack.meeting_title), styles["Title"]),
-        Spacer(0, 6),
+        anchor_heading(
+            pack.board_name or pack.board, styles["CoverTitle"], listed=False, bookmark="Cover"
+        )
     ]
+    if name:
+        story.append(Paragraph(para_text(name), styles["Title"]))
+    story += [Paragraph(para_text(pack.when), styles["Centre"]), Spacer(0, 6)]
     what = f"Supplement {pack.supplement}: late papers" if pack.supplement else "Board pack"
     story.append(Paragraph(para_text(f"{what} · {PART_NAME[pack.part]}"), styles["Centre"]))
     if pack.draft:
         story.append(Paragraph("DRAFT – not yet published by the secretariat", styles["Centre"]))
+    elif pack.published_on is not None:
+        story.append(Paragraph(para_text(f"Published {_day(pack.published_on)}"), styles["Centre"]))
     story.append(Spacer(0, 18))
-    rows = [
-        ("Board", f"{pack.board_name} ({pack.board})" if pack.board_name else pack.board),
-        ("Meeting", pack.meeting_title),
+    rows = [("Board", f"{pack.board_name} ({pack.board})" if pack.board_name else pack.board)]
+    if name:
+        rows.append(("Meeting", name))
+    rows += [
         ("Date and time", pack.when),
         ("Venue", pack.venue),
         ("Protective marking", pack.marking.value),
     ]
+    if pack.published_on is not None:
+        rows.append(("Published", _day(pack.published_on)))
     story.append(key_value_table(rows, styles, width))
     story.append(Spacer(0, 14))
     story.append(Paragraph("Distribution", styles["Heading3"]))
@@ -175,6 +196,10 @@ def _cover(pack: PackContent, styles: StyleSheet1, width: float) -> list[Flowabl
             )
         )
     return story
+
+
+def _day(day: date) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"
 
 
 def _item(
@@ -217,17 +242,16 @@ def _item(
                 level=1,
             )
         return story
-    return _divider(item, index, styles)
+    return _no_paper(item, index, styles)
 
 
-def _divider(item: PackItem, index: int, styles: StyleSheet1) -> list[Flowable]:
+def _no_paper(item: PackItem, index: int, styles: StyleSheet1) -> list[Flowable]:
+    """An item without a paper: its heading, purpose and presenter, and a note, on the page
+    in hand (only papers and the documents the pack fills start a page)."""
     note = item.note or "There is no paper for this item."
+    who = " · ".join(x for x in (PURPOSE_TEXT[item.purpose], item.presenter) if x)
     return [
-        PageBreakIfNotEmpty(),
-        anchor_heading(item_heading(item), styles["Divider"], agenda_index=index),
-        Spacer(0, 12),
-        Paragraph(para_text(PURPOSE_TEXT[item.purpose]), styles["Centre"]),
-        Paragraph(para_text(item.presenter), styles["Centre"]),
-        Spacer(0, 24),
-        Paragraph(para_text(note), styles["Centre"]),
+        anchor_heading(item_heading(item), styles["Heading2"], agenda_index=index),
+        Paragraph(para_text(who), styles["Body"]),
+        Paragraph(para_text(note), styles["ItemNote"]),
     ]

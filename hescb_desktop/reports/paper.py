@@ -112,6 +112,15 @@ def _section(title: str, text: str, styles: StyleSheet1, width: float) -> list[F
     return [Paragraph(para_text(title), styles["Heading3"]), *flowables(text, styles, width)]
 
 
+def paper_footer(paper: PaperContent) -> str:
+    """The footer's first part: the meeting and the reference (the meeting's date and time
+    follow, never shortened)."""
+    meeting = paper.meeting
+    if paper.when and meeting.endswith(paper.when):
+        meeting = meeting[: -len(paper.when)].rstrip(" ,")
+    return " · ".join(x for x in (meeting, paper.reference) if x)
+
+
 def build_paper_pdf(
     paper: PaperContent,
     *,
@@ -129,7 +138,8 @@ def build_paper_pdf(
         marking=paper.marking,
         title=paper_label(paper),
         subject=f"{board} board paper {paper.reference}".strip(),
-        footer=f"{paper.meeting} · {paper.reference}",
+        footer=paper_footer(paper),
+        footer_tail=paper.when if paper.meeting.endswith(paper.when) else "",
         author=author,
         draft=draft,
         invariant=invariant,

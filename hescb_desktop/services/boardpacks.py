@@ -24,6 +24,7 @@ from sqlalchemy import select
 from hescb_desktop.domain.dto import BoardPackDTO, MeetingDTO
 from hescb_desktop.domain.enums import ActionStatus, AttendanceRole, Marking, Part
 from hescb_desktop.domain.errors import NotFoundError, ValidationError
+from hescb_desktop.domain.minute_text import action_line, is_declarations_item, unmentioned
 from hescb_desktop.domain.rules import highest_marking
 from hescb_desktop.reports.content import (
     ActionRow,
@@ -34,10 +35,11 @@ from hescb_desktop.reports.content import (
     PackItem,
     PaperContent,
 )
-from hescb_desktop.reports.frame import AttachmentError, read_attachment
+from hescb_desktop.reports.frame import AttachmentError, attachment_title, read_attachment
 from hescb_desktop.services import crud
 from hescb_desktop.services.entities import BOARD_PACKS, MEETINGS, PAPERS
 from hescb_desktop.services.highlight import collect_highlight
+from hescb_desktop.services.meetings import start_times
 from hescb_desktop.services.papers import stored_bytes
 from hescb_desktop.services.results import Changes, Result
 from hescb_desktop.storage.models import (
@@ -445,7 +447,8 @@ def _paper(uow: UnitOfWork, paper: Paper, number: str, supplement: int | None) -
             attached = AttachedPdf(a.id, a.filename, f"{paper.reference}: {a.filename}", data)
         else:
             letter = next(letters, "")
-            label = f"Appendix {letter}: {a.filename}" if letter else f"Appendix: {a.filename}"
+            title = attachment_title(a.filename, data)
+            label = f"Appendix {letter}: {title}" if letter else f"Appendix: {title}"
             appendices.append(AttachedPdf(a.id, a.filename, label, data))
     return PaperContent(
         reference=paper.reference,
@@ -464,6 +467,7 @@ def _paper(uow: UnitOfWork, paper: Paper, number: str, supplement: int | None) -
         attached_paper=attached,
         appendices=tuple(appendices),
         supplement=supplement or paper.pack_issue or None,
+        when=when_text(meeting.start_utc, meeting.end_utc) if meeting is not None else "",
     )
 
 
@@ -501,6 +505,14 @@ def _pack_content(
             f"({pack.supplements if pack else 0} so far)"
         )
     rows = _states(uow, loaded, part, supplement)
+    starts = {
+        item.id: f"{start:%H:%M}"
+        for (item, _, _), start in zip(
+            loaded.items,
+            start_times(meeting.start_utc, [i.minutes_allocated for i, _, _ in loaded.items]),
+            strict=True,
+        )
+    }
     problems: list[str] = []
     items: list[PackItem] = []
     markings: list[Marking] = []
@@ -530,7 +542,17 @@ def _pack_content(
                 content = _paper(uow, paper, number, supplement)
                 markings.append(paper.marking)
         items.append(
-            PackItem(number, item.title, item.purpose, presenter, part, kind, content, note)
+            PackItem(
+                number,
+                item.title,
+                item.purpose,
+                presenter,
+                part,
+                kind,
+                content,
+                note,
+                start=starts.get(item.id, ""),
+            )
         )
     if problems:
         raise PackProblemsError(problems)
@@ -572,6 +594,11 @@ def _pack_content(
         actions=actions,
         highlight=highlight,
         withheld=tuple(withheld),
+        published_on=(
+            pack.published_at.astimezone(LONDON).date()
+            if supplement is None and published and pack is not None and pack.published_at
+            else None
+        ),
     )
 
 
@@ -650,15 +677,21 @@ def _minutes(
         i.id: i.title
         for i in s.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id))
     }
-    declarations = tuple(
-        f"{_name(people, orgs, d.person_id)}: {d.interest}"
-        + (f" (item: {titles[d.agenda_item_id]})" if d.agenda_item_id in titles else "")
+    declared = [
+        (
+            people[d.person_id].name if d.person_id in people else "",
+            f"{_name(people, orgs, d.person_id)}: {d.interest}"
+            + (f" (item: {titles[d.agenda_item_id]})" if d.agenda_item_id in titles else ""),
+        )
         for d in s.scalars(
             select(Declaration)
             .where(Declaration.meeting_id == meeting.id, Declaration.deleted.is_(False))
             .order_by(Declaration.id)
         )
-    )
+    ]
+    # the declarations go under the meeting's own "Declarations of interest" minute if it has
+    # one (those its text does not already name), else in a section of their own
+    minuted = any(is_declarations_item(titles.get(m.agenda_item_id or "", "")) for m in minutes)
     items = []
     for m in minutes:
         resolutions = tuple(
@@ -677,9 +710,18 @@ def _minutes(
                 .order_by(Action.ref_number, Action.id)
             )
         )
+        title = titles.get(m.agenda_item_id or "", "")
         items.append(
             MinuteItem(
-                m.reference, titles.get(m.agenda_item_id or "", ""), m.summary, resolutions, actions
+                m.reference,
+                title,
+                m.summary,
+                resolutions,
+                actions,
+                declarations=(
+                    unmentioned(declared, m.summary) if is_declarations_item(title) else ()
+                ),
+                is_declarations=is_declarations_item(title),
             )
         )
     if not minutes and part is Part.PART_II:
@@ -698,16 +740,15 @@ def _minutes(
         present=tuple(roles[AttendanceRole.PRESENT]),
         in_attendance=tuple(roles[AttendanceRole.IN_ATTENDANCE]),
         apologies=tuple(roles[AttendanceRole.APOLOGIES]),
-        declarations=declarations,
+        declarations=() if minuted else tuple(line for _, line in declared),
+        declarations_minuted=minuted,
         items=tuple(items),
     )
 
 
 def _action_line(a: Action, people: dict[str, Person], orgs: dict[str, Organisation]) -> str:
     owner = _name(people, orgs, a.owner_id) or "the owner"
-    due = a.revised_due_date or a.due_date
-    by = f" by {due:%d %B %Y}" if due else ""
-    return f"{owner} to {a.description}{by} ({a.reference})"
+    return action_line(owner, a.description, a.revised_due_date or a.due_date, a.reference)
 
 
 def minutes_content(uow: UnitOfWork, meeting_id: str, part: Part = Part.PART_I) -> MinutesContent:

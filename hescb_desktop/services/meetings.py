@@ -290,12 +290,23 @@ def agenda(uow: UnitOfWork, meeting_id: str) -> list[AgendaSlot]:
     """The agenda in order with item numbers and start times from the allocations."""
     with uow:
         meeting = crud.load(uow.session, MEETINGS, meeting_id)
-        start = meeting.start_utc.astimezone(LONDON)
-        slots = []
-        for n, item in enumerate(_items(uow, meeting_id), start=1):
-            slots.append(AgendaSlot(n, AGENDA_ITEMS.to_dto(item), start))
-            start = start + timedelta(minutes=item.minutes_allocated)
-        return slots
+        items = _items(uow, meeting_id)
+        starts = start_times(meeting.start_utc, [item.minutes_allocated for item in items])
+        return [
+            AgendaSlot(n, AGENDA_ITEMS.to_dto(item), start)
+            for n, (item, start) in enumerate(zip(items, starts, strict=True), start=1)
+        ]
+
+
+def start_times(meeting_start: datetime, allocated: Sequence[int]) -> list[datetime]:
+    """When each item starts (London time): the meeting's start plus the minutes allocated to
+    the items before it (the agenda screen, the printed agenda and the pack say the same)."""
+    start = meeting_start.astimezone(LONDON)
+    out = []
+    for minutes in allocated:
+        out.append(start)
+        start = start + timedelta(minutes=minutes)
+    return out
 
 
 def _check_item_values(values: Mapping[str, Any]) -> dict[str, Any]:

@@ -4,22 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor
 
+from hescb_desktop.domain.colours import NEUTRAL, PARTNER_COLOURS, RAG_COLOURS
 from hescb_desktop.domain.enums import Rag
 
-PARTNER_COLOURS = {
-    "HC": "#1f4e9c",  # police blue
-    "HFRS": "#c8102e",  # fire red
-    "HCC": "#2e7d32",  # council green
-    "OPCC": "#6a3d9a",  # purple
-}
-NEUTRAL = "#7a8594"
-
-RAG_COLOURS: dict[Rag | None, str] = {
-    Rag.RED: "#d32f2f",
-    Rag.AMBER: "#f2a900",
-    Rag.GREEN: "#2e7d32",
-    None: "#a3aab4",
-}
+__all__ = ("NEUTRAL", "PARTNER_COLOURS", "RAG_COLOURS", "partner_colour", "rag_colour")
 
 OVERDUE_TEXT = "#b3261e"
 OVERDUE_BACKGROUND = "#fdecea"
