@@ -284,6 +284,12 @@ class MainWindow(QMainWindow):
     def _on_nav_current_row_changed(self, index: int) -> None:
         if not 0 <= index < len(self.specs) or not self.is_attached:
             return
+        left = self.pages.get(self.stack.currentIndex())
+        if left is not None and index != self.stack.currentIndex() and not left.may_leave():
+            self.nav.blockSignals(True)  # stay on the page with unsaved changes
+            self.nav.setCurrentRow(self.stack.currentIndex())
+            self.nav.blockSignals(False)
+            return
         page = self.page(index)
         self.stack.setCurrentIndex(index)
         self.page_actions[index].setChecked(True)
@@ -358,6 +364,9 @@ class MainWindow(QMainWindow):
         self.state.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not all(page.may_leave() for page in self.pages.values()):
+            event.ignore()  # Cancel on "Save changes to …?": the window stays open
+            return
         self.save_state()
         if self._sync is not None:
             self._sync.controller.shutdown()

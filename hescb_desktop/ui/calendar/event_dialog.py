@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDateTimeEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGridLayout,
@@ -34,6 +33,7 @@ from hescb_desktop.domain.calendar import Clash, EventDraft
 from hescb_desktop.domain.enums import Marking, Visibility
 from hescb_desktop.domain.errors import DomainError
 from hescb_desktop.domain.recurrence import LONDON, Recurrence
+from hescb_desktop.ui.widgets.unsaved import GuardedDialog
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -66,7 +66,7 @@ def from_qdatetime(value: QDateTime) -> datetime:
     return naive.replace(tzinfo=LONDON)
 
 
-class EventDialog(QDialog):
+class EventDialog(GuardedDialog):
     def __init__(
         self,
         draft: EventDraft,
@@ -86,9 +86,15 @@ class EventDialog(QDialog):
         self._occurrence_only = occurrence_only
         self._build(draft)
         self.resize(680, 640)
+        self.watch_for_unsaved()
+
+    def unsaved_subject(self) -> str:
+        summary = self.snapshot_summary
+        return self.tr("the event “%1”").replace("%1", summary) if summary else self.tr("the event")
 
     # ------------------------------------------------------------------ building
     def _build(self, draft: EventDraft) -> None:
+        self.snapshot_summary = draft.summary
         self.summary = QLineEdit(draft.summary)
         self.summary.setObjectName("summary")
         self.location = QLineEdit(draft.location)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -38,12 +38,14 @@ from hescb_desktop.ui.actions.action_dialogs import error_label, people_combo
 from hescb_desktop.ui.meetings.agenda_model import COL_TITLE, AgendaModel, AgendaRow
 from hescb_desktop.ui.meetings.minutes_panel import ID_ROLE, MinutesPanel
 from hescb_desktop.ui.widgets.labels import (
+    counted,
     format_meeting_date,
     meeting_status_label,
     part_label,
     purpose_label,
 )
 from hescb_desktop.ui.widgets.tables import make_table
+from hescb_desktop.ui.widgets.unsaved import settle_unsaved
 from hescb_desktop.ui.workspace import Workspace
 
 ROLE_CHOICES: tuple[tuple[str, AttendanceRole | None], ...] = (
@@ -66,6 +68,7 @@ class MeetingEditor(QWidget):
         self.people: dict[str, PersonDTO] = {}
         self.agenda_model = AgendaModel(self)
         self.agenda_model.move = self._move_item
+        self._item_shown: str | None = None  # the agenda item whose values the form holds
         self._setup_ui()
 
     # ---------------------------------------------------------------- layout
@@ -205,6 +208,7 @@ class MeetingEditor(QWidget):
 
     # ---------------------------------------------------------------- data
     def open_meeting(self, meeting_id: str) -> None:
+        self._item_shown = None
         uow = self.workspace.ctx.uow
         self.meeting = meetings.get_meeting(uow(write=False), meeting_id)
         self.people = {p.id: p for p in crud.list_all(uow(write=False), PEOPLE)}
@@ -298,10 +302,10 @@ class MeetingEditor(QWidget):
         finish = (
             rows[-1].start + timedelta(minutes=rows[-1].item.minutes_allocated) if rows else None
         )
-        note = self.tr("%1 items · %2 minutes · ends %3 (booked until %4)")
+        note = self.tr("%1 · %2 · ends %3 (booked until %4)")
         self.agenda_note.setText(
-            note.replace("%1", str(len(rows)))
-            .replace("%2", str(total))
+            note.replace("%1", counted(len(rows), self.tr("%n item"), self.tr("%n items")))
+            .replace("%2", counted(total, self.tr("%n minute"), self.tr("%n minutes")))
             .replace("%3", f"{finish:%H:%M}" if finish else "—")
             .replace("%4", f"{end:%H:%M}")
         )
@@ -371,13 +375,79 @@ class MeetingEditor(QWidget):
     def select_item(self, item_id: str) -> None:
         for n, r in enumerate(self.agenda_model.rows()):
             if r.item.id == item_id:
-                self.agenda_table.selectRow(n)
-                self.agenda_table.setCurrentIndex(self.agenda_model.index(n, 0))
+                flags = QItemSelectionModel.SelectionFlag
+                self.agenda_table.selectionModel().setCurrentIndex(  # one change, one signal
+                    self.agenda_model.index(n, 0), flags.ClearAndSelect | flags.Rows
+                )
+
+    # ---------------------------------------------------------------- unsaved changes
+    def _item_row(self, item_id: str | None) -> AgendaRow | None:
+        return next((r for r in self.agenda_model.rows() if r.item.id == item_id), None)
+
+    def _item_changed(self) -> bool:
+        """The item form differs from the item it shows."""
+        row = self._item_row(self._item_shown)
+        if row is None or not self.save_item.isEnabled():
+            return False
+        item = row.item
+        stored = {
+            "title": item.title,
+            "purpose": item.purpose.value,
+            "part": item.part.value,
+            "minutes_allocated": item.minutes_allocated,
+            "presenter_id": item.presenter_id,
+            "paper_id": item.paper_id,
+            "objective_id": item.objective_id,
+        }
+        return stored != self._item_values()
+
+    def _summary_changed(self) -> bool:
+        summary = self.minutes.summary
+        return summary.isEnabled() and summary.document().isModified()
+
+    def has_unsaved_changes(self) -> bool:
+        return self.meeting is not None and (self._item_changed() or self._summary_changed())
+
+    def unsaved_subject(self) -> str:
+        title = self.meeting.title if self.meeting is not None else ""
+        return self.tr("the meeting “%1”").replace("%1", title)
+
+    def save_unsaved_changes(self) -> bool:
+        if self._summary_changed():
+            self.minutes._on_save_summary_clicked()
+            if self._summary_changed():
+                self.tabs.setCurrentWidget(self.minutes)
+                return False
+        if self._item_changed() and self._item_shown is not None:
+            item_id, values = self._item_shown, self._item_values()
+            if self._run(lambda: meetings.update_item(self.workspace.ctx.uow(), item_id, values)):
+                return True
+            self.tabs.setCurrentIndex(0)
+            return False
+        return True
+
+    def discard_unsaved_changes(self) -> None:
+        self.minutes.summary.document().setModified(False)
+        self.minutes.reload()
+        self._show_item(self._item_row(self._item_shown))
 
     @Slot()
     def _on_item_selected(self) -> None:
         item_id = self.selected_item_id()
-        row = next((r for r in self.agenda_model.rows() if r.item.id == item_id), None)
+        if item_id is None or item_id == self._item_shown:
+            return  # none (a reload) or the same item again: keep what is typed
+        if self._item_changed():  # another item chosen: settle the one left first
+            left = self._item_shown
+            if not settle_unsaved(self, self):
+                self.select_item(left or "")
+                return
+            if self.selected_item_id() != item_id:  # a save reloaded the agenda
+                self.select_item(item_id or "")
+                return
+        self._show_item(self._item_row(item_id))
+
+    def _show_item(self, row: AgendaRow | None) -> None:
+        self._item_shown = row.item.id if row is not None else None
         if row is None:
             return
         item = row.item

@@ -31,6 +31,7 @@ from hescb_desktop.ui.widgets.page import Page
 from hescb_desktop.ui.widgets.pdf_view import PdfPreviewDialog
 from hescb_desktop.ui.widgets.row_model import ROW_ROLE
 from hescb_desktop.ui.widgets.tables import make_table
+from hescb_desktop.ui.widgets.unsaved import settle_unsaved
 from hescb_desktop.ui.workspace import Workspace
 
 
@@ -87,7 +88,7 @@ class MeetingsPage(Page):
         self.card.body.addWidget(self.view, 1)
         col.addWidget(self.card)
         self.editor = MeetingEditor(self.workspace)
-        self.editor.back_requested.connect(self.show_list)
+        self.editor.back_requested.connect(self._on_editor_back_requested)
         self.editor.details_requested.connect(self.edit_details)
         self.editor.print_requested.connect(self.print_minutes)
         self.stack.addWidget(list_widget)
@@ -131,7 +132,19 @@ class MeetingsPage(Page):
         )
 
     # ---------------------------------------------------------------- navigation
+    def may_leave(self) -> bool:
+        if self.editor.meeting is None:
+            return True
+        return settle_unsaved(self.editor, self)
+
+    @Slot()
+    def _on_editor_back_requested(self) -> None:
+        if self.may_leave():
+            self.show_list()
+
     def open_meeting(self, meeting_id: str) -> None:
+        if not self.may_leave():
+            return
         self.editor.open_meeting(meeting_id)
         self.stack.setCurrentWidget(self.editor)
 

@@ -7,7 +7,6 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 from hescb_desktop.domain.dto import MeetingDTO, PaperDTO
 from hescb_desktop.domain.enums import FoiStatus, Marking, Part, Purpose
 from hescb_desktop.ui.widgets.labels import part_label, purpose_label
+from hescb_desktop.ui.widgets.unsaved import GuardedDialog
 
 MARKUP_HELP = (
     "Paper text: one paragraph a line. '# Heading' or '2. Heading' starts a section; "
@@ -38,7 +38,7 @@ def _label(member: Any) -> str:
     return str(member.value)
 
 
-class PaperDialog(QDialog):
+class PaperDialog(GuardedDialog):
     """New or edit: `values()` gives the fields for papers.create_paper / update_paper."""
 
     def __init__(
@@ -73,7 +73,14 @@ class PaperDialog(QDialog):
         self.error.setTextFormat(Qt.TextFormat.PlainText)
         self.error.setStyleSheet("color: #b3261e")
         self.error.setWordWrap(True)
+        self.paper = paper
         self._setup_ui()
+        self.watch_for_unsaved()
+
+    def unsaved_subject(self) -> str:
+        if self.paper is None:
+            return self.tr("the new paper")
+        return self.tr("the paper “%1”").replace("%1", self.paper.title)
 
     def _combo(self, enum: Any, current: Any) -> QComboBox:
         combo = QComboBox()

@@ -33,6 +33,11 @@ class Page(QWidget):
     def refresh(self) -> None:
         raise NotImplementedError
 
+    def may_leave(self) -> bool:
+        """Asked before the window shows another page or closes: an editor embedded in the
+        page settles its unsaved changes (`widgets.unsaved.settle_unsaved`); False stays."""
+        return True
+
     def activate(self) -> None:
         """Called when the page is shown; reloads if data changed while it was hidden."""
         if self._stale:
