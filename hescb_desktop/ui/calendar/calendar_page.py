@@ -47,6 +47,7 @@ from hescb_desktop.ui.calendar.find_time import FindTimeView, monday_of, week_wi
 from hescb_desktop.ui.calendar.views import MonthGrid, TimeGrid
 from hescb_desktop.ui.widgets.busy_dialog import BusyDialog
 from hescb_desktop.ui.widgets.icons import icon
+from hescb_desktop.ui.widgets.labels import counted
 from hescb_desktop.ui.widgets.page import Page
 from hescb_desktop.ui.widgets.pdf_view import PdfPreviewDialog, build_and_preview
 from hescb_desktop.ui.workspace import Workspace
@@ -325,7 +326,10 @@ class CalendarPage(Page):
             self.month.set_data(self.anchor, self.occurrences)
         else:
             self._fill_agenda()
-        self.status.setText(self.tr("%n event(s) shown", "", len(self.occurrences)))
+        self.status.setText(self._shown_text(len(self.occurrences)))
+
+    def _shown_text(self, n: int) -> str:
+        return counted(n, self.tr("%n event shown"), self.tr("%n events shown"))
 
     def _period_text(self, first: date, last: date) -> str:
         if self.mode == DAY:
@@ -746,7 +750,10 @@ class CalendarPage(Page):
             self.view_buttons.setExclusive(False)
             checked.setChecked(False)
             self.view_buttons.setExclusive(True)
-        self.period.setText(self.tr("Search: %n event(s)", "", len(rows)))
+        self.period.setText(
+            counted(len(rows), self.tr("Search: %n event"), self.tr("Search: %n events"))
+        )
+        self.status.setText(self._shown_text(len(rows)))  # the same count, not the last view's
 
     @Slot(QTreeWidgetItem, int)
     def _on_result_double_clicked(self, item: QTreeWidgetItem, _column: int) -> None:

@@ -273,9 +273,12 @@ class PacksPage(Page):
         }
         state = self.tr("Published") if s.published else self.tr("Draft")
         if s.pack is not None and s.pack.supplements:
-            state += " · " + self.tr("%1 supplement(s)").replace("%1", str(s.pack.supplements))
+            state += " · " + counted(
+                s.pack.supplements, self.tr("%n supplement"), self.tr("%n supplements")
+            )
         self.state_label.setText(
-            f"{state} · {counts['in']} papers in · {counts['missing']} missing · "
+            f"{state} · {counted(counts['in'], self.tr('%n paper in'), self.tr('%n papers in'))}"
+            f" · {counts['missing']} missing · "
             f"{counts['late']} late · marked {s.marking.value} (may hold up to {s.allowed.value})"
         )
         lines = []
