@@ -257,14 +257,23 @@ class ActionTableModel(RowTableModel):
         if column == COL_ORGANISATION:
             return row.organisation_code
         if column == COL_DUE:
-            return format_date(row.due_date)
+            text = format_date(row.due_date)
+            return text if row.revised_due_date else text + self._urgency_word(row)
         if column == COL_REVISED:
-            return format_date(row.revised_due_date)
+            text = format_date(row.revised_due_date)
+            return text + self._urgency_word(row) if row.revised_due_date else text
         if column == COL_STATUS:
             return status_label(row.status)
         if column == COL_COMPLETED:
             return format_date(row.completed_on)
         return row.latest_update.splitlines()[0] if row.latest_update else ""
+
+    def _urgency_word(self, row: ActionLogEntry) -> str:
+        """Said in words, not by colour alone (issue 14), beside the date it is due by."""
+        urgency = level(row, self.today)
+        if urgency == OVERDUE:
+            return " · " + self.tr("overdue")
+        return " · " + self.tr("due soon") if urgency == SOON else ""
 
     def _sort_key(self, row: ActionLogEntry, column: int) -> Any:
         return sort_key(column)(row)

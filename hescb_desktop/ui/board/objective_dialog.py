@@ -46,6 +46,7 @@ from hescb_desktop.ui.board.objective_tabs import (
 )
 from hescb_desktop.ui.board.rag_timeline import RagTimeline
 from hescb_desktop.ui.widgets.labels import rag_label
+from hescb_desktop.ui.widgets.marking_banner import MarkingBanner
 from hescb_desktop.ui.widgets.palette import OVERDUE_TEXT
 from hescb_desktop.ui.widgets.unsaved import GuardedDialog, input_widgets
 from hescb_desktop.ui.workspace import Workspace
@@ -135,7 +136,9 @@ class ObjectiveDialog(GuardedDialog):
             self.tabs.addTab(tab, name)
         self.buttons = close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
+        self.banner = MarkingBanner(o.marking)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
         layout.addWidget(self.heading)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(close)
@@ -256,6 +259,7 @@ class ObjectiveDialog(GuardedDialog):
         o = self.detail.objective
         marking = f"  [{o.marking.value}]" if o.marking is Marking.OFFICIAL_SENSITIVE else ""
         overall = rag_label(o.rag_overall)
+        self.banner.set_marking(o.marking)
         self.heading.setText(f"{o.title}   ·   {o.stage}   ·   {overall}{marking}")
         for tab in self.lists:
             tab.show_detail(self.detail)

@@ -34,7 +34,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from hescb_desktop.domain.calendar import Clash, EventDraft, Occurrence, Scope, week_start
+from hescb_desktop.domain.calendar import (
+    Clash,
+    EventDraft,
+    Occurrence,
+    Scope,
+    own_calendar,
+    week_start,
+)
 from hescb_desktop.domain.dto import EventDTO
 from hescb_desktop.domain.errors import DomainError
 from hescb_desktop.domain.recurrence import LONDON, describe
@@ -437,17 +444,24 @@ class CalendarPage(Page):
         start = datetime.combine(day, time(9), LONDON)
         self.create_at(start, start + timedelta(hours=1), False)
 
+    def own_calendar(self) -> str:
+        """The user's own diary (their organisation's, from Settings), not "Board meetings"."""
+        return own_calendar(self.workspace.settings.organisation_code)
+
+    def new_event_dialog(self, start: datetime, end: datetime, all_day: bool) -> EventDialog:
+        draft = EventDraft(
+            "",
+            start,
+            end,
+            all_day=all_day,
+            calendar=self.own_calendar(),
+            owner_id=self.viewer.person_id,
+        )
+        return EventDialog(draft, self._choices(), self._check(), self, title=self.tr("New event"))
+
     @Slot(object, object, bool)
     def create_at(self, start: datetime, end: datetime, all_day: bool) -> None:
-        calendar = next(
-            (c for c in self._calendar_names() if c not in self.hidden), "Executive suite"
-        )
-        draft = EventDraft(
-            "", start, end, all_day=all_day, calendar=calendar, owner_id=self.viewer.person_id
-        )
-        dialog = EventDialog(
-            draft, self._choices(), self._check(), self, title=self.tr("New event")
-        )
+        dialog = self.new_event_dialog(start, end, all_day)
         if not dialog.exec() or dialog.result_draft is None:
             return
         new = dialog.result_draft
@@ -643,6 +657,10 @@ class CalendarPage(Page):
         if error:
             QMessageBox.warning(self, self.tr("Export calendar"), error)
 
+    def print_page(self) -> bool:  # Ctrl+P: the month in month view, else the week
+        self.print_calendar(month=self.mode == MONTH)
+        return True
+
     def print_calendar(self, *, month: bool) -> PdfPreviewDialog | None:
         """The shown week (or month) as a paper diary, built on the thread pool and previewed
         here with Print… (the print dialog) and Save PDF…"""
@@ -764,9 +782,7 @@ class CalendarPage(Page):
     @Slot(object, object)
     def _on_find_slot_chosen(self, start: datetime, end: datetime) -> None:
         people, rooms = self.finder.chosen()
-        calendar = next(
-            (c for c in self._calendar_names() if c not in self.hidden), "Executive suite"
-        )
+        calendar = self.own_calendar()
         draft = EventDraft(
             "",
             start,

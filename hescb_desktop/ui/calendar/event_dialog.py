@@ -33,6 +33,7 @@ from hescb_desktop.domain.calendar import Clash, EventDraft
 from hescb_desktop.domain.enums import Marking, Visibility
 from hescb_desktop.domain.errors import DomainError
 from hescb_desktop.domain.recurrence import LONDON, Recurrence
+from hescb_desktop.ui.widgets.marking_banner import MarkingBanner
 from hescb_desktop.ui.widgets.unsaved import GuardedDialog
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -153,7 +154,12 @@ class EventDialog(GuardedDialog):
         row.addWidget(self.marking)
         form.addRow(self.tr("Visibility"), row)
         form.addRow(self.tr("Notes"), self.description)
+        self.banner = MarkingBanner(draft.marking)
+        self.marking.currentIndexChanged.connect(
+            lambda _i: self.banner.set_marking(self.marking.currentData())
+        )
         layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
         layout.addLayout(form)
         layout.addWidget(self._recurrence_box(draft))
         lists = QHBoxLayout()

@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
@@ -60,6 +61,7 @@ class MeetingEditor(QWidget):
     back_requested = Signal()
     details_requested = Signal(str)
     print_requested = Signal(str, object)  # meeting id, Part
+    agenda_print_requested = Signal(str)  # meeting id
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -69,6 +71,7 @@ class MeetingEditor(QWidget):
         self.agenda_model = AgendaModel(self)
         self.agenda_model.move = self._move_item
         self._item_shown: str | None = None  # the agenda item whose values the form holds
+        self.attendance_people: list[str] = []  # who the attendance table lists
         self._setup_ui()
 
     # ---------------------------------------------------------------- layout
@@ -92,6 +95,8 @@ class MeetingEditor(QWidget):
         self.print_part1.triggered.connect(lambda: self._on_print(Part.PART_I))
         self.print_part2 = menu.addAction(self.tr("Part II (restricted) minutes…"))
         self.print_part2.triggered.connect(lambda: self._on_print(Part.PART_II))
+        self.print_agenda = menu.addAction(self.tr("Agenda with start times…"))
+        self.print_agenda.triggered.connect(self._on_print_agenda)
         self.print_button.setMenu(menu)
         top = QHBoxLayout()
         top.addWidget(self.back_button)
@@ -198,8 +203,21 @@ class MeetingEditor(QWidget):
         row.addWidget(self.decl_text, 1)
         row.addWidget(self.decl_add)
         row.addWidget(self.decl_remove)
+        self.all_present_button = QPushButton(self.tr("All present"))
+        self.all_present_button.setToolTip(
+            self.tr("Mark every member listed and not yet recorded as present")
+        )
+        self.all_present_button.clicked.connect(self._on_all_present_clicked)
+        self.everyone_box = QCheckBox(self.tr("Show everyone, not just the members"))
+        self.everyone_box.toggled.connect(
+            lambda _on: self._reload_attendance() if self.meeting is not None else None
+        )
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("Present, in attendance and apologies")), 1)
+        top.addWidget(self.everyone_box)
+        top.addWidget(self.all_present_button)
         layout = QVBoxLayout(tab)
-        layout.addWidget(QLabel(self.tr("Present, in attendance and apologies")))
+        layout.addLayout(top)
         layout.addWidget(self.attendance, 2)
         layout.addWidget(QLabel(self.tr("Declarations of interest")))
         layout.addWidget(self.declarations, 1)
@@ -265,6 +283,7 @@ class MeetingEditor(QWidget):
             self.decl_text,
             self.decl_add,
             self.decl_remove,
+            self.all_present_button,
         ):
             w.setEnabled(not locked)
         self.agenda_table.setDragEnabled(not locked)
@@ -323,7 +342,13 @@ class MeetingEditor(QWidget):
             a.person_id: a.role for a in meetings.attendance(uow(write=False), self.meeting.id)
         }
         orgs = {o.id: o.code for o in crud.list_all(uow(write=False), ORGANISATIONS)}
-        people = sorted(self.people.values(), key=lambda p: p.name.casefold())
+        members = meetings.body_members(uow(write=False), self.meeting.id) | set(roles)
+        everyone = self.everyone_box.isChecked() or not members  # a body's first meeting
+        people = sorted(
+            (p for p in self.people.values() if everyone or p.id in members),
+            key=lambda p: p.name.casefold(),
+        )
+        self.attendance_people = [p.id for p in people]
         self.attendance.setRowCount(len(people))
         for n, person in enumerate(people):
             name = QTableWidgetItem(person.name)
@@ -349,6 +374,23 @@ class MeetingEditor(QWidget):
             self.declarations.addItem(entry)
         if not self.declarations.count():
             self.declarations.addItem(self.tr("There were no declarations of interest."))
+
+    @Slot()
+    def _on_all_present_clicked(self) -> None:
+        """Everyone listed without a record is present; apologies and others stay as they are."""
+        assert self.meeting is not None
+        meeting_id = self.meeting.id
+        uow = self.workspace.ctx.uow
+        recorded = {a.person_id for a in meetings.attendance(uow(write=False), meeting_id)}
+        for person_id in self.attendance_people:
+            if person_id not in recorded and not self._run(
+                lambda p=person_id: meetings.set_attendance(  # type: ignore[misc]
+                    self.workspace.ctx.uow(), meeting_id, p, AttendanceRole.PRESENT
+                ),
+                reload=False,
+            ):
+                break
+        self._reload_attendance()
 
     def _attendance_setter(self, person_id: str, combo: QComboBox) -> Callable[[int], None]:
         def set_role(_index: int) -> None:
@@ -552,6 +594,10 @@ class MeetingEditor(QWidget):
     def _on_details_clicked(self) -> None:
         if self.meeting is not None:
             self.details_requested.emit(self.meeting.id)
+
+    def _on_print_agenda(self) -> None:
+        if self.meeting is not None:
+            self.agenda_print_requested.emit(self.meeting.id)
 
     def _on_print(self, part: Part) -> None:
         if self.meeting is not None:

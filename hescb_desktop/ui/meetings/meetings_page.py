@@ -26,7 +26,7 @@ from hescb_desktop.ui.sync.history_dialog import install_history
 from hescb_desktop.ui.widgets.card import Card
 from hescb_desktop.ui.widgets.empty_state import EmptyState
 from hescb_desktop.ui.widgets.labels import counted, format_meeting_date
-from hescb_desktop.ui.widgets.minutes_print import preview_minutes
+from hescb_desktop.ui.widgets.minutes_print import preview_agenda, preview_minutes
 from hescb_desktop.ui.widgets.page import Page
 from hescb_desktop.ui.widgets.pdf_view import PdfPreviewDialog
 from hescb_desktop.ui.widgets.row_model import ROW_ROLE
@@ -56,6 +56,7 @@ class MeetingsPage(Page):
         )
         self.model = MeetingTableModel(self)
         self.minutes_preview: PdfPreviewDialog | None = None
+        self.agenda_preview: PdfPreviewDialog | None = None
         self._setup_ui()
         self.refresh()
 
@@ -85,12 +86,14 @@ class MeetingsPage(Page):
         install_history(self.table, self.workspace, "meetings", double_click=False)
         self.view = EmptyState(self.table)
         self.view.set_message(self.tr("No meetings yet: plan the first one."))
+        self.view.set_action(self.tr("Plan a meeting…"), self._on_new_clicked)
         self.card.body.addWidget(self.view, 1)
         col.addWidget(self.card)
         self.editor = MeetingEditor(self.workspace)
         self.editor.back_requested.connect(self._on_editor_back_requested)
         self.editor.details_requested.connect(self.edit_details)
         self.editor.print_requested.connect(self.print_minutes)
+        self.editor.agenda_print_requested.connect(self.print_agenda)
         self.stack.addWidget(list_widget)
         self.stack.addWidget(self.editor)
         self.content.addWidget(self.stack, 1)
@@ -130,6 +133,12 @@ class MeetingsPage(Page):
             .replace("%1", nxt.title)
             .replace("%2", format_meeting_date(nxt.start))
         )
+
+    def print_page(self) -> bool:  # Ctrl+P: the open meeting's minutes, or the chosen one's
+        if self.stack.currentWidget() is self.editor:
+            self.editor.print_button.click()
+            return True
+        return super().print_page()
 
     # ---------------------------------------------------------------- navigation
     def may_leave(self) -> bool:
@@ -178,6 +187,11 @@ class MeetingsPage(Page):
     def print_minutes(self, meeting_id: str, part: Part = Part.PART_I) -> None:
         """The meeting's minutes built off the GUI thread, previewed with Print… and Save…"""
         self.minutes_preview = preview_minutes(self.workspace, meeting_id, self, part)
+
+    @Slot(str)
+    def print_agenda(self, meeting_id: str) -> None:
+        """The agenda alone (start times, presenters, papers), without building the pack."""
+        self.agenda_preview = preview_agenda(self.workspace, meeting_id, self)
 
     @Slot()
     def _on_print_clicked(self) -> None:

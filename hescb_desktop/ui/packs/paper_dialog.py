@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from hescb_desktop.domain.dto import MeetingDTO, PaperDTO
 from hescb_desktop.domain.enums import FoiStatus, Marking, Part, Purpose
 from hescb_desktop.ui.widgets.labels import part_label, purpose_label
+from hescb_desktop.ui.widgets.marking_banner import MarkingBanner
 from hescb_desktop.ui.widgets.unsaved import GuardedDialog
 
 MARKUP_HELP = (
@@ -109,7 +110,12 @@ class PaperDialog(GuardedDialog):
         )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        self.banner = MarkingBanner(self.marking.currentData())
+        self.marking.currentIndexChanged.connect(
+            lambda _i: self.banner.set_marking(self.marking.currentData())
+        )
         layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
         layout.addLayout(form)
         layout.addWidget(help_label)
         layout.addWidget(self.body, 1)
