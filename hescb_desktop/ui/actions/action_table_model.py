@@ -257,19 +257,17 @@ class ActionTableModel(RowTableModel):
         if column == COL_ORGANISATION:
             return row.organisation_code
         if column == COL_DUE:
-            text = format_date(row.due_date)
-            return text if row.revised_due_date else text + self._urgency_word(row)
+            return format_date(row.due_date)
         if column == COL_REVISED:
-            text = format_date(row.revised_due_date)
-            return text + self._urgency_word(row) if row.revised_due_date else text
+            return format_date(row.revised_due_date)
         if column == COL_STATUS:
-            return status_label(row.status)
+            return status_label(row.status) + self._urgency_word(row)
         if column == COL_COMPLETED:
             return format_date(row.completed_on)
         return row.latest_update.splitlines()[0] if row.latest_update else ""
 
     def _urgency_word(self, row: ActionLogEntry) -> str:
-        """Said in words, not by colour alone (issue 14), beside the date it is due by."""
+        """Said in words, not by colour alone (issue 14): "Open · overdue"."""
         urgency = level(row, self.today)
         if urgency == OVERDUE:
             return " · " + self.tr("overdue")
