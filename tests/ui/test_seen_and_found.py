@@ -146,6 +146,7 @@ def test_an_empty_board_offers_the_buttons_that_fill_it(
     assert meetings_page.view.is_empty
     assert meetings_page.view.button.isVisibleTo(meetings_page)
     assert meetings_page.view.button.text() == "Plan a meeting…"
+    assert not meetings_page.open_button.isEnabled() and not meetings_page.print_button.isEnabled()
     assert packs.view.is_empty and packs.view.button.text() == "New paper…"
     nothing_to_act_on = (
         packs.build_button,

@@ -82,7 +82,9 @@ class MeetingsPage(Page):
         self.table = make_table(self.model, stretch=COL_TITLE, sortable=False)
         self.table.activated.connect(self._on_open_clicked)
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        self.model.modelReset.connect(self._on_selection_changed)
         self.print_button.setEnabled(False)
+        self.open_button.setEnabled(False)  # both wait for a meeting to be chosen
         install_history(self.table, self.workspace, "meetings", double_click=False)
         self.view = EmptyState(self.table)
         self.view.set_message(self.tr("No meetings yet: plan the first one."))
@@ -201,7 +203,9 @@ class MeetingsPage(Page):
 
     @Slot()
     def _on_selection_changed(self) -> None:
-        self.print_button.setEnabled(self.table.selectionModel().hasSelection())
+        chosen = self.table.selectionModel().hasSelection()
+        self.print_button.setEnabled(chosen)
+        self.open_button.setEnabled(chosen)
 
     @Slot()
     def _on_open_clicked(self) -> None:
