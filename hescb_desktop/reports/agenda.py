@@ -15,7 +15,7 @@ from hescb_desktop.reports.frame import render as render_document
 from hescb_desktop.reports.text import Paragraph, para_text
 
 HEADERS = ("Item", "Time", "Title", "Purpose", "Presenter", "Paper")
-WIDTHS = (0.07, 0.08, 0.42, 0.12, 0.17, 0.14)
+WIDTHS = (0.08, 0.08, 0.38, 0.14, 0.17, 0.15)  # no word broken inside "Item", "Discussion"
 
 
 @dataclass(frozen=True)

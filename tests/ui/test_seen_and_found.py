@@ -240,6 +240,7 @@ def test_the_agenda_prints_on_its_own_with_start_times(
     for slot in slots:
         assert f"{slot.start:%H:%M}" in text
     assert slots[1].item.title in text and paper.reference in text
+    assert "Item" in text and "Discussion" in text  # no word broken in a narrow column
     assert text.count("OFFICIAL-SENSITIVE") >= 2  # top and bottom of the page, as on screen
     dialog.close()
 
