@@ -19,6 +19,17 @@ DEFAULT_COLOUR = "#5f6b7a"
 CALENDAR_COLOURS = {BOARD_MEETINGS: "#0f6e6e", "Executive suite": "#5f6b7a", ASSETS: "#b7791f"}
 
 
+EXECUTIVE_SUITE = "Executive suite"
+
+
+def own_calendar(organisation_code: str) -> str:
+    """Where a user's new event goes: their organisation's chief officers' diary (the one
+    `services.calendar.calendars` lists for it), else the shared executive suite diary; never
+    "Board meetings", which holds the meetings planned on the Meetings page."""
+    code = organisation_code.strip().upper()
+    return f"{code} chief officers" if code else EXECUTIVE_SUITE
+
+
 class Scope(enum.StrEnum):
     """Which occurrences of a series an edit or delete applies to."""
 

@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -24,7 +24,7 @@ from hescb_desktop.domain.dto import (
 )
 from hescb_desktop.domain.enums import AttendanceRole, MeetingStatus, Part, Purpose
 from hescb_desktop.domain.errors import NotFoundError, ValidationError
-from hescb_desktop.domain.rules import STANDARD_AGENDA
+from hescb_desktop.domain.rules import STANDARD_AGENDA, highest_marking
 from hescb_desktop.services import crud
 from hescb_desktop.services.entities import (
     AGENDA_ITEMS,
@@ -32,11 +32,16 @@ from hescb_desktop.services.entities import (
     DECLARATIONS,
     EVENTS,
     MEETINGS,
+    PAPERS,
+    PEOPLE,
     RESOURCES,
 )
 from hescb_desktop.services.results import Changes, Result
 from hescb_desktop.storage.models import AgendaItem, Attendance, Declaration, Event, Meeting
 from hescb_desktop.storage.uow import UnitOfWork
+
+if TYPE_CHECKING:  # reportlab is imported only when an agenda is printed
+    from hescb_desktop.reports.agenda import AgendaSheet
 
 LONDON = ZoneInfo("Europe/London")
 DEFAULT_BODY = "HESCB"
@@ -443,6 +448,27 @@ def attendance(uow: UnitOfWork, meeting_id: str) -> list[AttendanceDTO]:
     )
 
 
+def body_members(uow: UnitOfWork, meeting_id: str) -> set[str]:
+    """Who belongs at this meeting: the people recorded at any meeting of the same body (present,
+    in attendance or apologies), its chair and clerk, and anyone already recorded at this one.
+    The app keeps no membership list, so a body's first meeting has none: every person is then
+    a candidate (an empty set here)."""
+    with uow:
+        meeting = crud.load(uow.session, MEETINGS, meeting_id)
+        same_body = select(Meeting.id).where(
+            Meeting.body == meeting.body, Meeting.deleted.is_(False)
+        )
+        people = set(
+            uow.session.scalars(
+                select(Attendance.person_id).where(
+                    Attendance.meeting_id.in_(same_body), Attendance.deleted.is_(False)
+                )
+            )
+        )
+        people |= {p for p in (meeting.chair_id, meeting.clerk_id) if p}
+    return people
+
+
 def declare_interest(
     uow: UnitOfWork, meeting_id: str, person_id: str, interest: str, item_id: str | None = None
 ) -> Result[DeclarationDTO]:
@@ -489,3 +515,39 @@ def declarations(uow: UnitOfWork, meeting_id: str) -> list[DeclarationDTO]:
 
 def local_date(meeting: MeetingDTO) -> date:
     return meeting.start_utc.astimezone(LONDON).date()
+
+
+def agenda_sheet(uow: UnitOfWork, meeting_id: str) -> AgendaSheet:
+    """The meeting's agenda for printing on its own: items, start times, presenters, papers;
+    marked as the highest marking of the papers it lists."""
+    from hescb_desktop.reports.agenda import AgendaLine, AgendaSheet
+
+    slots = agenda(uow, meeting_id)
+    with uow:
+        meeting = MEETINGS.to_dto(crud.load(uow.session, MEETINGS, meeting_id))
+        venue = crud.load(uow.session, RESOURCES, meeting.venue_id).name if meeting.venue_id else ""
+        names = {p.id: p.name for p in crud.list_all(uow, PEOPLE)}
+        papers = {p.id: p for p in crud.list_all(uow, PAPERS)}
+    start = meeting.start_utc.astimezone(LONDON)
+    end = meeting.end_utc.astimezone(LONDON)
+    listed = [papers[s.item.paper_id] for s in slots if s.item.paper_id in papers]
+    lines = [
+        AgendaLine(
+            s.number,
+            f"{s.start:%H:%M}",
+            s.item.title,
+            s.item.purpose.value.capitalize(),
+            names.get(s.item.presenter_id or "", ""),
+            papers[s.item.paper_id].reference if s.item.paper_id in papers else "",
+            s.item.part is Part.PART_II,
+        )
+        for s in slots
+    ]
+    return AgendaSheet(
+        meeting.body,
+        meeting.title,
+        f"{start:%A} {start.day} {start:%B %Y}, {start:%H:%M} to {end:%H:%M}",
+        venue,
+        highest_marking(p.marking for p in listed),
+        lines,
+    )

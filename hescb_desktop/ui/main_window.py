@@ -6,6 +6,7 @@ state are kept in an INI file in the data dir (never the registry or the home di
 
 from __future__ import annotations
 
+import functools
 import importlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -146,7 +147,7 @@ class MainWindow(QMainWindow):
         self._sync.controller.state_changed.connect(self._on_sync_state_changed)
         self.status.clearMessage()
         self._show_settings_in_status_bar()
-        for action in self.page_actions:
+        for action in (*self.page_actions, *self.page_keys):
             action.setEnabled(True)
         self._on_nav_current_row_changed(self.nav.currentRow())
         if self._shown_once:
@@ -167,7 +168,7 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("navigation")
         self.stack.setObjectName("pages")
         self.nav.setIconSize(QSize(20, 20))
-        self.nav.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.nav.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # Tab reaches it; arrows change page
         self.nav.currentRowChanged.connect(self._on_nav_current_row_changed)
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -212,6 +213,19 @@ class MainWindow(QMainWindow):
         self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.settings_action.triggered.connect(self._on_settings_action_triggered)
         self.settings_action.setEnabled(False)  # until the board is open
+        self.page_keys: list[QAction] = []
+        for text, keys, call in (
+            (self.tr("&New…"), QKeySequence.StandardKey.New, "new_item"),
+            (self.tr("&Print…"), QKeySequence.StandardKey.Print, "print_page"),
+            (self.tr("&Find"), QKeySequence.StandardKey.Find, "focus_filter"),
+        ):
+            action = file_menu.addAction(text)
+            action.setShortcuts(keys)
+            action.setEnabled(False)  # until the board is open
+            action.triggered.connect(functools.partial(self._on_page_key, call))
+            self.page_keys.append(action)
+        self.new_action, self.print_action, self.find_action = self.page_keys
+        file_menu.addSeparator()
         self.file_separator = file_menu.addSeparator()  # "Sync now" goes above it when attached
         self.quit_action = file_menu.addAction(self.tr("&Quit"))
         self.quit_action.setShortcuts(
@@ -300,11 +314,23 @@ class MainWindow(QMainWindow):
     def _on_nav_current_row_changed(self, index: int) -> None:
         if not 0 <= index < len(self.specs) or not self.is_attached:
             return
+        left = self.pages.get(self.stack.currentIndex())
+        if left is not None and index != self.stack.currentIndex() and not left.may_leave():
+            self.nav.blockSignals(True)  # stay on the page with unsaved changes
+            self.nav.setCurrentRow(self.stack.currentIndex())
+            self.nav.blockSignals(False)
+            return
         page = self.page(index)
         self.stack.setCurrentIndex(index)
         self.page_actions[index].setChecked(True)
         page.activate()
         self.page_changed.emit(index)
+
+    def _on_page_key(self, method: str) -> None:
+        """Ctrl+N / Ctrl+P / Ctrl+F on the page shown (`Page.new_item`, `print_page`,
+        `focus_filter`); a page with nothing to do says so in the status bar."""
+        if self.is_attached and not getattr(self.current_page(), method)():
+            self.status.showMessage(self.tr("Nothing to do for that key on this page."), 4000)
 
     @Slot()
     def _on_page_action_triggered(self) -> None:
@@ -386,6 +412,9 @@ class MainWindow(QMainWindow):
         self.state.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not all(page.may_leave() for page in self.pages.values()):
+            event.ignore()  # Cancel on "Save changes to …?": the window stays open
+            return
         self.save_state()
         if self._sync is not None:
             self._sync.controller.shutdown()

@@ -24,6 +24,7 @@ from hescb_desktop.domain.dto import OrganisationDTO
 from hescb_desktop.services.settings import UserSettings
 from hescb_desktop.ui.widgets.palette import partner_colour
 from hescb_desktop.ui.widgets.swatch import colour_dot
+from hescb_desktop.ui.widgets.unsaved import GuardedDialog
 
 MAX_NAME = 120
 
@@ -44,7 +45,7 @@ def share_folder_problem(text: str) -> str:
     return "" if path.is_dir() else "not a folder"
 
 
-class SettingsDialog(QDialog):
+class SettingsDialog(GuardedDialog):
     def __init__(
         self,
         settings: UserSettings,
@@ -63,6 +64,10 @@ class SettingsDialog(QDialog):
         )
         self._setup_ui(organisations)
         self._select_organisation(settings.organisation_code)
+        self.watch_for_unsaved()
+
+    def unsaved_subject(self) -> str:
+        return self.tr("your settings")
 
     @classmethod
     def ask(

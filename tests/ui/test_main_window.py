@@ -10,6 +10,7 @@ from PySide6.QtCore import QPoint, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QUndoCommand
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox
 from pytestqt.qtbot import QtBot
+from unsaved_helpers import Button, answer_next_question
 
 from hescb_desktop import __version__
 from hescb_desktop.domain.enums import Rag
@@ -101,11 +102,14 @@ def test_home_without_a_name_says_how_to_see_my_actions(
     assert "Settings" in home.actions_view.message.text()
 
 
-def test_pages_show_real_rows(window: MainWindow, board: BoardFacts) -> None:
+def test_pages_show_real_rows(qtbot: QtBot, window: MainWindow, board: BoardFacts) -> None:
     actions = window.page(4)
     assert isinstance(actions, ActionsPage)
     assert actions.proxy.rowCount() == board.open_actions
-    actions.status_filter.setCurrentIndex(0)  # all statuses
+    with qtbot.waitSignal(actions.closed_loaded):  # the closed ones are read in the background
+        actions.status_filter.setCurrentIndex(0)  # all statuses
+        assert actions.loading_closed  # the choice returned before they were read
+        assert actions.proxy.rowCount() == board.open_actions
     assert actions.proxy.rowCount() == board.all_actions
     meetings, packs, board_page = window.page(3), window.page(5), window.page(2)
     assert isinstance(meetings, MeetingsPage) and meetings.model.rowCount() == board.meetings
@@ -180,15 +184,18 @@ def test_settings_dialog_cancel_changes_nothing(
     qtbot: QtBot, window: MainWindow, ctx: ServiceContext
 ) -> None:
     before = load_settings(ctx.uow(write=False))
+    asked: list[list[str]] = []
 
     def cancel() -> None:
         dialog = QApplication.activeModalWidget()
         assert isinstance(dialog, SettingsDialog)
         dialog.name_edit.setText("Someone else")
+        asked.append(answer_next_question(Button.Discard))  # typed, so it asks (issue 14)
         dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel).click()
 
     QTimer.singleShot(0, cancel)
     window.settings_action.trigger()
+    assert asked == [["Save changes to your settings?"]]
     assert load_settings(ctx.uow(write=False)) == before
     assert window.status.user_label.text() == f"User: {ME}"
 
@@ -208,11 +215,12 @@ def test_settings_dialog_refuses_a_missing_share_folder_inline(
         dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
         seen["open"] = dialog.isVisible()
         seen["error"] = dialog.share_error.text() if dialog.share_error.isVisible() else ""
+        seen["asked"] = answer_next_question(Button.Discard)  # typed: it asks before closing
         dialog.reject()
 
     QTimer.singleShot(0, try_missing)
     window.settings_action.trigger()
-    assert seen["open"] is True
+    assert seen["open"] is True and seen["asked"] == ["Save changes to your settings?"]
     assert f"There is no folder {missing}" in str(seen["error"])
     assert load_settings(ctx.uow(write=False)) == before
 

@@ -225,7 +225,12 @@ def test_action_log_inline_editing_follows_the_rules(
 
 
 def test_action_log_filters_colours_and_exports(
-    window: MainWindow, ctx: ServiceContext, board: BoardFacts, today: date, tmp_path: Path
+    qtbot: QtBot,
+    window: MainWindow,
+    ctx: ServiceContext,
+    board: BoardFacts,
+    today: date,
+    tmp_path: Path,
 ) -> None:
     window.show_page(ACTIONS)
     page = window.current_page()
@@ -267,7 +272,8 @@ def test_action_log_filters_colours_and_exports(
     ]
     assert len(soon) == 1  # "Report on joint training costs", due in 3 days
 
-    page.status_filter.setCurrentIndex(0)
+    with qtbot.waitSignal(page.closed_loaded):  # read in the background (issue 14)
+        page.status_filter.setCurrentIndex(0)
     csv_path, ics_path = tmp_path / "log.csv", tmp_path / "due.ics"
     page.export_csv(csv_path)
     raw = csv_path.read_bytes()

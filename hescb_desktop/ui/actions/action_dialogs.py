@@ -30,6 +30,7 @@ from hescb_desktop.services.results import Changes
 from hescb_desktop.ui.widgets.labels import format_date, status_label
 from hescb_desktop.ui.widgets.palette import OVERDUE_TEXT
 from hescb_desktop.ui.widgets.screen_fit import fitted_size
+from hescb_desktop.ui.widgets.unsaved import GuardedDialog
 from hescb_desktop.ui.workspace import Workspace
 
 LONDON = ZoneInfo("Europe/London")
@@ -63,7 +64,7 @@ def people_combo(people: Sequence[PersonDTO], current: str | None = None) -> QCo
     return combo
 
 
-class RaiseActionDialog(QDialog):
+class RaiseActionDialog(GuardedDialog):
     """Raise an action: description, owner, due date; linked to a meeting and minute if given."""
 
     def __init__(
@@ -113,6 +114,10 @@ class RaiseActionDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self.resize(fitted_size(QSize(480, 280), self))  # a laptop shows its buttons
+        self.watch_for_unsaved()
+
+    def unsaved_subject(self) -> str:
+        return self.tr("the new action")
 
     @Slot()
     def _on_ok(self) -> None:
@@ -136,7 +141,7 @@ class RaiseActionDialog(QDialog):
         self.accept()
 
 
-class ReviseDueDialog(QDialog):
+class ReviseDueDialog(GuardedDialog):
     """A revised due date and the reason; the date agreed stays on the action."""
 
     def __init__(self, workspace: Workspace, action: ActionDTO, parent: QWidget | None = None):
@@ -168,6 +173,10 @@ class ReviseDueDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
+        self.watch_for_unsaved()
+
+    def unsaved_subject(self) -> str:
+        return self.tr("the due date of %1").replace("%1", self.action.reference)
 
     @Slot()
     def _on_ok(self) -> None:

@@ -19,7 +19,7 @@ from PySide6.QtGui import QColor, QFont
 
 from hescb_desktop.domain.dto import ActionDTO, OrganisationDTO, PersonDTO
 from hescb_desktop.domain.enums import ActionStatus
-from hescb_desktop.services.action_log import ActionLogEntry
+from hescb_desktop.services.action_log import LOG_ORDER, ActionLogEntry
 from hescb_desktop.ui.widgets.due import OVERDUE, SOON, urgency_background, urgency_text_colour
 from hescb_desktop.ui.widgets.labels import format_date, status_label
 from hescb_desktop.ui.widgets.palette import partner_colour
@@ -84,6 +84,19 @@ def action_log_rows(
     return sorted(rows, key=lambda r: r.ref_key, reverse=True)
 
 
+def haystack_of(row: ActionLogEntry, labels: Mapping[ActionStatus, str]) -> str:
+    """The lower-cased text the filter box searches (pure Python: built off the GUI thread
+    for the closed actions)."""
+    return (
+        f"{row.reference}\x1f{row.description}\x1f{row.owner}\x1f{row.organisation_code}"
+        f"\x1f{row.meeting}\x1f{row.minute}\x1f{labels[row.status]}\x1f{row.latest_update}"
+    ).casefold()
+
+
+def status_labels() -> dict[ActionStatus, str]:
+    return {s: status_label(s) for s in ActionStatus}
+
+
 def level(row: ActionLogEntry, today: date) -> str:
     if row.overdue(today):
         return OVERDUE
@@ -98,6 +111,8 @@ class ActionTableModel(RowTableModel):
         self.commit: Callable[[ActionLogEntry, int, Any], bool] | None = None
         self._all: list[ActionLogEntry] = []  # every action loaded; _rows: the ones shown
         self._hay: list[str] | None = None  # lower-cased text of each row of _all, for search
+        self._hay_by_id: dict[str, str] = {}  # the same by action id (survives sorts and merges)
+        self._sorted: tuple[int, Qt.SortOrder] | None = None  # the user's sort, if any
         self._headers = self._make_headers()
 
     def headers(self) -> list[str]:
@@ -111,7 +126,24 @@ class ActionTableModel(RowTableModel):
         """Load every action; all are shown until `show_only` narrows them (the filter)."""
         self._all = list(rows)
         self._hay = None
+        self._hay_by_id = {}
+        if self._sorted is not None:
+            column, order = self._sorted
+            self._all.sort(key=sort_key(column), reverse=order == Qt.SortOrder.DescendingOrder)
         super().set_rows(self._all)
+
+    def add_rows(self, rows: list[ActionLogEntry], hays: dict[str, str]) -> None:
+        """More actions (the closed ones, read in the background, in the log's order) with
+        their search texts by id, put in the order shown. The caller shows them (`show_only`,
+        through the filter)."""
+        self._hay_by_id.update(hays)
+        self._all.extend(rows)
+        if self._sorted is None:
+            self._all.sort(key=LOG_ORDER, reverse=True)  # two sorted runs: one linear merge
+        else:
+            column, order = self._sorted
+            self._all.sort(key=sort_key(column), reverse=order == Qt.SortOrder.DescendingOrder)
+        self._hay = None
 
     def live_rows(self) -> list[ActionLogEntry]:
         """Every action loaded (not a copy: the filter reads all 50,000 on each keystroke)."""
@@ -129,12 +161,12 @@ class ActionTableModel(RowTableModel):
     def haystacks(self) -> list[str]:
         """One lower-cased text per loaded row (built once per load), for the text filter."""
         if self._hay is None:
-            labels = {s: status_label(s) for s in ActionStatus}
-            self._hay = [
-                f"{r.reference}\x1f{r.description}\x1f{r.owner}\x1f{r.organisation_code}"
-                f"\x1f{r.meeting}\x1f{r.minute}\x1f{labels[r.status]}\x1f{r.latest_update}".casefold()
-                for r in self._all
-            ]
+            by_id = self._hay_by_id
+            missing = [r for r in self._all if r.id not in by_id]
+            if missing:
+                labels = status_labels()
+                by_id.update((r.id, haystack_of(r, labels)) for r in missing)
+            self._hay = [by_id[r.id] for r in self._all]
         return self._hay
 
     def _make_headers(self) -> list[str]:
@@ -229,10 +261,17 @@ class ActionTableModel(RowTableModel):
         if column == COL_REVISED:
             return format_date(row.revised_due_date)
         if column == COL_STATUS:
-            return status_label(row.status)
+            return status_label(row.status) + self._urgency_word(row)
         if column == COL_COMPLETED:
             return format_date(row.completed_on)
         return row.latest_update.splitlines()[0] if row.latest_update else ""
+
+    def _urgency_word(self, row: ActionLogEntry) -> str:
+        """Said in words, not by colour alone (issue 14): "Open · overdue"."""
+        urgency = level(row, self.today)
+        if urgency == OVERDUE:
+            return " · " + self.tr("overdue")
+        return " · " + self.tr("due soon") if urgency == SOON else ""
 
     def _sort_key(self, row: ActionLogEntry, column: int) -> Any:
         return sort_key(column)(row)
@@ -241,11 +280,13 @@ class ActionTableModel(RowTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort the rows themselves (one Python sort: fast on 50,000 actions)."""
         if not 0 <= column < self.columnCount():
+            self._sorted = None  # no sort indicator: the log's own order
             return
         self.layoutAboutToBeChanged.emit()
         old = self.persistentIndexList()
         ids = [self._rows[i.row()].id for i in old]
         key, reverse = sort_key(column), order == Qt.SortOrder.DescendingOrder
+        self._sorted = (column, order)
         if self._rows is not self._all:
             self._rows.sort(key=key, reverse=reverse)
         self._all.sort(key=key, reverse=reverse)

@@ -12,7 +12,15 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Slot
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -63,15 +71,18 @@ from hescb_desktop.ui.actions.action_table_model import (
     COL_STATUS,
     COL_UPDATE,
     ActionTableModel,
+    haystack_of,
+    status_labels,
 )
 from hescb_desktop.ui.sync.history_dialog import install_history
 from hescb_desktop.ui.widgets.card import Card
 from hescb_desktop.ui.widgets.empty_state import EmptyState
 from hescb_desktop.ui.widgets.flow_layout import flow_row, group
-from hescb_desktop.ui.widgets.labels import status_label
+from hescb_desktop.ui.widgets.labels import counted, status_label
 from hescb_desktop.ui.widgets.page import Page
 from hescb_desktop.ui.widgets.row_model import ROW_ROLE
 from hescb_desktop.ui.widgets.tables import ColumnLayout, make_table, view_state
+from hescb_desktop.ui.widgets.worker import Task, gc_paused
 from hescb_desktop.ui.workspace import Workspace
 
 
@@ -105,6 +116,7 @@ class StatusDelegate(QStyledItemDelegate):
 
 class ActionsPage(Page):
     tables = ("actions", "action_updates", "people", "organisations", "meetings", "minutes")
+    closed_loaded = Signal()  # the closed actions, read in the background, are shown
 
     def __init__(self, workspace: Workspace) -> None:
         super().__init__(
@@ -119,6 +131,8 @@ class ActionsPage(Page):
         self.model.commit = self._commit_edit
         self._totals = LogCounts(0, 0, 0)
         self._with_closed = False
+        self._loading: Task | None = None  # the closed actions being read
+        self._generation = 0  # a refresh makes a load still running out of date
         self.proxy = ActionFilterProxy(self)
         self.proxy.setSourceModel(self.model)
         self._setup_ui()
@@ -248,12 +262,15 @@ class ActionsPage(Page):
     # ---------------------------------------------------------------- data
     def refresh(self) -> None:
         """Load the log. Closed actions (most of a long-running board's log) are read only when
-        the status filter asks for them: the page opens on the open ones."""
+        the status filter asks for them, and then off the GUI thread (`_load_closed`): the page
+        shows the open ones at once and adds the closed ones when they have been read."""
         ctx = self.workspace.ctx
         today = self.workspace.today()
         self.model.today = self.proxy.today = today
-        self._with_closed = self._needs_closed()
-        rows = action_log(ctx.uow(write=False), include_closed=self._with_closed)
+        self._generation += 1
+        self._with_closed = False
+        self._loading = None
+        rows = action_log(ctx.uow(write=False), include_closed=False)
         # the counts: the total from the database, the rest from the rows (an open or overdue
         # action is never a closed one, so the rows loaded always hold them all)
         self._totals = LogCounts(
@@ -263,6 +280,8 @@ class ActionsPage(Page):
         )
         self.model.set_rows(rows)
         self._fill_filter_choices()
+        if self._needs_closed():
+            self._load_closed()
         self._apply_filter()
         # the text filter's lower-cased rows, built once the page has painted (not on the
         # first keystroke); built at once if the user types sooner
@@ -270,6 +289,44 @@ class ActionsPage(Page):
 
     def _needs_closed(self) -> bool:
         return (self.status_filter.currentData() or "") in ("", ActionStatus.CLOSED.value)
+
+    @property
+    def loading_closed(self) -> bool:
+        return self._loading is not None
+
+    def _load_closed(self) -> None:
+        """Read the closed actions and their search texts on the thread pool (about 35,000 on
+        a long-running board: a second of SQL and Python that froze the window)."""
+        if self._loading is not None:
+            return
+        ctx, generation, labels = self.workspace.ctx, self._generation, status_labels()
+
+        def work(_progress: object) -> tuple[int, list[ActionLogEntry], dict[str, str]]:
+            with gc_paused():
+                rows = action_log(ctx.uow(write=False), closed_only=True)
+                return generation, rows, {r.id: haystack_of(r, labels) for r in rows}
+
+        self._loading = Task(work)
+        self._loading.signals.succeeded.connect(self._on_closed_read)
+        self._loading.signals.failed.connect(self._on_closed_failed)
+        self._loading.start()
+
+    @Slot(object)
+    def _on_closed_read(self, result: tuple[int, list[ActionLogEntry], dict[str, str]]) -> None:
+        generation, rows, hays = result
+        if generation != self._generation:
+            return  # a refresh since: it reads them again if still wanted
+        self._loading = None
+        self._with_closed = True
+        self.model.add_rows(rows, hays)  # closed actions change neither open nor overdue counts
+        self._apply_filter()
+        self.closed_loaded.emit()
+
+    @Slot(str)
+    def _on_closed_failed(self, message: str) -> None:
+        self._loading = None
+        self.show_error(self.tr("Could not read the closed actions: %1").replace("%1", message))
+        self._update_count()
 
     def _fill_filter_choices(self) -> None:
         choices = log_choices(self.workspace.ctx.uow(write=False))
@@ -307,11 +364,12 @@ class ActionsPage(Page):
     def _update_count(self) -> None:
         total, open_rows, overdue = self._totals.total, self._totals.open, self._totals.overdue
         self.card.set_note(
-            self.tr("%1 actions · %2 open · %3 overdue · %4 shown")
-            .replace("%1", str(total))
+            self.tr("%1 · %2 open · %3 overdue · %4 shown")
+            .replace("%1", counted(total, self.tr("%n action"), self.tr("%n actions")))
             .replace("%2", str(open_rows))
             .replace("%3", str(overdue))
             .replace("%4", str(self.proxy.rowCount()))
+            + (self.tr(" · reading the closed actions…") if self.loading_closed else "")
         )
 
     def _apply_filter(self) -> None:
@@ -388,8 +446,7 @@ class ActionsPage(Page):
     @Slot()
     def _on_filters_changed(self) -> None:
         if self._needs_closed() and not self._with_closed:
-            self.refresh()  # the closed actions are wanted now: load them
-            return
+            self._load_closed()  # wanted now: read in the background, shown when read
         self._apply_filter()
 
     @Slot()

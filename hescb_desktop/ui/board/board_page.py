@@ -310,6 +310,14 @@ class BoardPage(Page):
         self.workspace.announce(result.changes)
         self.open_objective(result.value.id)
 
+    def new_item(self) -> bool:  # Ctrl+N
+        self._on_new_clicked()
+        return True
+
+    def print_page(self) -> bool:  # Ctrl+P: the board and roadmap as PDF
+        self._on_pdf_clicked()
+        return True
+
     @Slot()
     def _on_stages_clicked(self) -> None:
         StagesDialog.ask(self.workspace, self)

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem,
 
 from hescb_desktop.domain.board import BoardCard
 from hescb_desktop.domain.enums import Rag
-from hescb_desktop.ui.widgets.labels import format_date, rag_label
+from hescb_desktop.ui.widgets.labels import counted, format_date, rag_label
 from hescb_desktop.ui.widgets.palette import OVERDUE_TEXT, partner_colour, rag_colour
 from hescb_desktop.ui.widgets.row_model import ROW_ROLE
 
@@ -178,7 +178,7 @@ class CardDelegate(QStyledItemDelegate):
         return self._text(p, rect, y, text, QColor(OVERDUE_TEXT) if late else TEXT, base)
 
     def _footer(self, p: QPainter, rect: QRect, y: int, card: BoardCard, base: QFont) -> None:
-        counts = self.tr("%1 open actions").replace("%1", str(card.open_actions))
+        counts = counted(card.open_actions, self.tr("%n open action"), self.tr("%n open actions"))
         if card.overdue_actions:
             counts += " · " + self.tr("%1 overdue").replace("%1", str(card.overdue_actions))
         colour = QColor(OVERDUE_TEXT) if card.overdue_actions else MUTED

@@ -13,7 +13,6 @@ from PySide6.QtCore import QSize, Qt, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -47,8 +46,10 @@ from hescb_desktop.ui.board.objective_tabs import (
 )
 from hescb_desktop.ui.board.rag_timeline import RagTimeline
 from hescb_desktop.ui.widgets.labels import rag_label
+from hescb_desktop.ui.widgets.marking_banner import MarkingBanner
 from hescb_desktop.ui.widgets.palette import OVERDUE_TEXT
 from hescb_desktop.ui.widgets.screen_fit import fitted_size
+from hescb_desktop.ui.widgets.unsaved import GuardedDialog, input_widgets
 from hescb_desktop.ui.workspace import Workspace
 
 # the tables the dialog shows: it reloads when one changes (an edit here, an undo, a sync)
@@ -70,7 +71,7 @@ def rag_of(combo: QComboBox) -> Rag | None:
     return Rag(value) if value else None
 
 
-class ObjectiveDialog(QDialog):
+class ObjectiveDialog(GuardedDialog):
     def __init__(
         self,
         workspace: Workspace,
@@ -88,6 +89,7 @@ class ObjectiveDialog(QDialog):
         self.detail = planning.objective_detail(workspace.ctx.uow(write=False), objective_id)
         self._setup_ui()
         self._show()
+        self.watch_for_unsaved([*self._detail_inputs(), *self._rag_inputs()])
         workspace.data_changed.connect(self._on_data_changed)
         self._following = True
         self.finished.connect(self._stop_following)
@@ -133,15 +135,17 @@ class ObjectiveDialog(QDialog):
         ):
             tab.on_error = self.on_error
             self.tabs.addTab(tab, name)
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.buttons = close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
+        self.banner = MarkingBanner(o.marking)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
         layout.addWidget(self.heading)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(close)
 
     def _details_tab(self, o: ObjectiveDTO) -> QWidget:
-        page = QWidget()
+        page = self.details_page = QWidget()
         self.title = QLineEdit(o.title)
         self.description = QPlainTextEdit(o.description)
         self.theme = QComboBox()
@@ -201,7 +205,7 @@ class ObjectiveDialog(QDialog):
         return page
 
     def _rag_tab(self, o: ObjectiveDTO) -> QWidget:
-        page = QWidget()
+        page = self.rag_page = QWidget()
         self.dims = {d: rag_combo(getattr(o, f"rag_{d.value}")) for d in DIMENSIONS}
         self.worst = QLabel()
         for combo in self.dims.values():
@@ -256,6 +260,7 @@ class ObjectiveDialog(QDialog):
         o = self.detail.objective
         marking = f"  [{o.marking.value}]" if o.marking is Marking.OFFICIAL_SENSITIVE else ""
         overall = rag_label(o.rag_overall)
+        self.banner.set_marking(o.marking)
         self.heading.setText(f"{o.title}   ·   {o.stage}   ·   {overall}{marking}")
         for tab in self.lists:
             tab.show_detail(self.detail)
@@ -289,6 +294,30 @@ class ObjectiveDialog(QDialog):
     def _on_dimension_changed(self) -> None:
         self.worst.setText(rag_label(worst_rag(rag_of(c) for c in self.dims.values())))
 
+    # ------------------------------------------------------------ unsaved changes
+    def _detail_inputs(self) -> list[QWidget]:
+        return input_widgets(self.details_page)
+
+    def _rag_inputs(self) -> list[QWidget]:
+        return input_widgets(self.rag_page)
+
+    def _changed(self, inputs: list[QWidget]) -> bool:
+        return any(w in inputs for w in self.snapshot.changed())
+
+    def unsaved_subject(self) -> str:
+        return self.tr("the objective “%1”").replace("%1", self.detail.objective.title)
+
+    def save_unsaved_changes(self) -> bool:
+        """Saves what changed (details, RAG); a refusal shows on its tab, which is brought up."""
+        for page, inputs, save in (
+            (self.details_page, self._detail_inputs(), self._save_details),
+            (self.rag_page, self._rag_inputs(), self._save_rag),
+        ):
+            if self._changed(inputs) and not save():
+                self.tabs.setCurrentWidget(page)
+                return False
+        return True
+
     # ------------------------------------------------------------ saving
     def _detail_values(self) -> dict[str, Any]:
         return {
@@ -306,14 +335,21 @@ class ObjectiveDialog(QDialog):
 
     @Slot()
     def _on_save_details_clicked(self) -> None:
+        self._save_details()
+
+    def _save_details(self) -> bool:
         o = self.detail.objective
         new = {k: v for k, v in self._detail_values().items() if getattr(o, k) != v}
         if not new:
             self.details_message.setText(self.tr("Nothing changed."))
-            return
+            self.snapshot.take(self._detail_inputs())
+            return True
         old = {k: getattr(o, k) for k in new}
         command = EditObjective(self.workspace, o.id, old, new, self.on_error)
-        self._apply(command, self.details_message)
+        if not self._apply(command, self.details_message):
+            return False
+        self.snapshot.take(self._detail_inputs())
+        return True
 
     def _rag_state(self, o: ObjectiveDTO) -> RagState:
         dims = {d: getattr(o, f"rag_{d.value}") for d in DIMENSIONS}
@@ -322,18 +358,24 @@ class ObjectiveDialog(QDialog):
 
     @Slot()
     def _on_save_rag_clicked(self) -> None:
+        self._save_rag()
+
+    def _save_rag(self) -> bool:
         o = self.detail.objective
         dims: dict[RagDimension, Rag | None] = {d: rag_of(c) for d, c in self.dims.items()}
         overriding = self.override.isChecked()
         override = rag_of(self.override_rag) if overriding else None
         if overriding and override is None:
             self.rag_message.setText(self.tr("Choose the overridden overall RAG."))
-            return
+            return False
         reason = self.override_reason.text() if overriding else self.change_reason.text()
         new: RagState = (dims, override, reason, self.path.toPlainText())
         command = SetRag(self.workspace, o.id, self._rag_state(o), new, self.on_error)
-        if self._apply(command, self.rag_message):
-            self.change_reason.clear()
+        if not self._apply(command, self.rag_message):
+            return False
+        self.change_reason.clear()
+        self.snapshot.take(self._rag_inputs())
+        return True
 
     def _apply(self, command: EditObjective | SetRag, message: QLabel) -> bool:
         try:

@@ -34,6 +34,7 @@ from hescb_desktop.services.results import Changes
 from hescb_desktop.ui.widgets.labels import format_date
 from hescb_desktop.ui.widgets.palette import OVERDUE_TEXT
 from hescb_desktop.ui.widgets.row_model import SORT_ROLE, RowTableModel
+from hescb_desktop.ui.widgets.unsaved import GuardedDialog
 from hescb_desktop.ui.workspace import Workspace
 
 COL_RAISED, COL_TITLE, COL_BY, COL_ASSESSMENT, COL_OUTCOME = range(5)
@@ -73,7 +74,7 @@ class OpportunityTableModel(RowTableModel):
         return None
 
 
-class RaiseDialog(QDialog):
+class RaiseDialog(GuardedDialog):
     """A new opportunity: title, description, who raised it and when, a first assessment."""
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
@@ -101,6 +102,10 @@ class RaiseDialog(QDialog):
         form.addRow(self.tr("Raised on"), self.on)
         form.addRow(self.tr("Assessment"), self.assessment)
         form.addRow(buttons)
+        self.watch_for_unsaved()
+
+    def unsaved_subject(self) -> str:
+        return self.tr("the new opportunity")
 
     def values(self) -> dict[str, Any]:
         q = self.on.date()

@@ -9,7 +9,6 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
@@ -25,10 +24,11 @@ from hescb_desktop.domain.errors import DomainError
 from hescb_desktop.services import board
 from hescb_desktop.services.results import Result
 from hescb_desktop.ui.widgets.palette import OVERDUE_TEXT
+from hescb_desktop.ui.widgets.unsaved import GuardedDialog
 from hescb_desktop.ui.workspace import Workspace
 
 
-class StagesDialog(QDialog):
+class StagesDialog(GuardedDialog):
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.workspace = workspace
@@ -51,7 +51,7 @@ class StagesDialog(QDialog):
             button = QPushButton(text)
             button.clicked.connect(slot)
             row.addWidget(button)
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.buttons = close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.list)
@@ -65,6 +65,28 @@ class StagesDialog(QDialog):
     @classmethod
     def ask(cls, workspace: Workspace, parent: QWidget | None = None) -> None:
         cls(workspace, parent).exec()
+
+    # the name field holds the chosen stage's name: a different name typed is an unsaved
+    # rename (or, with no stage chosen, an unsaved new stage)
+    def has_unsaved_changes(self) -> bool:
+        typed = self.name.text().strip()
+        item = self.list.currentItem()
+        return bool(typed) and (item is None or typed != item.text())
+
+    def unsaved_subject(self) -> str:
+        item = self.list.currentItem()
+        if item is None:
+            return self.tr("the new stage “%1”").replace("%1", self.name.text().strip())
+        return self.tr("the stage “%1”").replace("%1", item.text())
+
+    def save_unsaved_changes(self) -> bool:
+        stage_id = self._current_id()
+        if stage_id:
+            return self._run(
+                lambda: board.rename_stage(self.workspace.ctx.uow(), stage_id, self.name.text()),
+                stage_id,
+            )
+        return self._run(lambda: board.add_stage(self.workspace.ctx.uow(), self.name.text()))
 
     def _load(self, select: str = "") -> None:
         self.list.clear()

@@ -35,7 +35,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hescb_desktop.domain.calendar import Clash, EventDraft, Occurrence, Scope, week_start
+from hescb_desktop.domain.calendar import (
+    Clash,
+    EventDraft,
+    Occurrence,
+    Scope,
+    own_calendar,
+    week_start,
+)
 from hescb_desktop.domain.dto import EventDTO
 from hescb_desktop.domain.errors import DomainError
 from hescb_desktop.domain.recurrence import LONDON, describe
@@ -49,6 +56,7 @@ from hescb_desktop.ui.calendar.views import MonthGrid, TimeGrid
 from hescb_desktop.ui.widgets.busy_dialog import BusyDialog
 from hescb_desktop.ui.widgets.flow_layout import flow_row, group
 from hescb_desktop.ui.widgets.icons import icon
+from hescb_desktop.ui.widgets.labels import counted
 from hescb_desktop.ui.widgets.page import Page
 from hescb_desktop.ui.widgets.pdf_view import PdfPreviewDialog, build_and_preview
 from hescb_desktop.ui.widgets.tables import full_text_tips
@@ -340,7 +348,10 @@ class CalendarPage(Page):
             self.month.set_data(self.anchor, self.occurrences)
         else:
             self._fill_agenda()
-        self.status.setText(self.tr("%n event(s) shown", "", len(self.occurrences)))
+        self.status.setText(self._shown_text(len(self.occurrences)))
+
+    def _shown_text(self, n: int) -> str:
+        return counted(n, self.tr("%n event shown"), self.tr("%n events shown"))
 
     def _period_text(self, first: date, last: date) -> str:
         if self.mode == DAY:
@@ -448,17 +459,24 @@ class CalendarPage(Page):
         start = datetime.combine(day, time(9), LONDON)
         self.create_at(start, start + timedelta(hours=1), False)
 
+    def own_calendar(self) -> str:
+        """The user's own diary (their organisation's, from Settings), not "Board meetings"."""
+        return own_calendar(self.workspace.settings.organisation_code)
+
+    def new_event_dialog(self, start: datetime, end: datetime, all_day: bool) -> EventDialog:
+        draft = EventDraft(
+            "",
+            start,
+            end,
+            all_day=all_day,
+            calendar=self.own_calendar(),
+            owner_id=self.viewer.person_id,
+        )
+        return EventDialog(draft, self._choices(), self._check(), self, title=self.tr("New event"))
+
     @Slot(object, object, bool)
     def create_at(self, start: datetime, end: datetime, all_day: bool) -> None:
-        calendar = next(
-            (c for c in self._calendar_names() if c not in self.hidden), "Executive suite"
-        )
-        draft = EventDraft(
-            "", start, end, all_day=all_day, calendar=calendar, owner_id=self.viewer.person_id
-        )
-        dialog = EventDialog(
-            draft, self._choices(), self._check(), self, title=self.tr("New event")
-        )
+        dialog = self.new_event_dialog(start, end, all_day)
         if not dialog.exec() or dialog.result_draft is None:
             return
         new = dialog.result_draft
@@ -654,6 +672,10 @@ class CalendarPage(Page):
         if error:
             QMessageBox.warning(self, self.tr("Export calendar"), error)
 
+    def print_page(self) -> bool:  # Ctrl+P: the month in month view, else the week
+        self.print_calendar(month=self.mode == MONTH)
+        return True
+
     def print_calendar(self, *, month: bool) -> PdfPreviewDialog | None:
         """The shown week (or month) as a paper diary, built on the thread pool and previewed
         here with Print… (the print dialog) and Save PDF…"""
@@ -761,7 +783,10 @@ class CalendarPage(Page):
             self.view_buttons.setExclusive(False)
             checked.setChecked(False)
             self.view_buttons.setExclusive(True)
-        self.period.setText(self.tr("Search: %n event(s)", "", len(rows)))
+        self.period.setText(
+            counted(len(rows), self.tr("Search: %n event"), self.tr("Search: %n events"))
+        )
+        self.status.setText(self._shown_text(len(rows)))  # the same count, not the last view's
 
     @Slot(QTreeWidgetItem, int)
     def _on_result_double_clicked(self, item: QTreeWidgetItem, _column: int) -> None:
@@ -772,9 +797,7 @@ class CalendarPage(Page):
     @Slot(object, object)
     def _on_find_slot_chosen(self, start: datetime, end: datetime) -> None:
         people, rooms = self.finder.chosen()
-        calendar = next(
-            (c for c in self._calendar_names() if c not in self.hidden), "Executive suite"
-        )
+        calendar = self.own_calendar()
         draft = EventDraft(
             "",
             start,

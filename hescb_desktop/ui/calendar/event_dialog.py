@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDateTimeEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGridLayout,
@@ -34,7 +33,9 @@ from hescb_desktop.domain.calendar import Clash, EventDraft
 from hescb_desktop.domain.enums import Marking, Visibility
 from hescb_desktop.domain.errors import DomainError
 from hescb_desktop.domain.recurrence import LONDON, Recurrence
+from hescb_desktop.ui.widgets.marking_banner import MarkingBanner
 from hescb_desktop.ui.widgets.screen_fit import fitted_size
+from hescb_desktop.ui.widgets.unsaved import GuardedDialog
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -67,7 +68,7 @@ def from_qdatetime(value: QDateTime) -> datetime:
     return naive.replace(tzinfo=LONDON)
 
 
-class EventDialog(QDialog):
+class EventDialog(GuardedDialog):
     def __init__(
         self,
         draft: EventDraft,
@@ -87,9 +88,15 @@ class EventDialog(QDialog):
         self._occurrence_only = occurrence_only
         self._build(draft)
         self.resize(fitted_size(QSize(680, 640), self))  # a laptop shows its buttons
+        self.watch_for_unsaved()
+
+    def unsaved_subject(self) -> str:
+        summary = self.snapshot_summary
+        return self.tr("the event “%1”").replace("%1", summary) if summary else self.tr("the event")
 
     # ------------------------------------------------------------------ building
     def _build(self, draft: EventDraft) -> None:
+        self.snapshot_summary = draft.summary
         self.summary = QLineEdit(draft.summary)
         self.summary.setObjectName("summary")
         self.location = QLineEdit(draft.location)
@@ -148,7 +155,12 @@ class EventDialog(QDialog):
         row.addWidget(self.marking)
         form.addRow(self.tr("Visibility"), row)
         form.addRow(self.tr("Notes"), self.description)
+        self.banner = MarkingBanner(draft.marking)
+        self.marking.currentIndexChanged.connect(
+            lambda _i: self.banner.set_marking(self.marking.currentData())
+        )
         layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
         layout.addLayout(form)
         layout.addWidget(self._recurrence_box(draft))
         lists = QHBoxLayout()

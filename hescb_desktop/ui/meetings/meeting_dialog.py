@@ -10,7 +10,6 @@ from PySide6.QtCore import QTime, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLineEdit,
@@ -24,10 +23,11 @@ from hescb_desktop.domain.enums import ResourceKind
 from hescb_desktop.domain.errors import DomainError
 from hescb_desktop.services import meetings
 from hescb_desktop.ui.actions.action_dialogs import error_label, people_combo, pydate, qdate
+from hescb_desktop.ui.widgets.unsaved import GuardedDialog
 from hescb_desktop.ui.workspace import Workspace
 
 
-class MeetingDialog(QDialog):
+class MeetingDialog(GuardedDialog):
     def __init__(
         self,
         workspace: Workspace,
@@ -100,6 +100,12 @@ class MeetingDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
+        self.watch_for_unsaved()
+
+    def unsaved_subject(self) -> str:
+        if self.meeting is None:
+            return self.tr("the new meeting")
+        return self.tr("the meeting “%1”").replace("%1", self.meeting.title)
 
     @Slot(str)
     def _prefill(self, body: str) -> None:

@@ -7,11 +7,13 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QFormLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -38,12 +40,14 @@ from hescb_desktop.ui.meetings.agenda_model import COL_TITLE, AgendaModel, Agend
 from hescb_desktop.ui.meetings.minutes_panel import ID_ROLE, MinutesPanel
 from hescb_desktop.ui.widgets.flow_layout import flow_row, group
 from hescb_desktop.ui.widgets.labels import (
+    counted,
     format_meeting_date,
     meeting_status_label,
     part_label,
     purpose_label,
 )
 from hescb_desktop.ui.widgets.tables import make_table
+from hescb_desktop.ui.widgets.unsaved import settle_unsaved
 from hescb_desktop.ui.workspace import Workspace
 
 ROLE_CHOICES: tuple[tuple[str, AttendanceRole | None], ...] = (
@@ -58,6 +62,7 @@ class MeetingEditor(QWidget):
     back_requested = Signal()
     details_requested = Signal(str)
     print_requested = Signal(str, object)  # meeting id, Part
+    agenda_print_requested = Signal(str)  # meeting id
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -66,6 +71,8 @@ class MeetingEditor(QWidget):
         self.people: dict[str, PersonDTO] = {}
         self.agenda_model = AgendaModel(self)
         self.agenda_model.move = self._move_item
+        self._item_shown: str | None = None  # the agenda item whose values the form holds
+        self.attendance_people: list[str] = []  # who the attendance table lists
         self._setup_ui()
 
     # ---------------------------------------------------------------- layout
@@ -90,6 +97,8 @@ class MeetingEditor(QWidget):
         self.print_part1.triggered.connect(lambda: self._on_print(Part.PART_I))
         self.print_part2 = menu.addAction(self.tr("Part II (restricted) minutes…"))
         self.print_part2.triggered.connect(lambda: self._on_print(Part.PART_II))
+        self.print_agenda = menu.addAction(self.tr("Agenda with start times…"))
+        self.print_agenda.triggered.connect(self._on_print_agenda)
         self.print_button.setMenu(menu)
         # the buttons in a row that folds; the meeting's title under them, wrapped
         top, _ = flow_row(
@@ -208,8 +217,21 @@ class MeetingEditor(QWidget):
         row, _ = flow_row(
             self.decl_person, self.decl_item, self.decl_text, group(self.decl_add, self.decl_remove)
         )
+        self.all_present_button = QPushButton(self.tr("All present"))
+        self.all_present_button.setToolTip(
+            self.tr("Mark every member listed and not yet recorded as present")
+        )
+        self.all_present_button.clicked.connect(self._on_all_present_clicked)
+        self.everyone_box = QCheckBox(self.tr("Show everyone, not just the members"))
+        self.everyone_box.toggled.connect(
+            lambda _on: self._reload_attendance() if self.meeting is not None else None
+        )
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("Present, in attendance and apologies")), 1)
+        top.addWidget(self.everyone_box)
+        top.addWidget(self.all_present_button)
         layout = QVBoxLayout(tab)
-        layout.addWidget(QLabel(self.tr("Present, in attendance and apologies")))
+        layout.addLayout(top)
         layout.addWidget(self.attendance, 2)
         layout.addWidget(QLabel(self.tr("Declarations of interest")))
         layout.addWidget(self.declarations, 1)
@@ -218,6 +240,7 @@ class MeetingEditor(QWidget):
 
     # ---------------------------------------------------------------- data
     def open_meeting(self, meeting_id: str) -> None:
+        self._item_shown = None
         uow = self.workspace.ctx.uow
         self.meeting = meetings.get_meeting(uow(write=False), meeting_id)
         self.people = {p.id: p for p in crud.list_all(uow(write=False), PEOPLE)}
@@ -274,6 +297,7 @@ class MeetingEditor(QWidget):
             self.decl_text,
             self.decl_add,
             self.decl_remove,
+            self.all_present_button,
         ):
             w.setEnabled(not locked)
         self.agenda_table.setDragEnabled(not locked)
@@ -311,10 +335,10 @@ class MeetingEditor(QWidget):
         finish = (
             rows[-1].start + timedelta(minutes=rows[-1].item.minutes_allocated) if rows else None
         )
-        note = self.tr("%1 items · %2 minutes · ends %3 (booked until %4)")
+        note = self.tr("%1 · %2 · ends %3 (booked until %4)")
         self.agenda_note.setText(
-            note.replace("%1", str(len(rows)))
-            .replace("%2", str(total))
+            note.replace("%1", counted(len(rows), self.tr("%n item"), self.tr("%n items")))
+            .replace("%2", counted(total, self.tr("%n minute"), self.tr("%n minutes")))
             .replace("%3", f"{finish:%H:%M}" if finish else "—")
             .replace("%4", f"{end:%H:%M}")
         )
@@ -332,7 +356,13 @@ class MeetingEditor(QWidget):
             a.person_id: a.role for a in meetings.attendance(uow(write=False), self.meeting.id)
         }
         orgs = {o.id: o.code for o in crud.list_all(uow(write=False), ORGANISATIONS)}
-        people = sorted(self.people.values(), key=lambda p: p.name.casefold())
+        members = meetings.body_members(uow(write=False), self.meeting.id) | set(roles)
+        everyone = self.everyone_box.isChecked() or not members  # a body's first meeting
+        people = sorted(
+            (p for p in self.people.values() if everyone or p.id in members),
+            key=lambda p: p.name.casefold(),
+        )
+        self.attendance_people = [p.id for p in people]
         self.attendance.setRowCount(len(people))
         for n, person in enumerate(people):
             name = QTableWidgetItem(person.name)
@@ -359,6 +389,23 @@ class MeetingEditor(QWidget):
         if not self.declarations.count():
             self.declarations.addItem(self.tr("There were no declarations of interest."))
 
+    @Slot()
+    def _on_all_present_clicked(self) -> None:
+        """Everyone listed without a record is present; apologies and others stay as they are."""
+        assert self.meeting is not None
+        meeting_id = self.meeting.id
+        uow = self.workspace.ctx.uow
+        recorded = {a.person_id for a in meetings.attendance(uow(write=False), meeting_id)}
+        for person_id in self.attendance_people:
+            if person_id not in recorded and not self._run(
+                lambda p=person_id: meetings.set_attendance(  # type: ignore[misc]
+                    self.workspace.ctx.uow(), meeting_id, p, AttendanceRole.PRESENT
+                ),
+                reload=False,
+            ):
+                break
+        self._reload_attendance()
+
     def _attendance_setter(self, person_id: str, combo: QComboBox) -> Callable[[int], None]:
         def set_role(_index: int) -> None:
             value = combo.currentData()
@@ -384,13 +431,79 @@ class MeetingEditor(QWidget):
     def select_item(self, item_id: str) -> None:
         for n, r in enumerate(self.agenda_model.rows()):
             if r.item.id == item_id:
-                self.agenda_table.selectRow(n)
-                self.agenda_table.setCurrentIndex(self.agenda_model.index(n, 0))
+                flags = QItemSelectionModel.SelectionFlag
+                self.agenda_table.selectionModel().setCurrentIndex(  # one change, one signal
+                    self.agenda_model.index(n, 0), flags.ClearAndSelect | flags.Rows
+                )
+
+    # ---------------------------------------------------------------- unsaved changes
+    def _item_row(self, item_id: str | None) -> AgendaRow | None:
+        return next((r for r in self.agenda_model.rows() if r.item.id == item_id), None)
+
+    def _item_changed(self) -> bool:
+        """The item form differs from the item it shows."""
+        row = self._item_row(self._item_shown)
+        if row is None or not self.save_item.isEnabled():
+            return False
+        item = row.item
+        stored = {
+            "title": item.title,
+            "purpose": item.purpose.value,
+            "part": item.part.value,
+            "minutes_allocated": item.minutes_allocated,
+            "presenter_id": item.presenter_id,
+            "paper_id": item.paper_id,
+            "objective_id": item.objective_id,
+        }
+        return stored != self._item_values()
+
+    def _summary_changed(self) -> bool:
+        summary = self.minutes.summary
+        return summary.isEnabled() and summary.document().isModified()
+
+    def has_unsaved_changes(self) -> bool:
+        return self.meeting is not None and (self._item_changed() or self._summary_changed())
+
+    def unsaved_subject(self) -> str:
+        title = self.meeting.title if self.meeting is not None else ""
+        return self.tr("the meeting “%1”").replace("%1", title)
+
+    def save_unsaved_changes(self) -> bool:
+        if self._summary_changed():
+            self.minutes._on_save_summary_clicked()
+            if self._summary_changed():
+                self.tabs.setCurrentWidget(self.minutes)
+                return False
+        if self._item_changed() and self._item_shown is not None:
+            item_id, values = self._item_shown, self._item_values()
+            if self._run(lambda: meetings.update_item(self.workspace.ctx.uow(), item_id, values)):
+                return True
+            self.tabs.setCurrentIndex(0)
+            return False
+        return True
+
+    def discard_unsaved_changes(self) -> None:
+        self.minutes.summary.document().setModified(False)
+        self.minutes.reload()
+        self._show_item(self._item_row(self._item_shown))
 
     @Slot()
     def _on_item_selected(self) -> None:
         item_id = self.selected_item_id()
-        row = next((r for r in self.agenda_model.rows() if r.item.id == item_id), None)
+        if item_id is None or item_id == self._item_shown:
+            return  # none (a reload) or the same item again: keep what is typed
+        if self._item_changed():  # another item chosen: settle the one left first
+            left = self._item_shown
+            if not settle_unsaved(self, self):
+                self.select_item(left or "")
+                return
+            if self.selected_item_id() != item_id:  # a save reloaded the agenda
+                self.select_item(item_id or "")
+                return
+        self._show_item(self._item_row(item_id))
+
+    def _show_item(self, row: AgendaRow | None) -> None:
+        self._item_shown = row.item.id if row is not None else None
         if row is None:
             return
         item = row.item
@@ -495,6 +608,10 @@ class MeetingEditor(QWidget):
     def _on_details_clicked(self) -> None:
         if self.meeting is not None:
             self.details_requested.emit(self.meeting.id)
+
+    def _on_print_agenda(self) -> None:
+        if self.meeting is not None:
+            self.agenda_print_requested.emit(self.meeting.id)
 
     def _on_print(self, part: Part) -> None:
         if self.meeting is not None:

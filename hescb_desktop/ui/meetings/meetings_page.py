@@ -26,11 +26,12 @@ from hescb_desktop.ui.sync.history_dialog import install_history
 from hescb_desktop.ui.widgets.card import Card
 from hescb_desktop.ui.widgets.empty_state import EmptyState
 from hescb_desktop.ui.widgets.labels import counted, format_meeting_date
-from hescb_desktop.ui.widgets.minutes_print import preview_minutes
+from hescb_desktop.ui.widgets.minutes_print import preview_agenda, preview_minutes
 from hescb_desktop.ui.widgets.page import Page
 from hescb_desktop.ui.widgets.pdf_view import PdfPreviewDialog
 from hescb_desktop.ui.widgets.row_model import ROW_ROLE
 from hescb_desktop.ui.widgets.tables import make_table
+from hescb_desktop.ui.widgets.unsaved import settle_unsaved
 from hescb_desktop.ui.workspace import Workspace
 
 
@@ -55,6 +56,7 @@ class MeetingsPage(Page):
         )
         self.model = MeetingTableModel(self)
         self.minutes_preview: PdfPreviewDialog | None = None
+        self.agenda_preview: PdfPreviewDialog | None = None
         self._setup_ui()
         self.refresh()
 
@@ -80,16 +82,20 @@ class MeetingsPage(Page):
         self.table = make_table(self.model, stretch=COL_TITLE, sortable=False)
         self.table.activated.connect(self._on_open_clicked)
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        self.model.modelReset.connect(self._on_selection_changed)
         self.print_button.setEnabled(False)
+        self.open_button.setEnabled(False)  # both wait for a meeting to be chosen
         install_history(self.table, self.workspace, "meetings", double_click=False)
         self.view = EmptyState(self.table)
         self.view.set_message(self.tr("No meetings yet: plan the first one."))
+        self.view.set_action(self.tr("Plan a meeting…"), self._on_new_clicked)
         self.card.body.addWidget(self.view, 1)
         col.addWidget(self.card)
         self.editor = MeetingEditor(self.workspace)
-        self.editor.back_requested.connect(self.show_list)
+        self.editor.back_requested.connect(self._on_editor_back_requested)
         self.editor.details_requested.connect(self.edit_details)
         self.editor.print_requested.connect(self.print_minutes)
+        self.editor.agenda_print_requested.connect(self.print_agenda)
         self.stack.addWidget(list_widget)
         self.stack.addWidget(self.editor)
         self.content.addWidget(self.stack, 1)
@@ -130,8 +136,26 @@ class MeetingsPage(Page):
             .replace("%2", format_meeting_date(nxt.start))
         )
 
+    def print_page(self) -> bool:  # Ctrl+P: the open meeting's minutes, or the chosen one's
+        if self.stack.currentWidget() is self.editor:
+            self.editor.print_button.click()
+            return True
+        return super().print_page()
+
     # ---------------------------------------------------------------- navigation
+    def may_leave(self) -> bool:
+        if self.editor.meeting is None:
+            return True
+        return settle_unsaved(self.editor, self)
+
+    @Slot()
+    def _on_editor_back_requested(self) -> None:
+        if self.may_leave():
+            self.show_list()
+
     def open_meeting(self, meeting_id: str) -> None:
+        if not self.may_leave():
+            return
         self.editor.open_meeting(meeting_id)
         self.stack.setCurrentWidget(self.editor)
 
@@ -166,6 +190,11 @@ class MeetingsPage(Page):
         """The meeting's minutes built off the GUI thread, previewed with Print… and Save…"""
         self.minutes_preview = preview_minutes(self.workspace, meeting_id, self, part)
 
+    @Slot(str)
+    def print_agenda(self, meeting_id: str) -> None:
+        """The agenda alone (start times, presenters, papers), without building the pack."""
+        self.agenda_preview = preview_agenda(self.workspace, meeting_id, self)
+
     @Slot()
     def _on_print_clicked(self) -> None:
         rows = self.table.selectionModel().selectedRows()
@@ -174,7 +203,9 @@ class MeetingsPage(Page):
 
     @Slot()
     def _on_selection_changed(self) -> None:
-        self.print_button.setEnabled(self.table.selectionModel().hasSelection())
+        chosen = self.table.selectionModel().hasSelection()
+        self.print_button.setEnabled(chosen)
+        self.open_button.setEnabled(chosen)
 
     @Slot()
     def _on_open_clicked(self) -> None:

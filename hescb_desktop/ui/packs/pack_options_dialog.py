@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -16,9 +15,10 @@ from PySide6.QtWidgets import (
 
 from hescb_desktop.domain.enums import Marking
 from hescb_desktop.ui.widgets.screen_fit import fitted_size
+from hescb_desktop.ui.widgets.unsaved import GuardedDialog
 
 
-class PackOptionsDialog(QDialog):
+class PackOptionsDialog(GuardedDialog):
     def __init__(self, allowed: Marking, distribution: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Pack settings"))
@@ -47,6 +47,10 @@ class PackOptionsDialog(QDialog):
         layout.addWidget(note)
         layout.addWidget(buttons)
         self.resize(fitted_size(QSize(480, 360), self))  # a laptop shows its buttons
+        self.watch_for_unsaved()
+
+    def unsaved_subject(self) -> str:
+        return self.tr("the pack settings")
 
     def chosen_marking(self) -> Marking:
         return Marking(self.marking.currentData())

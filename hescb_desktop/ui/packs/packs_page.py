@@ -6,7 +6,7 @@ papers themselves: write one, attach a PDF as the paper or an appendix, preview 
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -27,7 +27,8 @@ from hescb_desktop.domain.dto import MeetingDTO
 from hescb_desktop.domain.enums import Marking, Part
 from hescb_desktop.domain.errors import DomainError
 from hescb_desktop.services import boardpacks, crud, papers
-from hescb_desktop.services.entities import MEETINGS, PAPERS
+from hescb_desktop.services.action_log import action_counts
+from hescb_desktop.services.entities import MEETINGS, OBJECTIVES, PAPERS
 from hescb_desktop.ui.packs.pack_item_model import COL_TITLE as ITEM_TITLE
 from hescb_desktop.ui.packs.pack_item_model import PackItemModel
 from hescb_desktop.ui.packs.pack_options_dialog import PackOptionsDialog
@@ -82,6 +83,7 @@ class PacksPage(Page):
         self.pack_pdf = b""
         self.task: Task | None = None
         self._cancel = threading.Event()
+        self._has_actions = self._has_objectives = False  # known at refresh
         self._setup_ui()
         self.refresh()
         app = QCoreApplication.instance()
@@ -192,6 +194,9 @@ class PacksPage(Page):
         self.attach_paper_button = QPushButton(self.tr("Attach PDF as the paper…"))
         self.preview_paper_button = QPushButton(self.tr("Preview paper…"))
         self.new_paper_button.clicked.connect(self.new_paper)
+        self.view.set_action(self.tr("New paper…"), self.new_paper)
+        table.selectionModel().selectionChanged.connect(self._on_paper_selection_changed)
+        self.model.modelReset.connect(self._on_paper_selection_changed)
         self.edit_paper_button.clicked.connect(self.edit_paper)
         self.attach_button.clicked.connect(lambda: self.attach(role="appendix"))
         self.attach_paper_button.clicked.connect(lambda: self.attach(role="paper"))
@@ -213,6 +218,19 @@ class PacksPage(Page):
         rows.setSizes([600, 400])
         self.content.addWidget(rows, 1)
         self._set_building(False)
+        self._on_paper_selection_changed()
+
+    @Slot()
+    def _on_paper_selection_changed(self) -> None:
+        """Buttons that act on a paper wait for one to be chosen (issue 14)."""
+        chosen = self.paper_table.selectionModel().hasSelection()
+        for b in (
+            self.edit_paper_button,
+            self.attach_paper_button,
+            self.attach_button,
+            self.preview_paper_button,
+        ):
+            b.setEnabled(chosen)
 
     # ------------------------------------------------------------------ data
     def refresh(self) -> None:
@@ -221,6 +239,8 @@ class PacksPage(Page):
             crud.list_all(ctx.uow(write=False), MEETINGS), key=lambda m: (m.start_utc, m.id)
         )
         self.meetings = meetings
+        self._has_actions = action_counts(ctx.uow(write=False), date.today()).open > 0
+        self._has_objectives = bool(crud.list_all(ctx.uow(write=False), OBJECTIVES))
         rows = paper_rows(crud.list_all(ctx.uow(write=False), PAPERS), {m.id: m for m in meetings})
         self.model.set_rows(rows)
         sensitive = sum(1 for r in rows if r.marking is Marking.OFFICIAL_SENSITIVE)
@@ -279,9 +299,12 @@ class PacksPage(Page):
         }
         state = self.tr("Published") if s.published else self.tr("Draft")
         if s.pack is not None and s.pack.supplements:
-            state += " · " + self.tr("%1 supplement(s)").replace("%1", str(s.pack.supplements))
+            state += " · " + counted(
+                s.pack.supplements, self.tr("%n supplement"), self.tr("%n supplements")
+            )
         self.state_label.setText(
-            f"{state} · {counts['in']} papers in · {counts['missing']} missing · "
+            f"{state} · {counted(counts['in'], self.tr('%n paper in'), self.tr('%n papers in'))}"
+            f" · {counts['missing']} missing · "
             f"{counts['late']} late · marked {s.marking.value} (may hold up to {s.allowed.value})"
         )
         lines = []
@@ -309,6 +332,9 @@ class PacksPage(Page):
         self.supplement_button.setEnabled(
             ok and not building and published and bool(self.status and self.status.late)
         )
+        self.minutes_button.setEnabled(has and not building)  # a meeting to minute
+        self.actions_button.setEnabled(self._has_actions and not building)
+        self.highlight_button.setEnabled(self._has_objectives and not building)
         self.meeting_combo.setEnabled(not building)
         self.part_combo.setEnabled(not building)
         self.progress.setVisible(building)
@@ -467,7 +493,6 @@ class PacksPage(Page):
 
     @Slot()
     def show_action_log(self) -> None:
-        from datetime import date
 
         from hescb_desktop.reports.action_log import build_action_log_pdf
 

@@ -7,7 +7,6 @@ from typing import Any
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -20,7 +19,9 @@ from PySide6.QtWidgets import (
 from hescb_desktop.domain.dto import MeetingDTO, PaperDTO
 from hescb_desktop.domain.enums import FoiStatus, Marking, Part, Purpose
 from hescb_desktop.ui.widgets.labels import part_label, purpose_label
+from hescb_desktop.ui.widgets.marking_banner import MarkingBanner
 from hescb_desktop.ui.widgets.screen_fit import fitted_size
+from hescb_desktop.ui.widgets.unsaved import GuardedDialog
 
 MARKUP_HELP = (
     "Paper text: one paragraph a line. '# Heading' or '2. Heading' starts a section; "
@@ -39,7 +40,7 @@ def _label(member: Any) -> str:
     return str(member.value)
 
 
-class PaperDialog(QDialog):
+class PaperDialog(GuardedDialog):
     """New or edit: `values()` gives the fields for papers.create_paper / update_paper."""
 
     def __init__(
@@ -74,7 +75,14 @@ class PaperDialog(QDialog):
         self.error.setTextFormat(Qt.TextFormat.PlainText)
         self.error.setStyleSheet("color: #b3261e")
         self.error.setWordWrap(True)
+        self.paper = paper
         self._setup_ui()
+        self.watch_for_unsaved()
+
+    def unsaved_subject(self) -> str:
+        if self.paper is None:
+            return self.tr("the new paper")
+        return self.tr("the paper “%1”").replace("%1", self.paper.title)
 
     def _combo(self, enum: Any, current: Any) -> QComboBox:
         combo = QComboBox()
@@ -103,7 +111,12 @@ class PaperDialog(QDialog):
         )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        self.banner = MarkingBanner(self.marking.currentData())
+        self.marking.currentIndexChanged.connect(
+            lambda _i: self.banner.set_marking(self.marking.currentData())
+        )
         layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
         layout.addLayout(form)
         layout.addWidget(help_label)
         layout.addWidget(self.body, 1)

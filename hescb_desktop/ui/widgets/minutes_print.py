@@ -41,4 +41,25 @@ def preview_minutes(
         name,
         parent,
         busy=parent.tr("Building the minutes…"),
+        marking=content.marking,
+    )
+
+
+def preview_agenda(
+    workspace: Workspace, meeting_id: str, parent: QWidget
+) -> PdfPreviewDialog | None:
+    """The meeting's agenda with start times, on its own (no pack), previewed with Print… and
+    Save…, its marking shown above the preview."""
+    from hescb_desktop.reports.agenda import agenda_title, build_agenda_pdf
+    from hescb_desktop.services import meetings
+
+    ctx = workspace.ctx
+    sheet = meetings.agenda_sheet(ctx.uow(write=False), meeting_id)
+    return build_and_preview(
+        lambda: build_agenda_pdf(sheet, author=ctx.user),
+        agenda_title(sheet),
+        f"{sheet.board}-agenda.pdf",
+        parent,
+        busy=parent.tr("Building the agenda…"),
+        marking=sheet.marking,
     )

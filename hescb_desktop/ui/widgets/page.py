@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Slot
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractButton, QLineEdit, QVBoxLayout, QWidget
 
 from hescb_desktop.services.results import Changes
 from hescb_desktop.ui.widgets.page_header import PageHeader
@@ -32,6 +32,42 @@ class Page(QWidget):
 
     def refresh(self) -> None:
         raise NotImplementedError
+
+    # ------------------------------------------------ keyboard: Ctrl+N, Ctrl+P, Ctrl+F (issue 14)
+    def new_item(self) -> bool:
+        """Ctrl+N: the page's "New …" button (False: the page has none to press now)."""
+        return self._press("new_button", "new_paper_button")
+
+    def print_page(self) -> bool:
+        """Ctrl+P: the page's print (or PDF) button."""
+        return self._press("print_button", "pdf_button")
+
+    def focus_filter(self) -> bool:
+        """Ctrl+F: the page's filter or search box, its text selected for typing over."""
+        for name in ("search", "search_box"):
+            box = getattr(self, name, None)
+            if isinstance(box, QLineEdit) and box.isVisibleTo(self) and box.isEnabled():
+                box.setFocus()
+                box.selectAll()
+                return True
+        return False
+
+    def _press(self, *names: str) -> bool:
+        for name in names:
+            button = getattr(self, name, None)
+            if (
+                isinstance(button, QAbstractButton)
+                and button.isVisibleTo(self)
+                and button.isEnabled()
+            ):
+                button.click()
+                return True
+        return False
+
+    def may_leave(self) -> bool:
+        """Asked before the window shows another page or closes: an editor embedded in the
+        page settles its unsaved changes (`widgets.unsaved.settle_unsaved`); False stays."""
+        return True
 
     def activate(self) -> None:
         """Called when the page is shown; reloads if data changed while it was hidden."""

@@ -31,6 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hescb_desktop.domain.enums import Marking
+from hescb_desktop.ui.widgets.marking_banner import MarkingBanner
 from hescb_desktop.ui.widgets.screen_fit import fitted_size
 
 MAX_PRINT_DPI = 300
@@ -187,9 +189,18 @@ def save_pdf(data: bytes, suggested: str, parent: QWidget | None = None) -> Path
 class PdfPreviewDialog(QDialog):
     """A PDF previewed in the app, with Print… and Save… (e.g. minutes from the Meetings page)."""
 
-    def __init__(self, data: bytes, title: str, filename: str, parent: QWidget | None = None):
+    def __init__(
+        self,
+        data: bytes,
+        title: str,
+        filename: str,
+        parent: QWidget | None = None,
+        marking: Marking | str | None = None,
+    ):
         super().__init__(parent)
         self.setWindowTitle(title)
+        self.banner = MarkingBanner(marking or Marking.OFFICIAL)
+        self.banner.setVisible(marking is not None)  # the marking of what is previewed
         self.filename = filename
         self.preview = PdfPreview(self)
         self.preview.load(data)
@@ -204,6 +215,7 @@ class PdfPreviewDialog(QDialog):
         self.save_button.clicked.connect(self._save)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
         layout.addWidget(self.preview, 1)
         layout.addWidget(self.buttons)
         self.resize(fitted_size(QSize(820, 900), self))
@@ -230,6 +242,7 @@ def build_and_preview(
     parent: QWidget,
     *,
     busy: str = "",
+    marking: Marking | str | None = None,
 ) -> PdfPreviewDialog | None:
     """Build a PDF with `work()` on the thread pool behind a busy dialog, then preview it (Print…,
     Save PDF…). A failure is said in a warning (as plain text). Returns the open dialog."""
@@ -244,6 +257,6 @@ def build_and_preview(
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.exec()
         return None
-    dialog = PdfPreviewDialog(result, title, filename, parent)
+    dialog = PdfPreviewDialog(result, title, filename, parent, marking)
     dialog.open()
     return dialog

@@ -98,6 +98,7 @@ def make_table(
     view.setWordWrap(False)
     view.setTextElideMode(Qt.TextElideMode.ElideRight)
     view.setSortingEnabled(sortable)
+    view.setTabKeyNavigation(False)  # Tab leaves the table (to the page list); arrows move in it
     view.verticalHeader().hide()
     view.verticalHeader().setDefaultSectionSize(30)
     full_text_tips(view)

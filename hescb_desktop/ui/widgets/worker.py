@@ -6,7 +6,10 @@ the signals arrive on the GUI thread (queued), so slots may touch widgets.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import gc
+import threading
+from collections.abc import Callable, Iterator
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
@@ -37,3 +40,27 @@ class Task(QRunnable):
 
     def start(self, pool: QThreadPool | None = None) -> None:
         (pool or QThreadPool.globalInstance()).start(self)
+
+
+_gc_lock = threading.Lock()
+_gc_pausers = 0
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a pool thread builds tens of thousands of
+    rows. Otherwise the allocations set off full collections, and each holds the GIL (and so
+    stops the GUI thread) for up to 350 ms (measured on the 50,000-action board). Reference
+    counting still frees everything; collection resumes when the last pauser is done."""
+    global _gc_pausers
+    with _gc_lock:
+        _gc_pausers += 1
+        if _gc_pausers == 1:
+            gc.disable()
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pausers -= 1
+            if _gc_pausers == 0:
+                gc.enable()
