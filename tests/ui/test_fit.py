@@ -59,6 +59,7 @@ from hescb_desktop.ui.settings_dialog import SettingsDialog
 from hescb_desktop.ui.sync.history_dialog import HistoryDialog
 from hescb_desktop.ui.widgets.busy_dialog import BusyDialog
 from hescb_desktop.ui.widgets.pdf_view import PdfPreviewDialog
+from hescb_desktop.ui.widgets.unsaved import GuardedDialog
 
 LAPTOP = QSize(1280, 720)  # 1366x768, or 1920x1080 at 150%, less task bar and title bar
 NARROW = 960  # half of a 1920 screen, beside Outlook
@@ -195,7 +196,11 @@ def all_dialog_classes() -> set[type[QDialog]]:
             todo.append(sub)
             if sub.__module__.startswith("hescb_desktop.ui."):
                 found.add(sub)
-    return found
+    return found - BASES
+
+
+# shared bases of dialogs, never shown themselves (each subclass has its own case)
+BASES: set[type[QDialog]] = {GuardedDialog}
 
 
 def a_pdf() -> bytes:
