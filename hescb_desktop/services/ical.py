@@ -36,7 +36,7 @@ from sqlalchemy import select
 from hescb_desktop import APP_NAME, __version__
 from hescb_desktop.domain.enums import Marking, Visibility
 from hescb_desktop.domain.errors import DomainError, ValidationError
-from hescb_desktop.domain.rdates import format_rdates, parse_rdates
+from hescb_desktop.domain.rdates import RDate, format_rdates, parse_rdates
 from hescb_desktop.domain.recurrence import (
     only_dtstart,
     parse_parts,
@@ -750,6 +750,16 @@ def _add_time(component: Any, key: str, when: datetime, all_day: bool, tz: str) 
         component.add(key, when.astimezone(UTC))
 
 
+def _add_rdate(component: Any, rdate: RDate, all_day: bool, tz: str) -> None:
+    """An RDATE line: a date-time (or date), or a PERIOD (start/end) when it has its own end."""
+    if rdate.end is None or all_day:
+        _add_time(component, "rdate", rdate.start, all_day, tz)
+        return
+    zone = ZoneInfo(tz) if tz and tz != "UTC" else UTC
+    period = (rdate.start.astimezone(zone), rdate.end.astimezone(zone))
+    component.add("rdate", [period])
+
+
 @dataclass(frozen=True)
 class _ExportPeople:
     names: dict[str, tuple[str, str]]  # person id -> (name, email)
@@ -814,8 +824,8 @@ def _vevent(
         event.add("location", obj.location)
     if obj.rrule:
         event.add("rrule", icalendar.vRecur.from_ical(obj.rrule))
-    for piece in filter(None, obj.rdates.split(",")):
-        _add_time(event, "rdate", datetime.fromisoformat(piece), obj.all_day, obj.timezone)
+    for rdate in parse_rdates(obj.rdates):
+        _add_rdate(event, rdate, obj.all_day, obj.timezone)
     if people is not None:
         organiser = people.address(obj.owner_id, "") if obj.owner_id else None
         if organiser is not None:
