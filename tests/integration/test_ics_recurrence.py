@@ -6,11 +6,13 @@ Each file goes through `import_ics` into a real SQLite board and is read back wi
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from schema_history import downgrade
 from sqlalchemy import select
 
 from hescb_desktop.services import calendar as cal
@@ -279,3 +281,30 @@ def test_an_rdate_set_on_a_row_moves_its_span(ctx: ServiceContext) -> None:
         row.rdates = "2027-03-01T09:00:00+00:00"
         uow.commit()
     assert shown(ctx, date(2027, 3, 1), date(2027, 3, 1)) == ["2027-03-01 09:00-10:00"]
+
+
+def test_a_board_from_before_0010_finds_its_rdates_after_the_upgrade(tmp_path: Path) -> None:
+    """Rows an older app imported have a span without their RDATEs (a short single event);
+    migration 0010 derives it again, so the later dates are found."""
+    board = tmp_path / "old"
+    context = open_context(board)
+    try:
+        load(
+            context,
+            "UID:o\nSUMMARY:Inspection\nDTSTART;VALUE=DATE:20260105\nDTEND;VALUE=DATE:20260106\n"
+            "RDATE;VALUE=DATE:20260907",
+        )
+        path = context.db_path
+    finally:
+        context.close()
+    assert path is not None
+    downgrade(path, "0009")
+    conn = sqlite3.connect(path)
+    with conn:  # what the older app wrote: a one-day event, found by its start only
+        conn.execute("UPDATE events SET long_span = 0, until_utc = '2026-01-06 00:00:00.000000'")
+    conn.close()
+    upgraded = open_context(board, create=False)
+    try:
+        assert shown(upgraded, date(2026, 9, 1), date(2026, 9, 30)) == ["2026-09-07 +1 days"]
+    finally:
+        upgraded.close()
