@@ -231,7 +231,10 @@ def _series_starts(
     set (RFC 5545 3.8.5.3); an unreadable rule leaves DTSTART alone."""
     duration = row.end_utc - row.start_utc
     ends = rdate_spans(parse_rdates(row.rdates), duration, row.all_day, start, end)
-    starts = [row.start_utc]
+    first = row.start_utc  # an all-day one as the rule's dates are (older rows: London midnight)
+    if row.all_day:
+        first = utc_midnight(stored_date(row.start_utc, row.timezone))
+    starts = [first]
     if row.rrule:  # DTSTART stays an occurrence where the rule does not give it (RFC 5545)
         with contextlib.suppress(ValidationError):
             starts += expand(

@@ -308,3 +308,25 @@ def test_a_board_from_before_0010_finds_its_rdates_after_the_upgrade(tmp_path: P
         assert shown(upgraded, date(2026, 9, 1), date(2026, 9, 30)) == ["2026-09-07 +1 days"]
     finally:
         upgraded.close()
+
+
+def test_an_all_day_series_stored_the_old_way_shows_each_day_once(ctx: ServiceContext) -> None:
+    """Rows from before 0004 keep an all-day start as London midnight with the zone named;
+    DTSTART, added to the rule's dates, must land on the same day, not twice."""
+    load(
+        ctx,
+        "UID:w\nSUMMARY:Leave\nDTSTART;VALUE=DATE:20260608\nDTEND;VALUE=DATE:20260609\n"
+        "RRULE:FREQ=WEEKLY;COUNT=3",
+    )
+    uow = ctx.uow()
+    with uow:
+        row = uow.session.scalars(select(Event)).one()
+        row.start_utc = datetime(2026, 6, 7, 23, tzinfo=UTC)  # midnight BST
+        row.end_utc = datetime(2026, 6, 8, 23, tzinfo=UTC)
+        row.timezone = "Europe/London"
+        uow.commit()
+    assert shown(ctx, date(2026, 6, 1), date(2026, 6, 30)) == [
+        "2026-06-08 +1 days",
+        "2026-06-15 +1 days",
+        "2026-06-22 +1 days",
+    ]
