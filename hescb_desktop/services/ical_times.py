@@ -80,33 +80,28 @@ def _samples(year: int) -> list[datetime]:
     ]
 
 
-_MATCHED: dict[tuple[int, int], str | None] = {}
-
-
 def _matching_zone(custom: tzinfo, year: int) -> str | None:
     """The IANA zone (London first, then by name) with the same UTC offsets as a VTIMEZONE of
     the file's own on the 1st and 15th of every month from the year before to two years after;
     None when no zone has them (the time is then kept as an instant in London)."""
-    key = (id(custom), year)
-    if key not in _MATCHED:
-        samples = _samples(year)
-        try:
-            wanted = [s.astimezone(custom).utcoffset() for s in samples]
-        except (ValueError, TypeError, OverflowError):
-            wanted = []
-        _MATCHED[key] = next(
-            (
-                name
-                for name in _zones()
-                if wanted
-                and all(
-                    s.astimezone(ZoneInfo(name)).utcoffset() == w
-                    for s, w in zip(samples, wanted, strict=True)
-                )
-            ),
-            None,
-        )
-    return _MATCHED[key]
+    try:
+        return _matching(custom, year)
+    except TypeError:  # a zone object that cannot be hashed: match it without the cache
+        return _matching.__wrapped__(custom, year)
+
+
+@functools.lru_cache(maxsize=256)  # holds the zone objects, so an id is never reused here
+def _matching(custom: tzinfo, year: int) -> str | None:
+    samples = _samples(year)
+    try:
+        wanted = [s.astimezone(custom).utcoffset() for s in samples]
+    except (ValueError, TypeError, OverflowError):
+        return None
+    for name in _zones():
+        zone_ = ZoneInfo(name)
+        if all(s.astimezone(zone_).utcoffset() == w for s, w in zip(samples, wanted, strict=True)):
+            return name
+    return None
 
 
 _UTC_NAMES = frozenset({"UTC", "Etc/UTC", "Etc/Universal", "Etc/Zulu", "Universal", "Zulu"})
