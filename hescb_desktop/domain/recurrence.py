@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dateutil.rrule import rrule, rrulestr
 
 from hescb_desktop.domain.errors import ValidationError
+from hescb_desktop.domain.rdates import last_end, parse_rdates
 
 LONDON = ZoneInfo("Europe/London")
 MAX_COUNT = 1000  # a COUNT above this is refused as absurd (a weekly series for 19 years)
@@ -167,6 +168,20 @@ def validate_rule(text: str, start_utc: datetime, tz_name: str, all_day: bool) -
         raise ValidationError("recurrence rule: the series never occurs (check the dates)")
 
 
+def only_dtstart(text: str, start_utc: datetime, tz_name: str, all_day: bool) -> bool:
+    """Whether a readable rule gives no occurrence at all while its UNTIL is not before DTSTART
+    (DTSTART not on the rule's days): a file's series that is only its DTSTART (RFC 5545:
+    DTSTART is the first occurrence), which this app keeps as a single event."""
+    try:
+        parts = parse_parts(text)
+        start = local_start(start_utc, tz_name, all_day)
+        if "UNTIL" in parts and _until(parts["UNTIL"], zone(tz_name), all_day) < start:
+            return False
+        return build_rule(text, start, tz_name, all_day).after(start, inc=True) is None
+    except ValidationError:
+        return False
+
+
 def local_start(start_utc: datetime, tz_name: str, all_day: bool) -> datetime:
     """The naive wall-clock (or floating date) start a series' rule runs from."""
     if all_day:
@@ -192,16 +207,28 @@ LONG_SPAN = timedelta(days=14)  # events longer than this are found by the long_
 
 
 def span_of(
-    start_utc: datetime, end_utc: datetime, text: str, tz_name: str, all_day: bool
+    start_utc: datetime,
+    end_utc: datetime,
+    text: str,
+    tz_name: str,
+    all_day: bool,
+    rdates: str = "",
 ) -> tuple[bool, datetime | None]:
-    """(long?, end of the last occurrence or None if it never ends) for an event's row."""
-    if not text:
+    """(long?, end of the last occurrence or None if it never ends) for an event's row; its
+    RDATEs (`domain.rdates`) count, so a series with extra dates is found by its long span."""
+    extra = last_end(parse_rdates(rdates), end_utc - start_utc) if rdates else None
+    if not text and extra is None:
         return end_utc - start_utc > LONG_SPAN, end_utc
-    try:
-        last = series_end(text, start_utc, tz_name, all_day)
-    except ValidationError:
+    last: datetime | None = start_utc
+    if text:
+        try:
+            last = series_end(text, start_utc, tz_name, all_day)
+        except ValidationError:
+            return True, None
+    if last is None:
         return True, None
-    return True, None if last is None else last + (end_utc - start_utc) + timedelta(days=1)
+    until = last + (end_utc - start_utc) + timedelta(days=1)
+    return True, until if extra is None else max(until, extra + timedelta(days=1))
 
 
 def _placed(naive: datetime, tz_name: str, all_day: bool) -> datetime:
@@ -429,7 +456,11 @@ def expand(
             if s.date() <= last_day and s.date() + timedelta(days=max(duration.days, 1)) > first_day
         ]
     else:
-        keep = [s for s in found if s < window_end and s + duration > window_start]
+        keep = [
+            s
+            for s in found
+            if s < window_end and (s + duration > window_start or s >= window_start)
+        ]
     return sorted(set(keep))
 
 

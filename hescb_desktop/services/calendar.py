@@ -10,6 +10,7 @@ zone. Series expand in wall-clock time (domain.recurrence).
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -34,6 +35,7 @@ from hescb_desktop.domain.calendar import (
 from hescb_desktop.domain.dto import EventDTO
 from hescb_desktop.domain.enums import Marking, ResourceKind, Visibility
 from hescb_desktop.domain.errors import ValidationError
+from hescb_desktop.domain.rdates import parse_rdates, rdate_spans
 from hescb_desktop.domain.recurrence import (
     DAY_CODES,
     LONDON,
@@ -169,10 +171,12 @@ def _occurrences(
         unindexed_live,
         *extra,
     )
-    singles = list(session.execute(short).all())
-    masters = []
+    singles: list[Any] = []
+    masters: list[Any] = []
+    for row in session.execute(short).all():
+        (masters if _is_series(row) else singles).append(row)
     for row in session.execute(long).all():
-        if row.rrule and row.master_id is None:
+        if _is_series(row):
             masters.append(row)
         elif not row.rrule and row.end_utc > lo:
             singles.append(row)
@@ -203,33 +207,62 @@ def _occurrences(
             if _overlaps(occ, start, end):
                 out.append(occ)
     for row in masters:
-        duration = row.end_utc - row.start_utc
-        rdates = _rdates(row.rdates)
-        try:
-            starts = expand(
-                row.rrule, row.start_utc, duration, row.timezone, row.all_day, start, end, rdates
-            )
-        except ValidationError:
-            starts = [row.start_utc] if row.start_utc < end and row.end_utc > start else []
+        starts, ends = _series_starts(row, start, end)
         kept = [when for when in starts if (row.id, when) not in skip]
-        out.extend(_occurrences_of(row, kept, orgs, viewer, keep_private, series=True))
+        out.extend(_occurrences_of(row, kept, orgs, viewer, keep_private, series=True, ends=ends))
     out.sort(key=lambda o: (o.start, not o.all_day, o.end, o.summary))
     return out
 
 
 def _overlaps(occ: Occurrence, start: datetime, end: datetime) -> bool:
-    return occ.start < end and occ.end > start
+    return _overlap(occ.start, occ.end, start, end)
 
 
-def _rdates(text: str) -> list[datetime]:
-    out = []
-    for piece in filter(None, (p.strip() for p in text.split(","))):
-        try:
-            value = datetime.fromisoformat(piece)
-        except ValueError:
-            continue
-        out.append(value if value.tzinfo else value.replace(tzinfo=UTC))
-    return out
+def _is_series(row: Any) -> bool:
+    """A series: a rule or extra dates (RDATE) or both, not an exception of another series."""
+    return bool(row.rrule or row.rdates) and row.master_id is None
+
+
+def _series_starts(
+    row: Any, start: datetime, end: datetime
+) -> tuple[list[datetime], dict[datetime, datetime]]:
+    """The starts (UTC) of a series' occurrences in the window and the ends of those that an
+    RDATE PERIOD gives their own length. With RDATEs and no rule DTSTART is the first of the
+    set (RFC 5545 3.8.5.3); an unreadable rule leaves DTSTART alone."""
+    duration = row.end_utc - row.start_utc
+    ends = rdate_spans(parse_rdates(row.rdates), duration, row.all_day, start, end)
+    first = row.start_utc  # an all-day one as the rule's dates are (older rows: London midnight)
+    if row.all_day:
+        first = utc_midnight(stored_date(row.start_utc, row.timezone))
+    starts = [first]
+    if row.rrule:  # DTSTART stays an occurrence where the rule does not give it (RFC 5545)
+        with contextlib.suppress(ValidationError):
+            starts += expand(
+                row.rrule, row.start_utc, duration, row.timezone, row.all_day, start, end
+            )
+    found = {s: s + duration for s in starts} | ends
+    if row.all_day:
+        first_day, last_day = _days_of(start, end)
+        keep = [
+            s
+            for s, e in found.items()
+            if s.date() <= last_day and max(e, s + timedelta(days=1)).date() > first_day
+        ]
+    else:
+        keep = [s for s, e in found.items() if _overlap(s, e, start, end)]
+    return sorted(keep), ends
+
+
+def _overlap(first: datetime, last: datetime, start: datetime, end: datetime) -> bool:
+    """[first, last) overlaps [start, end); a zero-length one counts where it stands."""
+    return first < end and (last > start or first >= start)
+
+
+def _days_of(start: datetime, end: datetime) -> tuple[date, date]:
+    return (
+        start.astimezone(LONDON).date(),
+        (end - timedelta(microseconds=1)).astimezone(LONDON).date(),
+    )
 
 
 def _occurrences_of(
@@ -240,8 +273,11 @@ def _occurrences_of(
     keep_private: bool,
     *,
     series: bool = False,
+    ends: Mapping[datetime, datetime] | None = None,
 ) -> list[Occurrence]:
-    """The occurrences of one row starting at `starts` (what they share is worked out once)."""
+    """The occurrences of one row starting at `starts` (what they share is worked out once);
+    `ends` gives the end of those that do not last as long as the row (RDATE periods)."""
+    ends = ends or {}
     visibility = Visibility(row.visibility)
     mine = viewer.reveal or (viewer.person_id is not None and row.owner_id == viewer.person_id)
     if visibility == Visibility.PRIVATE and not mine and not keep_private:
@@ -268,11 +304,14 @@ def _occurrences_of(
     for when in starts:
         if all_day:
             first = when.astimezone(UTC).date() if series else stored_date(when, row.timezone)
+            length = days
+            if when in ends:
+                length = max((ends[when].astimezone(UTC).date() - first).days, 1)
             start = datetime.combine(first, time(0), LONDON)
-            end = datetime.combine(first + timedelta(days=days), time(0), LONDON)
+            end = datetime.combine(first + timedelta(days=length), time(0), LONDON)
         else:
             start = when.astimezone(LONDON)
-            end = (when + duration).astimezone(LONDON)
+            end = ends.get(when, when + duration).astimezone(LONDON)
         out.append(
             Occurrence(
                 event_id,

@@ -26,28 +26,29 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import icalendar
-from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 from sqlalchemy import select
 
 from hescb_desktop import APP_NAME, __version__
 from hescb_desktop.domain.enums import Marking, Visibility
 from hescb_desktop.domain.errors import DomainError, ValidationError
+from hescb_desktop.domain.rdates import RDate, format_rdates, parse_rdates
 from hescb_desktop.domain.recurrence import (
-    LONDON,
+    only_dtstart,
+    parse_parts,
     series_end,
     span_of,
     stored_date,
-    utc_midnight,
     validate_rule,
     with_parts,
 )
 from hescb_desktop.domain.rules import parse_marking
 from hescb_desktop.services import crud
+from hescb_desktop.services import ical_times as times
 from hescb_desktop.services.entities import EVENTS
 from hescb_desktop.services.results import Changes
 from hescb_desktop.storage.bulk import add_new_rows
@@ -156,6 +157,8 @@ class _Parsed:
     cancelled: bool
     attendees: list[_Who] = field(default_factory=list)
     organiser: _Who | None = None
+    raw_id: tuple[Any, Any] | None = None  # RECURRENCE-ID as written, read with its series
+    sequence: int = 0
 
 
 def _who(component: Any, key: str) -> list[_Who]:
@@ -211,34 +214,6 @@ class _People:
         return None, why
 
 
-def _zone_name(prop: Any, value: datetime) -> str | None:
-    """The zone name to keep for a TZID (an IANA name or a Windows name Outlook writes)."""
-    tzid = str(prop.params.get("TZID", "")) if hasattr(prop, "params") else ""
-    for name in (tzid, getattr(value.tzinfo, "key", "")):
-        if not name:
-            continue
-        name = WINDOWS_TO_OLSON.get(name, name)
-        try:
-            ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            continue
-        return name
-    return None
-
-
-def _instant(value: date | datetime, prop: Any) -> tuple[datetime, bool, str]:
-    """(UTC instant or UTC midnight for a date, all-day?, zone name)."""
-    if not isinstance(value, datetime):
-        return utc_midnight(value), True, ""
-    if value.tzinfo is None:  # floating: the user's wall clock, which here is London
-        return value.replace(tzinfo=LONDON).astimezone(UTC), False, "Europe/London"
-    name = _zone_name(prop, value)
-    if name is not None:
-        aware = value.replace(tzinfo=ZoneInfo(name))
-        return aware.astimezone(UTC), False, name
-    return value.astimezone(UTC), False, "Europe/London" if value.utcoffset() else "UTC"
-
-
 def _text(component: Any, key: str) -> str:
     value = component.get(key)
     if value is None:
@@ -248,20 +223,13 @@ def _text(component: Any, key: str) -> str:
     return str(value)
 
 
-def _dates(component: Any, key: str) -> list[datetime]:
-    out: list[datetime] = []
-    props = component.get(key)
-    if props is None:
-        return out
-    for prop in props if isinstance(props, list) else [props]:
-        for item in prop.dts:
-            when, _all_day, _ = _instant(item.dt, item)
-            out.append(when)
-    return out
-
-
 def _convert(
-    component: Any, line: int, calendar: str, orgs: dict[str, str], default_calendar: str
+    component: Any,
+    line: int,
+    calendar: str,
+    orgs: dict[str, str],
+    default_calendar: str,
+    default_zone: str = "",
 ) -> _Parsed:
     summary = _text(component, "SUMMARY")
     if component.errors:
@@ -270,34 +238,26 @@ def _convert(
     if "DTSTART" not in component:
         raise ValidationError("no start (DTSTART)")
     start_prop = component["DTSTART"]
-    start, all_day, tz = _instant(start_prop.dt, start_prop)
-    if "DTEND" in component:
-        end, end_all_day, _ = _instant(component["DTEND"].dt, component["DTEND"])
-        if end_all_day != all_day and all_day:
-            raise ValidationError("the start is a date but the end has a time")
-        if not all_day and end_all_day:
-            end = datetime.combine(end.date(), time(0), LONDON).astimezone(UTC)
-    elif "DURATION" in component:
-        end = start + component["DURATION"].dt
-    else:
-        end = start + (timedelta(days=1) if all_day else timedelta(0))
-    if end < start:
-        raise ValidationError("the end is before the start")
-    if all_day and end == start:
-        end = start + timedelta(days=1)
+    start, all_day, tz = times.instant(start_prop.dt, start_prop, default_zone)
+    if times.floating_with_utc_dates(component):
+        start, tz = start_prop.dt.replace(tzinfo=UTC), "UTC"
+    end = _end(component, start, all_day, tz)
     uid = _text(component, "UID").strip()
     if not uid:  # RFC 5545 requires one; make a stable one so a re-import still matches
         digest = hashlib.sha1(f"{start.isoformat()}|{summary}".encode()).hexdigest()
         uid = f"{digest}@no-uid"
-    rule = ""
-    if "RRULE" in component:
-        rrule = component["RRULE"]
-        rule = with_parts((rrule[0] if isinstance(rrule, list) else rrule).to_ical().decode())
+    rule = _rule(component)
+    if rule and only_dtstart(rule, start, tz, all_day):
+        rule = ""  # DTSTART is its one occurrence (a rule whose UNTIL is before it: refused)
+    if rule:
         validate_rule(rule, start, tz, all_day)
-    rdates = [d.isoformat() for d in _dates(component, "RDATE")]
-    recurrence_id = None
+    series = times.Series(start, end - start, all_day, "" if all_day else tz, rule)
+    rdates = times.rdates(component, series)
+    recurrence_id = raw_id = None
     if "RECURRENCE-ID" in component:
-        recurrence_id, _, _ = _instant(component["RECURRENCE-ID"].dt, component["RECURRENCE-ID"])
+        prop = component["RECURRENCE-ID"]
+        recurrence_id, _, _ = times.instant(prop.dt, prop)
+        raw_id = (prop.dt, prop)
     klass = _text(component, "CLASS").upper()
     marking = parse_marking(_text(component, "X-HESCB-MARKING") or Marking.OFFICIAL.value)
     values: dict[str, Any] = {
@@ -310,7 +270,7 @@ def _convert(
         "all_day": all_day,
         "timezone": "" if all_day else tz,
         "rrule": rule,
-        "rdates": ",".join(rdates),
+        "rdates": format_rdates(rdates),
         "visibility": _CLASS_IN.get(klass, Visibility.NORMAL),
         "marking": marking,
         "organisation_id": orgs.get(_text(component, "X-HESCB-ORGANISATION")),
@@ -324,11 +284,47 @@ def _convert(
         line,
         recurrence_id,
         values,
-        _dates(component, "EXDATE"),
+        times.exdates(component, series, rdates),
         _text(component, "STATUS").upper() == "CANCELLED",
         _who(component, "ATTENDEE"),
         organisers[0] if organisers else None,
+        raw_id,
+        _sequence(component),
     )
+
+
+def _end(component: Any, start: datetime, all_day: bool, tz: str) -> datetime:
+    """DTEND, or DTSTART plus DURATION, or RFC 5545's default (a day, or no time at all); an
+    end before the start is a zero-length event (times.end_of)."""
+    if "DTEND" in component:
+        prop = component["DTEND"]
+        if all_day and isinstance(prop.dt, datetime):
+            raise ValidationError("the start is a date but the end has a time")
+        return times.end_of(prop.dt, prop, start, all_day, tz)
+    duration = component["DURATION"].dt if "DURATION" in component else timedelta(0)
+    end = max(start + duration, start)
+    return end if end > start or not all_day else start + timedelta(days=1)
+
+
+def _rule(component: Any) -> str:
+    """The RRULE as this app keeps it; an empty one (calendarlabs writes `RRULE:`) is none."""
+    if "RRULE" not in component:
+        return ""
+    prop = component["RRULE"]
+    text = (prop[0] if isinstance(prop, list) else prop).to_ical().decode().strip()
+    if not text:
+        return ""
+    count = parse_parts(text).get("COUNT")
+    if count is not None and not (count.isdigit() and int(count) >= 1):
+        return with_parts(text, count=None)  # COUNT=-1 (as Atlassian writes it) means none
+    return with_parts(text)
+
+
+def _sequence(component: Any) -> int:
+    try:
+        return int(str(component.get("SEQUENCE", 0)).strip() or 0)
+    except ValueError:
+        return 0
 
 
 # ---------------------------------------------------------------------- import
@@ -344,6 +340,7 @@ def import_ics(
     cal, lines = parse(data)
     calendar = (calendar or "").strip()
     default_calendar = _text(cal, "X-WR-CALNAME").strip() or DEFAULT_CALENDAR
+    default_zone = times.known_zone(_text(cal, "X-WR-TIMEZONE").strip()) or ""
     components = list(cal.walk("VEVENT"))
     problems: list[ImportProblem] = []
     created = updated = 0
@@ -359,10 +356,12 @@ def import_ics(
         for n, component in enumerate(components):
             line = lines[n] if n < len(lines) else 0
             try:
-                parsed.append(_convert(component, line, calendar, orgs, default_calendar))
+                parsed.append(
+                    _convert(component, line, calendar, orgs, default_calendar, default_zone)
+                )
             except (ValidationError, ValueError, TypeError, KeyError, AttributeError) as exc:
                 problems.append(ImportProblem(line, _text(component, "SUMMARY"), str(exc)))
-        masters = [p for p in parsed if p.recurrence_id is None]
+        masters = _newest([p for p in parsed if p.recurrence_id is None])
         overrides = [p for p in parsed if p.recurrence_id is not None]
         existing = _existing_masters(uow, {p.uid for p in parsed})
         unmatched: list[ImportProblem] = []
@@ -374,7 +373,7 @@ def import_ics(
         for item in masters:
             obj = existing.get(item.uid)
             if obj is None:
-                if item.uid not in ids:  # a UID twice in one file: the first one counts
+                if item.uid not in ids:  # a UID twice in one file: see _newest
                     fresh.append(item)
                     ids[item.uid] = ""
                 continue
@@ -397,7 +396,7 @@ def import_ics(
         for item in fresh:
             v = item.values
             long_span, until = span_of(
-                v["start_utc"], v["end_utc"], v["rrule"], v["timezone"], v["all_day"]
+                v["start_utc"], v["end_utc"], v["rrule"], v["timezone"], v["all_day"], v["rdates"]
             )
             owner = matched[id(item)][0]
             rows.append(
@@ -429,7 +428,7 @@ def import_ics(
                 _exception(
                     uow, known, new_rows, ids[item.uid], info[item.uid], when, None, cancel=True
                 )
-        for item in overrides:
+        for item in _latest(overrides, info):
             master_id = ids.get(item.uid) or getattr(existing.get(item.uid), "id", None)
             if master_id is None:
                 problems.append(
@@ -576,15 +575,58 @@ def _existing_exceptions(
 
 
 def _master_info(obj: Event | None, item: _Parsed | None) -> dict[str, Any]:
-    """What an exception copies from its series (from the row, or from the file's values)."""
+    """What an exception copies from its series (from the row, or from the file's values),
+    and the series' rule and extra dates (to read a RECURRENCE-ID against)."""
     if item is not None:
         v = item.values
-        return {**{k: v[k] for k in _COPIED}, "ics_uid": item.uid}
+        return {**{k: v[k] for k in (*_COPIED, *_RULE)}, "ics_uid": item.uid}
     assert obj is not None
-    return {**{k: getattr(obj, k) for k in _COPIED}, "ics_uid": obj.ics_uid}
+    return {**{k: getattr(obj, k) for k in (*_COPIED, *_RULE)}, "ics_uid": obj.ics_uid}
 
 
 _COPIED = ("summary", "calendar", "start_utc", "end_utc", "all_day", "timezone")
+_RULE = ("rrule", "rdates")
+
+
+def _newest(masters: list[_Parsed]) -> list[_Parsed]:
+    """Of two series with the same UID the one with the higher SEQUENCE (then the first)."""
+    best: dict[str, _Parsed] = {}
+    for item in masters:
+        if item.uid not in best or item.sequence > best[item.uid].sequence:
+            best[item.uid] = item
+    return list(best.values())
+
+
+def _latest(overrides: list[_Parsed], info: dict[str, dict[str, Any]]) -> list[_Parsed]:
+    """The overrides with their RECURRENCE-ID read against their series (a date-time one on an
+    all-day series is its date; a date one on a timed series is that day's occurrence); of two
+    for the same occurrence the one with the higher SEQUENCE (then the first) counts."""
+    best: dict[tuple[str, datetime], _Parsed] = {}
+    for item in overrides:
+        master = info.get(item.uid)
+        if master is not None and item.raw_id is not None:
+            item.recurrence_id = _recurrence_key(item.raw_id, master)
+        assert item.recurrence_id is not None
+        slot = (item.uid, item.recurrence_id)
+        if slot not in best or item.sequence > best[slot].sequence:
+            best[slot] = item
+    return list(best.values())
+
+
+def _recurrence_key(raw: tuple[Any, Any], master: dict[str, Any]) -> datetime:
+    series = times.Series(
+        master["start_utc"],
+        master["end_utc"] - master["start_utc"],
+        master["all_day"],
+        master["timezone"],
+        master["rrule"],
+    )
+    value, prop = raw
+    if not series.all_day and not isinstance(value, datetime):
+        found = times.on_day(series, value, parse_rdates(master["rdates"]))
+        if found:
+            return found[0]
+    return times.point(value, prop, series)
 
 
 def _exception(
@@ -708,6 +750,16 @@ def _add_time(component: Any, key: str, when: datetime, all_day: bool, tz: str) 
         component.add(key, when.astimezone(UTC))
 
 
+def _add_rdate(component: Any, rdate: RDate, all_day: bool, tz: str) -> None:
+    """An RDATE line: a date-time (or date), or a PERIOD (start/end) when it has its own end."""
+    if rdate.end is None or all_day:
+        _add_time(component, "rdate", rdate.start, all_day, tz)
+        return
+    zone = ZoneInfo(tz) if tz and tz != "UTC" else UTC
+    period = (rdate.start.astimezone(zone), rdate.end.astimezone(zone))
+    component.add("rdate", [period])
+
+
 @dataclass(frozen=True)
 class _ExportPeople:
     names: dict[str, tuple[str, str]]  # person id -> (name, email)
@@ -772,8 +824,8 @@ def _vevent(
         event.add("location", obj.location)
     if obj.rrule:
         event.add("rrule", icalendar.vRecur.from_ical(obj.rrule))
-    for piece in filter(None, obj.rdates.split(",")):
-        _add_time(event, "rdate", datetime.fromisoformat(piece), obj.all_day, obj.timezone)
+    for rdate in parse_rdates(obj.rdates):
+        _add_rdate(event, rdate, obj.all_day, obj.timezone)
     if people is not None:
         organiser = people.address(obj.owner_id, "") if obj.owner_id else None
         if organiser is not None:

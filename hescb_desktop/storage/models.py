@@ -111,7 +111,7 @@ class Event(Synced, Marked, Base):
     long_span: Mapped[bool | None] = mapped_column(Boolean, index=True)
     until_utc: Mapped[datetime | None] = mapped_column()
 
-    @validates("start_utc", "end_utc", "rrule", "all_day", "timezone")
+    @validates("start_utc", "end_utc", "rrule", "all_day", "timezone", "rdates")
     def _keep_span(self, key: str, value: Any) -> Any:
         current = {k: getattr(self, k, None) for k in _SPAN_INPUTS}
         current[key] = value
@@ -123,11 +123,12 @@ class Event(Synced, Marked, Base):
                 current["rrule"] or "",
                 current["timezone"] or "",
                 bool(current["all_day"]),
+                current["rdates"] or "",
             )
         return value
 
 
-_SPAN_INPUTS = ("start_utc", "end_utc", "rrule", "all_day", "timezone")
+_SPAN_INPUTS = ("start_utc", "end_utc", "rrule", "all_day", "timezone", "rdates")
 
 
 class EventBooking(Synced, Base):

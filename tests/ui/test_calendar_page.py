@@ -266,7 +266,7 @@ def test_import_from_the_page_runs_off_the_gui_thread(qtbot: QtBot, page: Calend
 
     when_modal(qtbot, accept)
     page.import_file(ICS / "broken-events.ics")
-    assert seen and "2 events added" in seen[0] and "line 22: Never happens" in seen[0]
+    assert seen and "4 events added" in seen[0] and "line 29: Absurd count" in seen[0]
 
 
 def test_import_report_lists_attendees_matched_to_no_one_as_plain_text(
