@@ -8,7 +8,6 @@ changed: the services refuse it before anything is written.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from contextlib import suppress
@@ -16,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from hescb_desktop.cli.base import EXIT_OK, PROG, CliError, database_path
+from hescb_desktop.cli.base import EXIT_OK, PROG, CliError, database_path, json_text
 from hescb_desktop.cli.database import refuse_foreign
 from hescb_desktop.services import actions as action_service
 from hescb_desktop.services import crud, meetings
@@ -95,7 +94,7 @@ def _list(args: argparse.Namespace, data_dir: Path) -> int:
         and (not args.overdue or e.overdue(today))
     ]
     if args.json:
-        _write(json.dumps([_json(e) for e in chosen], indent=2, ensure_ascii=False) + "\n")
+        _write(json_text([_json(e) for e in chosen], indent=2) + "\n")
     elif args.csv:
         _write(to_csv(chosen))
     else:
@@ -200,7 +199,7 @@ def cmd_meetings(args: argparse.Namespace, data_dir: Path) -> int:
             }
         )
     if args.json:
-        _write(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
+        _write(json_text(out, indent=2) + "\n")
         return EXIT_OK
     lines = [
         f"{o['ref']}\t{o['start'][11:16]}-{o['end'][11:16]}\t{o['status']}\t{o['title']}"
