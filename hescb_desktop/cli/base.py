@@ -66,9 +66,9 @@ def printable_output() -> Iterator[None]:
     """Standard output and error without control characters while a command runs."""
     saved = sys.stdout, sys.stderr
     if sys.stdout is not None:
-        sys.stdout = _Printable(sys.stdout)  # type: ignore[assignment]
+        sys.stdout = _Printable(sys.stdout)
     if sys.stderr is not None:
-        sys.stderr = _Printable(sys.stderr)  # type: ignore[assignment]
+        sys.stderr = _Printable(sys.stderr)
     try:
         yield
     finally:
