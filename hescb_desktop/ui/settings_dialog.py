@@ -34,7 +34,9 @@ def as_typed(text: str) -> str:
     text = text.strip()
     if text.startswith("~"):
         return str(Path(text).expanduser())
-    return text if not text or Path(text).is_absolute() else str(Path(text).resolve())
+    if not text or text.startswith(("\\\\", "//")) or Path(text).is_absolute():
+        return text
+    return str(Path(text).resolve())
 
 
 def share_folder_problem(text: str) -> str:
