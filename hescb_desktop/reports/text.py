@@ -48,10 +48,12 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import paragraph as rl_paragraph
 
+from hescb_desktop.domain.printable import strip_controls
 from hescb_desktop.reports.fonts import EMOJI, emoji_coverage, slanted_gaps
 
-# C0 controls other than tab and newline, DEL, C1 controls, and lone surrogates (a broken
-# Windows file name): none of them can be drawn, so each becomes U+FFFD.
+# Lone surrogates (a broken Windows file name) cannot be drawn: each becomes U+FFFD. Control
+# characters (ESC, BEL, NUL...) are dropped first (domain.printable.strip_controls), as on the
+# command line and in .ics files; any left here would become U+FFFD too.
 _UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 _NEWLINE = re.compile("\r\n|\r|\n")
 
@@ -95,7 +97,7 @@ def para_text(text: str) -> str:
     emoji DejaVu Sans lacks are set in Noto Emoji. The order stays as typed: `Paragraph` puts
     right-to-left text in display order line by line as it draws. A very long word is cut into
     pieces ReportLab can wrap between (`break_long_words`)."""
-    cleaned = _UNPRINTABLE.sub("\ufffd", _NEWLINE.sub("\n", bounded(text)))
+    cleaned = _UNPRINTABLE.sub("\ufffd", _NEWLINE.sub("\n", strip_controls(bounded(text))))
     return "<br/>".join(_markup_line(break_long_words(line)) for line in cleaned.split("\n"))
 
 
@@ -240,6 +242,7 @@ def fit_line(text: str, room: float, font: str, size: float) -> str:
     # measured only as far as could fit (a visible glyph is at least a tenth of an em wide):
     # a 100,000-character title in every footer is not measured whole on every page
     most = int(room / (size * 0.1)) + 1
+    text = strip_controls(text)  # as draw_line draws it
     if len(text) <= most and text_width(text, font, size) <= room:
         return text
     text = text[:most]
@@ -256,7 +259,7 @@ def fit_line(text: str, room: float, font: str, size: float) -> str:
 def draw_line(canvas: Canvas, x: float, y: float, text: str, font: str, size: float) -> None:
     """Draw one line of user text at (x, y), left-aligned: in display order (`visual`), in
     `font` with emoji that DejaVu Sans lacks in Noto Emoji (a box otherwise)."""
-    runs = font_runs(visual(text), font)
+    runs = font_runs(visual(strip_controls(text)), font)
     if len(runs) == 1:
         if (canvas._fontname, canvas._fontsize) != (font, size):
             canvas.setFont(font, size)

@@ -226,6 +226,11 @@ def test_stored_control_characters_never_reach_the_terminal_or_an_ics(
     exported = tmp_path / "out.ics"
     assert run("--data-dir", board, "export-ics", "-o", exported).returncode == 0
     assert not any(char.encode() in exported.read_bytes() for char in CONTROLS)
+    pdf = tmp_path / "actions.pdf"
+    assert run("--data-dir", board, "actions-report", "-o", pdf).returncode == 0
+    printed = pdf_text(pdf)
+    assert "Red [2Jalert" in printed and "\ufffd" not in printed
+    assert not any(char in printed for char in CONTROLS)
     listed = run("--data-dir", board, "actions", "list", "--json")
     assert not any(char in listed.stdout for char in CONTROLS)
     assert {a["description"] for a in json.loads(listed.stdout)} == {hostile}  # data kept
