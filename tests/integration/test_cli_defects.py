@@ -21,6 +21,7 @@ from hescb_desktop.services import entities as E
 from hescb_desktop.services.context import open_context
 
 pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parents[2]
 CONTROLS = ("\x00", "\x07", "\x1b", "\x7f", "\x85", "\x9b")
 
 
@@ -28,6 +29,8 @@ def run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProce
     """`python -m hescb_desktop ARGS` in `cwd`, its output kept exactly as written."""
     env = {k: v for k, v in os.environ.items() if k != "HESCB_DATA_DIR"}
     env.update(QT_QPA_PLATFORM="offscreen", PYTHONIOENCODING="utf-8")
+    # run in another folder (cwd), the app is still this checkout's
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     return subprocess.run(
         [sys.executable, "-m", "hescb_desktop", *map(str, args)],
         capture_output=True,
