@@ -94,9 +94,10 @@ _reshaper = ArabicReshaper(
 def para_text(text: str) -> str:
     """Escape `text` for a Paragraph: `<b>`, `&`, `&nbsp;` and unclosed tags print literally,
     line breaks stay line breaks, control characters are dropped and a lone surrogate shows as
-    U+FFFD, Arabic is shaped and emoji DejaVu Sans lacks are set in Noto Emoji. The order stays as typed: `Paragraph` puts
-    right-to-left text in display order line by line as it draws. A very long word is cut into
-    pieces ReportLab can wrap between (`break_long_words`)."""
+    U+FFFD, Arabic is shaped and emoji DejaVu Sans lacks are set in Noto Emoji. The order stays
+    as typed: `Paragraph` puts right-to-left text in display order line by line as it draws. A
+    very long word is cut into pieces ReportLab can wrap between (`break_long_words`); a field
+    prints at most PRINT_LIMIT characters (`bounded`)."""
     cleaned = _UNPRINTABLE.sub("\ufffd", _NEWLINE.sub("\n", strip_controls(bounded(text))))
     return "<br/>".join(_markup_line(break_long_words(line)) for line in cleaned.split("\n"))
 
