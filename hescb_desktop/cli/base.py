@@ -90,11 +90,17 @@ def quoted(text: str) -> str:
     return repr(shorten(text))
 
 
+MESSAGE_LIMIT = 400  # a message quoting a huge text keeps its start and its reason
+
+
 def one_line(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.strerror:
         where = f"{exc.filename}: " if exc.filename else ""
         return f"{where}{exc.strerror}"
-    return " ".join(str(exc).split()) or type(exc).__name__
+    line = " ".join(str(exc).split()) or type(exc).__name__
+    if len(line) <= MESSAGE_LIMIT:
+        return line
+    return f"{line[: MESSAGE_LIMIT // 2]}…{line[-MESSAGE_LIMIT // 2 :]}"
 
 
 def database_path(data_dir: Path) -> Path:

@@ -20,6 +20,7 @@ from hescb_desktop.cli.base import (
     database_path,
     has_database,
     json_text,
+    quoted,
     refuse_file_as_data_dir,
     write_atomic,
 )
@@ -120,7 +121,7 @@ def _stage(name: str, stages: list[str]) -> str:
     for stage in stages:
         if stage.casefold() == name.strip().casefold():
             return stage
-    raise CliError(f'no stage "{name}" on the board (stages: {", ".join(stages)})')
+    raise CliError(f"no stage {quoted(name)} on the board (stages: {', '.join(stages)})")
 
 
 def _chosen(

@@ -335,3 +335,16 @@ def test_a_relative_share_is_remembered_absolute(tmp_path: Path) -> None:
     ctx = open_context(office)
     assert "Priya Shah" in {p.name for p in crud.list_all(ctx.uow(write=False), E.PEOPLE)}
     ctx.close()
+
+
+def test_a_huge_argument_is_quoted_short_in_its_error(board: Path, tmp_path: Path) -> None:
+    huge = "N" * 100_000
+    owner = run(
+        "--data-dir", board, "actions", "add", "--description", "x", "--owner", huge,
+        "--due", "2027-12-01",
+    )  # fmt: skip
+    assert_refused(owner, "unknown owner 'NNN", "…'", "give the name of a person")
+    meeting = run("--data-dir", board, "pack", huge, "-o", tmp_path / "p.pdf")  # a service's own
+    assert_refused(meeting, "is not a meeting reference")
+    for result in (owner, meeting):
+        assert len(result.stderr) < 500, len(result.stderr)
