@@ -24,6 +24,7 @@ from hescb_desktop.cli.base import (
     PROG,
     CliError,
     one_line,
+    printable_output,
     say,
 )
 from hescb_desktop.paths import DataDirError, default_data_dir
@@ -102,7 +103,8 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    return _guarded(lambda: _dispatch(build_parser().parse_args(argv)))
+    with printable_output():
+        return _guarded(lambda: _dispatch(build_parser().parse_args(argv)))
 
 
 def gui_main() -> int:
@@ -136,6 +138,7 @@ def _anticipated() -> tuple[type[Exception], ...]:
 
 def _dispatch(args: argparse.Namespace) -> int:
     command = getattr(args, "command", None)
+    args.share = _absolute(args.share)
     # a share that is not there is the sync commands' to report (exit 1: working offline)
     share = args.share if command in _SHARE_MAY_BE_MISSING else _checked_share(args.share)
     data_dir: Path = args.data_dir or default_data_dir()
@@ -154,6 +157,15 @@ def _writes(args: argparse.Namespace) -> bool:
     return command in _WRITE_COMMANDS or getattr(args, "verb", None) in _WRITE_VERBS.get(
         str(command), ()
     )
+
+
+def _absolute(share: Path | None) -> Path | None:
+    """A relative --share made absolute from the folder the command runs in: it is remembered
+    (join) and a later run from another folder must find the same share. An absolute path (a
+    UNC path, a mapped drive) is kept as typed."""
+    if share is None or share.is_absolute():
+        return share
+    return share.resolve()
 
 
 def _checked_share(share: Path | None) -> Path | None:

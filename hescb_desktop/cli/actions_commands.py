@@ -8,7 +8,6 @@ changed: the services refuse it before anything is written.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from contextlib import suppress
@@ -16,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from hescb_desktop.cli.base import EXIT_OK, PROG, CliError, database_path
+from hescb_desktop.cli.base import EXIT_OK, PROG, CliError, database_path, json_text, quoted
 from hescb_desktop.cli.database import refuse_foreign
 from hescb_desktop.services import actions as action_service
 from hescb_desktop.services import crud, meetings
@@ -37,7 +36,7 @@ def _date(text: str, what: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise CliError(f'{what} "{text}" is not a date like 2026-03-31') from None
+        raise CliError(f"{what} {quoted(text)} is not a date like 2026-03-31") from None
 
 
 def _write(text: str | bytes) -> None:
@@ -56,9 +55,9 @@ def _owner_id(ctx: ServiceContext, name: str) -> str:
         raise CliError("the owner is empty: give a person's name")
     found = [p for p in crud.list_all(ctx.uow(write=False), PEOPLE) if p.name.casefold() == wanted]
     if not found:
-        raise CliError(f'unknown owner "{name}": give the name of a person on the board')
+        raise CliError(f"unknown owner {quoted(name)}: give the name of a person on the board")
     if len(found) > 1:
-        raise CliError(f'"{name}" names {len(found)} people: cannot tell which')
+        raise CliError(f"{quoted(name)} names {len(found)} people: cannot tell which")
     return found[0].id
 
 
@@ -95,7 +94,7 @@ def _list(args: argparse.Namespace, data_dir: Path) -> int:
         and (not args.overdue or e.overdue(today))
     ]
     if args.json:
-        _write(json.dumps([_json(e) for e in chosen], indent=2, ensure_ascii=False) + "\n")
+        _write(json_text([_json(e) for e in chosen], indent=2) + "\n")
     elif args.csv:
         _write(to_csv(chosen))
     else:
@@ -200,7 +199,7 @@ def cmd_meetings(args: argparse.Namespace, data_dir: Path) -> int:
             }
         )
     if args.json:
-        _write(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
+        _write(json_text(out, indent=2) + "\n")
         return EXIT_OK
     lines = [
         f"{o['ref']}\t{o['start'][11:16]}-{o['end'][11:16]}\t{o['status']}\t{o['title']}"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +19,8 @@ from hescb_desktop.cli.base import (
     CliError,
     database_path,
     has_database,
+    json_text,
+    quoted,
     refuse_file_as_data_dir,
     write_atomic,
 )
@@ -55,7 +56,7 @@ def cmd_board(args: argparse.Namespace, data_dir: Path) -> int:
     order = {s: n for n, s in enumerate(loaded.stage_names)}
     cards.sort(key=lambda c: (order.get(c.stage, len(order)), c.stage, c.sort_key()))
     if args.json:
-        text = json.dumps([_json(c) for c in cards], indent=2, ensure_ascii=False) + "\n"
+        text = json_text([_json(c) for c in cards], indent=2) + "\n"
     elif args.csv:  # UTF-8 with a BOM for Excel, as `actions list --csv`
         _print(excel_csv_bytes(board.board_csv(cards, loaded.stage_names)))
         return EXIT_OK
@@ -120,7 +121,7 @@ def _stage(name: str, stages: list[str]) -> str:
     for stage in stages:
         if stage.casefold() == name.strip().casefold():
             return stage
-    raise CliError(f'no stage "{name}" on the board (stages: {", ".join(stages)})')
+    raise CliError(f"no stage {quoted(name)} on the board (stages: {', '.join(stages)})")
 
 
 def _chosen(

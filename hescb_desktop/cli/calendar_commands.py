@@ -4,7 +4,6 @@ occurrences, on the same services as the GUI."""
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
@@ -16,6 +15,8 @@ from hescb_desktop.cli.base import (
     CliError,
     database_path,
     has_database,
+    json_text,
+    quoted,
     refuse_file_as_data_dir,
     say,
     write_atomic,
@@ -25,6 +26,9 @@ if TYPE_CHECKING:
     from hescb_desktop.services.context import ServiceContext
 
 COMMANDS = ("import-ics", "export-ics", "events")
+# The days --from and --to may name: the calendar's arithmetic (a day either side, London time,
+# series expansion) stays well inside Python's years 1 to 9999.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
 
 
 def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -49,9 +53,14 @@ def _day(value: str | None, what: str) -> date | None:
     if value is None:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
-        raise CliError(f"--{what} {value!r} is not a date (YYYY-MM-DD)") from None
+        raise CliError(f"--{what} {quoted(value)} is not a date (YYYY-MM-DD)") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise CliError(
+            f"--{what} {value} is out of range: the calendar takes {FIRST_DAY} to {LAST_DAY}"
+        )
+    return day
 
 
 def _window(args: argparse.Namespace) -> tuple[date | None, date | None]:
@@ -99,6 +108,8 @@ def cmd_import_ics(args: argparse.Namespace, data_dir: Path) -> int:
             ctx.close()
     finally:
         lock.release()
+    for note in report.notes:
+        say(f"import-ics: warning: {file.name}: {note}")
     for problem in report.problems:
         say(f"import-ics: skipped {problem}")
     for person in report.unmatched:  # imported, but this attendee is no one on the board
@@ -163,7 +174,7 @@ def cmd_events(args: argparse.Namespace, data_dir: Path) -> int:
             }
             for o in occs
         ]
-        _write_stdout(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+        _write_stdout(json_text(rows, indent=2) + "\n")
         return EXIT_OK
     lines = []
     for o in occs:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Iterator
@@ -17,6 +16,7 @@ from hescb_desktop.cli.base import (
     CliError,
     database_path,
     has_database,
+    json_text,
     refuse_file_as_data_dir,
     say,
     wal_files,
@@ -113,7 +113,7 @@ def cmd_export_json(args: argparse.Namespace, data_dir: Path) -> int:
     output: Path | None = args.output
     if output is not None:
         _check_output(output, data_dir)
-    text = json.dumps(_export(data_dir), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    text = json_text(_export(data_dir), indent=2, sort_keys=True) + "\n"
     if output is None:
         _write_stdout(text)
         return EXIT_OK

@@ -20,12 +20,19 @@ Every PC gives a conflict the same id, so an id read on one PC can be resolved o
 from __future__ import annotations
 
 import argparse
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from hescb_desktop.cli.base import EXIT_OK, EXIT_USAGE, PROG, CliError, database_path, say
+from hescb_desktop.cli.base import (
+    EXIT_OK,
+    EXIT_USAGE,
+    PROG,
+    CliError,
+    database_path,
+    json_text,
+    say,
+)
 from hescb_desktop.cli.database import refuse_foreign
 from hescb_desktop.domain.errors import NotFoundError
 from hescb_desktop.services import sync as sync_service
@@ -52,7 +59,7 @@ def cmd_conflicts(args: argparse.Namespace, data_dir: Path) -> int:
     finally:
         ctx.close()
     if args.json:
-        print(json.dumps(items, indent=2, ensure_ascii=False))
+        print(json_text(items, indent=2))
     else:
         for item in items:
             print(_line(item, names))
@@ -102,7 +109,7 @@ def _named(ctx: ServiceContext, row: sync_service.ConflictRow, value: Any) -> st
         return named
     if value is None or value == "":
         return "(empty)"
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    text = value if isinstance(value, str) else json_text(value)
     text = " ".join(text.split())
     return text if len(text) <= VALUE_WIDTH else text[: VALUE_WIDTH - 1].rstrip() + "…"
 

@@ -22,6 +22,7 @@ from hescb_desktop.cli.base import (
     CliError,
     database_path,
     has_database,
+    quoted,
     refuse_file_as_data_dir,
     write_atomic,
 )
@@ -213,7 +214,7 @@ def cmd_highlight_report(args: argparse.Namespace, data_dir: Path) -> int:
         try:
             since = date.fromisoformat(args.since)
         except ValueError as exc:
-            raise CliError(f"--since {args.since!r} is not a date like 2026-03-12") from exc
+            raise CliError(f"--since {quoted(args.since)} is not a date like 2026-03-12") from exc
     with _context(data_dir) as ctx:
         content = highlight_content(ctx.uow(write=False), since=since)
         data = build_highlight_pdf(content, author=ctx.user)

@@ -52,13 +52,38 @@ def cmd_selftest(args: argparse.Namespace, data_dir: Path) -> int:
     return EXIT_OK
 
 
+def check_data_dir(data_dir: Path) -> str:
+    """The data dir can hold a database: a writable folder, or one that can be made (then
+    nothing is made). Its database, if any, is a file. What was found, for the report."""
+    path = database_path(data_dir)
+    if data_dir.is_dir():
+        try:
+            with tempfile.TemporaryFile(dir=data_dir, prefix=".selftest-"):
+                pass
+        except OSError as exc:
+            raise SelftestError(f"data dir {data_dir} is not writable: {one_line(exc)}") from exc
+        if path.exists() and not path.is_file():
+            raise SelftestError(f"{path} is not a database file (it is a folder or a device)")
+        return "is writable"
+    parent = next((p for p in data_dir.parents if p.exists()), None)
+    if parent is None or not parent.is_dir():
+        raise SelftestError(f"data dir {data_dir} cannot be created: {parent} is not a folder")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise SelftestError(f"data dir {data_dir} cannot be created in {parent} (not writable)")
+    return "can be created"
+
+
 def check_database(data_dir: Path) -> str:
-    """Full integrity check of the data dir's database (read only), or of a fresh in-memory one."""
+    """Full integrity check of the data dir's database (read only); with no database there yet,
+    of a fresh in-memory one, and the report says so."""
+    state = check_data_dir(data_dir)
     path = database_path(data_dir)
     if has_database(path) and refuse_foreign(path).ours:
         where, engine = str(path), open_database(path, create=False, migrate=False)
     else:
-        where, engine = "in-memory database", memory_context().engine
+        empty = f"{path.name} is empty; " if path.is_file() else ""
+        where = f"no database in {data_dir} yet ({empty}the folder {state}): a new in-memory one"
+        engine = memory_context().engine
     try:
         problems = integrity_problems(engine, quick=False)
         revision = current_revision(engine)

@@ -60,7 +60,7 @@ def flowables(text: str, styles: StyleSheet1, width: float) -> list[Flowable]:
             story.append(_bullets(bullets, styles["Normal"]))
             bullets.clear()
         if rows:
-            story.append(_table(rows, styles["Cell"], width))
+            story.extend(_table(rows, styles["Cell"], width))
             rows.clear()
 
     for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
@@ -101,9 +101,56 @@ def _bullets(items: Iterable[str], style: ParagraphStyle) -> ListFlowable:
     )
 
 
-def _table(rows: list[list[str]], style: ParagraphStyle, width: float) -> Table:
+# (font size, leading, padding) from the usual cell size down: a wide table takes the first one
+# at which every column gets at least MIN_EMS ems of text; beyond the smallest it is printed
+# in column groups (pages across, as a spreadsheet prints), the first column repeated in each.
+_SIZES = ((9.0, 11.0, 6.0), (8.0, 9.5, 4.0), (7.0, 8.5, 3.0))
+MIN_EMS = 5.5
+
+
+def _per_group(size: float, pad: float, width: float) -> int:
+    """How many columns of at least MIN_EMS ems (and their padding) fit `width`."""
+    return max(2, int(width // (size * MIN_EMS + 2 * pad)))
+
+
+def _table(rows: list[list[str]], style: ParagraphStyle, width: float) -> list[Flowable]:
+    """One table, its font made smaller as it gets wider; a table too wide even then is split
+    into groups of columns (1-10, then 1 and 11-19, ...), each headed by what it holds."""
     columns = max(len(r) for r in rows)
-    cells = [[Paragraph(inline(c), style) for c in r] + [""] * (columns - len(r)) for r in rows]
+    rows = [r + [""] * (columns - len(r)) for r in rows]
+    for size, leading, pad in _SIZES:
+        if columns <= _per_group(size, pad, width):
+            return [_one_table(rows, _cell_style(style, size, leading), pad, width)]
+    size, leading, pad = _SIZES[-1]
+    cell = _cell_style(style, size, leading)
+    per = _per_group(size, pad, width)
+    caption_style = ParagraphStyle(f"{style.name}-caption", parent=style, keepWithNext=1)
+    story: list[Flowable] = []
+    first = 1
+    while first < columns:
+        taken = list(range(first, min(columns, first + per - 1)))
+        if first == 1:
+            taken = [0, *taken]
+            caption = f"Columns 1–{taken[-1] + 1} of {columns} (the table is printed in parts)"
+        else:
+            caption = f"Columns {taken[0] + 1}–{taken[-1] + 1} of {columns}, with column 1"
+            taken = [0, *taken]
+        story.append(Paragraph(f"<i>{para_text(caption)}</i>", caption_style))
+        story.append(_one_table([[r[i] for i in taken] for r in rows], cell, pad, width))
+        story.append(Spacer(0, 6))
+        first = taken[-1] + 1
+    return story
+
+
+def _cell_style(style: ParagraphStyle, size: float, leading: float) -> ParagraphStyle:
+    if size == style.fontSize:
+        return style
+    return ParagraphStyle(f"{style.name}-{size}", parent=style, fontSize=size, leading=leading)
+
+
+def _one_table(rows: list[list[str]], style: ParagraphStyle, pad: float, width: float) -> Table:
+    columns = len(rows[0])
+    cells = [[Paragraph(inline(c), style) for c in r] for r in rows]
     table = Table(cells, colWidths=[width / columns] * columns, repeatRows=1, splitInRow=1)
     table.setStyle(
         TableStyle(
@@ -112,6 +159,8 @@ def _table(rows: list[list[str]], style: ParagraphStyle, width: float) -> Table:
                 ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8ecf2")),
+                ("LEFTPADDING", (0, 0), (-1, -1), pad),
+                ("RIGHTPADDING", (0, 0), (-1, -1), pad),
             ]
         )
     )

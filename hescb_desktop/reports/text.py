@@ -48,10 +48,12 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import paragraph as rl_paragraph
 
+from hescb_desktop.domain.printable import strip_controls
 from hescb_desktop.reports.fonts import EMOJI, emoji_coverage, slanted_gaps
 
-# C0 controls other than tab and newline, DEL, C1 controls, and lone surrogates (a broken
-# Windows file name): none of them can be drawn, so each becomes U+FFFD.
+# Lone surrogates (a broken Windows file name) cannot be drawn: each becomes U+FFFD. Control
+# characters (ESC, BEL, NUL...) are dropped first (domain.printable.strip_controls), as on the
+# command line and in .ics files; any left here would become U+FFFD too.
 _UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 _NEWLINE = re.compile("\r\n|\r|\n")
 
@@ -70,6 +72,12 @@ _CLUSTER = re.compile(
     f"|[^\\s{_RTL_CHARS}](?:[\ufe0e\ufe0f\u20e3\U0001f3fb-\U0001f3ff]|\u200d[^\\s{_RTL_CHARS}])+"
 )
 _OBJECT = "\ufffc"  # stands for a callback, anchor or image in a line being reordered
+# Long words: cut into pieces that wrap like words (see break_long_words). PIECE_END (INVISIBLE
+# SEPARATOR, no width in DejaVu Sans) marks where a word was cut: the space after it is dropped.
+LONG_WORD, PIECE, PIECE_END = 120, 16, "\u2063"
+PRINT_LIMIT = 10_000  # characters of one field printed (see bounded)
+_LONG = re.compile(f"[^\\s]{{{LONG_WORD},}}")
+_JOINED = re.compile(f"{PIECE_END}[ ]?")
 _STRONG = {"L": 0, "R": 1, "AL": 1}
 
 # Keep the harakat (the text prints as typed) and skip the ALLAH ligature (U+FDF2), which
@@ -85,11 +93,41 @@ _reshaper = ArabicReshaper(
 
 def para_text(text: str) -> str:
     """Escape `text` for a Paragraph: `<b>`, `&`, `&nbsp;` and unclosed tags print literally,
-    line breaks stay line breaks, anything unprintable shows as U+FFFD, Arabic is shaped and
-    emoji DejaVu Sans lacks are set in Noto Emoji. The order stays as typed: `Paragraph` puts
-    right-to-left text in display order line by line as it draws."""
-    cleaned = _UNPRINTABLE.sub("\ufffd", _NEWLINE.sub("\n", text))
-    return "<br/>".join(_markup_line(line) for line in cleaned.split("\n"))
+    line breaks stay line breaks, control characters are dropped and a lone surrogate shows as
+    U+FFFD, Arabic is shaped and emoji DejaVu Sans lacks are set in Noto Emoji. The order stays
+    as typed: `Paragraph` puts right-to-left text in display order line by line as it draws. A
+    very long word is cut into pieces ReportLab can wrap between (`break_long_words`); a field
+    prints at most PRINT_LIMIT characters (`bounded`)."""
+    cleaned = _UNPRINTABLE.sub("\ufffd", _NEWLINE.sub("\n", strip_controls(bounded(text))))
+    return "<br/>".join(_markup_line(break_long_words(line)) for line in cleaned.split("\n"))
+
+
+def bounded(text: str) -> str:
+    """`text`, or its first PRINT_LIMIT characters and a note of how many more there are: one
+    field of 100,000 characters would print as 60 pages and take ReportLab half a minute (it
+    lays out a table row or paragraph again at every page it continues on). Nobody types that
+    much into one field; the full text stays in the app."""
+    if len(text) <= PRINT_LIMIT:
+        return text
+    more = len(text) - PRINT_LIMIT
+    return f"{text[:PRINT_LIMIT]}… [{more:,} more characters not printed: see the app]"
+
+
+def break_long_words(line: str) -> str:
+    """`line` with each word of LONG_WORD characters or more cut into PIECE-character pieces,
+    each but the last followed by PIECE_END and a space: ReportLab wraps only at white space,
+    and it breaks a word wider than the line by measuring it one character at a time, again at
+    every page a table row or paragraph continues on (a 100,000-character word made an action
+    log take 29 s). `Paragraph` drops the space after each PIECE_END as it draws, so the word
+    prints whole, broken only at the ends of lines."""
+    if len(line) < LONG_WORD:
+        return line
+    return _LONG.sub(_in_pieces, line)
+
+
+def _in_pieces(match: re.Match[str]) -> str:
+    word = match.group()
+    return f"{PIECE_END} ".join(word[i : i + PIECE] for i in range(0, len(word), PIECE))
 
 
 def _markup_line(line: str) -> str:
@@ -202,8 +240,13 @@ def text_width(text: str, font: str, size: float) -> float:
 
 def fit_line(text: str, room: float, font: str, size: float) -> str:
     """`text` cut with an ellipsis to fit `room` points as `draw_line` draws it."""
-    if text_width(text, font, size) <= room:
+    # measured only as far as could fit (a visible glyph is at least a tenth of an em wide):
+    # a 100,000-character title in every footer is not measured whole on every page
+    most = int(room / (size * 0.1)) + 1
+    text = strip_controls(text)  # as draw_line draws it
+    if len(text) <= most and text_width(text, font, size) <= room:
         return text
+    text = text[:most]
     lo, hi = 0, len(text)
     while lo < hi:
         mid = (lo + hi + 1) // 2
@@ -217,7 +260,7 @@ def fit_line(text: str, room: float, font: str, size: float) -> str:
 def draw_line(canvas: Canvas, x: float, y: float, text: str, font: str, size: float) -> None:
     """Draw one line of user text at (x, y), left-aligned: in display order (`visual`), in
     `font` with emoji that DejaVu Sans lacks in Noto Emoji (a box otherwise)."""
-    runs = font_runs(visual(text), font)
+    runs = font_runs(visual(strip_controls(text)), font)
     if len(runs) == 1:
         if (canvas._fontname, canvas._fontsize) != (font, size):
             canvas.setFont(font, size)
@@ -378,11 +421,13 @@ class Paragraph(rl_paragraph.Paragraph):  # type: ignore[misc]  # reportlab has 
         return parts
 
     def drawPara(self, debug: int = 0) -> None:  # noqa: N802  (ReportLab's name)
-        if self._bidi_base is None:
+        joined = _join_pieces(self.blPara)
+        if self._bidi_base is None and joined is None:
             super().drawPara(debug)
             return
         logical = self.blPara
-        self.blPara = self._display_order(logical)
+        shown = logical if joined is None else joined
+        self.blPara = shown if self._bidi_base is None else self._display_order(shown)
         try:
             super().drawPara(debug)
         finally:
@@ -458,6 +503,40 @@ class Paragraph(rl_paragraph.Paragraph):  # type: ignore[misc]  # reportlab has 
                     words = _line_frags(text, levels, pieces, line, base)
                     new_lines.append(line.clone(words=words))
         return bl_para.clone(lines=new_lines)
+
+
+def _join_pieces(bl_para: Any) -> Any:
+    """A copy of `bl_para` (ReportLab's wrapped lines) with the pieces of each long word that
+    share a line joined again (no space between them), or None if it has no such pieces."""
+    if bl_para.kind == 0:
+        if not any(PIECE_END in w for _, words in bl_para.lines for w in words):
+            return None
+        lines = [(extra, _joined_words(words)) for extra, words in bl_para.lines]
+        return bl_para.clone(lines=lines)
+    if not any(PIECE_END in getattr(f, "text", "") for ln in bl_para.lines for f in ln.words):
+        return None
+    new_lines = []
+    for line in bl_para.lines:
+        words = [
+            f.clone(text=_JOINED.sub("", f.text)) if PIECE_END in getattr(f, "text", "") else f
+            for f in line.words
+        ]
+        new_lines.append(line.clone(words=words))
+    return bl_para.clone(lines=new_lines)
+
+
+def _joined_words(words: list[str]) -> list[str]:
+    out: list[str] = []
+    carried = ""
+    for word in words:
+        if word.endswith(PIECE_END):
+            carried += word[:-1]
+        else:
+            out.append(carried + word)
+            carried = ""
+    if carried:
+        out.append(carried)
+    return out
 
 
 def _upright_where_slanted_lacks(frags: list[Any]) -> list[Any]:

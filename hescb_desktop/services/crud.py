@@ -19,6 +19,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from hescb_desktop.domain.enums import Marking
 from hescb_desktop.domain.errors import NotFoundError, ValidationError
+from hescb_desktop.domain.printable import control_problem, shorten
 from hescb_desktop.domain.rules import parse_marking
 from hescb_desktop.services.results import Changes, Result
 from hescb_desktop.storage.base import Base, Synced, new_id
@@ -92,11 +93,17 @@ def _coerce(label: str, key: str, column: Any, value: Any) -> Any:
             return value if isinstance(value, Marking) else parse_marking(str(value))
         if enum_cls is not None:
             return value if isinstance(value, enum_cls) else enum_cls(str(value))
-        return _coerce_plain(column.type.python_type, value)
+        coerced = _coerce_plain(column.type.python_type, value)
     except (ValueError, TypeError) as exc:
         if isinstance(exc, ValidationError):
             raise
-        raise ValidationError(f"{label}: {value!r} is not a valid {key.replace('_', ' ')}") from exc
+        raise ValidationError(
+            f"{label}: {shorten(str(value))!r} is not a valid {key.replace('_', ' ')}"
+        ) from exc
+    problem = control_problem(coerced) if isinstance(coerced, str) else ""
+    if problem:  # an ESC or BEL typed or pasted in would reach terminals and calendar clients
+        raise ValidationError(f"{label}: the {key.replace('_', ' ')} holds {problem}")
+    return coerced
 
 
 def _coerce_plain(kind: type, value: Any) -> Any:

@@ -36,6 +36,7 @@ from sqlalchemy import select
 from hescb_desktop import APP_NAME, __version__
 from hescb_desktop.domain.enums import Marking, Visibility
 from hescb_desktop.domain.errors import DomainError, ValidationError
+from hescb_desktop.domain.printable import control_problem, shorten, strip_controls
 from hescb_desktop.domain.rdates import RDate, format_rdates, parse_rdates
 from hescb_desktop.domain.recurrence import (
     only_dtstart,
@@ -73,7 +74,7 @@ class ImportProblem:
     reason: str
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.summary or '(no title)'}: {self.reason}"
+        return f"line {self.line}: {shorten(self.summary) or '(no title)'}: {self.reason}"
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,8 @@ class ImportReport:
     changes: Changes = field(default_factory=Changes)
     # attendees and organisers matched to no person (imported events, not problems)
     unmatched: tuple[ImportProblem, ...] = ()
+    # about the file as a whole: it was not UTF-8 and was read as Windows-1252
+    notes: tuple[str, ...] = ()
 
     @property
     def summary(self) -> str:
@@ -99,15 +102,29 @@ class ImportReport:
 # ---------------------------------------------------------------------- reading the file
 def parse(data: bytes) -> tuple[icalendar.Calendar, list[int]]:
     """The parsed calendar and the line number of each VEVENT (in order)."""
+    return _parse(decode(data)[0])
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """The file's text, and a note when it is not UTF-8 (RFC 5545 says it is) but reads as
+    Windows-1252, as files from older Windows programs do: the accented letters may be wrong."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
+        return data.decode("utf-8"), ""
+    except UnicodeDecodeError as bad:
+        line = data[: bad.start].count(b"\n") + 1
         try:
             text = data.decode("cp1252")
         except UnicodeDecodeError as exc:
             raise NotICalendarError("not an iCalendar file (not readable text)") from exc
+    return text, (
+        f"the file is not UTF-8 (line {line}): it was read as Windows-1252, "
+        "so check its accented letters and symbols"
+    )
+
+
+def _parse(text: str) -> tuple[icalendar.Calendar, list[int]]:
     stripped = text.lstrip()
     if not stripped[:15].upper().startswith("BEGIN:VCALENDAR"):
         raise NotICalendarError("not an iCalendar file (it does not start with BEGIN:VCALENDAR)")
@@ -220,7 +237,7 @@ def _text(component: Any, key: str) -> str:
         return ""
     if isinstance(value, list):
         value = value[0]
-    return str(value)
+    return strip_controls(str(value))  # an ESC or NUL from another program is not text
 
 
 def _convert(
@@ -275,7 +292,7 @@ def _convert(
         "marking": marking,
         "organisation_id": orgs.get(_text(component, "X-HESCB-ORGANISATION")),
     }
-    for key, limit in (("summary", 500), ("location", 500), ("calendar", 120)):
+    for key, limit in (("summary", 500), ("location", 500), ("calendar", CALENDAR_LIMIT)):
         if len(values[key]) > limit:
             raise ValidationError(f"the {key} is longer than {limit} characters")
     organisers = _who(component, "ORGANIZER")
@@ -328,6 +345,22 @@ def _sequence(component: Any) -> int:
 
 
 # ---------------------------------------------------------------------- import
+CALENDAR_LIMIT = 120
+
+
+def _calendar_name(name: str) -> str:
+    """The calendar every event goes into, checked once for the whole file."""
+    name = name.strip()
+    if len(name) > CALENDAR_LIMIT:
+        raise ValidationError(
+            f"the calendar name {shorten(name)!r} is longer than {CALENDAR_LIMIT} characters"
+        )
+    problem = control_problem(name)
+    if problem:
+        raise ValidationError(f"the calendar name holds {problem}")
+    return name
+
+
 def import_ics(
     uow: UnitOfWork,
     data: bytes,
@@ -337,8 +370,9 @@ def import_ics(
 ) -> ImportReport:
     """Import the events of an .ics file in one unit of work (all or, on a refused file,
     nothing). Problems with single events are reported, not raised."""
-    cal, lines = parse(data)
-    calendar = (calendar or "").strip()
+    text, encoding_note = decode(data)
+    cal, lines = _parse(text)
+    calendar = _calendar_name(calendar or "")
     default_calendar = _text(cal, "X-WR-CALNAME").strip() or DEFAULT_CALENDAR
     default_zone = times.known_zone(_text(cal, "X-WR-TIMEZONE").strip()) or ""
     components = list(cal.walk("VEVENT"))
@@ -361,6 +395,9 @@ def import_ics(
                 )
             except (ValidationError, ValueError, TypeError, KeyError, AttributeError) as exc:
                 problems.append(ImportProblem(line, _text(component, "SUMMARY"), str(exc)))
+            except OverflowError:  # year 1 or 9999: a day either side is outside the calendar
+                reason = "a date is too near year 1 or 9999 to be used"
+                problems.append(ImportProblem(line, _text(component, "SUMMARY"), reason))
         masters = _newest([p for p in parsed if p.recurrence_id is None])
         overrides = [p for p in parsed if p.recurrence_id is not None]
         existing = _existing_masters(uow, {p.uid for p in parsed})
@@ -478,7 +515,8 @@ def import_ics(
         uow.commit()
     problems.sort(key=lambda p: p.line)
     unmatched.sort(key=lambda p: p.line)
-    return ImportReport(created, updated, tuple(problems), changes, tuple(unmatched))
+    notes = (encoding_note,) if encoding_note else ()
+    return ImportReport(created, updated, tuple(problems), changes, tuple(unmatched), notes)
 
 
 def _match_people(
@@ -727,8 +765,8 @@ def export_ics(
                 )
                 cal.add_component(override)
     cal.add_missing_timezones()
-    data: bytes = cal.to_ical()
-    return data
+    # text another PC stored with an ESC or NUL in it goes out without them
+    return strip_controls(cal.to_ical().decode("utf-8")).encode("utf-8")
 
 
 def _in_window(master: Event, start: datetime | None) -> bool:

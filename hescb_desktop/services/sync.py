@@ -450,7 +450,10 @@ def join_share(ctx: ServiceContext, share_folder: Path, *, discard_demo: bool) -
         joined.uow(),
         replace(
             settings,
-            share_folder=str(share_folder),
+            # absolute, so that a sync run from another folder finds it (typed paths as typed)
+            share_folder=str(
+                share_folder if share_folder.is_absolute() else share_folder.resolve()
+            ),
             first_run_choice="join" if demo else settings.first_run_choice or "join",
         ),
     )

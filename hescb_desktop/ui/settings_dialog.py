@@ -30,9 +30,14 @@ MAX_NAME = 120
 
 
 def as_typed(text: str) -> str:
-    """The folder as the user typed it (a UNC path stays a UNC path); only ~ is expanded."""
+    """The folder as the user typed it (a UNC path stays a UNC path); only ~ is expanded, and
+    a relative path is made absolute (from the app's working folder, which may change)."""
     text = text.strip()
-    return str(Path(text).expanduser()) if text.startswith("~") else text
+    if text.startswith("~"):
+        return str(Path(text).expanduser())
+    if not text or text.startswith(("\\\\", "//")) or Path(text).is_absolute():
+        return text
+    return str(Path(text).resolve())
 
 
 def share_folder_problem(text: str) -> str:

@@ -40,6 +40,10 @@ def test_text_is_stored_exactly_as_typed(ctx: ServiceContext) -> None:
         ({"title": "x", "colour": "#fff"}, "no field 'colour'"),
         ({"title": "x", "id": "chosen"}, "no field 'id'"),
         ({"title": "x", "deleted": True}, "no field 'deleted'"),
+        ({"title": "bell \x07"}, r"title holds a control character \(U\+0007\)"),
+        ({"title": "x", "description": "\x1b[2J"}, r"description holds a control character"),
+        ({"title": "x", "description": "nul\x00"}, r"control character \(U\+0000\)"),
+        ({"title": "x", "description": "csi\x9b"}, r"control character \(U\+009B\)"),
     ],
 )
 def test_bad_objective_input_is_refused_and_changes_nothing(

@@ -19,7 +19,7 @@ from hescb_desktop.reports.text import Paragraph, para_text
         ('say "hi"', "say &quot;hi&quot;"),
         ("one\ntwo\r\nthree\rfour", "one<br/>two<br/>three<br/>four"),
         ("tab\there", "tab\there"),
-        ("bell\x07 nul\x00", "bell\ufffd nul\ufffd"),
+        ("bell\x07 nul\x00 esc\x1b[2J del\x7f csi\x9b", "bell nul esc[2J del csi"),  # dropped
         ("lone \ud800 surrogate", "lone \ufffd surrogate"),
         ("😀 Zażółć", "😀 Zażółć"),
         # the order as typed: reports.text.Paragraph reorders each printed line as it draws

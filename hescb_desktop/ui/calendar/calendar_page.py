@@ -634,6 +634,8 @@ class CalendarPage(Page):
             return
         self.workspace.announce(result.changes)
         text = f"{path.name}: {result.summary}."
+        for note in result.notes:  # the file was not UTF-8: said here as on the command line
+            text += f"\n\n{note}."
         if result.problems:
             text += "\n\n" + "\n".join(str(p) for p in result.problems[:15])
         if result.unmatched:
