@@ -90,7 +90,8 @@ class ImportReport:
 
     @property
     def summary(self) -> str:
-        text = f"{self.created} events added, {self.updated} updated"
+        added = "event added" if self.created == 1 else "events added"
+        text = f"{self.created} {added}, {self.updated} updated"
         if self.problems:
             text += f", {len(self.problems)} could not be read"
         if self.unmatched:  # one per event line: the same address on two events counts twice

@@ -147,7 +147,7 @@ def test_an_ics_event_in_year_1_is_listed_not_a_traceback(board: Path, tmp_path:
     )
     result = run("--data-dir", board, "import-ics", ics)
     assert result.returncode == 0, result.stderr
-    assert "1 events added" in result.stdout
+    assert "1 event added" in result.stdout
     assert result.stderr.splitlines() == [
         "import-ics: skipped line 4: Year one: a date is too near year 1 or 9999 to be used"
     ]

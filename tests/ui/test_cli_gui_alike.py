@@ -42,7 +42,7 @@ def test_the_app_says_an_ics_is_not_utf8_as_the_command_line_does(
     QTimer.singleShot(20, answer)
     page.import_file(ics)
     assert seen, "no report was shown"
-    assert "legacy.ics: 1 events added" in seen[0]
+    assert "legacy.ics: 1 event added" in seen[0]
     assert "the file is not UTF-8 (line 7): it was read as Windows-1252" in seen[0]
 
 
