@@ -1,6 +1,7 @@
 """The board pack of a meeting (or its Part II pack, or a supplement of late papers): cover,
 agenda with page ranges, contents with links, then each agenda item in order: the previous
-minutes, the action log, the highlight report, its paper with appendices, or a divider page."""
+minutes, the action log, the highlight report, its paper with appendices, or, for an item
+without a paper, its heading, purpose and presenter, sharing the page with what follows."""
 
 from __future__ import annotations
 

@@ -30,7 +30,7 @@ def state_label(state: str) -> str:
         MISSING: tr("PackItemModel", "Missing: paper not written or attached"),
         LATE: tr("PackItemModel", "Late: for a supplement"),
         WITHHELD: tr("PackItemModel", "Marked above this pack: in the Part II pack"),
-        NO_PAPER: tr("PackItemModel", "No paper (divider page)"),
+        NO_PAPER: tr("PackItemModel", "No paper (a heading in the pack)"),
         OTHER_PART: tr("PackItemModel", "Part II pack"),
         SUPPLEMENT: tr("PackItemModel", "Issued in a supplement"),
         "minutes": tr("PackItemModel", "Previous minutes (printed by the app)"),
