@@ -21,7 +21,7 @@ from unsaved_helpers import Button, answer_next_question
 
 from hescb_desktop.domain.calendar import EventDraft
 from hescb_desktop.domain.enums import Marking
-from hescb_desktop.services import board, crud, meetings, planning
+from hescb_desktop.services import board, crud, meetings, minutes, planning
 from hescb_desktop.services import calendar as cal
 from hescb_desktop.services.action_log import action_log
 from hescb_desktop.services.entities import ACTIONS, MEETINGS, PEOPLE
@@ -296,6 +296,58 @@ def test_the_objective_dialog_names_the_objective_and_keeps_a_refused_save_open(
     assert not dialog.isVisible()
 
 
+def _milestone_titles(ws: Workspace, objective_id: str) -> list[str]:
+    return [
+        m.title for m in planning.objective_detail(ws.ctx.uow(write=False), objective_id).milestones
+    ]
+
+
+@pytest.mark.parametrize("answer", [Button.Cancel, Button.Discard, Button.Save])
+def test_a_milestone_typed_but_not_added_is_asked_about(
+    qtbot: QtBot, workspace: Workspace, parent: QWidget, answer: Button
+) -> None:
+    """The objective dialog's own lists: a new milestone typed and the dialog closed before
+    "Add milestone" was pressed. Save adds it; Cancel keeps it typed; Discard drops it."""
+    dialog = _open(qtbot, CASES["objective"], workspace, parent)
+    assert isinstance(dialog, ObjectiveDialog)
+    milestones = dialog.lists[0]
+    dialog.tabs.setCurrentWidget(milestones)
+    before = _milestone_titles(workspace, dialog.objective_id)
+    qtbot.keyClicks(milestones.title, TYPED)
+    asked = answer_next_question(answer)
+    _close_button(dialog)
+    assert asked == ["Save changes to the objective “Shared drone unit”?"]
+    after = _milestone_titles(workspace, dialog.objective_id)
+    if answer == Button.Cancel:
+        assert dialog.isVisible() and milestones.title.text() == TYPED and after == before
+        answer_next_question(Button.Discard)
+        _close_button(dialog)
+    elif answer == Button.Discard:
+        assert not dialog.isVisible() and after == before
+    else:
+        assert not dialog.isVisible() and after == [*before, TYPED]
+
+
+def test_a_risk_changed_in_its_form_and_not_saved_is_saved_on_close(
+    qtbot: QtBot, workspace: Workspace, parent: QWidget
+) -> None:
+    dialog = _open(qtbot, CASES["objective"], workspace, parent)
+    assert isinstance(dialog, ObjectiveDialog)
+    risks = dialog.lists[2]
+    dialog.tabs.setCurrentWidget(risks)
+    if risks.table.rowCount() == 0:  # the demo objective may have none: add one first
+        risks.description.setText("Airspace approval delayed")
+        risks._on_add_clicked()
+    risks.table.selectRow(0)
+    assert not dialog.has_unsaved_changes()  # choosing a risk fills the form: not a change
+    risks.mitigation.setText(TYPED)
+    asked = answer_next_question(Button.Save)
+    dialog.close()
+    assert asked and not dialog.isVisible()
+    detail = planning.objective_detail(workspace.ctx.uow(write=False), dialog.objective_id)
+    assert TYPED in [r.mitigation for r in detail.risks]
+
+
 # ------------------------------------------------------------------ the embedded meeting editor
 @pytest.fixture
 def meeting_window(window: MainWindow) -> MeetingsPage:
@@ -353,6 +405,41 @@ def test_leaving_the_meeting_editor_asks(
     window.show_page(HOME)
     assert asked and window.current_page() is not page
     assert _first_item_title(page) == TYPED
+
+
+def test_a_resolved_line_and_an_interest_typed_but_not_added_are_asked_about(
+    qtbot: QtBot, window: MainWindow, meeting_window: MeetingsPage
+) -> None:
+    """Lines of the meeting editor that are added with their own button: typed and the page
+    left before the button was pressed. Cancel keeps them; Save adds them both."""
+    page = meeting_window
+    editor = page.editor
+    editor.tabs.setCurrentIndex(2)
+    panel = editor.minutes
+    panel.start_button.click()
+    panel.minute_list.setCurrentRow(0)
+    minute_id = panel.current().minute.id  # type: ignore[union-attr]
+    assert not editor.has_unsaved_changes()
+    qtbot.keyClicks(panel.decision_text, "That the joint plan is agreed")
+    editor.decl_person.setCurrentIndex(max(1, editor.decl_person.currentIndex()))
+    qtbot.keyClicks(editor.decl_text, "Governor of the training college")
+
+    asked = answer_next_question(Button.Cancel)
+    window.show_page(HOME)
+    assert asked == ["Save changes to the meeting “Typing board”?"]
+    assert window.current_page() is page
+    assert panel.decision_text.text() == "That the joint plan is agreed"
+    assert editor.decl_text.text() == "Governor of the training college"
+
+    asked = answer_next_question(Button.Save)
+    window.show_page(HOME)
+    assert asked and window.current_page() is not page
+    assert editor.meeting is not None
+    views = minutes.minutes_of(window.workspace.ctx.uow(write=False), editor.meeting.id)
+    decisions = [d.text for v in views if v.minute.id == minute_id for d in v.decisions]
+    assert decisions == ["That the joint plan is agreed"]
+    declared = meetings.declarations(window.workspace.ctx.uow(write=False), editor.meeting.id)
+    assert [d.interest for d in declared] == ["Governor of the training college"]
 
 
 def test_discarding_in_the_meeting_editor_puts_back_the_saved_text(

@@ -307,14 +307,23 @@ class ObjectiveDialog(GuardedDialog):
     def unsaved_subject(self) -> str:
         return self.tr("the objective “%1”").replace("%1", self.detail.objective.title)
 
+    def has_unsaved_changes(self) -> bool:
+        """Details or RAG changed, or a milestone or risk typed but not added or saved."""
+        return super().has_unsaved_changes() or any(tab.pending() for tab in self.lists)
+
     def save_unsaved_changes(self) -> bool:
-        """Saves what changed (details, RAG); a refusal shows on its tab, which is brought up."""
+        """Saves what changed (details, RAG) and adds or saves what was typed on the milestone
+        and risk tabs; a refusal shows on its tab, which is brought up."""
         for page, inputs, save in (
             (self.details_page, self._detail_inputs(), self._save_details),
             (self.rag_page, self._rag_inputs(), self._save_rag),
         ):
             if self._changed(inputs) and not save():
                 self.tabs.setCurrentWidget(page)
+                return False
+        for tab in self.lists:
+            if tab.pending() and not tab.keep_pending():
+                self.tabs.setCurrentWidget(tab)
                 return False
         return True
 

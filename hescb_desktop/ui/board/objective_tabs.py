@@ -118,6 +118,15 @@ class DetailTab(QWidget):
     def show_detail(self, detail: ObjectiveDetail) -> None:
         raise NotImplementedError
 
+    def pending(self) -> bool:
+        """Something typed into the tab's form but not added or saved yet (issue 14: nothing
+        typed is lost when the dialog closes)."""
+        return False
+
+    def keep_pending(self) -> bool:
+        """Add or save what `pending` found; False (with the reason shown) when refused."""
+        return True
+
     def _push(self, command: BoardCommand) -> bool:
         """Apply the command once and put it on the undo stack; a refusal is shown here."""
         try:
@@ -197,16 +206,26 @@ class MilestonesTab(DetailTab):
             self.table.setItem(row, 2, cell(self.names.get(m.owner_id or "", "")))
             self.table.setItem(row, 3, cell(format_date(m.done_on) if m.done else ""))
 
+    def pending(self) -> bool:
+        return bool(self.title.text().strip())
+
+    def keep_pending(self) -> bool:
+        return self._add_milestone()
+
     def _on_add_clicked(self) -> None:
+        self._add_milestone()
+
+    def _add_milestone(self) -> bool:
         values = {
             "objective_id": self.objective_id,
             "title": self.title.text(),
             "due_date": date_of(self.due),
             "owner_id": self.owner.currentData(),
         }
-
         if self._add(self.tr("Add milestone"), "milestones", values):
             self.title.clear()
+            return True
+        return False
 
     def _on_done_clicked(self) -> None:
         row_id = selected_id(self.table)
@@ -395,23 +414,43 @@ class RisksTab(DetailTab):
         self.owner.setCurrentIndex(max(0, self.owner.findData(r.owner_id)) if r.owner_id else 0)
         self.mitigation.setText(r.mitigation)
 
+    def pending(self) -> bool:
+        """A new risk's words typed, or the chosen risk's form changed and not saved."""
+        r = self._risks.get(selected_id(self.table))
+        if r is None:
+            return bool(self.description.text().strip() or self.mitigation.text().strip())
+        return any(getattr(r, k) != v for k, v in self._form_values().items())
+
+    def keep_pending(self) -> bool:
+        if self._risks.get(selected_id(self.table)) is None:
+            return self._add_risk()
+        return self._save_risk()
+
     def _on_add_clicked(self) -> None:
+        self._add_risk()
+
+    def _add_risk(self) -> bool:
         values = {"objective_id": self.objective_id, **self._form_values()}
         if self._add(self.tr("Add risk"), "risks", values):
             self.description.clear()
             self.mitigation.clear()
+            return True
+        return False
 
     def _on_save_clicked(self) -> None:
+        self._save_risk()
+
+    def _save_risk(self) -> bool:
         r = self._risks.get(selected_id(self.table))
         if r is None:
             self._say(self.tr("Choose a risk first."), error=True)
-            return
+            return False
         new = {k: v for k, v in self._form_values().items() if getattr(r, k) != v}
         if not new:
             self._say(self.tr("Nothing changed."), error=False)
-            return
+            return True
         old = {k: getattr(r, k) for k in new}
-        self._push(
+        return self._push(
             ChangeDetail(
                 self.workspace, self.tr("Edit risk"), "risks", r.id, old, new, self._on_error
             )

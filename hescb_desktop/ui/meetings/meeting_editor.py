@@ -461,8 +461,22 @@ class MeetingEditor(QWidget):
         summary = self.minutes.summary
         return summary.isEnabled() and summary.document().isModified()
 
+    def _decision_typed(self) -> bool:
+        """A RESOLVED line typed and not added."""
+        line = self.minutes.decision_text
+        return line.isEnabled() and bool(line.text().strip())
+
+    def _declaration_typed(self) -> bool:
+        """An interest typed and not added."""
+        return bool(self.decl_text.text().strip())
+
     def has_unsaved_changes(self) -> bool:
-        return self.meeting is not None and (self._item_changed() or self._summary_changed())
+        return self.meeting is not None and (
+            self._item_changed()
+            or self._summary_changed()
+            or self._decision_typed()
+            or self._declaration_typed()
+        )
 
     def unsaved_subject(self) -> str:
         title = self.meeting.title if self.meeting is not None else ""
@@ -474,6 +488,16 @@ class MeetingEditor(QWidget):
             if self._summary_changed():
                 self.tabs.setCurrentWidget(self.minutes)
                 return False
+        if self._decision_typed():
+            self.minutes._on_add_decision_clicked()
+            if self._decision_typed():  # refused: the reason is shown beside it
+                self.tabs.setCurrentWidget(self.minutes)
+                return False
+        if self._declaration_typed():
+            self._on_add_declaration_clicked()
+            if self._declaration_typed():
+                self.tabs.setCurrentIndex(1)  # attendance and declarations
+                return False
         if self._item_changed() and self._item_shown is not None:
             item_id, values = self._item_shown, self._item_values()
             if self._run(lambda: meetings.update_item(self.workspace.ctx.uow(), item_id, values)):
@@ -483,6 +507,8 @@ class MeetingEditor(QWidget):
         return True
 
     def discard_unsaved_changes(self) -> None:
+        self.minutes.decision_text.clear()
+        self.decl_text.clear()
         self.minutes.summary.document().setModified(False)
         self.minutes.reload()
         self._show_item(self._item_row(self._item_shown))
