@@ -11,7 +11,7 @@ import gc
 import threading
 from collections.abc import Callable, Iterator
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, Signal
 
 ProgressFn = Callable[[int, str], None]
 
@@ -20,26 +20,36 @@ class TaskSignals(QObject):
     progressed = Signal(int, str)
     succeeded = Signal(object)
     failed = Signal(str)
+    done = Signal()  # last of all: the object may go (deleteLater, on the GUI thread)
 
 
-class Task(QRunnable):
-    """One call of `fn(progress)` on a pool thread; exactly one of succeeded/failed follows."""
+class Task:
+    """One call of `fn(progress)` on a pool thread; exactly one of succeeded/failed follows.
+
+    Not a QRunnable: the pool runs a plain callable, so no C++ runnable exists that the pool
+    could delete while its Python wrapper is still to be collected, and the signals object is
+    never freed on a pool thread. It belongs to the application (a Qt parent on the GUI thread)
+    and is deleted there with deleteLater once its last signal is delivered. (A CI worker once
+    died collecting garbage on the GUI thread while a PDF was built on a pool thread.)"""
 
     def __init__(self, fn: Callable[[ProgressFn], object]) -> None:
-        super().__init__()
         self._fn = fn
-        self.signals = TaskSignals()
+        self.signals = TaskSignals(QCoreApplication.instance())
+        self.signals.done.connect(self.signals.deleteLater)
 
     def run(self) -> None:
+        signals = self.signals
         try:
-            result = self._fn(self.signals.progressed.emit)
+            result = self._fn(signals.progressed.emit)
         except Exception as exc:  # reported to the user by whoever started the task
-            self.signals.failed.emit(str(exc) or type(exc).__name__)
+            signals.failed.emit(str(exc) or type(exc).__name__)
         else:
-            self.signals.succeeded.emit(result)
+            signals.succeeded.emit(result)
+        finally:
+            signals.done.emit()
 
     def start(self, pool: QThreadPool | None = None) -> None:
-        (pool or QThreadPool.globalInstance()).start(self)
+        (pool or QThreadPool.globalInstance()).start(self.run)
 
 
 _gc_lock = threading.Lock()

@@ -1,0 +1,54 @@
+"""Work off the GUI thread (ui/widgets/worker.py): tasks whose every Python reference is dropped
+as soon as they start still report back, and nothing of them is left or freed on a pool thread.
+
+A CI worker once died (SIGSEGV) collecting garbage on the GUI thread while a PDF was built on a
+pool thread: the task was a QRunnable whose C++ object the pool deletes, with a Python wrapper
+and a signals object left to the collector. Tasks are now plain callables; their signals object
+belongs to the application and is deleted on the GUI thread after its last signal."""
+
+from __future__ import annotations
+
+import gc
+import threading
+
+from PySide6.QtCore import QCoreApplication, QThreadPool
+from pytestqt.qtbot import QtBot
+
+from hescb_desktop.ui.widgets.worker import Task, TaskSignals
+
+
+def signals_alive() -> int:
+    app = QCoreApplication.instance()
+    assert app is not None
+    return len(app.findChildren(TaskSignals))
+
+
+def test_tasks_dropped_at_once_report_back_and_leave_nothing(qtbot: QtBot) -> None:
+    gui = threading.get_ident()
+    before = signals_alive()
+    results: list[object] = []
+    errors: list[str] = []
+    threads: set[int] = set()
+
+    def work(n: int) -> object:
+        threads.add(threading.get_ident())
+        garbage = [[i] for i in range(2000)]  # allocations that set off collections
+        gc.collect()
+        if n % 7 == 0:
+            raise ValueError(f"task {n} refused")
+        return n, len(garbage)
+
+    for n in range(60):
+        task = Task(lambda _progress, n=n: work(n))
+        task.signals.succeeded.connect(results.append)
+        task.signals.failed.connect(errors.append)
+        task.start()
+        del task  # only the pool holds it now
+        gc.collect()  # the GUI thread collects while pool threads run
+    QThreadPool.globalInstance().waitForDone(30_000)
+    qtbot.waitUntil(lambda: len(results) + len(errors) == 60, timeout=10_000)
+    assert sorted(r[0] for r in results) == [n for n in range(60) if n % 7]  # type: ignore[index]
+    assert sorted(errors) == sorted(f"task {n} refused" for n in range(60) if n % 7 == 0)
+    assert gui not in threads
+    qtbot.waitUntil(lambda: signals_alive() == before, timeout=5_000)  # deleted, on the GUI thread
+    gc.collect()
