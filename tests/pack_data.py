@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from io import BytesIO
 
-from pypdf import PdfWriter
+from pypdf import PdfReader, PdfWriter
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfgen.canvas import Canvas
 
@@ -268,3 +268,18 @@ def _paper(
             "marking": marking,
         },
     ).value.id
+
+
+def outline(reader: PdfReader) -> list[tuple[str, int, int]]:
+    """(title, page index, level) of every bookmark, in order."""
+    out: list[tuple[str, int, int]] = []
+
+    def walk(items: list, level: int) -> None:  # type: ignore[type-arg]
+        for item in items:
+            if isinstance(item, list):
+                walk(item, level + 1)
+            else:
+                out.append((str(item.title), reader.get_destination_page_number(item), level))
+
+    walk(reader.outline, 0)
+    return out

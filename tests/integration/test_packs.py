@@ -22,6 +22,7 @@ from pack_data import (
     attached_pdf,
     build_board,
     encrypted_pdf,
+    outline,
 )
 from pypdf import PdfReader
 from pypdf.generic import Destination
@@ -94,21 +95,6 @@ def assert_every_page_marked(data: bytes, marking: Marking, footer: str) -> list
         assert f"Page {n} of {total}" in text, f"page {n} has no 'Page {n} of {total}'"
         assert footer in text, f"page {n} footer"
     return texts
-
-
-def outline(reader: PdfReader) -> list[tuple[str, int, int]]:
-    """(title, page index, level) of every bookmark, in order."""
-    out: list[tuple[str, int, int]] = []
-
-    def walk(items: list, level: int) -> None:  # type: ignore[type-arg]
-        for item in items:
-            if isinstance(item, list):
-                walk(item, level + 1)
-            else:
-                out.append((str(item.title), reader.get_destination_page_number(item), level))
-
-    walk(reader.outline, 0)
-    return out
 
 
 def link_targets(reader: PdfReader, page_index: int) -> list[int]:

@@ -16,7 +16,7 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
-from pack_data import MEETING_DAY, Board, build_board
+from pack_data import MEETING_DAY, Board, build_board, outline
 from pypdf import PdfReader
 from reportlab import rl_config
 from reportlab.lib import colors
@@ -105,20 +105,6 @@ def footer_lines(text: str) -> list[str]:
     lines = [x.strip() for x in text.splitlines() if x.strip()]
     at = next(n for n, x in enumerate(lines) if re.search(r"Page \d+ of \d+", x))
     return lines[at - 1 : at + 1]
-
-
-def outline(reader: PdfReader) -> list[tuple[str, int, int]]:
-    out: list[tuple[str, int, int]] = []
-
-    def walk(items: list, level: int) -> None:  # type: ignore[type-arg]
-        for item in items:
-            if isinstance(item, list):
-                walk(item, level + 1)
-            else:
-                out.append((str(item.title), reader.get_destination_page_number(item), level))
-
-    walk(reader.outline, 0)
-    return out
 
 
 def page_mode(data: bytes) -> object:
