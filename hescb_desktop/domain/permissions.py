@@ -16,12 +16,16 @@ The roles (DOMAIN.md, issue 15):
 
 A staff officer acting for a principal has the relation PRINCIPAL to the principal's records.
 A marking is changed only by a record's originator (or the secretariat): the MARK operation.
-Status: the table and its tests; the services and the merge do not consult it yet.
+`Identity` is the person at the keyboard as this PC's enrolment says; `Identity.may` and
+`Identity.why_not` ask the table for that person.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from enum import StrEnum
+
+from hescb_desktop.domain.errors import DomainError
 
 
 class Role(StrEnum):
@@ -152,3 +156,64 @@ def explain(role: Role, operation: Operation, kind: Kind, relation: Relation) ->
     if (operation, kind) in OFFICER_GRANTS:
         return f"{_OFFICER_SAYS[kind]}: ask the secretariat"
     return f"only the secretariat may {operation.value} {kind.plural}"
+
+
+Owners = str | set[str] | frozenset[str] | list[str] | tuple[str, ...] | None
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who is at the keyboard, as this PC's enrolment says (issue 15, point 1).
+
+    `person_id` is the board's person (a row of `people`), "" when the board does not know this
+    PC's account yet. `protected` is False on a board made before issue 15 that the secretariat
+    has not upgraded (and in an in-memory database): there everyone may still do everything, as
+    before, and the window says the board is not protected.
+    """
+
+    person_id: str
+    name: str
+    role: Role
+    account: str = ""
+    acts_for: frozenset[str] = field(default_factory=frozenset)
+    protected: bool = True
+
+    @property
+    def known(self) -> bool:
+        return bool(self.person_id) or not self.protected
+
+    def relation(self, owner_ids: Owners) -> Relation:
+        """How a record owned by `owner_ids` (an owner, author or subject; several for a record
+        with several) relates to this person."""
+        if owner_ids is None:
+            return Relation.OTHER
+        owners = {owner_ids} if isinstance(owner_ids, str) else set(owner_ids)
+        if self.person_id and self.person_id in owners:
+            return Relation.OWN
+        if owners & self.acts_for:
+            return Relation.PRINCIPAL
+        return Relation.OTHER
+
+    def may(self, operation: Operation, kind: Kind, owner_ids: Owners = None) -> bool:
+        if not self.protected:
+            return True
+        return allowed(self.role, operation, kind, self.relation(owner_ids))
+
+    def why_not(self, operation: Operation, kind: Kind, owner_ids: Owners = None) -> str:
+        """ "" when allowed, else the refusal in words ("Ask the secretariat to add you" for an
+        account the board does not know)."""
+        if self.may(operation, kind, owner_ids):
+            return ""
+        if not self.person_id:
+            return (
+                f"this board does not know the account {self.account!r}: "
+                "ask the secretariat to add you"
+            )
+        return explain(self.role, operation, kind, self.relation(owner_ids))
+
+
+UNPROTECTED = Identity(person_id="", name="", role=Role.SECRETARIAT, protected=False)
+
+
+class NotAllowedError(DomainError):
+    """A change the person at the keyboard may not make (the message says why, in words)."""

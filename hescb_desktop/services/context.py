@@ -9,11 +9,13 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from hescb_desktop.domain.permissions import Identity, Kind, NotAllowedError, Operation, Owners
 from hescb_desktop.paths import DB_FILENAME, prepare_data_dir
 from hescb_desktop.storage.capture import Actor
 from hescb_desktop.storage.database import mark_clean_close, open_database, upgrade
 from hescb_desktop.storage.device import ensure_device, last_hlc, read_state
 from hescb_desktop.storage.engine import make_engine
+from hescb_desktop.storage.identity import identity_from_state, read_identity
 from hescb_desktop.storage.uow import UnitOfWork
 from hescb_desktop.sync.clockguard import load_offset
 from hescb_desktop.sync.hlc import HybridLogicalClock, wall_ms
@@ -30,8 +32,26 @@ class ServiceContext:
     new_device: bool = False
 
     @property
+    def identity(self) -> Identity:
+        """The person at the keyboard (issue 15): who this PC's key is enrolled for."""
+        return read_identity(self.engine)
+
+    @property
     def user(self) -> str:
-        return read_state(self.engine).get("display_name") or DEFAULT_USER
+        """Who each change is recorded as: the enrolled person's id on a protected board; on a
+        board not yet upgraded, the name set in Settings, as before."""
+        state = read_state(self.engine)
+        identity = identity_from_state(state)
+        if identity.protected:
+            return identity.person_id or f"account:{identity.account}"[:120]
+        return state.get("display_name") or DEFAULT_USER
+
+    def require(self, operation: Operation, kind: Kind, owner_ids: Owners = None) -> None:
+        """Raise NotAllowedError (a DomainError: the GUI shows it, the CLI exits 2) unless the
+        person at the keyboard may do this."""
+        why = self.identity.why_not(operation, kind, owner_ids)
+        if why:
+            raise NotAllowedError(why[0].upper() + why[1:] + ".")
 
     def uow(self, *, write: bool = True) -> UnitOfWork:
         return UnitOfWork(self.engine, Actor(self.device_id, self.user), self.clock, write=write)

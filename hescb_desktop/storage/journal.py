@@ -85,3 +85,48 @@ class SyncNotice(Base):
     hlc: Mapped[int] = mapped_column(BigInteger)
     kind: Mapped[str] = mapped_column(String(30))
     message: Mapped[str] = mapped_column(Text)
+
+
+class SignedRange(Base):
+    """A segment's signature as it was verified (peers') or made (this PC's own): the range of
+    change_log rows it covers and the digest of their record lines (issue 15). `selftest` and the
+    audit re-derive the digest from change_log and check the signature again, so a change-log row
+    rewritten after signing is found."""
+
+    __tablename__ = "signed_ranges"
+    device_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    first_seq: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    last_seq: Mapped[int] = mapped_column(BigInteger)
+    signer: Mapped[str] = mapped_column(String(64))  # the signing PC key's fingerprint
+    header: Mapped[str] = mapped_column(Text)  # the segment's header line, as signed (JSON)
+    signature: Mapped[str] = mapped_column(Text)  # base64
+
+
+class SecurityFinding(Base):
+    """Something on the share this PC refused to trust, with its reason (the sync page's Security
+    tab): a segment whose signature does not match, a PC not enrolled or revoked, a replaced
+    segment, a statement from someone not allowed to make it. Kept until what it names is gone."""
+
+    __tablename__ = "security_findings"
+    device_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    item: Mapped[str] = mapped_column(String(200), primary_key=True)  # a file name, usually
+    reason: Mapped[str] = mapped_column(Text)
+    first_seen: Mapped[str] = mapped_column(String(40))  # ISO UTC
+    last_seen: Mapped[str] = mapped_column(String(40))
+
+
+class RefusedChange(Base):
+    """A peer's change its writer was not allowed to make (rules on merge, issue 15): never
+    applied, never silently dropped: kept here with the reason."""
+
+    __tablename__ = "refused_changes"
+    device_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    tx: Mapped[int] = mapped_column(BigInteger)
+    hlc: Mapped[int] = mapped_column(BigInteger)
+    table_name: Mapped[str] = mapped_column(String(64))
+    row_id: Mapped[str] = mapped_column(String(36))
+    column_name: Mapped[str] = mapped_column(String(64))
+    value: Mapped[str] = mapped_column(Text)
+    user: Mapped[str] = mapped_column(String(120))
+    reason: Mapped[str] = mapped_column(Text)

@@ -15,7 +15,17 @@ import re
 
 # this PC's own bookkeeping: never written from the share, never copied from a snapshot
 LOCAL_ONLY_TABLES = frozenset(
-    {"alembic_version", "change_log", "conflicts", "local_state", "sync_notices", "sync_peers"}
+    {
+        "alembic_version",
+        "change_log",
+        "conflicts",
+        "local_state",
+        "refused_changes",
+        "security_findings",
+        "signed_ranges",
+        "sync_notices",
+        "sync_peers",
+    }
 )
 
 _COMMON = frozenset(
