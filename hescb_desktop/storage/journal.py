@@ -87,6 +87,19 @@ class SyncNotice(Base):
     message: Mapped[str] = mapped_column(Text)
 
 
+class TrustStatement(Base):
+    """A signed statement of the board's trust (sync/trust.py) as read from the share and
+    verified: the root, a PC enrolled or revoked, a person's role. `data` holds the file's bytes
+    (body, issuer key and signature), so the whole trust state can be checked again offline."""
+
+    __tablename__ = "trust_statements"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of `data`
+    kind: Mapped[str] = mapped_column(String(20))
+    issuer: Mapped[str] = mapped_column(String(64))  # the signing key's fingerprint
+    at: Mapped[int] = mapped_column(BigInteger)  # hlc
+    data: Mapped[str] = mapped_column(Text)
+
+
 class SignedRange(Base):
     """A segment's signature as it was verified (peers') or made (this PC's own): the range of
     change_log rows it covers and the digest of their record lines (issue 15). `selftest` and the

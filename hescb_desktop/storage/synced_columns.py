@@ -25,6 +25,7 @@ LOCAL_ONLY_TABLES = frozenset(
         "signed_ranges",
         "sync_notices",
         "sync_peers",
+        "trust_statements",
     }
 )
 

@@ -1,6 +1,7 @@
-"""signed_ranges, security_findings, refused_changes: trust on the share (issue 15)
+"""trust_statements, signed_ranges, security_findings, refused_changes (issue 15)
 
-Local tables, never synced: the signatures of the segments this PC verified or made (so selftest
+Local tables, never synced: the board's signed statements this PC verified (root, PCs enrolled
+and revoked, roles), the signatures of the segments this PC verified or made (so selftest
 and the audit can check change_log against them), what it refused to trust on the share and why,
 and the peers' changes refused by the rules on merge. Nothing to fill in: changes merged before
 this revision came from unsigned segments and are listed by the audit as "before signing".
@@ -20,6 +21,15 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_table(
+        "trust_statements",
+        sa.Column("id", sa.String(length=64), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("issuer", sa.String(length=64), nullable=False),
+        sa.Column("at", sa.BigInteger(), nullable=False),
+        sa.Column("data", sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
     op.create_table(
         "signed_ranges",
         sa.Column("device_id", sa.String(length=36), nullable=False),
@@ -59,3 +69,4 @@ def downgrade() -> None:
     op.drop_table("refused_changes")
     op.drop_table("security_findings")
     op.drop_table("signed_ranges")
+    op.drop_table("trust_statements")
