@@ -32,7 +32,8 @@ from typing import Any, TypeVar
 
 from hescb_desktop import __version__
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # the highest format this app reads: 2 = signed segments (issue 15)
+FOUNDING_FORMAT = 1  # what a new share's FORMAT says: apps of format 1 may still read its files
 MIN_APP_VERSION = "0.1.0"
 TEMP_MAX_AGE_S = 3600  # a temporary file older than this in our own folder was left by a crash
 
@@ -151,7 +152,7 @@ class Share:
         """A new share: hescb-sync/, its FORMAT with a new board id, devices/. Two PCs founding
         at once end with one board: FORMAT is created without replacing."""
         body = {
-            "format": FORMAT_VERSION,
+            "format": FOUNDING_FORMAT,
             "min_app_version": MIN_APP_VERSION,
             "board_id": str(uuid.uuid4()),
         }
