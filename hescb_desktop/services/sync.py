@@ -17,6 +17,7 @@ from hescb_desktop.services.entities import BY_TABLE
 from hescb_desktop.services.settings import load_settings, save_settings
 from hescb_desktop.storage.capture import Actor
 from hescb_desktop.storage.codec import decode
+from hescb_desktop.storage.device import read_state
 from hescb_desktop.storage.journal import ChangeLog, Conflict, LocalState, SyncNotice, SyncPeer
 from hescb_desktop.storage.models import ConflictResolution
 from hescb_desktop.sync import healing
@@ -28,14 +29,18 @@ from hescb_desktop.sync.publisher import pending_count
 from hescb_desktop.sync.round import SyncReport, sync_round
 from hescb_desktop.sync.segments import SegmentError
 from hescb_desktop.sync.share import FormatTooNewError, Share, ShareError
+from hescb_desktop.sync.signing import same_fingerprint
 from hescb_desktop.sync.snapshot import SnapshotInfo, newest_snapshot
+from hescb_desktop.sync.trust import RootNotPinnedError, TrustError, share_root
 
 __all__ = [
     "FormatTooNewError",
     "HistoryIncompleteError",
+    "RootNotPinnedError",
     "SegmentError",
     "ShareError",
     "SyncReport",
+    "TrustError",
     "ValidationError",
 ]
 
@@ -81,15 +86,23 @@ class HistoryRow:
     stamped_at: datetime | None = None
 
 
-def run_sync(ctx: ServiceContext, share_folder: Path) -> SyncReport:
+def run_sync(ctx: ServiceContext, share_folder: Path, trust_root: str | None = None) -> SyncReport:
     """One round: publish, pull, merge. Raises ShareError if the share cannot be used; a round
     whose own writes failed (read-only or full share) returns with `report.send_failed` set.
-    Either is kept for `sync_status` until a round sends everything."""
+    Either is kept for `sync_status` until a round sends everything. On a protected board met
+    for the first time, raises RootNotPinnedError unless `trust_root` names its root."""
     check_demo_guard(ctx, share_folder)
     share = Share(share_folder)
     try:
-        report = sync_round(ctx.engine, share, Actor(ctx.device_id, ctx.user), ctx.clock)
-    except (ShareError, SegmentError, OSError) as exc:
+        report = sync_round(
+            ctx.engine,
+            share,
+            Actor(ctx.device_id, ctx.user),
+            ctx.clock,
+            key=ctx.pc_key,
+            trust_root=trust_root,
+        )
+    except (ShareError, SegmentError, OSError, TrustError) as exc:
         _put(ctx, {"last_sync_error": f"last sync failed, working offline: {exc}"})
         raise
     _put(
@@ -419,6 +432,23 @@ def check_demo_guard(ctx: ServiceContext, share_folder: Path) -> None:
             "this PC holds the demo board and the share already holds data: join the share "
             "and discard the demo first (join --discard-demo)"
         )
+
+
+def check_root(ctx: ServiceContext, share_folder: Path, trust_root: str | None) -> str | None:
+    """Before a join: a protected board's root must be confirmed (RootNotPinnedError), and the
+    one given must be the share's (TrustError). Returns the root to pin in the first round."""
+    on_share = share_root(Share(share_folder))
+    pinned = read_state(ctx.engine).get("trust_root", "")
+    if not on_share or on_share == pinned:
+        return trust_root
+    if trust_root is None:
+        raise RootNotPinnedError(on_share)
+    if not same_fingerprint(trust_root, on_share):
+        raise TrustError(
+            f"the share's root fingerprint is {on_share}, not the one given: "
+            "check it with the secretariat"
+        )
+    return trust_root
 
 
 def join_share(ctx: ServiceContext, share_folder: Path, *, discard_demo: bool) -> ServiceContext:

@@ -39,7 +39,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from hescb_desktop import __version__
 from hescb_desktop.sync.share import check_format, read_bytes, write_new_file
-from hescb_desktop.sync.signing import Purpose, canonical, sign
+from hescb_desktop.sync.signing import Purpose, canonical, sign, verify
 
 SIGNED_FORMAT = 2  # the header format of a signed segment
 UNSIGNED_FORMAT = 1
@@ -304,3 +304,19 @@ def _check_range(
         raise SegmentError(f"{path.name}: records do not match the header's range")
     if parse_name(path.name) != (first, last):
         raise SegmentError(f"{path.name}: name does not match the header's range")
+
+
+def signed_by(segment: Segment, signer: Signer) -> bool:
+    """Whether `segment` carries a valid signature of `signer`'s key over a header that matches
+    its records."""
+    header = segment.header
+    if header.get("signer") != signer.fingerprint:
+        return False
+    if header.get("body_sha256") != segment.body_sha256:
+        return False
+    try:
+        signature = base64.b64decode(segment.signature, validate=True)
+    except ValueError:
+        return False
+    public = signer.key.public_key().public_bytes_raw()
+    return verify(public, Purpose.SEGMENT, canonical(header), signature)

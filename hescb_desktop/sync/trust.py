@@ -75,7 +75,7 @@ class RootNotPinnedError(TrustError):
     def __init__(self, root: str) -> None:
         super().__init__(
             f"this board's root fingerprint is {root}: check it with the secretariat by phone, "
-            f"then sync again with --trust-root \"{root}\""
+            f'then sync again with --trust-root "{root}"'
         )
         self.root = root
 
@@ -470,9 +470,7 @@ def make_request(
         {
             "body": body,
             "key": key_b64(key),
-            "sig": base64.b64encode(
-                sign(key, Purpose.ENROLMENT_REQUEST, canonical(body))
-            ).decode(),
+            "sig": base64.b64encode(sign(key, Purpose.ENROLMENT_REQUEST, canonical(body))).decode(),
         }
     )
 

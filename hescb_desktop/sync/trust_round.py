@@ -63,6 +63,15 @@ class TrustRound:
         return not self.waiting
 
 
+def unprotected(engine: Engine) -> TrustRound:
+    """A round without a key (tests and tools that sync as before): nothing signed or checked.
+    A PC that has pinned a root must sync with its key."""
+    if read_state(engine).get("trust_root"):
+        raise TrustError("this PC belongs to a protected board: it syncs with its key")
+    state = TrustState()
+    return TrustRound(state, SegmentCheck(engine, state))
+
+
 def start(
     engine: Engine,
     share: Share,

@@ -36,6 +36,7 @@ BAD_SIGNATURE = "signature does not match"
 ALTERED = "segment altered (its changes do not match its signature)"
 REPLACED = "segment replaced (it does not follow the changes already taken from this PC)"
 OTHER_PC = "signed by another PC's key"
+DAMAGE = (BAD_SIGNATURE, ALTERED)  # its author can heal these by writing the segment again
 
 
 def revoked_text(at: int) -> str:
@@ -51,7 +52,7 @@ class SegmentCheck:
         self.taken: list[tuple[str, Segment]] = []  # signed segments that passed
 
     def check(self, device: str, segment: Segment) -> str:
-        """"" when the segment may be merged, else the reason it may not."""
+        """ "" when the segment may be merged, else the reason it may not."""
         state = self.state
         if not state.protected:
             return ""
@@ -157,7 +158,7 @@ def remember_signed(engine: Engine, signed: Iterable[tuple[str, Segment]]) -> No
 
 
 def range_intact(conn: Connection, rng: SignedRange, key: bytes | None) -> str:
-    """"" when change_log still holds exactly the records the signed range covered (and, given
+    """ "" when change_log still holds exactly the records the signed range covered (and, given
     the signer's key, the signature verifies), else what is wrong."""
     header = orjson.loads(rng.header)
     rows = conn.execute(
