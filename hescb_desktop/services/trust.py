@@ -277,7 +277,7 @@ def set_role(
     role: str,
     share_folder: Path | None = None,
     acts_for: list[str] | None = None,
-) -> Person:
+) -> PersonRef:
     """Give `person` (a name or id) `role`; a synced, signed change only the secretariat makes."""
     _require_secretariat(ctx, "set roles")
     new_role = _role(role)
@@ -331,7 +331,7 @@ def people(ctx: ServiceContext) -> list[PersonRow]:
             uow.session.execute(
                 select(Person.id, Person.name)
                 .where(Person.deleted.is_(False))
-                .order_by(Person.name)
+                .order_by(func.lower(Person.name))
             )
         )
     names = {pid: name for pid, name in rows}
@@ -383,13 +383,21 @@ def _role(text: str) -> Role:
         ) from None
 
 
-def _find_person(ctx: ServiceContext, text: str) -> Person:
+@dataclass(frozen=True)
+class PersonRef:
+    id: str
+    name: str
+
+
+def _find_person(ctx: ServiceContext, text: str) -> PersonRef:
     wanted = text.strip()
     with ctx.uow(write=False) as uow:
         found = [
-            p
-            for p in uow.session.scalars(select(Person).where(Person.deleted.is_(False)))
-            if p.id == wanted or p.name.casefold() == wanted.casefold()
+            PersonRef(pid, name)
+            for pid, name in uow.session.execute(
+                select(Person.id, Person.name).where(Person.deleted.is_(False))
+            )
+            if pid == wanted or name.casefold() == wanted.casefold()
         ]
     if not found:
         raise NotFoundError(f"no person named {wanted!r} on this board")
@@ -398,7 +406,7 @@ def _find_person(ctx: ServiceContext, text: str) -> Person:
     return found[0]
 
 
-def _find_or_add_person(ctx: ServiceContext, name: str) -> Person:
+def _find_or_add_person(ctx: ServiceContext, name: str) -> PersonRef:
     name = name.strip()
     if not name:
         raise ValidationError("a person's name is needed")
@@ -411,13 +419,14 @@ def _find_or_add_person(ctx: ServiceContext, name: str) -> Person:
     return _add_person(ctx, name)
 
 
-def _add_person(ctx: ServiceContext, name: str, person_id: str | None = None) -> Person:
+def _add_person(ctx: ServiceContext, name: str, person_id: str | None = None) -> PersonRef:
     with ctx.uow() as uow:
         person = Person(name=name, role="", **({"id": person_id} if person_id else {}))
         uow.session.add(person)
         uow.session.flush()
+        ref = PersonRef(person.id, person.name)
         uow.commit()
-    return person
+    return ref
 
 
 def _keep_and_send(ctx: ServiceContext, share: Share | None, st: Statement) -> None:
