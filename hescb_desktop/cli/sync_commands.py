@@ -152,7 +152,7 @@ def _join(args: argparse.Namespace, data_dir: Path, new_pc: bool) -> int:
     try:
         share = _share(args, ctx)
         root = sync_service.check_root(ctx, share, getattr(args, "trust_root", None))
-        ctx = sync_service.join_share(ctx, share, discard_demo=args.discard_demo)
+        ctx = sync_service.join_share(ctx, share, discard_demo=args.discard_demo, trust_root=root)
         report = sync_service.run_sync(ctx, share, root)
     except sync_service.RootNotPinnedError as exc:
         say(f"join: stopped: {exc}")

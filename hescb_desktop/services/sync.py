@@ -32,6 +32,7 @@ from hescb_desktop.sync.share import FormatTooNewError, Share, ShareError
 from hescb_desktop.sync.signing import same_fingerprint
 from hescb_desktop.sync.snapshot import SnapshotInfo, newest_snapshot
 from hescb_desktop.sync.trust import RootNotPinnedError, TrustError, share_root
+from hescb_desktop.sync.trust_round import reading_seal
 
 __all__ = [
     "FormatTooNewError",
@@ -451,12 +452,27 @@ def check_root(ctx: ServiceContext, share_folder: Path, trust_root: str | None) 
     return trust_root
 
 
-def join_share(ctx: ServiceContext, share_folder: Path, *, discard_demo: bool) -> ServiceContext:
+def _root_on(share: Share, given: str) -> str:
+    """The share's root when `given` names it (typed with spaces or none), else `given`."""
+    on_share = share_root(share)
+    return on_share if same_fingerprint(given, on_share) else given
+
+
+def join_share(
+    ctx: ServiceContext,
+    share_folder: Path,
+    *,
+    discard_demo: bool,
+    trust_root: str | None = None,
+) -> ServiceContext:
     """Start this PC from the share: restore its newest snapshot (keeping what this PC has not
     published, unless it is the demo board being discarded). Returns the reopened context."""
     # joining is choosing the share's board; but a PC that belongs to a board never founds a
     # new one in an empty folder (an unmounted share)
     share = Share(share_folder).identify(remembered_board(ctx.engine), any_board=True)
+    root = trust_root or read_state(ctx.engine).get("trust_root", "") or share_root(share)
+    if share_root(share) and root:  # a protected board: only a snapshot it can trust
+        share = replace(share, seal=reading_seal(share, _root_on(share, root)))
     demo = is_demo(ctx)
     if demo and not discard_demo and share_holds_data(share_folder, ctx.device_id):
         raise ValidationError("this PC holds the demo board: discard it to join this share")

@@ -16,7 +16,7 @@ from __future__ import annotations
 import base64
 import json
 import platform
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -33,6 +33,7 @@ from hescb_desktop.storage.journal import ChangeLog, LocalState, SyncPeer
 from hescb_desktop.storage.models import Person
 from hescb_desktop.sync.board import identify_share
 from hescb_desktop.sync.healing import listing
+from hescb_desktop.sync.retention import read_acks
 from hescb_desktop.sync.share import Share, ShareError, read_json, replace_file
 from hescb_desktop.sync.signing import same_fingerprint
 from hescb_desktop.sync.trust import (
@@ -50,6 +51,7 @@ from hescb_desktop.sync.trust import (
     store,
     write_root_pointer,
 )
+from hescb_desktop.sync.trust_round import TrustSeal
 
 
 @dataclass(frozen=True)
@@ -447,16 +449,15 @@ def _refresh_identity(ctx: ServiceContext) -> None:
 
 
 def _seen_of(ctx: ServiceContext, share: Share, device: str) -> int:
+    """The highest seq of `device` this PC has merged, or any PC acknowledges (signed)."""
     with ctx.engine.connect() as conn:
         cursor = conn.scalar(select(SyncPeer.cursor).where(SyncPeer.device_id == device)) or 0
     seen = int(cursor)
+    sealed = replace(share, seal=TrustSeal(load_trust(ctx.engine)))
     for peer in share.devices():
-        try:
-            acks = read_json(share.device_dir(peer) / "ack.json")
-        except (OSError, ShareError, ValueError):
-            continue
-        value = acks.get(device) if isinstance(acks, dict) else None
-        if isinstance(value, int):
+        acks = read_acks(sealed, peer)
+        value = acks.get(device) if acks is not None else None
+        if type(value) is int:
             seen = max(seen, value)
     return seen
 

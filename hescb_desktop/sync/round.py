@@ -7,8 +7,9 @@ import json
 import sqlite3
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Engine, func, select
@@ -32,6 +33,7 @@ from hescb_desktop.sync.merger import MergeStats, held_back_lines, merge_records
 from hescb_desktop.sync.publisher import pending_count, publish
 from hescb_desktop.sync.renumber import renumber_clashes
 from hescb_desktop.sync.retention import (
+    ACK,
     covering_snapshot,
     prune_own_segments,
     prune_own_snapshots,
@@ -135,6 +137,8 @@ def _round(
         else trust_round.unprotected(engine)
     )
     signer = trust.signer
+    if trust.state.protected:  # manifests and acks signed and checked (trust_round.TrustSeal)
+        share = replace(share, seal=trust.seal)
     writes = OwnWrites(share)
     clock_check = OwnCheck(engine, clock, actor.device_id)
     device_file = writes.run("its device file", lambda: _write_device_file(share, actor), None)
@@ -244,7 +248,8 @@ def _housekeeping(engine: Engine, share: Share, actor: Actor, clock: HybridLogic
     """A snapshot when one is due, then our own old segments, snapshots and temporary files
     removed when safe."""
     db = engine.url.database
-    if db and db != ":memory:" and snapshot_due(share):
+    may = share.seal is None or share.seal.may_snapshot()
+    if db and db != ":memory:" and may and snapshot_due(share):
         make_snapshot(Path(db), share, actor.device_id, clock.now(), current_revision(engine) or "")
         prune_own_snapshots(share, actor.device_id)
     pruned: list[tuple[int, int]] = []
@@ -470,7 +475,10 @@ def _write_device_file(share: Share, actor: Actor) -> Path:
 
 def _write_ack(share: Share, device_id: str, cursors: dict[str, int]) -> None:
     share.own_segments_dir(device_id)
+    body: dict[str, Any] = dict(cursors)
+    if share.seal is not None:  # a protected board: signed (retention.read_acks)
+        body = share.seal.seal(ACK, {"cursors": cursors})
     replace_file(
         share.device_dir(device_id) / "ack.json",
-        (json.dumps(cursors, sort_keys=True) + "\n").encode(),
+        (json.dumps(body, sort_keys=True) + "\n").encode(),
     )

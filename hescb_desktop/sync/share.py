@@ -26,9 +26,9 @@ import time
 import uuid
 from collections.abc import Callable
 from contextlib import suppress
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from hescb_desktop import __version__
 
@@ -50,10 +50,28 @@ def version_tuple(text: str) -> tuple[int, ...]:
     return tuple(int(p) for p in text.split(".") if p.isdigit())
 
 
+class Seal(Protocol):
+    """Signs and checks a protected board's small files (snapshot manifests, acks: issue 15).
+    A share without one (a board not protected) reads and writes them plain, as before."""
+
+    def seal(self, purpose: str, body: dict[str, Any]) -> dict[str, Any]:
+        """`body` with this PC's signature added (`signer`, `sig`)."""
+        ...
+
+    def opened(self, purpose: str, device: str, obj: dict[str, Any]) -> dict[str, Any] | None:
+        """`obj` without its signature if `device`'s enrolled key signed it, else None."""
+        ...
+
+    def may_snapshot(self) -> bool:
+        """Whether this PC's snapshots will be trusted (only the secretariat's are)."""
+        ...
+
+
 @dataclass(frozen=True)
 class Share:
     folder: Path
     board_id: str | None = None  # the board this folder was identified as (see `identify`)
+    seal: Seal | None = field(default=None, compare=False)
 
     @property
     def root(self) -> Path:

@@ -16,18 +16,29 @@ before. On a protected board:
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, field
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Engine, delete, func, select
 
+from hescb_desktop.domain.permissions import Role
 from hescb_desktop.storage.device import read_state
 from hescb_desktop.storage.engine import writer
 from hescb_desktop.storage.identity import os_account, write_identity
 from hescb_desktop.storage.journal import ChangeLog, LocalState, TrustStatement
 from hescb_desktop.sync.segments import Signer
 from hescb_desktop.sync.share import Share, ShareError
-from hescb_desktop.sync.signing import fingerprint, public_bytes, same_fingerprint
+from hescb_desktop.sync.signing import (
+    Purpose,
+    canonical,
+    fingerprint,
+    public_bytes,
+    same_fingerprint,
+    sign,
+    verify,
+)
 from hescb_desktop.sync.trust import (
     RootNotPinnedError,
     Statement,
@@ -50,6 +61,66 @@ WAITING_APPROVAL = (
 )
 
 
+class TrustSeal:
+    """Snapshot manifests and acks of a protected board, signed and checked (share.Seal)."""
+
+    def __init__(
+        self, state: TrustState, key: Ed25519PrivateKey | None = None, device_id: str = ""
+    ) -> None:
+        self.state = state
+        self.key = key
+        self.device_id = device_id
+        self.fingerprint = fingerprint(public_bytes(key)) if key is not None else ""
+
+    def seal(self, purpose: str, body: dict[str, Any]) -> dict[str, Any]:
+        if self.key is None:
+            raise TrustError("this PC cannot sign: it has no key")
+        signed = {**body, "signer": self.fingerprint}
+        sig = sign(self.key, _PURPOSES[purpose], canonical(signed))
+        return {**signed, "sig": base64.b64encode(sig).decode()}
+
+    def opened(self, purpose: str, device: str, obj: dict[str, Any]) -> dict[str, Any] | None:
+        signer, sig = obj.get("signer"), obj.get("sig")
+        if not isinstance(signer, str) or not isinstance(sig, str):
+            return None
+        cert = self.state.pcs.get(signer)
+        if cert is None or cert.device_id != device or cert.revoked_at is not None:
+            return None
+        body = {k: v for k, v in obj.items() if k != "sig"}
+        try:
+            raw = base64.b64decode(sig, validate=True)
+        except ValueError:
+            return None
+        if not verify(cert.key, _PURPOSES[purpose], canonical(body), raw):
+            return None
+        if purpose == "snapshot manifest":  # a snapshot restores every PC's data: the
+            at = obj.get("hlc")  # secretariat's alone are trusted
+            if (
+                type(at) is not int
+                or self.state.role_at(cert.person_id, at) is not Role.SECRETARIAT
+            ):
+                return None
+        return {k: v for k, v in body.items() if k != "signer"}
+
+    def may_snapshot(self) -> bool:
+        cert = self.state.pcs.get(self.fingerprint)
+        return (
+            cert is not None
+            and cert.revoked_at is None
+            and self.state.current_role(cert.person_id) is Role.SECRETARIAT
+        )
+
+
+_PURPOSES = {"snapshot manifest": Purpose.MANIFEST, "ack": Purpose.ACK}
+
+
+def reading_seal(share: Share, root: str) -> TrustSeal:
+    """For a PC about to join: the board's statements read from the share, checked against the
+    root it was given, so that only a snapshot the secretariat signed is restored."""
+    good, _ = read_share(share)
+    return TrustSeal(build(good, root))
+
+
 @dataclass
 class TrustRound:
     state: TrustState
@@ -57,6 +128,7 @@ class TrustRound:
     signer: Signer | None = None  # None: the board is not protected, segments go unsigned
     waiting: str = ""  # why this PC's changes are not sent ("" : they are)
     notes: list[str] = field(default_factory=list)
+    seal: TrustSeal | None = None
 
     @property
     def may_publish(self) -> bool:
@@ -104,7 +176,8 @@ def start(
         waiting = "this PC has been revoked by the secretariat: its changes are not sent"
     elif cert.device_id != device_id:
         waiting = "this PC's key is enrolled for another database: ask the secretariat"
-    return TrustRound(state, SegmentCheck(engine, state), signer, waiting)
+    seal = TrustSeal(state, key, device_id)
+    return TrustRound(state, SegmentCheck(engine, state), signer, waiting, seal=seal)
 
 
 def _pin(engine: Engine, share: Share, own: str, trust_root: str | None) -> str:

@@ -298,3 +298,78 @@ def test_people_roles_sync_and_only_the_secretariat_sets_them(office: TrustedOff
         trust_service.set_role(office.pc("officer"), "Olu Officer", "secretariat")
     with office.pc("root").uow(write=False) as uow:
         assert uow.session.scalar(select(Person.name).where(Person.name == "Vic Viewer"))
+
+
+def test_only_a_snapshot_the_secretariat_signed_is_restored_on_a_join(
+    office: TrustedOffice,
+) -> None:
+    from dataclasses import replace
+
+    from hescb_desktop.services import sync as sync_service
+    from hescb_desktop.sync.snapshot import newest_snapshot
+    from hescb_desktop.sync.trust_round import TrustSeal, reading_seal
+
+    add_action(office, "root", "officer", "In the snapshot")
+    office.settle()
+    folder = office.share.snapshots_dir
+    made = sorted(folder.glob("*.json"))
+    assert made and all(p.name.startswith(office.pc("root").device_id) for p in made)
+    real = json.loads(made[-1].read_text())
+    assert real["signer"] == office.root_fp
+    # an officer's PC (a modified app) and a forger offer newer snapshots of their own
+    officer = office.pc("officer")
+    forged_db = made[-1].with_suffix(".sqlite").read_bytes()
+    for name, manifest in (
+        (
+            "officer",
+            TrustSeal(load(office), officer.pc_key, officer.device_id).seal(
+                "snapshot manifest",
+                {
+                    **{k: v for k, v in real.items() if k not in ("signer", "sig")},
+                    "device_id": officer.device_id,
+                    "hlc": real["hlc"] + 10,
+                },
+            ),
+        ),
+        ("forger", {**real, "hlc": real["hlc"] + 20}),  # its signature no longer matches
+    ):
+        stem = f"{officer.device_id}-{manifest['hlc']:020d}-{name}"
+        (folder / f"{stem}.sqlite").write_bytes(forged_db)
+        (folder / f"{stem}.json").write_text(json.dumps(manifest))
+    sealed = replace(office.share, seal=reading_seal(office.share, office.root_fp))
+    chosen = newest_snapshot(sealed)
+    assert chosen is not None and chosen.hlc == real["hlc"]
+    assert newest_snapshot(office.share).hlc == real["hlc"] + 20  # unprotected reading: fooled
+    # a new PC joins: the secretariat's snapshot, its data, and the board's root pinned
+    ctx = office._open("joiner")
+    joined = sync_service.join_share(
+        ctx, office.share.folder, discard_demo=False, trust_root=office.root_fp
+    )
+    office.pcs["joiner"] = joined
+    sync_service.run_sync(joined, office.share.folder, office.root_fp)
+    rows = office.rows("joiner", "SELECT description FROM actions")
+    assert ("In the snapshot",) in rows
+
+
+def load(office: TrustedOffice):  # type: ignore[no-untyped-def]
+    from hescb_desktop.sync.trust import load_trust
+
+    return load_trust(office.pc("root").engine)
+
+
+def test_an_ack_not_signed_by_its_pc_acknowledges_nothing(office: TrustedOffice) -> None:
+    from dataclasses import replace
+
+    from hescb_desktop.sync.retention import read_acks
+    from hescb_desktop.sync.trust_round import TrustSeal
+
+    office.settle()
+    viewer = office.pc("viewer").device_id
+    sealed = replace(office.share, seal=TrustSeal(load(office)))
+    acks = read_acks(sealed, viewer)
+    assert acks is not None and acks.get(office.pc("root").device_id, 0) > 0
+    path = office.share.device_dir(viewer) / "ack.json"
+    forged = json.loads(path.read_text())
+    forged["cursors"][office.pc("root").device_id] = 10**9  # "everything merged: prune it"
+    path.write_text(json.dumps(forged))
+    assert read_acks(sealed, viewer) is None
