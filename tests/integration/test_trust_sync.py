@@ -373,3 +373,61 @@ def test_an_ack_not_signed_by_its_pc_acknowledges_nothing(office: TrustedOffice)
     forged["cursors"][office.pc("root").device_id] = 10**9  # "everything merged: prune it"
     path.write_text(json.dumps(forged))
     assert read_acks(sealed, viewer) is None
+
+
+def test_an_old_board_upgrades_without_loss(tmp_path: Path) -> None:
+    """A board made before issue 15: the secretariat upgrades it on one PC (the root); another
+    PC is asked to confirm the root and to be approved, keeps working offline meanwhile, and
+    nothing already merged or typed is lost."""
+    import os
+
+    from hescb_desktop.services import sync as sync_service
+    from hescb_desktop.services.context import open_context
+    from hescb_desktop.sync.trust import RootNotPinnedError
+
+    share = tmp_path / "share"
+    share.mkdir()
+    pcs = {}
+    for name in ("a", "b"):
+        os.environ["HESCB_TEST_ACCOUNT"] = f"acct-{name}"
+        pcs[name] = open_context(tmp_path / name)
+    try:
+        a, b = pcs["a"], pcs["b"]
+        for ctx, who in ((a, "Made on A"), (b, "Made on B")):
+            with ctx.uow() as uow:
+                uow.session.add(Person(name=who, role=""))
+                uow.commit()
+        for _ in range(2):
+            for ctx in (a, b):
+                sync_service.run_sync(ctx, share)
+        assert not a.identity.protected
+        with b.uow() as uow:  # typed on B, not sent yet, when the board is upgraded
+            uow.session.add(Person(name="Typed on B before the upgrade", role=""))
+            uow.commit()
+        identity = trust_service.upgrade_board(a, share, "Made on A")
+        assert identity.role.value == "secretariat" and a.identity.protected
+        sync_service.run_sync(a, share)  # the root's first protected round: a signed snapshot
+        with pytest.raises(RootNotPinnedError):
+            sync_service.run_sync(b, share)
+        root = a.fingerprint
+        report = sync_service.run_sync(b, share, root)
+        assert report.waiting and report.pending > 0  # kept on B until it is approved
+        fp = trust_service.request_enrolment(b, share)
+        trust_service.approve(a, share, fp, "Made on B", "officer")
+        report = sync_service.run_sync(b, share)
+        assert report.pending == 0 and not report.waiting
+        sync_service.run_sync(a, share)
+        names = {n for (n,) in a.engine.connect().exec_driver_sql("SELECT name FROM people")}
+        assert {"Made on A", "Made on B", "Typed on B before the upgrade"} <= names
+        # an app that cannot check signatures is told to update: FORMAT says 2
+        assert json.loads((share / "hescb-sync" / "FORMAT").read_text())["format"] == 2
+        # a new PC joins from the root's signed snapshot, with the root confirmed
+        os.environ["HESCB_TEST_ACCOUNT"] = "acct-c"
+        c = pcs["c"] = open_context(tmp_path / "c")
+        c = pcs["c"] = sync_service.join_share(c, share, discard_demo=False, trust_root=root)
+        sync_service.run_sync(c, share, root)
+        joined = {n for (n,) in c.engine.connect().exec_driver_sql("SELECT name FROM people")}
+        assert names <= joined
+    finally:
+        for ctx in pcs.values():
+            ctx.close()
