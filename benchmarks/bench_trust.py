@@ -34,6 +34,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from bench_sync import (
@@ -118,18 +119,18 @@ def signed_share(root: Path, peers: list, schema: str) -> tuple[Share, str]:  # 
     publish_own(share, root_device, statements)
     for peer in peers:
         key = keys[peer.device_id]
-        by_seq = {r.seq: r for r in peer.records}
-        signer = Signer(
-            key,
-            fingerprint(public_bytes(key)),
-            lambda seq, by_seq=by_seq: record_digest(by_seq[seq]) if seq in by_seq else "",
-        )
+        signer = Signer(key, fingerprint(public_bytes(key)), _digests(peer.records))
         folder = share.segments_dir(peer.device_id)
         folder.mkdir(parents=True, exist_ok=True)
         for chunk in chunks(peer.records, SEGMENT_RECORDS):
             write_segment(folder, chunk, schema, signer)
         replace_file(share.device_dir(peer.device_id) / "device.json", b"{}\n")
     return share, root_fp
+
+
+def _digests(records: list[Record]) -> Callable[[int], str]:
+    by_seq = {r.seq: r for r in records}
+    return lambda seq: record_digest(by_seq[seq]) if seq in by_seq else ""
 
 
 def fresh_receiver(root: Path, name: str, root_fp: str | None) -> ServiceContext:

@@ -337,13 +337,24 @@ def _revoke(state: TrustState, st: Statement) -> str:
 
 
 # ------------------------------------------------------------------ local store
+_VERIFIED: dict[str, Statement] = {}  # by id (the sha256 of its bytes): verified once
+
+
 def load_statements(engine: Engine) -> list[Statement]:
+    """The statements this PC kept, each verified again unless this process has verified the
+    very same bytes already (the id is their SHA-256)."""
     with engine.connect() as conn:
-        rows = conn.execute(select(TrustStatement.data)).scalars().all()
+        rows = conn.execute(select(TrustStatement.id, TrustStatement.data)).all()
     out = []
-    for data in rows:
-        st = parse(data.encode())
-        if isinstance(st, Statement):  # rewritten in the database: no longer verifies
+    for sid, data in rows:
+        raw = data.encode()
+        cached = _VERIFIED.get(sid)
+        if cached is not None and cached.data == raw:
+            out.append(cached)
+            continue
+        st = parse(raw)
+        if isinstance(st, Statement) and st.id == sid:  # rewritten in the database: refused
+            _VERIFIED[sid] = st
             out.append(st)
     return out
 
@@ -390,9 +401,13 @@ def write_root_pointer(share: Share, root: str) -> None:
     write_new_file(share.root / ROOT_FILE, canonical({"root": root}) + b"\n")
 
 
-def read_share(share: Share) -> tuple[list[Statement], list[tuple[str, str, str]]]:
+def read_share(
+    share: Share, known: set[str] | frozenset[str] = frozenset()
+) -> tuple[list[Statement], list[tuple[str, str, str]]]:
     """Every statement on the share that verifies, and (device, file, reason) for every file
-    in a trust folder that does not."""
+    in a trust folder that does not. Files named as a statement in `known` (file names of those
+    already kept) are not read again: a statement's file is never replaced, and one whose
+    content differs from its name is refused when first read."""
     good: list[Statement] = []
     bad: list[tuple[str, str, str]] = []
     for device in share.devices():
@@ -406,6 +421,8 @@ def read_share(share: Share) -> tuple[list[Statement], list[tuple[str, str, str]
                 continue
             if not _NAME.match(path.name):
                 bad.append((device, f"trust/{path.name}", "not a statement's name"))
+                continue
+            if path.name in known:
                 continue
             try:
                 data = read_bytes(path)

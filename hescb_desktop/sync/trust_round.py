@@ -156,11 +156,13 @@ def start(
     if not pinned:
         state = TrustState()
         return TrustRound(state, SegmentCheck(engine, state))
-    good, bad = read_share(share)
-    store(engine, good)
+    kept = load_statements(engine)
+    good, bad = read_share(share, {file_name(s) for s in kept})
+    if store(engine, good):
+        kept = load_statements(engine)
     for device, item, reason in bad:
         record_finding(engine, device, item, reason)
-    statements = load_statements(engine)
+    statements = kept
     state = build(statements, pinned)
     _list_rejected(engine, share, state)
     mine = [s for s in statements if s.issuer == own]
