@@ -55,6 +55,7 @@ from hescb_desktop.sync.hlc import unpack
 from hescb_desktop.sync.publisher import chunks
 from hescb_desktop.sync.round import sync_round
 from hescb_desktop.sync.segments import (
+    Record,
     Signer,
     read_segment,
     record_digest,
