@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,6 +18,7 @@ from hescb_desktop.services import crud
 from hescb_desktop.services.entities import ACTION_UPDATES, ACTIONS, MEETINGS, MINUTES, PEOPLE
 from hescb_desktop.services.references import next_action_ref
 from hescb_desktop.services.results import Changes, Result
+from hescb_desktop.services.user_names import user_names
 from hescb_desktop.storage.models import Action, ActionUpdate
 from hescb_desktop.storage.uow import UnitOfWork
 
@@ -274,7 +275,10 @@ def _change_status(
 def history(uow: UnitOfWork, action_id: str) -> list[ActionUpdateDTO]:
     """Every update of an action, oldest first (who: created_by; when: created_at)."""
     rows = crud.list_all(uow, ACTION_UPDATES, where=ActionUpdate.action_id == action_id)
-    return sorted(rows, key=lambda u: (u.created_at is None, u.created_at, u.id))
+    with uow:
+        name = user_names(uow.session)
+    named = [replace(u, created_by=name(u.created_by)) for u in rows]
+    return sorted(named, key=lambda u: (u.created_at is None, u.created_at, u.id))
 
 
 def find_action(uow: UnitOfWork, ref: str) -> ActionDTO:

@@ -8,7 +8,7 @@ with a warning the caller shows.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Generic, TypeVar
 
@@ -42,6 +42,7 @@ from hescb_desktop.services.entities import (
     RISKS,
 )
 from hescb_desktop.services.results import Changes, Result
+from hescb_desktop.services.user_names import user_names
 from hescb_desktop.storage.models import (
     Action,
     AgendaItem,
@@ -86,13 +87,17 @@ def objective_detail(uow: UnitOfWork, objective_id: str) -> ObjectiveDetail:
     with uow:
         s = uow.session
         obj = OBJECTIVES.to_dto(crud.load(s, OBJECTIVES, objective_id))
+        name = user_names(s)
         return ObjectiveDetail(
             obj,
-            _rows(
-                uow,
-                RAG_ASSESSMENTS,
-                RagAssessment.objective_id == objective_id,
-                (RagAssessment.assessed_on.desc(), RagAssessment.id.desc()),
+            tuple(
+                replace(h, created_by=name(h.created_by))
+                for h in _rows(
+                    uow,
+                    RAG_ASSESSMENTS,
+                    RagAssessment.objective_id == objective_id,
+                    (RagAssessment.assessed_on.desc(), RagAssessment.id.desc()),
+                )
             ),
             _rows(
                 uow,

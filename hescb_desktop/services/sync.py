@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import partial
@@ -15,6 +16,7 @@ from hescb_desktop.domain.errors import NotFoundError, ValidationError
 from hescb_desktop.services.context import ServiceContext, open_context
 from hescb_desktop.services.entities import BY_TABLE
 from hescb_desktop.services.settings import load_settings, save_settings
+from hescb_desktop.services.user_names import user_names
 from hescb_desktop.storage.capture import Actor
 from hescb_desktop.storage.codec import decode
 from hescb_desktop.storage.device import read_state
@@ -172,9 +174,10 @@ def list_conflicts(ctx: ServiceContext, *, include_resolved: bool = False) -> li
     with ctx.uow(write=False) as uow:
         session = uow.session
         settled = {} if not include_resolved else _settled(session)
+        names = user_names(session)
         rows = []
-        for conflict in session.scalars(stmt):
-            row = _conflict_row(session, conflict, settled)
+        for conflict in list(session.scalars(stmt)):
+            row = _conflict_row(session, conflict, settled, names)
             if include_resolved or _is_open(row):
                 rows.append(row)
         return rows
@@ -207,7 +210,13 @@ def _current(session: Any, table: str, row_id: str, column: str) -> ChangeLog | 
     return session.scalars(stmt).first()  # type: ignore[no-any-return]
 
 
-def _conflict_row(session: Any, c: Conflict, settled: dict[str, str]) -> ConflictRow:
+def _conflict_row(
+    session: Any,
+    c: Conflict,
+    settled: dict[str, str],
+    name: Callable[[str | None], str] | None = None,
+) -> ConflictRow:
+    name = name or user_names(session)
     kept = (c.kept_value, c.kept_user, c.kept_hlc, c.kept_device)
     now = _current(session, c.table_name, c.row_id, c.column_name)
     if c.kind == "deleted":
@@ -225,11 +234,11 @@ def _conflict_row(session: Any, c: Conflict, settled: dict[str, str]) -> Conflic
         c.row_id,
         c.column_name,
         json.loads(kept[0]),
-        kept[1],
+        name(kept[1]),
         to_datetime(kept[2]),
         kept[3],
         json.loads(c.lost_value),
-        c.lost_user,
+        name(c.lost_user),
         to_datetime(c.lost_hlc),
         c.lost_device,
         settled.get(c.id, c.resolved),
