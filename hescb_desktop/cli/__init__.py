@@ -99,6 +99,9 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
     from hescb_desktop.cli.document_commands import add_commands as add_document_commands
 
     add_document_commands(sub, common)
+    from hescb_desktop.cli.audit_command import add_parser as add_audit_parser
+
+    add_audit_parser(sub, common)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -188,6 +191,10 @@ def _command(name: str) -> Command:
         from hescb_desktop.cli.selftest import cmd_selftest
 
         return cmd_selftest
+    if name == "audit":
+        from hescb_desktop.cli.audit_command import cmd_audit
+
+        return cmd_audit
     if name == "recover":
         from hescb_desktop.cli.recover_command import cmd_recover
 

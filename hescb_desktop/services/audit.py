@@ -19,7 +19,9 @@ signed" otherwise (sent before the board was upgraded, or a peer's from then).
 from __future__ import annotations
 
 import base64
+import csv
 import hashlib
+import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,6 +30,17 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, select, text
 
+from hescb_desktop.domain.audit import (
+    CSV_HEADER,
+    FAILED,
+    NOT_SIGNED,
+    UNPUBLISHED,
+    VERIFIED,
+    AuditEntry,
+)
+from hescb_desktop.domain.csv_text import excel_text
+from hescb_desktop.domain.enums import Marking
+from hescb_desktop.domain.errors import DomainError
 from hescb_desktop.domain.printable import shorten
 from hescb_desktop.services.entities import BY_TABLE
 from hescb_desktop.services.sync import _record_name, short_id
@@ -37,7 +50,6 @@ from hescb_desktop.storage.replay import Disagreement, disagreements
 from hescb_desktop.sync.hlc import COUNTER_MAX, pack, to_datetime
 from hescb_desktop.sync.segments import Record, encode
 
-VERIFIED, NOT_SIGNED, UNPUBLISHED, FAILED = "verified", "not signed", "unpublished", "FAILED"
 VALUE_LENGTH = 60
 CHUNK = 500
 
@@ -56,24 +68,6 @@ class RangeProblem:
             f"change log of PC {short_id(self.device_id)}, changes {self.first_seq}-"
             f"{self.last_seq}: {self.reason}"
         )
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    """One change of the audit trail, as the command line, the CSV and the PDF show it."""
-
-    at: datetime  # its hlc's wall time (UTC)
-    person: str
-    role: str
-    pc: str
-    table: str
-    row_id: str
-    title: str
-    field: str
-    value: str
-    verified: str
-    device_id: str = ""
-    seq: int = 0
 
 
 # ---------------------------------------------------------------------- the signed ranges
@@ -222,7 +216,7 @@ def audit_trail(engine: Engine, start: datetime, end: datetime) -> list[AuditEnt
             {"lo": lo, "hi": hi},
         ).all()
         people: dict[str, str] = dict(conn.execute(select(Person.id, Person.name)).tuples().all())
-        titles = _titles(conn, {(r[3], r[4]) for r in rows})
+        records = _records(conn, {(r[3], r[4]) for r in rows})
         verifier = _Verifier(conn, me)
         return [
             AuditEntry(
@@ -232,10 +226,11 @@ def audit_trail(engine: Engine, start: datetime, end: datetime) -> list[AuditEnt
                 pc=_pc(r[0], me),
                 table=r[3],
                 row_id=r[4],
-                title=titles.get((r[3], r[4]), ""),
+                title=records.get((r[3], r[4]), _UNNAMED)[0],
                 field=r[5],
                 value=short_value(r[6]),
                 verified=verifier.status(r[0], r[1], bool(r[8])),
+                marking=records.get((r[3], r[4]), _UNNAMED)[1],
                 device_id=r[0],
                 seq=r[1],
             )
@@ -265,14 +260,20 @@ def short_value(value: str) -> str:
     return shorten(shown, VALUE_LENGTH)
 
 
-def _titles(conn: Connection, keys: set[tuple[str, str]]) -> dict[tuple[str, str], str]:
-    """Each record's name as the History view names it (reference and title), in batches."""
+_UNNAMED = ("", Marking.OFFICIAL)
+
+
+def _records(
+    conn: Connection, keys: set[tuple[str, str]]
+) -> dict[tuple[str, str], tuple[str, Marking]]:
+    """Each record's name as the History view names it (reference and title) and its marking,
+    read in batches."""
     from sqlalchemy.orm import Session
 
     by_table: dict[str, list[str]] = {}
     for table, rid in keys:
         by_table.setdefault(table, []).append(rid)
-    found: dict[tuple[str, str], str] = {}
+    found: dict[tuple[str, str], tuple[str, Marking]] = {}
     with Session(conn) as session:
         for table, ids in by_table.items():
             spec = BY_TABLE.get(table)
@@ -281,10 +282,75 @@ def _titles(conn: Connection, keys: set[tuple[str, str]]) -> dict[tuple[str, str
             model = spec.model
             for chunk in _chunks(sorted(ids)):
                 for obj in session.scalars(select(model).where(model.id.in_(chunk))):
-                    found[(table, obj.id)] = _record_name(obj)
+                    marking = getattr(obj, "marking", None)
+                    found[(table, obj.id)] = (
+                        _record_name(obj),
+                        marking if isinstance(marking, Marking) else Marking.OFFICIAL,
+                    )
     return found
 
 
 def _chunks(items: list[str]) -> Iterator[list[str]]:
     for i in range(0, len(items), CHUNK):
         yield items[i : i + CHUNK]
+
+
+def audit_csv(entries: list[AuditEntry]) -> str:
+    """The trail as CSV (the csv module), a header row first; user text guarded for Excel."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for entry in entries:
+        row = entry.csv_row()
+        writer.writerow([row[0], *(excel_text(cell) for cell in row[1:])])
+    return out.getvalue()
+
+
+def counts(entries: list[AuditEntry]) -> dict[str, int]:
+    """How many changes are verified, not signed, unpublished, FAILED (in that order)."""
+    found = {VERIFIED: 0, NOT_SIGNED: 0, UNPUBLISHED: 0, FAILED: 0}
+    for entry in entries:
+        found[entry.verified] = found.get(entry.verified, 0) + 1
+    return found
+
+
+# ---------------------------------------------------------------------- for the command and the GUI
+class RangeError(DomainError):
+    """A date range a user typed that cannot be used (shown as it is: one line)."""
+
+
+def parse_day(text_: str, option: str) -> date:
+    try:
+        return date.fromisoformat(text_.strip())
+    except ValueError as exc:
+        raise RangeError(f"{option} {text_!r} is not a date like 2026-12-01") from exc
+
+
+def check_range_days(start: date, end: date) -> None:
+    if start > end:
+        raise RangeError(f"--from {start.isoformat()} is after --to {end.isoformat()}")
+
+
+def trail_for_days(engine: Engine, start: date, end: date) -> list[AuditEntry]:
+    """Every change dated on the days `start` to `end` (UTC), in the board's order."""
+    check_range_days(start, end)
+    return audit_trail(engine, *day_bounds(start, end))
+
+
+def trail_pdf(
+    engine: Engine, entries: list[AuditEntry], start: date, end: date, author: str
+) -> bytes:
+    """The trail as a PDF for the board's auditors (`reports.audit_trail`)."""
+    from hescb_desktop.reports.audit_trail import build_audit_pdf
+
+    with engine.connect() as conn:
+        me = _state(conn, "device_id")
+    return build_audit_pdf(
+        entries,
+        board="HESCB",
+        start=start,
+        end=end,
+        produced=datetime.now(UTC),
+        pc=f"PC {short_id(me)}" if me else "this PC",
+        author=author,
+    )
