@@ -46,6 +46,7 @@ from bench_sync import (
     round_on,
 )
 
+from hescb_desktop.domain.audit import VERIFIED
 from hescb_desktop.services import audit
 from hescb_desktop.services.context import open_context
 from hescb_desktop.storage.replay import disagreements
@@ -155,7 +156,7 @@ def bench(root: Path, runs: int) -> int:
         lambda: audit.audit_trail(ctx.engine, now - timedelta(days=30), now), runs
     )
     ctx.close()
-    verified = sum(e.verified == audit.VERIFIED for e in trail)
+    verified = sum(e.verified == VERIFIED for e in trail)
     ok = {
         "replay": statistics.median(replay) < TARGET_REPLAY_S and found == [],
         "ranges": statistics.median(checked) < TARGET_RANGES_S and problems == [],

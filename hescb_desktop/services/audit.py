@@ -21,9 +21,10 @@ from __future__ import annotations
 import base64
 import csv
 import hashlib
+import importlib
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -42,8 +43,9 @@ from hescb_desktop.domain.csv_text import excel_text
 from hescb_desktop.domain.enums import Marking
 from hescb_desktop.domain.errors import DomainError
 from hescb_desktop.domain.printable import shorten
+from hescb_desktop.services.context import ServiceContext
 from hescb_desktop.services.entities import BY_TABLE
-from hescb_desktop.services.sync import _record_name, short_id
+from hescb_desktop.services.sync import HistoryRow, _record_name, device_names, short_id
 from hescb_desktop.storage.journal import LocalState, SignedRange
 from hescb_desktop.storage.models import Person
 from hescb_desktop.storage.replay import Disagreement, disagreements
@@ -215,14 +217,15 @@ def audit_trail(engine: Engine, start: datetime, end: datetime) -> list[AuditEnt
             ),
             {"lo": lo, "hi": hi},
         ).all()
-        people: dict[str, str] = dict(conn.execute(select(Person.id, Person.name)).tuples().all())
+        people = _people(conn)
         records = _records(conn, {(r[3], r[4]) for r in rows})
         verifier = _Verifier(conn, me)
+        role = role_lookup(engine)
         return [
             AuditEntry(
                 at=to_datetime(r[2]),
                 person=people.get(r[7]) or r[7],
-                role="",
+                role=role(r[7], r[2]),
                 pc=_pc(r[0], me),
                 table=r[3],
                 row_id=r[4],
@@ -354,3 +357,56 @@ def trail_pdf(
         pc=f"PC {short_id(me)}" if me else "this PC",
         author=author,
     )
+
+
+# ---------------------------------------------------------------------- the History view
+def record_history(ctx: ServiceContext, table: str, row_id: str) -> list[HistoryRow]:
+    """One record's changes for the History view, as `services.sync.history` gives them, with
+    the person's name (when the record names a person id), their role and "verified"."""
+    names = device_names(ctx)
+    with ctx.engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT device_id, seq, hlc, column_name, value, user, published, stamped_hlc"
+                " FROM change_log WHERE table_name = :t AND row_id = :r"
+                " ORDER BY hlc, device_id, seq"
+            ),
+            {"t": table, "r": row_id},
+        ).all()
+        people = _people(conn)
+        verifier = _Verifier(conn, ctx.device_id)
+        role = role_lookup(ctx.engine)
+        return [
+            HistoryRow(
+                to_datetime(r[2]),
+                people.get(r[5]) or r[5],
+                names.get(r[0], f"PC {short_id(r[0])}"),
+                r[3],
+                json.loads(r[4]),
+                to_datetime(r[7]) if r[7] not in (None, r[2]) else None,
+                role(r[5], r[2]),
+                verifier.status(r[0], r[1], bool(r[6])),
+            )
+            for r in rows
+        ]
+
+
+def role_lookup(engine: Engine) -> Callable[[str, int], str]:
+    """The role a person (id) held at a clock time, from the board's trust state (sync.trust,
+    issue 15) once this app has it; "" for a name that is not a person or a board not upgraded."""
+    try:
+        trust_module = importlib.import_module("hescb_desktop.sync.trust")
+    except ImportError:
+        return lambda _person, _hlc: ""
+    state = trust_module.load_trust(engine)
+
+    def role(person: str, hlc: int) -> str:
+        found = state.role_at(person, hlc)
+        return "" if found is None else str(getattr(found, "value", found))
+
+    return role
+
+
+def _people(conn: Connection) -> dict[str, str]:
+    """Person id -> name, for records whose user is a person of the board."""
+    return {str(pid): str(name) for pid, name in conn.execute(select(Person.id, Person.name))}

@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from audit_helpers import sign_own_range as _sign_own_range
 from pypdf import PdfReader
-from test_audit_journal import _sign_own_range
 from test_cli import assert_refused, run
 
 from hescb_desktop.domain.audit import CSV_HEADER
