@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import enum
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -69,13 +69,7 @@ class Disagreement:
         )
 
 
-@dataclass(frozen=True)
-class Winner:
-    hlc: int
-    device: str
-    value: str  # JSON
-
-
+Winner = tuple[int, str, str]  # (hlc, device, JSON value): a tuple, a big board has a million
 Fields = dict[str, Winner]
 
 
@@ -86,10 +80,11 @@ def journal_state(cur: sqlite3.Cursor, table: str) -> dict[str, Fields]:
     for rid, col, hlc, device, value in cur.execute(query, (table,)):
         fields = rows.get(rid)
         if fields is None:
-            fields = rows[rid] = {}
+            rows[rid] = {col: (hlc, device, value)}
+            continue
         held = fields.get(col)
-        if held is None or (hlc, device) > (held.hlc, held.device):
-            fields[col] = Winner(hlc, device, value)
+        if held is None or (hlc, device) > held[:2]:
+            fields[col] = (hlc, device, value)
     return rows
 
 
@@ -133,7 +128,7 @@ def _table_disagreements(conn: Connection, table: Table) -> Iterator[Disagreemen
         yield from convert.compare(rid, dict(zip(columns, row[1:], strict=True)), fields, False)
     for rid, fields in journal.items():
         if rid not in held_ids and "created_at" in fields:
-            yield Disagreement(name, rid, "", "", _short(fields["created_at"].value))
+            yield Disagreement(name, rid, "", "", _short(fields["created_at"][2]))
 
 
 def _seeded(table: str, rid: str) -> bool:
@@ -147,23 +142,29 @@ class _Expected:
     def __init__(self, conn: Connection, table: Table) -> None:
         self.table = table
         self.dialect = conn.dialect
-        self.binds: dict[str, Callable[[Any], Any] | None] = {}
         self.known: dict[str, frozenset[str]] = {
             c.key: frozenset({"null", *(encode(v) for v in _enum_values(c.type))})
             for c in table.c
             if isinstance(c.type, SAEnum)
         }
+        # per column, JSON text -> stored value: most values repeat (markings, flags, people)
+        self.memo: dict[str, dict[str, Any]] = {c.key: {} for c in table.c}
 
     def stored(self, column: str, text: str) -> Any:
         """What the merge writes into `column` for the JSON `text` (or _NOT_WRITTEN)."""
+        memo = self.memo[column]
+        found = memo.get(text, memo)
+        if found is memo:
+            found = memo[text] = self._convert(column, text)
+        return found
+
+    def _convert(self, column: str, text: str) -> Any:
         known = self.known.get(column)
         if known is not None and text not in known:
             return _NOT_WRITTEN
         col_type = self.table.c[column].type
-        if column not in self.binds:
-            self.binds[column] = col_type.bind_processor(self.dialect)
         (value,) = decode_many([text], col_type)
-        bind = self.binds[column]
+        bind = col_type.bind_processor(self.dialect)
         return value if bind is None or value is None else bind(value)
 
     def compare(
@@ -173,7 +174,7 @@ class _Expected:
         row's creation (a seeded row), so only the fields it has changes for are compared."""
         name = self.table.name
         marking = fields.get(MARKING_COLUMN) if name in MARKED_TABLES else None
-        if marking is not None and self.stored(MARKING_COLUMN, marking.value) is _NOT_WRITTEN:
+        if marking is not None and self.stored(MARKING_COLUMN, marking[2]) is _NOT_WRITTEN:
             yield from self._held_back(rid, held)
             return
         for column, value in held.items():
@@ -183,10 +184,10 @@ class _Expected:
                     continue
                 yield Disagreement(name, rid, column, self.shown(column, value), "no value")
                 continue
-            expected = self.stored(column, winner.value)
-            if expected is _NOT_WRITTEN or _same(expected, value):
+            expected = self.stored(column, winner[2])
+            if expected is _NOT_WRITTEN or expected == value or _same(expected, value):
                 continue
-            yield Disagreement(name, rid, column, self.shown(column, value), _short(winner.value))
+            yield Disagreement(name, rid, column, self.shown(column, value), _short(winner[2]))
 
     def _held_back(self, rid: str, held: dict[str, Any]) -> Iterator[Disagreement]:
         placeholder = {"deleted": True, MARKING_COLUMN: highest_marking(Marking).value}
