@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# each PC's key in its own data folder (0600), never in the account's shared key store
+os.environ.setdefault("HESCB_KEY_STORE", "file")
 
 from pathlib import Path
 

@@ -74,10 +74,16 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
     init.add_argument("--scale", choices=("small", "large"), help="demo size (large: 5 years)")
     export = sub.add_parser("export-json", parents=[common], help="the whole database as JSON")
     export.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE")
-    sub.add_parser("sync", parents=[common], help="one sync round with the share")
+    sync = sub.add_parser("sync", parents=[common], help="one sync round with the share")
     sub.add_parser("sync-status", parents=[common], help="when this PC last synced, what waits")
     join = sub.add_parser("join", parents=[common], help="start this PC from the share")
     join.add_argument("--discard-demo", action="store_true", help="set the demo board aside")
+    for first_round in (sync, join):
+        first_round.add_argument(
+            "--trust-root",
+            metavar="FINGERPRINT",
+            help="the board's root fingerprint, checked with the secretariat (first sync)",
+        )
     recover = sub.add_parser(
         "recover", parents=[common], help="rebuild a damaged database from the share or a copy"
     )
@@ -99,6 +105,9 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
     from hescb_desktop.cli.document_commands import add_commands as add_document_commands
 
     add_document_commands(sub, common)
+    from hescb_desktop.cli.trust_commands import add_parsers as add_trust_parsers
+
+    add_trust_parsers(sub, common)
     from hescb_desktop.cli.audit_command import add_parser as add_audit_parser
 
     add_audit_parser(sub, common)
@@ -219,6 +228,12 @@ def _command(name: str) -> Command:
         from hescb_desktop.cli.board_commands import cmd_board, cmd_board_pdf
 
         return cmd_board if name == "board" else cmd_board_pdf
+    from hescb_desktop.cli.trust_commands import NAMES as TRUST_COMMANDS
+
+    if name in TRUST_COMMANDS:
+        from hescb_desktop.cli.trust_commands import command as trust_command
+
+        return trust_command(name)  # type: ignore[no-any-return]
     from hescb_desktop.cli.document_commands import NAMES as DOCUMENT_COMMANDS
 
     if name in DOCUMENT_COMMANDS:

@@ -85,6 +85,10 @@ def _fill(data_dir: Path, *, demo: bool, scale: str) -> None:
     try:
         if demo:
             _build_demo(ctx, scale)
+        else:  # this PC is the new board's root; the OS account its first secretariat member
+            from hescb_desktop.services.trust import found_board
+
+            found_board(ctx)
         settings = load_settings(ctx.uow(write=False))
         choice = "demo" if demo else "empty"
         save_settings(ctx.uow(), replace(settings, first_run_choice=choice))

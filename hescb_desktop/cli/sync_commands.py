@@ -46,10 +46,16 @@ def cmd_sync(args: argparse.Namespace, data_dir: Path) -> int:
     try:
         share = _share(args, ctx)
         try:
-            report = sync_service.run_sync(ctx, share)
+            report = sync_service.run_sync(ctx, share, getattr(args, "trust_root", None))
+        except sync_service.RootNotPinnedError as exc:
+            say(f"sync: stopped: {exc}")
+            print(exc.root)
+            return EXIT_FAILED
         except (sync_service.ShareError, sync_service.SegmentError, OSError) as exc:
             say(f"sync: failed, working offline: {exc}")
             return EXIT_FAILED
+        except sync_service.TrustError as exc:
+            raise CliError(str(exc)) from exc
         print(f"sync: {report.summary()}")
         for line in report.healed + report.renumbered + report.clock + report.problems:
             say(f"sync: {line}")
@@ -145,11 +151,18 @@ def _join(args: argparse.Namespace, data_dir: Path, new_pc: bool) -> int:
     ctx = open_context(data_dir) if new_pc else _open(data_dir)
     try:
         share = _share(args, ctx)
-        ctx = sync_service.join_share(ctx, share, discard_demo=args.discard_demo)
-        report = sync_service.run_sync(ctx, share)
+        root = sync_service.check_root(ctx, share, getattr(args, "trust_root", None))
+        ctx = sync_service.join_share(ctx, share, discard_demo=args.discard_demo, trust_root=root)
+        report = sync_service.run_sync(ctx, share, root)
+    except sync_service.RootNotPinnedError as exc:
+        say(f"join: stopped: {exc}")
+        print(exc.root)
+        return EXIT_FAILED
     except (sync_service.ShareError, sync_service.SegmentError, OSError) as exc:
         say(f"join: failed: {one_line(exc)}")
         return EXIT_FAILED
+    except sync_service.TrustError as exc:
+        raise CliError(str(exc)) from exc
     finally:
         ctx.close()
     if report.send_failed:  # a PC that cannot announce itself on the share has not joined it

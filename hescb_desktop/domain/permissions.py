@@ -22,8 +22,10 @@ A marking is changed only by a record's originator (or the secretariat): the MAR
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from hescb_desktop.domain.errors import DomainError
 
@@ -217,3 +219,169 @@ UNPROTECTED = Identity(person_id="", name="", role=Role.SECRETARIAT, protected=F
 
 class NotAllowedError(DomainError):
     """A change the person at the keyboard may not make (the message says why, in words)."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Which rule a change to a row is: the classification the services and the merge share.
+
+Row = Mapping[str, Any]
+
+# The columns naming the person(s) who own, authored or are the subject of a row: a row's owners
+# are the values of these columns (`created_by` is the person id of whoever made it, on a
+# protected board). Papers carry their author as free text (`author`), so a paper is its
+# proposer's: the person who created it. A table with () has no owner of its own: it is the
+# board's, or its parent's (PARENT_OF).
+OWNER_COLUMNS: dict[str, tuple[str, ...]] = {
+    "events": ("owner_id",),
+    "event_attendees": (),
+    "event_bookings": (),
+    "actions": ("owner_id",),
+    "action_updates": (),
+    "meetings": (),
+    "attendance": (),
+    "declarations": ("person_id",),
+    "agenda_items": ("presenter_id", "created_by"),
+    "papers": ("created_by",),
+    "attachments": (),
+    "attachment_blobs": ("created_by",),  # bytes kept by content hash, shared by papers
+    "minutes": (),
+    "decisions": (),
+    "board_packs": (),
+    "objectives": ("sro_id",),
+    "objective_dependencies": (),
+    "milestones": ("owner_id",),
+    "rag_assessments": (),
+    "risks": ("owner_id",),
+    "opportunities": ("raised_by_id",),
+    "board_stages": (),
+    "people": (),
+    "organisations": (),
+    "resources": (),
+    "conflict_resolutions": (),
+}
+
+# A child row whose owners are its parent's: table -> (its column naming the parent, the parent's
+# table). Only for tables with no owner columns of their own.
+PARENT_OF: dict[str, tuple[str, str]] = {
+    "event_attendees": ("event_id", "events"),
+    "event_bookings": ("event_id", "events"),
+    "action_updates": ("action_id", "actions"),
+    "attendance": ("meeting_id", "meetings"),
+    "attachments": ("paper_id", "papers"),
+    "decisions": ("minute_id", "minutes"),
+    "objective_dependencies": ("objective_id", "objectives"),
+    "rag_assessments": ("objective_id", "objectives"),
+}
+
+
+def owners_of(table: str, row: Row, parent: Callable[[str, str], Row | None]) -> frozenset[str]:
+    """The person ids owning `row` of `table` (its values, before the change for an existing
+    row). `parent(table, id)` returns the parent row's values (None if it is not there)."""
+    if table in PARENT_OF:
+        column, parent_table = PARENT_OF[table]
+        parent_id = row.get(column)
+        found = parent(parent_table, parent_id) if parent_id else None
+        return owners_of(parent_table, found, parent) if found is not None else frozenset()
+    return frozenset(str(row[c]) for c in OWNER_COLUMNS.get(table, ()) if row.get(c))
+
+
+# Every synced column's operation when an existing row changes (a new row is CREATE, whatever the
+# column). Columns common to every table are decided below (_COMMON_OPERATIONS); the lists are
+# explicit so a new synced column without a decision fails a test (tests/unit/test_permissions).
+_E, _P = Operation.EDIT, Operation.PROGRESS
+
+
+def _columns(operation: Operation, names: str) -> dict[str, Operation]:
+    return dict.fromkeys(names.split(), operation)
+
+
+# the bookkeeping that accompanies every change of a row: the weakest change to that row
+_TOUCH = ("created_at", "created_by", "updated_at", "updated_by")
+_DELETION = ("deleted", "deleted_at", "deleted_by")
+_ADMINISTERED = frozenset({"people", "organisations", "resources", "board_stages"})
+
+FIELD_OPERATIONS: dict[str, dict[str, Operation]] = {
+    "events": _columns(
+        _E,
+        "all_day calendar cancelled description end_utc ics_uid location long_span master_id "
+        "meeting_id organisation_id owner_id rdates recurrence_id rrule start_utc summary "
+        "timezone until_utc visibility",
+    ),
+    "event_attendees": _columns(_E, "event_id person_id"),
+    "event_bookings": _columns(_E, "event_id resource_id"),
+    "actions": _columns(
+        _E,
+        "closed_at_meeting_id description due_date meeting_id minute_id objective_id "
+        "organisation_id owner_id raised_on ref_body ref_number ref_year reference",
+    )
+    # an owner's progress: the status (complete is proposed, the board closes: closing also
+    # sets closed_at_meeting_id, an edit), the latest update, a revised date with its reason
+    | _columns(_P, "status latest_update completed_on revised_due_date revision_reason"),
+    "action_updates": _columns(_E, "action_id note status"),
+    "meetings": _columns(_E, "body chair_id clerk_id end_utc start_utc status title venue_id"),
+    "attendance": _columns(_E, "meeting_id person_id role"),
+    "declarations": _columns(_E, "agenda_item_id interest meeting_id person_id"),
+    "agenda_items": _columns(
+        _E,
+        "meeting_id minutes_allocated objective_id paper_id part position presenter_id "
+        "purpose title",
+    ),
+    "papers": _columns(
+        _E,
+        "author body_text foi_status meeting_id part purpose recommendations ref_number "
+        "ref_year reference report_of summary title",
+    )
+    | _columns(Operation.PUBLISH, "pack_issue"),
+    "attachments": _columns(
+        _E, "filename media_type page_count paper_id position role sha256 size"
+    ),
+    "attachment_blobs": _columns(_E, "data_b64 sha256 size"),
+    "minutes": _columns(_E, "agenda_item_id meeting_id part ref_number ref_year reference summary")
+    | _columns(Operation.APPROVE, "status approved_on reopen_reason"),
+    "decisions": _columns(_E, "decided_by_id meeting_id minute_id objective_id text"),
+    "board_packs": _columns(_E, "meeting_id part")
+    | _columns(Operation.PUBLISH, "status published_at published_by supplements distribution"),
+    "objectives": _columns(
+        _E,
+        "benefits description kind lead_organisation_id parent_id partner_codes "
+        "path_to_green position rag_cost rag_overall rag_override_reason rag_resources "
+        "rag_scope rag_time sro_id stage start_date target_date theme title",
+    ),
+    "objective_dependencies": _columns(_E, "depends_on_id objective_id"),
+    "milestones": _columns(_E, "done done_on due_date objective_id owner_id title"),
+    "rag_assessments": _columns(_E, "assessed_on dimension objective_id rating reason"),
+    "risks": _columns(_E, "description impact likelihood mitigation objective_id owner_id"),
+    "opportunities": _columns(
+        _E,
+        "assessment description objective_id outcome outcome_reason raised_by_id raised_on title",
+    ),
+    "board_stages": _columns(Operation.ADMINISTER, "name position"),
+    "people": _columns(Operation.ADMINISTER, "email name organisation_id role"),
+    "organisations": _columns(Operation.ADMINISTER, "code colour name"),
+    "resources": _columns(Operation.ADMINISTER, "capacity description kind name organisation_id"),
+    "conflict_resolutions": _columns(_E, "resolution"),
+}
+
+# what the bookkeeping columns of an existing row count as: the least an owner changes there
+_TOUCH_OPERATION: dict[str, Operation] = {"actions": _P}
+
+
+def operation_of(table: str, column: str, exists: bool) -> Operation:
+    """Which operation a change of `column` of a row of `table` is (`exists`: the row was there
+    before). One per field, so the merge checks each change record on its own: a new row is
+    CREATE, its tombstone DELETE, its marking MARK; an action's status and latest update are
+    PROGRESS; minutes' approval APPROVE; a paper's or pack's publication PUBLISH; the directory
+    and the board's lists ADMINISTER; anything else EDIT (a column this version does not know
+    included). `updated_at`/`updated_by` go with every change, so they count as the least change
+    an owner makes (PROGRESS on an action, EDIT elsewhere)."""
+    if not exists:
+        return Operation.CREATE
+    if column in _DELETION:
+        return Operation.DELETE
+    if column == "marking":
+        return Operation.MARK
+    if column in _TOUCH:
+        if table in _ADMINISTERED:
+            return Operation.ADMINISTER
+        return _TOUCH_OPERATION.get(table, _E)
+    return FIELD_OPERATIONS.get(table, {}).get(column, _E)

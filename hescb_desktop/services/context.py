@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Engine
 
 from hescb_desktop.domain.permissions import Identity, Kind, NotAllowedError, Operation, Owners
@@ -19,6 +20,8 @@ from hescb_desktop.storage.identity import identity_from_state, read_identity
 from hescb_desktop.storage.uow import UnitOfWork
 from hescb_desktop.sync.clockguard import load_offset
 from hescb_desktop.sync.hlc import HybridLogicalClock, wall_ms
+from hescb_desktop.sync.pc_key import load_or_create
+from hescb_desktop.sync.signing import fingerprint, new_key, public_bytes
 
 DEFAULT_USER = "Executive suite"
 
@@ -30,6 +33,23 @@ class ServiceContext:
     device_id: str
     clock: HybridLogicalClock
     new_device: bool = False
+    _key: Ed25519PrivateKey | None = None
+
+    @property
+    def pc_key(self) -> Ed25519PrivateKey:
+        """This PC's signing key (made on first use; kept by the OS key store or a file only
+        this account can read, never on the share). An in-memory database gets one for the
+        life of the process."""
+        if self._key is None:
+            if self.db_path is None:
+                self._key = new_key()
+            else:
+                self._key = load_or_create(self.db_path.parent, self.device_id)
+        return self._key
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(public_bytes(self.pc_key))
 
     @property
     def identity(self) -> Identity:

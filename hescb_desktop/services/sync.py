@@ -17,6 +17,7 @@ from hescb_desktop.services.entities import BY_TABLE
 from hescb_desktop.services.settings import load_settings, save_settings
 from hescb_desktop.storage.capture import Actor
 from hescb_desktop.storage.codec import decode
+from hescb_desktop.storage.device import read_state
 from hescb_desktop.storage.journal import ChangeLog, Conflict, LocalState, SyncNotice, SyncPeer
 from hescb_desktop.storage.models import ConflictResolution
 from hescb_desktop.sync import healing
@@ -28,14 +29,19 @@ from hescb_desktop.sync.publisher import pending_count
 from hescb_desktop.sync.round import SyncReport, sync_round
 from hescb_desktop.sync.segments import SegmentError
 from hescb_desktop.sync.share import FormatTooNewError, Share, ShareError
+from hescb_desktop.sync.signing import same_fingerprint
 from hescb_desktop.sync.snapshot import SnapshotInfo, newest_snapshot
+from hescb_desktop.sync.trust import RootNotPinnedError, TrustError, share_root
+from hescb_desktop.sync.trust_round import reading_seal
 
 __all__ = [
     "FormatTooNewError",
     "HistoryIncompleteError",
+    "RootNotPinnedError",
     "SegmentError",
     "ShareError",
     "SyncReport",
+    "TrustError",
     "ValidationError",
 ]
 
@@ -85,15 +91,23 @@ class HistoryRow:
     verified: str = ""
 
 
-def run_sync(ctx: ServiceContext, share_folder: Path) -> SyncReport:
+def run_sync(ctx: ServiceContext, share_folder: Path, trust_root: str | None = None) -> SyncReport:
     """One round: publish, pull, merge. Raises ShareError if the share cannot be used; a round
     whose own writes failed (read-only or full share) returns with `report.send_failed` set.
-    Either is kept for `sync_status` until a round sends everything."""
+    Either is kept for `sync_status` until a round sends everything. On a protected board met
+    for the first time, raises RootNotPinnedError unless `trust_root` names its root."""
     check_demo_guard(ctx, share_folder)
     share = Share(share_folder)
     try:
-        report = sync_round(ctx.engine, share, Actor(ctx.device_id, ctx.user), ctx.clock)
-    except (ShareError, SegmentError, OSError) as exc:
+        report = sync_round(
+            ctx.engine,
+            share,
+            Actor(ctx.device_id, ctx.user),
+            ctx.clock,
+            key=ctx.pc_key,
+            trust_root=trust_root,
+        )
+    except (ShareError, SegmentError, OSError, TrustError) as exc:
         _put(ctx, {"last_sync_error": f"last sync failed, working offline: {exc}"})
         raise
     _put(
@@ -425,12 +439,44 @@ def check_demo_guard(ctx: ServiceContext, share_folder: Path) -> None:
         )
 
 
-def join_share(ctx: ServiceContext, share_folder: Path, *, discard_demo: bool) -> ServiceContext:
+def check_root(ctx: ServiceContext, share_folder: Path, trust_root: str | None) -> str | None:
+    """Before a join: a protected board's root must be confirmed (RootNotPinnedError), and the
+    one given must be the share's (TrustError). Returns the root to pin in the first round."""
+    on_share = share_root(Share(share_folder))
+    pinned = read_state(ctx.engine).get("trust_root", "")
+    if not on_share or on_share == pinned:
+        return trust_root
+    if trust_root is None:
+        raise RootNotPinnedError(on_share)
+    if not same_fingerprint(trust_root, on_share):
+        raise TrustError(
+            f"the share's root fingerprint is {on_share}, not the one given: "
+            "check it with the secretariat"
+        )
+    return trust_root
+
+
+def _root_on(share: Share, given: str) -> str:
+    """The share's root when `given` names it (typed with spaces or none), else `given`."""
+    on_share = share_root(share)
+    return on_share if same_fingerprint(given, on_share) else given
+
+
+def join_share(
+    ctx: ServiceContext,
+    share_folder: Path,
+    *,
+    discard_demo: bool,
+    trust_root: str | None = None,
+) -> ServiceContext:
     """Start this PC from the share: restore its newest snapshot (keeping what this PC has not
     published, unless it is the demo board being discarded). Returns the reopened context."""
     # joining is choosing the share's board; but a PC that belongs to a board never founds a
     # new one in an empty folder (an unmounted share)
     share = Share(share_folder).identify(remembered_board(ctx.engine), any_board=True)
+    root = trust_root or read_state(ctx.engine).get("trust_root", "") or share_root(share)
+    if share_root(share) and root:  # a protected board: only a snapshot it can trust
+        share = replace(share, seal=reading_seal(share, _root_on(share, root)))
     demo = is_demo(ctx)
     if demo and not discard_demo and share_holds_data(share_folder, ctx.device_id):
         raise ValidationError("this PC holds the demo board: discard it to join this share")

@@ -54,12 +54,14 @@ from hescb_desktop.sync.segments import (
     Record,
     Segment,
     SegmentError,
+    Signer,
     encode,
     generation,
     healing_name,
     parse_name,
     read_segment,
     segment_header,
+    signed_by,
     write_verified,
 )
 from hescb_desktop.sync.share import Share, ShareError, read_bytes, replace_file, with_retries
@@ -137,7 +139,9 @@ class Want:
 
 
 def read_best(
-    candidates: list[SegFile], device: str | None = None
+    candidates: list[SegFile],
+    device: str | None = None,
+    check: Callable[[Segment, SegFile], str] | None = None,
 ) -> tuple[Segment | None, SegFile, str, Want | None]:
     """The newest copy of the next range that verifies. Returns (segment, file, problem, want):
     when none verifies, no segment, the newest copy's error and what to ask its author for (no
@@ -150,6 +154,10 @@ def read_best(
             segment = read_segment(f.path, device)  # a header naming another PC is refused
         except (SegmentError, ShareError) as exc:
             first_error = first_error or exc
+            continue
+        refused = check(segment, f) if check is not None else ""
+        if refused:  # not to be trusted (issue 15): an older copy may be; else ask its author
+            first_error = first_error or SegmentError(f"{f.path.name}: {refused}")
             continue
         if segment.header.get("void") is not True:
             return segment, f, "", None
@@ -231,7 +239,13 @@ def _in_snapshot(share: Share, me: str) -> int:
     return snapshot.cursors.get(me, 0) if snapshot is not None else 0
 
 
-def heal_own(engine: Engine, share: Share, me: str, clock: HybridLogicalClock) -> Healed:
+def heal_own(
+    engine: Engine,
+    share: Share,
+    me: str,
+    clock: HybridLogicalClock,
+    signer: Signer | None = None,
+) -> Healed:
     """Republish what is missing from this PC's folder, and what other PCs cannot read."""
     healed = Healed()
     folder = share.segments_dir(me)
@@ -271,7 +285,7 @@ def heal_own(engine: Engine, share: Share, me: str, clock: HybridLogicalClock) -
                 f"times and still cannot be read: {'; '.join(reasons)}"
             )
             continue
-        if republish(engine, folder, me, first, last, gen, schema, _in_snapshot(share, me)):
+        if republish(engine, folder, me, first, last, gen, schema, _in_snapshot(share, me), signer):
             healed.messages.append(f"republished changes {span(first, last)}: {'; '.join(reasons)}")
     _notify(engine, clock, healed.messages)
     return healed
@@ -304,6 +318,7 @@ def republish(
     gen: int,
     schema: str,
     in_snapshot: int = 0,
+    signer: Signer | None = None,
 ) -> list[Path]:
     """Write first..last again from change_log as healing segments of generation `gen` (read
     back; a copy that does not read back is written once more as the next generation). Numbers
@@ -319,7 +334,7 @@ def republish(
             part = (in_snapshot + 1, part[1], [])
         for attempt in range(3):
             try:
-                written.append(write_copy(folder, me, part, gen + attempt, schema))
+                written.append(write_copy(folder, me, part, gen + attempt, schema, signer))
                 break
             except ReadBackError:
                 if attempt == 2:
@@ -349,7 +364,12 @@ def _islands(held: list[Record], first: int, last: int) -> Iterable[tuple[int, i
 
 
 def write_copy(
-    folder: Path, me: str, part: tuple[int, int, list[Record]], gen: int, schema: str
+    folder: Path,
+    me: str,
+    part: tuple[int, int, list[Record]],
+    gen: int,
+    schema: str,
+    signer: Signer | None = None,
 ) -> Path:
     """One healing segment (a void one when `records` is empty), written and read back."""
     first, last, records = part
@@ -357,7 +377,7 @@ def write_copy(
     header["generation"] = gen
     if not records:
         header["void"] = True
-    return write_verified(folder / healing_name(first, last, gen), encode(header, records))
+    return write_verified(folder / healing_name(first, last, gen), encode(header, records, signer))
 
 
 def _records(engine: Engine, me: str, first: int, last: int) -> list[Record]:
@@ -462,7 +482,13 @@ def _notify(engine: Engine, clock: HybridLogicalClock, messages: list[str]) -> N
 
 
 # ---------------------------------------------------------------------- this PC's own folder
-def reconcile_own(engine: Engine, share: Share, me: str, clock: HybridLogicalClock) -> Healed:
+def reconcile_own(
+    engine: Engine,
+    share: Share,
+    me: str,
+    clock: HybridLogicalClock,
+    signer: Signer | None = None,
+) -> Healed:
     """Before publishing: adopt, recover or move aside what lies in this PC's folder beyond
     what it has published (see the module's docstring)."""
     healed = Healed()
@@ -480,10 +506,10 @@ def reconcile_own(engine: Engine, share: Share, me: str, clock: HybridLogicalClo
     foreign: list[SegFile] = []
     expect = min((s for s, (_, pub) in local.items() if not pub), default=None)
     for f in beyond:
-        kind, records = _classify(f, me, local)
+        kind, records = _classify(f, me, local, signer)
         if kind == "damaged" and expect is not None and f.first == expect:
             own = [local[n][0] for n in range(f.first, f.last + 1)]
-            _rewrite_own(engine, folder, me, f, own, files, healed)
+            _rewrite_own(engine, folder, me, f, own, files, healed, signer)
             expect = f.last + 1
         elif kind == "damaged" or kind == "foreign":
             foreign.append(f)
@@ -511,7 +537,7 @@ def reconcile_own(engine: Engine, share: Share, me: str, clock: HybridLogicalClo
     restore: list[str] = []
     for first, last in _voids(engine, me, top, remaining):
         gen = _next_generation(remaining, first, last)
-        republish(engine, folder, me, first, last, gen, schema, in_snapshot)
+        republish(engine, folder, me, first, last, gen, schema, in_snapshot, signer)
         if first <= in_snapshot:
             healed.needs_restore = True
             _put(engine, LOST_KEY, f"{first}-{min(last, in_snapshot)}")
@@ -567,13 +593,14 @@ def _rewrite_own(
     records: list[Record],
     files: list[SegFile],
     healed: Healed,
+    signer: Signer | None = None,
 ) -> None:
     """This PC's own segment, written but damaged on the share before this PC recorded it as
     sent (a crash between the two): written again from change_log as a healing copy of the same
     range, then recorded as sent. Its numbers stay theirs (readers take the copy)."""
     schema = current_revision(engine) or ""
     gen = _next_generation(files, f.first, f.last)
-    write_copy(folder, me, (f.first, f.last, records), gen, schema)
+    write_copy(folder, me, (f.first, f.last, records), gen, schema, signer)
     _mark_published(engine, me, [r.seq for r in records])
     healed.messages.append(
         f"republished changes {span(f.first, f.last)}: this PC's copy on the share was damaged "
@@ -582,7 +609,7 @@ def _rewrite_own(
 
 
 def _classify(
-    f: SegFile, me: str, local: dict[int, tuple[Record, bool]]
+    f: SegFile, me: str, local: dict[int, tuple[Record, bool]], signer: Signer | None = None
 ) -> tuple[str, tuple[Record, ...]]:
     """ "same" (every record is what this PC holds), "lost" (this PC's records it does not hold,
     or holds unpublished under other contents) or "foreign"."""
@@ -600,6 +627,8 @@ def _classify(
         return "foreign", ()
     if segment.header.get("device_id") != me:
         return "foreign", ()
+    if signer is not None and not signed_by(segment, signer):
+        return "foreign", ()  # a protected board: only what this PC's key signed is its own
     records = segment.records
     for r in records:
         held, published = local.get(r.seq, (r, False))

@@ -112,4 +112,14 @@ def _keyring() -> Any:
     ring = keyring.get_keyring()
     if isinstance(ring, fail.Keyring | null.Keyring):
         return None
+    forced = os.environ.get(STORE_ENV, "").lower() == "keyring"
+    if not forced and (type(ring).__module__.startswith("keyrings.alt") or _priority(ring) < 1):
+        return None  # a plain-text or fallback store is no safer than our 0600 file
     return ring
+
+
+def _priority(ring: Any) -> float:
+    try:
+        return float(ring.priority)
+    except (AttributeError, TypeError, ValueError):
+        return 0.0

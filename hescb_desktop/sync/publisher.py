@@ -16,12 +16,14 @@ from hescb_desktop.sync.segments import (
     ReadBackError,
     Record,
     SegmentError,
+    Signer,
     generation,
     parse_name,
     read_segment,
     write_segment,
 )
 from hescb_desktop.sync.share import Share
+from hescb_desktop.sync.verify import remember_signed
 
 # per segment; a single larger commit still goes in one segment. The variable is for tests that
 # need many small segments from a real process (the kill -9 test).
@@ -92,6 +94,7 @@ def publish(
     limit: int = MAX_RECORDS,
     notes: list[str] | None = None,
     on_written: OnWritten | None = None,
+    signer: Signer | None = None,
 ) -> int:
     """Write every unpublished record; returns how many were published this time.
 
@@ -116,22 +119,32 @@ def publish(
             chunk = next(chunks(records[done:], limit))
             _check_no_overlap(existing, chunk)
             share.check_board()  # before each write: a share moved away stops here
-            path = _write(folder, chunk, schema, notes)
+            path = _write(folder, chunk, schema, notes, signer)
+            if signer is not None:  # kept, so that change_log can be checked against it
+                remember_signed(engine, [(device_id, read_segment(path))])
         _mark_published(engine, device_id, chunk, path, on_written)
         done += len(chunk)
     _check_no_overlap(existing, records)
     return done
 
 
-def _write(folder: Path, chunk: list[Record], schema: str, notes: list[str] | None) -> Path:
+def _write(
+    folder: Path,
+    chunk: list[Record],
+    schema: str,
+    notes: list[str] | None,
+    signer: Signer | None = None,
+) -> Path:
     """The segment written, or the healing copy written in its place; returns its path."""
     try:
-        return write_segment(folder, chunk, schema)
+        return write_segment(folder, chunk, schema, signer)
     except ReadBackError as exc:
         first, last = chunk[0].seq, chunk[-1].seq
         for gen in (1, 2, 3):
             try:
-                path = write_copy(folder, chunk[0].device_id, (first, last, chunk), gen, schema)
+                path = write_copy(
+                    folder, chunk[0].device_id, (first, last, chunk), gen, schema, signer
+                )
             except ReadBackError:
                 continue
             if notes is not None:

@@ -8,6 +8,7 @@ that was away longer than the window, can start from the snapshot instead).
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from hescb_desktop.sync.segments import parse_name
 from hescb_desktop.sync.share import Share, ShareError, read_json
@@ -33,15 +34,31 @@ def acknowledged(share: Share, me: str, peers: list[str]) -> int:
     """The highest seq of ours that every listed peer has merged (0 if any has not said)."""
     lowest: int | None = None
     for peer in peers:
-        try:
-            acks = read_json(share.device_dir(peer) / "ack.json")
-        except ShareError:
+        acks = read_acks(share, peer)
+        if acks is None:
             return 0
         seen = acks.get(me, 0)
         if type(seen) is not int:  # a crafted or damaged ack.json acknowledges nothing
             return 0
         lowest = seen if lowest is None else min(lowest, seen)
     return lowest or 0
+
+
+ACK = "ack"
+
+
+def read_acks(share: Share, peer: str) -> dict[str, Any] | None:
+    """What `peer` says it has merged of each PC (None: unreadable, or on a protected board not
+    signed by that PC's enrolled key: it acknowledges nothing)."""
+    try:
+        acks = read_json(share.device_dir(peer) / "ack.json")
+    except ShareError:
+        return None
+    if share.seal is None:
+        return acks
+    opened = share.seal.opened(ACK, peer, acks)
+    cursors = opened.get("cursors") if opened is not None else None
+    return cursors if isinstance(cursors, dict) else None
 
 
 def prune_own_segments(

@@ -7,9 +7,11 @@ import json
 import sqlite3
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Engine, func, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -20,24 +22,32 @@ from hescb_desktop.storage.capture import Actor
 from hescb_desktop.storage.database import current_revision
 from hescb_desktop.storage.engine import pooled, writer
 from hescb_desktop.storage.journal import ChangeLog, SyncPeer
-from hescb_desktop.sync import healing
+from hescb_desktop.sync import healing, judge, trust_round
 from hescb_desktop.sync.board import identify_share
 from hescb_desktop.sync.bootstrap import retry_waiting
 from hescb_desktop.sync.clockguard import IncomingCheck, OwnCheck, notify
 from hescb_desktop.sync.hlc import HybridLogicalClock
+from hescb_desktop.sync.judge import describe as describe_refused
+from hescb_desktop.sync.judge import keep_refused
 from hescb_desktop.sync.merger import MergeStats, held_back_lines, merge_records, put_state
 from hescb_desktop.sync.publisher import pending_count, publish
 from hescb_desktop.sync.renumber import renumber_clashes
 from hescb_desktop.sync.retention import (
+    ACK,
     covering_snapshot,
     prune_own_segments,
     prune_own_snapshots,
     snapshot_due,
 )
 from hescb_desktop.sync.screen import Reason, describe, screen
-from hescb_desktop.sync.segments import Record
+from hescb_desktop.sync.segments import Record, Segment
 from hescb_desktop.sync.share import OwnWrites, Share, replace_file
 from hescb_desktop.sync.snapshot import SnapshotInfo, make_snapshot, newest_snapshot
+from hescb_desktop.sync.verify import (
+    DAMAGE,
+    record_finding,
+    remember_signed,
+)
 
 NUMBERED_TABLES = frozenset({"actions", "minutes", "papers"})
 
@@ -69,6 +79,7 @@ class SyncReport:
     needs_restore: bool = False  # a peer's old segments are gone: start from the snapshot
     send_failed: str = ""  # this PC's own writes failed (read-only or full share): not all sent
     healed: list[str] = field(default_factory=list)  # republished, recovered, moved aside
+    waiting: str = ""  # why this PC's changes wait here (not enrolled, revoked: issue 15)
 
     def summary(self) -> str:
         text = (
@@ -85,20 +96,49 @@ class SyncReport:
             text += f", problems {len(self.problems)}"
         if self.send_failed and self.pending:
             text += f", not sent {self.pending}"
+        if self.waiting and self.pending:
+            text += f", kept here {self.pending} (not enrolled)"
         return text
 
 
-def sync_round(engine: Engine, share: Share, actor: Actor, clock: HybridLogicalClock) -> SyncReport:
+def sync_round(
+    engine: Engine,
+    share: Share,
+    actor: Actor,
+    clock: HybridLogicalClock,
+    key: Ed25519PrivateKey | None = None,
+    trust_root: str | None = None,
+) -> SyncReport:
     """Raises ShareError when the share cannot be used at all (not this board's, not mounted,
     gone mid-round); peer problems are reported. This PC's own writes that fail (a read-only or
     full share) do not stop the round: the peers are still merged, and `send_failed` says why
-    this PC's changes were not (all) sent."""
+    this PC's changes were not (all) sent.
+
+    `key`: this PC's signing key (issue 15): on a protected board its segments are signed and
+    peers' are verified (sync.trust_round); without one the board is read as not protected.
+    `trust_root`: the root fingerprint to pin on a first round (raises RootNotPinnedError
+    without it on a protected board)."""
     with pooled(engine) as held:  # one connection for the round's many short reads
-        return _round(held, share, actor, clock)
+        return _round(held, share, actor, clock, key, trust_root)
 
 
-def _round(engine: Engine, share: Share, actor: Actor, clock: HybridLogicalClock) -> SyncReport:
+def _round(
+    engine: Engine,
+    share: Share,
+    actor: Actor,
+    clock: HybridLogicalClock,
+    key: Ed25519PrivateKey | None,
+    trust_root: str | None,
+) -> SyncReport:
     share = identify_share(engine, share)
+    trust = (
+        trust_round.start(engine, share, actor.device_id, key, trust_root)
+        if key is not None
+        else trust_round.unprotected(engine)
+    )
+    signer = trust.signer
+    if trust.state.protected:  # manifests and acks signed and checked (trust_round.TrustSeal)
+        share = replace(share, seal=trust.seal)
     writes = OwnWrites(share)
     clock_check = OwnCheck(engine, clock, actor.device_id)
     device_file = writes.run("its device file", lambda: _write_device_file(share, actor), None)
@@ -106,36 +146,44 @@ def _round(engine: Engine, share: Share, actor: Actor, clock: HybridLogicalClock
         clock_check.measure(device_file)  # this PC's clock against the share's
     own = writes.run(
         "its changes",
-        lambda: healing.reconcile_own(engine, share, actor.device_id, clock),
+        lambda: healing.reconcile_own(engine, share, actor.device_id, clock, signer),
         healing.Healed(),
     )
     report = SyncReport(
         published=writes.run(
-            "its changes", lambda: _publish(engine, share, actor, own, clock_check), 0
+            "its changes",
+            lambda: _publish(engine, share, actor, own, clock_check, trust),
+            0,
         )
     )
     clock_check.jumped_back()
     share.check_still_there()
     heal = writes.run(
         "its changes",
-        lambda: healing.heal_own(engine, share, actor.device_id, clock),
+        lambda: healing.heal_own(engine, share, actor.device_id, clock, signer),
         healing.Healed(),
     )
     cursors = _cursors(engine)
     snapshot = functools.cache(lambda: newest_snapshot(share))  # read once, only if needed
     incoming = IncomingCheck(engine, clock.raw_wall)
     batches = [
-        _collect(engine, share, peer, cursors.get(peer, 0), snapshot, incoming)
+        _collect(engine, share, peer, cursors.get(peer, 0), snapshot, incoming, trust)
         for peer in share.devices()
         if peer != actor.device_id
     ]
     report.peers = len(batches)
+    remember_signed(engine, trust.check.taken)
+    refused = {b.device_id: _judge(engine, trust, b) for b in batches}
     stats = _merge(engine, clock, batches, cursors, incoming)  # may hold a batch back
     retry_waiting(engine, actor.device_id)  # own changes a restore could not apply yet
     report.problems = [
         f"PC {b.device_id.replace('-', '')[-8:]}: {b.problem}" for b in batches if b.problem
     ] + heal.problems
     report.problems += screening_problems(batches, stats)
+    for device, refusals in refused.items():
+        keep_refused(engine, device, refusals)
+        report.problems += describe_refused(device, refusals, trust.state.names)
+    report.waiting = trust.waiting
     report.merged, report.conflicts, report.tables = stats.merged, stats.conflicts, stats.tables
     report.healed = own.messages + heal.messages
     report.tables |= own.tables
@@ -143,7 +191,7 @@ def _round(engine: Engine, share: Share, actor: Actor, clock: HybridLogicalClock
         report.renumbered = renumber_clashes(engine, actor, clock)
     if report.renumbered and not writes.failed:
         report.published += writes.run(
-            "its changes", lambda: _publish(engine, share, actor, None, clock_check), 0
+            "its changes", lambda: _publish(engine, share, actor, None, clock_check, trust), 0
         )
     report.clock = clock_check.finish() + incoming.messages()
     report.clamped = sum(incoming.counted.values()) + clock_check.redated
@@ -175,16 +223,33 @@ def _publish(
     actor: Actor,
     own: healing.Healed | None,
     clock_check: OwnCheck,
+    trust: trust_round.TrustRound,
 ) -> int:
+    if not trust.may_publish:  # not enrolled (yet), or revoked: kept here
+        return 0
     notes = own.messages if own is not None else None
-    return publish(engine, share, actor.device_id, notes=notes, on_written=clock_check)
+    return publish(
+        engine,
+        share,
+        actor.device_id,
+        notes=notes,
+        on_written=clock_check,
+        signer=trust.signer,
+    )
+
+
+def _judge(engine: Engine, trust: trust_round.TrustRound, batch: PeerBatch) -> list[judge.Refusal]:
+    """The rules on merge (sync.judge): what the batch's writer may not do is taken out."""
+    batch.records, refusals = judge.judge(engine, trust.state, batch.device_id, batch.records)
+    return refusals
 
 
 def _housekeeping(engine: Engine, share: Share, actor: Actor, clock: HybridLogicalClock) -> None:
     """A snapshot when one is due, then our own old segments, snapshots and temporary files
     removed when safe."""
     db = engine.url.database
-    if db and db != ":memory:" and snapshot_due(share):
+    may = share.seal is None or share.seal.may_snapshot()
+    if db and db != ":memory:" and may and snapshot_due(share):
         make_snapshot(Path(db), share, actor.device_id, clock.now(), current_revision(engine) or "")
         prune_own_snapshots(share, actor.device_id)
     pruned: list[tuple[int, int]] = []
@@ -206,6 +271,7 @@ def _collect(
     cursor: int,
     snapshot: Callable[[], SnapshotInfo | None],
     incoming: IncomingCheck | None = None,
+    trust: trust_round.TrustRound | None = None,
 ) -> PeerBatch:
     """The peer's segments that continue `cursor`, verified. Where a range has several copies
     (healing segments, healing.py) the newest that verifies is taken; a gap or a range with no
@@ -230,14 +296,43 @@ def _collect(
                 batch.wants.append(healing.Want(batch.cursor + 1, first - 1, "missing"))
                 batch.problem += f"; {healing.ASKED}"
             break
-        segment, chosen, problem, want = healing.read_best(here, peer)
+        check = _checker(engine, trust, peer)
+        segment, chosen, problem, want = healing.read_best(here, peer, check)
         if segment is None:
+            if trust is not None and trust.state.protected and not _damage(problem):
+                want = None  # not enrolled, revoked, not signed: nothing its author can heal
             batch.problem = problem + (f"; {healing.ASKED}" if want is not None else "")
             batch.wants += [want] if want is not None else []
             break
         _take_screened(batch, segment.records, chosen.path, incoming)
         batch.cursor = chosen.last
     return batch
+
+
+def _checker(
+    engine: Engine, trust: trust_round.TrustRound | None, peer: str
+) -> Callable[[Segment, healing.SegFile], str] | None:
+    """The trust check of a peer's segment copy; what it refuses is listed on the Security tab
+    (a copy that passes later, or a healing copy taken instead, clears nothing: the file that
+    failed is still there and still worth knowing about)."""
+    if trust is None or not trust.state.protected:
+        return None
+
+    def check(segment: Segment, f: healing.SegFile) -> str:
+        reason = trust.check.check(peer, segment)
+        if reason:
+            record_finding(engine, peer, f.path.name, reason)
+        return reason
+
+    return check
+
+
+def _damage(problem: str) -> bool:
+    """Whether a refused copy is one its author can heal by writing it again (a signature that
+    does not match its file) rather than a PC that may not write at all."""
+    return (
+        any(reason in problem for reason in DAMAGE) or "verif" in problem or "checksum" in problem
+    )
 
 
 def _take_screened(
@@ -380,7 +475,10 @@ def _write_device_file(share: Share, actor: Actor) -> Path:
 
 def _write_ack(share: Share, device_id: str, cursors: dict[str, int]) -> None:
     share.own_segments_dir(device_id)
+    body: dict[str, Any] = dict(cursors)
+    if share.seal is not None:  # a protected board: signed (retention.read_acks)
+        body = share.seal.seal(ACK, {"cursors": cursors})
     replace_file(
         share.device_dir(device_id) / "ack.json",
-        (json.dumps(cursors, sort_keys=True) + "\n").encode(),
+        (json.dumps(body, sort_keys=True) + "\n").encode(),
     )

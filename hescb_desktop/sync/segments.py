@@ -10,6 +10,12 @@
 A reader takes a segment only when every line verifies; anything else raises SegmentError and
 the caller leaves the file (and everything after it from that PC) alone.
 
+On a protected board (issue 15) a segment is signed: its header (format 2) also names the
+signing key (`signer`, a fingerprint), the SHA-256 of its record lines (`body_sha256`) and the
+digest of its PC's record just before it (`prev`: a removed, replaced or reordered segment breaks
+the chain), and the trailer carries `sig`, the PC's Ed25519 signature over the canonical header.
+Whether the signer may write here is the trust layer's question (`sync/verify.py`).
+
 A healing segment (`<first>-<last>.h<generation>.jsonl`, see healing.py) is a segment its PC
 published again because a copy on the share was damaged or missing; its header also says what
 it heals. A void one (header `"void": true`, no records) says that range holds no changes of
@@ -18,18 +24,25 @@ that PC (the file there was not its own).
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import orjson
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from hescb_desktop import __version__
-from hescb_desktop.sync.share import FORMAT_VERSION, check_format, read_bytes, write_new_file
+from hescb_desktop.sync.share import check_format, read_bytes, write_new_file
+from hescb_desktop.sync.signing import Purpose, canonical, sign, verify
+
+SIGNED_FORMAT = 2  # the header format of a signed segment
+UNSIGNED_FORMAT = 1
 
 NAME = re.compile(r"^(\d{12})-(\d{12})(?:\.h(\d{1,4}))?\.jsonl$")
 
@@ -62,6 +75,12 @@ class Record(NamedTuple):
 class Segment:
     header: dict[str, Any]
     records: tuple[Record, ...]
+    body_sha256: str = ""  # of the record lines as read
+    signature: str = ""  # the trailer's `sig` (base64), "" when unsigned
+
+    @property
+    def signed(self) -> bool:
+        return bool(self.header.get("signer"))
 
     @property
     def first_seq(self) -> int:
@@ -107,10 +126,27 @@ def _record_sum(body: dict[str, Any]) -> str:
     return hashlib.sha256(_line(body)).hexdigest()[:16]
 
 
+def record_digest(rec: Record) -> str:
+    """The SHA-256 of a record as it travels (its line without the sum): what the next
+    segment's `prev` names it by."""
+    body = {k: v for k, v in rec._asdict().items() if k != "device_id"}
+    return hashlib.sha256(_line(body)).hexdigest()
+
+
+@dataclass(frozen=True)
+class Signer:
+    """What signs this PC's segments: its key, the key's fingerprint, and the digest of its own
+    record `seq` ("" when it holds none: a first segment, or numbers that hold nothing)."""
+
+    key: Ed25519PrivateKey
+    fingerprint: str
+    digest_of: Callable[[int], str]
+
+
 def segment_header(device_id: str, first: int, last: int, schema: str) -> dict[str, Any]:
     return {
         "kind": "header",
-        "format": FORMAT_VERSION,
+        "format": UNSIGNED_FORMAT,
         "app_version": __version__,
         "schema": schema,
         "device_id": device_id,
@@ -119,26 +155,45 @@ def segment_header(device_id: str, first: int, last: int, schema: str) -> dict[s
     }
 
 
-def encode_segment(records: list[Record], schema: str) -> bytes:
+def encode_segment(records: list[Record], schema: str, signer: Signer | None = None) -> bytes:
     first, last = records[0], records[-1]
-    return encode(segment_header(first.device_id, first.seq, last.seq, schema), records)
+    return encode(segment_header(first.device_id, first.seq, last.seq, schema), records, signer)
 
 
-def encode(header: dict[str, Any], records: list[Record]) -> bytes:
-    out = bytearray(_line(header))
+def encode_records(records: list[Record]) -> bytes:
+    """The record lines of a segment, exactly as written (what `body_sha256` covers)."""
+    out = bytearray()
     for rec in records:
         body = {k: v for k, v in rec._asdict().items() if k != "device_id"}
         out += _line({**body, "sum": _record_sum(body)})
-    out += _line(
-        {"kind": "trailer", "count": len(records), "sha256": hashlib.sha256(bytes(out)).hexdigest()}
-    )
     return bytes(out)
 
 
-def write_segment(folder: Path, records: list[Record], schema: str) -> Path:
+def encode(header: dict[str, Any], records: list[Record], signer: Signer | None = None) -> bytes:
+    body = encode_records(records)
+    trailer: dict[str, Any] = {"kind": "trailer", "count": len(records)}
+    if signer is not None:
+        header = {
+            **header,
+            "format": SIGNED_FORMAT,
+            "signer": signer.fingerprint,
+            "body_sha256": hashlib.sha256(body).hexdigest(),
+            "prev": signer.digest_of(int(header["first_seq"]) - 1),
+        }
+        signature = sign(signer.key, Purpose.SEGMENT, canonical(header))
+        trailer["sig"] = base64.b64encode(signature).decode()
+    out = _line(header) + body
+    trailer["sha256"] = hashlib.sha256(out).hexdigest()
+    return out + _line(trailer)
+
+
+def write_segment(
+    folder: Path, records: list[Record], schema: str, signer: Signer | None = None
+) -> Path:
     """Publish records as a new segment; an existing file of that name must hold the same bytes."""
     return write_verified(
-        folder / segment_name(records[0].seq, records[-1].seq), encode_segment(records, schema)
+        folder / segment_name(records[0].seq, records[-1].seq),
+        encode_segment(records, schema, signer),
     )
 
 
@@ -173,7 +228,9 @@ def read_segment(path: Path, device: str | None = None) -> Segment:
     _check_folder(header, device, path)
     records = _records(body, device or header["device_id"], path)
     _check_range(path, header, trailer, records)
-    return Segment(header, records)
+    sig = trailer.get("sig", "")
+    sig = sig if isinstance(sig, str) else ""
+    return Segment(header, records, hashlib.sha256(body).hexdigest(), sig)
 
 
 def _parse(line: bytes, path: Path) -> dict[str, Any]:
@@ -247,3 +304,19 @@ def _check_range(
         raise SegmentError(f"{path.name}: records do not match the header's range")
     if parse_name(path.name) != (first, last):
         raise SegmentError(f"{path.name}: name does not match the header's range")
+
+
+def signed_by(segment: Segment, signer: Signer) -> bool:
+    """Whether `segment` carries a valid signature of `signer`'s key over a header that matches
+    its records."""
+    header = segment.header
+    if header.get("signer") != signer.fingerprint:
+        return False
+    if header.get("body_sha256") != segment.body_sha256:
+        return False
+    try:
+        signature = base64.b64decode(segment.signature, validate=True)
+    except ValueError:
+        return False
+    public = signer.key.public_key().public_bytes_raw()
+    return verify(public, Purpose.SEGMENT, canonical(header), signature)

@@ -26,13 +26,14 @@ import time
 import uuid
 from collections.abc import Callable
 from contextlib import suppress
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from hescb_desktop import __version__
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # the highest format this app reads: 2 = signed segments (issue 15)
+FOUNDING_FORMAT = 1  # what a new share's FORMAT says: apps of format 1 may still read its files
 MIN_APP_VERSION = "0.1.0"
 TEMP_MAX_AGE_S = 3600  # a temporary file older than this in our own folder was left by a crash
 
@@ -49,10 +50,28 @@ def version_tuple(text: str) -> tuple[int, ...]:
     return tuple(int(p) for p in text.split(".") if p.isdigit())
 
 
+class Seal(Protocol):
+    """Signs and checks a protected board's small files (snapshot manifests, acks: issue 15).
+    A share without one (a board not protected) reads and writes them plain, as before."""
+
+    def seal(self, purpose: str, body: dict[str, Any]) -> dict[str, Any]:
+        """`body` with this PC's signature added (`signer`, `sig`)."""
+        ...
+
+    def opened(self, purpose: str, device: str, obj: dict[str, Any]) -> dict[str, Any] | None:
+        """`obj` without its signature if `device`'s enrolled key signed it, else None."""
+        ...
+
+    def may_snapshot(self) -> bool:
+        """Whether this PC's snapshots will be trusted (only the secretariat's are)."""
+        ...
+
+
 @dataclass(frozen=True)
 class Share:
     folder: Path
     board_id: str | None = None  # the board this folder was identified as (see `identify`)
+    seal: Seal | None = field(default=None, compare=False)
 
     @property
     def root(self) -> Path:
@@ -151,7 +170,7 @@ class Share:
         """A new share: hescb-sync/, its FORMAT with a new board id, devices/. Two PCs founding
         at once end with one board: FORMAT is created without replacing."""
         body = {
-            "format": FORMAT_VERSION,
+            "format": FOUNDING_FORMAT,
             "min_app_version": MIN_APP_VERSION,
             "board_id": str(uuid.uuid4()),
         }

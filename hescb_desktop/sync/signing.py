@@ -8,8 +8,7 @@ key, shown as six groups of five digits for a person to read out by phone and co
 (`fingerprint`). Nothing here is hand-made cryptography: keys, signing, verifying and hashing
 are `cryptography`'s.
 
-Status: the primitives and the PC's key store (`pc_key.py`); segments, manifests and acks are
-not signed with them yet (the rest of issue 15).
+Used by `trust.py` (the board's signed statements) and `segments.py` (signed segments).
 """
 
 from __future__ import annotations
@@ -38,6 +37,7 @@ class Purpose(StrEnum):
     ENROLMENT_REQUEST = "enrolment request"
     CERTIFICATE = "certificate"  # a PC approved (enrolled) by a secretariat PC
     REVOCATION = "revocation"
+    STATEMENT = "trust statement"  # the board's root, a PC enrolled or revoked, a role set
 
 
 class SignatureError(ValueError):

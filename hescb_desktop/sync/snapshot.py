@@ -22,7 +22,16 @@ from hescb_desktop.sync.share import Share, ShareError, check_format, read_json,
 
 # `conflicts` travels: every PC derives the same conflicts, under the same ids, from the same
 # changes (sync.merger.conflict_id), and a PC that joins from a snapshot must list them too.
-LOCAL_ONLY = ("local_state", "sync_peers", "sync_notices")
+LOCAL_ONLY = (
+    "local_state",
+    "sync_peers",
+    "sync_notices",
+    "trust_statements",
+    "signed_ranges",
+    "security_findings",
+    "refused_changes",
+)
+MANIFEST = "snapshot manifest"
 
 
 @dataclass(frozen=True)
@@ -58,6 +67,8 @@ def make_snapshot(db_path: Path, share: Share, device_id: str, hlc: int, schema:
         "sha256": hashlib.sha256(data).hexdigest(),
         "size": len(data),
     }
+    if share.seal is not None:  # a protected board: signed by this PC (issue 15)
+        manifest = share.seal.seal(MANIFEST, manifest)
     folder = share.own_snapshots_dir()  # checks the share is still this board's
     target = folder / f"{name}.sqlite"
     write_new_file(target, data)
@@ -104,6 +115,13 @@ def newest_snapshot(share: Share) -> SnapshotInfo | None:
             continue
         if not well_formed_manifest(manifest):
             continue  # a crafted or damaged manifest is never the newest (issue 13)
+        if share.seal is not None:  # a protected board: only one a secretariat PC signed
+            device = manifest.get("device_id")
+            opened = (
+                share.seal.opened(MANIFEST, device, manifest) if isinstance(device, str) else None
+            )
+            if opened is None:
+                continue
         info = SnapshotInfo(manifest_path.with_suffix(".sqlite"), manifest)
         if info.path.exists() and (best is None or info.hlc > best.hlc):
             best = info

@@ -407,12 +407,12 @@ def test_old_temporary_files_in_our_folder_are_swept_a_peers_are_not(tmp_path: P
     ("fmt", "says", "never"),
     [
         (
-            {"format": 2, "min_app_version": "0.1.0"},
-            "uses sync format 2, and this HESCB Desktop (0.1.0) reads sync format 1 at most",
+            {"format": 3, "min_app_version": "0.1.0"},
+            "uses sync format 3, and this HESCB Desktop (0.1.0) reads sync format 2 at most",
             "needs HESCB Desktop 0.1.0",
         ),
         (
-            {"format": 2, "min_app_version": "0.4.0"},
+            {"format": 3, "min_app_version": "0.4.0"},
             "it needs HESCB Desktop 0.4.0 or later",
             "needs HESCB Desktop 0.1.0",
         ),
@@ -469,7 +469,7 @@ def test_a_new_pc_whose_join_fails_leaves_no_trace(
     if fault == "share not there":
         share = tmp_path / "unplugged"
     elif fault == "newer format":
-        (share / "hescb-sync" / "FORMAT").write_text('{"format": 2}\n')
+        (share / "hescb-sync" / "FORMAT").write_text('{"format": 3}\n')
     elif fault == "damaged snapshot":
         _damage_snapshot(share)
     if fault == "read-only share":
@@ -515,7 +515,7 @@ def test_an_existing_pc_whose_join_fails_keeps_its_data_dir_byte_for_byte(
         target = tmp_path / "empty-mount-point"
         target.mkdir()
     elif fault == "newer format":
-        (share / "hescb-sync" / "FORMAT").write_text('{"format": 2}\n')
+        (share / "hescb-sync" / "FORMAT").write_text('{"format": 3}\n')
     elif fault == "damaged snapshot":
         _damage_snapshot(share)
     before = listing(pc)

@@ -125,7 +125,7 @@ def test_with_an_os_key_store_the_key_lives_there_not_in_the_data_folder(
     import keyring
     from keyrings.alt.file import PlaintextKeyring
 
-    monkeypatch.delenv(pc_key.STORE_ENV, raising=False)
+    monkeypatch.setenv(pc_key.STORE_ENV, "keyring")  # a plain-text store is used only if asked
     ring = PlaintextKeyring()
     ring.file_path = str(tmp_path / "keyring.cfg")  # type: ignore[misc]
     previous = keyring.get_keyring()
