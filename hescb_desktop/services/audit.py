@@ -8,8 +8,8 @@ Two checks, both read only:
   written) against the change-log rows it covers: those rows are encoded again exactly as
   `sync.segments.encode` writes record lines and their SHA-256 compared with the header's
   `body_sha256` (`check_range`), so a change-log row rewritten after signing (a change's author
-  made "Chief Constable") is found. The header's signature is checked with the signer's key
-  once the board's trust state names it (`_signature_ok`).
+  made "Chief Constable") is found, and the header's signature is verified with the signer's
+  key from the board's trust state (`sync.trust`).
 
 A change is "verified" when a signed range that checks covers it, "FAILED" when the range
 covering it does not check, "unpublished" when it is this PC's own and not yet sent, and "not
@@ -19,12 +19,11 @@ signed" otherwise (sent before the board was upgraded, or a peer's from then).
 from __future__ import annotations
 
 import base64
+import binascii
 import csv
-import hashlib
-import importlib
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -50,7 +49,9 @@ from hescb_desktop.storage.journal import LocalState, SignedRange
 from hescb_desktop.storage.models import Person
 from hescb_desktop.storage.replay import Disagreement, disagreements
 from hescb_desktop.sync.hlc import COUNTER_MAX, pack, to_datetime
-from hescb_desktop.sync.segments import Record, encode
+from hescb_desktop.sync.segments import Record, encode_records
+from hescb_desktop.sync.signing import Purpose, canonical, digest, verify
+from hescb_desktop.sync.trust import TrustState, load_trust
 
 VALUE_LENGTH = 60
 CHUNK = 500
@@ -72,11 +73,38 @@ class RangeProblem:
         )
 
 
+# ---------------------------------------------------------------------- the board's trust
+@dataclass(frozen=True)
+class Board:
+    """What the board's trust state (`sync.trust`) says about people and PCs, read once."""
+
+    keys: dict[str, bytes]  # signer fingerprint -> public key
+    pc_names: dict[str, str]  # device id -> the name its enrolment gave it
+    state: TrustState
+
+    def role(self, person: str, hlc: int) -> str:
+        """The role `person` (an id) held at that clock time; "" for a name or an unknown id."""
+        found = self.state.role_at(person, hlc)
+        return "" if found is None else str(found.value)
+
+
+def load_board(engine: Engine) -> Board:
+    state = load_trust(engine)
+    keys = {fp: cert.key for fp, cert in state.pcs.items()}
+    names = {cert.device_id: cert.pc_name for cert in state.pcs.values() if cert.pc_name}
+    for device in list(names):
+        current = state.pc_of_device(device)
+        if current is not None and current.pc_name:
+            names[device] = current.pc_name
+    return Board(keys, names, state)
+
+
 # ---------------------------------------------------------------------- the signed ranges
 def range_records(conn: Connection, device: str, first: int, last: int) -> list[Record]:
-    """The change-log rows of one PC's range as they travelled in its segment: an hlc the share's
-    time re-dated (`sync.clockguard`) is put back to its author's stamp (`stamped_hlc`), and so
-    is a prev_hlc that named such a re-dated stamp of that PC."""
+    """The change-log rows of one PC's range as they travelled in its segment. A record the
+    share's time re-dated (`sync.clockguard.redate`) gets its author's stamp back
+    (`stamped_hlc`), and its prev_hlc, when redate pointed it at another re-dated change of the
+    same field and PC, the stamp that change had."""
     rows = conn.execute(
         text(
             "SELECT device_id, seq, tx, hlc, table_name, row_id, column_name, value, prev_hlc,"
@@ -85,34 +113,38 @@ def range_records(conn: Connection, device: str, first: int, last: int) -> list[
         ),
         {"d": device, "f": first, "l": last},
     ).all()
-    redated = {r[3]: r[10] for r in rows if r[10] is not None}
     return [
         Record(
             r[0],
             r[1],
             r[2],
-            r[10] if r[10] is not None else r[3],
+            r[3] if r[10] is None else r[10],
             r[4],
             r[5],
             r[6],
             r[7],
-            redated.get(r[8], r[8]) if r[8] is not None else None,
+            r[8] if r[10] is None or r[8] is None else _own_stamp(conn, r),
             r[9],
         )
         for r in rows
     ]
 
 
-def body_digest(records: list[Record]) -> str:
-    """SHA-256 (hex) of the record lines exactly as `segments.encode` writes them."""
-    data = encode({}, records)
-    start = data.index(b"\n") + 1
-    end = data.rindex(b"\n", 0, len(data) - 1) + 1
-    return hashlib.sha256(data[start:end]).hexdigest()
+def _own_stamp(conn: Connection, r: Any) -> int:
+    found = conn.execute(
+        text(
+            "SELECT stamped_hlc FROM change_log WHERE device_id = :d AND table_name = :t"
+            " AND row_id = :r AND column_name = :c AND hlc = :h AND stamped_hlc IS NOT NULL"
+        ),
+        {"d": r[0], "t": r[4], "r": r[5], "c": r[6], "h": r[8]},
+    ).first()
+    return int(r[8] if found is None else found[0])
 
 
-def check_range(conn: Connection, signed: SignedRange) -> str:
-    """ "" when the range's change-log rows are what was signed, else the reason in words."""
+def check_range(conn: Connection, signed: SignedRange, keys: dict[str, bytes]) -> str:
+    """ "" when the range's change-log rows are what was signed and (when the board knows the
+    signer's key) the signature over its header verifies; else the reason in words. The same
+    check as `sync.verify.range_intact`, with re-dated records put back as they were signed."""
     try:
         header = json.loads(signed.header)
     except ValueError:
@@ -123,35 +155,32 @@ def check_range(conn: Connection, signed: SignedRange) -> str:
         signed.device_id,
         signed.first_seq,
         signed.last_seq,
-    ):
-        return "its stored header names another range"
+    ) or header.get("signer") != signed.signer:
+        return "its stored header names another range or signer"
     records = range_records(conn, signed.device_id, signed.first_seq, signed.last_seq)
-    expected = signed.last_seq - signed.first_seq + 1
+    expected = 0 if header.get("void") is True else signed.last_seq - signed.first_seq + 1
     if len(records) != expected:
         return f"{expected - len(records)} of its {expected} changes are missing from the log"
-    if body_digest(records) != header.get("body_sha256"):
+    if digest(encode_records(records)) != header.get("body_sha256"):
         return "the change log was rewritten after signing (its digest does not match)"
-    if not _signature_ok(conn, signed, header):
-        return "its signature does not verify"
+    key = keys.get(signed.signer)
+    if key is not None:
+        try:
+            signature = base64.b64decode(signed.signature, validate=True)
+        except (binascii.Error, ValueError):
+            return "its signature is malformed"
+        if not verify(key, Purpose.SEGMENT, canonical(header), signature):
+            return "its signature does not match its PC's key"
     return ""
 
 
-def _signature_ok(conn: Connection, signed: SignedRange, header: dict[str, Any]) -> bool:
-    """The header's signature against the signer's key, when the board's trust state knows it.
-    (Until sync.trust is on this branch there is no key to check with: True.)"""
-    try:
-        base64.b64decode(signed.signature, validate=True)
-    except ValueError:
-        return False
-    return header.get("signer") == signed.signer
-
-
-def range_problems(engine: Engine) -> list[RangeProblem]:
+def range_problems(engine: Engine, board: Board | None = None) -> list[RangeProblem]:
     """Every signed range checked against the change log (for `selftest`)."""
+    keys = (board or load_board(engine)).keys
     problems = []
     with engine.connect() as conn:
         for signed in _ranges(conn):
-            reason = check_range(conn, signed)
+            reason = check_range(conn, signed, keys)
             if reason:
                 problems.append(
                     RangeProblem(signed.device_id, signed.first_seq, signed.last_seq, reason)
@@ -176,9 +205,10 @@ def journal_problems(
 class _Verifier:
     """Each change's "verified" status; a range is checked once."""
 
-    def __init__(self, conn: Connection, me: str) -> None:
+    def __init__(self, conn: Connection, me: str, keys: dict[str, bytes]) -> None:
         self.conn = conn
         self.me = me
+        self.keys = keys
         self.by_device: dict[str, list[SignedRange]] = {}
         for signed in _ranges(conn):
             self.by_device.setdefault(signed.device_id, []).append(signed)
@@ -189,7 +219,7 @@ class _Verifier:
             if signed.first_seq <= seq <= signed.last_seq:
                 key = (device, signed.first_seq)
                 if key not in self.results:
-                    self.results[key] = check_range(self.conn, signed) == ""
+                    self.results[key] = check_range(self.conn, signed, self.keys) == ""
                 return VERIFIED if self.results[key] else FAILED
         if device == self.me and not published:
             return UNPUBLISHED
@@ -219,14 +249,14 @@ def audit_trail(engine: Engine, start: datetime, end: datetime) -> list[AuditEnt
         ).all()
         people = _people(conn)
         records = _records(conn, {(r[3], r[4]) for r in rows})
-        verifier = _Verifier(conn, me)
-        role = role_lookup(engine)
+        board = load_board(engine)
+        verifier = _Verifier(conn, me, board.keys)
         return [
             AuditEntry(
                 at=to_datetime(r[2]),
                 person=people.get(r[7]) or r[7],
-                role=role(r[7], r[2]),
-                pc=_pc(r[0], me),
+                role=board.role(r[7], r[2]),
+                pc=_pc(r[0], me, board),
                 table=r[3],
                 row_id=r[4],
                 title=records.get((r[3], r[4]), _UNNAMED)[0],
@@ -246,8 +276,9 @@ def _state(conn: Connection, key: str) -> str:
     return str(found or "")
 
 
-def _pc(device: str, me: str) -> str:
-    name = "this PC" if device == me else ""
+def _pc(device: str, me: str, board: Board) -> str:
+    """The PC's short id and, when known, its name: "1a2b3c4d (Reception PC)"."""
+    name = "this PC" if device == me else board.pc_names.get(device, "")
     return f"{short_id(device)} ({name})" if name else short_id(device)
 
 
@@ -374,8 +405,8 @@ def record_history(ctx: ServiceContext, table: str, row_id: str) -> list[History
             {"t": table, "r": row_id},
         ).all()
         people = _people(conn)
-        verifier = _Verifier(conn, ctx.device_id)
-        role = role_lookup(ctx.engine)
+        board = load_board(ctx.engine)
+        verifier = _Verifier(conn, ctx.device_id, board.keys)
         return [
             HistoryRow(
                 to_datetime(r[2]),
@@ -384,27 +415,11 @@ def record_history(ctx: ServiceContext, table: str, row_id: str) -> list[History
                 r[3],
                 json.loads(r[4]),
                 to_datetime(r[7]) if r[7] not in (None, r[2]) else None,
-                role(r[5], r[2]),
+                board.role(r[5], r[2]),
                 verifier.status(r[0], r[1], bool(r[6])),
             )
             for r in rows
         ]
-
-
-def role_lookup(engine: Engine) -> Callable[[str, int], str]:
-    """The role a person (id) held at a clock time, from the board's trust state (sync.trust,
-    issue 15) once this app has it; "" for a name that is not a person or a board not upgraded."""
-    try:
-        trust_module = importlib.import_module("hescb_desktop.sync.trust")
-    except ImportError:
-        return lambda _person, _hlc: ""
-    state = trust_module.load_trust(engine)
-
-    def role(person: str, hlc: int) -> str:
-        found = state.role_at(person, hlc)
-        return "" if found is None else str(getattr(found, "value", found))
-
-    return role
 
 
 def _people(conn: Connection) -> dict[str, str]:
