@@ -411,7 +411,7 @@ def record_history(ctx: ServiceContext, table: str, row_id: str) -> list[History
             HistoryRow(
                 to_datetime(r[2]),
                 people.get(r[5]) or r[5],
-                names.get(r[0], f"PC {short_id(r[0])}"),
+                _history_pc(r[0], names, board),
                 r[3],
                 json.loads(r[4]),
                 to_datetime(r[7]) if r[7] not in (None, r[2]) else None,
@@ -420,6 +420,13 @@ def record_history(ctx: ServiceContext, table: str, row_id: str) -> list[History
             )
             for r in rows
         ]
+
+
+def _history_pc(device: str, names: dict[str, str], board: Board) -> str:
+    """ "this PC", or "PC 1a2b3c4d" with the name its enrolment gave it when known."""
+    shown = names.get(device, f"PC {short_id(device)}")
+    name = board.pc_names.get(device, "")
+    return f"{shown} ({name})" if name and shown != "this PC" else shown
 
 
 def _people(conn: Connection) -> dict[str, str]:

@@ -142,3 +142,42 @@ def test_export_audit_writes_the_pdf_and_the_csv_off_the_gui_thread(
     # the known board was made on another PC (its copy here is a new PC): sent, not signed
     assert {r[9] for r in rows[1:] if r[5] == row} == {"unpublished"}
     assert {r[9] for r in rows[1:]} == {"unpublished", "not signed"}
+
+
+def test_history_on_a_protected_board_shows_the_role_and_the_pcs_name(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Two enrolled PCs, real signed segments: on the officer's PC the secretariat's change
+    shows who made it, their role then, their PC by name, and verified."""
+    from integration.trusted_office import TrustedOffice
+    from PySide6.QtCore import QSettings
+
+    from hescb_desktop.ui.workspace import Workspace
+
+    (tmp_path / "office").mkdir()
+    office = TrustedOffice(tmp_path / "office")
+    try:
+        office.add("officer", "Olu Officer", "officer")
+        office.settle()
+        root = office.pc("root")
+        person = crud.create(root.uow(), PEOPLE, {"name": "Dana Deputy"}).value.id
+        office.settle()
+        state = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(Workspace(office.pc("officer")), state)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        dialog = HistoryDialog(window.workspace, "people", person, window)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        rows = _rows(dialog)
+        assert rows and {tuple(r[:2]) for r in rows} == {("Sally Secretariat", "secretariat")}
+        (pc,) = {r[2] for r in rows}
+        assert pc.startswith(f"PC {root.device_id.replace('-', '')[-8:]} (") and pc.endswith(")")
+        assert {r[-1] for r in rows} == {"verified"}
+        dialog.grab().save(str(tmp_path / "history-protected.png"))
+        dialog.close()
+        window.close()
+    finally:
+        office.close()
