@@ -25,6 +25,7 @@ import argparse
 import base64
 import hashlib
 import json
+import os
 import platform
 import shutil
 import sqlite3
@@ -58,13 +59,20 @@ TARGET_REPLAY_S, TARGET_RANGES_S, TARGET_TRAIL_S = 2.0, 2.0, 4.0
 T = TypeVar("T")
 
 
+CPU: dict[int, list[float]] = {}  # id(times) -> the CPU seconds of the same runs
+
+
 def timed(fn: Callable[[], T], runs: int) -> tuple[list[float], T]:
-    times, result = [], None
+    times: list[float] = []
+    cpu: list[float] = []
+    result = None
     for _ in range(runs):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         result = fn()
         times.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
     assert result is not None
+    CPU[id(times)] = cpu
     return times, result
 
 
@@ -111,7 +119,9 @@ def floor_read(db: Path) -> float:
 
 
 def ms(times: list[float]) -> str:
-    return f"{statistics.median(times) * 1000:.0f} ms (min {min(times) * 1000:.0f})"
+    text = f"{statistics.median(times) * 1000:.0f} ms (min {min(times) * 1000:.0f}"
+    cpu = CPU.get(id(times))
+    return text + (f", CPU {statistics.median(cpu) * 1000:.0f} ms)" if cpu else ")")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -145,7 +155,8 @@ def bench(root: Path, runs: int) -> int:
         changes = conn.exec_driver_sql("SELECT count(*) FROM change_log").scalar()
     print(
         f"Set-up: {changes:,} changes merged ({len(report.problems)} problems), {ranges} signed "
-        f"ranges; {platform.machine()}, Python {platform.python_version()}, {platform.system()}",
+        f"ranges; {platform.machine()}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}, "
+        f"Python {platform.python_version()}, {platform.system()}",
         flush=True,
     )
     floor = [floor_read(ctx.db_path) for _ in range(runs)]
