@@ -4,7 +4,9 @@ from the board's trust state. The intruder edits the officer's SQLite file with 
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -93,3 +95,21 @@ def test_a_change_and_its_range_digest_rewritten_together_fail_the_signature(
     assert {p.device_id for p in problems} == {root}
     failed = {e.verified for e in _trail(office, "officer") if e.row_id == action}
     assert failed == {"FAILED"}
+
+
+def test_the_audit_command_shows_the_role_and_verified_on_a_protected_board(
+    office: TrustedOffice,
+) -> None:
+    from test_cli import run
+
+    action = add_action(office, "root", "officer", "Joint drone rota")
+    office.settle()
+    data = office.root / "officer"
+    day = TODAY.isoformat()
+    result = run("--data-dir", data, "audit", "--from", day, "--to", day, "--csv",
+                 HESCB_TEST_ACCOUNT="acct-officer")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.reader(io.StringIO(result.stdout.removeprefix("\ufeff"))))
+    mine = [r for r in rows[1:] if r[5] == action]
+    assert mine
+    assert {(r[1], r[2], r[9]) for r in mine} == {("Sally Secretariat", "secretariat", "verified")}
