@@ -123,7 +123,8 @@ def check_journal(engine: Engine) -> str:
         count = len(disagreeing)
         raise SelftestError(
             f"the tables disagree with the change log in {count} place{'s' if count != 1 else ''}"
-            f" (first: {disagreeing[0].line()}): the database was edited outside the app"
+            f" (first: {disagreeing[0].line()}): the database was changed outside the app, or"
+            " holds values a newer app sent before this one could apply them"
         )
     return "tables agree with the change log"
 

@@ -115,10 +115,21 @@ def test_merged_boards_agree_with_their_change_logs_after_conflicts_and_held_row
     crud.delete(a.uow(), E.EVENTS, event)
     newer = new_id()
     recs = forged(office.root, newer, 1, objective("Operation Nightjar"))
-    drop_segment(office, newer, [r._replace(value='"SECRET"') if r.col == "marking" else r
-                                 for r in recs])  # fmt: skip
+    recs = [r._replace(value='"SECRET"') if r.col == "marking" else r for r in recs]
+    # and a status this app does not know for the action, and a column it does not know
+    last = recs[-1]
+    recs += [
+        last._replace(seq=last.seq + 1, tx=last.seq + 1, hlc=last.hlc + 9, table="actions",
+                      row=row, col="status", value='"escalated"', prev_hlc=None),
+        last._replace(seq=last.seq + 2, tx=last.seq + 1, hlc=last.hlc + 9, table="actions",
+                      row=row, col="escalated_to", value='"Home Office"', prev_hlc=None),
+    ]  # fmt: skip
+    drop_segment(office, newer, recs)
     office.settle()
     assert content(a) == content(b)
+    assert crud.get(a.uow(write=False), E.ACTIONS, row).status.value == "open"  # kept as it was
+    kept = "SELECT count(*) FROM change_log WHERE value IN ('\"escalated\"', '\"Home Office\"')"
+    assert office.rows("a", kept) == [(2,)] and office.rows("b", kept) == [(2,)]
     assert _lines(a) == [] and _lines(b) == []
 
 
