@@ -32,6 +32,7 @@ def board(tmp_path: Path) -> tuple[Path, str, str]:
     data = tmp_path / "data"
     ctx = open_context(data)
     try:
+        crud.create(ctx.uow(), E.PEOPLE, {"name": "Zofia Łukasik-Ząbek", "role": "مدير"})
         person = crud.create(ctx.uow(), E.PEOPLE, {"name": "Priya Shah"}).value.id
         uow = UnitOfWork(ctx.engine, Actor(ctx.device_id, person), ctx.clock)
         row = actions.raise_action(uow, {"description": "Agree <the> estates & plan",
@@ -98,6 +99,7 @@ def test_audit_pdf_reads_back_and_renders(board: tuple[Path, str, str], tmp_path
     text = "\n".join(page.extract_text() for page in PdfReader(out).pages)
     assert f"Audit trail, {TODAY:%d %B %Y}" in text
     assert "Priya Shah" in text and "Agree <the> estates & plan" in text
+    assert "Zofia Łukasik-Ząbek" in text  # not ASCII: a Paragraph in the DejaVu font
     assert "OFFICIAL" in text and "unpublished: " in text
     png = tmp_path / "page"
     subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", out, png], check=True)
@@ -169,3 +171,7 @@ def test_selftest_fails_when_a_signed_change_is_rewritten_as_the_chief_constable
     trail = _audit(data, "--csv")
     rows = list(csv.reader(io.StringIO(trail.stdout.removeprefix("\ufeff"))))
     assert {r[-1] for r in rows[1:]} == {"FAILED"}  # the one signed range covers them all
+    pdf = data.parent / "failed.pdf"
+    assert _audit(data, "-o", pdf).returncode == 0
+    text = "\n".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert "FAILED: " in text and "Chief Constable" in text
