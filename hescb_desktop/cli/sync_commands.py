@@ -51,11 +51,11 @@ def cmd_sync(args: argparse.Namespace, data_dir: Path) -> int:
             say(f"sync: stopped: {exc}")
             print(exc.root)
             return EXIT_FAILED
+        except sync_service.TrustError as exc:  # a --trust-root that is not the board's
+            raise CliError(str(exc)) from exc
         except (sync_service.ShareError, sync_service.SegmentError, OSError) as exc:
             say(f"sync: failed, working offline: {exc}")
             return EXIT_FAILED
-        except sync_service.TrustError as exc:
-            raise CliError(str(exc)) from exc
         print(f"sync: {report.summary()}")
         for line in report.healed + report.renumbered + report.clock + report.problems:
             say(f"sync: {line}")
@@ -158,11 +158,11 @@ def _join(args: argparse.Namespace, data_dir: Path, new_pc: bool) -> int:
         say(f"join: stopped: {exc}")
         print(exc.root)
         return EXIT_FAILED
+    except sync_service.TrustError as exc:  # a --trust-root that is not the board's
+        raise CliError(str(exc)) from exc
     except (sync_service.ShareError, sync_service.SegmentError, OSError) as exc:
         say(f"join: failed: {one_line(exc)}")
         return EXIT_FAILED
-    except sync_service.TrustError as exc:
-        raise CliError(str(exc)) from exc
     finally:
         ctx.close()
     if report.send_failed:  # a PC that cannot announce itself on the share has not joined it

@@ -47,7 +47,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from hescb_desktop.domain.permissions import Identity, Role
 from hescb_desktop.storage.engine import writer
 from hescb_desktop.storage.journal import TrustStatement
-from hescb_desktop.sync.share import Share, read_bytes, write_new_file
+from hescb_desktop.sync.share import Share, ShareError, read_bytes, write_new_file
 from hescb_desktop.sync.signing import (
     Purpose,
     canonical,
@@ -65,8 +65,9 @@ MAX_STATEMENT_BYTES = 64 * 1024
 _NAME = re.compile(r"^\d{1,20}-[a-z]{4,6}-[0-9a-f]{8}\.json$")
 
 
-class TrustError(Exception):
-    """The board's trust cannot be established (no root pinned, another root, a bad request)."""
+class TrustError(ShareError):
+    """The board's trust cannot be established (no root pinned, another root, a bad request).
+    A ShareError: whatever cannot sync for it works offline, as with a share that is away."""
 
 
 class RootNotPinnedError(TrustError):
