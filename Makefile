@@ -101,6 +101,7 @@ bench: setup
 	$(PY) benchmarks/bench_calendar.py || status=1; \
 	$(PY) benchmarks/bench_board.py || status=1; \
 	$(PY) benchmarks/bench_pack.py || status=1; \
+	$(PY) benchmarks/bench_audit.py || status=1; \
 	exit $$status
 
 screenshots: setup

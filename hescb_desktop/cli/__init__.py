@@ -108,6 +108,9 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
     from hescb_desktop.cli.trust_commands import add_parsers as add_trust_parsers
 
     add_trust_parsers(sub, common)
+    from hescb_desktop.cli.audit_command import add_parser as add_audit_parser
+
+    add_audit_parser(sub, common)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -197,6 +200,10 @@ def _command(name: str) -> Command:
         from hescb_desktop.cli.selftest import cmd_selftest
 
         return cmd_selftest
+    if name == "audit":
+        from hescb_desktop.cli.audit_command import cmd_audit
+
+        return cmd_audit
     if name == "recover":
         from hescb_desktop.cli.recover_command import cmd_recover
 

@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 from pypdf import PdfReader
+from sqlalchemy import Engine
 
 from hescb_desktop import __version__
 from hescb_desktop.cli.base import (
@@ -32,6 +33,8 @@ from hescb_desktop.storage.database import (
     open_database,
 )
 from hescb_desktop.storage.engine import integrity_problems
+
+SHOWN = 20  # findings listed one a line before the verdict
 
 
 class SelftestError(Exception):
@@ -87,14 +90,43 @@ def check_database(data_dir: Path) -> str:
     try:
         problems = integrity_problems(engine, quick=False)
         revision = current_revision(engine)
+        if problems:
+            raise SelftestError(
+                f"{where} is damaged: it failed its integrity check ({problems[0]}). "
+                f"{LEFT_AS_IT_WAS}"
+            )
+        journal = check_journal(engine) if revision == head_revision() else "journal not checked"
     finally:
         engine.dispose()
-    if problems:
-        raise SelftestError(
-            f"{where} is damaged: it failed its integrity check ({problems[0]}). {LEFT_AS_IT_WAS}"
-        )
     upgrade = "" if revision == head_revision() else f", upgraded to {head_revision()} on open"
-    return f"{where}: schema {revision}{upgrade}, integrity ok"
+    return f"{where}: schema {revision}{upgrade}, integrity ok, {journal}"
+
+
+def check_journal(engine: Engine) -> str:
+    """The synced tables against the change log replayed as the merge decides, and each signed
+    range of the change log against what was signed (`services.audit`). Each finding is one line
+    on stderr naming the table, row and field (or the PC and changes), at most SHOWN of them."""
+    from hescb_desktop.services.audit import journal_problems
+
+    disagreeing, rewritten = journal_problems(engine)
+    lines = [d.line() for d in disagreeing] + [r.line() for r in rewritten]
+    for line in lines[:SHOWN]:
+        say(f"selftest: {line}")
+    if len(lines) > SHOWN:
+        say(f"selftest: ... and {len(lines) - SHOWN} more")
+    if rewritten:
+        raise SelftestError(
+            f"the change log was changed after it was signed ({len(rewritten)} signed "
+            f"range{'s' if len(rewritten) != 1 else ''}; first: {rewritten[0].line()})"
+        )
+    if disagreeing:
+        count = len(disagreeing)
+        raise SelftestError(
+            f"the tables disagree with the change log in {count} place{'s' if count != 1 else ''}"
+            f" (first: {disagreeing[0].line()}): the database was changed outside the app, or"
+            " holds values a newer app sent before this one could apply them"
+        )
+    return "tables agree with the change log"
 
 
 def check_pdf(info: dict[str, str]) -> str:

@@ -87,6 +87,10 @@ class HistoryRow:
     value: Any
     # the time its own PC stamped, when that clock was far ahead and the share's time was taken
     stamped_at: datetime | None = None
+    # issue 15 (services.audit.record_history): the person's role then, and whether the
+    # change's signed journal still checks ("verified", "not signed", "unpublished", "FAILED")
+    role: str = ""
+    verified: str = ""
 
 
 def run_sync(ctx: ServiceContext, share_folder: Path, trust_root: str | None = None) -> SyncReport:

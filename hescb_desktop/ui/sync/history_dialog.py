@@ -11,11 +11,15 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from hescb_desktop.domain.audit import FAILED
+from hescb_desktop.services import audit
 from hescb_desktop.services import sync as sync_service
+from hescb_desktop.ui.sync.audit_export import export_audit
 from hescb_desktop.ui.sync.history_table_model import COL_VALUE, HistoryTableModel, history_entries
 from hescb_desktop.ui.widgets.empty_state import EmptyState
 from hescb_desktop.ui.widgets.labels import counted
@@ -36,6 +40,8 @@ class HistoryDialog(QDialog):
         self.record_label = QLabel()
         self.note = QLabel()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.export_button = QPushButton(self.tr("Export audit…"))
+        self.exported = QLabel()
         self._setup_ui()
         self.refresh()
 
@@ -56,18 +62,28 @@ class HistoryDialog(QDialog):
         self.empty = EmptyState(self.view)
         self.empty.set_message(self.tr("No changes recorded for this record."))
         self.buttons.rejected.connect(self.reject)
+        self.export_button.setToolTip(
+            self.tr("Every change on the board in a date range, for the auditors (CSV or PDF)")
+        )
+        self.buttons.addButton(self.export_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.export_button.clicked.connect(self._on_export_clicked)
+        self.exported.setObjectName("formNote")
+        self.exported.setWordWrap(True)
+        self.exported.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.exported.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 18, 20, 14)
         layout.setSpacing(8)
         layout.addWidget(self.record_label)
         layout.addWidget(self.note)
         layout.addWidget(self.empty, 1)
+        layout.addWidget(self.exported)
         layout.addWidget(self.buttons)
         self.resize(fitted_size(QSize(860, 520), self))  # a laptop shows its buttons
 
     def refresh(self) -> None:
         ctx = self.workspace.ctx
-        rows = sync_service.history(ctx, self.table_name, self.row_id)
+        rows = audit.record_history(ctx, self.table_name, self.row_id)
         self.record_label.setText(sync_service.describe_record(ctx, self.table_name, self.row_id))
 
         def describe(column: str, value: Any) -> str | None:
@@ -82,6 +98,23 @@ class HistoryDialog(QDialog):
             + " · "
             + self.tr("times are UK time; “this PC” is the one you are using.")
         )
+        failed = sum(e.verified == FAILED for e in entries)
+        if failed:
+            self.note.setText(
+                self.note.text()
+                + "\n"
+                + self.tr(
+                    "%1 of these changes FAILED their check: the database was changed outside "
+                    "the app. Run the self-test and tell the secretariat."
+                ).replace("%1", str(failed))
+            )
+
+    @Slot()
+    def _on_export_clicked(self) -> None:
+        written = export_audit(self.workspace.ctx, self)
+        if written is not None:
+            self.exported.setText(self.tr("Audit trail written to %1").replace("%1", str(written)))
+            self.exported.show()
 
 
 def install_history(
