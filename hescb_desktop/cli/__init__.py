@@ -105,7 +105,7 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
     from hescb_desktop.cli.document_commands import add_commands as add_document_commands
 
     add_document_commands(sub, common)
-    from hescb_desktop.cli.trust_commands import add_parsers as add_trust_parsers
+    from hescb_desktop.cli.trust_args import add_parsers as add_trust_parsers
 
     add_trust_parsers(sub, common)
     from hescb_desktop.cli.audit_command import add_parser as add_audit_parser
@@ -228,7 +228,7 @@ def _command(name: str) -> Command:
         from hescb_desktop.cli.board_commands import cmd_board, cmd_board_pdf
 
         return cmd_board if name == "board" else cmd_board_pdf
-    from hescb_desktop.cli.trust_commands import NAMES as TRUST_COMMANDS
+    from hescb_desktop.cli.trust_args import NAMES as TRUST_COMMANDS
 
     if name in TRUST_COMMANDS:
         from hescb_desktop.cli.trust_commands import command as trust_command

@@ -9,6 +9,7 @@
     upgrade-board --person NAME  (secretariat, one PC) protect a board made before issue 15
 
 Errors are one line on stderr, exit 2 (through the dispatcher's DomainError / CliError path).
+The arguments are in trust_args.py (building the parser loads nothing heavy).
 """
 
 from __future__ import annotations
@@ -25,39 +26,6 @@ from hescb_desktop.services.context import ServiceContext, open_context
 from hescb_desktop.services.settings import load_settings
 from hescb_desktop.storage.lock import lock_data_dir
 from hescb_desktop.sync.share import ShareError
-
-NAMES = (
-    "whoami",
-    "enrol-request",
-    "enrol-approve",
-    "revoke",
-    "people",
-    "set-role",
-    "upgrade-board",
-)
-
-
-def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
-    who = sub.add_parser("whoami", parents=[common], help="who this PC works for, and its key")
-    who.add_argument("--json", action="store_true", help="as JSON")
-    sub.add_parser("enrol-request", parents=[common], help="ask the secretariat to enrol this PC")
-    approve = sub.add_parser("enrol-approve", parents=[common], help="enrol a PC (secretariat)")
-    approve.add_argument("fingerprint", metavar="FINGERPRINT")
-    approve.add_argument("--person", required=True, metavar="NAME", help="made if new")
-    approve.add_argument("--role", required=True, metavar="ROLE", help="secretariat/officer/viewer")
-    approve.add_argument("--acts-for", action="append", metavar="NAME", help="a principal")
-    revoke = sub.add_parser("revoke", parents=[common], help="revoke a PC (secretariat)")
-    revoke.add_argument("fingerprint", metavar="FINGERPRINT")
-    people = sub.add_parser("people", parents=[common], help="the board's people and roles")
-    people.add_argument("--json", action="store_true", help="as JSON")
-    role = sub.add_parser("set-role", parents=[common], help="set a person's role (secretariat)")
-    role.add_argument("person", metavar="PERSON")
-    role.add_argument("role", metavar="ROLE")
-    role.add_argument("--acts-for", action="append", metavar="NAME", help="a principal")
-    upgrade = sub.add_parser(
-        "upgrade-board", parents=[common], help="protect a board made before signing"
-    )
-    upgrade.add_argument("--person", required=True, metavar="NAME", help="you, secretariat")
 
 
 def command(name: str) -> Any:

@@ -26,7 +26,6 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 
 from sqlalchemy import Connection, Engine, select, text
 
@@ -49,9 +48,10 @@ from hescb_desktop.storage.journal import LocalState, SignedRange
 from hescb_desktop.storage.models import Person
 from hescb_desktop.storage.replay import Disagreement, disagreements
 from hescb_desktop.sync.hlc import COUNTER_MAX, pack, to_datetime
-from hescb_desktop.sync.segments import Record, encode_records
+from hescb_desktop.sync.segments import encode_records
 from hescb_desktop.sync.signing import Purpose, canonical, digest, verify
 from hescb_desktop.sync.trust import TrustState, load_trust
+from hescb_desktop.sync.verify import range_records
 
 VALUE_LENGTH = 60
 CHUNK = 500
@@ -100,47 +100,6 @@ def load_board(engine: Engine) -> Board:
 
 
 # ---------------------------------------------------------------------- the signed ranges
-def range_records(conn: Connection, device: str, first: int, last: int) -> list[Record]:
-    """The change-log rows of one PC's range as they travelled in its segment. A record the
-    share's time re-dated (`sync.clockguard.redate`) gets its author's stamp back
-    (`stamped_hlc`), and its prev_hlc, when redate pointed it at another re-dated change of the
-    same field and PC, the stamp that change had."""
-    rows = conn.execute(
-        text(
-            "SELECT device_id, seq, tx, hlc, table_name, row_id, column_name, value, prev_hlc,"
-            " user, stamped_hlc FROM change_log WHERE device_id = :d AND seq BETWEEN :f AND :l"
-            " ORDER BY seq"
-        ),
-        {"d": device, "f": first, "l": last},
-    ).all()
-    return [
-        Record(
-            r[0],
-            r[1],
-            r[2],
-            r[3] if r[10] is None else r[10],
-            r[4],
-            r[5],
-            r[6],
-            r[7],
-            r[8] if r[10] is None or r[8] is None else _own_stamp(conn, r),
-            r[9],
-        )
-        for r in rows
-    ]
-
-
-def _own_stamp(conn: Connection, r: Any) -> int:
-    found = conn.execute(
-        text(
-            "SELECT stamped_hlc FROM change_log WHERE device_id = :d AND table_name = :t"
-            " AND row_id = :r AND column_name = :c AND hlc = :h AND stamped_hlc IS NOT NULL"
-        ),
-        {"d": r[0], "t": r[4], "r": r[5], "c": r[6], "h": r[8]},
-    ).first()
-    return int(r[8] if found is None else found[0])
-
-
 def check_range(conn: Connection, signed: SignedRange, keys: dict[str, bytes]) -> str:
     """ "" when the range's change-log rows are what was signed and (when the board knows the
     signer's key) the signature over its header verifies; else the reason in words. The same

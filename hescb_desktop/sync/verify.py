@@ -20,11 +20,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Engine, delete, select
+from sqlalchemy import Connection, Engine, delete, select, text
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from hescb_desktop.storage.engine import writer
-from hescb_desktop.storage.journal import ChangeLog, SecurityFinding, SignedRange
+from hescb_desktop.storage.journal import SecurityFinding, SignedRange
 from hescb_desktop.sync.hlc import to_datetime
 from hescb_desktop.sync.segments import Record, Segment, encode_records, record_digest
 from hescb_desktop.sync.signing import Purpose, canonical, digest, verify
@@ -96,12 +96,8 @@ def held_digest(engine: Engine, device: str, seq: int) -> str | None:
     if seq < 1:
         return None
     with engine.connect() as conn:
-        row = conn.execute(
-            select(ChangeLog).where(ChangeLog.device_id == device, ChangeLog.seq == seq)
-        ).first()
-    if row is None:
-        return None
-    return record_digest(as_record(row))
+        found = range_records(conn, device, seq, seq)
+    return record_digest(found[0]) if found else None
 
 
 def own_digest(engine: Engine, device: str, seq: int) -> str:
@@ -109,20 +105,45 @@ def own_digest(engine: Engine, device: str, seq: int) -> str:
     return held_digest(engine, device, seq) or ""
 
 
-def as_record(r: Any) -> Record:
-    """A change_log row (ORM object or Core row) as the record its segment carried."""
-    return Record(
-        r.device_id,
-        r.seq,
-        r.tx,
-        r.stamped_hlc if r.stamped_hlc is not None else r.hlc,
-        r.table_name,
-        r.row_id,
-        r.column_name,
-        r.value,
-        r.prev_hlc,
-        r.user,
-    )
+def range_records(conn: Connection, device: str, first: int, last: int) -> list[Record]:
+    """The change-log rows of one PC's range as they travelled in its segment. A record the
+    share's time re-dated (`sync.clockguard.redate`) gets its author's stamp back
+    (`stamped_hlc`), and its prev_hlc, when redate pointed it at another re-dated change of the
+    same field and PC, the stamp that change had."""
+    rows = conn.execute(
+        text(
+            "SELECT device_id, seq, tx, hlc, table_name, row_id, column_name, value, prev_hlc,"
+            " user, stamped_hlc FROM change_log WHERE device_id = :d AND seq BETWEEN :f AND :l"
+            " ORDER BY seq"
+        ),
+        {"d": device, "f": first, "l": last},
+    ).all()
+    return [
+        Record(
+            r[0],
+            r[1],
+            r[2],
+            r[3] if r[10] is None else r[10],
+            r[4],
+            r[5],
+            r[6],
+            r[7],
+            r[8] if r[10] is None or r[8] is None else _own_stamp(conn, r),
+            r[9],
+        )
+        for r in rows
+    ]
+
+
+def _own_stamp(conn: Connection, r: Any) -> int:
+    found = conn.execute(
+        text(
+            "SELECT stamped_hlc FROM change_log WHERE device_id = :d AND table_name = :t"
+            " AND row_id = :r AND column_name = :c AND hlc = :h AND stamped_hlc IS NOT NULL"
+        ),
+        {"d": r[0], "t": r[4], "r": r[5], "c": r[6], "h": r[8]},
+    ).first()
+    return int(r[8] if found is None else found[0])
 
 
 # ------------------------------------------------------------------ signatures kept
@@ -161,15 +182,7 @@ def range_intact(conn: Connection, rng: SignedRange, key: bytes | None) -> str:
     """ "" when change_log still holds exactly the records the signed range covered (and, given
     the signer's key, the signature verifies), else what is wrong."""
     header = orjson.loads(rng.header)
-    rows = conn.execute(
-        select(ChangeLog)
-        .where(
-            ChangeLog.device_id == rng.device_id,
-            ChangeLog.seq.between(rng.first_seq, rng.last_seq),
-        )
-        .order_by(ChangeLog.seq)
-    )
-    records = [as_record(r) for r in rows]
+    records = range_records(conn, rng.device_id, rng.first_seq, rng.last_seq)
     if header.get("void") is not True and len(records) != rng.last_seq - rng.first_seq + 1:
         return "changes are missing from the change log"
     if digest(encode_records(records)) != header.get("body_sha256"):

@@ -22,6 +22,7 @@ from hescb_desktop.domain.audit import AuditEntry
 from hescb_desktop.services import audit
 from hescb_desktop.services.sync import short_id
 from hescb_desktop.sync.segments import encode_records
+from hescb_desktop.sync.verify import range_records
 
 TODAY = datetime.now(UTC).date()
 
@@ -83,7 +84,7 @@ def test_a_change_and_its_range_digest_rewritten_together_fail_the_signature(
         " WHERE device_id = ?", root
     ):  # fmt: skip
         conn = office.pc("officer").engine.connect()
-        records = audit.range_records(conn, str(device), int(str(first)), int(str(last)))
+        records = range_records(conn, str(device), int(str(first)), int(str(last)))
         conn.close()
         header = json.loads(str(header_text))
         header["body_sha256"] = hashlib.sha256(encode_records(records)).hexdigest()

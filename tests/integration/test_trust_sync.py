@@ -431,3 +431,27 @@ def test_an_old_board_upgrades_without_loss(tmp_path: Path) -> None:
     finally:
         for ctx in pcs.values():
             ctx.close()
+
+
+def test_a_pc_whose_clock_is_far_ahead_still_chains(office: TrustedOffice) -> None:
+    """Its changes are re-dated by every reader (clockguard): the chain is checked against the
+    stamps its author signed, so its next segment is not taken for a replaced one."""
+    from hescb_desktop.storage.device import last_hlc
+    from hescb_desktop.sync.clockguard import load_offset
+    from hescb_desktop.sync.hlc import HybridLogicalClock
+
+    action = add_action(office, "root", "officer", "Rota")
+    office.settle()
+    ctx = office.pc("officer")
+    ctx.clock = HybridLogicalClock(
+        last=last_hlc(ctx.engine),
+        wall=lambda: wall_ms() + 6 * 3600 * 1000,
+        offset_ms=load_offset(ctx.engine),
+    )
+    for status in (ActionStatus.IN_PROGRESS, ActionStatus.COMPLETE, ActionStatus.IN_PROGRESS):
+        set_status(office, "officer", action, status)
+        office.sync("officer")
+        office.sync("root")
+        assert status_on(office, "root", action) == status.value
+    assert office.findings("root") == {}
+    assert office.refused("root") == []
