@@ -126,6 +126,7 @@ class EventDetails:
     recurrence_id: datetime | None
     meeting_id: str | None
     ics_uid: str | None
+    booked_by: str = ""  # who booked it, when not its owner: a staff officer for a principal
 
 
 @dataclass(frozen=True)

@@ -354,7 +354,17 @@ def _details(uow: UnitOfWork, obj: Event) -> EventDetails:
         obj.recurrence_id,
         obj.meeting_id,
         obj.ics_uid,
+        _booked_by(uow, obj),
     )
+
+
+def _booked_by(uow: UnitOfWork, obj: Event) -> str:
+    """The name of whoever booked an event for its owner (a staff officer acting for a
+    principal: "booked by J. Patel for the Chief Fire Officer"); "" when the owner booked it."""
+    if not obj.created_by or not obj.owner_id or obj.created_by == obj.owner_id:
+        return ""
+    name = uow.session.scalar(select(Person.name).where(Person.id == obj.created_by))
+    return name or ""  # a person of the board (not a name typed in Settings before issue 15)
 
 
 def _draft_of(obj: Event, resources: tuple[str, ...], people: tuple[str, ...]) -> EventDraft:

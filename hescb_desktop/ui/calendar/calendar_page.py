@@ -508,6 +508,7 @@ class CalendarPage(Page):
             self,
             title=self.tr("Edit event"),
             occurrence_only=occ.recurring and scope == Scope.THIS,
+            booked_by=details.booked_by,
         )
         if occ.recurring:
             dialog.setWindowTitle(

@@ -78,8 +78,10 @@ class EventDialog(GuardedDialog):
         *,
         title: str = "",
         occurrence_only: bool = False,
+        booked_by: str = "",
     ) -> None:
         super().__init__(parent)
+        self._booked_by = booked_by
         self.setWindowTitle(title or self.tr("Event"))
         self.choices = choices
         self.check = check
@@ -149,6 +151,14 @@ class EventDialog(GuardedDialog):
         form.addRow(self.tr("Calendar"), self.calendar)
         form.addRow(self.tr("Organisation"), self.organisation)
         form.addRow(self.tr("Owner"), self.owner)
+        if self._booked_by:  # a staff officer booked it for the owner: the record shows both
+            owner = self.owner.currentText()
+            booked = QLabel(
+                self.tr("Booked by %1 for %2").replace("%1", self._booked_by).replace("%2", owner)
+            )
+            booked.setObjectName("booked_by")
+            booked.setTextFormat(Qt.TextFormat.PlainText)
+            form.addRow("", booked)
         row = QHBoxLayout()
         row.addWidget(self.visibility, 1)
         row.addWidget(QLabel(self.tr("Marking")))
