@@ -16,7 +16,7 @@ demo's secretariat (what `init --demo` and the app's first-run demo do).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 
@@ -25,7 +25,8 @@ from hescb_desktop.domain.errors import ValidationError
 from hescb_desktop.domain.permissions import Identity, Role
 from hescb_desktop.services import crud
 from hescb_desktop.services.context import DEFAULT_USER, ServiceContext
-from hescb_desktop.services.entities import PEOPLE
+from hescb_desktop.services.entities import ORGANISATIONS, PEOPLE
+from hescb_desktop.services.settings import load_settings, save_settings
 from hescb_desktop.storage.device import read_state
 from hescb_desktop.storage.identity import os_account, write_identity
 from hescb_desktop.storage.journal import SyncPeer
@@ -81,6 +82,7 @@ class DemoPerson:
     title: str
     role: Role
     acts_for: tuple[Principal, ...]
+    organisation_code: str = ""
 
 
 def who(ctx: ServiceContext) -> Who:
@@ -109,6 +111,7 @@ def demo_people(ctx: ServiceContext) -> list[DemoPerson]:
     if not _is_demo(ctx, state):
         return []
     people = _people(ctx)
+    codes = {o.id: o.code for o in crud.list_all(ctx.uow(write=False), ORGANISATIONS)}
     found = []
     for entry in json.loads(state.get(DEMO_PEOPLE, "") or "[]"):
         person = people.get(str(entry.get("id", "")))
@@ -116,15 +119,17 @@ def demo_people(ctx: ServiceContext) -> list[DemoPerson]:
             continue  # removed from the demo's directory since: not offered
         acts_for = tuple(_principal(str(p), people) for p in entry.get("acts_for", ()))
         role = Role(entry.get("role", Role.VIEWER.value))
-        found.append(DemoPerson(person.id, person.name, person.role, role, acts_for))
+        code = codes.get(person.organisation_id or "", "")
+        found.append(DemoPerson(person.id, person.name, person.role, role, acts_for, code))
     order = list(Role)
     return sorted(found, key=lambda p: (order.index(p.role), p.name))
 
 
 def view_as(ctx: ServiceContext, person_id: str) -> Identity:
-    """Open the demo as one of its people ("" : as an account the board does not know).
-    Refused (ValidationError) on any board but the demo: there the person comes from this PC's
-    enrolment, never from a choice in the app."""
+    """Open the demo as one of its people ("" : as an account the board does not know), in
+    their organisation (the Settings' organisation follows them). Refused (ValidationError) on
+    any board but the demo: there the person comes from this PC's enrolment, never from a
+    choice in the app."""
     state = read_state(ctx.engine)
     if not _is_demo(ctx, state):
         raise ValidationError(_REFUSED)
@@ -136,6 +141,9 @@ def view_as(ctx: ServiceContext, person_id: str) -> Identity:
     if chosen is None:
         raise ValidationError("that person is not one of the demo board's people")
     write_identity(ctx.engine, root, _identity(chosen))
+    if chosen.organisation_code:
+        settings = load_settings(ctx.uow(write=False))
+        save_settings(ctx.uow(), replace(settings, organisation_code=chosen.organisation_code))
     return ctx.identity
 
 

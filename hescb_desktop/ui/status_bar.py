@@ -14,6 +14,7 @@ from hescb_desktop.ui.sync.state import (
     status_tooltip,
     today_in_london,
 )
+from hescb_desktop.ui.widgets.elided_label import ElidedLabel
 from hescb_desktop.ui.widgets.palette import partner_colour
 from hescb_desktop.ui.widgets.swatch import colour_dot
 
@@ -23,9 +24,9 @@ class AppStatusBar(QStatusBar):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.user_label = QLabel()
-        self.trust_label = QLabel(
-            self.tr("Not protected: ask the secretariat to upgrade this board")
+        self.user_label = ElidedLabel(min_chars=14)
+        self.trust_label = ElidedLabel(
+            self.tr("Not protected: ask the secretariat to upgrade this board"), min_chars=10
         )
         self.org_dot = QLabel()
         self.org_label = QLabel()

@@ -187,10 +187,12 @@ class WhoDisplay(QObject):
             QMessageBox.warning(self.window, self.tr("View as"), str(exc))
             self.show()
             return
-        self.window.status.showMessage(
-            self.tr("Viewing the demo board as %1").replace("%1", describe(self.workspace.who)),
-            6000,
-        )
+        who = self.workspace.who
+        if who.known:
+            text = self.tr("Viewing the demo board as %1").replace("%1", describe(who))
+        else:
+            text = self.tr("Viewing the demo board as someone it does not know")
+        self.window.status.showMessage(text, 6000)
 
     # ------------------------------------------------------------------ changes
     @Slot()

@@ -76,6 +76,10 @@ class Workspace(QObject):
     def view_as(self, person_id: str) -> None:
         """The demo board only: carry on as another of its people (ValidationError elsewhere)."""
         view_as(self.ctx, person_id)
+        settings = load_settings(self.ctx.uow(write=False))  # their organisation
+        if settings != self.settings:
+            self.settings = settings
+            self.settings_changed.emit()
         self.refresh_identity()
 
     @property
