@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QLabel, QMenu, QMessageBox
 
@@ -109,6 +109,7 @@ class WhoDisplay(QObject):
         window.page_column.insertWidget(0, self.banner)
         self.demo_menu: QMenu | None = None
         self.view_as_menu: QMenu | None = None
+        self._group: QActionGroup | None = None
         workspace.identity_changed.connect(self._on_workspace_identity_changed)
         window.sync.controller.round_finished.connect(self._on_controller_round_finished)
         self.show()
@@ -116,7 +117,8 @@ class WhoDisplay(QObject):
     def show(self) -> None:
         who = self.workspace.who
         status = self.window.status
-        status.show_who(describe(who), details(who), problem=not who.known)
+        text = describe(who)  # whole in the tooltip too: a narrow window cuts it short
+        status.show_who(text, f"{text}\n{details(who)}", problem=not who.known)
         status.show_unprotected(not who.protected)
         self.banner.setText(banner_text(who))
         self.banner.setAccessibleName(banner_text(who))
@@ -129,7 +131,7 @@ class WhoDisplay(QObject):
             if self.demo_menu is not None:  # the demo went onto a share: no longer offered
                 self.window.menuBar().removeAction(self.demo_menu.menuAction())
                 self.demo_menu.deleteLater()
-                self.demo_menu = self.view_as_menu = None
+                self.demo_menu = self.view_as_menu = self._group = None
             return
         if self.demo_menu is None:
             self.demo_menu = QMenu(self.tr("&Demo"), self.window)
@@ -144,7 +146,9 @@ class WhoDisplay(QObject):
         menu = self.view_as_menu
         assert menu is not None
         menu.clear()
-        group = QActionGroup(menu)
+        if self._group is not None:
+            self._group.deleteLater()
+        group = self._group = QActionGroup(menu)
         headings = {
             Role.SECRETARIAT: self.tr("Secretariat"),
             Role.OFFICER: self.tr("Officers"),
@@ -178,11 +182,17 @@ class WhoDisplay(QObject):
 
     @Slot(QAction)
     def _on_view_as_triggered(self, action: QAction) -> None:
+        # after the menu's signal has returned: the change rebuilds the menu and its actions
+        person_id = str(action.data())
+        QTimer.singleShot(0, self, lambda: self.view_as(person_id))
+
+    def view_as(self, person_id: str) -> None:
+        """Carry on as `person_id` ("" : an unknown account), once unsaved edits are settled."""
         if not all(page.may_leave() for page in self.window.pages.values()):
             self.show()  # Cancel on "Save changes to …?": stay who you were
             return
         try:
-            self.workspace.view_as(str(action.data()))
+            self.workspace.view_as(person_id)
         except DomainError as exc:
             QMessageBox.warning(self.window, self.tr("View as"), str(exc))
             self.show()

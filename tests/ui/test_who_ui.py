@@ -96,6 +96,12 @@ def view_as_actions(win: MainWindow) -> dict[str, QAction]:
     return {a.text(): a for a in menu.actions() if a.isCheckable()}
 
 
+def choose(qtbot: QtBot, win: MainWindow, text: str) -> None:
+    """Demo › View as › `text`, as a user picks it; back when the window is that person."""
+    with qtbot.waitSignal(win.workspace.identity_changed):
+        view_as_actions(win)[text].trigger()
+
+
 def demo_menu_shown(win: MainWindow) -> bool:
     titles = [a.text() for a in win.menuBar().actions()]
     return win.findChild(QMenu, "demoMenu") is not None or "&Demo" in titles
@@ -136,7 +142,7 @@ def test_view_as_a_staff_officer_changes_the_person_everywhere(
     assert view_as_actions(win)[PATEL].isChecked()  # the menu follows
     shot(qtbot, win, "who-staff-officer", tmp_path)
     viewer = next(p for p in demo_people(demo) if p.role is Role.VIEWER)
-    view_as_actions(win)[f"{viewer.name}, {viewer.title}"].trigger()
+    choose(qtbot, win, f"{viewer.name}, {viewer.title}")
     assert win.status.user_label.text() == f"{viewer.name} · viewer"
     assert "changes nothing" in win.status.user_label.toolTip()
     win.show_page(ACTIONS)
@@ -148,7 +154,7 @@ def test_settings_shows_who_you_are_and_edits_no_name(
 ) -> None:
     workspace = Workspace(demo)
     win = open_window(qtbot, workspace, window_state)
-    view_as_actions(win)[PATEL].trigger()
+    choose(qtbot, win, PATEL)
     dialog = SettingsDialog(
         workspace.settings,
         workspace.organisations(),
@@ -167,7 +173,7 @@ def test_an_account_the_board_does_not_know_gets_a_banner_and_reads_only(
 ) -> None:
     workspace = Workspace(demo)
     win = open_window(qtbot, workspace, window_state)
-    view_as_actions(win)["Someone the board does not know"].trigger()
+    choose(qtbot, win, "Someone the board does not know")
     banner = win.findChild(QLabel, "identityBanner")
     assert isinstance(banner, QLabel) and banner.isVisible()
     assert banner.text().startswith(
