@@ -23,7 +23,7 @@ XCB_PACKAGES := libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 \
 SYSTEM_EXTRA :=
 
 .PHONY: help setup system-deps venv run test lint pytest build selftest-binary bench \
-	screenshots clean distclean
+	screenshots role-screenshots clean distclean
 
 help:
 	@echo "make run          start the app on a demo board (demo-data/, created on first run)"
@@ -32,6 +32,7 @@ help:
 	@echo "make bench        every benchmark (start-up, sync, action log, calendar, board, pack):"
 	@echo "                 medians beside a baseline measured in the same run"
 	@echo "make screenshots  regenerate docs/screenshots/"
+	@echo "make role-screenshots  every page of the demo as each role, in build/role-screenshots/"
 	@echo "make setup        system packages, .venv and 'pip install -e .[dev]' (idempotent)"
 	@echo "make clean        remove build output and caches (distclean: also .venv and data)"
 
@@ -106,6 +107,9 @@ bench: setup
 
 screenshots: setup
 	$(OFFSCREEN) $(PY) scripts/take_screenshots.py
+
+role-screenshots: setup
+	$(OFFSCREEN) $(PY) scripts/role_screenshots.py
 
 clean:
 	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache .import_linter_cache .hypothesis

@@ -36,6 +36,7 @@ from hescb_desktop.ui.widgets.icons import icon
 if TYPE_CHECKING:
     from hescb_desktop.services.context import ServiceContext
     from hescb_desktop.ui.first_run import BuildDemo
+    from hescb_desktop.ui.widgets.worker import ProgressFn
 
 _IMPORTED_AT = time.perf_counter()  # the fallback start of the clock, where /proc is missing
 BENCH_ENV = "HESCB_BENCH_EXIT_AFTER_SHOW"
@@ -261,10 +262,17 @@ def database_is_empty(ctx: ServiceContext) -> bool:
 
 
 def build_demo() -> BuildDemo:
-    """services.demo.build_demo, imported only on a first run (start-up never pays for it)."""
+    """services.demo.build_demo, imported only on a first run (start-up never pays for it).
+    The demo opened in the app is protected, as `init --demo` makes it: this PC its root, this
+    OS account its programme manager (secretariat); Demo › View as… changes who."""
     from hescb_desktop.services.demo import build_demo as builder
 
-    return builder
+    def protected(
+        ctx: ServiceContext, scale: str = "small", progress: ProgressFn | None = None
+    ) -> None:
+        builder(ctx, scale, progress, protect=True)
+
+    return protected
 
 
 def first_run(ctx: ServiceContext) -> ServiceContext | int:

@@ -65,6 +65,7 @@ from hescb_desktop.ui.first_run_dialog import FirstRunDialog  # noqa: E402
 from hescb_desktop.ui.main_window import MainWindow  # noqa: E402
 from hescb_desktop.ui.settings_dialog import SettingsDialog  # noqa: E402
 from hescb_desktop.ui.sync.history_dialog import HistoryDialog  # noqa: E402
+from hescb_desktop.ui.who import describe, role_explained  # noqa: E402
 from hescb_desktop.ui.workspace import Workspace  # noqa: E402
 
 PAGES = ("home", "calendar", "board", "meetings", "actions", "packs", "conflicts")
@@ -169,7 +170,11 @@ def main(argv: list[str]) -> int:
             ("first-run", FirstRunDialog(window)),
             (
                 "settings",
-                SettingsDialog(window.workspace.settings, window.workspace.organisations()),
+                SettingsDialog(
+                    window.workspace.settings,
+                    window.workspace.organisations(),
+                    person=(describe(window.workspace.who), role_explained(window.workspace.who)),
+                ),
             ),
         ]
         for name, dialog in dialogs:

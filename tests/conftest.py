@@ -13,6 +13,14 @@ from pathlib import Path
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def pc_key_in_a_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    """This PC's signing key goes into the test's data dir (sync.pc_key's file store), never
+    into the keyring of the account running the tests; subprocesses inherit it. A test of the
+    keyring itself removes the variable and gives keyring a backend of its own."""
+    monkeypatch.setenv("HESCB_KEY_STORE", "file")
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh data dir; HESCB_DATA_DIR points at it so nothing touches the real home folder."""

@@ -97,9 +97,13 @@ def _fill(data_dir: Path, *, demo: bool, scale: str) -> None:
 
 
 def _build_demo(ctx: ServiceContext, scale: str) -> None:
+    """The demo, protected: this PC its root, this OS account its programme manager
+    (secretariat), as the app's first-run demo (issue 15)."""
     from hescb_desktop.services.demo import build_demo
 
-    build_demo(ctx, scale, progress=_print_progress)
+    build_demo(ctx, scale, progress=_print_progress, protect=True)
+    me = ctx.identity
+    say(f"init: you ({me.account}) are {me.name}, {me.role.value}, on the demo board")
 
 
 def _print_progress(percent: int, message: str) -> None:

@@ -40,6 +40,7 @@ from hescb_desktop.ui.widgets.icons import icon
 if TYPE_CHECKING:  # the window shows before these (and the database layers) are imported
     from hescb_desktop.ui.sync.state import SyncState
     from hescb_desktop.ui.sync.window_sync import WindowSync
+    from hescb_desktop.ui.who import WhoDisplay
     from hescb_desktop.ui.widgets.page import Page
     from hescb_desktop.ui.workspace import Workspace
 
@@ -93,6 +94,8 @@ class MainWindow(QMainWindow):
         self._shown_once = False
         self._workspace: Workspace | None = None
         self._sync: WindowSync | None = None
+        self._who: WhoDisplay | None = None
+        self.page_column = QVBoxLayout()  # the pages, under the banner of who you are
         self._setup_ui()
         self._setup_menus()
         self.status.conflicts_clicked.connect(self._on_status_conflicts_clicked)
@@ -132,13 +135,16 @@ class MainWindow(QMainWindow):
         return self._sync
 
     def attach(self, workspace: Workspace) -> None:
-        """Give the window its board: sync, the menus that need it, then Home."""
+        """Give the window its board: sync, who is at the keyboard, the menus that need it,
+        then Home."""
         from hescb_desktop.ui.sync.window_sync import WindowSync
+        from hescb_desktop.ui.who import WhoDisplay
 
         if self._workspace is not None:
             raise RuntimeError("the main window already has a board")
         self._workspace = workspace
         self._sync = WindowSync(self, workspace, self.status)
+        self._who = WhoDisplay(self, workspace)
         self.file_menu.insertAction(self.file_separator, self._sync.sync_action)
         self._add_page_file_actions()
         self._setup_undo(workspace)
@@ -175,7 +181,10 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self._sidebar())
-        layout.addWidget(self.stack, 1)
+        self.page_column.setContentsMargins(0, 0, 0, 0)
+        self.page_column.setSpacing(0)
+        self.page_column.addWidget(self.stack, 1)
+        layout.addLayout(self.page_column, 1)
         self.setCentralWidget(central)
 
     def _placeholder(self) -> QWidget:
@@ -235,7 +244,7 @@ class MainWindow(QMainWindow):
         self.quit_action.triggered.connect(self.close)
         self._setup_edit_menu()
         self._setup_view_menu()
-        help_menu = bar.addMenu(self.tr("&Help"))
+        help_menu = self.help_menu = bar.addMenu(self.tr("&Help"))
         self.about_action = help_menu.addAction(self.tr("&About %1").replace("%1", APP_NAME))
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_action.triggered.connect(self._on_about_action_triggered)
@@ -347,8 +356,15 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_settings_action_triggered(self) -> None:
         from hescb_desktop.ui.settings_dialog import SettingsDialog
+        from hescb_desktop.ui.who import describe, role_explained
 
-        new = SettingsDialog.ask(self.workspace.settings, self.workspace.organisations(), self)
+        who = self.workspace.who
+        new = SettingsDialog.ask(
+            self.workspace.settings,
+            self.workspace.organisations(),
+            self,
+            person=(describe(who), role_explained(who)),
+        )
         if new is not None and new != self.workspace.settings:
             self.sync.apply_settings(new)
 
@@ -358,7 +374,6 @@ class MainWindow(QMainWindow):
 
     def _show_settings_in_status_bar(self) -> None:
         settings = self.workspace.settings
-        self.status.show_user(settings.display_name)
         code = settings.organisation_code
         self.status.show_organisation(code, self.workspace.organisation(code) if code else None)
 

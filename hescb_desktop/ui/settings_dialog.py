@@ -1,11 +1,17 @@
-"""Settings: your name (whose actions are "mine"), your organisation and the share folder."""
+"""Settings: your organisation and the share folder; who you are is shown, not edited.
+
+Since issue 15 the person at the keyboard comes from the board (this PC's OS account, enrolled
+by the secretariat), so the free-text name is gone. The old display name stays in local_state,
+readable: on a board not yet protected it is still the name changes are recorded under, and it
+is shown here as who you are; only the upgrade of the board replaces it.
+"""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -25,8 +31,6 @@ from hescb_desktop.services.settings import UserSettings
 from hescb_desktop.ui.widgets.palette import partner_colour
 from hescb_desktop.ui.widgets.swatch import colour_dot
 from hescb_desktop.ui.widgets.unsaved import GuardedDialog
-
-MAX_NAME = 120
 
 
 def as_typed(text: str) -> str:
@@ -56,11 +60,15 @@ class SettingsDialog(GuardedDialog):
         settings: UserSettings,
         organisations: list[OrganisationDTO],
         parent: QWidget | None = None,
+        *,
+        person: tuple[str, str] = ("", ""),
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Settings"))
         self.original = settings
-        self.name_edit = QLineEdit(settings.display_name)
+        who, about = person
+        self.person_label = QLabel(who or settings.display_name or self.tr("Not known"))
+        self.person_note = QLabel(about)
         self.org_combo = QComboBox()
         self.share_edit = QLineEdit(settings.share_folder)
         self.share_error = QLabel()
@@ -80,14 +88,22 @@ class SettingsDialog(GuardedDialog):
         settings: UserSettings,
         organisations: list[OrganisationDTO],
         parent: QWidget | None = None,
+        *,
+        person: tuple[str, str] = ("", ""),
     ) -> UserSettings | None:
-        """The edited settings, or None if the user cancelled."""
-        dialog = cls(settings, organisations, parent)
+        """The edited settings, or None if the user cancelled. `person`: who you are and what
+        your role may do, in words (shown only: the board decides)."""
+        dialog = cls(settings, organisations, parent, person=person)
         return dialog.result_settings() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
     def _setup_ui(self, organisations: list[OrganisationDTO]) -> None:
-        self.name_edit.setMaxLength(MAX_NAME)
-        self.name_edit.setPlaceholderText(self.tr("As it appears on the action log"))
+        self.person_label.setObjectName("settingsPerson")
+        self.person_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.person_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.person_note.setObjectName("formNote")
+        self.person_note.setWordWrap(True)
+        self.person_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.person_note.setVisible(bool(self.person_note.text()))
         self.org_combo.addItem(self.tr("Not set"), "")
         for org in organisations:
             dot = colour_dot(partner_colour(org.code, org.colour))
@@ -113,7 +129,8 @@ class SettingsDialog(GuardedDialog):
         share_note.setWordWrap(True)
         form = QFormLayout()
         form.setSpacing(10)
-        form.addRow(self.tr("Your &name:"), self.name_edit)
+        form.addRow(self.tr("You:"), self.person_label)
+        form.addRow("", self.person_note)
         form.addRow(self.tr("&Organisation:"), self.org_combo)
         share_label = QLabel(self.tr("&Share folder:"))
         share_label.setBuddy(self.share_edit)  # a row holding a layout gets no buddy by itself
@@ -139,7 +156,6 @@ class SettingsDialog(GuardedDialog):
     def result_settings(self) -> UserSettings:
         return replace(
             self.original,
-            display_name=self.name_edit.text().strip(),
             organisation_code=str(self.org_combo.currentData() or ""),
             share_folder=as_typed(self.share_edit.text()),
         )

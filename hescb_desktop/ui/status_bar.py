@@ -1,4 +1,5 @@
-"""The status bar: who is using the app, for which organisation, and the state of sync."""
+"""The status bar: who is at the keyboard (person and role, from the board), for which
+organisation, whether the board is protected, and the state of sync."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from hescb_desktop.ui.sync.state import (
     status_tooltip,
     today_in_london,
 )
+from hescb_desktop.ui.widgets.elided_label import ElidedLabel
 from hescb_desktop.ui.widgets.palette import partner_colour
 from hescb_desktop.ui.widgets.swatch import colour_dot
 
@@ -22,13 +24,25 @@ class AppStatusBar(QStatusBar):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.user_label = QLabel()
+        self.user_label = ElidedLabel(min_chars=14)
+        self.trust_label = ElidedLabel(
+            self.tr("Not protected: ask the secretariat to upgrade this board"), min_chars=10
+        )
         self.org_dot = QLabel()
         self.org_label = QLabel()
         self.sync_label = QLabel()
         self.conflicts_button = QPushButton()
         for label in (self.user_label, self.org_label, self.sync_label):
             label.setObjectName("statusField")
+        self.trust_label.setObjectName("statusNote")
+        self.trust_label.setToolTip(
+            self.tr(
+                "This board was made before people, roles and signed changes: anyone who can "
+                "write to the share can change anything. The secretariat upgrades it once, on "
+                "one PC."
+            )
+        )
+        self.trust_label.hide()
         self.conflicts_button.setObjectName("conflictsBadge")
         self.conflicts_button.setFlat(True)
         self.conflicts_button.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -37,15 +51,24 @@ class AppStatusBar(QStatusBar):
         self.conflicts_button.clicked.connect(self.conflicts_clicked)
         self.conflicts_button.hide()
         self.addPermanentWidget(self.user_label)
+        self.addPermanentWidget(self.trust_label)
         self.addPermanentWidget(self.org_dot)
         self.addPermanentWidget(self.org_label)
         self.addPermanentWidget(self.sync_label)
         self.addPermanentWidget(self.conflicts_button)
 
-    def show_user(self, name: str) -> None:
-        self.user_label.setText(
-            self.tr("User: %1").replace("%1", name) if name else self.tr("User: not set")
-        )
+    def show_who(self, text: str, details: str, *, problem: bool) -> None:
+        """The person at the keyboard ("Jasmin Patel · officer (for the Chief Fire Officer)"),
+        what their role may do in the tooltip; `problem` when the board does not know them."""
+        self.user_label.setText(text)
+        self.user_label.setToolTip(details)
+        self.user_label.setAccessibleDescription(details)
+        self.user_label.setProperty("problem", problem)
+        self.user_label.style().polish(self.user_label)
+
+    def show_unprotected(self, unprotected: bool) -> None:
+        """A quiet note while the board is not protected (made before issue 15)."""
+        self.trust_label.setVisible(unprotected)
 
     def show_organisation(self, code: str, organisation: OrganisationDTO | None) -> None:
         if not code:

@@ -1,4 +1,5 @@
-"""What every page shares: the open service context, this user's settings and the undo stack."""
+"""What every page shares: the open service context, who is at the keyboard, this user's
+settings and the undo stack."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from hescb_desktop.services.context import ServiceContext
 from hescb_desktop.services.entities import ALL, ORGANISATIONS
 from hescb_desktop.services.results import Changes
 from hescb_desktop.services.settings import UserSettings, load_settings, save_settings
+from hescb_desktop.services.who import Who, view_as, who
 
 SYNC_TABLES = frozenset({"conflicts", "sync_notices"})  # local tables a sync round may change
 
@@ -27,6 +29,7 @@ class Workspace(QObject):
     data_changed = Signal(object)  # a services.results.Changes, from this PC or merged by sync
     changed_locally = Signal(object)  # a Changes made on this PC (sync sends it soon after)
     context_replaced = Signal()  # the board was restarted from the share (joining)
+    identity_changed = Signal()  # another person at the keyboard (enrolment, the demo's View as)
 
     def __init__(
         self,
@@ -42,6 +45,7 @@ class Workspace(QObject):
         self.today = today
         self.undo_stack = QUndoStack(self)
         self.settings = load_settings(ctx.uow(write=False))
+        self.who: Who = who(ctx)
 
     @property
     def data_dir(self) -> Path | None:
@@ -49,8 +53,34 @@ class Workspace(QObject):
 
     @property
     def me(self) -> str:
-        """The person whose actions are "mine": the display name from Settings."""
+        """The person whose actions are "mine": the board's person at the keyboard ("" if the
+        board does not know this PC's account); on a board not yet protected, the name this PC
+        has recorded changes under (the old Settings display name, no longer edited)."""
+        if self.who.protected:
+            return self.who.name if self.who.known else ""
         return self.settings.display_name.strip()
+
+    def refresh_identity(self) -> bool:
+        """Read who is at the keyboard again (a sync round may have enrolled this PC); if it
+        changed, every page reloads as that person and undo starts afresh (an undo is done by
+        the person who did the change). True if it changed."""
+        now = who(self.ctx)
+        if now == self.who:
+            return False
+        self.who = now
+        self.undo_stack.clear()
+        self.identity_changed.emit()
+        self.data_changed.emit(Changes(frozenset(spec.table for spec in ALL) | SYNC_TABLES))
+        return True
+
+    def view_as(self, person_id: str) -> None:
+        """The demo board only: carry on as another of its people (ValidationError elsewhere)."""
+        view_as(self.ctx, person_id)
+        settings = load_settings(self.ctx.uow(write=False))  # their organisation
+        if settings != self.settings:
+            self.settings = settings
+            self.settings_changed.emit()
+        self.refresh_identity()
 
     @property
     def share_folder(self) -> str:
@@ -59,8 +89,13 @@ class Workspace(QObject):
         return self.settings.share_folder
 
     def update_settings(self, new: UserSettings) -> None:
-        """Save through the settings service; the first-run choice is never changed here."""
-        new = replace(new, first_run_choice=self.settings.first_run_choice)
+        """Save through the settings service; the first-run choice and the old display name
+        (who you are comes from the board now) are never changed here."""
+        new = replace(
+            new,
+            first_run_choice=self.settings.first_run_choice,
+            display_name=self.settings.display_name,
+        )
         self.settings = save_settings(self.ctx.uow(), new)
         self.settings_changed.emit()
 
@@ -86,6 +121,8 @@ class Workspace(QObject):
         """Carry on with `ctx` (the database restarted from the share); every page reloads."""
         self.ctx = ctx
         self.settings = load_settings(ctx.uow(write=False))
+        self.who = who(ctx)
         self.context_replaced.emit()
+        self.identity_changed.emit()
         self.settings_changed.emit()
         self.data_changed.emit(Changes(frozenset(spec.table for spec in ALL) | SYNC_TABLES))

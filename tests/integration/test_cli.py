@@ -175,6 +175,44 @@ def test_init_demo_then_export_json(tmp_path: Path) -> None:
     assert_refused(run("--data-dir", data, "init", "--demo"), "already holds data")
 
 
+def test_init_demo_makes_this_account_its_secretariat_on_a_protected_board(
+    tmp_path: Path,
+) -> None:
+    """Issue 15: `init --demo` makes the OS account one of the demo's people (its programme
+    manager, secretariat), and this PC (its key's fingerprint) the board's root."""
+    from hescb_desktop.domain.permissions import Role
+    from hescb_desktop.storage.device import read_state
+    from hescb_desktop.sync import pc_key
+    from hescb_desktop.sync.signing import fingerprint, public_bytes
+
+    data = tmp_path / "demo"
+    result = run("--data-dir", data, "init", "--demo", HESCB_TEST_ACCOUNT="HERTS\\tom.h")
+    assert result.returncode == 0, result.stderr
+    assert "you (HERTS\\tom.h) are Tom Haldane, secretariat" in result.stderr
+    ctx = open_context(data, create=False)
+    try:
+        me = ctx.identity
+        key = pc_key.load(data, ctx.device_id)
+        state = read_state(ctx.engine)
+    finally:
+        ctx.close()
+    assert (me.name, me.role, me.account, me.protected) == (
+        "Tom Haldane",
+        Role.SECRETARIAT,
+        "HERTS\\tom.h",
+        True,
+    )
+    assert key is not None and state["trust_root"] == fingerprint(public_bytes(key))
+    assert state["demo_board"] == "1"
+    plain = tmp_path / "plain"
+    assert run("--data-dir", plain, "init").returncode == 0
+    ctx = open_context(plain, create=False)
+    try:
+        assert read_state(ctx.engine).get("demo_board") is None  # only the demo is the demo
+    finally:
+        ctx.close()
+
+
 def test_export_json_to_a_file(initialised: Path, tmp_path: Path) -> None:
     out = tmp_path / "backup.json"
     result = run("--data-dir", initialised, "export-json", "-o", out)

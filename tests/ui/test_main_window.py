@@ -15,7 +15,8 @@ from unsaved_helpers import Button, answer_next_question
 from hescb_desktop import __version__
 from hescb_desktop.domain.enums import Rag
 from hescb_desktop.services.context import ServiceContext
-from hescb_desktop.services.settings import load_settings
+from hescb_desktop.services.settings import UserSettings, load_settings, save_settings
+from hescb_desktop.storage.identity import write_identity
 from hescb_desktop.ui.about_dialog import AboutDialog
 from hescb_desktop.ui.actions.actions_page import ActionsPage
 from hescb_desktop.ui.board.board_page import BoardPage
@@ -88,18 +89,31 @@ def test_home_shows_the_boards_numbers(window: MainWindow, board: BoardFacts) ->
     assert ME in home.header.title_label.text()
 
 
-def test_home_without_a_name_says_how_to_see_my_actions(
-    qtbot: QtBot, ctx: ServiceContext, board: BoardFacts, window_state: QSettings
+@pytest.mark.parametrize(
+    ("protected", "says"),
+    [
+        (False, "once the secretariat has upgraded this board"),  # a PC that never had a name
+        (True, "once the board knows your account"),  # an account the board does not know
+    ],
+)
+def test_home_without_a_person_says_how_to_see_my_actions(
+    qtbot: QtBot,
+    ctx: ServiceContext,
+    board: BoardFacts,
+    window_state: QSettings,
+    protected: bool,
+    says: str,
 ) -> None:
-    workspace = Workspace(ctx)
-    workspace.update_settings(workspace.settings.__class__(first_run_choice="demo"))
-    win = MainWindow(workspace, window_state)
+    save_settings(ctx.uow(), UserSettings(first_run_choice="demo"))  # no name ever set
+    if protected:
+        write_identity(ctx.engine, "12345 12345 12345 12345 12345 12345", None)
+    win = MainWindow(Workspace(ctx), window_state)
     qtbot.addWidget(win)
     home = win.pages[HOME]
     assert isinstance(home, HomePage)
     assert home.actions_model.rowCount() == 0
     assert home.actions_view.is_empty
-    assert "Settings" in home.actions_view.message.text()
+    assert says in home.actions_view.message.text()
 
 
 def test_pages_show_real_rows(qtbot: QtBot, window: MainWindow, board: BoardFacts) -> None:
@@ -119,7 +133,8 @@ def test_pages_show_real_rows(qtbot: QtBot, window: MainWindow, board: BoardFact
 
 
 def test_status_bar_shows_user_organisation_and_sync_state(window: MainWindow) -> None:
-    assert window.status.user_label.text() == f"User: {ME}"
+    assert window.status.user_label.text() == ME  # a board not protected: the name kept
+    assert window.status.trust_label.isVisible()
     assert window.status.org_label.text() == "Hertfordshire Constabulary (HC)"
     assert window.status.sync_label.text() == "No share configured"
 
@@ -163,18 +178,20 @@ def test_settings_dialog_saves_and_updates_the_status_bar(
     def fill_in() -> None:
         dialog = QApplication.activeModalWidget()
         assert isinstance(dialog, SettingsDialog)
-        dialog.name_edit.setText("Jo Bloggs")
+        seen["you"] = dialog.person_label.text()
         dialog.org_combo.setCurrentIndex(dialog.org_combo.findData("HFRS"))
         dialog.share_edit.setText(str(tmp_path))
         dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
 
+    seen: dict[str, str] = {}
     QTimer.singleShot(0, fill_in)
     window.settings_action.trigger()
     saved = load_settings(ctx.uow(write=False))
-    assert (saved.display_name, saved.organisation_code) == ("Jo Bloggs", "HFRS")
+    assert seen["you"] == ME  # shown, not edited: the board decides who you are
+    assert (saved.display_name, saved.organisation_code) == (ME, "HFRS")  # the name is kept
     assert saved.share_folder == str(tmp_path)
     assert saved.first_run_choice == "demo"
-    assert window.status.user_label.text() == "User: Jo Bloggs"
+    assert window.status.user_label.text() == ME
     assert "(HFRS)" in window.status.org_label.text()
     qtbot.waitUntil(lambda: window.status.sync_label.text().startswith("Synced"), timeout=10000)
     assert str(tmp_path) in window.status.sync_label.toolTip()
@@ -189,7 +206,7 @@ def test_settings_dialog_cancel_changes_nothing(
     def cancel() -> None:
         dialog = QApplication.activeModalWidget()
         assert isinstance(dialog, SettingsDialog)
-        dialog.name_edit.setText("Someone else")
+        dialog.share_edit.setText("/somewhere/else")
         asked.append(answer_next_question(Button.Discard))  # typed, so it asks (issue 14)
         dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel).click()
 
@@ -197,7 +214,7 @@ def test_settings_dialog_cancel_changes_nothing(
     window.settings_action.trigger()
     assert asked == [["Save changes to your settings?"]]
     assert load_settings(ctx.uow(write=False)) == before
-    assert window.status.user_label.text() == f"User: {ME}"
+    assert window.status.user_label.text() == ME
 
 
 def test_settings_dialog_refuses_a_missing_share_folder_inline(
@@ -210,7 +227,7 @@ def test_settings_dialog_refuses_a_missing_share_folder_inline(
     def try_missing() -> None:
         dialog = QApplication.activeModalWidget()
         assert isinstance(dialog, SettingsDialog)
-        dialog.name_edit.setText("Changed")
+        dialog.org_combo.setCurrentIndex(dialog.org_combo.findData("HFRS"))
         dialog.share_edit.setText(str(missing))
         dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
         seen["open"] = dialog.isVisible()

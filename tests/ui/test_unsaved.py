@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from pathlib import Path
 
 import pytest
 from board_data import ME
@@ -152,11 +153,6 @@ CASES = {
     "opportunity": Case(lambda ws, p: RaiseDialog(ws, p), "title", _accepted_with("title")),
     "raise action": Case(_raise_action, "description", _raised, _fill_owner),
     "revise due": Case(_revise, "reason", _revised),
-    "settings": Case(
-        lambda ws, p: SettingsDialog(ws.settings, ws.organisations(), p),
-        "name_edit",
-        _accepted_with("name_edit"),
-    ),
     "meeting": Case(_meeting, "title", _meeting_saved),
     "paper": Case(lambda ws, p: PaperDialog([], None, p), "title", _accepted_with("title")),
     "event": Case(_event, "summary", _event_saved),
@@ -275,6 +271,39 @@ def test_save_saves_the_text(
     assert asked and asked[0].startswith("Save changes to ")
     assert not dialog.isVisible()
     assert case.saved(workspace, dialog)
+
+
+def test_settings_ask_before_a_typed_share_folder_is_lost(
+    qtbot: QtBot, workspace: Workspace, parent: QWidget, tmp_path: Path
+) -> None:
+    """Settings no longer has a name to type (the board says who you are, issue 15): the share
+    folder is its text field. It must be a folder that exists, so a real one is typed."""
+    folder = tmp_path / "share"
+    folder.mkdir()
+
+    def opened() -> SettingsDialog:
+        dialog = SettingsDialog(workspace.settings, workspace.organisations(), parent)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        dialog.share_edit.setFocus()
+        qtbot.keyClicks(dialog.share_edit, str(folder))
+        return dialog
+
+    dialog = opened()
+    asked = answer_next_question(Button.Cancel)
+    _close_button(dialog)
+    assert asked == ["Save changes to your settings?"]
+    assert dialog.isVisible() and dialog.share_edit.text() == str(folder)
+    asked = answer_next_question(Button.Discard)
+    _escape(qtbot, dialog.share_edit)
+    assert asked and dialog.result() == QDialog.DialogCode.Rejected
+    dialog = opened()
+    asked = answer_next_question(Button.Save)
+    dialog.close()
+    assert asked and not dialog.isVisible()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert dialog.result_settings().share_folder == str(folder)
 
 
 def test_the_objective_dialog_names_the_objective_and_keeps_a_refused_save_open(

@@ -6,6 +6,12 @@ and is anchored on today, so Home shows today's events, open actions and upcomin
 written in one transaction (all or nothing). `scale="large"` makes five years for benchmarks
 (about 20,000 events, 5,000 actions, 300 objectives, 250 meetings, 1,000 papers) and commits in
 chunks. Content is deterministic for a given anchor date (a seeded random source).
+
+The demo's people carry their board roles (`roles.BOARD_ROLES`: secretariat, officers, staff
+officers acting for their chiefs, viewers), kept with the flag that marks the database as the
+demo (`services.who` offers "View as…" there only). `protect=True` makes it a protected board
+with this PC as its root and this OS account as its programme manager (secretariat), as
+`init --demo` and the app's first run do; left unprotected otherwise (in-memory test boards).
 """
 
 from __future__ import annotations
@@ -21,10 +27,12 @@ from hescb_desktop.services.demo.calendar import build_calendar
 from hescb_desktop.services.demo.meetings import build_meetings
 from hescb_desktop.services.demo.people import ME, build_people
 from hescb_desktop.services.demo.programme import build_programme
+from hescb_desktop.services.demo.roles import mark_demo
 from hescb_desktop.services.demo.scale import SCALES, scale_named
 from hescb_desktop.services.demo.writer import Writer
 from hescb_desktop.services.entities import ALL, held_rows
 from hescb_desktop.services.settings import load_settings, save_settings
+from hescb_desktop.services.who import protect_demo
 from hescb_desktop.storage.uow import UnitOfWork
 
 __all__ = ["SCALES", "Progress", "build_demo"]
@@ -38,6 +46,7 @@ def build_demo(
     progress: Progress | None = None,
     *,
     today: date | None = None,
+    protect: bool = False,
 ) -> None:
     """Fill an empty database with the demo board; ValidationError if it holds any data."""
     spec = scale_named(scale)
@@ -55,6 +64,9 @@ def build_demo(
         build_calendar(demo, w, lambda i, n: report(55 + 43 * i // n, f"Calendar: day {i} of {n}"))
         report(98, "Saving")
     _save_settings(demo)
+    mark_demo(demo, ctx.uow())
+    if protect:
+        protect_demo(ctx)
     report(100, "Demo board ready")
 
 

@@ -129,8 +129,12 @@ class HomePage(Page):
         self.actions_card.set_note(note if self.workspace.me else "")
         if self.workspace.me:
             message = self.tr("No open actions for %1.").replace("%1", self.workspace.me)
+        elif self.workspace.who.protected:
+            message = self.tr("The actions you own show here once the board knows your account.")
         else:
-            message = self.tr("Set your name in File › Settings… to see the actions you own here.")
+            message = self.tr(
+                "The actions you own show here once the secretariat has upgraded this board."
+            )
         self.actions_view.set_message(message)
 
     def _show_objectives(self, summary: HomeSummary) -> None:
