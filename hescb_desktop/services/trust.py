@@ -118,6 +118,42 @@ def found_board(ctx: ServiceContext, person_name: str = "") -> Identity:
     return identity
 
 
+def found_demo(
+    ctx: ServiceContext,
+    founder_id: str,
+    founder_name: str,
+    roles: list[tuple[str, str, str, list[str]]],
+) -> None:
+    """The demo board's statements: this PC its root with `founder_id` (a demo person) its first
+    secretariat member, then each (person id, name, role, principals) signed by it."""
+    if read_state(ctx.engine).get("trust_root"):
+        return
+    account = os_account()
+    at = ctx.clock.now()
+    statements = [
+        issue(
+            ctx.pc_key,
+            "root",
+            at,
+            {
+                "device_id": ctx.device_id,
+                "pc_name": platform.node()[:200],
+                "person_id": founder_id,
+                "person_name": founder_name,
+                "account": account,
+                "legacy": {},
+            },
+        )
+    ]
+    for n, (pid, name, role, acts_for) in enumerate(roles, start=1):
+        if pid == founder_id and role == Role.SECRETARIAT.value and not acts_for:
+            continue
+        body = {"person_id": pid, "name": name, "role": role, "acts_for": acts_for}
+        statements.append(issue(ctx.pc_key, "role", at + n, body))
+    store(ctx.engine, statements)
+    _put_state(ctx, "trust_founded_here", "1")
+
+
 def upgrade_board(ctx: ServiceContext, share_folder: Path, person_name: str) -> Identity:
     """Protect a board made before issue 15, with this PC as its root and `person_name` (made
     if new) its first secretariat member. Everything already on the share stays valid."""

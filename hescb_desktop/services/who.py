@@ -27,12 +27,12 @@ from hescb_desktop.services import crud
 from hescb_desktop.services.context import DEFAULT_USER, ServiceContext
 from hescb_desktop.services.entities import ORGANISATIONS, PEOPLE
 from hescb_desktop.services.settings import load_settings, save_settings
+from hescb_desktop.services.trust import found_demo
 from hescb_desktop.storage.device import read_state
 from hescb_desktop.storage.identity import os_account, write_identity
 from hescb_desktop.storage.journal import SyncPeer
 from hescb_desktop.sync import pc_key
 from hescb_desktop.sync.board import BOARD_KEY
-from hescb_desktop.sync.signing import fingerprint, new_key, public_bytes
 
 # local_state keys the demo writes when it is built (services.demo.roles)
 DEMO_FLAG = "demo_board"  # "1": this database is the demo board
@@ -151,23 +151,29 @@ def protect_demo(ctx: ServiceContext) -> Identity:
     """The demo made a protected board: this PC its root, this OS account one of its
     secretariat (the programme manager, whose name the demo's Settings always carried)."""
     me = read_state(ctx.engine).get(DEMO_ME, "")
-    person = next((p for p in demo_people(ctx) if p.person_id == me), None)
+    people = demo_people(ctx)
+    person = next((p for p in people if p.person_id == me), None)
     if person is None:
         raise ValidationError("this is not a demo board (or its programme manager was removed)")
-    write_identity(ctx.engine, pc_fingerprint(ctx), _identity(person))
+    # the same signed statements a real board has: its root (this PC, the programme manager)
+    # and every demo person's role, so the audit, `people` and the merge see the same roles
+    found_demo(
+        ctx,
+        person.person_id,
+        person.name,
+        [(p.person_id, p.name, p.role.value, [a.person_id for a in p.acts_for]) for p in people],
+    )
+    write_identity(ctx.engine, ctx.fingerprint, _identity(person))
     return ctx.identity
 
 
 def pc_fingerprint(ctx: ServiceContext) -> str:
-    """This PC's key's fingerprint (made on first use); an in-memory board, which has no data
-    folder to keep a key for, gets a key for this session only."""
-    if ctx.db_path is None:
-        return fingerprint(public_bytes(new_key()))
+    """This PC's key's fingerprint (made on first use; ServiceContext.pc_key: an in-memory
+    board's key lasts the session)."""
     try:
-        key = pc_key.load_or_create(ctx.db_path.parent, ctx.device_id)
+        return ctx.fingerprint
     except pc_key.KeyStoreError as exc:
         raise ValidationError(str(exc)) from exc
-    return fingerprint(public_bytes(key))
 
 
 _REFUSED = (
