@@ -32,7 +32,13 @@ from hescb_desktop.storage.base import new_id
 from hescb_desktop.storage.device import read_state
 from hescb_desktop.storage.engine import writer
 from hescb_desktop.storage.identity import os_account, write_identity
-from hescb_desktop.storage.journal import ChangeLog, LocalState, RefusedChange, SyncPeer
+from hescb_desktop.storage.journal import (
+    ChangeLog,
+    LocalState,
+    RefusedChange,
+    SecurityFinding,
+    SyncPeer,
+)
 from hescb_desktop.storage.models import Person
 from hescb_desktop.sync.board import identify_share
 from hescb_desktop.sync.healing import listing
@@ -56,7 +62,6 @@ from hescb_desktop.sync.trust import (
     write_root_pointer,
 )
 from hescb_desktop.sync.trust_round import TrustSeal
-from hescb_desktop.sync.verify import findings as _findings
 
 
 @dataclass(frozen=True)
@@ -421,8 +426,21 @@ def _utc(text: str) -> datetime:
 def security_findings(ctx: ServiceContext) -> list[FindingRow]:
     """What this PC refused to trust on the share, newest first, each PC named."""
     state = load_trust(ctx.engine)
+    # (not sync.verify.findings: on a Core connection its .scalars() gives the first column)
+    with ctx.engine.connect() as conn:
+        found = list(
+            conn.execute(
+                select(
+                    SecurityFinding.device_id,
+                    SecurityFinding.item,
+                    SecurityFinding.reason,
+                    SecurityFinding.first_seen,
+                    SecurityFinding.last_seen,
+                ).order_by(SecurityFinding.last_seen.desc(), SecurityFinding.item)
+            )
+        )
     rows = []
-    for f in _findings(ctx.engine):
+    for f in found:
         pc, person = _pc_label(state, f.device_id)
         rows.append(
             FindingRow(
@@ -435,9 +453,11 @@ def security_findings(ctx: ServiceContext) -> list[FindingRow]:
 def refused_changes(ctx: ServiceContext) -> list[RefusedRow]:
     """The changes the rules refused on merge, newest first, PCs and people named."""
     state = load_trust(ctx.engine)
+    r_ = RefusedChange
+    columns = (r_.device_id, r_.seq, r_.hlc, r_.table_name, r_.row_id, r_.column_name, r_.value)
     with ctx.engine.connect() as conn:
         found = list(
-            conn.execute(select(RefusedChange).order_by(RefusedChange.hlc.desc())).scalars()
+            conn.execute(select(*columns, r_.user, r_.reason).order_by(r_.hlc.desc(), r_.seq))
         )
     with ctx.uow(write=False) as uow:
         names = dict(uow.session.execute(select(Person.id, Person.name)).all())

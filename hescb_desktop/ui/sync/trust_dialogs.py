@@ -401,18 +401,17 @@ class ProtectDialog(_WorkDialog):
         super().__init__(_tr("Protect this board"), parent)
         self.ctx = ctx
         self.share = share
-        self.layout_.addWidget(
-            _text(
-                _tr(
-                    "Protecting the board makes this PC its root: from now on every change on "
-                    "the share is signed by an approved PC and checked against its writer's role "
-                    "on every PC. Everything already on the share is kept. Each of the other PCs "
-                    "then shows \u201cAsk the secretariat to approve this PC\u201d and keeps "
-                    "working on its own until you approve it (Sync \u203a People and PCs). Do "
-                    "this on one secretariat PC only."
-                )
+        self.intro = _text(
+            _tr(
+                "Protecting the board makes this PC its root: from now on every change on "
+                "the share is signed by an approved PC and checked against its writer's role "
+                "on every PC. Everything already on the share is kept. Each of the other PCs "
+                "then shows \u201cAsk the secretariat to approve this PC\u201d and keeps "
+                "working on its own until you approve it (Sync \u203a People and PCs). Do "
+                "this on one secretariat PC only."
             )
         )
+        self.layout_.addWidget(self.intro)
         form = QFormLayout()
         self.name = QLineEdit(me)
         self.name.setMaxLength(200)
