@@ -249,6 +249,11 @@ def test_security_tab_lists_a_forged_segment_and_a_change_beyond_a_role(
     assert cells[1] == "Olu Officer"
     assert "The secretariat's own action" in cells[3]  # the record, named as a person would
     assert cells[4] == "Status"
+    by_field = {
+        security.refused.index(r, 4).data(): security.refused.index(r, 5).data()
+        for r in range(security.refused.rowCount())
+    }
+    assert by_field["Status"] == "closed"  # read as a value, not as JSON text
     assert page.tabs.tabText(ConflictsPage.SECURITY_TAB).startswith("&Security (")
     assert not security.findings_view.is_empty and not security.refused_view.is_empty
 

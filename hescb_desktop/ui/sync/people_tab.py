@@ -152,7 +152,7 @@ class PeopleTab(QWidget):
         self.people_card.body.addLayout(_buttons(self.role_button))
         lists.addWidget(self.people_card, 3)
         self.pcs_card = Card(_tr("Enrolled PCs"))
-        self.pcs_table = make_table(self.pcs, stretch=2)
+        self.pcs_table = make_table(self.pcs, stretch=0)  # the fingerprint always whole
         self.pcs_table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.pcs_view = EmptyState(self.pcs_table)
         self.pcs_view.set_message(_tr("No PC is enrolled: this board is not protected."))
@@ -289,6 +289,8 @@ class PeopleTab(QWidget):
         self.check_button.setEnabled(True)
         rows = list(found) if isinstance(found, list) else []
         self.requests.set_rows(rows)
+        if rows:
+            self.requests_table.selectRow(0)
         if why:
             self.requests_card.set_note(_tr("The share could not be read: %1").replace("%1", why))
         else:

@@ -4,6 +4,7 @@ nothing is dropped: each stays listed with its reason."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -12,8 +13,9 @@ from PySide6.QtWidgets import QHeaderView, QVBoxLayout, QWidget
 
 from hescb_desktop.services import sync as sync_service
 from hescb_desktop.services import trust as trust_service
+from hescb_desktop.services.context import ServiceContext
 from hescb_desktop.services.trust import FindingRow, RefusedRow
-from hescb_desktop.ui.sync.values import LONDON, field_label
+from hescb_desktop.ui.sync.values import LONDON, field_label, format_value
 from hescb_desktop.ui.widgets.card import Card
 from hescb_desktop.ui.widgets.empty_state import EmptyState
 from hescb_desktop.ui.widgets.labels import counted
@@ -65,6 +67,7 @@ class RefusedModel(RowTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.records: dict[tuple[str, str], str] = {}
+        self.values: dict[tuple[str, int], str] = {}  # (device, seq) -> the value as read
 
     def headers(self) -> list[str]:
         return [_tr("When"), _tr("Who"), _tr("PC"), _tr("Record"), _tr("Field"), _tr("Value"),
@@ -78,7 +81,7 @@ class RefusedModel(RowTableModel):
                 row.pc,
                 self.records.get((row.table, row.row_id), row.row_id),
                 field_label(row.column, row.table),
-                row.value,
+                self.values.get((row.device_id, row.seq), row.value),
                 row.reason,
             ][column]
         if role == SORT_ROLE:
@@ -86,6 +89,16 @@ class RefusedModel(RowTableModel):
                 return row.at.isoformat()
             return self.cell(row, column, Qt.ItemDataRole.DisplayRole)
         return None
+
+
+def value_text(ctx: ServiceContext, row: RefusedRow) -> str:
+    """The refused value as a person reads it: a name for a reference, a date, "(empty)"."""
+    try:
+        value = json.loads(row.value)
+    except ValueError:
+        return row.value
+    named = sync_service.describe_value(ctx, row.table, row.column, value)
+    return named or format_value(value)
 
 
 class SecurityTab(QWidget):
@@ -114,8 +127,9 @@ class SecurityTab(QWidget):
         self.refused_card = Card(_tr("Changes refused by the rules"))
         self.refused_table = make_table(self.refused, stretch=R_REASON)
         header = self.refused_table.horizontalHeader()
-        header.setSectionResizeMode(R_RECORD, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(R_RECORD, 260)
+        for column, width in ((R_RECORD, 260), (R_VALUE, 170)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, width)
         self.refused_view = EmptyState(self.refused_table)
         self.refused_view.set_message(
             _tr("No change refused: everyone's changes were within their role when they made them.")
@@ -133,6 +147,7 @@ class SecurityTab(QWidget):
             if key not in records:
                 records[key] = sync_service.describe_record(ctx, *key)
         self.refused.records = records
+        self.refused.values = {(r.device_id, r.seq): value_text(ctx, r) for r in refused}
         self.findings.set_rows(found)
         self.refused.set_rows(refused)
         self.findings_card.set_note(counted(len(found), _tr("%n refused"), _tr("%n refused")))
