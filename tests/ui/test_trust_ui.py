@@ -513,6 +513,9 @@ def test_the_secretariat_protects_a_board_made_before(
     tab = sync_page(plain_window, ConflictsPage.PEOPLE_TAB).people
     assert tab.protect_button.isVisible() and "not protected" in tab.you_label.text()
     assert not tab.people_card.isVisible()
+    security = sync_page(plain_window, ConflictsPage.SECURITY_TAB).security
+    assert security.findings_view.message.text().startswith("This board is not protected")
+    sync_page(plain_window, ConflictsPage.PEOPLE_TAB)
     said: list[str] = []
 
     def nameless(dialog: ProtectDialog) -> None:
@@ -540,3 +543,65 @@ def test_the_secretariat_protects_a_board_made_before(
     statuses = [tab.pcs.index(r, 3).data() for r in range(tab.pcs.rowCount())]
     assert statuses == ["Root (the board's first PC)"]
     assert sync_round(qtbot, plain_window).problem == ""  # still syncs, now signed
+    assert security.findings_view.message.text().startswith("Nothing refused")
+
+
+def test_joining_from_the_window_asks_to_check_the_root_then_to_enrol(
+    qtbot: QtBot, office: TrustedOffice, tmp_path: Path, window_state: QSettings
+) -> None:
+    as_pc("joiner")
+    ctx = open_context(tmp_path / "joiner")
+    save_settings(ctx.uow(), replace(load_settings(ctx.uow()), first_run_choice="empty"))
+    win = MainWindow(Workspace(ctx), window_state)  # no share yet: no round
+    qtbot.addWidget(win)
+    win.show()
+    try:
+        shown: list[str] = []
+        when_shown(RootDialog, lambda d: (shown.append(d.digits.text()), d.trust_button.click()))
+        when_shown(EnrolDialog, lambda d: (d.ask_button.click(), d.close_button.click()))
+        outcome = win.sync.join(str(office.share.folder), discard_demo=False)
+        assert shown == [office.root_fp]
+        assert outcome is not None and outcome.ctx is not None and not outcome.error
+        joined = win.workspace.ctx
+        assert joined is outcome.ctx and joined.identity.protected
+        as_pc("root")
+        waiting = trust_service.pending_requests(office.pc("root"), office.share.folder)
+        assert [r.fingerprint for r in waiting] == [joined.fingerprint]
+    finally:
+        win.close()
+        win.workspace.ctx.close()
+        as_pc("root")
+
+
+def test_a_first_run_join_declined_at_the_root_changes_nothing(
+    qtbot: QtBot, office: TrustedOffice, tmp_path: Path
+) -> None:
+    from hescb_desktop.ui.first_run import join_first_run
+
+    as_pc("firstrun")
+    ctx = open_context(tmp_path / "firstrun")
+    office.pcs["firstrun"] = ctx
+    names = sorted(p.name for p in (tmp_path / "firstrun").iterdir())
+    when_shown(RootDialog, lambda d: d.later_button.click())
+    result = join_first_run(ctx, str(office.share.folder), None)
+    assert result.ctx is ctx and "not trusted" in result.error
+    assert sorted(p.name for p in (tmp_path / "firstrun").iterdir()) == names
+    assert not ctx.identity.protected
+    as_pc("root")
+
+
+def test_asking_to_be_enrolled_without_the_share_says_why_inline(
+    qtbot: QtBot, office: TrustedOffice, tmp_path: Path
+) -> None:
+    as_pc("laptop")
+    laptop = open_context(tmp_path / "laptop")
+    office.pcs["laptop"] = laptop
+    sync_service.run_sync(laptop, office.share.folder, office.root_fp)
+    dialog = EnrolDialog(laptop, str(tmp_path / "no-such-share"))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.ask_button.click()
+    assert dialog.error.isVisible() and dialog.error.text().startswith("The request could not")
+    assert dialog.fingerprint == "" and not dialog.digits.isVisible()
+    assert dialog.ask_button.isVisible()  # may be asked again once the share is back
+    as_pc("root")

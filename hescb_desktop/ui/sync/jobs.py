@@ -47,7 +47,10 @@ def sync_once(ctx: ServiceContext, share: str, trust_root: str | None = None) ->
     """One round on `share` (pinning `trust_root`, the protected board's root a person has
     confirmed); the outcome says why not when it could not run."""
     try:
-        report = sync_service.run_sync(ctx, Path(share), trust_root)
+        if trust_root is None:
+            report = sync_service.run_sync(ctx, Path(share))
+        else:
+            report = sync_service.run_sync(ctx, Path(share), trust_root)
     except sync_service.RootNotPinnedError as exc:  # to confirm by phone: WindowSync asks
         return RoundOutcome(share, None, _status(ctx, share), FAILED, str(exc), root=exc.root)
     except sync_service.TrustError as exc:  # another root than the one confirmed, ...

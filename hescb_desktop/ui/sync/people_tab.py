@@ -274,20 +274,29 @@ class PeopleTab(QWidget):
             return
         self._generation += 1
         generation, ctx, share = self._generation, self.workspace.ctx, Path(self.share)
-        task = Task(lambda _p: trust_service.pending_requests(ctx, share))
-        task.signals.succeeded.connect(lambda found: self._on_requests_read(generation, found, ""))
-        task.signals.failed.connect(lambda why: self._on_requests_read(generation, [], why))
+
+        def read(_progress: object) -> tuple[int, list[Request], str]:
+            try:
+                return generation, trust_service.pending_requests(ctx, share), ""
+            except Exception as exc:  # the share unavailable, ...: said on the card
+                return generation, [], str(exc) or type(exc).__name__
+
+        task = Task(read)
+        # a bound slot: Qt drops the connection if this tab is gone before the read ends
+        task.signals.succeeded.connect(self._on_requests_read)
         self._reading = task
         self.requests_card.set_note(_tr("Reading the share…"))
         self.check_button.setEnabled(False)
         task.start()
 
-    def _on_requests_read(self, generation: int, found: object, why: str) -> None:
+    @Slot(object)
+    def _on_requests_read(self, result: tuple[int, list[Request], str]) -> None:
+        generation, found, why = result
         if generation != self._generation:
             return  # an older read, overtaken
         self._reading = None
         self.check_button.setEnabled(True)
-        rows = list(found) if isinstance(found, list) else []
+        rows = list(found)
         self.requests.set_rows(rows)
         if rows:
             self.requests_table.selectRow(0)

@@ -116,12 +116,6 @@ class SecurityTab(QWidget):
         self.findings_card = Card(_tr("Refused on the share"))
         self.findings_table = make_table(self.findings, stretch=F_REASON)
         self.findings_view = EmptyState(self.findings_table)
-        self.findings_view.set_message(
-            _tr(
-                "Nothing refused: every change on the share verified (signed by an enrolled PC "
-                "that has not been revoked)."
-            )
-        )
         self.findings_card.body.addWidget(self.findings_view, 1)
         layout.addWidget(self.findings_card, 1)
         self.refused_card = Card(_tr("Changes refused by the rules"))
@@ -131,14 +125,12 @@ class SecurityTab(QWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, width)
         self.refused_view = EmptyState(self.refused_table)
-        self.refused_view.set_message(
-            _tr("No change refused: everyone's changes were within their role when they made them.")
-        )
         self.refused_card.body.addWidget(self.refused_view, 1)
         layout.addWidget(self.refused_card, 1)
 
     def refresh(self) -> None:
         ctx = self.workspace.ctx
+        self._say_empty(ctx.identity.protected)
         found = trust_service.security_findings(ctx)
         refused = trust_service.refused_changes(ctx)
         records = {}
@@ -152,6 +144,30 @@ class SecurityTab(QWidget):
         self.refused.set_rows(refused)
         self.findings_card.set_note(counted(len(found), _tr("%n refused"), _tr("%n refused")))
         self.refused_card.set_note(counted(len(refused), _tr("%n change"), _tr("%n changes")))
+
+    def _say_empty(self, protected: bool) -> None:
+        """What an empty list means: on a board not protected, nothing could be checked."""
+        if not protected:
+            self.findings_view.set_message(
+                _tr(
+                    "This board is not protected: changes on the share are not signed, so this "
+                    "PC cannot check who made them. A secretariat member can protect it under "
+                    "People and PCs."
+                )
+            )
+            self.refused_view.set_message(
+                _tr("The rules are checked on merge once the board is protected.")
+            )
+            return
+        self.findings_view.set_message(
+            _tr(
+                "Nothing refused: every change on the share verified (signed by an enrolled PC "
+                "that has not been revoked)."
+            )
+        )
+        self.refused_view.set_message(
+            _tr("No change refused: everyone's changes were within their role when they made them.")
+        )
 
     @property
     def count(self) -> int:
