@@ -267,7 +267,7 @@ def test_the_secretariat_sees_people_pcs_and_who_they_are(
     names = {tab.people.index(r, 0).data(): tab.people.index(r, 1).data() for r in range(2)}
     assert names == {"Sally Secretariat": "Secretariat", "Olu Officer": "Officer"}
     pcs = {tab.pcs.index(r, 1).data(): tab.pcs.index(r, 3).data() for r in range(2)}
-    assert pcs == {"Sally Secretariat": "Root (the board's first PC)", "Olu Officer": "Enrolled"}
+    assert pcs == {"Sally Secretariat": "Root", "Olu Officer": "Enrolled"}
     assert office.root_fp in tab.you_label.text() and "Sally Secretariat" in tab.you_label.text()
     assert tab.role_button.isVisible() and tab.revoke_button.isVisible()
     assert tab.requests_card.isVisible() and tab.requests_view.is_empty
@@ -541,7 +541,7 @@ def test_the_secretariat_protects_a_board_made_before(
     assert share_root(Share(share)) == ctx.fingerprint
     assert not tab.protect_button.isVisible() and tab.role_button.isVisible()
     statuses = [tab.pcs.index(r, 3).data() for r in range(tab.pcs.rowCount())]
-    assert statuses == ["Root (the board's first PC)"]
+    assert statuses == ["Root"]
     assert sync_round(qtbot, plain_window).problem == ""  # still syncs, now signed
     assert security.findings_view.message.text().startswith("Nothing refused")
 

@@ -83,12 +83,11 @@ class PcModel(RowTableModel):
         return [_tr("PC"), _tr("Person"), _tr("Fingerprint"), _tr("Status")]
 
     def cell(self, row: PcRow, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole and column == 3 and row.root:
+            return _tr("The board's root: the PC that protected it, whose key every PC pinned")
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
-        status = (
-            _tr("Revoked") if row.revoked else _tr("Root (the board's first PC)") if row.root
-            else _tr("Enrolled")
-        )  # fmt: skip
+        status = _tr("Revoked") if row.revoked else _tr("Root") if row.root else _tr("Enrolled")
         return [row.pc_name, row.person, row.fingerprint, status][column]
 
 
@@ -150,7 +149,7 @@ class PeopleTab(QWidget):
         self.role_button.clicked.connect(self._on_role_clicked)
         self.people_card.body.addWidget(self.people_view, 1)
         self.people_card.body.addLayout(_buttons(self.role_button))
-        lists.addWidget(self.people_card, 3)
+        lists.addWidget(self.people_card, 5)
         self.pcs_card = Card(_tr("Enrolled PCs"))
         self.pcs_table = make_table(self.pcs, stretch=0)  # the fingerprint always whole
         self.pcs_table.selectionModel().selectionChanged.connect(self._update_buttons)
@@ -160,7 +159,7 @@ class PeopleTab(QWidget):
         self.revoke_button.clicked.connect(self._on_revoke_clicked)
         self.pcs_card.body.addWidget(self.pcs_view, 1)
         self.pcs_card.body.addLayout(_buttons(self.revoke_button))
-        lists.addWidget(self.pcs_card, 4)
+        lists.addWidget(self.pcs_card, 7)
         layout.addLayout(lists, 3)
 
         self.requests_card = Card(_tr("Join requests waiting on the share"))

@@ -121,7 +121,7 @@ class SecurityTab(QWidget):
         self.refused_card = Card(_tr("Changes refused by the rules"))
         self.refused_table = make_table(self.refused, stretch=R_REASON)
         header = self.refused_table.horizontalHeader()
-        for column, width in ((R_RECORD, 260), (R_VALUE, 170)):
+        for column, width in ((R_RECORD, 220), (R_VALUE, 150)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, width)
         self.refused_view = EmptyState(self.refused_table)
