@@ -377,6 +377,16 @@ def trust_state(ctx: ServiceContext) -> TrustState:
     return load_trust(ctx.engine)
 
 
+def root_on_share(share_folder: Path) -> str:
+    """The root fingerprint the share's board points to ("" : not protected, or the share
+    cannot be read). Reads the share: call it off the GUI thread."""
+    try:
+        found = share_root(Share(share_folder))
+    except (ShareError, OSError):
+        return ""
+    return "" if found == "?" else found
+
+
 # ------------------------------------------------------------------ the Security tab
 @dataclass(frozen=True)
 class FindingRow:

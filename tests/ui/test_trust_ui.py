@@ -441,9 +441,16 @@ def test_a_new_pc_checks_the_boards_root_then_asks_to_be_enrolled(
         qtbot.waitUntil(lambda: bool(asked))
         assert asked == [office.root_fp]
         assert not laptop.identity.protected  # not trusted: nothing pinned
-        assert "check it with the secretariat" in win.sync.controller.state.message
-        outcome = sync_round(qtbot, win)  # asked once a session, not every 30 s
-        assert outcome.root == office.root_fp and len(asked) == 1
+        assert "checked with the secretariat" in win.sync.controller.state.message
+        with qtbot.waitSignal(win.sync.controller.round_finished, timeout=ROUND_MS) as done:
+            win.sync.controller.sync_now()  # the 30 s timer's round: not asked every 30 s
+        assert done.args[0].root == office.root_fp and len(asked) == 1
+        page = sync_page(win, ConflictsPage.PEOPLE_TAB)
+        with qtbot.waitSignal(page.people.share_checked, timeout=ROUND_MS):
+            pass
+        assert page.people.share_root == office.root_fp
+        assert not page.people.protect_button.isVisible()  # not this PC's to protect
+        assert "has not checked it yet" in page.people.you_label.text()
 
         fingerprints: list[str] = []
 
@@ -453,18 +460,20 @@ def test_a_new_pc_checks_the_boards_root_then_asks_to_be_enrolled(
             assert dialog.digits.isVisible() and not dialog.ask_button.isVisible()
             dialog.close_button.click()
 
-        when_shown(RootDialog, lambda d: d.trust_button.click())
+        when_shown(RootDialog, lambda d: (asked.append(d.digits.text()), d.trust_button.click()))
         when_shown(EnrolDialog, ask)
-        win.sync.controller.root_unconfirmed.emit(office.root_fp)
+        win.sync.sync_action.trigger()  # Sync now, asked by the person: the question again
         qtbot.waitUntil(lambda: bool(fingerprints), timeout=ROUND_MS)
+        assert asked == [office.root_fp, office.root_fp]
         assert laptop.identity.protected and not laptop.identity.person_id
         assert fingerprints == [laptop.fingerprint]
         as_pc("root")
         waiting = trust_service.pending_requests(office.pc("root"), office.share.folder)
         assert [r.fingerprint for r in waiting] == [laptop.fingerprint]
         as_pc("laptop")
-        tab = sync_page(win, ConflictsPage.PEOPLE_TAB).people
-        assert tab.enrol_button.isVisible() and "not enrolled" in tab.you_label.text()
+        tab = page.people
+        qtbot.waitUntil(lambda: tab.enrol_button.isVisible())
+        assert "not enrolled" in tab.you_label.text() and not tab.protect_button.isVisible()
     finally:
         win.close()
         as_pc("root")

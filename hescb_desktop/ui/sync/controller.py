@@ -109,6 +109,10 @@ class SyncController(QObject):
         self._run(lambda _progress: jobs.sync_once(ctx, share, root))
         self.round_started.emit()
 
+    def ask_root_again(self) -> None:
+        """The next round that meets an unconfirmed root says so again (root_unconfirmed)."""
+        self._offered = {o for o in self._offered if not o.startswith("root:")}
+
     def confirm_root(self, root: str) -> None:
         """A person checked the board's root fingerprint by phone: pin it in a round now."""
         self._root = root

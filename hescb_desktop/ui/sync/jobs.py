@@ -52,7 +52,11 @@ def sync_once(ctx: ServiceContext, share: str, trust_root: str | None = None) ->
         else:
             report = sync_service.run_sync(ctx, Path(share), trust_root)
     except sync_service.RootNotPinnedError as exc:  # to confirm by phone: WindowSync asks
-        return RoundOutcome(share, None, _status(ctx, share), FAILED, str(exc), root=exc.root)
+        said = (
+            f"this board is protected: its root fingerprint {exc.root} must be checked with "
+            "the secretariat by phone before this PC trusts it (Sync now, F9, shows it)"
+        )
+        return RoundOutcome(share, None, _status(ctx, share), FAILED, said, root=exc.root)
     except sync_service.TrustError as exc:  # another root than the one confirmed, ...
         return RoundOutcome(share, None, _status(ctx, share), FAILED, str(exc))
     except sync_service.ValidationError as exc:  # the demo guard

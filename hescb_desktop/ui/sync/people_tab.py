@@ -104,6 +104,7 @@ class RequestModel(RowTableModel):
 
 class PeopleTab(QWidget):
     requests_loaded = Signal()  # the join requests were read from the share (or could not be)
+    share_checked = Signal()  # whether the share's board is protected was read (not protected)
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -113,6 +114,8 @@ class PeopleTab(QWidget):
         self.pcs = PcModel(self)
         self.requests = RequestModel(self)
         self._reading: Task | None = None
+        self._checking: Task | None = None
+        self.share_root = ""  # a protected board on the share whose root this PC has not pinned
         self._generation = 0
         self._setup_ui()
 
@@ -229,6 +232,8 @@ class PeopleTab(QWidget):
         self._update_buttons()
         if secretariat:
             self.load_requests()
+        if not me.protected and self.share:
+            self.check_share_root()
 
     def _you_text(self, me: WhoAmI) -> str:
         if not me.protected:
@@ -265,6 +270,32 @@ class PeopleTab(QWidget):
         if me.acts_for:
             who += " · " + _tr("acts for %1").replace("%1", ", ".join(me.acts_for))
         return "\n".join([who, pc, root])
+
+    def check_share_root(self) -> None:
+        """Whether the share's board is protected already (this PC not yet trusting it): then
+        it is not this PC's to protect. Read off the GUI thread."""
+        share = Path(self.share)
+        task = Task(lambda _p: trust_service.root_on_share(share))
+        task.signals.succeeded.connect(self._on_share_root_read)  # a bound slot, as below
+        self._checking = task
+        task.start()
+
+    @Slot(object)
+    def _on_share_root_read(self, root: object) -> None:
+        self._checking = None
+        if not isinstance(root, str) or self.me is None or self.me.protected:
+            return
+        self.share_root = root
+        self.protect_button.setVisible(not root)
+        if root:
+            self.you_label.setText(
+                _tr(
+                    "The board on the share is protected, and this PC has not checked it yet: "
+                    "press Sync now (F9), then compare the board's fingerprint it shows with "
+                    "the secretariat by phone. Until then this PC works on its own."
+                )
+            )
+        self.share_checked.emit()
 
     @Slot()
     def load_requests(self) -> None:

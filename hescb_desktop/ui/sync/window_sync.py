@@ -40,7 +40,7 @@ class WindowSync(QObject):
         self.sync_action = QAction(self.tr("Sync &now"), window)
         self.sync_action.setShortcut(QKeySequence("F9"))
         self.sync_action.setStatusTip(self.tr("Send this PC's changes and fetch the others' now"))
-        self.sync_action.triggered.connect(self.controller.sync_now)
+        self.sync_action.triggered.connect(self._on_sync_action_triggered)
         self.last_join: JoinOutcome | None = None
         self.controller.state_changed.connect(self._on_controller_state_changed)
         self.controller.demo_blocked.connect(self._on_controller_demo_blocked)
@@ -115,6 +115,12 @@ class WindowSync(QObject):
         share = self.controller.share
         if share and questions.ask_discard_demo(self.window, share):
             self.join(share, discard_demo=True)
+
+    @Slot()
+    def _on_sync_action_triggered(self) -> None:
+        """Sync now, asked by the person: a board's root they put off is asked about again."""
+        self.controller.ask_root_again()
+        self.controller.sync_now()
 
     @Slot(str)
     def _on_controller_root_unconfirmed(self, root: str) -> None:
