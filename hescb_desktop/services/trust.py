@@ -9,6 +9,8 @@
   the fingerprint read out by phone), `revoke`, `set_role`: signed statements, written to the
   share at once when it can be reached (else on the next sync).
 - `whoami`, `people`: for the window, the command line and the People page.
+- `security_findings`, `refused_changes`: the sync page's Security tab (what this PC refused to
+  trust on the share, and the changes refused by the rules on merge), with PCs and people named.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import base64
 import json
 import platform
 from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -29,10 +32,17 @@ from hescb_desktop.storage.base import new_id
 from hescb_desktop.storage.device import read_state
 from hescb_desktop.storage.engine import writer
 from hescb_desktop.storage.identity import os_account, write_identity
-from hescb_desktop.storage.journal import ChangeLog, LocalState, SyncPeer
+from hescb_desktop.storage.journal import (
+    ChangeLog,
+    LocalState,
+    RefusedChange,
+    SecurityFinding,
+    SyncPeer,
+)
 from hescb_desktop.storage.models import Person
 from hescb_desktop.sync.board import identify_share
 from hescb_desktop.sync.healing import listing
+from hescb_desktop.sync.hlc import to_datetime
 from hescb_desktop.sync.retention import read_acks
 from hescb_desktop.sync.share import Share, ShareError, read_json, replace_file
 from hescb_desktop.sync.signing import same_fingerprint
@@ -401,6 +411,121 @@ def people(ctx: ServiceContext) -> list[PersonRow]:
 
 def trust_state(ctx: ServiceContext) -> TrustState:
     return load_trust(ctx.engine)
+
+
+def root_on_share(share_folder: Path) -> str:
+    """The root fingerprint the share's board points to ("" : not protected, or the share
+    cannot be read). Reads the share: call it off the GUI thread."""
+    try:
+        found = share_root(Share(share_folder))
+    except (ShareError, OSError):
+        return ""
+    return "" if found == "?" else found
+
+
+# ------------------------------------------------------------------ the Security tab
+@dataclass(frozen=True)
+class FindingRow:
+    """Something on the share this PC refused to trust (a segment, a statement, a request)."""
+
+    device_id: str
+    pc: str  # the PC's name when it is enrolled, else its short id
+    person: str  # the person its PC is enrolled for ("" : not enrolled)
+    item: str  # the file, usually
+    reason: str
+    first_seen: datetime  # UTC
+    last_seen: datetime
+
+
+@dataclass(frozen=True)
+class RefusedRow:
+    """A peer's change refused by the rules on merge: kept, never applied."""
+
+    device_id: str
+    seq: int
+    pc: str
+    person: str  # who the signed record names
+    table: str
+    row_id: str
+    column: str
+    value: str  # the change's JSON text, as written
+    at: datetime  # its clock time (UTC)
+    reason: str
+
+
+def _pc_label(state: TrustState, device: str) -> tuple[str, str]:
+    cert = state.pc_of_device(device)
+    short = device.replace("-", "")[-8:]
+    if cert is None:
+        return f"PC {short}", ""
+    name = cert.pc_name or f"PC {short}"
+    return name, state.names.get(cert.person_id, "")
+
+
+def _utc(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return datetime.fromtimestamp(0).astimezone()
+
+
+def security_findings(ctx: ServiceContext) -> list[FindingRow]:
+    """What this PC refused to trust on the share, newest first, each PC named."""
+    state = load_trust(ctx.engine)
+    # (not sync.verify.findings: on a Core connection its .scalars() gives the first column)
+    with ctx.engine.connect() as conn:
+        found = list(
+            conn.execute(
+                select(
+                    SecurityFinding.device_id,
+                    SecurityFinding.item,
+                    SecurityFinding.reason,
+                    SecurityFinding.first_seen,
+                    SecurityFinding.last_seen,
+                ).order_by(SecurityFinding.last_seen.desc(), SecurityFinding.item)
+            )
+        )
+    rows = []
+    for f in found:
+        pc, person = _pc_label(state, f.device_id)
+        rows.append(
+            FindingRow(
+                f.device_id, pc, person, f.item, f.reason, _utc(f.first_seen), _utc(f.last_seen)
+            )
+        )
+    return rows
+
+
+def refused_changes(ctx: ServiceContext) -> list[RefusedRow]:
+    """The changes the rules refused on merge, newest first, PCs and people named."""
+    state = load_trust(ctx.engine)
+    r_ = RefusedChange
+    columns = (r_.device_id, r_.seq, r_.hlc, r_.table_name, r_.row_id, r_.column_name, r_.value)
+    with ctx.engine.connect() as conn:
+        found = list(
+            conn.execute(select(*columns, r_.user, r_.reason).order_by(r_.hlc.desc(), r_.seq))
+        )
+    with ctx.uow(write=False) as uow:
+        names = dict(uow.session.execute(select(Person.id, Person.name)).all())
+    rows = []
+    for r in found:
+        pc, _ = _pc_label(state, r.device_id)
+        person = names.get(r.user) or state.names.get(r.user) or r.user
+        rows.append(
+            RefusedRow(
+                r.device_id,
+                r.seq,
+                pc,
+                person,
+                r.table_name,
+                r.row_id,
+                r.column_name,
+                r.value,
+                to_datetime(r.hlc),
+                r.reason,
+            )
+        )
+    return rows
 
 
 # ------------------------------------------------------------------ helpers

@@ -23,6 +23,7 @@ from hescb_desktop.services.entities import ORGANISATIONS
 from hescb_desktop.services.settings import load_settings, save_settings
 from hescb_desktop.ui.first_run_dialog import DEMO, EMPTY, JOIN, FirstRunChoice
 from hescb_desktop.ui.sync.jobs import JoinOutcome, join_and_sync
+from hescb_desktop.ui.sync.trust_dialogs import EnrolDialog, RootDialog
 from hescb_desktop.ui.widgets.busy_dialog import BusyDialog
 from hescb_desktop.ui.widgets.palette import PARTNER_COLOURS
 from hescb_desktop.ui.widgets.worker import ProgressFn, Task
@@ -144,12 +145,34 @@ def join_first_run(
 ) -> FirstRunResult:
     """Start from the share's board and sync once; on a share with nothing on it yet, this PC
     is the first and starts the board with the four partners (sent at that first sync)."""
-    outcome, error = BusyDialog.run(
-        QCoreApplication.translate("FirstRun", "Joining the shared folder"),
-        QCoreApplication.translate("FirstRun", "Copying the board from the share, then syncing…"),
-        lambda _p: join_and_sync(ctx, share, discard_demo=False, seed=add_partners),
-        parent,
-    )
+
+    def run(root: str | None) -> tuple[object, str]:
+        return BusyDialog.run(
+            QCoreApplication.translate("FirstRun", "Joining the shared folder"),
+            QCoreApplication.translate(
+                "FirstRun", "Copying the board from the share, then syncing…"
+            ),
+            lambda _p: join_and_sync(
+                ctx, share, discard_demo=False, seed=add_partners, trust_root=root
+            ),
+            parent,
+        )
+
+    outcome, error = run(None)
+    # a protected board: its root checked by phone first, then joined with it (issue 15)
+    if isinstance(outcome, JoinOutcome) and outcome.root:
+        if not RootDialog.ask(parent, outcome.root, share):
+            not_trusted = QCoreApplication.translate(
+                "FirstRun",
+                "the board on the share was not trusted (its fingerprint was not confirmed): "
+                "nothing on this PC was changed",
+            )
+            return FirstRunResult(ctx, not_trusted)
+        outcome, error = run(outcome.root)
+        if isinstance(outcome, JoinOutcome) and outcome.ctx is not None:
+            identity = outcome.ctx.identity
+            if identity.protected and not identity.person_id:
+                EnrolDialog.ask(parent, outcome.ctx, share)
     if isinstance(outcome, JoinOutcome):
         if outcome.ctx is not None:
             return FirstRunResult(outcome.ctx)

@@ -114,7 +114,7 @@ class MainWindow(QMainWindow):
             PageSpec(self.tr("Meetings"), "meetings", f"{ui}.meetings.meetings_page:MeetingsPage"),
             PageSpec(self.tr("Actions"), "actions", f"{ui}.actions.actions_page:ActionsPage"),
             PageSpec(self.tr("Board packs"), "packs", f"{ui}.packs.packs_page:PacksPage"),
-            PageSpec(self.tr("Conflicts"), "conflicts", f"{ui}.sync.conflicts_page:ConflictsPage"),
+            PageSpec(self.tr("Sync"), "conflicts", f"{ui}.sync.conflicts_page:ConflictsPage"),
         ]
 
     # ------------------------------------------------------------------ the board
@@ -387,6 +387,10 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_status_conflicts_clicked(self) -> None:
         self.show_page(CONFLICTS)
+        page = self.pages.get(CONFLICTS)
+        show_tab = getattr(page, "show_tab", None)
+        if show_tab is not None:
+            show_tab(0)  # the sync page's Conflicts tab
 
     @Slot()
     def _on_about_action_triggered(self) -> None:

@@ -34,6 +34,8 @@ from hescb_desktop.services import calendar as cal
 from hescb_desktop.services import crud, meetings
 from hescb_desktop.services.action_log import action_log
 from hescb_desktop.services.entities import ACTIONS, OBJECTIVES, PAPERS, PEOPLE
+from hescb_desktop.services.trust import PersonRow
+from hescb_desktop.sync.trust import Request
 from hescb_desktop.ui.about_dialog import AboutDialog, AboutInfo
 from hescb_desktop.ui.actions.action_dialogs import (
     RaiseActionDialog,
@@ -57,6 +59,14 @@ from hescb_desktop.ui.packs.pack_options_dialog import PackOptionsDialog
 from hescb_desktop.ui.packs.paper_dialog import PaperDialog
 from hescb_desktop.ui.settings_dialog import SettingsDialog
 from hescb_desktop.ui.sync.history_dialog import HistoryDialog
+from hescb_desktop.ui.sync.trust_dialogs import (
+    ApproveDialog,
+    EnrolDialog,
+    ProtectDialog,
+    RootDialog,
+    SetRoleDialog,
+    _WorkDialog,
+)
 from hescb_desktop.ui.widgets.busy_dialog import BusyDialog
 from hescb_desktop.ui.widgets.pdf_view import PdfPreviewDialog
 from hescb_desktop.ui.widgets.unsaved import GuardedDialog
@@ -200,7 +210,7 @@ def all_dialog_classes() -> set[type[QDialog]]:
 
 
 # shared bases of dialogs, never shown themselves (each subclass has its own case)
-BASES: set[type[QDialog]] = {GuardedDialog}
+BASES: set[type[QDialog]] = {GuardedDialog, _WorkDialog}
 
 
 def a_pdf() -> bytes:
@@ -249,7 +259,27 @@ def dialog_factories(window: MainWindow) -> dict[type[QDialog], Callable[[], QDi
         PdfPreviewDialog: lambda: PdfPreviewDialog(a_pdf(), "Preview", "one.pdf", window),
         BusyDialog: lambda: BusyDialog("Syncing", "Copying from the shared folder…", window),
         DemoProgressDialog: lambda: DemoProgressDialog(lambda _progress: None, window),
+        RootDialog: lambda: RootDialog(FINGERPRINT, "\\\\hq-files\\hescb\\share" * 2, window),
+        EnrolDialog: lambda: EnrolDialog(ws.ctx, "/share", window),
+        ApproveDialog: lambda: ApproveDialog(
+            ws.ctx, "/share", a_request(), [p.name for p in people], window
+        ),
+        SetRoleDialog: lambda: SetRoleDialog(
+            ws.ctx, "/share", a_person(), [p.name for p in people], window
+        ),
+        ProtectDialog: lambda: ProtectDialog(ws.ctx, "/share", "Alex Morgan", window),
     }
+
+
+FINGERPRINT = "04213 88710 55555 12345 67890 99999"
+
+
+def a_request() -> Request:
+    return Request(FINGERPRINT, b"k" * 32, "d", "A-LONG-LAPTOP-NAME-0042", "HQ\\jpatel", "", 0, 0)
+
+
+def a_person() -> PersonRow:
+    return PersonRow("p", "Jasmine Patel-Okonkwo", "officer", (), ("HQ\\jpatel",), ())
 
 
 def screen_room(widget: QWidget) -> QSize:

@@ -1,14 +1,26 @@
-"""Conflicts: values that lost a concurrent edit on another PC, to keep or bring back.
+"""The sync page, in three tabs: Conflicts, Security, People and PCs.
 
-Nothing is lost silently: when two PCs changed the same field before seeing each other's change,
-the newer value is kept and the other is listed here; an edit to a record another PC deleted is
-listed with "Restore record". Below, what sync changed by itself (renumbered references).
+Conflicts: values that lost a concurrent edit on another PC, to keep or bring back. Nothing is
+lost silently: when two PCs changed the same field before seeing each other's change, the newer
+value is kept and the other is listed here; an edit to a record another PC deleted is listed
+with "Restore record". Below, what sync changed by itself (renumbered references).
+Security (security_tab.py): what this PC refused to trust, and changes the rules refused.
+People and PCs (people_tab.py): who is who, roles, enrolled PCs, join requests (issue 15).
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelection, Slot
-from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QListWidget, QMessageBox, QPushButton
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QListWidget,
+    QMessageBox,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from hescb_desktop.domain.errors import NotFoundError, ValidationError
 from hescb_desktop.services import sync as sync_service
@@ -26,6 +38,8 @@ from hescb_desktop.ui.sync.conflict_table_model import (
     conflict_views,
 )
 from hescb_desktop.ui.sync.history_dialog import HistoryDialog
+from hescb_desktop.ui.sync.people_tab import PeopleTab
+from hescb_desktop.ui.sync.security_tab import SecurityTab
 from hescb_desktop.ui.widgets.card import Card
 from hescb_desktop.ui.widgets.empty_state import EmptyState
 from hescb_desktop.ui.widgets.labels import counted
@@ -38,24 +52,48 @@ from hescb_desktop.ui.workspace import Workspace
 class ConflictsPage(Page):
     # the conflicts themselves, every table whose records they name, and conflict_resolutions
     # (a synced table: a conflict settled on another PC closes here when its resolution merges)
-    tables = ("conflicts", "sync_notices", *(spec.table for spec in ALL))
+    # and the board's trust (the Security and People and PCs tabs)
+    tables = (
+        "conflicts",
+        "sync_notices",
+        "security_findings",
+        "refused_changes",
+        "trust_statements",
+        *(spec.table for spec in ALL),
+    )
+    CONFLICTS_TAB, SECURITY_TAB, PEOPLE_TAB = range(3)
 
     def __init__(self, workspace: Workspace) -> None:
         super().__init__(
             workspace,
-            self.tr("Conflicts"),
+            self.tr("Sync"),
             self.tr(
-                "When two PCs change the same thing before they have synced, the newer change "
-                "is kept and the other is listed here, so nothing is lost."
+                "What this PC shares with the others: conflicts between their changes, what it "
+                "refused to trust, and who may change what."
             ),
         )
         self.model = ConflictTableModel(self)
         self.notices = QListWidget()
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.security = SecurityTab(workspace)
+        self.people = PeopleTab(workspace)
         self._setup_ui()
         self.refresh()
 
+    def show_tab(self, index: int) -> None:
+        self.tabs.setCurrentIndex(index)
+
     # ------------------------------------------------------------------ building
     def _setup_ui(self) -> None:
+        conflicts = QWidget()
+        tab = QVBoxLayout(conflicts)
+        tab.setContentsMargins(0, 10, 0, 0)
+        tab.setSpacing(14)
+        self.tabs.addTab(conflicts, self.tr("&Conflicts"))
+        self.tabs.addTab(self.security, self.tr("&Security"))
+        self.tabs.addTab(self.people, self.tr("People and &PCs"))
+        self.content.addWidget(self.tabs, 1)
         self.card = Card(self.tr("Open conflicts"))
         self.table = make_table(self.model, stretch=COL_KEPT, sortable=True)
         header = self.table.horizontalHeader()
@@ -84,12 +122,12 @@ class ConflictsPage(Page):
         self.card.body.addWidget(self.view, 1)
         self.card.body.addWidget(self.compare)
         self.card.body.addLayout(under)
-        self.content.addWidget(self.card, 3)
+        tab.addWidget(self.card, 3)
         self.notices_card = Card(self.tr("Changed by sync"))
         self.notices.setObjectName("noticeList")
         self.notices.setWordWrap(True)
         self.notices_card.body.addWidget(self.notices, 1)
-        self.content.addWidget(self.notices_card, 1)
+        tab.addWidget(self.notices_card, 1)
 
     # ------------------------------------------------------------------ data
     def refresh(self) -> None:
@@ -106,6 +144,17 @@ class ConflictsPage(Page):
         if count:
             self.table.selectRow(0)
         self._show_selected()
+        self.tabs.setTabText(
+            self.CONFLICTS_TAB, self.tr("&Conflicts (%1)").replace("%1", str(count))
+            if count else self.tr("&Conflicts")
+        )  # fmt: skip
+        self.security.refresh()
+        refused = self.security.count
+        self.tabs.setTabText(
+            self.SECURITY_TAB, self.tr("&Security (%1)").replace("%1", str(refused))
+            if refused else self.tr("&Security")
+        )  # fmt: skip
+        self.people.refresh()
 
     def selected(self) -> ConflictView | None:
         rows = self.table.selectionModel().selectedRows()

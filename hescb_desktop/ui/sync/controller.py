@@ -33,6 +33,8 @@ MAX_INTERVAL_MS = 5 * 60_000  # while the share is unavailable, retries back off
 DEBOUNCE_MS = 3_000
 BUSY_HINT_MS = 400  # "Syncing…" only for rounds long enough to notice: no flicker every 30 s
 SHUTDOWN_WAIT_MS = 15_000
+# local tables of the board's trust a round may change (the sync page's Security and People tabs)
+TRUST_TABLES = frozenset({"security_findings", "refused_changes", "trust_statements"})
 
 
 class SyncController(QObject):
@@ -42,6 +44,8 @@ class SyncController(QObject):
     state_changed = Signal(object)  # state.SyncState
     demo_blocked = Signal(str)  # once a session: this PC holds the demo, the share holds data
     restore_needed = Signal()  # once a session: this PC must restart from the snapshot
+    # once a session per root: a protected board met for the first time, its root to confirm
+    root_unconfirmed = Signal(str)
 
     def __init__(self, workspace: Workspace, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -60,7 +64,10 @@ class SyncController(QObject):
         self._task: Task | None = None
         self._joining = ""  # the share being joined while the running task is a join
         self._again = False
-        self._join: tuple[str, bool, Callable[[ServiceContext], None] | None] | None = None
+        self._join: tuple[str, bool, Callable[[ServiceContext], None] | None, str | None] | None = (
+            None
+        )
+        self._root: str | None = None  # a root a person confirmed: pinned by the next round
         self._started = False
         self._closing = False
         self._offered: set[str] = set()
@@ -97,9 +104,20 @@ class SyncController(QObject):
         if self._task is not None:
             self._again = True
             return
-        ctx, share = self.workspace.ctx, self.share
-        self._run(lambda _progress: jobs.sync_once(ctx, share))
+        ctx, share, root = self.workspace.ctx, self.share, self._root
+        self._root = None
+        self._run(lambda _progress: jobs.sync_once(ctx, share, root))
         self.round_started.emit()
+
+    def ask_root_again(self) -> None:
+        """The next round that meets an unconfirmed root says so again (root_unconfirmed)."""
+        self._offered = {o for o in self._offered if not o.startswith("root:")}
+
+    def confirm_root(self, root: str) -> None:
+        """A person checked the board's root fingerprint by phone: pin it in a round now."""
+        self._root = root
+        self._offered.discard(f"root:{root}")
+        self.sync_now()
 
     def join(
         self,
@@ -107,9 +125,10 @@ class SyncController(QObject):
         *,
         discard_demo: bool,
         seed: Callable[[ServiceContext], None] | None = None,
+        trust_root: str | None = None,
     ) -> None:
         """Restart this PC from `share` (then a round); join_finished says how it went."""
-        self._join = (share, discard_demo, seed)
+        self._join = (share, discard_demo, seed, trust_root)
         if self._task is None:
             self._start_join()
 
@@ -137,10 +156,14 @@ class SyncController(QObject):
 
     def _start_join(self) -> None:
         assert self._join is not None
-        share, discard, seed = self._join
+        share, discard, seed, root = self._join
         self._join = None
         ctx = self.workspace.ctx
-        self._run(lambda _p: jobs.join_and_sync(ctx, share, discard_demo=discard, seed=seed))
+        self._run(
+            lambda _p: jobs.join_and_sync(
+                ctx, share, discard_demo=discard, seed=seed, trust_root=root
+            )
+        )
         self._joining = share
         self._set_state(SyncState(SYNCING, share))
 
@@ -182,6 +205,7 @@ class SyncController(QObject):
             tables |= (
                 {"sync_notices"} if report.renumbered or report.healed or report.clock else set()
             )
+            tables |= TRUST_TABLES  # findings and refusals are kept by every round
             self.workspace.announce_merged(Changes(frozenset(tables)))
         self._back_off(outcome.problem in (OFFLINE, FAILED, NOT_SENT))
         self._set_state(state_after(outcome, self.state))
@@ -190,6 +214,8 @@ class SyncController(QObject):
             self.demo_blocked.emit(outcome.message)
         if report is not None and report.needs_restore and self._offer_once("restore"):
             self.restore_needed.emit()
+        if outcome.root and self._offer_once(f"root:{outcome.root}"):
+            self.root_unconfirmed.emit(outcome.root)
 
     def _finish_join(self, outcome: jobs.JoinOutcome) -> None:
         if outcome.ctx is not None:

@@ -17,7 +17,7 @@ from hescb_desktop.services.context import ServiceContext, open_context
 from hescb_desktop.services.data_dir_keeper import DataDirKeeper
 from hescb_desktop.services.settings import load_settings, save_settings
 from hescb_desktop.services.sync import SyncReport, SyncStatus
-from hescb_desktop.ui.sync.state import BLOCKED, NOT_SENT, OFFLINE, OK, OUTDATED
+from hescb_desktop.ui.sync.state import BLOCKED, FAILED, NOT_SENT, OFFLINE, OK, OUTDATED
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,8 @@ class RoundOutcome:
     status: SyncStatus | None = None  # this PC's state after the round (None if unreadable)
     problem: str = OK  # OFFLINE, BLOCKED, OUTDATED, FAILED, or NOT_SENT (with a report)
     message: str = ""
+    # a protected board met for the first time: its root fingerprint, to confirm (FAILED)
+    root: str = ""
 
 
 @dataclass(frozen=True)
@@ -37,12 +39,26 @@ class JoinOutcome:
     error: str = ""
     # when joining failed: the database as it was before, reopened (None: the one given is)
     restored: ServiceContext | None = None
+    # the share holds a protected board whose root this PC has not confirmed (nothing changed)
+    root: str = ""
 
 
-def sync_once(ctx: ServiceContext, share: str) -> RoundOutcome:
-    """One round on `share`; the outcome says why not when it could not run."""
+def sync_once(ctx: ServiceContext, share: str, trust_root: str | None = None) -> RoundOutcome:
+    """One round on `share` (pinning `trust_root`, the protected board's root a person has
+    confirmed); the outcome says why not when it could not run."""
     try:
-        report = sync_service.run_sync(ctx, Path(share))
+        if trust_root is None:
+            report = sync_service.run_sync(ctx, Path(share))
+        else:
+            report = sync_service.run_sync(ctx, Path(share), trust_root)
+    except sync_service.RootNotPinnedError as exc:  # to confirm by phone: WindowSync asks
+        said = (
+            f"this board is protected: its root fingerprint {exc.root} must be checked with "
+            "the secretariat by phone before this PC trusts it (Sync now, F9, shows it)"
+        )
+        return RoundOutcome(share, None, _status(ctx, share), FAILED, said, root=exc.root)
+    except sync_service.TrustError as exc:  # another root than the one confirmed, ...
+        return RoundOutcome(share, None, _status(ctx, share), FAILED, str(exc))
     except sync_service.ValidationError as exc:  # the demo guard
         return RoundOutcome(share, None, _status(ctx, share), BLOCKED, str(exc))
     except sync_service.FormatTooNewError as exc:
@@ -68,8 +84,12 @@ def join_and_sync(
     *,
     discard_demo: bool,
     seed: Callable[[ServiceContext], None] | None = None,
+    trust_root: str | None = None,
 ) -> JoinOutcome:
     """Start this PC from the share's snapshot, then run a first round.
+
+    A protected board's root must have been confirmed (`trust_root`): if not, nothing is
+    changed and the outcome names the root to confirm (`JoinOutcome.root`).
 
     `seed` runs on the joined board when the share held nothing yet (this PC is the first).
     A join that fails, including a first round that cannot send (a PC that cannot announce
@@ -79,13 +99,23 @@ def join_and_sync(
     if ctx.db_path is None:
         return JoinOutcome(share, None, error="an in-memory database cannot join a share")
     data_dir = ctx.db_path.parent
+    try:
+        trust_root = sync_service.check_root(ctx, Path(share), trust_root)
+    except sync_service.RootNotPinnedError as exc:
+        return JoinOutcome(share, None, error=str(exc), root=exc.root)
+    except sync_service.TrustError as exc:
+        return JoinOutcome(share, None, error=f"{exc}; nothing on this PC was changed")
+    except (sync_service.ShareError, OSError):
+        pass  # joining says so below, and puts everything back
     ctx.close()  # every connection closed, the file whole and marked: a copy that is the board
     keeper = DataDirKeeper(data_dir)
     joined: ServiceContext | None = None
     try:
         try:
             first = not sync_service.share_holds_data(Path(share), ctx.device_id)
-            joined = sync_service.join_share(ctx, Path(share), discard_demo=discard_demo)
+            joined = sync_service.join_share(
+                ctx, Path(share), discard_demo=discard_demo, trust_root=trust_root
+            )
         except (
             sync_service.ValidationError,
             sync_service.ShareError,
@@ -97,7 +127,7 @@ def join_and_sync(
         save_settings(joined.uow(), replace(settings, share_folder=share))  # as typed (UNC)
         if first and seed is not None:
             seed(joined)
-        outcome = sync_once(joined, share)
+        outcome = sync_once(joined, share, trust_root)
     except BaseException:
         _undo(keeper, share, joined, "")
         raise
