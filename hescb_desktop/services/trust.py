@@ -331,6 +331,12 @@ def set_role(
     new_role = _role(role)
     found = _find_person(ctx, person)
     state = load_trust(ctx.engine)
+    others = [p for p in state.roles if p != found.id and state.current_role(p) is Role.SECRETARIAT]
+    if new_role is not Role.SECRETARIAT and not others:
+        raise ValidationError(
+            f"{found.name} is the board's only secretariat member: make someone else "
+            "secretariat first"
+        )
     principals = (
         [_find_person(ctx, name).id for name in acts_for]
         if acts_for is not None
@@ -472,7 +478,6 @@ def _utc(text: str) -> datetime:
 def security_findings(ctx: ServiceContext) -> list[FindingRow]:
     """What this PC refused to trust on the share, newest first, each PC named."""
     state = load_trust(ctx.engine)
-    # (not sync.verify.findings: on a Core connection its .scalars() gives the first column)
     with ctx.engine.connect() as conn:
         found = list(
             conn.execute(

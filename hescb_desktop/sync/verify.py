@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Engine, delete, select, text
+from sqlalchemy import Connection, Engine, delete, text
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from hescb_desktop.storage.engine import writer
@@ -226,13 +226,4 @@ def clear_findings(engine: Engine, device: str, items: Iterable[str]) -> None:
             delete(SecurityFinding).where(
                 SecurityFinding.device_id == device, SecurityFinding.item.in_(names)
             )
-        )
-
-
-def findings(engine: Engine) -> list[SecurityFinding]:
-    with engine.connect() as conn:
-        return list(
-            conn.execute(
-                select(SecurityFinding).order_by(SecurityFinding.last_seen.desc())
-            ).scalars()
         )

@@ -455,3 +455,15 @@ def test_a_pc_whose_clock_is_far_ahead_still_chains(office: TrustedOffice) -> No
         assert status_on(office, "root", action) == status.value
     assert office.findings("root") == {}
     assert office.refused("root") == []
+
+
+def test_the_only_secretariat_member_cannot_leave_the_board_without_one(
+    office: TrustedOffice,
+) -> None:
+    from hescb_desktop.domain.errors import ValidationError
+
+    with pytest.raises(ValidationError, match="only secretariat member"):
+        trust_service.set_role(office.pc("root"), "Sally Secretariat", "viewer")
+    trust_service.set_role(office.pc("root"), "Olu Officer", "secretariat")
+    trust_service.set_role(office.pc("root"), "Sally Secretariat", "officer")  # now allowed
+    assert office.pc("root").identity.role.value == "officer"

@@ -149,8 +149,8 @@ def test_history_on_a_protected_board_shows_the_role_and_the_pcs_name(
 ) -> None:
     """Two enrolled PCs, real signed segments: on the officer's PC the secretariat's change
     shows who made it, their role then, their PC by name, and verified."""
-    from integration.trusted_office import TrustedOffice
     from PySide6.QtCore import QSettings
+    from trusted_office import TrustedOffice
 
     from hescb_desktop.ui.workspace import Workspace
 

@@ -58,6 +58,7 @@ from hescb_desktop.ui.meetings.meetings_page import MeetingsPage
 from hescb_desktop.ui.packs.pack_options_dialog import PackOptionsDialog
 from hescb_desktop.ui.packs.paper_dialog import PaperDialog
 from hescb_desktop.ui.settings_dialog import SettingsDialog
+from hescb_desktop.ui.sync.audit_export import AuditExportDialog
 from hescb_desktop.ui.sync.history_dialog import HistoryDialog
 from hescb_desktop.ui.sync.trust_dialogs import (
     ApproveDialog,
@@ -255,6 +256,7 @@ def dialog_factories(window: MainWindow) -> dict[type[QDialog], Callable[[], QDi
         PackOptionsDialog: lambda: PackOptionsDialog(Marking.OFFICIAL, "All members", window),
         PaperDialog: lambda: PaperDialog([], paper, window),
         HistoryDialog: lambda: HistoryDialog(ws, "actions", action.id, window),
+        AuditExportDialog: lambda: AuditExportDialog(window),
         EventDialog: lambda: EventDialog(draft, calendar._choices(), calendar._check(), window),
         PdfPreviewDialog: lambda: PdfPreviewDialog(a_pdf(), "Preview", "one.pdf", window),
         BusyDialog: lambda: BusyDialog("Syncing", "Copying from the shared folder…", window),

@@ -1,7 +1,7 @@
 """The board's trust in the app (issue 15 points 3, 4 and 7): the sync page's Security and People
 and PCs tabs, and the dialogs of the secretariat and of a new PC.
 
-Real windows on real PCs of a real protected board (tests/integration/trusted_office.py: real
+Real windows on real PCs of a real protected board (tests/trusted_office.py: real
 SQLite files, keys and a share folder); each dialog driven as a person would, its refusal path
 first (nothing approved, revoked or protected), then the way through.
 """
@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-from integration.trusted_office import TrustedOffice
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
+from trusted_office import TrustedOffice
 
 from hescb_desktop.domain.enums import ActionStatus
 from hescb_desktop.services import sync as sync_service
