@@ -52,6 +52,17 @@ def check_flush(identity: Identity, session: Session, changed: Iterable[Changed]
             refuse_unless(identity, operation, KIND_OF_TABLE[table], owners)
 
 
+def check_new_rows(
+    identity: Identity, session: Session, table: str, rows: Iterable[Mapping[str, Any]]
+) -> None:
+    """The same for new rows written in bulk (storage.bulk: an .ics import), before they are."""
+    if not identity.protected:
+        return
+    for row in rows:
+        owners = owners_of(table, row, lambda t, i: _row(session, t, i))
+        refuse_unless(identity, Operation.CREATE, KIND_OF_TABLE[table], owners)
+
+
 def _before(obj: Synced) -> dict[str, Any]:
     """The row's values before this flush (a new row's values as they are)."""
     state = inspect(obj)

@@ -22,6 +22,7 @@ from hescb_desktop.services import (
     board,
     boardpacks,
     crud,
+    ical,
     meetings,
     minutes,
     opportunities,
@@ -277,3 +278,36 @@ def test_an_unprotected_board_lets_everyone_do_everything_as_before(
     be(ctx, None)
     minutes.approve_minutes(ctx.uow(), bd["m1"], at_meeting_id=bd["m2"])
     actions.add_update(ctx.uow(), bd["a_other"], "note")
+
+
+SERIES = b"""BEGIN:VCALENDAR\r
+VERSION:2.0\r
+PRODID:-//test//EN\r
+BEGIN:VEVENT\r
+UID:weekly@test\r
+DTSTAMP:20260301T090000Z\r
+DTSTART:20260302T090000Z\r
+DTEND:20260302T100000Z\r
+RRULE:FREQ=WEEKLY;COUNT=4\r
+EXDATE:20260309T090000Z\r
+SUMMARY:Weekly brief\r
+END:VEVENT\r
+END:VCALENDAR\r
+"""
+
+
+def test_an_officers_import_is_their_diary_and_a_viewers_is_refused(
+    ctx: ServiceContext, bd: Board
+) -> None:
+    """The bulk path of an .ics import is checked like every flush (storage.bulk)."""
+    be(ctx, Role.VIEWER, bd["viewer"])
+    with pytest.raises(NotAllowedError, match="viewer reads only"):
+        ical.import_ics(ctx.uow(), SERIES)
+    be(ctx, Role.OFFICER, bd["officer"])
+    assert ical.import_ics(ctx.uow(), SERIES).created == 1
+    with ctx.engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT owner_id, master_id FROM events WHERE ics_uid = 'weekly@test'")
+        ).all()
+    assert len(rows) == 2  # the series and its cancelled occurrence
+    assert {r.owner_id for r in rows if r.master_id is None} == {bd["officer"]}
