@@ -15,11 +15,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from hescb_desktop.domain.permissions import (
     KIND_OF_TABLE,
+    OWNER_COLUMNS,
+    PARENT_OF,
     Identity,
     Kind,
     NotAllowedError,
@@ -44,9 +46,10 @@ def check_flush(identity: Identity, session: Session, changed: Iterable[Changed]
     """Refuse the flush if any field of it is beyond the person at the keyboard."""
     if not identity.protected:
         return
+    parent = _Parents(session)
     for obj, new, columns in changed:
-        table = inspect(type(obj)).local_table.name
-        owners = owners_of(table, _before(obj), lambda t, i: _row(session, t, i))
+        table = _table(obj)
+        owners = owners_of(table, _before(obj), parent)
         operations = {operation_of(table, c, not new) for c in columns}
         for operation in sorted(operations):
             refuse_unless(identity, operation, KIND_OF_TABLE[table], owners)
@@ -58,8 +61,13 @@ def check_new_rows(
     """The same for new rows written in bulk (storage.bulk: an .ics import), before they are."""
     if not identity.protected:
         return
+    parent = _Parents(session)
+    rows = list(rows)
+    if table in PARENT_OF:
+        column, parent_table = PARENT_OF[table]
+        parent.prefetch(parent_table, {str(r[column]) for r in rows if r.get(column)})
     for row in rows:
-        owners = owners_of(table, row, lambda t, i: _row(session, t, i))
+        owners = owners_of(table, row, parent)
         refuse_unless(identity, Operation.CREATE, KIND_OF_TABLE[table], owners)
 
 
@@ -74,15 +82,43 @@ def _before(obj: Synced) -> dict[str, Any]:
     return values
 
 
-def _row(session: Session, table: str, row_id: str) -> Mapping[str, Any] | None:
-    """A parent row's values before this flush, wherever it is: pending in this session or in
-    the database."""
-    model = _model(table)
-    obj = next((o for o in session.new if isinstance(o, model) and o.id == row_id), None)
-    if obj is None:
-        with session.no_autoflush:
-            obj = session.get(model, row_id)
-    return _before(obj) if obj is not None else None
+class _Parents:
+    """Parent rows by (table, id), each read once per check (an import's thousand attendees
+    share their events): pending in this session, else from the database."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.seen: dict[tuple[str, str], Mapping[str, Any] | None] = {}
+        self.pending: dict[tuple[str, str], Synced] | None = None
+
+    def __call__(self, table: str, row_id: str) -> Mapping[str, Any] | None:
+        if (table, row_id) not in self.seen:
+            if self.pending is None:
+                new = self.session.new
+                self.pending = {(_table(o), o.id): o for o in new if isinstance(o, Synced)}
+            obj = self.pending.get((table, row_id))
+            if obj is None:
+                with self.session.no_autoflush:
+                    obj = self.session.get(_model(table), row_id)
+            self.seen[table, row_id] = _before(obj) if obj is not None else None
+        return self.seen[table, row_id]
+
+    def prefetch(self, table: str, ids: set[str]) -> None:
+        """Read the rows `ids` of `table` (the columns that say whose they are) in a few
+        queries, for rows written in bulk whose parents are already in the database."""
+        model = _model(table)
+        columns = ["id", *OWNER_COLUMNS.get(table, ()), *PARENT_OF.get(table, ())[:1]]
+        wanted = sorted(ids)
+        with self.session.no_autoflush:
+            for n in range(0, len(wanted), 500):
+                chunk = wanted[n : n + 500]
+                stmt = select(*(getattr(model, c) for c in columns)).where(model.id.in_(chunk))
+                for values in self.session.execute(stmt):
+                    self.seen[table, values[0]] = dict(zip(columns, values, strict=True))
+
+
+def _table(obj: Synced) -> str:
+    return str(getattr(type(obj), "__tablename__", ""))
 
 
 def _model(table: str) -> type[Synced]:
