@@ -261,8 +261,10 @@ OWNER_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 # A child row whose owners are its parent's: table -> (its column naming the parent, the parent's
-# table). Only for tables with no owner columns of their own.
+# table). A row's owners are its own (OWNER_COLUMNS) and its parent's: an exception of a series
+# (an event naming its `master_id`) is the series owner's too.
 PARENT_OF: dict[str, tuple[str, str]] = {
+    "events": ("master_id", "events"),
     "event_attendees": ("event_id", "events"),
     "event_bookings": ("event_id", "events"),
     "action_updates": ("action_id", "actions"),
@@ -272,17 +274,24 @@ PARENT_OF: dict[str, tuple[str, str]] = {
     "objective_dependencies": ("objective_id", "objectives"),
     "rag_assessments": ("objective_id", "objectives"),
 }
+_PARENT_DEPTH = 3  # attendee -> exception -> series: no deeper (and never round a forged loop)
 
 
-def owners_of(table: str, row: Row, parent: Callable[[str, str], Row | None]) -> frozenset[str]:
+def owners_of(
+    table: str, row: Row, parent: Callable[[str, str], Row | None], depth: int = 0
+) -> frozenset[str]:
     """The person ids owning `row` of `table` (its values, before the change for an existing
-    row). `parent(table, id)` returns the parent row's values (None if it is not there)."""
-    if table in PARENT_OF:
-        column, parent_table = PARENT_OF[table]
-        parent_id = row.get(column)
-        found = parent(parent_table, parent_id) if parent_id else None
-        return owners_of(parent_table, found, parent) if found is not None else frozenset()
-    return frozenset(str(row[c]) for c in OWNER_COLUMNS.get(table, ()) if row.get(c))
+    row): its owner columns' values and its parent's owners. `parent(table, id)` returns the
+    parent row's values (None if it is not there)."""
+    own = frozenset(str(row[c]) for c in OWNER_COLUMNS.get(table, ()) if row.get(c))
+    if table not in PARENT_OF or depth >= _PARENT_DEPTH:
+        return own
+    column, parent_table = PARENT_OF[table]
+    parent_id = row.get(column)
+    found = parent(parent_table, str(parent_id)) if parent_id else None
+    if found is None:
+        return own
+    return own | owners_of(parent_table, found, parent, depth + 1)
 
 
 # Every synced column's operation when an existing row changes (a new row is CREATE, whatever the

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from hescb_desktop.domain.dto import ActionDTO, ActionUpdateDTO
 from hescb_desktop.domain.enums import ActionStatus, MinutesStatus
 from hescb_desktop.domain.errors import NotFoundError, ValidationError
+from hescb_desktop.domain.permissions import Kind, Operation
 from hescb_desktop.domain.rules import OPEN_ACTION_STATUSES, ActionRef, action_overdue
 from hescb_desktop.services import crud
 from hescb_desktop.services.entities import ACTION_UPDATES, ACTIONS, MEETINGS, MINUTES, PEOPLE
@@ -38,6 +39,7 @@ def raise_action(
 
 def add_action(uow: UnitOfWork, values: Mapping[str, Any], *, body: str = "HESCB") -> Action:
     """Raise an action inside an open unit of work (the minutes editor raises them in place)."""
+    uow.require(Operation.CREATE, Kind.ACTION)
     fields = dict(values)
     raised = crud.clean(
         uow.session, ACTIONS, {"raised_on": fields.get("raised_on", date.today())}, creating=False
@@ -63,6 +65,7 @@ def add_update(
         raise ValidationError("action update: the note is empty")
     with uow:
         action = crud.load(uow.session, ACTIONS, action_id)
+        uow.require(Operation.PROGRESS, Kind.ACTION, action.owner_id)
         update = crud.add(
             uow, ACTION_UPDATES, {"action_id": action_id, "note": note, "status": status}
         )
@@ -181,6 +184,7 @@ def update_action(
         raise ValidationError("action update: nothing to change (give a status, a note or a date)")
     with uow:
         action = crud.load(uow.session, ACTIONS, action_id)
+        uow.require(Operation.PROGRESS, Kind.ACTION, action.owner_id)
         parts: list[str] = []
         if change.due is not None:
             parts.append(_revise_due(action, change.due, change.reason))

@@ -23,6 +23,7 @@ from hescb_desktop.domain.csv_text import excel_text
 from hescb_desktop.domain.dto import BoardStageDTO
 from hescb_desktop.domain.enums import ObjectiveKind
 from hescb_desktop.domain.errors import ValidationError
+from hescb_desktop.domain.permissions import Kind, Operation
 from hescb_desktop.services import crud
 from hescb_desktop.services.entities import BOARD_STAGES, OBJECTIVES
 from hescb_desktop.services.home import OPEN_STATUSES
@@ -170,6 +171,7 @@ def move_card(
 ) -> Result[tuple[str, float]]:
     """Put a card in `stage` between two neighbours as the user saw them (either may be None:
     top or bottom). Returns the card's new (stage, position)."""
+    uow.require(Operation.EDIT, Kind.PLAN)
     with uow:
         _check_stage(uow, stage)
         obj = crud.load(uow.session, OBJECTIVES, objective_id)
@@ -183,6 +185,7 @@ def place_card(
     uow: UnitOfWork, objective_id: str, stage: str, position: float
 ) -> Result[tuple[str, float]]:
     """Put a card back exactly where it was (undo of a move)."""
+    uow.require(Operation.EDIT, Kind.PLAN)
     with uow:
         obj = crud.load(uow.session, OBJECTIVES, objective_id)
         _place(obj, stage, position)
@@ -238,6 +241,7 @@ def _check_stage(uow: UnitOfWork, stage: str) -> None:
 # ------------------------------------------------------------------ configuring stages
 def add_stage(uow: UnitOfWork, name: str) -> Result[BoardStageDTO]:
     """A new column at the right-hand end."""
+    uow.require(Operation.ADMINISTER, Kind.PLAN)
     with uow:
         clean = _new_name(uow, name)
         last = max((s.position for s in stage_rows(uow)), default=0.0)
@@ -249,6 +253,7 @@ def add_stage(uow: UnitOfWork, name: str) -> Result[BoardStageDTO]:
 
 def rename_stage(uow: UnitOfWork, stage_id: str, name: str) -> Result[BoardStageDTO]:
     """Rename a column; its cards move with it (the same unit of work)."""
+    uow.require(Operation.ADMINISTER, Kind.PLAN)
     with uow:
         row = crud.load(uow.session, BOARD_STAGES, stage_id)
         clean = _new_name(uow, name, allow=row.name)
@@ -263,6 +268,7 @@ def rename_stage(uow: UnitOfWork, stage_id: str, name: str) -> Result[BoardStage
 
 def reorder_stages(uow: UnitOfWork, stage_ids: list[str]) -> Result[tuple[BoardStageDTO, ...]]:
     """Columns in the given order (every live stage, each once)."""
+    uow.require(Operation.ADMINISTER, Kind.PLAN)
     with uow:
         current = {s.id for s in stage_rows(uow)}
         if sorted(stage_ids) != sorted(current):
@@ -279,6 +285,7 @@ def reorder_stages(uow: UnitOfWork, stage_ids: list[str]) -> Result[tuple[BoardS
 
 def delete_stage(uow: UnitOfWork, stage_id: str) -> Result[None]:
     """Remove a column (a tombstone); refused while it still holds cards."""
+    uow.require(Operation.ADMINISTER, Kind.PLAN)
     with uow:
         row = crud.load(uow.session, BOARD_STAGES, stage_id)
         held = len(column_positions(uow, row.name))

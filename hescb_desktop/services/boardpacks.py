@@ -25,6 +25,7 @@ from hescb_desktop.domain.dto import BoardPackDTO, MeetingDTO
 from hescb_desktop.domain.enums import ActionStatus, AttendanceRole, Marking, Part
 from hescb_desktop.domain.errors import NotFoundError, ValidationError
 from hescb_desktop.domain.minute_text import action_line, is_declarations_item, unmentioned
+from hescb_desktop.domain.permissions import Kind, Operation
 from hescb_desktop.domain.rules import highest_marking
 from hescb_desktop.reports.content import (
     ActionRow,
@@ -835,6 +836,7 @@ def set_pack_options(
     distribution: str | None = None,
 ) -> Result[BoardPackDTO]:
     """The pack's allowed marking and distribution list (one name a line)."""
+    uow.require(Operation.EDIT, Kind.PACK)
     with uow:
         crud.load(uow.session, MEETINGS, meeting_id)
         pack = _ensure_pack(uow, meeting_id, part)
@@ -855,6 +857,7 @@ def publish_pack(
 ) -> Result[BoardPackDTO]:
     """Mark the pack final: it loses its DRAFT watermark and records the papers it carried.
     Refused while an attached file is bad or the pack is already published."""
+    uow.require(Operation.PUBLISH, Kind.PACK)
     with uow:
         content = _pack_content(uow, meeting_id, part, None, None)  # raises on bad files
         pack = _ensure_pack(uow, meeting_id, part)
@@ -877,6 +880,7 @@ def publish_pack(
 
 def publish_supplement(uow: UnitOfWork, meeting_id: str, part: Part = Part.PART_I) -> Result[int]:
     """Issue the late papers as the next numbered supplement; returns its number."""
+    uow.require(Operation.PUBLISH, Kind.PACK)
     with uow:
         status = _pack_status(uow, meeting_id, part)
         if not status.published:

@@ -35,6 +35,7 @@ from hescb_desktop.domain.calendar import (
 from hescb_desktop.domain.dto import EventDTO
 from hescb_desktop.domain.enums import Marking, ResourceKind, Visibility
 from hescb_desktop.domain.errors import ValidationError
+from hescb_desktop.domain.permissions import Kind, Operation
 from hescb_desktop.domain.rdates import parse_rdates, rdate_spans
 from hescb_desktop.domain.recurrence import (
     DAY_CODES,
@@ -642,6 +643,8 @@ def create_event(
     uow: UnitOfWork, draft: EventDraft, *, ics_uid: str | None = None
 ) -> Result[EventDTO]:
     """A new event (a series if the draft has a rule) with its bookings and attendees."""
+    draft = _owned(uow, draft)
+    uow.require(Operation.CREATE, Kind.CALENDAR_ITEM, draft.owner_id)
     with uow:
         values = _checked(uow, draft)
         values["ics_uid"] = ics_uid
@@ -650,6 +653,18 @@ def create_event(
         dto = EVENTS.to_dto(obj)
         uow.commit()
     return Result(dto, Changes(uow.tables_changed, (obj.id,)))
+
+
+def _owned(uow: UnitOfWork, draft: EventDraft) -> EventDraft:
+    """An officer's new event with no owner is their own (they may add only their own or their
+    principal's): a diary entry is somebody's."""
+    person = uow.identity.person_id
+    if draft.owner_id is None and person and not uow.identity.may(Operation.CREATE, _CAL):
+        return replace(draft, owner_id=person)
+    return draft
+
+
+_CAL = Kind.CALENDAR_ITEM
 
 
 def _set_links(
@@ -724,6 +739,7 @@ def update_event(
     ids of the series touched (for undo snapshots)."""
     with uow:
         master, exception, origin = _resolve(uow, event_id, recurrence_id)
+        uow.require(Operation.EDIT, Kind.CALENDAR_ITEM, master.owner_id)
         if origin is None:  # a single event, or a whole series without an occurrence named
             values = _checked(uow, draft)
             _apply(master, values)
@@ -913,6 +929,7 @@ def delete_event(
     (the series ends before it), or a whole series with its exceptions. Tombstones only."""
     with uow:
         master, exception, origin = _resolve(uow, event_id, recurrence_id)
+        uow.require(Operation.DELETE, Kind.CALENDAR_ITEM, master.owner_id)
         if (
             origin is None
             or scope == Scope.ALL

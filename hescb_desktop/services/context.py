@@ -10,12 +10,13 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Engine
 
-from hescb_desktop.domain.permissions import Identity, Kind, NotAllowedError, Operation, Owners
+from hescb_desktop.domain.permissions import Identity, Kind, Operation, Owners
 from hescb_desktop.paths import DB_FILENAME, prepare_data_dir
 from hescb_desktop.storage.capture import Actor
 from hescb_desktop.storage.database import mark_clean_close, open_database, upgrade
 from hescb_desktop.storage.device import ensure_device, last_hlc, read_state
 from hescb_desktop.storage.engine import make_engine
+from hescb_desktop.storage.guard import refuse_unless
 from hescb_desktop.storage.identity import identity_from_state, read_identity
 from hescb_desktop.storage.uow import UnitOfWork
 from hescb_desktop.sync.clockguard import load_offset
@@ -69,12 +70,14 @@ class ServiceContext:
     def require(self, operation: Operation, kind: Kind, owner_ids: Owners = None) -> None:
         """Raise NotAllowedError (a DomainError: the GUI shows it, the CLI exits 2) unless the
         person at the keyboard may do this."""
-        why = self.identity.why_not(operation, kind, owner_ids)
-        if why:
-            raise NotAllowedError(why[0].upper() + why[1:] + ".")
+        refuse_unless(self.identity, operation, kind, owner_ids)
 
     def uow(self, *, write: bool = True) -> UnitOfWork:
-        return UnitOfWork(self.engine, Actor(self.device_id, self.user), self.clock, write=write)
+        """A unit of work that records its changes as this PC's person and refuses what that
+        person may not do (`uow.require`, and every flush: storage.guard)."""
+        identity = self.identity
+        actor = Actor(self.device_id, self.user)
+        return UnitOfWork(self.engine, actor, self.clock, write=write, identity=identity)
 
     def close(self) -> None:
         """Close every connection; a database left whole is marked so the next start can skip

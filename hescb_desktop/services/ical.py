@@ -36,6 +36,7 @@ from sqlalchemy import select
 from hescb_desktop import APP_NAME, __version__
 from hescb_desktop.domain.enums import Marking, Visibility
 from hescb_desktop.domain.errors import DomainError, ValidationError
+from hescb_desktop.domain.permissions import Kind, Operation
 from hescb_desktop.domain.printable import control_problem, shorten, strip_controls
 from hescb_desktop.domain.rdates import RDate, format_rdates, parse_rdates
 from hescb_desktop.domain.recurrence import (
@@ -371,6 +372,7 @@ def import_ics(
 ) -> ImportReport:
     """Import the events of an .ics file in one unit of work (all or, on a refused file,
     nothing). Problems with single events are reported, not raised."""
+    uow.require(Operation.CREATE, Kind.CALENDAR_ITEM, uow.identity.person_id or None)
     text, encoding_note = decode(data)
     cal, lines = _parse(text)
     calendar = _calendar_name(calendar or "")
@@ -436,7 +438,7 @@ def import_ics(
             long_span, until = span_of(
                 v["start_utc"], v["end_utc"], v["rrule"], v["timezone"], v["all_day"], v["rdates"]
             )
-            owner = matched[id(item)][0]
+            owner = _owner(uow, matched[id(item)][0])
             rows.append(
                 {
                     **v,
@@ -537,6 +539,14 @@ def _match_people(
     owner = one(item.organiser, "organiser") if item.organiser is not None else None
     attendees = [pid for who in item.attendees if (pid := one(who, "attendee")) is not None]
     return owner, list(dict.fromkeys(attendees))
+
+
+def _owner(uow: UnitOfWork, owner: str | None) -> str | None:
+    """An officer's imported event with no owner found is their own (services.calendar._owned)."""
+    person = uow.identity.person_id
+    if owner is None and person and not uow.identity.may(Operation.CREATE, Kind.CALENDAR_ITEM):
+        return person
+    return owner
 
 
 def _set_attendees(uow: UnitOfWork, wanted: dict[str, list[str]], fresh: set[str]) -> set[str]:

@@ -24,6 +24,7 @@ from hescb_desktop.domain.dto import (
 )
 from hescb_desktop.domain.enums import AttendanceRole, MeetingStatus, Part, Purpose
 from hescb_desktop.domain.errors import NotFoundError, ValidationError
+from hescb_desktop.domain.permissions import Kind, Operation
 from hescb_desktop.domain.rules import STANDARD_AGENDA, highest_marking
 from hescb_desktop.services import crud
 from hescb_desktop.services.entities import (
@@ -103,6 +104,7 @@ def create_meeting(
     standard_agenda: bool = True,
 ) -> Result[MeetingDTO]:
     """A planned meeting, its calendar event and (by default) the standard agenda in order."""
+    uow.require(Operation.CREATE, Kind.MEETING)
     if not title.strip():
         raise ValidationError("meeting: the title is required")
     _check_times(start, end)
@@ -144,6 +146,7 @@ def update_meeting(
     uow: UnitOfWork, meeting_id: str, values: Mapping[str, Any]
 ) -> Result[MeetingDTO]:
     """Change title, body, times, venue, chair or clerk; the calendar event follows."""
+    uow.require(Operation.EDIT, Kind.MEETING)
     allowed = {"title", "body", "start_utc", "end_utc", "venue_id", "chair_id", "clerk_id"}
     unknown = set(values) - allowed
     if unknown:
@@ -174,6 +177,7 @@ def set_status(uow: UnitOfWork, meeting_id: str, status: MeetingStatus) -> Resul
 
     Approving minutes (and re-opening them) is services.minutes' job; a meeting never goes back.
     """
+    uow.require(Operation.EDIT, Kind.MEETING)
     status = MeetingStatus(status)
     if status is MeetingStatus.MINUTES_APPROVED:
         raise ValidationError("meeting: minutes are approved at the next meeting, not here")
@@ -337,6 +341,7 @@ def add_item(
     uow: UnitOfWork, meeting_id: str, values: Mapping[str, Any], *, position: int | None = None
 ) -> Result[AgendaItemDTO]:
     """A new item (at 1-based `position`, else before "Any other business" or at the end)."""
+    uow.require(Operation.CREATE, Kind.AGENDA_ITEM, uow.actor.user)
     fields = _check_item_values(values)
     if "title" not in fields:
         raise ValidationError("agenda item: the title is required")
@@ -351,9 +356,14 @@ def add_item(
             index = aob
         else:
             index = max(0, min(position - 1, len(items)))
-        item = crud.add(uow, AGENDA_ITEMS, {**fields, "meeting_id": meeting_id, "position": 0})
-        items.insert(index, item)
-        _renumber(uow, items)
+        if all(_may_edit(uow, it) for it in items):
+            item = crud.add(uow, AGENDA_ITEMS, {**fields, "meeting_id": meeting_id, "position": 0})
+            items.insert(index, item)
+            _renumber(uow, items)
+        else:  # an officer proposes it, last: the secretariat orders the agenda
+            last = max((it.position for it in items), default=0)
+            values = {**fields, "meeting_id": meeting_id, "position": last + 1}
+            item = crud.add(uow, AGENDA_ITEMS, values)
         dto = AGENDA_ITEMS.to_dto(item)
         uow.commit()
     return Result(dto, Changes(uow.tables_changed, (dto.id,)))
@@ -365,6 +375,7 @@ def update_item(uow: UnitOfWork, item_id: str, values: Mapping[str, Any]) -> Res
         raise ValidationError("agenda item: use move to reorder an item")
     with uow:
         item = crud.load(uow.session, AGENDA_ITEMS, item_id)
+        uow.require(Operation.EDIT, Kind.AGENDA_ITEM, _item_owners(item))
         _open_meeting(uow, item.meeting_id)
         item = crud.change(uow, AGENDA_ITEMS, item_id, fields)
         dto = AGENDA_ITEMS.to_dto(item)
@@ -376,6 +387,7 @@ def move_item(uow: UnitOfWork, item_id: str, new_position: int) -> Result[list[A
     """Move an item to 1-based `new_position`; the others close up (positions stay 1..n)."""
     with uow:
         item = crud.load(uow.session, AGENDA_ITEMS, item_id)
+        uow.require(Operation.EDIT, Kind.AGENDA_ITEM)
         _open_meeting(uow, item.meeting_id)
         items = [i for i in _items(uow, item.meeting_id) if i.id != item.id]
         index = max(0, min(new_position - 1, len(items)))
@@ -389,12 +401,24 @@ def move_item(uow: UnitOfWork, item_id: str, new_position: int) -> Result[list[A
 def remove_item(uow: UnitOfWork, item_id: str) -> Result[None]:
     with uow:
         item = crud.load(uow.session, AGENDA_ITEMS, item_id)
+        uow.require(Operation.DELETE, Kind.AGENDA_ITEM, _item_owners(item))
         _open_meeting(uow, item.meeting_id)
         item.deleted = True
         uow.session.flush()
-        _renumber(uow, _items(uow, item.meeting_id))
+        rest = _items(uow, item.meeting_id)
+        if all(_may_edit(uow, it) for it in rest):  # else the gap stays for the secretariat
+            _renumber(uow, rest)
         uow.commit()
     return Result(None, Changes(uow.tables_changed, (item_id,)))
+
+
+def _item_owners(item: AgendaItem) -> set[str]:
+    """Who an agenda item is: its presenter and its proposer (domain.permissions.OWNER_COLUMNS)."""
+    return {o for o in (item.presenter_id, item.created_by) if o}
+
+
+def _may_edit(uow: UnitOfWork, item: AgendaItem) -> bool:
+    return uow.identity.may(Operation.EDIT, Kind.AGENDA_ITEM, _item_owners(item))
 
 
 def _renumber(uow: UnitOfWork, items: list[AgendaItem]) -> None:
@@ -410,6 +434,7 @@ def set_attendance(
 ) -> Result[AttendanceDTO | None]:
     """Record a person as present, in attendance or giving apologies (None: not listed)."""
     role = AttendanceRole(role) if role is not None else None
+    uow.require(Operation.EDIT, Kind.MEETING)
     with uow:
         _open_meeting(uow, meeting_id)
         rows = list(
@@ -474,6 +499,7 @@ def declare_interest(
 ) -> Result[DeclarationDTO]:
     if not interest.strip():
         raise ValidationError("declaration of interest: say what the interest is")
+    uow.require(Operation.EDIT, Kind.MEETING)
     with uow:
         _open_meeting(uow, meeting_id)
         if item_id is not None:
@@ -496,6 +522,7 @@ def declare_interest(
 
 
 def withdraw_declaration(uow: UnitOfWork, declaration_id: str) -> Result[None]:
+    uow.require(Operation.EDIT, Kind.MEETING)
     with uow:
         row = crud.load(uow.session, DECLARATIONS, declaration_id)
         _open_meeting(uow, row.meeting_id)

@@ -26,6 +26,7 @@ from hescb_desktop.domain.dto import (
 )
 from hescb_desktop.domain.enums import MeetingStatus, MinutesStatus
 from hescb_desktop.domain.errors import ValidationError
+from hescb_desktop.domain.permissions import Kind, Operation
 from hescb_desktop.services import crud
 from hescb_desktop.services.entities import (
     ACTIONS,
@@ -70,6 +71,7 @@ def _meeting_minutes(uow: UnitOfWork, meeting_id: str) -> list[Minute]:
 def start_minutes(uow: UnitOfWork, meeting_id: str) -> Result[list[MinuteDTO]]:
     """Give every agenda item without a minute its minute, numbered in agenda order; the meeting
     becomes "minutes drafted". Safe to call again (items added later get the next numbers)."""
+    uow.require(Operation.CREATE, Kind.MINUTE)
     with uow:
         meeting = crud.load(uow.session, MEETINGS, meeting_id)
         existing = _meeting_minutes(uow, meeting_id)
@@ -160,6 +162,7 @@ def _refuse_approved(minute: Minute) -> None:
 
 def set_summary(uow: UnitOfWork, minute_id: str, summary: str) -> Result[MinuteDTO]:
     """The summary of discussion, stored exactly as typed."""
+    uow.require(Operation.EDIT, Kind.MINUTE)
     with uow:
         minute = crud.load(uow.session, MINUTES, minute_id)
         _refuse_approved(minute)
@@ -179,6 +182,7 @@ def add_decision(
     objective_id: str | None = None,
 ) -> Result[list[DecisionDTO]]:
     """A RESOLVED line; one decision per deciding body (organisation id), None for the Board."""
+    uow.require(Operation.EDIT, Kind.MINUTE)
     if not text.strip():
         raise ValidationError("decision: the text is empty (write what was resolved)")
     bodies = list(dict.fromkeys(decided_by)) or [None]
@@ -205,6 +209,7 @@ def add_decision(
 
 
 def remove_decision(uow: UnitOfWork, decision_id: str) -> Result[None]:
+    uow.require(Operation.EDIT, Kind.MINUTE)
     with uow:
         decision = crud.load(uow.session, DECISIONS, decision_id)
         _refuse_approved(crud.load(uow.session, MINUTES, decision.minute_id))
@@ -218,6 +223,7 @@ def approve_minutes(
 ) -> Result[MeetingDTO]:
     """The minutes approved as a correct record, normally at the next meeting (its date is the
     approval date)."""
+    uow.require(Operation.APPROVE, Kind.MINUTE)
     with uow:
         meeting = crud.load(uow.session, MEETINGS, meeting_id)
         minutes = _meeting_minutes(uow, meeting_id)
@@ -246,6 +252,7 @@ def approve_minutes(
 def reopen_minutes(uow: UnitOfWork, meeting_id: str, reason: str) -> Result[MeetingDTO]:
     """Re-open approved minutes for a correction: the secretariat gives a reason, kept on each
     minute (who and when are in the change history)."""
+    uow.require(Operation.APPROVE, Kind.MINUTE)
     if not reason.strip():
         raise ValidationError("minutes: give the reason for re-opening approved minutes")
     with uow:

@@ -7,6 +7,7 @@ from datetime import date
 
 from hescb_desktop.domain.dto import ObjectiveDTO
 from hescb_desktop.domain.enums import Rag, RagDimension
+from hescb_desktop.domain.permissions import Kind, Operation
 from hescb_desktop.domain.rules import overall_rag
 from hescb_desktop.services import crud
 from hescb_desktop.services.entities import OBJECTIVES, RAG_ASSESSMENTS
@@ -27,6 +28,7 @@ def set_rag(
     on: date | None = None,
 ) -> Result[ObjectiveDTO]:
     """Change some dimensions (and optionally override the overall); history rows for each."""
+    uow.require(Operation.EDIT, Kind.PLAN)
     when = on or date.today()
     with uow:
         obj = crud.load(uow.session, OBJECTIVES, objective_id)

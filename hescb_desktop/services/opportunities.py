@@ -14,6 +14,7 @@ from sqlalchemy import select
 from hescb_desktop.domain.dto import ObjectiveDTO, OpportunityDTO
 from hescb_desktop.domain.enums import OpportunityOutcome
 from hescb_desktop.domain.errors import ValidationError
+from hescb_desktop.domain.permissions import Kind, Operation
 from hescb_desktop.services import crud
 from hescb_desktop.services.board import stage_rows
 from hescb_desktop.services.entities import OBJECTIVES, OPPORTUNITIES
@@ -51,16 +52,19 @@ def register(uow: UnitOfWork) -> tuple[OpportunityRow, ...]:
 
 
 def raise_opportunity(uow: UnitOfWork, values: Mapping[str, Any]) -> Result[OpportunityDTO]:
+    uow.require(Operation.CREATE, Kind.PLAN)
     fields = {"raised_on": date.today(), **values}
     fields.pop("outcome", None)  # an opportunity starts under review
     return crud.create(uow, OPPORTUNITIES, fields)
 
 
 def assess(uow: UnitOfWork, opportunity_id: str, assessment: str) -> Result[OpportunityDTO]:
+    uow.require(Operation.EDIT, Kind.PLAN)
     return crud.update(uow, OPPORTUNITIES, opportunity_id, {"assessment": assessment})
 
 
 def decline(uow: UnitOfWork, opportunity_id: str, reason: str) -> Result[OpportunityDTO]:
+    uow.require(Operation.EDIT, Kind.PLAN)
     if not reason.strip():
         raise ValidationError("declining an opportunity needs a reason (the register is evidence)")
     return crud.update(
@@ -75,6 +79,7 @@ def adopt(
     uow: UnitOfWork, opportunity_id: str, objective_values: Mapping[str, Any] | None = None
 ) -> Result[tuple[OpportunityDTO, ObjectiveDTO]]:
     """The opportunity becomes an objective in the board's first stage, linked both ways."""
+    uow.require(Operation.EDIT, Kind.PLAN)
     with uow:
         opp = crud.load(uow.session, OPPORTUNITIES, opportunity_id)
         if opp.outcome is OpportunityOutcome.ADOPTED and opp.objective_id:

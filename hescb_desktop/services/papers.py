@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from hescb_desktop.domain.dto import AttachmentDTO, PaperDTO
 from hescb_desktop.domain.errors import NotFoundError, ValidationError
+from hescb_desktop.domain.permissions import Kind, Operation
 from hescb_desktop.domain.rules import SerialRef
 from hescb_desktop.reports.frame import AttachmentError, read_attachment
 from hescb_desktop.services import crud
@@ -34,6 +35,7 @@ ROLES = ("paper", "appendix")
 
 def create_paper(uow: UnitOfWork, values: Mapping[str, Any]) -> Result[PaperDTO]:
     """A new paper with the next reference of the year of its meeting (or of today)."""
+    uow.require(Operation.CREATE, Kind.PAPER, uow.actor.user)
     fields = dict(values)
     for key in ("reference", "ref_year", "ref_number"):
         if key in fields:
@@ -56,7 +58,11 @@ def update_paper(uow: UnitOfWork, paper_id: str, values: Mapping[str, Any]) -> R
     for key in ("reference", "ref_year", "ref_number"):
         if key in values:
             raise ValidationError(f"paper: the {key.replace('_', ' ')} cannot be changed")
-    return crud.update(uow, PAPERS, paper_id, values)
+    with uow:
+        uow.require(Operation.EDIT, Kind.PAPER, crud.load(uow.session, PAPERS, paper_id).created_by)
+        dto = PAPERS.to_dto(crud.change(uow, PAPERS, paper_id, values))
+        uow.commit()
+    return Result(dto, Changes(uow.tables_changed, (paper_id,)))
 
 
 def find_paper(uow: UnitOfWork, text: str) -> PaperDTO:
@@ -100,7 +106,8 @@ def attach_file(
         raise ValidationError(str(exc)) from exc
     sha = hashlib.sha256(data).hexdigest()
     with uow:
-        crud.load(uow.session, PAPERS, paper_id)
+        paper = crud.load(uow.session, PAPERS, paper_id)
+        uow.require(Operation.EDIT, Kind.PAPER, paper.created_by)
         existing = _live_attachments(uow, paper_id)
         if role == "paper":
             for old in existing:

@@ -28,6 +28,7 @@ from hescb_desktop.domain.dto import (
 )
 from hescb_desktop.domain.enums import Rag, RagDimension
 from hescb_desktop.domain.errors import NotFoundError, ValidationError
+from hescb_desktop.domain.permissions import Kind, Operation
 from hescb_desktop.services import board, crud, objectives
 from hescb_desktop.services.crud import EntitySpec
 from hescb_desktop.services.entities import (
@@ -169,6 +170,7 @@ def all_milestones(uow: UnitOfWork) -> tuple[MilestoneDTO, ...]:
 # ------------------------------------------------------------------ the objective itself
 def create_objective(uow: UnitOfWork, title: str, stage: str | None = None) -> Result[ObjectiveDTO]:
     """A new objective at the bottom of `stage` (the board's first stage by default)."""
+    uow.require(Operation.CREATE, Kind.PLAN)
     with uow:
         stages = [s.name for s in board.stage_rows(uow)]
         chosen = stage or (stages[0] if stages else "Proposed")
@@ -204,6 +206,7 @@ def update_objective(
     uow: UnitOfWork, objective_id: str, values: Mapping[str, Any]
 ) -> Saved[Result[ObjectiveDTO]]:
     """Edit the plain fields (stage and RAG have their own services)."""
+    uow.require(Operation.EDIT, Kind.PLAN)
     unknown = set(values) - EDITABLE
     if unknown:
         raise ValidationError(f"objective: {', '.join(sorted(unknown))} cannot be set here")
@@ -238,6 +241,7 @@ def set_rag(
 ) -> Result[ObjectiveDTO]:
     """Set the dimensions (the overall follows the worst) or override the overall, which
     needs a reason; the path to green is saved in the same action."""
+    uow.require(Operation.EDIT, Kind.PLAN)
     if override is not None and not reason.strip():
         raise ValidationError("an overridden overall RAG needs a reason")
     result = objectives.set_rag(
@@ -253,6 +257,7 @@ def save_milestone(
     uow: UnitOfWork, values: Mapping[str, Any], milestone_id: str | None = None
 ) -> Saved[Result[MilestoneDTO]]:
     """Add (no id) or change a milestone; a due date after the target date warns."""
+    uow.require(Operation.EDIT, Kind.PLAN)
     fields = dict(values)
     if fields.get("done") is True and "done_on" not in fields:
         fields["done_on"] = date.today()
@@ -276,6 +281,7 @@ def add_dependency(
     uow: UnitOfWork, objective_id: str, depends_on_id: str
 ) -> Result[ObjectiveDependencyDTO]:
     """`objective_id` depends on `depends_on_id`; refused if that closes a cycle."""
+    uow.require(Operation.EDIT, Kind.PLAN)
     with uow:
         s = uow.session
         mine = crud.load(s, OBJECTIVES, objective_id)
@@ -307,6 +313,7 @@ def add_dependency(
 def save_risk(
     uow: UnitOfWork, values: Mapping[str, Any], risk_id: str | None = None
 ) -> Result[RiskDTO]:
+    uow.require(Operation.EDIT, Kind.PLAN)
     for key in ("likelihood", "impact"):
         if key in values and not (isinstance(values[key], int) and 1 <= values[key] <= 5):
             raise ValidationError(f"risk: {key} is scored 1 to 5")
@@ -324,6 +331,7 @@ def _detail_spec(table: str, verb: str) -> EntitySpec[Any, Any]:
 
 def remove(uow: UnitOfWork, table: str, row_id: str) -> Result[None]:
     """Tombstone a milestone, dependency or risk of an objective."""
+    uow.require(Operation.DELETE, Kind.PLAN)
     return crud.delete(uow, _detail_spec(table, "removed"), row_id)
 
 
@@ -331,6 +339,7 @@ def restore(uow: UnitOfWork, table: str, row_id: str) -> Result[None]:
     """Lift the tombstone of a removed milestone, dependency or risk (undoing a removal or
     redoing an addition). Refused if its objective is gone, or if a dependency would now be a
     duplicate or close a cycle."""
+    uow.require(Operation.DELETE, Kind.PLAN)
     spec = _detail_spec(table, "restored")
     with uow:
         s = uow.session

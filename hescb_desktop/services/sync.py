@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from hescb_desktop.domain.errors import NotFoundError, ValidationError
+from hescb_desktop.domain.permissions import Kind, Operation
 from hescb_desktop.services.context import ServiceContext, open_context
 from hescb_desktop.services.entities import BY_TABLE
 from hescb_desktop.services.settings import load_settings, save_settings
@@ -260,6 +261,7 @@ def resolve_conflict(ctx: ServiceContext, conflict_id: str, *, use_other: bool) 
     resolved together: the open conflicts of the same edit to the rest of the group go too.
     Returns the ids of the conflicts settled (this one first).
     """
+    ctx.require(Operation.CREATE, Kind.CONFLICT_RESOLUTION)
     with ctx.uow() as uow:
         session = uow.session
         settled = _settled(session)

@@ -21,6 +21,7 @@ from sqlalchemy import inspect
 from hescb_desktop.storage.base import Synced, new_id
 from hescb_desktop.storage.capture import _put_state, _take_seq, implied_null
 from hescb_desktop.storage.codec import encode
+from hescb_desktop.storage.guard import check_new_rows
 from hescb_desktop.storage.uow import UnitOfWork
 
 _CHANGE_LOG_SQL = (
@@ -56,6 +57,7 @@ def add_new_rows(
         full.append(values)
     session = uow.session
     session.flush()  # anything pending first, so seq order follows the order of the writes
+    check_new_rows(uow.identity, session, table.name, full)  # the rules, as on every flush
     conn = session.connection()
     conn.exec_driver_sql("PRAGMA cache_size=-65536")  # this connection only: 64 MB of pages
     columns = list(table.columns)

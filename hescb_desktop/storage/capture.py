@@ -20,8 +20,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
+from hescb_desktop.domain.permissions import UNPROTECTED, Identity
 from hescb_desktop.storage.base import Synced
 from hescb_desktop.storage.codec import encode
+from hescb_desktop.storage.guard import Changed, check_flush
 from hescb_desktop.storage.journal import ChangeLog, LocalState
 
 _BOOKKEEPING = ("created_at", "created_by", "updated_at", "updated_by")
@@ -58,8 +60,9 @@ class _Field:
 class ChangeRecorder:
     """Session listener that turns a flush into change_log rows."""
 
-    def __init__(self, actor: Actor, clock: Clock) -> None:
+    def __init__(self, actor: Actor, clock: Clock, identity: Identity = UNPROTECTED) -> None:
         self.actor = actor
+        self.identity = identity
         self.clock = clock
         self.rows_written = 0
         self.tx = 0  # first seq this unit of work took: groups one commit's rows
@@ -84,12 +87,16 @@ class ChangeRecorder:
                 raise BypassError(f"{type(obj).__name__} rows are never deleted: set the tombstone")
         now = datetime.now(UTC)
         fields: list[_Field] = []
+        changed: list[Changed] = []
         for obj in session.new:
             if isinstance(obj, Synced):
-                fields.extend(self._new_fields(obj, now))
+                fields.extend(mine := self._new_fields(obj, now))
+                changed.append((obj, True, [f.column for f in mine]))
         for obj in session.dirty:
             if isinstance(obj, Synced) and session.is_modified(obj, include_collections=False):
-                fields.extend(self._dirty_fields(obj, now))
+                fields.extend(mine := self._dirty_fields(obj, now))
+                changed.append((obj, False, [f.column for f in mine]))
+        check_flush(self.identity, session, changed)  # the rules, as every PC checks on merge
         if fields:
             self._write(
                 session.connection(),

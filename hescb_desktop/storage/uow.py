@@ -8,8 +8,10 @@ from typing import Self
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from hescb_desktop.domain.permissions import UNPROTECTED, Identity, Kind, Operation, Owners
 from hescb_desktop.storage.capture import Actor, ChangeRecorder, Clock
 from hescb_desktop.storage.engine import writer
+from hescb_desktop.storage.guard import refuse_unless
 
 
 class UnitOfWork:
@@ -17,11 +19,20 @@ class UnitOfWork:
 
     session: Session
 
-    def __init__(self, engine: Engine, actor: Actor, clock: Clock, *, write: bool = True) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        actor: Actor,
+        clock: Clock,
+        *,
+        write: bool = True,
+        identity: Identity = UNPROTECTED,
+    ) -> None:
         self._engine = writer(engine) if write else engine
-        self._recorder = ChangeRecorder(actor, clock)
+        self._recorder = ChangeRecorder(actor, clock, identity)
         self._write = write
         self.actor = actor
+        self.identity = identity
         self.committed = False
 
     @property
@@ -46,6 +57,12 @@ class UnitOfWork:
         if not self.committed:
             self.session.rollback()
         self.session.close()
+
+    def require(self, operation: Operation, kind: Kind, owner_ids: Owners = None) -> None:
+        """Raise NotAllowedError (a DomainError: the GUI shows it, the command line exits 2)
+        unless the person at the keyboard may do this. The services ask before they change
+        anything; every flush is checked field by field as well (storage.guard)."""
+        refuse_unless(self.identity, operation, kind, owner_ids)
 
     def commit(self) -> None:
         if not self._write:

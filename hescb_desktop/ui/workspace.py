@@ -12,12 +12,14 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 from hescb_desktop.domain.dto import OrganisationDTO
+from hescb_desktop.domain.permissions import Identity, Kind, Operation, Owners
 from hescb_desktop.services import crud
 from hescb_desktop.services.context import ServiceContext
 from hescb_desktop.services.entities import ALL, ORGANISATIONS
 from hescb_desktop.services.results import Changes
 from hescb_desktop.services.settings import UserSettings, load_settings, save_settings
 from hescb_desktop.services.who import Who, view_as, who
+from hescb_desktop.ui.widgets.permission import sentence
 
 SYNC_TABLES = frozenset({"conflicts", "sync_notices"})  # local tables a sync round may change
 
@@ -46,6 +48,17 @@ class Workspace(QObject):
         self.undo_stack = QUndoStack(self)
         self.settings = load_settings(ctx.uow(write=False))
         self.who: Who = who(ctx)
+        self._identity: Identity | None = None  # read again after any change (a sync's too)
+        for signal in (
+            self.data_changed,
+            self.context_replaced,
+            self.settings_changed,
+            self.identity_changed,
+        ):
+            signal.connect(self.forget_identity)
+
+    def forget_identity(self) -> None:
+        self._identity = None
 
     @property
     def data_dir(self) -> Path | None:
@@ -81,6 +94,17 @@ class Workspace(QObject):
             self.settings = settings
             self.settings_changed.emit()
         self.refresh_identity()
+
+    @property
+    def identity(self) -> Identity:
+        """The person at the keyboard and their role (issue 15): what the pages let them do."""
+        if self._identity is None:
+            self._identity = self.ctx.identity
+        return self._identity
+
+    def why_not(self, operation: Operation, kind: Kind, owner_ids: Owners = None) -> str:
+        """ "" when the person may, else why not, as a sentence (a button's tooltip)."""
+        return sentence(self.identity.why_not(operation, kind, owner_ids))
 
     @property
     def share_folder(self) -> str:

@@ -18,18 +18,20 @@ from board_data import ME, BoardFacts
 from integration.share_faults import read_only
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QWidget
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QWidget
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from hescb_desktop import app
 from hescb_desktop.domain.dto import ActionDTO
+from hescb_desktop.domain.permissions import Identity, Role
 from hescb_desktop.services import crud
 from hescb_desktop.services import sync as sync_service
 from hescb_desktop.services.context import ServiceContext, open_context
 from hescb_desktop.services.entities import ACTIONS, PEOPLE
 from hescb_desktop.services.results import Changes
 from hescb_desktop.services.settings import UserSettings, load_settings, save_settings
+from hescb_desktop.storage.identity import write_identity
 from hescb_desktop.ui.actions.actions_page import ActionsPage
 from hescb_desktop.ui.first_run_dialog import JOIN, FirstRunChoice, FirstRunDialog
 from hescb_desktop.ui.home.home_page import HomePage
@@ -351,6 +353,43 @@ def test_an_edit_to_a_record_the_other_pc_deleted_can_be_restored(
     restored = crud.get(workspace.ctx.uow(write=False), ACTIONS, action.id)
     assert restored.latest_update == "Still needed"
     assert not restored.deleted
+
+
+def test_only_the_secretariat_settles_a_conflict(
+    qtbot: QtBot, sync_window: MainWindow, other: ServiceContext, share: Path
+) -> None:
+    """An officer sees the conflict but its buttons are disabled, saying why; asked anyway, the
+    page shows the refusal (it raised it before) and the conflict stays open."""
+    workspace = sync_window.workspace
+    action = my_action(workspace.ctx)
+    crud.update(other.uow(), ACTIONS, action.id, {"latest_update": "Theirs"})
+    sync_service.run_sync(other, share)
+    crud.update(workspace.ctx.uow(), ACTIONS, action.id, {"latest_update": "Mine"})
+    sync_round(qtbot, sync_window)
+    me = action.owner_id or ""
+    write_identity(workspace.ctx.engine, "root-fp", Identity(me, ME, Role.OFFICER, "tester"))
+    workspace.forget_identity()
+    sync_window.show_page(CONFLICTS)
+    page = sync_window.current_page()
+    assert isinstance(page, ConflictsPage)
+    page.refresh()
+    why = "Only the secretariat may create conflict resolutions."
+    for button in (page.keep_button, page.other_button):
+        assert not button.isEnabled() and button.toolTip() == why
+    seen: list[str] = []
+
+    def read(box: object) -> None:
+        assert isinstance(box, QMessageBox)
+        seen.append(box.text())
+        box.accept()
+
+    QTimer.singleShot(50, lambda: read(QApplication.activeModalWidget()))
+    view = page.selected()
+    assert view is not None
+    page.resolve(view, use_other=True)
+    assert seen == [why]
+    assert len(sync_service.list_conflicts(workspace.ctx)) == 1
+    assert crud.get(workspace.ctx.uow(write=False), ACTIONS, action.id).latest_update == "Mine"
 
 
 def test_keep_closes_the_conflict_and_changes_nothing(

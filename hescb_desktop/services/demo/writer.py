@@ -70,6 +70,7 @@ class JoinedUnitOfWork(UnitOfWork):
         self._outer = outer
         self.session = outer.session
         self.actor = outer.actor
+        self.identity = outer.identity
         self.committed = False
 
     @property

@@ -109,6 +109,8 @@ class ActionTableModel(RowTableModel):
         self.today = date.today()
         # (row, column, value) -> accepted; set by the page (None: read-only table)
         self.commit: Callable[[ActionLogEntry, int, Any], bool] | None = None
+        # whether the person at the keyboard may edit this row (the rules; None: every row)
+        self.editable: Callable[[ActionLogEntry], bool] | None = None
         self._all: list[ActionLogEntry] = []  # every action loaded; _rows: the ones shown
         self._hay: list[str] | None = None  # lower-cased text of each row of _all, for search
         self._hay_by_id: dict[str, str] = {}  # the same by action id (survives sorts and merges)
@@ -186,9 +188,14 @@ class ActionTableModel(RowTableModel):
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         base = super().flags(index)
-        if index.isValid() and index.column() in EDITABLE and self.commit is not None:
+        if index.isValid() and index.column() in EDITABLE and self._may_edit(index.row()):
             return base | Qt.ItemFlag.ItemIsEditable
         return base
+
+    def _may_edit(self, row: int) -> bool:
+        if self.commit is None:
+            return False
+        return self.editable is None or self.editable(self.row_at(row))
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if (

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from hescb_desktop.domain.enums import ActionStatus
 from hescb_desktop.domain.errors import DomainError
+from hescb_desktop.domain.permissions import Kind, Operation
 from hescb_desktop.services import actions as action_service
 from hescb_desktop.services import crud, meetings
 from hescb_desktop.services.action_log import (
@@ -80,6 +81,7 @@ from hescb_desktop.ui.widgets.empty_state import EmptyState
 from hescb_desktop.ui.widgets.flow_layout import flow_row, group
 from hescb_desktop.ui.widgets.labels import counted, status_label
 from hescb_desktop.ui.widgets.page import Page
+from hescb_desktop.ui.widgets.permission import gate
 from hescb_desktop.ui.widgets.row_model import ROW_ROLE
 from hescb_desktop.ui.widgets.tables import ColumnLayout, make_table, view_state
 from hescb_desktop.ui.widgets.worker import Task, gc_paused
@@ -129,6 +131,7 @@ class ActionsPage(Page):
         )
         self.model = ActionTableModel(self)
         self.model.commit = self._commit_edit
+        self.model.editable = self.may_progress
         self._totals = LogCounts(0, 0, 0)
         self._with_closed = False
         self._loading: Task | None = None  # the closed actions being read
@@ -453,9 +456,20 @@ class ActionsPage(Page):
     def _on_selection_changed(self) -> None:
         has = self.table.selectionModel().hasSelection()
         self.history_button.setEnabled(has)
-        self.revise_button.setEnabled(has)
         self.updates_button.setEnabled(has)
-        self.detail.show_action(self.selected())
+        row = self.selected()
+        why = self._why_not_progress(row) if row is not None else ""
+        gate(self.revise_button, why, enabled=has)
+        gate(self.new_button, self.workspace.why_not(Operation.CREATE, Kind.ACTION))
+        self.detail.show_action(row)
+
+    def _why_not_progress(self, row: ActionLogEntry) -> str:
+        """Why this person may not record progress on `row` ("" when they may)."""
+        return self.workspace.why_not(Operation.PROGRESS, Kind.ACTION, row.owner_id)
+
+    def may_progress(self, row: ActionLogEntry) -> bool:
+        """Status and latest update are edited in the table only where the rules allow."""
+        return not self._why_not_progress(row)
 
     @Slot()
     def _on_new_clicked(self) -> None:

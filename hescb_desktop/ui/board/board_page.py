@@ -25,6 +25,7 @@ from hescb_desktop.domain.board import BoardCard, BoardFilter, Lanes, lay_out
 from hescb_desktop.domain.csv_text import excel_csv_bytes
 from hescb_desktop.domain.enums import Rag
 from hescb_desktop.domain.errors import DomainError
+from hescb_desktop.domain.permissions import Kind, Operation
 from hescb_desktop.services import board, board_report, planning
 from hescb_desktop.services.board import Board
 from hescb_desktop.ui.board.board_view import BoardView
@@ -37,6 +38,7 @@ from hescb_desktop.ui.widgets.busy_dialog import BusyDialog
 from hescb_desktop.ui.widgets.flow_layout import flow_row, group
 from hescb_desktop.ui.widgets.labels import rag_label
 from hescb_desktop.ui.widgets.page import Page
+from hescb_desktop.ui.widgets.permission import gate
 from hescb_desktop.ui.workspace import Workspace
 
 PRESENTATION_SCALE = 1.35
@@ -144,6 +146,10 @@ class BoardPage(Page):
             button = QPushButton(text)
             button.clicked.connect(slot)
             (edits if len(edits) < 4 else papers).append(button)
+            if slot == self._on_new_clicked:
+                self.new_objective_button = button
+            elif slot == self._on_stages_clicked:
+                self.stages_button = button
         row, _ = flow_row(
             group(self.lanes, self.workstreams, self.large),
             self.count,
@@ -163,6 +169,9 @@ class BoardPage(Page):
 
     # ------------------------------------------------------------ data
     def refresh(self) -> None:
+        ws = self.workspace
+        gate(self.new_objective_button, ws.why_not(Operation.CREATE, Kind.PLAN))
+        gate(self.stages_button, ws.why_not(Operation.ADMINISTER, Kind.PLAN))
         today = self.workspace.today()
         uow = self.workspace.ctx.uow
         self.data = board.load_board(uow(write=False), today)

@@ -45,6 +45,7 @@ from hescb_desktop.domain.calendar import (
 )
 from hescb_desktop.domain.dto import EventDTO
 from hescb_desktop.domain.errors import DomainError
+from hescb_desktop.domain.permissions import Kind, Operation
 from hescb_desktop.domain.recurrence import LONDON, describe
 from hescb_desktop.services import calendar as cal
 from hescb_desktop.services import crud
@@ -59,6 +60,7 @@ from hescb_desktop.ui.widgets.icons import icon
 from hescb_desktop.ui.widgets.labels import counted
 from hescb_desktop.ui.widgets.page import Page
 from hescb_desktop.ui.widgets.pdf_view import PdfPreviewDialog, build_and_preview
+from hescb_desktop.ui.widgets.permission import gate
 from hescb_desktop.ui.widgets.tables import full_text_tips
 from hescb_desktop.ui.workspace import Workspace
 
@@ -162,6 +164,7 @@ class CalendarPage(Page):
         side.addWidget(self.status)
         self.stack = QStackedWidget()
         self.grid = TimeGrid(lambda: self.now())
+        self.grid.allows = self.may_change
         self.month = MonthGrid(lambda: self.now())
         self.agenda = QTreeWidget()
         self.agenda.setHeaderLabels(
@@ -317,6 +320,9 @@ class CalendarPage(Page):
     # ------------------------------------------------------------------ loading
     def refresh(self) -> None:
         uow = self.workspace.ctx.uow
+        why = self.why_not_create()
+        gate(self.new_button, why)
+        gate(self.import_action, why)
         self.viewer = cal.Viewer(cal.person_named(uow(write=False), self.workspace.me))
         self._load_calendar_list()
         first, last = self.visible_range()
@@ -474,8 +480,27 @@ class CalendarPage(Page):
         )
         return EventDialog(draft, self._choices(), self._check(), self, title=self.tr("New event"))
 
+    def why_not_create(self) -> str:
+        """Why this person may not add to the diary: their own (or their principal's)."""
+        person = self.workspace.identity.person_id or None
+        return self.workspace.why_not(Operation.CREATE, Kind.CALENDAR_ITEM, person)
+
+    def may_change(self, occ: Occurrence | None) -> bool:
+        """Whether this person may move or resize `occ` (None: add an event) by dragging."""
+        if occ is None:
+            return not self.why_not_create()
+        return not self.workspace.why_not(Operation.EDIT, Kind.CALENDAR_ITEM, occ.owner_id)
+
+    def _refuse(self, why: str) -> bool:
+        if why:
+            QMessageBox.information(self, self.tr("Calendar"), why)
+        return bool(why)
+
     @Slot(object, object, bool)
     def create_at(self, start: datetime, end: datetime, all_day: bool) -> None:
+        if self._refuse(self.why_not_create()):
+            self.refresh()  # a drag that made a box: gone again
+            return
         dialog = self.new_event_dialog(start, end, all_day)
         if not dialog.exec() or dialog.result_draft is None:
             return
@@ -542,7 +567,7 @@ class CalendarPage(Page):
         )
 
     def delete(self, occ: Occurrence) -> None:
-        if self._refuse_read_only(occ):
+        if self._refuse_read_only(occ, Operation.DELETE):
             return
         if occ.recurring:
             scope = self._ask_scope(occ, self.tr("Delete"))
@@ -572,7 +597,7 @@ class CalendarPage(Page):
             QMessageBox.warning(self, self.tr("Calendar"), str(exc))
         self.refresh()
 
-    def _refuse_read_only(self, occ: Occurrence) -> bool:
+    def _refuse_read_only(self, occ: Occurrence, operation: Operation = Operation.EDIT) -> bool:
         if occ.masked:
             QMessageBox.information(
                 self,
@@ -587,7 +612,7 @@ class CalendarPage(Page):
                 self.tr("This is a board meeting: change it on the Meetings page."),
             )
             return True
-        return False
+        return self._refuse(self.workspace.why_not(operation, Kind.CALENDAR_ITEM, occ.owner_id))
 
     def _ask_scope(self, occ: Occurrence, verb: str) -> Scope | None:
         if not occ.recurring:
@@ -613,6 +638,8 @@ class CalendarPage(Page):
     # ------------------------------------------------------------------ files
     @Slot()
     def import_ics(self) -> None:
+        if self._refuse(self.why_not_create()):
+            return
         name, _ = QFileDialog.getOpenFileName(
             self, self.tr("Import calendar"), "", self.tr("iCalendar files (*.ics);;All files (*)")
         )

@@ -98,6 +98,9 @@ class TimeGrid(QWidget):
         self.first_hour, self.last_hour = 7, 20
         self.selected: Occurrence | None = None
         self._drag: _Drag | None = None
+        # whether the person may change this occurrence (None: add one); set by the page from
+        # the rules (domain/permissions.py): what they may not change does not start a drag
+        self.allows: Callable[[Occurrence | None], bool] = lambda _occ: True
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -225,10 +228,10 @@ class TimeGrid(QWidget):
         self.selected = occ
         self.selection_changed.emit(occ)
         day = self.day_at(pos.x())
-        if occ is not None and not occ.all_day and not occ.read_only:
+        if occ is not None and not occ.all_day and not occ.read_only and self.allows(occ):
             mode = "resize" if edge else "move"
             self._drag = _Drag(mode, pos, occ.start, occ.end, occ=occ)
-        elif occ is None and day is not None and pos.y() > self.grid_top:
+        elif occ is None and day is not None and pos.y() > self.grid_top and self.allows(None):
             minute = _snap(self.minutes_at(pos.y()) - SNAP / 2)
             start = self._at(day, minute)
             self._drag = _Drag(
@@ -245,7 +248,7 @@ class TimeGrid(QWidget):
             occ, edge = self.hit(pos)
             shape = (
                 Qt.CursorShape.SizeVerCursor
-                if edge and occ and not occ.read_only
+                if edge and occ and not occ.read_only and self.allows(occ)
                 else Qt.CursorShape.ArrowCursor
             )
             self.setCursor(shape)

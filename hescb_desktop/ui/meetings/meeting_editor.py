@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from hescb_desktop.domain.dto import MeetingDTO, PersonDTO
 from hescb_desktop.domain.enums import AttendanceRole, MeetingStatus, Part, Purpose
 from hescb_desktop.domain.errors import DomainError
+from hescb_desktop.domain.permissions import Kind, Operation
 from hescb_desktop.services import crud, meetings
 from hescb_desktop.services.entities import OBJECTIVES, ORGANISATIONS, PAPERS, PEOPLE
 from hescb_desktop.ui.actions.action_dialogs import error_label, people_combo
@@ -46,6 +47,7 @@ from hescb_desktop.ui.widgets.labels import (
     part_label,
     purpose_label,
 )
+from hescb_desktop.ui.widgets.permission import gate
 from hescb_desktop.ui.widgets.tables import make_table
 from hescb_desktop.ui.widgets.unsaved import settle_unsaved
 from hescb_desktop.ui.workspace import Workspace
@@ -300,10 +302,47 @@ class MeetingEditor(QWidget):
             self.all_present_button,
         ):
             w.setEnabled(not locked)
-        self.agenda_table.setDragEnabled(not locked)
+        self._gate(locked)
         self.agenda_note.setToolTip(
             self.tr("The minutes are approved: re-open them to change the agenda") if locked else ""
         )
+
+    def _gate(self, locked: bool) -> None:
+        """What this person may not do is disabled, saying why (domain/permissions.py): the
+        meeting itself, its attendance and declarations are the secretariat's; officers
+        propose agenda items and keep their own."""
+        ws = self.workspace
+        meeting = ws.why_not(Operation.EDIT, Kind.MEETING)
+        gate(self.details_button, meeting)
+        gate(self.next_status, meeting)
+        for w in (
+            self.attendance,
+            self.decl_person,
+            self.decl_item,
+            self.decl_text,
+            self.decl_add,
+            self.decl_remove,
+            self.all_present_button,
+        ):
+            gate(w, meeting, enabled=not locked)
+        propose = ws.why_not(Operation.CREATE, Kind.AGENDA_ITEM, ws.identity.person_id or None)
+        gate(self.add_item, propose, enabled=not locked)
+        order = ws.why_not(Operation.EDIT, Kind.AGENDA_ITEM)
+        for w in (self.up_button, self.down_button):
+            gate(w, order, enabled=not locked)
+        self.agenda_table.setDragEnabled(not locked and not order)
+        self._gate_item(self._item_row(self.selected_item_id()), locked)
+
+    def _gate_item(self, row: AgendaRow | None, locked: bool) -> None:
+        """Saving or removing the item shown: its presenter's or proposer's (or the
+        secretariat's)."""
+        owners = {o for o in (row.item.presenter_id, row.item.created_by) if o} if row else None
+        ws = self.workspace
+        gate(
+            self.save_item, ws.why_not(Operation.EDIT, Kind.AGENDA_ITEM, owners), enabled=not locked
+        )
+        why = ws.why_not(Operation.DELETE, Kind.AGENDA_ITEM, owners)
+        gate(self.remove_item, why, enabled=not locked)
 
     @staticmethod
     def _next_status(status: MeetingStatus) -> MeetingStatus | None:
@@ -530,6 +569,8 @@ class MeetingEditor(QWidget):
 
     def _show_item(self, row: AgendaRow | None) -> None:
         self._item_shown = row.item.id if row is not None else None
+        locked = self.meeting is not None and self.meeting.status is MeetingStatus.MINUTES_APPROVED
+        self._gate_item(row, locked)
         if row is None:
             return
         item = row.item

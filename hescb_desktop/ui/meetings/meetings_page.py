@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QVBoxLay
 
 from hescb_desktop.domain.enums import Part
 from hescb_desktop.domain.errors import DomainError
+from hescb_desktop.domain.permissions import Kind, Operation
 from hescb_desktop.services import crud, meetings
 from hescb_desktop.services.entities import MEETINGS, PEOPLE, RESOURCES
 from hescb_desktop.ui.meetings.meeting_dialog import MeetingDialog
@@ -29,6 +30,7 @@ from hescb_desktop.ui.widgets.labels import counted, format_meeting_date
 from hescb_desktop.ui.widgets.minutes_print import preview_agenda, preview_minutes
 from hescb_desktop.ui.widgets.page import Page
 from hescb_desktop.ui.widgets.pdf_view import PdfPreviewDialog
+from hescb_desktop.ui.widgets.permission import gate
 from hescb_desktop.ui.widgets.row_model import ROW_ROLE
 from hescb_desktop.ui.widgets.tables import make_table
 from hescb_desktop.ui.widgets.unsaved import settle_unsaved
@@ -102,6 +104,7 @@ class MeetingsPage(Page):
 
     def refresh(self) -> None:
         ctx = self.workspace.ctx
+        gate(self.new_button, self.workspace.why_not(Operation.CREATE, Kind.MEETING))
         venues = {r.id: r for r in crud.list_all(ctx.uow(write=False), RESOURCES)}
         rows = meeting_rows(crud.list_all(ctx.uow(write=False), MEETINGS), venues)
         self.model.set_rows(rows)

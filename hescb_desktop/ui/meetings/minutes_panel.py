@@ -27,12 +27,14 @@ from PySide6.QtWidgets import (
 from hescb_desktop.domain.dto import MeetingDTO, OrganisationDTO, PersonDTO
 from hescb_desktop.domain.enums import ActionStatus, MinutesStatus
 from hescb_desktop.domain.errors import DomainError
+from hescb_desktop.domain.permissions import Kind, Operation
 from hescb_desktop.services import actions as action_service
 from hescb_desktop.services import meetings, minutes
 from hescb_desktop.services.minutes import MinuteView
 from hescb_desktop.ui.actions.action_dialogs import RaiseActionDialog, error_label
 from hescb_desktop.ui.widgets.flow_layout import group
 from hescb_desktop.ui.widgets.labels import format_date, status_label
+from hescb_desktop.ui.widgets.permission import gate
 from hescb_desktop.ui.widgets.tables import full_text_tips
 from hescb_desktop.ui.workspace import Workspace
 
@@ -203,6 +205,10 @@ class MinutesPanel(QWidget):
         )
         self.approve_button.setVisible(bool(self.views) and not approved)
         self.reopen_button.setVisible(approved)
+        ws = self.workspace
+        gate(self.start_button, ws.why_not(Operation.CREATE, Kind.MINUTE))
+        for w in (self.approve_button, self.reopen_button):
+            gate(w, ws.why_not(Operation.APPROVE, Kind.MINUTE))
         if not self.views:
             self.state.setText(self.tr("No minutes yet: start them to number every item."))
         elif approved:
@@ -260,7 +266,14 @@ class MinutesPanel(QWidget):
             *self.decided_by,
         ):
             w.setEnabled(editable)
-        self.summary.setReadOnly(not editable)
+        ws = self.workspace
+        why = ws.why_not(Operation.EDIT, Kind.MINUTE)
+        for w in (self.save_summary, self.add_decision, self.decision_text, *self.decided_by):
+            gate(w, why, enabled=editable)
+        gate(self.raise_button, ws.why_not(Operation.CREATE, Kind.ACTION), enabled=editable)
+        gate(self.agree_button, ws.why_not(Operation.EDIT, Kind.ACTION))
+        self.summary.setReadOnly(not editable or bool(why))
+        self.summary.setToolTip(why)
         self.decisions.clear()
         self.action_list.clear()
         self.review_list.clear()

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from hescb_desktop.domain.dto import MeetingDTO
 from hescb_desktop.domain.enums import Marking, Part
 from hescb_desktop.domain.errors import DomainError
+from hescb_desktop.domain.permissions import Kind, Operation
 from hescb_desktop.services import boardpacks, crud, papers
 from hescb_desktop.services.action_log import action_counts
 from hescb_desktop.services.entities import MEETINGS, OBJECTIVES, PAPERS
@@ -42,6 +43,7 @@ from hescb_desktop.ui.widgets.labels import counted
 from hescb_desktop.ui.widgets.minutes_print import preview_minutes
 from hescb_desktop.ui.widgets.page import Page
 from hescb_desktop.ui.widgets.pdf_view import PdfPreview, PdfPreviewDialog, print_pdf, save_pdf
+from hescb_desktop.ui.widgets.permission import gate
 from hescb_desktop.ui.widgets.row_model import ROW_ROLE
 from hescb_desktop.ui.widgets.tables import make_table
 from hescb_desktop.ui.widgets.worker import ProgressFn, Task
@@ -224,13 +226,16 @@ class PacksPage(Page):
     def _on_paper_selection_changed(self) -> None:
         """Buttons that act on a paper wait for one to be chosen (issue 14)."""
         chosen = self.paper_table.selectionModel().hasSelection()
-        for b in (
-            self.edit_paper_button,
-            self.attach_paper_button,
-            self.attach_button,
-            self.preview_paper_button,
-        ):
-            b.setEnabled(chosen)
+        self.preview_paper_button.setEnabled(chosen)
+        index = self.paper_table.currentIndex()
+        row = self.paper_table.model().data(index, ROW_ROLE) if index.isValid() else None
+        ws = self.workspace
+        # a paper is its proposer's to change (or the secretariat's); anyone may propose one
+        why = ws.why_not(Operation.EDIT, Kind.PAPER, row.created_by if row else None)
+        for b in (self.edit_paper_button, self.attach_paper_button, self.attach_button):
+            gate(b, why if chosen else "", enabled=chosen)
+        mine = ws.identity.person_id or None
+        gate(self.new_paper_button, ws.why_not(Operation.CREATE, Kind.PAPER, mine))
 
     # ------------------------------------------------------------------ data
     def refresh(self) -> None:
@@ -324,14 +329,18 @@ class PacksPage(Page):
         ok = has and not (self.status.problems if self.status else ())
         self.build_button.setEnabled(ok and not building)
         self.cancel_button.setEnabled(building)
-        self.options_button.setEnabled(has and not building)
+        gate(
+            self.options_button,
+            self.workspace.why_not(Operation.EDIT, Kind.PACK),
+            enabled=has and not building,
+        )
         self.print_button.setEnabled(bool(self.pack_pdf) and not building)
         self.save_button.setEnabled(bool(self.pack_pdf) and not building)
         published = self.status is not None and self.status.published
-        self.publish_button.setEnabled(ok and not building and not published)
-        self.supplement_button.setEnabled(
-            ok and not building and published and bool(self.status and self.status.late)
-        )
+        publish = self.workspace.why_not(Operation.PUBLISH, Kind.PACK)
+        gate(self.publish_button, publish, enabled=ok and not building and not published)
+        late = bool(self.status and self.status.late)
+        gate(self.supplement_button, publish, enabled=ok and not building and published and late)
         self.minutes_button.setEnabled(has and not building)  # a meeting to minute
         self.actions_button.setEnabled(self._has_actions and not building)
         self.highlight_button.setEnabled(self._has_objectives and not building)

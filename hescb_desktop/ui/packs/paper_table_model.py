@@ -31,6 +31,7 @@ class PaperRow:
     purpose: Purpose
     part: Part
     marking: Marking
+    created_by: str | None = None  # its proposer (who may change it: domain/permissions.py)
 
 
 def paper_rows(papers: Iterable[PaperDTO], meetings: Mapping[str, MeetingDTO]) -> list[PaperRow]:
@@ -49,6 +50,7 @@ def paper_rows(papers: Iterable[PaperDTO], meetings: Mapping[str, MeetingDTO]) -
                 p.purpose,
                 p.part,
                 p.marking,
+                p.created_by,
             )
         )
     return sorted(rows, key=lambda r: r.ref_key, reverse=True)

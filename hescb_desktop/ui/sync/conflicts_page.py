@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hescb_desktop.domain.errors import NotFoundError, ValidationError
+from hescb_desktop.domain.errors import DomainError
+from hescb_desktop.domain.permissions import Kind, Operation
 from hescb_desktop.services import sync as sync_service
 from hescb_desktop.services.entities import ALL
 from hescb_desktop.services.results import Changes
@@ -164,6 +165,12 @@ class ConflictsPage(Page):
     def _show_selected(self) -> None:
         chosen = self.selected()
         self.compare.set_conflict(chosen)
+        # settling a conflict is the secretariat's (domain/permissions.py): say so on the buttons
+        why = self.workspace.why_not(Operation.CREATE, Kind.CONFLICT_RESOLUTION)
+        for button in (self.keep_button, self.other_button):
+            button.setEnabled(not why)
+            if why:
+                button.setToolTip(why)
         self.compare.setVisible(self.model.rowCount() > 0)
         self.history_button.setVisible(self.model.rowCount() > 0)
         self.history_button.setEnabled(chosen is not None)
@@ -172,7 +179,7 @@ class ConflictsPage(Page):
         """Keep what won, or bring back the other value; every page showing it reloads."""
         try:
             sync_service.resolve_conflict(self.workspace.ctx, view.id, use_other=use_other)
-        except (NotFoundError, ValidationError) as exc:
+        except DomainError as exc:  # not found, not valid, not allowed
             QMessageBox.warning(self, self.tr("Conflict not resolved"), str(exc))
             self.refresh()
             return
