@@ -15,6 +15,8 @@ from sqlalchemy import text
 from hescb_desktop.services import sync as sync_service
 from hescb_desktop.services import trust as trust_service
 from hescb_desktop.services.context import ServiceContext, open_context
+from hescb_desktop.storage.capture import Actor
+from hescb_desktop.storage.uow import UnitOfWork
 from hescb_desktop.sync.round import SyncReport
 from hescb_desktop.sync.share import Share
 
@@ -48,6 +50,13 @@ class TrustedOffice:
 
     def pc(self, name: str) -> ServiceContext:
         return self.pcs[name]
+
+    def modified_app(self, name: str) -> UnitOfWork:
+        """A unit of work as a modified app would open it: the PC's person recorded on every
+        change, but no rules checked on this PC (storage.guard is not in the way). What it
+        writes must be refused by every other PC on merge."""
+        ctx = self.pcs[name]
+        return UnitOfWork(ctx.engine, Actor(ctx.device_id, ctx.user), ctx.clock)
 
     def sync(self, name: str) -> SyncReport:
         os.environ["HESCB_TEST_ACCOUNT"] = f"acct-{name}"

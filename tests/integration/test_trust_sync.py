@@ -57,8 +57,7 @@ def add_action(office: TrustedOffice, pc: str, owner: str, text: str) -> str:
 
 def set_status(office: TrustedOffice, pc: str, action_id: str, status: ActionStatus) -> None:
     """What a modified app would write: the services' checks are not in the way."""
-    ctx = office.pc(pc)
-    with ctx.uow() as uow:
+    with office.modified_app(pc) as uow:
         uow.session.get(Action, action_id).status = status  # type: ignore[union-attr]
         uow.commit()
 
@@ -118,7 +117,7 @@ def test_a_viewer_reads_only_and_the_officer_may_not_approve_minutes(
 def forger_records(office: TrustedOffice, device: str, first: int) -> list[Record]:
     """Real records (a person named "Chief Constable"), renumbered as `device`'s."""
     ctx = office.pc("viewer")
-    with ctx.uow() as uow:
+    with office.modified_app("viewer") as uow:
         uow.session.add(Person(name="Chief Constable", role=""))
         uow.commit()
     recs = unpublished(ctx.engine, ctx.device_id)
@@ -247,7 +246,7 @@ def test_a_pc_not_yet_approved_keeps_its_changes_until_it_is(tmp_path: Path) -> 
         ctx = office._open("new")
         sync_service.run_sync(ctx, office.share.folder, office.root_fp)
         assert ctx.identity.person_id == "" and ctx.identity.protected
-        with ctx.uow() as uow:  # what it typed before it was enrolled (a modified app)
+        with office.modified_app("new") as uow:  # typed before it was enrolled (a modified app)
             uow.session.add(Person(name="Typed before approval", role=""))
             uow.commit()
         report = sync_service.run_sync(ctx, office.share.folder)

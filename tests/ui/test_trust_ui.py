@@ -97,7 +97,7 @@ def add_action(office: TrustedOffice, pc: str, owner: str, text: str) -> str:
 
 def close_by_officer(office: TrustedOffice, action_id: str) -> None:
     """What a modified app on the officer's PC writes: an action it does not own, closed."""
-    with office.pc("officer").uow() as uow:
+    with office.modified_app("officer") as uow:
         uow.session.get(Action, action_id).status = ActionStatus.CLOSED  # type: ignore[union-attr]
         uow.commit()
 
@@ -120,10 +120,12 @@ def forge_unenrolled(office: TrustedOffice) -> str:
 
 
 def _records_of_a_new_person(ctx: ServiceContext, name: str) -> list[Any]:
+    from hescb_desktop.storage.capture import Actor
     from hescb_desktop.storage.models import Person
+    from hescb_desktop.storage.uow import UnitOfWork
     from hescb_desktop.sync.publisher import unpublished
 
-    with ctx.uow() as uow:
+    with UnitOfWork(ctx.engine, Actor(ctx.device_id, ctx.user), ctx.clock) as uow:  # a forger's
         uow.session.add(Person(name=name, role=""))
         uow.commit()
     recs = unpublished(ctx.engine, ctx.device_id)

@@ -198,9 +198,15 @@ def test_an_officer_progresses_their_own_and_their_principals_actions_only(
     with pytest.raises(NotAllowedError, match=r"(?i)only the secretariat may edit actions"):
         actions.update_action(ctx.uow(), bd["a_principal"], closing)
     assert changes(ctx) == before
-    # the record says who: the officer, by their person id
+    # the record says who: the officer, by their person id (shown by name: user_names)
+    with ctx.engine.connect() as conn:
+        who = conn.exec_driver_sql(
+            "SELECT created_by FROM action_updates WHERE action_id = ? ORDER BY created_at DESC",
+            (bd["a_principal"],),
+        ).scalar()
+    assert who == bd["officer"]
     history = actions.history(ctx.uow(write=False), bd["a_principal"])
-    assert history[-1].created_by == bd["officer"]
+    assert history[-1].created_by == "Officer"
 
 
 def test_an_officer_may_not_approve_minutes_or_run_meetings(ctx: ServiceContext, bd: Board) -> None:
