@@ -391,6 +391,8 @@ def _find_person(ctx: ServiceContext, text: str) -> Person:
             for p in uow.session.scalars(select(Person).where(Person.deleted.is_(False)))
             if p.id == wanted or p.name.casefold() == wanted.casefold()
         ]
+        for p in found:  # kept as loaded: leaving a read-only unit of work expires its objects
+            uow.session.expunge(p)
     if not found:
         raise NotFoundError(f"no person named {wanted!r} on this board")
     if len(found) > 1:
