@@ -230,3 +230,25 @@ def test_clean_errors(office: Office) -> None:
     assert "X" not in board and board["a"]["role"] == "secretariat"
     assert board[pcs_.person(o)]["role"] == "officer"
     assert whoami(office.asking)["person"] == ""
+
+
+def test_a_write_command_given_a_share_whose_root_is_not_confirmed_keeps_its_change(
+    office: Office, tmp_path: Path
+) -> None:
+    """A new PC's write command given --share: the change is saved and the command succeeds;
+    the round after it stops on the unconfirmed root with one line on stderr (was: a
+    traceback from RootNotPinnedError, exit 1)."""
+    new = tmp_path / "new"
+    pcs_.init(new)
+    added = run(new, "actions", "add", "--description", "Kept", "--owner", "new",
+                "--due", "2099-01-31", share=office.share)  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    assert added.stdout.strip().startswith("HESCB/")
+    assert "Traceback" not in added.stderr
+    assert added.stderr.splitlines() == [
+        "sync: not sent, saved on this PC for the next sync: this board's root fingerprint is "
+        f"{pcs_.pc_fingerprint(office.root_pc)}: check it with the secretariat by phone, then "
+        f'sync again with --trust-root "{pcs_.pc_fingerprint(office.root_pc)}"'
+    ]
+    listed = ok(run(new, "actions", "list", "--json"))
+    assert [row["description"] for row in json.loads(listed.stdout)] == ["Kept"]
