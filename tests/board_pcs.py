@@ -11,7 +11,7 @@
 Each PC runs under its own OS account name (HESCB_TEST_ACCOUNT = the data folder's name unless
 given), as two people at two PCs would. A PC that never publishes need not be enrolled: use
 `init` and `pin` alone. Steps that touch different PCs run at the same time (`run_all`), so a
-board of N PCs costs about 3 + N command rounds, not 5N.
+board of N PCs costs about 4 + N command rounds, not 5N.
 """
 
 from __future__ import annotations
@@ -146,6 +146,7 @@ class Board:
         for data, result in zip(pcs, asked, strict=True):
             self.fingerprints[data] = ok(result).stdout.strip().splitlines()[-1]
             approve(self.root_pc, self.share, self.fingerprints[data], person(data), role)
+        ok(run(self.root_pc, "sync", share=self.share))  # the people it made, on the share
         for result in run_all((d, ["sync"], self.share) for d in pcs):
             ok(result)
         self.pcs.extend(pcs)
