@@ -84,6 +84,7 @@ def sync_after_write(data_dir: Path, share: Path) -> None:
         sync_service.SegmentError,
         sync_service.ValidationError,
         sync_service.FormatTooNewError,
+        sync_service.TrustError,  # e.g. a new PC that has not confirmed the share's root yet
         OSError,
     ) as exc:
         say(f"sync: not sent, saved on this PC for the next sync: {one_line(exc)}")

@@ -17,15 +17,12 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hescb_desktop.cli.base import EXIT_FAILED, EXIT_OK, PROG, CliError, database_path, say
-from hescb_desktop.cli.database import refuse_foreign
-from hescb_desktop.services import trust as trust_service
-from hescb_desktop.services.context import ServiceContext, open_context
-from hescb_desktop.services.settings import load_settings
-from hescb_desktop.storage.lock import lock_data_dir
-from hescb_desktop.sync.share import ShareError
+
+if TYPE_CHECKING:  # the parsers are built at every start (the GUI's too): nothing heavy here
+    from hescb_desktop.services.context import ServiceContext
 
 
 def command(name: str) -> Any:
@@ -41,6 +38,9 @@ def command(name: str) -> Any:
 
 
 def _open(data_dir: Path) -> ServiceContext:
+    from hescb_desktop.cli.database import refuse_foreign
+    from hescb_desktop.services.context import open_context
+
     path = database_path(data_dir)
     if not path.is_file() or refuse_foreign(path).blank:
         raise CliError(f"no database in {data_dir}: run `{PROG} init` first")
@@ -48,6 +48,8 @@ def _open(data_dir: Path) -> ServiceContext:
 
 
 def _share(args: argparse.Namespace, ctx: ServiceContext) -> Path:
+    from hescb_desktop.services.settings import load_settings
+
     share: Path | None = getattr(args, "share", None)
     if share is None:
         saved = load_settings(ctx.uow(write=False)).share_folder
@@ -60,6 +62,8 @@ def _share(args: argparse.Namespace, ctx: ServiceContext) -> Path:
 
 
 def cmd_whoami(args: argparse.Namespace, data_dir: Path) -> int:
+    from hescb_desktop.services import trust as trust_service
+
     ctx = _open(data_dir)
     try:
         me = trust_service.whoami(ctx)
@@ -80,10 +84,15 @@ def cmd_whoami(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _locked(data_dir: Path) -> Any:
+    from hescb_desktop.storage.lock import lock_data_dir
+
     return lock_data_dir(data_dir)
 
 
 def cmd_enrol_request(args: argparse.Namespace, data_dir: Path) -> int:
+    from hescb_desktop.services import trust as trust_service
+    from hescb_desktop.sync.share import ShareError
+
     lock = _locked(data_dir)
     ctx = _open(data_dir)
     try:
@@ -101,6 +110,9 @@ def cmd_enrol_request(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def cmd_enrol_approve(args: argparse.Namespace, data_dir: Path) -> int:
+    from hescb_desktop.services import trust as trust_service
+    from hescb_desktop.sync.share import ShareError
+
     lock = _locked(data_dir)
     ctx = _open(data_dir)
     try:
@@ -122,6 +134,9 @@ def cmd_enrol_approve(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def cmd_revoke(args: argparse.Namespace, data_dir: Path) -> int:
+    from hescb_desktop.services import trust as trust_service
+    from hescb_desktop.sync.share import ShareError
+
     lock = _locked(data_dir)
     ctx = _open(data_dir)
     try:
@@ -138,6 +153,8 @@ def cmd_revoke(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def cmd_people(args: argparse.Namespace, data_dir: Path) -> int:
+    from hescb_desktop.services import trust as trust_service
+
     ctx = _open(data_dir)
     try:
         rows = trust_service.people(ctx)
@@ -154,6 +171,9 @@ def cmd_people(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def cmd_set_role(args: argparse.Namespace, data_dir: Path) -> int:
+    from hescb_desktop.services import trust as trust_service
+    from hescb_desktop.services.settings import load_settings
+
     lock = _locked(data_dir)
     ctx = _open(data_dir)
     try:
@@ -170,6 +190,9 @@ def cmd_set_role(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def cmd_upgrade_board(args: argparse.Namespace, data_dir: Path) -> int:
+    from hescb_desktop.services import trust as trust_service
+    from hescb_desktop.sync.share import ShareError
+
     lock = _locked(data_dir)
     ctx = _open(data_dir)
     try:

@@ -35,7 +35,7 @@ from hescb_desktop.sync.share import FormatTooNewError, Share, ShareError
 from hescb_desktop.sync.signing import same_fingerprint
 from hescb_desktop.sync.snapshot import SnapshotInfo, newest_snapshot
 from hescb_desktop.sync.trust import RootNotPinnedError, TrustError, share_root
-from hescb_desktop.sync.trust_round import reading_seal
+from hescb_desktop.sync.trust_round import pin_root, reading_seal
 
 __all__ = [
     "FormatTooNewError",
@@ -464,6 +464,9 @@ def check_root(ctx: ServiceContext, share_folder: Path, trust_root: str | None) 
             f"the share's root fingerprint is {on_share}, not the one given: "
             "check it with the secretariat"
         )
+    if pinned:  # a board of its own (`init`), never shared, is given up now, as a first sync
+        # would: after the restore its journal holds the share's published changes
+        pin_root(ctx.engine, Share(share_folder), ctx.fingerprint, trust_root)
     return trust_root
 
 

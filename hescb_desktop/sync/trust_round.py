@@ -182,6 +182,12 @@ def start(
     return TrustRound(state, SegmentCheck(engine, state), signer, waiting, seal=seal)
 
 
+def pin_root(engine: Engine, share: Share, own: str, trust_root: str | None) -> str:
+    """Pin the share's root as a first round does (a `join` does it before its restore, which
+    would otherwise make a never-shared founding look shared)."""
+    return _pin(engine, share, own, trust_root)
+
+
 def _pin(engine: Engine, share: Share, own: str, trust_root: str | None) -> str:
     """The root this PC trusts for this share ("" : the board is not protected)."""
     state = read_state(engine)

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from board_pcs import pc_fingerprint
 from pack_data import build_board
 from pypdf import PdfReader
 from test_cli import assert_refused
@@ -19,6 +20,7 @@ from hescb_desktop.paths import DB_FILENAME
 from hescb_desktop.services import crud
 from hescb_desktop.services import entities as E
 from hescb_desktop.services.context import open_context
+from hescb_desktop.storage.identity import os_account
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
@@ -321,10 +323,24 @@ def test_a_relative_share_is_remembered_absolute(tmp_path: Path) -> None:
     (elsewhere / "share").mkdir()  # the folder a relative path would wrongly point at
     assert run("--data-dir", office, "init").returncode == 0
     assert run("--data-dir", office, "--share", share, "sync").returncode == 0
-    joined = run("--data-dir", new_pc, "--share", "share", "join", cwd=tmp_path)
+    root = pc_fingerprint(office)
+    joined = run(
+        "--data-dir", new_pc, "--share", "share", "join", "--trust-root", root, cwd=tmp_path
+    )
     assert joined.returncode == 0, joined.stderr
     status = run("--data-dir", new_pc, "sync-status", cwd=elsewhere)
     assert f"share: {share}\n" in status.stdout, status.stdout
+    # enrolled (the same person's second PC): its request goes to the remembered share too
+    asked = run("--data-dir", new_pc, "enrol-request", cwd=elsewhere)
+    assert asked.returncode == 0, asked.stderr
+    assert list((elsewhere / "share").iterdir()) == []
+    fp = asked.stdout.strip().splitlines()[-1]
+    approved = run(
+        "--data-dir", office, "--share", share, "enrol-approve", fp,
+        "--person", os_account(), "--role", "secretariat",
+    )  # fmt: skip
+    assert approved.returncode == 0, approved.stderr
+    assert run("--data-dir", new_pc, "sync", cwd=elsewhere).returncode == 0  # now enrolled
     ctx = open_context(new_pc)
     crud.create(ctx.uow(), E.PEOPLE, {"name": "Priya Shah"})
     ctx.close()

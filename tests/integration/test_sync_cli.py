@@ -7,12 +7,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import board_pcs as pcs_
 import pytest
 from app_process import cli, env
 
 from hescb_desktop.services import crud
 from hescb_desktop.services import entities as E
 from hescb_desktop.services.context import open_context
+from hescb_desktop.storage.identity import os_account
 
 pytestmark = pytest.mark.slow
 
@@ -44,54 +46,35 @@ def test_three_pcs_converge_through_the_share(tmp_path: Path) -> None:
     share = tmp_path / "share"
     share.mkdir()
     pcs = [tmp_path / name for name in ("pc1", "pc2", "pc3")]
-    for data in pcs:
-        assert cli("--data-dir", data, "init").returncode == 0
+    pcs_.board(share, *pcs)  # pc1 founds the board; pc2 and pc3 are enrolled, secretariat
     writers = [add_people(data, data.name, 15) for data in pcs]
     assert [w.wait(timeout=180) for w in writers] == [0, 0, 0]
     # all three sync at the same time, twice round
     for _ in range(2):
-        rounds = [
-            subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "hescb_desktop",
-                    "--data-dir",
-                    str(d),
-                    "--share",
-                    str(share),
-                    "sync",
-                ],
-                env=env(),
-                text=True,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-            )
-            for d in pcs
-        ]
-        outs = [r.communicate(timeout=180) for r in rounds]
-        assert [r.returncode for r in rounds] == [0, 0, 0], outs
-        assert all(o[0].startswith("sync: published ") for o in outs)
+        rounds = pcs_.run_all((d, ["sync"], share) for d in pcs)
+        assert [r.returncode for r in rounds] == [0, 0, 0], rounds
+        assert all(r.stdout.startswith("sync: published ") for r in rounds)
     exports = [export(d) for d in pcs]
     assert exports[0] == exports[1] == exports[2]
     people = exports[0]["people"]
     assert isinstance(people, list)
-    assert len(people) == 45
+    # the 45 added, and the board's three people enrolled at its PCs (its founder and two)
+    assert len(people) == 45 + 3
 
 
 def test_sync_line_and_status(tmp_path: Path) -> None:
     share, a, b = tmp_path / "share", tmp_path / "a", tmp_path / "b"
     share.mkdir()
-    for data in (a, b):
-        assert cli("--data-dir", data, "init").returncode == 0
+    pcs_.init(a, b)
     ctx = open_context(a)
     person = crud.create(ctx.uow(), E.PEOPLE, {"name": "Sam"}).value
     ctx.close()
-    first = cli("--data-dir", a, "--share", share, "sync")
+    first = cli("--data-dir", a, "--share", share, "sync")  # a founds the share
     assert first.returncode == 0, first.stderr
     assert first.stdout.startswith("sync: published ")
     assert "peers 0" in first.stdout
-    second = cli("--data-dir", b, "--share", share, "sync")
+    second = pcs_.pin(b, share, pcs_.pc_fingerprint(a))  # b only reads: not enrolled
+    assert second.returncode == 0, second.stderr
     assert "peers 1" in second.stdout
     assert "merged 0" not in second.stdout
     ctx = open_context(b)
@@ -124,13 +107,17 @@ def test_join_discards_the_demo_and_takes_the_share(tmp_path: Path) -> None:
     ctx.close()
     assert cli("--data-dir", real, "--share", share, "sync").returncode == 0
     assert cli("--data-dir", demo, "init", "--demo").returncode == 0
-    refused = cli("--data-dir", demo, "--share", share, "sync")
+    root = pcs_.pc_fingerprint(real)
+    refused = cli("--data-dir", demo, "--share", share, "sync", "--trust-root", root)
     assert refused.returncode == 2
     assert "demo board" in refused.stderr
-    joined = cli("--data-dir", demo, "--share", share, "join", "--discard-demo")
+    joined = cli(
+        "--data-dir", demo, "--share", share, "join", "--discard-demo", "--trust-root", root
+    )
     assert joined.returncode == 0, joined.stderr
-    names = [p["name"] for p in export(demo)["people"]]  # type: ignore[index,union-attr]
-    assert names == ["Real person"]
+    names = sorted(p["name"] for p in export(demo)["people"])  # type: ignore[union-attr]
+    # the real board's people: the one added and its founder (the account that ran `init`)
+    assert names == sorted(["Real person", os_account()])
 
 
 def test_a_new_pc_joins_without_init(tmp_path: Path) -> None:
@@ -152,7 +139,12 @@ def test_a_new_pc_joins_without_init(tmp_path: Path) -> None:
     assert gone.returncode == 1 and "not available" in gone.stderr
     assert not list(new_pc.glob("hescb.sqlite*"))
 
-    joined = cli("--data-dir", new_pc, "--share", share, "join")
+    unconfirmed = cli("--data-dir", new_pc, "--share", share, "join")
+    assert unconfirmed.returncode == 1  # shown the board's root fingerprint, to confirm
+    assert unconfirmed.stdout.strip() == pcs_.pc_fingerprint(office)
+    assert not list(new_pc.glob("hescb.sqlite*"))
+    root = unconfirmed.stdout.strip()
+    joined = cli("--data-dir", new_pc, "--share", share, "join", "--trust-root", root)
     assert joined.returncode == 0, joined.stderr
     assert export(new_pc) == export(office)
     status = cli("--data-dir", new_pc, "sync-status")
@@ -165,8 +157,7 @@ def test_a_write_command_given_a_share_sends_its_change_at_once(tmp_path: Path) 
     share = tmp_path / "share"
     share.mkdir()
     a, b = tmp_path / "a", tmp_path / "b"
-    for data in (a, b):
-        assert cli("--data-dir", data, "init").returncode == 0
+    pcs_.init(a, b)
     ctx = open_context(a)
     crud.create(ctx.uow(), E.PEOPLE, {"name": "Sam Patel"})
     ctx.close()
@@ -178,7 +169,8 @@ def test_a_write_command_given_a_share_sends_its_change_at_once(tmp_path: Path) 
     assert added.returncode == 0, added.stderr
     assert added.stdout.strip().startswith("HESCB/")
     assert added.stderr.startswith("sync: published"), added.stderr
-    assert cli("--data-dir", b, "--share", share, "sync").returncode == 0
+    pinned = pcs_.pin(b, share, pcs_.pc_fingerprint(a))  # b only reads: not enrolled
+    assert pinned.returncode == 0, pinned.stderr
     listed = cli("--data-dir", b, "actions", "list", "--json")
     assert listed.returncode == 0, listed.stderr
     [row] = json.loads(listed.stdout)

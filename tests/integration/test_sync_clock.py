@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+import board_pcs as pcs_
 from sync_office import Office, content
 
 from hescb_desktop.services import crud
@@ -207,7 +208,8 @@ def test_the_command_line_says_whose_clock_is_ahead(tmp_path: Path) -> None:
     assert "This PC's clock is 73 years ahead of the share's" in synced.stderr
     status = cli("a", "--share", str(share), "sync-status", ahead=73 * YEAR_MS)
     assert "problem: This PC's clock is 73 years ahead of the share's" in status.stdout
-    synced = cli("b", "--share", str(share), "sync")
+    root = pcs_.pc_fingerprint(tmp_path / "a")  # B, new to A's board, confirms its root
+    synced = cli("b", "--share", str(share), "sync", "--trust-root", root)
     assert synced.returncode == 0, synced.stderr
     assert "re-dated" in synced.stdout
     assert "'s clock is 73 years ahead: its changes were dated by the share's time" in (

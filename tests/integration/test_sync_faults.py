@@ -329,8 +329,9 @@ def test_a_read_only_or_locked_share_still_pulls_says_not_sent_and_the_next_roun
     office.sync("b")
     crud.create(a.uow(), E.PEOPLE, {"name": "From A"})
     pending = pending_count(a.engine, a.device_id)
+    assert a.pc_key  # made now (its file in the data folder is fsynced): the fault is the share's
     for target in targets:
-        monkeypatch.setattr(share_module.os, target, _denied)
+        monkeypatch.setattr(share_module.os, target, _denied)  # os itself: every caller's
     report = sync_service.run_sync(a, office.share.folder)
     monkeypatch.undo()
     assert "denied" in report.send_failed  # said, not hidden ...

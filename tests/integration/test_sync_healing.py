@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import board_pcs as pcs_
 import pytest
 from app_process import cli, env
 from sync_office import Office, content
@@ -20,6 +21,7 @@ from hescb_desktop.services import crud
 from hescb_desktop.services import entities as E
 from hescb_desktop.services import sync as sync_service
 from hescb_desktop.services.context import ServiceContext, open_context
+from hescb_desktop.storage.identity import os_account
 from hescb_desktop.sync.healing import listing
 from hescb_desktop.sync.retention import prune_own_segments
 from hescb_desktop.sync.segments import (
@@ -301,6 +303,7 @@ def test_join_refuses_a_share_without_its_founding_history_until_healed(tmp_path
     add_people(a, "Later")
     assert cli("--data-dir", a, "--share", share, "sync").returncode == 0
     device = next((share / "hescb-sync" / "devices").iterdir())
+    # its first segment: 1-16, init's founder (a person of the board, 8 records) and Founder
     founding = sorted((device / "segments").glob("*.jsonl"))[0]
     founding.unlink()
     shutil.rmtree(share / "hescb-sync" / "snapshots")
@@ -308,10 +311,11 @@ def test_join_refuses_a_share_without_its_founding_history_until_healed(tmp_path
     (b / "notes.txt").write_text("the user's own file\n")
     before = tree(b)
 
-    joined = cli("--data-dir", b, "--share", share, "join")
+    root = pcs_.pc_fingerprint(a)  # b confirms the board's root: the history is what stops it
+    joined = cli("--data-dir", b, "--share", share, "join", "--trust-root", root)
     assert joined.returncode == 1
     pc = device.name.replace("-", "")[-8:]
-    assert f"the share's history is incomplete: PC {pc}'s changes 1-8 are missing and no " in (
+    assert f"the share's history is incomplete: PC {pc}'s changes 1-16 are missing and no " in (
         joined.stderr
     )
     assert "Traceback" not in joined.stderr
@@ -320,18 +324,18 @@ def test_join_refuses_a_share_without_its_founding_history_until_healed(tmp_path
     asked = [
         json.loads(p.read_text()) for p in (share / "hescb-sync" / "devices").glob("*/wants.json")
     ]
-    assert asked == [{device.name: [{"first": 1, "last": 8, "why": "missing", "file": ""}]}]
+    assert asked == [{device.name: [{"first": 1, "last": 16, "why": "missing", "file": ""}]}]
 
     healed = cli("--data-dir", a, "--share", share, "sync")  # the author's next round
     assert healed.returncode == 0
-    assert "sync: republished changes 1-8: they were no longer on the share" in healed.stderr
+    assert "sync: republished changes 1-16: they were no longer on the share" in healed.stderr
     shutil.rmtree(share / "hescb-sync" / "snapshots")  # the segments alone must do
-    joined = cli("--data-dir", b, "--share", share, "join")
+    joined = cli("--data-dir", b, "--share", share, "join", "--trust-root", root)
     assert joined.returncode == 0, joined.stderr
     assert export(b) == export(a)
     people = export(b)["people"]
     assert isinstance(people, list)
-    assert {p["name"] for p in people} == {"Founder", "Later"}
+    assert {p["name"] for p in people} == {"Founder", "Later", os_account()}  # and init's founder
 
 
 KILLED_AFTER_SYNC = """
@@ -377,7 +381,8 @@ def test_a_pc_behind_its_own_published_journal_recovers_it(tmp_path: Path, how: 
         assert (a / "hescb.sqlite-wal").stat().st_size > 0
         (a / "hescb.sqlite-wal").unlink()
         (a / "hescb.sqlite-shm").unlink(missing_ok=True)
-    assert cli("--data-dir", b, "--share", share, "sync").returncode == 0  # b has it all
+    pinned = pcs_.pin(b, share, pcs_.pc_fingerprint(a))  # b (only reads) has it all
+    assert pinned.returncode == 0, pinned.stderr
     lost = {p["name"] for p in export(b)["people"]} - {p["name"] for p in export(a)["people"]}  # type: ignore[union-attr]
     assert lost and all(n.startswith("Sent then lost") for n in lost)
     add_people(a, "Typed after the loss")
@@ -394,7 +399,7 @@ def test_a_pc_behind_its_own_published_journal_recovers_it(tmp_path: Path, how: 
     one, two = export(a), export(b)
     assert one == two
     people = {p["name"] for p in one["people"]}  # type: ignore[union-attr]
-    assert people == {"First batch", "Typed after the loss"} | lost
+    assert people == {"First batch", "Typed after the loss", os_account()} | lost  # + the founder
     for path in (share / "hescb-sync").rglob("*.jsonl"):
         try:
             read_segment(path)

@@ -15,6 +15,7 @@ import sys
 import time
 from pathlib import Path
 
+import board_pcs as pcs_
 import pytest
 from app_process import add_people, export
 
@@ -77,9 +78,7 @@ def final_segments_are_whole(share: Path) -> int:
 
 def test_sync_killed_at_random_points_loses_and_duplicates_nothing(tmp_path: Path) -> None:
     share, first, second = tmp_path / "share", tmp_path / "pc1", tmp_path / "pc2"
-    share.mkdir()
-    for data in (first, second):
-        assert cli("--data-dir", data, "init").returncode == 0
+    pcs_.board(share, first, second)  # pc1 founds the board, pc2 is enrolled
     add_people(first, "pc1", PEOPLE)
     add_people(second, "pc2", 200)
     rng = random.Random(2026)
@@ -110,7 +109,8 @@ def test_sync_killed_at_random_points_loses_and_duplicates_nothing(tmp_path: Pat
         [f"pc1 {i}" for i in range(PEOPLE)]
         + [f"pc2 {i}" for i in range(200)]
         + [f"more{n} {i}" for n in range(1, KILLS) if n % 4 != 3 for i in range(MORE)]
+        + ["pc1", pcs_.person(second)]  # the board's people at its two PCs (init, enrolment)
     )
-    assert len(expected) == PEOPLE + 200 + more
+    assert len(expected) == PEOPLE + 200 + more + 2
     assert names == expected  # nothing lost, nothing twice
     assert len({p["id"] for p in people}) == len(people)

@@ -18,6 +18,7 @@ import threading
 import time
 from pathlib import Path
 
+import board_pcs as pcs_
 import pytest
 from app_process import add_people, cli, env, export
 from share_faults import full, read_only, small_disk
@@ -27,6 +28,7 @@ from hescb_desktop.services import crud
 from hescb_desktop.services import entities as E
 from hescb_desktop.services import sync as sync_service
 from hescb_desktop.services.context import open_context
+from hescb_desktop.storage.identity import os_account
 from hescb_desktop.sync import share as share_module
 from hescb_desktop.sync.board import BOARD_KEY
 from hescb_desktop.sync.segments import parse_name, read_segment
@@ -96,14 +98,12 @@ def device_of(data: Path) -> str:
 
 
 def two_pcs(tmp_path: Path) -> tuple[Path, Path, Path]:
-    """PCs a and b on one share, each with a person, both synced (the board id remembered)."""
+    """PCs a and b of one board on one share (a its root, b enrolled), each with a person added,
+    both synced (the board id remembered)."""
     share, a, b = tmp_path / "share", tmp_path / "a", tmp_path / "b"
-    share.mkdir()
+    pcs_.board(share, a, b)
     for data, name in ((a, "Alice"), (b, "Bob")):
-        assert cli("--data-dir", data, "init").returncode == 0
-        ctx = open_context(data)
-        crud.create(ctx.uow(), E.PEOPLE, {"name": name})
-        ctx.close()
+        add_person(data, name)
     for data in (a, b, a):
         done = sync(data, share)
         assert done.returncode == 0, done.stderr
@@ -181,30 +181,14 @@ def test_a_share_from_the_previous_app_gets_one_board_id_when_pcs_sync_at_once(
 ) -> None:
     share, a, b = two_pcs(tmp_path)
     c = tmp_path / "c"
-    assert cli("--data-dir", c, "init").returncode == 0
+    pcs_.init(c)
     _make_legacy(share, [a, b])
     fmt = (share / "hescb-sync" / "FORMAT").read_bytes()
-    rounds = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "hescb_desktop",
-                "--data-dir",
-                str(d),
-                "--share",
-                str(share),
-                "sync",
-            ],
-            env=env(),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for d in (a, b, c)
-    ]
-    outs = [r.communicate(timeout=180) for r in rounds]
-    assert [r.returncode for r in rounds] == [0, 0, 0], outs
+    root = pcs_.root_of(share)  # c is new to the board: it confirms the root on its first sync
+    rounds = pcs_.run_all(
+        [(a, ["sync"], share), (b, ["sync"], share), (c, ["sync", "--trust-root", root], share)]
+    )
+    assert [r.returncode for r in rounds] == [0, 0, 0], rounds
     board = json.loads((share / "hescb-sync" / "BOARD").read_text())["board_id"]
     assert local_state(a, BOARD_KEY) == local_state(b, BOARD_KEY) == local_state(c, BOARD_KEY)
     assert local_state(a, BOARD_KEY) == board
@@ -287,7 +271,8 @@ def test_a_share_moved_away_between_two_segment_writes(tmp_path: Path) -> None:
     assert published_seqs(a)[1] == 0
     one, two = export(a), export(b)
     assert one == two
-    assert len(one["people"]) == 1200 + 2  # type: ignore[arg-type]
+    # the batch, Alice and Bob, and the board's two people enrolled at a and b
+    assert len(one["people"]) == 1200 + 2 + 2  # type: ignore[arg-type]
 
 
 # ---------------------------------------------------------------------- read-only, full
@@ -329,8 +314,8 @@ def test_a_full_share_still_pulls_but_exits_1_not_sent(
 ) -> None:
     share, a, b = tmp_path / "share", tmp_path / "a", tmp_path / "b"
     with small_disk(share) as mounted:
+        pcs_.board(share, a, b)
         for data, name in ((a, "Alice"), (b, "Bob")):
-            assert cli("--data-dir", data, "init").returncode == 0
             add_person(data, name)
             assert sync(data, share).returncode == 0
         assert sync(a, share).returncode == 0
@@ -445,14 +430,15 @@ def _damage_snapshot(share: Path) -> None:
     snap.write_bytes(bytes(data))
 
 
-def _a_share_with_a_board(tmp_path: Path) -> Path:
+def _a_share_with_a_board(tmp_path: Path) -> tuple[Path, str]:
+    """A share founded by the PC `office` (a person added first); and its root fingerprint."""
     share, office = tmp_path / "share", tmp_path / "office"
     share.mkdir()
     assert cli("--data-dir", office, "init").returncode == 0
     add_person(office, "Priya Shah")
     assert sync(office, share).returncode == 0
     assert list((share / "hescb-sync" / "snapshots").glob("*.sqlite"))
-    return share
+    return share, pcs_.pc_fingerprint(office)
 
 
 @pytest.mark.parametrize(
@@ -464,7 +450,7 @@ def test_a_new_pc_whose_join_fails_leaves_no_trace(
     capsys: pytest.CaptureFixture[str],
     fault: str,
 ) -> None:
-    share = _a_share_with_a_board(tmp_path)
+    share, root = _a_share_with_a_board(tmp_path)
     new_pc = tmp_path / "new"
     if fault == "share not there":
         share = tmp_path / "unplugged"
@@ -472,11 +458,12 @@ def test_a_new_pc_whose_join_fails_leaves_no_trace(
         (share / "hescb-sync" / "FORMAT").write_text('{"format": 3}\n')
     elif fault == "damaged snapshot":
         _damage_snapshot(share)
+    args = ["--data-dir", new_pc, "--share", share, "join", "--trust-root", root]
     if fault == "read-only share":
         with read_only(share, monkeypatch):
-            code, _, err = _run_cli(capsys, "--data-dir", new_pc, "--share", share, "join")
+            code, _, err = _run_cli(capsys, *args)
     else:
-        code, _, err = _run_cli(capsys, "--data-dir", new_pc, "--share", share, "join")
+        code, _, err = _run_cli(capsys, *args)
     assert code == 1, err
     assert err.startswith("join: failed: ")
     assert not new_pc.exists()  # not even an empty folder or a lock file
@@ -501,10 +488,12 @@ def test_an_existing_pc_whose_join_fails_keeps_its_data_dir_byte_for_byte(
     fault: str,
     demo: bool,
 ) -> None:
-    share = _a_share_with_a_board(tmp_path)
+    share, root = _a_share_with_a_board(tmp_path)
     pc = tmp_path / "pc"
-    assert cli("--data-dir", pc, *(["init", "--demo"] if demo else ["init"])).returncode == 0
-    if not demo:  # a PC of this board: synced once, a change not sent yet
+    if demo:
+        assert cli("--data-dir", pc, "init", "--demo").returncode == 0
+    else:  # a PC of this board (enrolled): synced once, a change not sent yet
+        pcs_.Board(share, tmp_path / "office", fingerprints={tmp_path / "office": root}).enrol(pc)
         add_person(pc, "Sam Patel")
         assert sync(pc, share).returncode == 0
         add_person(pc, "Typed, not sent")
@@ -519,7 +508,7 @@ def test_an_existing_pc_whose_join_fails_keeps_its_data_dir_byte_for_byte(
     elif fault == "damaged snapshot":
         _damage_snapshot(share)
     before = listing(pc)
-    args = ["--data-dir", pc, "--share", target, "join", "--discard-demo"]
+    args = ["--data-dir", pc, "--share", target, "join", "--discard-demo", "--trust-root", root]
     if fault == "read-only share":
         with read_only(share, monkeypatch):
             code, _, err = _run_cli(capsys, *args)
@@ -535,11 +524,12 @@ def test_an_existing_pc_whose_join_fails_keeps_its_data_dir_byte_for_byte(
 
 def test_a_join_that_works_still_keeps_the_old_database_beside_the_new(tmp_path: Path) -> None:
     """The guard puts files back only when the join fails: a join that works is as before."""
-    share = _a_share_with_a_board(tmp_path)
+    share, root = _a_share_with_a_board(tmp_path)
     pc = tmp_path / "pc"
     assert cli("--data-dir", pc, "init").returncode == 0
     add_person(pc, "Typed before joining")
-    joined = cli("--data-dir", pc, "--share", share, "join")
+    joined = cli("--data-dir", pc, "--share", share, "join", "--trust-root", root)
     assert joined.returncode == 0, joined.stderr
     assert list(pc.glob("hescb.sqlite.before-join-*"))
-    assert people(pc) == {"Priya Shah", "Typed before joining"}
+    # the board's founder (office's account) too; pc's own founding, never shared, is given up
+    assert people(pc) == {"Priya Shah", "Typed before joining", os_account()}
