@@ -43,6 +43,7 @@ from hescb_desktop.sync.share import OwnWrites, Share, replace_file
 from hescb_desktop.sync.snapshot import SnapshotInfo, make_snapshot, newest_snapshot
 from hescb_desktop.sync.verify import (
     DAMAGE,
+    WRITER_REFUSED,
     record_finding,
     remember_signed,
 )
@@ -323,11 +324,13 @@ def _checker(
 
 
 def _damage(problem: str) -> bool:
-    """Whether a refused copy is one its author can heal by writing it again (a signature that
-    does not match its file) rather than a PC that may not write at all."""
-    return (
-        any(reason in problem for reason in DAMAGE) or "verif" in problem or "checksum" in problem
-    )
+    """Whether a refused copy is one its author can heal by writing it again: a file that does
+    not read whole (a checksum, a line that is not JSON, a range that does not match) or whose
+    signature does not match it, rather than a writer that may not write at all (not signed,
+    not enrolled, another PC's key, revoked, a replaced history)."""
+    if any(reason in problem for reason in DAMAGE):
+        return True
+    return not any(reason in problem for reason in WRITER_REFUSED)
 
 
 def _take_screened(

@@ -1,0 +1,46 @@
+"""Defects the protected board's state machine found (issue 15), each as a plain test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from trust_office import board, protected_sync
+
+from hescb_desktop.services import crud
+from hescb_desktop.services import entities as E
+from hescb_desktop.services.export import export_all
+from hescb_desktop.sync.share import Share
+
+
+def _share(tmp_path: Path) -> Share:
+    share = Share(tmp_path / "share")
+    share.folder.mkdir()
+    return share
+
+
+def test_a_segment_damaged_past_parsing_is_asked_for_and_healed_on_a_protected_board(
+    tmp_path: Path,
+) -> None:
+    """A byte flipped in a signed segment's header line (it is no longer JSON) is damage like
+    any other: the reader asks its author for it again, the author republishes it, and the
+    change merges. It was taken as a refusal no author can heal: never asked for, the change
+    never merged, the replicas differed for ever."""
+    share = _share(tmp_path)
+    sec, officer = board(tmp_path, share, [("Sam", "secretariat"), ("Sue", "secretariat")])
+    crud.create(officer.uow(), E.PEOPLE, {"name": "made by Sue"})
+    protected_sync(officer, share)
+    (path,) = share.segments_dir(officer.device_id).glob("*.jsonl")
+    data = bytearray(path.read_bytes())
+    data[0] ^= 0x20  # '{' -> '[': the header line is not JSON
+    path.write_bytes(bytes(data))
+    first = protected_sync(sec, share)
+    assert any("not JSON" in p for p in first.problems)
+    for _ in range(2):
+        protected_sync(officer, share)
+        report = protected_sync(sec, share)
+    assert report.problems == []
+    names = {p.name for p in crud.list_all(sec.uow(write=False), E.PEOPLE)}
+    assert "made by Sue" in names
+    assert (
+        export_all(sec.uow(write=False))["tables"] == export_all(officer.uow(write=False))["tables"]
+    )
