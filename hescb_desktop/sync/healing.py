@@ -50,6 +50,7 @@ from hescb_desktop.sync.hlc import HybridLogicalClock
 from hescb_desktop.sync.merger import merge_records, put_state
 from hescb_desktop.sync.retention import safe_to_prune
 from hescb_desktop.sync.segments import (
+    ForeignHeaderError,
     ReadBackError,
     Record,
     Segment,
@@ -142,10 +143,12 @@ def read_best(
     candidates: list[SegFile],
     device: str | None = None,
     check: Callable[[Segment, SegFile], str] | None = None,
+    copied: Callable[[SegFile], None] | None = None,
 ) -> tuple[Segment | None, SegFile, str, Want | None]:
     """The newest copy of the next range that verifies. Returns (segment, file, problem, want):
     when none verifies, no segment, the newest copy's error and what to ask its author for (no
-    want for a failure to read at all: a lock or a vanished file is not damage)."""
+    want for a failure to read at all: a lock or a vanished file is not damage). `copied` is
+    told of each copy whose header names another PC (a segment replayed into this folder)."""
     ordered = sorted(candidates, key=lambda f: (-f.gen, -f.last))
     first_error: SegmentError | ShareError | None = None
     void: tuple[Segment, SegFile] | None = None
@@ -153,6 +156,8 @@ def read_best(
         try:
             segment = read_segment(f.path, device)  # a header naming another PC is refused
         except (SegmentError, ShareError) as exc:
+            if copied is not None and isinstance(exc, ForeignHeaderError):
+                copied(f)
             first_error = first_error or exc
             continue
         refused = check(segment, f) if check is not None else ""

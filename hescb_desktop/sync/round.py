@@ -42,6 +42,7 @@ from hescb_desktop.sync.segments import Record, Segment
 from hescb_desktop.sync.share import OwnWrites, Share, replace_file
 from hescb_desktop.sync.snapshot import SnapshotInfo, make_snapshot, newest_snapshot
 from hescb_desktop.sync.verify import (
+    COPIED,
     DAMAGE,
     WRITER_REFUSED,
     record_finding,
@@ -293,7 +294,8 @@ def _collect(
                 batch.problem += f"; {healing.ASKED}"
             break
         check = _checker(engine, trust, peer)
-        segment, chosen, problem, want = healing.read_best(here, peer, check)
+        copied = _copied(engine, trust, peer)
+        segment, chosen, problem, want = healing.read_best(here, peer, check, copied)
         if segment is None:
             if trust is not None and trust.state.protected and not _damage(problem):
                 want = None  # not enrolled, revoked, not signed: nothing its author can heal
@@ -321,6 +323,16 @@ def _checker(
         return reason
 
     return check
+
+
+def _copied(
+    engine: Engine, trust: trust_round.TrustRound | None, peer: str
+) -> Callable[[healing.SegFile], None] | None:
+    """On a protected board, another PC's segment copied into this peer's folder (a replay)
+    is listed on the Security tab too, not only reported."""
+    if trust is None or not trust.state.protected:
+        return None
+    return lambda f: record_finding(engine, peer, f.path.name, COPIED)
 
 
 def _damage(problem: str) -> bool:

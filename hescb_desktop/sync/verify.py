@@ -36,6 +36,7 @@ BAD_SIGNATURE = "signature does not match"
 ALTERED = "segment altered (its changes do not match its signature)"
 REPLACED = "segment replaced (it does not follow the changes already taken from this PC)"
 OTHER_PC = "signed by another PC's key"
+COPIED = "another PC's segment copied here (its header names that PC)"
 DAMAGE = (BAD_SIGNATURE, ALTERED)  # its author can heal these by writing the segment again
 REVOKED = "PC revoked on"
 # refusals of the writer itself: writing the segment again cannot heal them

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy import text
 from trust_office import board, protected_sync
 
 from hescb_desktop.services import crud
 from hescb_desktop.services import entities as E
 from hescb_desktop.services.export import export_all
+from hescb_desktop.sync.segments import segment_name
 from hescb_desktop.sync.share import Share
+from hescb_desktop.sync.verify import COPIED
 
 
 def _share(tmp_path: Path) -> Share:
@@ -44,3 +47,32 @@ def test_a_segment_damaged_past_parsing_is_asked_for_and_healed_on_a_protected_b
     assert (
         export_all(sec.uow(write=False))["tables"] == export_all(officer.uow(write=False))["tables"]
     )
+
+
+def test_a_segment_replayed_into_another_pcs_folder_is_on_the_security_list(
+    tmp_path: Path,
+) -> None:
+    """A PC's signed segment copied into another PC's folder, under the numbers a reader takes
+    next there: refused (its header names the first PC), and listed on the Security tab with
+    why, on every PC that read it. It was only a sync problem, never on the Security list."""
+    share = _share(tmp_path)
+    sec, sue, sid = board(
+        tmp_path, share, [("Sam", "secretariat"), ("Sue", "secretariat"), ("Sid", "secretariat")]
+    )
+    crud.create(sue.uow(), E.PEOPLE, {"name": "made by Sue"})
+    protected_sync(sue, share)
+    (original,) = share.segments_dir(sue.device_id).glob("*.jsonl")
+    lines = original.read_bytes().splitlines()
+    count = len(lines) - 2
+    replay = share.segments_dir(sid.device_id) / segment_name(1, count)
+    replay.write_bytes(original.read_bytes())
+    report = protected_sync(sec, share)
+    assert any("names another PC" in p for p in report.problems)
+    with sec.engine.connect() as conn:
+        listed = conn.execute(
+            text("SELECT reason FROM security_findings WHERE device_id = :d AND item = :n"),
+            {"d": sid.device_id, "n": replay.name},
+        ).all()
+    assert listed == [(COPIED,)]
+    names = {p.name for p in crud.list_all(sec.uow(write=False), E.PEOPLE)}
+    assert "made by Sue" in names  # Sue's own copy merged; the replay changed nothing else
