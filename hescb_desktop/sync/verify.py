@@ -39,8 +39,9 @@ OTHER_PC = "signed by another PC's key"
 COPIED = "another PC's segment copied here (its header names that PC)"
 DAMAGE = (BAD_SIGNATURE, ALTERED)  # its author can heal these by writing the segment again
 REVOKED = "PC revoked on"
-# refusals of the writer itself: writing the segment again cannot heal them
-WRITER_REFUSED = (NOT_SIGNED, NOT_ENROLLED, OTHER_PC, REPLACED, REVOKED)
+# refusals of the writer itself (or of a copy of another PC's segment, its header naming that
+# PC: segments.ForeignHeaderError): writing the segment again cannot heal them
+WRITER_REFUSED = (NOT_SIGNED, NOT_ENROLLED, OTHER_PC, REPLACED, REVOKED, "names another PC")
 
 
 def revoked_text(at: int) -> str:
