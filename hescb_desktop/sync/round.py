@@ -136,6 +136,8 @@ def _round(
         if key is not None
         else trust_round.unprotected(engine)
     )
+    if trust.newest > clock.last:
+        _observe(engine, clock, trust.newest)
     signer = trust.signer
     writes = OwnWrites(share)
     clock_check = OwnCheck(engine, clock, actor.device_id)
@@ -213,6 +215,14 @@ def _round(
         writes.run("its snapshot", lambda: _housekeeping(engine, share, actor, clock), None)
     report.send_failed = writes.failed
     return report
+
+
+def _observe(engine: Engine, clock: HybridLogicalClock, newest: int) -> None:
+    """This PC's clock passes the newest statement in force (its own enrolment, a role): a
+    change made after it has been read is dated after it, and judged by it, even where this
+    PC's wall clock is behind the secretariat's."""
+    with writer(engine).begin() as conn:
+        put_state(conn, "hlc_last", str(clock.observe(newest).hlc))
 
 
 def _publish(

@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import text
-from trust_office import board, protected_sync
+from trust_office import board, found, protected_sync
 
-from hescb_desktop.services import crud
+from hescb_desktop.services import crud, trust
 from hescb_desktop.services import entities as E
+from hescb_desktop.services.context import open_context
 from hescb_desktop.services.export import export_all
+from hescb_desktop.sync.hlc import HybridLogicalClock, wall_ms
 from hescb_desktop.sync.segments import segment_name
 from hescb_desktop.sync.share import Share
 from hescb_desktop.sync.verify import COPIED
@@ -76,3 +78,26 @@ def test_a_segment_replayed_into_another_pcs_folder_is_on_the_security_list(
     assert listed == [(COPIED,)]
     names = {p.name for p in crud.list_all(sec.uow(write=False), E.PEOPLE)}
     assert "made by Sue" in names  # Sue's own copy merged; the replay changed nothing else
+
+
+def test_a_pc_whose_clock_is_behind_has_its_changes_after_enrolment_taken(
+    tmp_path: Path,
+) -> None:
+    """A new PC's wall clock 10 minutes behind the secretariat's: once its round has read its
+    enrolment, its changes are dated after it and merge everywhere. They were dated before the
+    enrolment (its clock had seen nothing later), refused on every other PC ("its writer had no
+    role on the board at that time") and kept on its own: the replicas differed for ever."""
+    share = _share(tmp_path)
+    sam = found(tmp_path / "pc0", share, "Sam")
+    sue = open_context(tmp_path / "pc1")
+    sue.clock = HybridLogicalClock(last=sue.clock.last, wall=lambda: wall_ms() - 10 * 60_000)
+    protected_sync(sue, share, trust_root=sam.fingerprint)
+    fingerprint = trust.request_enrolment(sue, share.folder)
+    trust.approve(sam, share.folder, fingerprint, "Sue", "secretariat")
+    protected_sync(sue, share)  # reads its enrolment
+    crud.create(sue.uow(), E.PEOPLE, {"name": "made by Sue"})
+    protected_sync(sue, share)
+    report = protected_sync(sam, share)
+    assert report.problems == []
+    names = {p.name for p in crud.list_all(sam.uow(write=False), E.PEOPLE)}
+    assert "made by Sue" in names
