@@ -623,17 +623,18 @@ def _classify(
     except FileNotFoundError:
         return "same", ()
     except (SegmentError, ShareError):
-        span_ = range(f.first, f.last + 1)
-        unsent = f.gen == 0 and all(n in local and not local[n][1] for n in span_)
-        after = local.get(f.last + 1)
-        whole = local[f.first][0].tx == f.first if unsent else False  # starts a commit
-        if unsent and whole and (after is None or after[0].tx == f.last + 1):  # ends one
+        if _own_unsent(f, local):
             return "damaged", ()  # this PC's own write, damaged before it was recorded as sent
         return "foreign", ()
     if segment.header.get("device_id") != me:
         return "foreign", ()
     if signer is not None and not signed_by(segment, signer):
-        return "foreign", ()  # a protected board: only what this PC's key signed is its own
+        # a protected board: only what this PC's key signed is its own. A file not signed by
+        # it at exactly the numbers of its own unsent commits is its own write altered on the
+        # share before it was recorded as sent (others may have taken it as written): written
+        # again under the same numbers, never moved aside with the changes renumbered (those
+        # who took it would then refuse everything after, as a replaced history)
+        return ("damaged" if _own_unsent(f, local) else "foreign"), ()
     records = segment.records
     for r in records:
         held, published = local.get(r.seq, (r, False))
@@ -642,6 +643,17 @@ def _classify(
     if all(r.seq in local and _content(local[r.seq][0]) == _content(r) for r in records):
         return "same", records
     return "lost", records
+
+
+def _own_unsent(f: SegFile, local: dict[int, tuple[Record, bool]]) -> bool:
+    """Whether `f` covers exactly whole commits of this PC that it holds and has not recorded
+    as sent (its first copy: a crash between writing it and recording it)."""
+    span_ = range(f.first, f.last + 1)
+    if f.gen != 0 or not all(n in local and not local[n][1] for n in span_):
+        return False
+    after = local.get(f.last + 1)
+    starts = local[f.first][0].tx == f.first
+    return starts and (after is None or after[0].tx == f.last + 1)
 
 
 def _content(rec: Record) -> tuple[object, ...]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 
 import pytest
@@ -13,7 +15,7 @@ from hescb_desktop.services import entities as E
 from hescb_desktop.services.context import open_context
 from hescb_desktop.services.export import export_all
 from hescb_desktop.sync.hlc import HybridLogicalClock, wall_ms
-from hescb_desktop.sync.segments import segment_name
+from hescb_desktop.sync.segments import encode_records, parse_name, read_segment, segment_name
 from hescb_desktop.sync.share import Share
 from hescb_desktop.sync.verify import COPIED
 
@@ -137,3 +139,52 @@ def test_an_officers_progress_is_judged_alike_whatever_order_the_pcs_merge_in(
     on_sam = crud.get(sam.uow(write=False), E.ACTIONS, action).latest_update
     on_sue = crud.get(sue.uow(write=False), E.ACTIONS, action).latest_update
     assert on_sam == on_sue
+
+
+def _altered(path: Path) -> bytes:
+    """The signed segment at `path` with its first record's value changed, the record's sum and
+    the file's checksum recomputed: only the signature can tell."""
+    segment = read_segment(path)
+    first = segment.records[0]._replace(value=json.dumps("forged"))
+    body = encode_records([first, *segment.records[1:]])
+
+    def line(obj: dict[str, object]) -> bytes:
+        return (json.dumps(obj, sort_keys=True, separators=(",", ":")) + "\n").encode()
+
+    out = line(segment.header) + body
+    trailer = {"kind": "trailer", "count": len(segment.records), "sig": segment.signature}
+    return out + line({**trailer, "sha256": hashlib.sha256(out).hexdigest()})
+
+
+def test_a_pcs_segment_altered_before_it_recorded_it_as_sent_does_not_cut_it_off(
+    tmp_path: Path,
+) -> None:
+    """Sue's PC writes a segment and stops before recording it as sent; Sam takes it. Then the
+    file is altered on the share (checksums recomputed). Sue's PC, on its next round, writes its
+    own changes there again (a healing copy, the same numbers) and carries on: Sam takes what
+    follows. It moved the file aside and renumbered those changes as new ones, so the next
+    segment no longer followed what Sam held: refused as "segment replaced", and every later
+    change of Sue's PC with it, for ever."""
+    share = _share(tmp_path)
+    sam, sue = board(tmp_path, share, [("Sam", "secretariat"), ("Sue", "secretariat")])
+    crud.create(sue.uow(), E.PEOPLE, {"name": "first by Sue"})
+    protected_sync(sue, share)
+    protected_sync(sam, share)
+    newest = max(share.segments_dir(sue.device_id).glob("*.jsonl"))
+    first, last = parse_name(newest.name) or (0, 0)
+    with sue.engine.begin() as conn:  # the crash: written, never recorded as sent
+        conn.execute(
+            text(
+                "UPDATE change_log SET published = 0 WHERE device_id = :d AND seq BETWEEN :f AND :l"
+            ),
+            {"d": sue.device_id, "f": first, "l": last},
+        )
+    newest.write_bytes(_altered(newest))
+    protected_sync(sue, share)
+    crud.create(sue.uow(), E.PEOPLE, {"name": "then by Sue"})
+    protected_sync(sue, share)
+    report = protected_sync(sam, share)
+    assert not any("replaced" in p for p in report.problems), report.problems
+    names = {p.name for p in crud.list_all(sam.uow(write=False), E.PEOPLE)}
+    assert {"first by Sue", "then by Sue"} <= names
+    assert export_all(sam.uow(write=False))["tables"] == export_all(sue.uow(write=False))["tables"]
