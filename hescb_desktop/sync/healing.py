@@ -50,6 +50,7 @@ from hescb_desktop.sync.hlc import HybridLogicalClock
 from hescb_desktop.sync.merger import merge_records, put_state
 from hescb_desktop.sync.retention import safe_to_prune
 from hescb_desktop.sync.segments import (
+    ForeignHeaderError,
     ReadBackError,
     Record,
     Segment,
@@ -142,10 +143,12 @@ def read_best(
     candidates: list[SegFile],
     device: str | None = None,
     check: Callable[[Segment, SegFile], str] | None = None,
+    copied: Callable[[SegFile], None] | None = None,
 ) -> tuple[Segment | None, SegFile, str, Want | None]:
     """The newest copy of the next range that verifies. Returns (segment, file, problem, want):
     when none verifies, no segment, the newest copy's error and what to ask its author for (no
-    want for a failure to read at all: a lock or a vanished file is not damage)."""
+    want for a failure to read at all: a lock or a vanished file is not damage). `copied` is
+    told of each copy whose header names another PC (a segment replayed into this folder)."""
     ordered = sorted(candidates, key=lambda f: (-f.gen, -f.last))
     first_error: SegmentError | ShareError | None = None
     void: tuple[Segment, SegFile] | None = None
@@ -153,6 +156,8 @@ def read_best(
         try:
             segment = read_segment(f.path, device)  # a header naming another PC is refused
         except (SegmentError, ShareError) as exc:
+            if copied is not None and isinstance(exc, ForeignHeaderError):
+                copied(f)
             first_error = first_error or exc
             continue
         refused = check(segment, f) if check is not None else ""
@@ -618,17 +623,18 @@ def _classify(
     except FileNotFoundError:
         return "same", ()
     except (SegmentError, ShareError):
-        span_ = range(f.first, f.last + 1)
-        unsent = f.gen == 0 and all(n in local and not local[n][1] for n in span_)
-        after = local.get(f.last + 1)
-        whole = local[f.first][0].tx == f.first if unsent else False  # starts a commit
-        if unsent and whole and (after is None or after[0].tx == f.last + 1):  # ends one
+        if _own_unsent(f, local):
             return "damaged", ()  # this PC's own write, damaged before it was recorded as sent
         return "foreign", ()
     if segment.header.get("device_id") != me:
         return "foreign", ()
     if signer is not None and not signed_by(segment, signer):
-        return "foreign", ()  # a protected board: only what this PC's key signed is its own
+        # a protected board: only what this PC's key signed is its own. A file not signed by
+        # it at exactly the numbers of its own unsent commits is its own write altered on the
+        # share before it was recorded as sent (others may have taken it as written): written
+        # again under the same numbers, never moved aside with the changes renumbered (those
+        # who took it would then refuse everything after, as a replaced history)
+        return ("damaged" if _own_unsent(f, local) else "foreign"), ()
     records = segment.records
     for r in records:
         held, published = local.get(r.seq, (r, False))
@@ -637,6 +643,17 @@ def _classify(
     if all(r.seq in local and _content(local[r.seq][0]) == _content(r) for r in records):
         return "same", records
     return "lost", records
+
+
+def _own_unsent(f: SegFile, local: dict[int, tuple[Record, bool]]) -> bool:
+    """Whether `f` covers exactly whole commits of this PC that it holds and has not recorded
+    as sent (its first copy: a crash between writing it and recording it)."""
+    span_ = range(f.first, f.last + 1)
+    if f.gen != 0 or not all(n in local and not local[n][1] for n in span_):
+        return False
+    after = local.get(f.last + 1)
+    starts = local[f.first][0].tx == f.first
+    return starts and (after is None or after[0].tx == f.last + 1)
 
 
 def _content(rec: Record) -> tuple[object, ...]:

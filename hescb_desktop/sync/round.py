@@ -44,7 +44,9 @@ from hescb_desktop.sync.segments import Record, Segment
 from hescb_desktop.sync.share import OwnWrites, Share, replace_file
 from hescb_desktop.sync.snapshot import SnapshotInfo, make_snapshot, newest_snapshot
 from hescb_desktop.sync.verify import (
+    COPIED,
     DAMAGE,
+    WRITER_REFUSED,
     record_finding,
     remember_signed,
 )
@@ -136,6 +138,8 @@ def _round(
         if key is not None
         else trust_round.unprotected(engine)
     )
+    if trust.newest > clock.last:
+        _observe(engine, clock, trust.newest)
     signer = trust.signer
     if trust.state.protected:  # manifests and acks signed and checked (trust_round.TrustSeal)
         share = replace(share, seal=trust.seal)
@@ -215,6 +219,14 @@ def _round(
         writes.run("its snapshot", lambda: _housekeeping(engine, share, actor, clock), None)
     report.send_failed = writes.failed
     return report
+
+
+def _observe(engine: Engine, clock: HybridLogicalClock, newest: int) -> None:
+    """This PC's clock passes the newest statement in force (its own enrolment, a role): a
+    change made after it has been read is dated after it, and judged by it, even where this
+    PC's wall clock is behind the secretariat's."""
+    with writer(engine).begin() as conn:
+        put_state(conn, "hlc_last", str(clock.observe(newest).hlc))
 
 
 def _publish(
@@ -297,7 +309,8 @@ def _collect(
                 batch.problem += f"; {healing.ASKED}"
             break
         check = _checker(engine, trust, peer)
-        segment, chosen, problem, want = healing.read_best(here, peer, check)
+        copied = _copied(engine, trust, peer)
+        segment, chosen, problem, want = healing.read_best(here, peer, check, copied)
         if segment is None:
             if trust is not None and trust.state.protected and not _damage(problem):
                 want = None  # not enrolled, revoked, not signed: nothing its author can heal
@@ -327,12 +340,24 @@ def _checker(
     return check
 
 
+def _copied(
+    engine: Engine, trust: trust_round.TrustRound | None, peer: str
+) -> Callable[[healing.SegFile], None] | None:
+    """On a protected board, another PC's segment copied into this peer's folder (a replay)
+    is listed on the Security tab too, not only reported."""
+    if trust is None or not trust.state.protected:
+        return None
+    return lambda f: record_finding(engine, peer, f.path.name, COPIED)
+
+
 def _damage(problem: str) -> bool:
-    """Whether a refused copy is one its author can heal by writing it again (a signature that
-    does not match its file) rather than a PC that may not write at all."""
-    return (
-        any(reason in problem for reason in DAMAGE) or "verif" in problem or "checksum" in problem
-    )
+    """Whether a refused copy is one its author can heal by writing it again: a file that does
+    not read whole (a checksum, a line that is not JSON, a range that does not match) or whose
+    signature does not match it, rather than a writer that may not write at all (not signed,
+    not enrolled, another PC's key, revoked, a replaced history)."""
+    if any(reason in problem for reason in DAMAGE):
+        return True
+    return not any(reason in problem for reason in WRITER_REFUSED)
 
 
 def _take_screened(

@@ -51,6 +51,10 @@ class SegmentError(Exception):
     """A segment that is incomplete, corrupt or not what its name says."""
 
 
+class ForeignHeaderError(SegmentError):
+    """A segment in one PC's folder whose header names another PC: a copy, never its own."""
+
+
 class ReadBackError(SegmentError):
     """A segment this PC has just written does not read back as written."""
 
@@ -286,7 +290,9 @@ def _check_folder(header: dict[str, Any], device: str | None, path: Path) -> Non
     """The folder names the PC: a header claiming another PC is never taken as that PC."""
     if device is not None and header["device_id"] != device:
         other = str(header["device_id"]).replace("-", "")[-8:]
-        raise SegmentError(f"{path.name} is refused: its header names another PC (PC {other})")
+        raise ForeignHeaderError(
+            f"{path.name} is refused: its header names another PC (PC {other})"
+        )
 
 
 def _check_range(

@@ -127,6 +127,7 @@ class TrustRound:
     check: SegmentCheck
     signer: Signer | None = None  # None: the board is not protected, segments go unsigned
     waiting: str = ""  # why this PC's changes are not sent ("" : they are)
+    newest: int = 0  # the clock time of the newest statement in force (enrolment, role, ...)
     notes: list[str] = field(default_factory=list)
     seal: TrustSeal | None = None
 
@@ -178,8 +179,10 @@ def start(
         waiting = "this PC has been revoked by the secretariat: its changes are not sent"
     elif cert.device_id != device_id:
         waiting = "this PC's key is enrolled for another database: ask the secretariat"
+    rejected = {st.id for st, _ in state.rejected}
+    newest = max((s.at for s in statements if s.id not in rejected), default=0)
     seal = TrustSeal(state, key, device_id)
-    return TrustRound(state, SegmentCheck(engine, state), signer, waiting, seal=seal)
+    return TrustRound(state, SegmentCheck(engine, state), signer, waiting, seal=seal, newest=newest)
 
 
 def pin_root(engine: Engine, share: Share, own: str, trust_root: str | None) -> str:

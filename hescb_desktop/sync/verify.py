@@ -36,11 +36,16 @@ BAD_SIGNATURE = "signature does not match"
 ALTERED = "segment altered (its changes do not match its signature)"
 REPLACED = "segment replaced (it does not follow the changes already taken from this PC)"
 OTHER_PC = "signed by another PC's key"
+COPIED = "another PC's segment copied here (its header names that PC)"
 DAMAGE = (BAD_SIGNATURE, ALTERED)  # its author can heal these by writing the segment again
+REVOKED = "PC revoked on"
+# refusals of the writer itself (or of a copy of another PC's segment, its header naming that
+# PC: segments.ForeignHeaderError): writing the segment again cannot heal them
+WRITER_REFUSED = (NOT_SIGNED, NOT_ENROLLED, OTHER_PC, REPLACED, REVOKED, "names another PC")
 
 
 def revoked_text(at: int) -> str:
-    return f"PC revoked on {to_datetime(at).strftime('%-d %b %Y %H:%M')}"
+    return f"{REVOKED} {to_datetime(at).strftime('%-d %b %Y %H:%M')}"
 
 
 class SegmentCheck:
