@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import getpass
 import json
 import os
 import sqlite3
@@ -149,6 +150,8 @@ def test_export_json_of_an_empty_database_is_stable(initialised: Path) -> None:
     data = json.loads(first.stdout)
     assert data["format"] == "hescb-export/1"
     assert data["tables"]
+    people = data["tables"].pop("people")  # init made this account the board's founder
+    assert len(people) == 1 and people[0]["name"] == getpass.getuser()
     stages = data["tables"].pop("board_stages")  # the planning board's five default columns
     assert [s["name"] for s in stages] == [
         "Proposed",

@@ -355,7 +355,12 @@ class ProtectedBoard(ThreeReplicas):
         files = self._segments(src)
         if not files:
             return
-        data = files[pick % len(files)].read_bytes()
+        source = files[pick % len(files)]
+        try:  # a copy of a file another rule damaged reads as damage, not as a replay
+            read_segment(source)
+        except SegmentError:
+            return
+        data = source.read_bytes()
         header = json.loads(data.splitlines()[0])
         if dst == 3:
             device, first = new_id(), 1
