@@ -350,7 +350,10 @@ def run_gui(data_dir: Path, share: Path | None = None) -> int:
 
     With HESCB_BENCH_EXIT_AFTER_SHOW=1 it prints `shown <s>` when the window first shows and
     `ready <s>` when the board is attached (seconds since the process started), then quits."""
+    from hescb_desktop.ui.widgets.worker import GuiThreadCollector
+
     app = application()
+    GuiThreadCollector.install()  # garbage is collected on the GUI thread, never during work
     frame = open_frame(data_dir, share)
     if isinstance(frame, int):
         return frame

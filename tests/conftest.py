@@ -8,6 +8,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # each PC's key in its own data folder (0600), never in the account's shared key store
 os.environ.setdefault("HESCB_KEY_STORE", "file")
 
+import gc
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,3 +30,13 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "data"
     monkeypatch.setenv("HESCB_DATA_DIR", str(path))
     return path
+
+
+@pytest.fixture(autouse=True)
+def collect_garbage_between_tests() -> Iterator[None]:
+    """Once a task has run, the app collects garbage only from a GUI-thread timer
+    (ui/widgets/worker.GuiThreadCollector); a test that never spins the event loop still gets
+    the collections it is due, between tests, so one worker's memory does not grow unbounded."""
+    yield
+    if "hescb_desktop.ui.widgets.worker" in sys.modules and not gc.isenabled():
+        sys.modules["hescb_desktop.ui.widgets.worker"].collect_if_due()

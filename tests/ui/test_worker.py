@@ -14,7 +14,7 @@ import threading
 from PySide6.QtCore import QCoreApplication, QThreadPool
 from pytestqt.qtbot import QtBot
 
-from hescb_desktop.ui.widgets.worker import Task, TaskSignals
+from hescb_desktop.ui.widgets.worker import GuiThreadCollector, Task, TaskSignals, work_running
 
 
 def signals_alive() -> int:
@@ -52,3 +52,50 @@ def test_tasks_dropped_at_once_report_back_and_leave_nothing(qtbot: QtBot) -> No
     assert gui not in threads
     qtbot.waitUntil(lambda: signals_alive() == before, timeout=5_000)  # deleted, on the GUI thread
     gc.collect()
+
+
+def test_garbage_is_collected_on_the_gui_thread_only_and_never_during_work(qtbot: QtBot) -> None:
+    """The collector (GuiThreadCollector) runs by the interpreter's thresholds from a timer on
+    the GUI thread, and waits while a task's work runs on a pool thread, however much it makes."""
+    gui = threading.get_ident()
+    seen: list[tuple[int, bool]] = []  # (thread, work running) at each collection
+
+    def note(phase: str, _info: dict[str, int]) -> None:
+        if phase == "start":
+            seen.append((threading.get_ident(), work_running() > 0))
+
+    release = threading.Event()
+    cycles_made = threading.Event()
+
+    def work(_progress: object) -> int:
+        for _ in range(50_000):  # far past every threshold: cycles the collector must leave
+            a: list[object] = []
+            a.append(a)
+        cycles_made.set()
+        release.wait(10)
+        return 1
+
+    results: list[object] = []
+    gc.callbacks.append(note)
+    try:
+        task = Task(work)
+        task.signals.succeeded.connect(results.append)
+        task.start()
+        assert not gc.isenabled()  # automatic collection is off once a task has run
+        collector = GuiThreadCollector.install()
+        assert collector is not None
+        assert cycles_made.wait(10)
+        qtbot.wait(3 * GuiThreadCollector.INTERVAL_MS)  # the timer fires; the work still runs
+        assert not [s for s in seen if s[1]], "collected while work ran off the GUI thread"
+        release.set()
+        qtbot.waitUntil(lambda: results == [1], timeout=10_000)
+        before = collector.collections
+        for _ in range(50_000):
+            b: list[object] = []
+            b.append(b)
+        qtbot.waitUntil(lambda: collector.collections > before, timeout=5_000)
+    finally:
+        release.set()
+        gc.callbacks.remove(note)
+    assert seen and {thread for thread, _ in seen} == {gui}
+    assert not [s for s in seen if s[1]]

@@ -11,7 +11,7 @@ import gc
 import threading
 from collections.abc import Callable, Iterator
 
-from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, QTimer, Signal, Slot
 
 ProgressFn = Callable[[int, str], None]
 
@@ -46,14 +46,93 @@ class Task:
         else:
             signals.succeeded.emit(result)
         finally:
+            _work_ended()
             signals.done.emit()
 
     def start(self, pool: QThreadPool | None = None) -> None:
+        GuiThreadCollector.install()
+        _work_started()
         (pool or QThreadPool.globalInstance()).start(self.run)
+
+
+# ------------------------------------------------------------------ garbage collection
+# Python's cyclic collector runs on whichever thread passes the allocation threshold, so without
+# care it runs on a pool thread (and may destroy widgets caught in reference cycles there) or on
+# the GUI thread in the middle of a pool thread's work. CI workers died of SIGSEGV in the second
+# case twice (a month's diary being laid out on a pool thread, the GUI thread collecting). Once a
+# task has run, automatic collection is off for good; the GUI thread collects from a timer, by the
+# interpreter's own thresholds, and only while no work runs off it (the pattern of calibre and
+# pyqtgraph). Reference counting frees everything that is not a cycle as before.
+_work_lock = threading.Lock()
+_work_running = 0
+
+
+def _work_started() -> None:
+    global _work_running
+    with _work_lock:
+        _work_running += 1
+
+
+def _work_ended() -> None:
+    global _work_running
+    with _work_lock:
+        _work_running -= 1
+
+
+def work_running() -> int:
+    """How many tasks are running (or queued) off the GUI thread."""
+    with _work_lock:
+        return _work_running
+
+
+class GuiThreadCollector(QObject):
+    INTERVAL_MS = 200
+
+    def __init__(self, app: QCoreApplication) -> None:
+        super().__init__(app)
+        self.setObjectName("hescb-gui-thread-collector")
+        self.collections = 0
+        self.timer = QTimer(self)
+        self.timer.setInterval(self.INTERVAL_MS)
+        self.timer.timeout.connect(self.check)
+        self.timer.start()
+        gc.disable()
+
+    @classmethod
+    def install(cls) -> GuiThreadCollector | None:
+        """The application's collector (made on first use; on the GUI thread only)."""
+        app = QCoreApplication.instance()
+        if app is None:
+            return None
+        found = app.findChild(GuiThreadCollector, "hescb-gui-thread-collector")
+        if isinstance(found, GuiThreadCollector):
+            return found
+        if threading.current_thread() is not threading.main_thread():
+            return None
+        return cls(app)
+
+    @Slot()
+    def check(self) -> None:
+        if collect_if_due():
+            self.collections += 1
+
+
+def collect_if_due() -> bool:
+    """On the GUI thread, with no work running off it: collect the oldest generation whose
+    count has passed the interpreter's threshold, as automatic collection would have."""
+    if work_running() or threading.current_thread() is not threading.main_thread():
+        return False
+    counts, limits = gc.get_count(), gc.get_threshold()
+    due = [gen for gen in range(3) if counts[gen] > limits[gen]]
+    if not due:
+        return False
+    gc.collect(max(due))
+    return True
 
 
 _gc_lock = threading.Lock()
 _gc_pausers = 0
+_gc_was_on = False
 
 
 @contextlib.contextmanager
@@ -61,16 +140,18 @@ def gc_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector while a pool thread builds tens of thousands of
     rows. Otherwise the allocations set off full collections, and each holds the GIL (and so
     stops the GUI thread) for up to 350 ms (measured on the 50,000-action board). Reference
-    counting still frees everything; collection resumes when the last pauser is done."""
-    global _gc_pausers
+    counting still frees everything; collection resumes when the last pauser is done. (Inside a
+    Task it is already paused: GuiThreadCollector waits for the work to end.)"""
+    global _gc_pausers, _gc_was_on
     with _gc_lock:
         _gc_pausers += 1
         if _gc_pausers == 1:
+            _gc_was_on = gc.isenabled()
             gc.disable()
     try:
         yield
     finally:
         with _gc_lock:
             _gc_pausers -= 1
-            if _gc_pausers == 0:
+            if _gc_pausers == 0 and _gc_was_on:
                 gc.enable()
