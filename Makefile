@@ -74,8 +74,15 @@ lint: setup
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+HANG_DIR := $(shell mktemp -u /tmp/hescb-test-hangs.XXXXXX)
+
+# A test that hangs is stopped by pytest-timeout; its stacks (tests/conftest.py) are printed here.
 pytest: setup
-	$(OFFSCREEN) $(BIN)/pytest -n auto --maxprocesses 4
+	@status=0; $(OFFSCREEN) HESCB_HANG_DIR=$(HANG_DIR) $(BIN)/pytest -n auto --maxprocesses 4 \
+		|| status=$$?; \
+	if [[ $$status != 0 ]] && compgen -G "$(HANG_DIR)/*.txt" >/dev/null; then \
+		echo "=== tests that did not end, with every thread's stack ==="; cat $(HANG_DIR)/*.txt; \
+	fi; rm -rf $(HANG_DIR); exit $$status
 
 # The frozen app on its own (no venv): the self-test with Qt on an empty data dir, then a real
 # database file created through the shipped migrations and checked again.

@@ -567,8 +567,6 @@ def _find_person(ctx: ServiceContext, text: str) -> PersonRef:
             )
             if pid == wanted or name.casefold() == wanted.casefold()
         ]
-        for p in found:  # kept as loaded: leaving a read-only unit of work expires its objects
-            uow.session.expunge(p)
     if not found:
         raise NotFoundError(f"no person named {wanted!r} on this board")
     if len(found) > 1:

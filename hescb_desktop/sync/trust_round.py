@@ -22,6 +22,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Engine, delete, func, select
+from sqlalchemy.exc import IntegrityError
 
 from hescb_desktop.domain.permissions import Role
 from hescb_desktop.storage.device import read_state
@@ -260,14 +261,18 @@ def _give_up_founding(engine: Engine, own: str) -> None:
     with writer(engine).begin() as conn:
         conn.execute(delete(TrustStatement).where(TrustStatement.issuer == own))
         for person in founder - {""}:
-            conn.execute(
-                delete(ChangeLog).where(
-                    ChangeLog.table_name == "people",
-                    ChangeLog.row_id == person,
-                    ChangeLog.published.is_(False),
-                )
-            )
-            conn.exec_driver_sql("DELETE FROM people WHERE id = ?", (person,))
+            try:
+                with conn.begin_nested():  # a founder other rows name (the demo's) is kept
+                    conn.exec_driver_sql("DELETE FROM people WHERE id = ?", (person,))
+                    conn.execute(
+                        delete(ChangeLog).where(
+                            ChangeLog.table_name == "people",
+                            ChangeLog.row_id == person,
+                            ChangeLog.published.is_(False),
+                        )
+                    )
+            except IntegrityError:
+                continue
         conn.execute(delete(LocalState).where(LocalState.key == "trust_founded_here"))
 
 

@@ -16,7 +16,9 @@ from board_pcs import Result, ok, run
 
 from hescb_desktop.services import crud
 from hescb_desktop.services import entities as E
-from hescb_desktop.services.context import open_context
+from hescb_desktop.services.context import ServiceContext, open_context
+from hescb_desktop.storage.capture import Actor
+from hescb_desktop.storage.uow import UnitOfWork
 
 pytestmark = pytest.mark.slow
 
@@ -161,6 +163,12 @@ def test_enrolment_maps_the_account_to_a_person_with_the_role(tmp_path: Path) ->
     assert len(after) == len(board)
 
 
+def thiefs_app(ctx: ServiceContext) -> UnitOfWork:
+    """The laptop's key and a modified app that checks no rules (the thief's): its PC's
+    person on every change; only the others' merge stands in the way."""
+    return UnitOfWork(ctx.engine, Actor(ctx.device_id, ctx.user), ctx.clock)
+
+
 def test_set_role_then_revoke(tmp_path: Path) -> None:
     share, a, b = tmp_path / "share", tmp_path / "a", tmp_path / "b"
     made = pcs_.board(share, a, b)
@@ -181,7 +189,7 @@ def test_set_role_then_revoke(tmp_path: Path) -> None:
     # everything it writes after, is refused on the others; its own sync still runs
     ctx = open_context(b)
     try:
-        crud.create(ctx.uow(), E.PEOPLE, {"name": "Sent by the thief"})
+        crud.create(thiefs_app(ctx), E.PEOPLE, {"name": "Sent by the thief"})
     finally:
         ctx.close()
     ok(run(b, "sync", share=share))  # on the share, not yet merged by a
@@ -192,7 +200,7 @@ def test_set_role_then_revoke(tmp_path: Path) -> None:
     assert "Traceback" not in seen.stderr
     ctx = open_context(b)
     try:
-        crud.create(ctx.uow(), E.PEOPLE, {"name": "Written after the revocation"})
+        crud.create(thiefs_app(ctx), E.PEOPLE, {"name": "Written after the revocation"})
     finally:
         ctx.close()
     again = run(b, "sync", share=share)
