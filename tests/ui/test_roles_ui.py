@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from board_data import ME
 from PySide6.QtCore import QPointF, QSettings, Qt
-from PySide6.QtWidgets import QAbstractButton, QMessageBox
+from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 from test_calendar_page import drag, when_modal
 
@@ -25,6 +25,9 @@ from hescb_desktop.services.entities import PEOPLE
 from hescb_desktop.storage.identity import write_identity
 from hescb_desktop.ui.actions.action_table_model import COL_STATUS
 from hescb_desktop.ui.actions.actions_page import ActionsPage
+from hescb_desktop.ui.board.board_page import BoardPage
+from hescb_desktop.ui.board.objective_dialog import ObjectiveDialog
+from hescb_desktop.ui.board.stages_dialog import StagesDialog
 from hescb_desktop.ui.calendar.calendar_page import WORK_WEEK, CalendarPage
 from hescb_desktop.ui.main_window import MainWindow
 from hescb_desktop.ui.meetings.meetings_page import MeetingsPage
@@ -123,6 +126,57 @@ def test_the_actions_page(win: MainWindow, role: Role, qtbot: QtBot) -> None:
         page.window().resize(1280, 760)
         qtbot.wait(50)
         page.window().grab().save(str(SHOTS / f"actions-{role.value}.png"))
+
+
+def test_the_planning_board(win: MainWindow, role: Role) -> None:
+    """The board is the secretariat's (objectives, RAG, risks, the opportunities register, the
+    stages): an officer and a viewer read it, open each objective read-only, drag nothing."""
+    page = win.page(2)
+    assert isinstance(page, BoardPage)
+    win.show_page(2)
+    why = {
+        Role.VIEWER: VIEWER,
+        Role.OFFICER: "Only the secretariat may edit planning records.",
+        Role.SECRETARIAT: "",
+    }[role]
+    create_why = why.replace("edit", "create")
+    stages_why = why.replace("edit", "administer")
+    cards = [c for cell in page.board_view.cells.values() for c in cell.card_model.cards()]
+    assert cards
+    dialog = ObjectiveDialog(page.workspace, cards[0].id, lambda _text: None, page)
+    stages = StagesDialog(page.workspace, page)
+    try:
+        saves = [b for b in dialog.findChildren(QPushButton) if b.text().startswith("Save")]
+        assert len(saves) >= 2  # details and RAG, and the risks
+        typed = dialog.findChildren(QLineEdit)
+        combos = dialog.findChildren(QComboBox)
+        stage_buttons = [b for b in stages.findChildren(QPushButton) if b.text() != "Close"]
+        if role is Role.SECRETARIAT:
+            allowed(page.new_objective_button)
+            allowed(page.stages_button)
+            for button in [*saves, *stage_buttons, *page.opportunities.edit_buttons]:
+                allowed(button)
+            assert not any(t.isReadOnly() for t in typed)
+            assert all(c.isEnabled() for c in combos)
+        else:
+            refused(page.new_objective_button, create_why)
+            refused(page.stages_button, stages_why)
+            for button in saves:
+                refused(button, why)
+            for button in stage_buttons:
+                refused(button, stages_why)
+            for button in page.opportunities.edit_buttons:
+                refused(button, why)
+            assert typed and all(t.isReadOnly() for t in typed)
+            assert combos and not any(c.isEnabled() for c in combos)
+            assert dialog.tabs.isEnabled()  # every tab can still be read
+        for view in page.board_view.cells.values():
+            assert view.dragEnabled() is (role is Role.SECRETARIAT)
+            assert view.acceptDrops() is (role is Role.SECRETARIAT)
+        assert page.board_view.moves_refused == why
+    finally:
+        dialog.close()
+        stages.close()
 
 
 def test_the_meetings_and_minutes(win: MainWindow, role: Role, minuted: str) -> None:

@@ -172,6 +172,7 @@ class BoardPage(Page):
         ws = self.workspace
         gate(self.new_objective_button, ws.why_not(Operation.CREATE, Kind.PLAN))
         gate(self.stages_button, ws.why_not(Operation.ADMINISTER, Kind.PLAN))
+        self.board_view.refuse_moves(ws.why_not(Operation.EDIT, Kind.PLAN))
         today = self.workspace.today()
         uow = self.workspace.ctx.uow
         self.data = board.load_board(uow(write=False), today)

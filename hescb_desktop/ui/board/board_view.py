@@ -86,6 +86,7 @@ class BoardView(QScrollArea):
         self.headers: dict[str, QLabel] = {}
         self._shape: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
         self._stages: tuple[str, ...] = ()
+        self.moves_refused = ""  # why the person may not move cards ("" when they may)
         self._header_height = 0
         self._header_frames: dict[str, QFrame] = {}
         self._sheet = QWidget()
@@ -106,6 +107,18 @@ class BoardView(QScrollArea):
             view.set_cards(layout.cell(lane, stage))
         for stage, label in self.headers.items():
             label.setText(f"{stage}  ({layout.count(stage)})")
+
+    def refuse_moves(self, why: str) -> None:
+        """Cards are dragged and moved only by someone who may change the board; otherwise
+        they open, and the move menu says why not."""
+        self.moves_refused = why
+        for view in self.cells.values():
+            self._allow_drag(view)
+
+    def _allow_drag(self, view: CardListView) -> None:
+        view.setDragEnabled(not self.moves_refused)
+        view.setAcceptDrops(not self.moves_refused)
+        view.setToolTip(self.moves_refused)
 
     def set_scale(self, scale: float) -> None:
         self.delegate.scale = scale
@@ -166,6 +179,7 @@ class BoardView(QScrollArea):
         view.doubleClicked.connect(self._on_view_double_clicked)
         view.activated.connect(self._on_view_double_clicked)
         view.customContextMenuRequested.connect(self._on_view_menu)
+        self._allow_drag(view)
         self.cells[(lane, stage)] = view
         grid = QGridLayout(frame)
         grid.setContentsMargins(4, 4, 4, 4)
@@ -228,8 +242,11 @@ class BoardView(QScrollArea):
         menu = QMenu(self)
         menu.addAction(self.tr("Open…"), lambda: self.card_activated.emit(card.id))
         move = menu.addMenu(self.tr("Move to stage"))
+        move.setEnabled(not self.moves_refused)
+        move.setToolTip(self.moves_refused)
+        move.setToolTipsVisible(True)
         for stage in self._stages:
             action = move.addAction(stage)
             action.triggered.connect(partial(self.move_requested.emit, card.id, stage))
-            action.setEnabled(stage != card.stage)
+            action.setEnabled(stage != card.stage and not self.moves_refused)
         menu.popup(view.viewport().mapToGlobal(pos))

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from hescb_desktop.domain.dto import ObjectiveDTO
 from hescb_desktop.domain.enums import Benefit, Marking, Rag, RagDimension
 from hescb_desktop.domain.errors import DomainError
+from hescb_desktop.domain.permissions import Kind, Operation
 from hescb_desktop.domain.rules import worst_rag
 from hescb_desktop.services import crud, planning
 from hescb_desktop.services.entities import OBJECTIVES, PEOPLE
@@ -48,6 +49,7 @@ from hescb_desktop.ui.board.rag_timeline import RagTimeline
 from hescb_desktop.ui.widgets.labels import rag_label
 from hescb_desktop.ui.widgets.marking_banner import MarkingBanner
 from hescb_desktop.ui.widgets.palette import OVERDUE_TEXT
+from hescb_desktop.ui.widgets.permission import read_only
 from hescb_desktop.ui.widgets.screen_fit import fitted_size
 from hescb_desktop.ui.widgets.unsaved import GuardedDialog, input_widgets
 from hescb_desktop.ui.workspace import Workspace
@@ -89,6 +91,8 @@ class ObjectiveDialog(GuardedDialog):
         self.detail = planning.objective_detail(workspace.ctx.uow(write=False), objective_id)
         self._setup_ui()
         self._show()
+        self.read_only_why = workspace.why_not(Operation.EDIT, Kind.PLAN)
+        read_only(self, self.read_only_why)
         self.watch_for_unsaved([*self._detail_inputs(), *self._rag_inputs()])
         workspace.data_changed.connect(self._on_data_changed)
         self._following = True

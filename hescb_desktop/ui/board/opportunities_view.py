@@ -27,12 +27,14 @@ from PySide6.QtWidgets import (
 
 from hescb_desktop.domain.enums import OpportunityOutcome
 from hescb_desktop.domain.errors import DomainError
+from hescb_desktop.domain.permissions import Kind, Operation
 from hescb_desktop.services import crud, opportunities
 from hescb_desktop.services.entities import PEOPLE
 from hescb_desktop.services.opportunities import OpportunityRow
 from hescb_desktop.services.results import Changes
 from hescb_desktop.ui.widgets.labels import format_date
 from hescb_desktop.ui.widgets.palette import OVERDUE_TEXT
+from hescb_desktop.ui.widgets.permission import gate
 from hescb_desktop.ui.widgets.row_model import SORT_ROLE, RowTableModel
 from hescb_desktop.ui.widgets.unsaved import GuardedDialog
 from hescb_desktop.ui.workspace import Workspace
@@ -150,6 +152,7 @@ class OpportunitiesView(QWidget):
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setStyleSheet(f"color: {OVERDUE_TEXT};")
         buttons = QHBoxLayout()
+        self.edit_buttons: list[QPushButton] = []
         for text, slot in (
             (self.tr("Raise…"), self._on_raise_clicked),
             (self.tr("Assess…"), self._on_assess_clicked),
@@ -159,6 +162,7 @@ class OpportunitiesView(QWidget):
             button = QPushButton(text)
             button.clicked.connect(slot)
             buttons.addWidget(button)
+            self.edit_buttons.append(button)
         buttons.addStretch(1)
         intro = QLabel(
             self.tr(
@@ -173,8 +177,15 @@ class OpportunitiesView(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.message)
+        self.gate_buttons()
+
+    def gate_buttons(self) -> None:
+        why = self.workspace.why_not(Operation.EDIT, Kind.PLAN)  # the register is the board's
+        for button in self.edit_buttons:
+            gate(button, why)
 
     def refresh(self) -> None:
+        self.gate_buttons()
         self.model.set_rows(opportunities.register(self.workspace.ctx.uow(write=False)))
         self.table.resizeColumnsToContents()
         for col in (COL_TITLE, COL_ASSESSMENT):

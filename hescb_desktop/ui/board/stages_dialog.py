@@ -21,9 +21,11 @@ from PySide6.QtWidgets import (
 )
 
 from hescb_desktop.domain.errors import DomainError
+from hescb_desktop.domain.permissions import Kind, Operation
 from hescb_desktop.services import board
 from hescb_desktop.services.results import Result
 from hescb_desktop.ui.widgets.palette import OVERDUE_TEXT
+from hescb_desktop.ui.widgets.permission import read_only
 from hescb_desktop.ui.widgets.unsaved import GuardedDialog
 from hescb_desktop.ui.workspace import Workspace
 
@@ -61,6 +63,7 @@ class StagesDialog(GuardedDialog):
         layout.addWidget(close)
         self.list.currentItemChanged.connect(self._on_list_current_changed)
         self._load()
+        read_only(self, workspace.why_not(Operation.ADMINISTER, Kind.PLAN))
 
     @classmethod
     def ask(cls, workspace: Workspace, parent: QWidget | None = None) -> None:

@@ -10,7 +10,16 @@ same changes whatever the GUI shows.
 from __future__ import annotations
 
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QComboBox,
+    QDialogButtonBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextEdit,
+    QWidget,
+)
 
 _OWN_TIP = "hescbAllowedToolTip"  # the tooltip a target had before it was first gated
 
@@ -24,6 +33,35 @@ def gate(target: QWidget | QAction, why: str, *, enabled: bool = True) -> None:
         target.setProperty(_OWN_TIP, own)
     target.setEnabled(enabled and not why)
     target.setToolTip(why or str(own))
+
+
+def read_only(root: QWidget, why: str) -> None:
+    """A form the person may not change, shown as it is: its text fields read-only, its lists,
+    dates and boxes fixed, and every button outside its dialog buttons (Close) disabled with
+    the reason as its tooltip. Nothing is changed when `why` is empty."""
+    if not why:
+        return
+    for text in root.findChildren(QLineEdit):
+        text.setReadOnly(True)
+    for plain in root.findChildren(QPlainTextEdit):
+        plain.setReadOnly(True)
+    for rich in root.findChildren(QTextEdit):
+        rich.setReadOnly(True)
+    for spin in root.findChildren(QAbstractSpinBox):  # dates and numbers
+        spin.setReadOnly(True)
+    for combo in root.findChildren(QComboBox):
+        combo.setEnabled(False)
+        combo.setToolTip(why)
+    boxes = {b for box in root.findChildren(QDialogButtonBox) for b in box.buttons()}
+    for button in root.findChildren(QAbstractButton):
+        if button not in boxes and not _is_tab_button(button):
+            gate(button, why)
+
+
+def _is_tab_button(button: QAbstractButton) -> bool:
+    """A tab bar's scroll arrows and the like: how the form is read, not what it changes."""
+    parent = button.parentWidget()
+    return parent is not None and parent.inherits("QTabBar")
 
 
 def sentence(why: str) -> str:
