@@ -4,6 +4,10 @@ After a merge, any number held by more than one live row is a clash. Every PC de
 way: the row created first (created_at, then id) keeps the number; the others take the next free
 numbers, in the same order. The change goes through a unit of work (so it is logged and syncs) and
 each move is written to `sync_notices` for users to see.
+
+On a protected board a renumbering is an edit of the record like any other, so only a PC whose
+person may edit those records (the secretariat) makes it; every other PC would have its change
+refused by the rest, and waits for the secretariat's, which is the same.
 """
 
 from __future__ import annotations
@@ -15,9 +19,11 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from hescb_desktop.domain.permissions import KIND_OF_TABLE, Operation
 from hescb_desktop.domain.rules import ActionRef, SerialRef
 from hescb_desktop.storage.base import new_id
 from hescb_desktop.storage.capture import Actor, Clock
+from hescb_desktop.storage.identity import read_identity
 from hescb_desktop.storage.journal import SyncNotice
 from hescb_desktop.storage.models import Action, Minute, Paper
 from hescb_desktop.storage.uow import UnitOfWork
@@ -28,8 +34,16 @@ _EPOCH = datetime.min
 def renumber_clashes(engine: Engine, actor: Actor, clock: Clock) -> list[str]:
     """Resolve every reference clash; returns one message per row that moved."""
     moved: list[str] = []
-    with UnitOfWork(engine, actor, clock) as uow:
-        for model in (Action, Minute, Paper):
+    identity = read_identity(engine)
+    models = [
+        m
+        for m in (Action, Minute, Paper)
+        if identity.may(Operation.EDIT, KIND_OF_TABLE[m.__tablename__])
+    ]
+    if not models:
+        return moved
+    with UnitOfWork(engine, actor, clock, identity=identity) as uow:
+        for model in models:
             moved += _resolve(uow.session, model, clock)
         if moved:
             uow.commit()

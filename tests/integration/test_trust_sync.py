@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from datetime import date
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from sqlalchemy import select
 from trusted_office import TrustedOffice
 
 from hescb_desktop.domain.enums import ActionStatus
+from hescb_desktop.services import papers
 from hescb_desktop.services import trust as trust_service
 from hescb_desktop.storage.models import Action, Person
 from hescb_desktop.sync.hlc import pack, wall_ms
@@ -466,3 +468,30 @@ def test_the_only_secretariat_member_cannot_leave_the_board_without_one(
     trust_service.set_role(office.pc("root"), "Olu Officer", "secretariat")
     trust_service.set_role(office.pc("root"), "Sally Secretariat", "officer")  # now allowed
     assert office.pc("root").identity.role.value == "officer"
+
+
+def test_a_reference_two_officers_took_is_renumbered_by_the_secretariat_alone(
+    tmp_path: Path,
+) -> None:
+    """Two officers propose a paper offline and both take the next number. The first officer's
+    PC to meet the clash does not renumber the other's (later) paper (its change would be refused
+    everywhere as an officer editing another's paper); the secretariat's PC does, and every PC
+    ends with the same distinct numbers and nothing refused."""
+    o = TrustedOffice(tmp_path)
+    try:
+        o.add("first", "Fay First", "officer")
+        o.add("second", "Sid Second", "officer")
+        o.settle()
+        for pc, title in (("second", "Drone unit report"), ("first", "Joint estates review")):
+            os.environ["HESCB_TEST_ACCOUNT"] = f"acct-{pc}"
+            papers.create_paper(o.pc(pc).uow(), {"title": title, "author": pc})
+        o.sync("first")
+        clash = o.sync("second")  # meets the first officer's (later) paper: the same number
+        assert clash.renumbered == []  # not the second officer's to renumber
+        o.settle()
+        refs = {pc: sorted(o.rows(pc, "SELECT reference FROM papers")) for pc in o.pcs}
+        assert len(set(refs["root"])) == 2
+        assert refs["first"] == refs["second"] == refs["root"]
+        assert all(o.refused(pc) == [] for pc in o.pcs)
+    finally:
+        o.close()
