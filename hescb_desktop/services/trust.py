@@ -223,6 +223,12 @@ def request_enrolment(ctx: ServiceContext, share_folder: Path) -> str:
                 f'(sync with --trust-root "{root}")'
             )
         raise ValidationError("this board is not protected: there is nothing to enrol in")
+    on_share = share_root(share)
+    if on_share not in ("", "?", state["trust_root"]):
+        raise ShareError(
+            f"this share's board has the root fingerprint {on_share}, not the one this PC "
+            f"trusts ({state['trust_root']}): no request sent"
+        )
     with ctx.engine.connect() as conn:
         top = conn.scalar(
             select(func.max(ChangeLog.seq)).where(ChangeLog.device_id == ctx.device_id)

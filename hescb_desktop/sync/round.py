@@ -82,6 +82,7 @@ class SyncReport:
     send_failed: str = ""  # this PC's own writes failed (read-only or full share): not all sent
     healed: list[str] = field(default_factory=list)  # republished, recovered, moved aside
     waiting: str = ""  # why this PC's changes wait here (not enrolled, revoked: issue 15)
+    waiting_short: str = "not enrolled"  # the same in two words, for the summary
 
     def summary(self) -> str:
         text = (
@@ -99,7 +100,7 @@ class SyncReport:
         if self.send_failed and self.pending:
             text += f", not sent {self.pending}"
         if self.waiting and self.pending:
-            text += f", kept here {self.pending} (not enrolled)"
+            text += f", kept here {self.pending} ({self.waiting_short})"
         return text
 
 
@@ -188,6 +189,7 @@ def _round(
         keep_refused(engine, device, refusals)
         report.problems += describe_refused(device, refusals, trust.state.names)
     report.waiting = trust.waiting
+    report.waiting_short = trust.waiting_short or report.waiting_short
     report.merged, report.conflicts, report.tables = stats.merged, stats.conflicts, stats.tables
     report.healed = own.messages + heal.messages
     report.tables |= own.tables

@@ -128,6 +128,7 @@ class TrustRound:
     check: SegmentCheck
     signer: Signer | None = None  # None: the board is not protected, segments go unsigned
     waiting: str = ""  # why this PC's changes are not sent ("" : they are)
+    waiting_short: str = ""  # the same in two words for the summary line ("not enrolled")
     newest: int = 0  # the clock time of the newest statement in force (enrolment, role, ...)
     notes: list[str] = field(default_factory=list)
     seal: TrustSeal | None = None
@@ -173,17 +174,27 @@ def start(
     write_identity(engine, pinned, identity if identity.person_id else None)
     cert = state.pcs.get(own)
     signer = Signer(key, own, lambda seq: own_digest(engine, device_id, seq))
-    waiting = ""
+    waiting = short = ""
     if cert is None:
-        waiting = WAITING_APPROVAL
+        waiting, short = WAITING_APPROVAL, "not enrolled"
     elif cert.revoked_at is not None:
         waiting = "this PC has been revoked by the secretariat: its changes are not sent"
+        short = "PC revoked"
     elif cert.device_id != device_id:
         waiting = "this PC's key is enrolled for another database: ask the secretariat"
+        short = "enrolled for another database"
     rejected = {st.id for st, _ in state.rejected}
     newest = max((s.at for s in statements if s.id not in rejected), default=0)
     seal = TrustSeal(state, key, device_id)
-    return TrustRound(state, SegmentCheck(engine, state), signer, waiting, seal=seal, newest=newest)
+    return TrustRound(
+        state,
+        SegmentCheck(engine, state),
+        signer,
+        waiting,
+        waiting_short=short,
+        seal=seal,
+        newest=newest,
+    )
 
 
 def pin_root(engine: Engine, share: Share, own: str, trust_root: str | None) -> str:

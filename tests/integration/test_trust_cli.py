@@ -129,6 +129,13 @@ def test_enrolment_maps_the_account_to_a_person_with_the_role(tmp_path: Path) ->
     made = pcs_.found(share, a)
     pcs_.init(b)
     ok(pcs_.pin(b, share, made.root))
+    # the share's pointer to its root rewritten by someone: no request goes to that board
+    pointer = share / "hescb-sync" / "ROOT"
+    kept = pointer.read_bytes()
+    pointer.write_text(json.dumps({"root": "12345 12345 12345 12345 12345 12345"}))
+    clean_error(run(b, "enrol-request", share=share), "not the one this PC trusts")
+    assert not list(share.rglob("request.json"))
+    pointer.write_bytes(kept)
     asked = ok(run(b, "enrol-request", share=share))
     fp = asked.stdout.strip().splitlines()[-1]
     assert fp == whoami(b)["fingerprint"] == pcs_.pc_fingerprint(b)
@@ -206,6 +213,7 @@ def test_set_role_then_revoke(tmp_path: Path) -> None:
     again = run(b, "sync", share=share)
     assert again.returncode == 0, (again.stdout, again.stderr)
     assert again.stdout.startswith("sync: published 0, ")
+    assert again.stdout.rstrip().endswith(" (PC revoked)"), again.stdout
     later = ok(run(a, "sync", share=share))
     assert "PC revoked on" in later.stderr
     names = {p["name"] for p in export(a)["people"]}  # type: ignore[union-attr]
