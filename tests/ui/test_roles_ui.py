@@ -170,10 +170,14 @@ def test_the_planning_board(win: MainWindow, role: Role) -> None:
             assert typed and all(t.isReadOnly() for t in typed)
             assert combos and not any(c.isEnabled() for c in combos)
             assert dialog.tabs.isEnabled()  # every tab can still be read
+            assert dialog.read_only_note.text() == f"Read only. {why}"
         for view in page.board_view.cells.values():
             assert view.dragEnabled() is (role is Role.SECRETARIAT)
             assert view.acceptDrops() is (role is Role.SECRETARIAT)
         assert page.board_view.moves_refused == why
+        if SHOTS is not None:
+            dialog.show()
+            dialog.grab().save(str(SHOTS / f"objective-{role.value}.png"))
     finally:
         dialog.close()
         stages.close()

@@ -93,6 +93,9 @@ class ObjectiveDialog(GuardedDialog):
         self._show()
         self.read_only_why = workspace.why_not(Operation.EDIT, Kind.PLAN)
         read_only(self, self.read_only_why)
+        if self.read_only_why:
+            self.read_only_note.setText(self.tr("Read only. %1").replace("%1", self.read_only_why))
+            self.read_only_note.show()
         self.watch_for_unsaved([*self._detail_inputs(), *self._rag_inputs()])
         workspace.data_changed.connect(self._on_data_changed)
         self._following = True
@@ -145,6 +148,11 @@ class ObjectiveDialog(GuardedDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
         layout.addWidget(self.heading)
+        self.read_only_note = QLabel()  # says why nothing here can be changed, when it cannot
+        self.read_only_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.read_only_note.setWordWrap(True)
+        self.read_only_note.hide()
+        layout.addWidget(self.read_only_note)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(close)
 
