@@ -7,8 +7,9 @@ as a laptop's 1366x768), builds the small demo board in a temporary data dir thr
 services, opens the main window filling that screen and grabs each page with QWidget.grab();
 also the first-run, settings and history dialogs at the size they open at there. A page that
 would make the window bigger than the screen stops the script: the pictures are taken at the
-size asked, or not at all. A second PC joins a share with the demo board and both change the
-same action, so the status bar and the Conflicts page show a real conflict. `make screenshots`
+size asked, or not at all. The demo is protected, as the app makes it; an officer's PC joins a
+share with it, is enrolled, and the officer and this PC's secretariat member both change the same
+action, so the status bar and the Conflicts page show a real conflict. `make screenshots`
 runs it.
 """
 
@@ -57,10 +58,11 @@ from hescb_desktop.domain.enums import MeetingStatus  # noqa: E402
 from hescb_desktop.paths import SETTINGS_FILENAME  # noqa: E402
 from hescb_desktop.services import crud  # noqa: E402
 from hescb_desktop.services import sync as sync_service  # noqa: E402
+from hescb_desktop.services import trust as trust_service  # noqa: E402
 from hescb_desktop.services.context import ServiceContext, open_context  # noqa: E402
 from hescb_desktop.services.demo import build_demo  # noqa: E402
-from hescb_desktop.services.entities import ACTIONS, MEETINGS  # noqa: E402
-from hescb_desktop.services.settings import UserSettings, load_settings, save_settings  # noqa: E402
+from hescb_desktop.services.entities import ACTIONS, MEETINGS, PEOPLE  # noqa: E402
+from hescb_desktop.services.settings import load_settings, save_settings  # noqa: E402
 from hescb_desktop.ui.first_run_dialog import FirstRunDialog  # noqa: E402
 from hescb_desktop.ui.main_window import MainWindow  # noqa: E402
 from hescb_desktop.ui.settings_dialog import SettingsDialog  # noqa: E402
@@ -90,19 +92,39 @@ def save(widget: QWidget, path: Path, app: QApplication) -> None:
 
 
 def make_conflict(ctx: ServiceContext, share: Path, other_dir: Path) -> str:
-    """A colleague's PC joins the share; both change one action's latest update. Its id."""
+    """An officer's PC joins the share (the root checked), asks to be enrolled and is approved
+    by this PC (the secretariat); the officer and the secretariat both change the latest update
+    of one of the officer's actions. Its id."""
     save_settings(ctx.uow(), replace(load_settings(ctx.uow(write=False)), first_run_choice="empty"))
     sync_service.run_sync(ctx, share)
-    fresh = open_context(other_dir)
-    save_settings(fresh.uow(), UserSettings(display_name="Priya Shah (HFRS)"))
-    other = sync_service.join_share(fresh, share, discard_demo=False)
-    action = sorted(crud.list_all(ctx.uow(write=False), ACTIONS), key=lambda a: a.reference)[-1]
-    theirs = "Fleet workshop booked for 14 May; HFRS to send two officers."
-    crud.update(other.uow(), ACTIONS, action.id, {"latest_update": theirs})
-    sync_service.run_sync(other, share)
+    action = sorted(
+        (a for a in crud.list_all(ctx.uow(write=False), ACTIONS) if a.owner_id),
+        key=lambda a: a.reference,
+    )[-1]
+    owner = next(p for p in crud.list_all(ctx.uow(write=False), PEOPLE) if p.id == action.owner_id)
+    mine = os.environ.get("HESCB_TEST_ACCOUNT")
+    os.environ["HESCB_TEST_ACCOUNT"] = "their-account"  # a colleague's PC, logged in as them
+    try:
+        fresh = open_context(other_dir)
+        other = sync_service.join_share(
+            fresh, share, discard_demo=False, trust_root=ctx.fingerprint
+        )
+        sync_service.run_sync(other, share, ctx.fingerprint)  # the root read out and pinned
+        request = trust_service.request_enrolment(other, share)
+        trust_service.approve(ctx, share, request, owner.name, "officer")
+        sync_service.run_sync(ctx, share)
+        sync_service.run_sync(other, share)
+        theirs = "Fleet workshop booked for 14 May; HFRS to send two officers."
+        crud.update(other.uow(), ACTIONS, action.id, {"latest_update": theirs})
+        sync_service.run_sync(other, share)
+        other.close()
+    finally:
+        if mine is None:
+            os.environ.pop("HESCB_TEST_ACCOUNT", None)
+        else:
+            os.environ["HESCB_TEST_ACCOUNT"] = mine
     ours = "Workshop moved to June while the venue is confirmed."
     crud.update(ctx.uow(), ACTIONS, action.id, {"latest_update": ours})
-    other.close()
     return action.id
 
 
@@ -148,7 +170,7 @@ def main(argv: list[str]) -> int:
         data_dir = Path(tmp)
         ctx = open_context(data_dir)
         print("Building the demo board ...")
-        build_demo(ctx)
+        build_demo(ctx, protect=True)  # as the app makes it: this PC the root, secretariat
         print("A second PC joins the share and makes a conflict ...")
         share = Path(tmp) / "share"
         share.mkdir()
@@ -160,10 +182,14 @@ def main(argv: list[str]) -> int:
         window.resize(size)
         window.show()
         wait_for_round(window, app)
-        print(f"Writing {len(PAGES) + 5} screenshots:")
+        print(f"Writing {len(PAGES) + 6} screenshots:")
         for index, name in enumerate(PAGES):
             window.show_page(index)
             save(window, args.out / f"{name}.png", app)
+        sync_page = window.current_page()  # the last of PAGES: Sync
+        sync_page.tabs.setCurrentIndex(2)  # type: ignore[attr-defined]
+        save(window, args.out / "people.png", app)  # the officer's PC enrolled, the roles
+        sync_page.tabs.setCurrentIndex(0)  # type: ignore[attr-defined]
         minutes_and_pack(window, ctx, args.out, app)
         dialogs: list[tuple[str, QWidget]] = [
             ("history", HistoryDialog(window.workspace, "actions", action_id, window)),

@@ -144,7 +144,7 @@ class PeopleTab(QWidget):
         lists = QHBoxLayout()
         lists.setSpacing(14)
         self.people_card = Card(_tr("People"))
-        self.people_table = make_table(self.people, stretch=0)
+        self.people_table = make_table(self.people, stretch=2)  # names whole; "acts for" gives way
         self.people_table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.people_view = EmptyState(self.people_table)
         self.people_view.set_message(_tr("No people on this board yet."))
@@ -152,7 +152,7 @@ class PeopleTab(QWidget):
         self.role_button.clicked.connect(self._on_role_clicked)
         self.people_card.body.addWidget(self.people_view, 1)
         self.people_card.body.addLayout(_buttons(self.role_button))
-        lists.addWidget(self.people_card, 5)
+        lists.addWidget(self.people_card, 6)
         self.pcs_card = Card(_tr("Enrolled PCs"))
         self.pcs_table = make_table(self.pcs, stretch=0)  # the fingerprint always whole
         self.pcs_table.selectionModel().selectionChanged.connect(self._update_buttons)
@@ -162,7 +162,7 @@ class PeopleTab(QWidget):
         self.revoke_button.clicked.connect(self._on_revoke_clicked)
         self.pcs_card.body.addWidget(self.pcs_view, 1)
         self.pcs_card.body.addLayout(_buttons(self.revoke_button))
-        lists.addWidget(self.pcs_card, 7)
+        lists.addWidget(self.pcs_card, 6)
         layout.addLayout(lists, 3)
 
         self.requests_card = Card(_tr("Join requests waiting on the share"))
