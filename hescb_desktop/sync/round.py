@@ -177,7 +177,7 @@ def _round(
     ]
     report.peers = len(batches)
     remember_signed(engine, trust.check.taken)
-    refused = {b.device_id: _judge(engine, trust, b) for b in batches}
+    refused = _judge(engine, trust, batches)
     stats = _merge(engine, clock, batches, cursors, incoming)  # may hold a batch back
     retry_waiting(engine, actor.device_id)  # own changes a restore could not apply yet
     report.problems = [
@@ -187,6 +187,13 @@ def _round(
     for device, refusals in refused.items():
         keep_refused(engine, device, refusals)
         report.problems += describe_refused(device, refusals, trust.state.names)
+    again = judge.rejudge(
+        engine, trust.state, actor.device_id, [r for b in batches for r in b.records]
+    )
+    for device, refusals in again.refused.items():
+        report.problems += describe_refused(device, refusals, trust.state.names)
+    report.problems += judge.describe_allowed(again.allowed, trust.state.names)
+    stats.tables |= again.tables
     report.waiting = trust.waiting
     report.merged, report.conflicts, report.tables = stats.merged, stats.conflicts, stats.tables
     report.healed = own.messages + heal.messages
@@ -250,10 +257,17 @@ def _publish(
     )
 
 
-def _judge(engine: Engine, trust: trust_round.TrustRound, batch: PeerBatch) -> list[judge.Refusal]:
-    """The rules on merge (sync.judge): what the batch's writer may not do is taken out."""
-    batch.records, refusals = judge.judge(engine, trust.state, batch.device_id, batch.records)
-    return refusals
+def _judge(
+    engine: Engine, trust: trust_round.TrustRound, batches: list[PeerBatch]
+) -> dict[str, list[judge.Refusal]]:
+    """The rules on merge (sync.judge), every peer's batch together in clock order: what each
+    batch's writers may not do is taken out."""
+    kept, refused = judge.judge_round(
+        engine, trust.state, {b.device_id: b.records for b in batches}
+    )
+    for b in batches:
+        b.records = kept[b.device_id]
+    return refused
 
 
 def _housekeeping(engine: Engine, share: Share, actor: Actor, clock: HybridLogicalClock) -> None:
