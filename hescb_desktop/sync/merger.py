@@ -647,8 +647,13 @@ def rebuild_fields(conn: Connection, fields: set[tuple[str, str, str]]) -> set[s
                 gone.append((table, rid))
             continue
         held = row.fields.get(col)
-        if held is None or not row.exists or held.value is None:
-            continue  # nothing else ever set it: it keeps what it holds
+        if not row.exists:
+            continue
+        if held is None or held.value is None:  # nothing else ever set it: back to empty
+            if known.c[col].nullable:
+                row.update[col] = "null"
+                merge.stats.tables.add(table)
+            continue
         ok = merge._choices(known).get(col)
         if ok is None or held.value in ok:
             row.update[col] = held.value

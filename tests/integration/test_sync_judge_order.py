@@ -14,10 +14,11 @@ from pathlib import Path
 from sqlalchemy import text
 from trust_office import board, protected_sync
 
-from hescb_desktop.services import crud
+from hescb_desktop.services import audit, crud
 from hescb_desktop.services import entities as E
 from hescb_desktop.services.context import ServiceContext
 from hescb_desktop.services.export import export_all
+from hescb_desktop.storage.replay import disagreements
 from hescb_desktop.sync.share import Share
 
 
@@ -49,9 +50,14 @@ def _logged(ctx: ServiceContext, row: str, col: str) -> list[str]:
 
 
 def _same(*pcs: ServiceContext) -> None:
+    """Every PC holds the same data, its tables are what its journal says, and its signed
+    ranges still check (a change taken back is read from refused_changes)."""
     tables = [export_all(ctx.uow(write=False))["tables"] for ctx in pcs]
     for other in tables[1:]:
         assert other == tables[0]
+    for ctx in pcs:
+        assert disagreements(ctx.engine) == []
+        assert audit.range_problems(ctx.engine) == []
 
 
 def _settle(share: Share, *pcs: ServiceContext) -> None:
