@@ -218,3 +218,29 @@ def test_a_refused_handover_refuses_the_change_it_enabled_on_every_pc(tmp_path: 
         assert (event, "owner_id", f'"{oscar.user}"') in refused
         assert (event, "summary", '"Silver"') in refused
     _same(sam, olive, oscar, sue)
+
+
+def test_a_reassignment_in_one_peers_batch_counts_for_another_peers_change_in_the_same_round(
+    tmp_path: Path,
+) -> None:
+    """Sam gives his action to Olive; Olive sees it and records progress. Sue's PC reads both in
+    one round: Olive's progress is judged after Sam's earlier change, not against the table as
+    it was before the round (where the action was still Sam's): applied, as everywhere."""
+    share = _share(tmp_path)
+    sam, olive, sue = board(
+        tmp_path, share, [("Sam", "secretariat"), ("Olive", "officer"), ("Sue", "secretariat")]
+    )
+    action = _action(sam, sam.user)
+    _settle(share, sam, olive, sue)
+    crud.update(sam.uow(), E.ACTIONS, action, {"owner_id": olive.user})
+    protected_sync(sam, share)
+    protected_sync(olive, share)
+    _tick()
+    crud.update(olive.uow(), E.ACTIONS, action, {"latest_update": "done by Olive"})
+    protected_sync(olive, share)
+    report = protected_sync(sue, share)  # Sam's and Olive's changes in the same round
+    assert not any("refused" in p for p in report.problems), report.problems
+    assert crud.get(sue.uow(write=False), E.ACTIONS, action).latest_update == "done by Olive"
+    assert _refused(sue) == set()
+    _settle(share, sam, olive, sue)
+    _same(sam, olive, sue)
