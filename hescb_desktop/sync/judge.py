@@ -383,6 +383,17 @@ def rejudge(
 ) -> Rejudged:
     """After a round's merge: the stored judged changes a change of this round (`changed`) can
     decide otherwise, judged again until nothing flips (see the module's docstring)."""
+    if not state.protected or not _Judge(state).officers:
+        return Rejudged()
+    with writer(engine).begin() as conn:
+        return rejudge_in(conn, state, own_device, changed)
+
+
+def rejudge_in(
+    conn: Connection, state: TrustState, own_device: str, changed: Iterable[Record]
+) -> Rejudged:
+    """`rejudge` inside the caller's transaction (the round's merge: merged and judged again
+    together, or neither)."""
     done = Rejudged()
     if not state.protected:
         return done
@@ -394,16 +405,15 @@ def rejudge(
         key, clock = (rec.table, rec.row), (rec.hlc, rec.device_id)
         if rec.table in KIND_OF_TABLE and (key not in triggers or clock < triggers[key]):
             triggers[key] = clock
-    with writer(engine).begin() as conn:
-        for _ in range(_ROUNDS):
-            if not triggers:
-                break
-            flipped = _rejudge_once(conn, rules, own_device, triggers, done)
-            triggers = {}
-            for commit in flipped:
-                for key in commit.own:
-                    if key not in triggers or commit.clock < triggers[key]:
-                        triggers[key] = commit.clock
+    for _ in range(_ROUNDS):
+        if not triggers:
+            break
+        flipped = _rejudge_once(conn, rules, own_device, triggers, done)
+        triggers = {}
+        for commit in flipped:
+            for key in commit.own:
+                if key not in triggers or commit.clock < triggers[key]:
+                    triggers[key] = commit.clock
     return done
 
 
@@ -583,6 +593,13 @@ def keep_refused(engine: Engine, device: str, refused: Sequence[Refusal]) -> Non
         _keep(conn, device, refused)
 
 
+def keep(conn: Connection, device: str, refused: Sequence[Refusal]) -> None:
+    """Keep refused changes in `refused_changes` (with their reason), in the caller's
+    transaction."""
+    if refused:
+        _keep(conn, device, refused)
+
+
 def _keep(conn: Connection, device: str, refused: Sequence[Refusal]) -> None:
     conn.execute(
         insert(RefusedChange).prefix_with("OR REPLACE"),
@@ -645,6 +662,8 @@ __all__ = [
     "describe_allowed",
     "judge",
     "judge_round",
+    "keep",
     "keep_refused",
     "rejudge",
+    "rejudge_in",
 ]
