@@ -244,3 +244,40 @@ def test_a_reassignment_in_one_peers_batch_counts_for_another_peers_change_in_th
     assert _refused(sue) == set()
     _settle(share, sam, olive, sue)
     _same(sam, olive, sue)
+
+
+def _conflicts(ctx: ServiceContext) -> list[tuple[str, ...]]:
+    with ctx.engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT id, table_name, row_id, column_name, kept_value, lost_value FROM conflicts"
+                " ORDER BY id"
+            )
+        )
+        return [tuple(str(v) for v in r) for r in rows]
+
+
+def test_a_change_taken_back_takes_its_conflicts_with_it(tmp_path: Path) -> None:
+    """Sam takes Olive's action and writes its latest update himself; Olive, not having seen it,
+    writes hers (a later clock: it won the field where it was applied, and Sam's lost to it, a
+    conflict). Taken back on Sue's PC, the field holds Sam's words and the conflict Olive's
+    change made is gone: Sue's PC holds what Sam's (which refused Olive's on arrival) holds."""
+    share = _share(tmp_path)
+    sam, olive, sue = board(
+        tmp_path, share, [("Sam", "secretariat"), ("Olive", "officer"), ("Sue", "secretariat")]
+    )
+    action = _action(sam, olive.user)
+    _settle(share, sam, olive, sue)
+    crud.update(sam.uow(), E.ACTIONS, action, {"owner_id": sam.user, "latest_update": "by Sam"})
+    _tick()
+    crud.update(olive.uow(), E.ACTIONS, action, {"latest_update": "done by Olive"})
+    protected_sync(olive, share)
+    protected_sync(sue, share)
+    protected_sync(sam, share)
+    protected_sync(sue, share)  # Sam's arrives, loses the field to Olive's, which is taken back
+    _settle(share, sam, olive, sue)
+    for ctx in (sam, olive, sue):
+        assert crud.get(ctx.uow(write=False), E.ACTIONS, action).latest_update == "by Sam"
+        assert _conflicts(ctx) == _conflicts(sam)
+    assert not any(c[3] == "latest_update" for c in _conflicts(sam))
+    _same(sam, olive, sue)
