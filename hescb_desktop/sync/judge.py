@@ -313,14 +313,6 @@ def _commits(records: Iterable[Record]) -> list[_Commit]:
     return sorted((_Commit(recs) for recs in by.values()), key=lambda c: (c.clock, c.id))
 
 
-def judge(
-    engine: Engine, state: TrustState, device: str, records: Sequence[Record]
-) -> tuple[list[Record], list[Refusal]]:
-    """The records of one peer that may be applied, and those refused (with the reason)."""
-    kept, refused = judge_round(engine, state, {device: records})
-    return kept.get(device, list(records)), refused.get(device, [])
-
-
 def judge_round(
     engine: Engine, state: TrustState, batches: Mapping[str, Sequence[Record]]
 ) -> tuple[dict[str, list[Record]], dict[str, list[Refusal]]]:
@@ -456,15 +448,13 @@ def _rejudge_once(
                     into.add((device, tx))
     if not applied and not refused:
         return []
-    commits = [(_Commit(_applied_commit(cur, d, tx)), True) for d, tx in sorted(applied)]
-    reasons: dict[CommitId, str] = {}
-    stored: list[tuple[_Commit, bool]] = []
+    commits: list[tuple[_Commit, bool]] = []  # (commit, whether it is applied now)
+    for d, tx in sorted(applied):
+        if records := _applied_commit(cur, d, tx):
+            commits.append((_Commit(records), True))
     for d, tx in sorted(refused - applied):
-        records, why = _refused_commit(cur, d, tx)
-        if records:
-            stored.append((_Commit(records), False))
-            reasons[(d, tx)] = why
-    commits = [(c, a) for c, a in commits if c.records] + stored
+        if records := _refused_commit(cur, d, tx):
+            commits.append((_Commit(records), False))
     commits.sort(key=lambda ca: (ca[0].clock, ca[0].id))
     history = History()
     history.load(conn, _wanted([c for c, _ in commits], [c for c, _ in commits]))
@@ -502,15 +492,13 @@ def _applied_commit(cur: object, device: str, tx: int) -> list[Record]:
     return found
 
 
-def _refused_commit(cur: object, device: str, tx: int) -> tuple[list[Record], str]:
-    rows = list(
-        cur.execute(  # type: ignore[attr-defined]
-            f"SELECT {_RECORD_COLUMNS}, reason FROM refused_changes WHERE device_id = ? AND tx = ?"
-            " ORDER BY seq",
-            (device, tx),
-        )
+def _refused_commit(cur: object, device: str, tx: int) -> list[Record]:
+    rows = cur.execute(  # type: ignore[attr-defined]
+        f"SELECT {_RECORD_COLUMNS} FROM refused_changes WHERE device_id = ? AND tx = ?"
+        " ORDER BY seq",
+        (device, tx),
     )
-    return [Record(*r[:10]) for r in rows], (rows[0][10] if rows else "")
+    return [Record(*r) for r in rows]
 
 
 def _with_children(conn: Connection, triggers: dict[Key, Clock]) -> dict[Key, Clock]:
@@ -586,13 +574,6 @@ def _flip(
                 done.refused[device] = [f for f in refusals if f.record.tx != commit.id[1]]
 
 
-def keep_refused(engine: Engine, device: str, refused: Sequence[Refusal]) -> None:
-    if not refused:
-        return
-    with writer(engine).begin() as conn:
-        _keep(conn, device, refused)
-
-
 def keep(conn: Connection, device: str, refused: Sequence[Refusal]) -> None:
     """Keep refused changes in `refused_changes` (with their reason), in the caller's
     transaction."""
@@ -660,10 +641,8 @@ __all__ = [
     "Rejudged",
     "describe",
     "describe_allowed",
-    "judge",
     "judge_round",
     "keep",
-    "keep_refused",
     "rejudge",
     "rejudge_in",
 ]
