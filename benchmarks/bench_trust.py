@@ -18,7 +18,7 @@ Targets (issue 15): the signed merge at most 1.3x the plain one; one 1,000-recor
 verified in under 5 ms. Exit status 1 when one is missed.
 
 What the input does not exercise: the peers are secretariat, so the rules take their fast path
-(no row lookups); an officer's changes also need their rows' owners read (sync.judge._Rows, one
+(no row lookups); an officer's changes also need their rows' history read (sync.judge.History, one
 query per 500 rows per table). That cost is not measured here yet.
 """
 

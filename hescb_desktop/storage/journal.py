@@ -129,8 +129,11 @@ class SecurityFinding(Base):
 
 
 class RefusedChange(Base):
-    """A peer's change its writer was not allowed to make (rules on merge, issue 15): never
-    applied, never silently dropped: kept here with the reason."""
+    """A change its writer was not allowed to make (rules on merge, issue 15): never applied,
+    never silently dropped: kept here with the reason. A peer's change refused on merge, or one
+    (a peer's or this PC's own) taken back when a change with an earlier clock arrived that made
+    it one its writer may not make; merged again (and removed from here) if a later judgement
+    allows it (sync.judge.rejudge)."""
 
     __tablename__ = "refused_changes"
     device_id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -143,3 +146,6 @@ class RefusedChange(Base):
     value: Mapped[str] = mapped_column(Text)
     user: Mapped[str] = mapped_column(String(120))
     reason: Mapped[str] = mapped_column(Text)
+    prev_hlc: Mapped[int | None] = mapped_column(BigInteger, default=None)  # 0012
+
+    __table_args__ = (Index("ix_refused_changes_row", "table_name", "row_id"),)

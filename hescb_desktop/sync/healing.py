@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy import Connection, Engine, select, text, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from hescb_desktop.storage.base import new_id
@@ -385,40 +385,34 @@ def write_copy(
     return write_verified(folder / healing_name(first, last, gen), encode(header, records, signer))
 
 
+# This PC's published changes: those in change_log, and those taken back when judged again
+# (sync.judge.rejudge: kept in refused_changes). Both were sent under their numbers; healing
+# keeps treating them as sent (never recovered from the share, republished when wanted).
+_SENT = (
+    "SELECT device_id, seq, tx, hlc, table_name, row_id, column_name, value, prev_hlc, user,"
+    " published FROM change_log WHERE device_id = :me"
+    " UNION ALL SELECT device_id, seq, tx, hlc, table_name, row_id, column_name, value,"
+    " prev_hlc, user, 1 FROM refused_changes WHERE device_id = :me"
+)
+
+
 def _records(engine: Engine, me: str, first: int, last: int) -> list[Record]:
-    stmt = (
-        select(
-            ChangeLog.device_id,
-            ChangeLog.seq,
-            ChangeLog.tx,
-            ChangeLog.hlc,
-            ChangeLog.table_name,
-            ChangeLog.row_id,
-            ChangeLog.column_name,
-            ChangeLog.value,
-            ChangeLog.prev_hlc,
-            ChangeLog.user,
-        )
-        .where(
-            ChangeLog.device_id == me,
-            ChangeLog.published.is_(True),
-            ChangeLog.seq.between(first, last),
-        )
-        .order_by(ChangeLog.seq)
+    sql = (
+        f"SELECT * FROM ({_SENT}) WHERE published = 1 AND seq BETWEEN :first AND :last ORDER BY seq"
     )
     with engine.connect() as conn:
-        return [Record._make(r) for r in conn.execute(stmt)]
+        rows = conn.execute(text(sql), {"me": me, "first": first, "last": last})
+        return [Record._make(tuple(r)[:10]) for r in rows]
 
 
 def _published_ranges(engine: Engine, me: str, after: int) -> list[tuple[int, int]]:
     """This PC's published seqs above `after`, as runs (gaps and islands, in SQL)."""
     sql = (
         "SELECT min(seq), max(seq) FROM (SELECT seq, seq - row_number() OVER (ORDER BY seq) AS g"
-        " FROM change_log WHERE device_id = ? AND published = 1 AND seq > ?) GROUP BY g"
-        " ORDER BY 1"
+        f" FROM ({_SENT}) WHERE published = 1 AND seq > :after) GROUP BY g ORDER BY 1"
     )
     with engine.connect() as conn:
-        return [(int(a), int(b)) for a, b in conn.exec_driver_sql(sql, (me, after))]
+        return [(int(a), int(b)) for a, b in conn.execute(text(sql), {"me": me, "after": after})]
 
 
 def _next_seq(engine: Engine, me: str) -> int:
@@ -575,18 +569,18 @@ def _published_top(engine: Engine, me: str) -> int:
     )
     with engine.connect() as conn:
         top = conn.exec_driver_sql(sql, (me,)).scalar()
-    return int(top or 0)
+        taken = conn.exec_driver_sql(
+            "SELECT max(seq) FROM refused_changes WHERE device_id = ?", (me,)
+        ).scalar()
+    return max(int(top or 0), int(taken or 0))
 
 
 def _local_records(engine: Engine, me: str, first: int) -> dict[int, tuple[Record, bool]]:
-    sql = (
-        "SELECT device_id, seq, tx, hlc, table_name, row_id, column_name, value, prev_hlc, user,"
-        " published FROM change_log WHERE device_id = ? AND seq >= ? ORDER BY seq"
-    )
+    sql = f"SELECT * FROM ({_SENT}) WHERE seq >= :first ORDER BY seq"
     with engine.connect() as conn:
         return {
             int(r[1]): (Record(*r[:10]), bool(r[10]))
-            for r in conn.exec_driver_sql(sql, (me, first))
+            for r in conn.execute(text(sql), {"me": me, "first": first})
         }
 
 

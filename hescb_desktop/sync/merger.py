@@ -622,6 +622,61 @@ class _Merge:
         ]
 
 
+def rebuild_fields(conn: Connection, fields: set[tuple[str, str, str]]) -> set[str]:
+    """Fields whose change was taken out of change_log (refused when judged again, sync.judge):
+    each set back to the value its highest remaining change holds, as a merge of the remaining
+    history would have left it, and its conflicts settled again from that history (the ones the
+    taken change lost or won no longer stand; those it kept name the new winner). A row left
+    with no change at all was only ever made by what was taken back: it is removed. Returns the
+    tables changed."""
+    raw = conn.connection.driver_connection
+    assert isinstance(raw, sqlite3.Connection)
+    cur = raw.cursor()
+    cur.execute("PRAGMA defer_foreign_keys=ON")
+    merge = _Merge(cur, MergeStats(), _Converters(conn))
+    merge.load({(t, r) for t, r, _ in fields})
+    gone: list[Key] = []
+    winners: list[tuple[Any, ...]] = []
+    for table, rid, col in sorted(fields):
+        row = merge.rows[(table, rid)]
+        known = synced_table(table)
+        if known is None or col not in SYNCED_COLUMNS.get(table, frozenset()):
+            continue
+        if not row.fields:
+            if row.exists and (table, rid) not in gone:
+                gone.append((table, rid))
+            continue
+        held = row.fields.get(col)
+        if not row.exists:
+            continue
+        if held is None or held.value is None:  # nothing else ever set it: back to empty
+            if known.c[col].nullable:
+                row.update[col] = "null"
+                merge.stats.tables.add(table)
+            continue
+        ok = merge._choices(known).get(col)
+        if ok is None or held.value in ok:
+            row.update[col] = held.value
+            if col == "deleted":
+                row.deleted = held.value == "true"
+            merge.stats.tables.add(table)
+        if col not in NO_CONFLICT and table not in NO_CONFLICT_TABLES:
+            merge.contested.add((table, rid, col))
+            winners.append((held.value, held.clock[0], held.clock[1], held.user, table, rid, col))
+        merge.deletion_contested.add((table, rid))
+    merge.write()
+    cur.executemany(
+        "UPDATE conflicts SET kept_value = ?, kept_hlc = ?, kept_device = ?, kept_user = ?"
+        " WHERE kind = 'field' AND table_name = ? AND row_id = ? AND column_name = ?",
+        winners,
+    )
+    for table, rid in gone:
+        cur.execute(f'DELETE FROM "{table}" WHERE id = ?', (rid,))
+        cur.execute("DELETE FROM conflicts WHERE table_name = ? AND row_id = ?", (table, rid))
+        merge.stats.tables.add(table)
+    return merge.stats.tables
+
+
 def synced_table(name: str) -> Table | None:
     """The table a record may write: one on the allow-list (never a local table), else None."""
     return Base.metadata.tables[name] if name in SYNCED_COLUMNS else None

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
@@ -28,7 +28,6 @@ from hescb_desktop.sync.bootstrap import retry_waiting
 from hescb_desktop.sync.clockguard import IncomingCheck, OwnCheck, notify
 from hescb_desktop.sync.hlc import HybridLogicalClock
 from hescb_desktop.sync.judge import describe as describe_refused
-from hescb_desktop.sync.judge import keep_refused
 from hescb_desktop.sync.merger import MergeStats, held_back_lines, merge_records, put_state
 from hescb_desktop.sync.publisher import pending_count, publish
 from hescb_desktop.sync.renumber import renumber_clashes
@@ -178,16 +177,30 @@ def _round(
     ]
     report.peers = len(batches)
     remember_signed(engine, trust.check.taken)
-    refused = {b.device_id: _judge(engine, trust, b) for b in batches}
-    stats = _merge(engine, clock, batches, cursors, incoming)  # may hold a batch back
+    refused = _judge(engine, trust, batches)
+    again = judge.Rejudged()
+
+    def settle(conn: Connection, merged: list[Record]) -> int:
+        """In the merge's transaction: the refusals kept, then what the merged changes decide
+        otherwise judged again (sync.judge.rejudge). Returns the newest clock merged now."""
+        nonlocal again
+        for device, refusals in refused.items():
+            judge.keep(conn, device, refusals)
+        again = judge.rejudge_in(conn, trust.state, actor.device_id, merged)
+        return max((r.hlc for r in again.allowed), default=0)
+
+    stats = _merge(engine, clock, batches, cursors, incoming, settle)  # may hold a batch back
     retry_waiting(engine, actor.device_id)  # own changes a restore could not apply yet
     report.problems = [
         f"PC {b.device_id.replace('-', '')[-8:]}: {b.problem}" for b in batches if b.problem
     ] + heal.problems
     report.problems += screening_problems(batches, stats)
     for device, refusals in refused.items():
-        keep_refused(engine, device, refusals)
         report.problems += describe_refused(device, refusals, trust.state.names)
+    for device, refusals in again.refused.items():
+        report.problems += describe_refused(device, refusals, trust.state.names)
+    report.problems += judge.describe_allowed(again.allowed, trust.state.names)
+    stats.tables |= again.tables
     report.waiting = trust.waiting
     report.waiting_short = trust.waiting_short or report.waiting_short
     report.merged, report.conflicts, report.tables = stats.merged, stats.conflicts, stats.tables
@@ -252,10 +265,17 @@ def _publish(
     )
 
 
-def _judge(engine: Engine, trust: trust_round.TrustRound, batch: PeerBatch) -> list[judge.Refusal]:
-    """The rules on merge (sync.judge): what the batch's writer may not do is taken out."""
-    batch.records, refusals = judge.judge(engine, trust.state, batch.device_id, batch.records)
-    return refusals
+def _judge(
+    engine: Engine, trust: trust_round.TrustRound, batches: list[PeerBatch]
+) -> dict[str, list[judge.Refusal]]:
+    """The rules on merge (sync.judge), every peer's batch together in clock order: what each
+    batch's writers may not do is taken out."""
+    kept, refused = judge.judge_round(
+        engine, trust.state, {b.device_id: b.records for b in batches}
+    )
+    for b in batches:
+        b.records = kept[b.device_id]
+    return refused
 
 
 def _housekeeping(engine: Engine, share: Share, actor: Actor, clock: HybridLogicalClock) -> None:
@@ -420,13 +440,15 @@ def _merge(
     batches: list[PeerBatch],
     cursors: dict[str, int],
     incoming: IncomingCheck | None = None,
+    settle: Callable[[Connection, list[Record]], int] | None = None,
 ) -> MergeStats:
-    """Merge every batch in one transaction. If the database refuses the result (a row another
-    PC created, or points to, that has not arrived: its segment is damaged, or hidden by a stale
-    listing), find the batches that fit without it; the others wait, their cursor unmoved, and
-    are read again next round. One PC's missing segment never stops the others' changes."""
+    """Merge every batch in one transaction (`settle`, if given, runs in it after the merge).
+    If the database refuses the result (a row another PC created, or points to, that has not
+    arrived: its segment is damaged, or hidden by a stale listing), find the batches that fit
+    without it; the others wait, their cursor unmoved, and are read again next round. One PC's
+    missing segment never stops the others' changes."""
     try:
-        return _merge_once(engine, clock, batches, incoming)
+        return _merge_once(engine, clock, batches, incoming, settle)
     except REFUSED:
         pass
     ready: list[PeerBatch] = []
@@ -437,7 +459,7 @@ def _merge(
         batch.records = []
         batch.cursor = cursors.get(batch.device_id, 0)
         batch.problem = batch.problem or WAITING
-    return _merge_once(engine, clock, batches, incoming)
+    return _merge_once(engine, clock, batches, incoming, settle)
 
 
 def _fits(engine: Engine, batches: list[PeerBatch]) -> bool:
@@ -464,9 +486,13 @@ def _merge_once(
     clock: HybridLogicalClock,
     batches: list[PeerBatch],
     incoming: IncomingCheck | None = None,
+    settle: Callable[[Connection, list[Record]], int] | None = None,
 ) -> MergeStats:
     with writer(engine).begin() as conn:
-        stats = merge_records(conn, [r for b in batches for r in b.records])
+        merged = [r for b in batches for r in b.records]
+        stats = merge_records(conn, merged)
+        if settle is not None:  # the clock passes what it merges too
+            stats.max_hlc = max(stats.max_hlc, settle(conn, merged))
         if incoming is not None:
             incoming.keep_stamps(conn)
         for b in batches:

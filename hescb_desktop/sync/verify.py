@@ -114,12 +114,16 @@ def range_records(conn: Connection, device: str, first: int, last: int) -> list[
     """The change-log rows of one PC's range as they travelled in its segment. A record the
     share's time re-dated (`sync.clockguard.redate`) gets its author's stamp back
     (`stamped_hlc`), and its prev_hlc, when redate pointed it at another re-dated change of the
-    same field and PC, the stamp that change had."""
+    same field and PC, the stamp that change had. A change refused by the rules on merge (or
+    taken back when judged again, sync.judge) travelled in the segment too: it is read from
+    `refused_changes`."""
     rows = conn.execute(
         text(
             "SELECT device_id, seq, tx, hlc, table_name, row_id, column_name, value, prev_hlc,"
             " user, stamped_hlc FROM change_log WHERE device_id = :d AND seq BETWEEN :f AND :l"
-            " ORDER BY seq"
+            " UNION ALL SELECT device_id, seq, tx, hlc, table_name, row_id, column_name, value,"
+            " prev_hlc, user, NULL FROM refused_changes WHERE device_id = :d"
+            " AND seq BETWEEN :f AND :l ORDER BY seq"
         ),
         {"d": device, "f": first, "l": last},
     ).all()

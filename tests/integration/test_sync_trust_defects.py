@@ -6,7 +6,6 @@ import hashlib
 import json
 from pathlib import Path
 
-import pytest
 from sqlalchemy import text
 from trust_office import board, found, protected_sync
 
@@ -106,11 +105,6 @@ def test_a_pc_whose_clock_is_behind_has_its_changes_after_enrolment_taken(
     assert "made by Sue" in names
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="not fixed: sync.judge takes an officer's relation to a record from the row as the "
-    "merging PC holds it now, so PCs that merged in different orders decide differently",
-)
 def test_an_officers_progress_is_judged_alike_whatever_order_the_pcs_merge_in(
     tmp_path: Path,
 ) -> None:

@@ -50,8 +50,10 @@ from hescb_desktop.services import entities as E
 from hescb_desktop.services.context import open_context
 from hescb_desktop.services.export import export_all
 from hescb_desktop.storage.base import new_id
+from hescb_desktop.storage.capture import Actor
 from hescb_desktop.storage.database import head_revision
 from hescb_desktop.storage.device import fingerprint as device_fingerprint
+from hescb_desktop.storage.uow import UnitOfWork
 from hescb_desktop.sync import healing
 from hescb_desktop.sync.hlc import pack, wall_ms
 from hescb_desktop.sync.round import SyncReport
@@ -504,8 +506,13 @@ class ProtectedBoard(ThreeReplicas):
         self._sync(pc)
 
     def _raw(self, pc: int, spec: Any, row: str, values: dict[str, Any]) -> list[int]:
+        """As a modified app writes it: the PC's person on every change, no rules checked here
+        (a bare unit of work: ctx.uow() has the storage backstop refuse it)."""
         after = self._seq(pc)
-        crud.update(self.pcs[pc].uow(), spec, row, values)
+        ctx = self.pcs[pc]
+        crud.update(
+            UnitOfWork(ctx.engine, Actor(ctx.device_id, ctx.user), ctx.clock), spec, row, values
+        )
         return list(range(after + 1, self._seq(pc) + 1))
 
     @rule(word=st.sampled_from(("alpha", "bravo", "charlie")), sync=st.booleans())
