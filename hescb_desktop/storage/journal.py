@@ -147,5 +147,7 @@ class RefusedChange(Base):
     user: Mapped[str] = mapped_column(String(120))
     reason: Mapped[str] = mapped_column(Text)
     prev_hlc: Mapped[int | None] = mapped_column(BigInteger, default=None)  # 0012
+    # the author's own stamp when the share's time re-dated it (as in change_log), 0012
+    stamped_hlc: Mapped[int | None] = mapped_column(BigInteger, default=None)
 
     __table_args__ = (Index("ix_refused_changes_row", "table_name", "row_id"),)

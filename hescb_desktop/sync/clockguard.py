@@ -213,6 +213,14 @@ class IncomingCheck:
             )
             if done.rowcount:
                 self.counted[device] = self.counted.get(device, 0) + 1
+            else:  # refused by the rules on merge: kept with its author's stamp too
+                conn.execute(
+                    text(
+                        "UPDATE refused_changes SET stamped_hlc = :own WHERE device_id = :d"
+                        " AND seq = :s AND hlc = :h AND stamped_hlc IS NULL"
+                    ),
+                    {"own": own, "d": device, "s": seq, "h": hlc},
+                )
 
     def messages(self) -> list[str]:
         return [

@@ -43,6 +43,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import orjson
 from sqlalchemy import Connection, Engine, insert
@@ -544,6 +545,7 @@ def _flip(
     now allowed through the normal merge."""
     cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     taken = [Refusal(r, why) for commit, why in to_refuse for r in commit.records]
+    stamps = _stamps(cur, "change_log", [f.record for f in taken])
     if taken:
         cur.executemany(
             "DELETE FROM change_log WHERE device_id = ? AND seq = ?",
@@ -555,13 +557,16 @@ def _flip(
         for device, refusals in by_device.items():
             _keep(conn, device, refusals)
             done.refused.setdefault(device, []).extend(refusals)
+        _put_stamps(cur, "refused_changes", stamps)
     allowed_now = [r for commit in to_allow for r in commit.records]
     if allowed_now:
+        again = _stamps(cur, "refused_changes", allowed_now)
         cur.executemany(
             "DELETE FROM refused_changes WHERE device_id = ? AND seq = ?",
             [(r.device_id, r.seq) for r in allowed_now],
         )
         stats = merge_records(conn, allowed_now)
+        _put_stamps(cur, "change_log", again)
         done.allowed.extend(allowed_now)
         done.tables |= stats.tables
     if taken:
@@ -572,6 +577,30 @@ def _flip(
         for device, refusals in done.refused.items():
             if device == commit.id[0]:
                 done.refused[device] = [f for f in refusals if f.record.tx != commit.id[1]]
+
+
+def _stamps(cur: Any, table: str, records: Sequence[Record]) -> list[tuple[int, str, int]]:
+    """The authors' own stamps (`stamped_hlc`: the share's time re-dated the change) of
+    `records` as `table` keeps them: (stamp, device, seq)."""
+    found: list[tuple[int, str, int]] = []
+    for rec in records:
+        row = cur.execute(
+            f"SELECT stamped_hlc FROM {table} WHERE device_id = ? AND seq = ?"
+            " AND stamped_hlc IS NOT NULL",
+            (rec.device_id, rec.seq),
+        ).fetchone()
+        if row is not None:
+            found.append((int(row[0]), rec.device_id, rec.seq))
+    return found
+
+
+def _put_stamps(cur: Any, table: str, stamps: list[tuple[int, str, int]]) -> None:
+    """A change moved between change_log and refused_changes keeps its author's stamp: the
+    digest chaining its author's next segment is taken with it (sync.verify.range_records)."""
+    if stamps:
+        cur.executemany(
+            f"UPDATE {table} SET stamped_hlc = ? WHERE device_id = ? AND seq = ?", stamps
+        )
 
 
 def keep(conn: Connection, device: str, refused: Sequence[Refusal]) -> None:

@@ -122,7 +122,7 @@ def range_records(conn: Connection, device: str, first: int, last: int) -> list[
             "SELECT device_id, seq, tx, hlc, table_name, row_id, column_name, value, prev_hlc,"
             " user, stamped_hlc FROM change_log WHERE device_id = :d AND seq BETWEEN :f AND :l"
             " UNION ALL SELECT device_id, seq, tx, hlc, table_name, row_id, column_name, value,"
-            " prev_hlc, user, NULL FROM refused_changes WHERE device_id = :d"
+            " prev_hlc, user, stamped_hlc FROM refused_changes WHERE device_id = :d"
             " AND seq BETWEEN :f AND :l ORDER BY seq"
         ),
         {"d": device, "f": first, "l": last},
@@ -149,6 +149,9 @@ def _own_stamp(conn: Connection, r: Any) -> int:
         text(
             "SELECT stamped_hlc FROM change_log WHERE device_id = :d AND table_name = :t"
             " AND row_id = :r AND column_name = :c AND hlc = :h AND stamped_hlc IS NOT NULL"
+            " UNION ALL SELECT stamped_hlc FROM refused_changes WHERE device_id = :d"
+            " AND table_name = :t AND row_id = :r AND column_name = :c AND hlc = :h"
+            " AND stamped_hlc IS NOT NULL"
         ),
         {"d": r[0], "t": r[4], "r": r[5], "c": r[6], "h": r[8]},
     ).first()

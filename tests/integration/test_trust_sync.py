@@ -458,6 +458,39 @@ def test_a_pc_whose_clock_is_far_ahead_still_chains(office: TrustedOffice) -> No
     assert office.refused("root") == []
 
 
+def test_a_refused_change_from_a_pc_whose_clock_is_far_ahead_does_not_cut_it_off(
+    office: TrustedOffice,
+) -> None:
+    """Its change beyond its role is re-dated by the reader and refused; kept with its
+    author's stamp, so the digest that chains its next segment is the one its author signed:
+    the officer's next, honest change still merges (it once read as "segment replaced", and
+    every later change of that PC was refused with it)."""
+    from hescb_desktop.storage.device import last_hlc
+    from hescb_desktop.sync.clockguard import load_offset
+    from hescb_desktop.sync.hlc import HybridLogicalClock
+
+    mine = add_action(office, "root", "officer", "Rota")
+    theirs = add_action(office, "root", "root", "Budget")
+    office.settle()
+    ctx = office.pc("officer")
+    ctx.clock = HybridLogicalClock(
+        last=last_hlc(ctx.engine),
+        wall=lambda: wall_ms() + 6 * 3600 * 1000,
+        offset_ms=load_offset(ctx.engine),
+    )
+    set_status(office, "officer", theirs, ActionStatus.CLOSED)  # beyond the role
+    office.sync("officer")
+    office.sync("root")
+    assert status_on(office, "root", theirs) == "open"
+    stamps = office.rows("root", "SELECT hlc, stamped_hlc FROM refused_changes")
+    assert stamps and all(own is not None and own > hlc for hlc, own in stamps)
+    set_status(office, "officer", mine, ActionStatus.COMPLETE)  # honest, next segment
+    office.sync("officer")
+    office.sync("root")
+    assert office.findings("root") == {}
+    assert status_on(office, "root", mine) == "complete"
+
+
 def test_the_only_secretariat_member_cannot_leave_the_board_without_one(
     office: TrustedOffice,
 ) -> None:
