@@ -67,6 +67,7 @@ from hescb_desktop.sync.segments import (
 )
 from hescb_desktop.sync.share import Share, ShareError, read_bytes, replace_file, with_retries
 from hescb_desktop.sync.snapshot import newest_snapshot
+from hescb_desktop.sync.verify import range_records
 
 WANTS = "wants.json"
 FOREIGN = ".foreign"
@@ -397,12 +398,15 @@ _SENT = (
 
 
 def _records(engine: Engine, me: str, first: int, last: int) -> list[Record]:
-    sql = (
-        f"SELECT * FROM ({_SENT}) WHERE published = 1 AND seq BETWEEN :first AND :last ORDER BY seq"
-    )
+    """This PC's published records first..last as they travelled: a record the share's time
+    re-dated carries its own stamp again (verify.range_records), so a healing copy chains as
+    the original did (a copy with the re-dated clock made this PC's next segment read as
+    "segment replaced" on a PC that took the copy)."""
+    sql = f"SELECT seq FROM ({_SENT}) WHERE published = 1 AND seq BETWEEN :first AND :last"
     with engine.connect() as conn:
-        rows = conn.execute(text(sql), {"me": me, "first": first, "last": last})
-        return [Record._make(tuple(r)[:10]) for r in rows]
+        bounds = {"me": me, "first": first, "last": last}
+        sent = {int(r[0]) for r in conn.execute(text(sql), bounds)}
+        return [r for r in range_records(conn, me, first, last) if r.seq in sent]
 
 
 def _published_ranges(engine: Engine, me: str, after: int) -> list[tuple[int, int]]:
@@ -576,12 +580,13 @@ def _published_top(engine: Engine, me: str) -> int:
 
 
 def _local_records(engine: Engine, me: str, first: int) -> dict[int, tuple[Record, bool]]:
-    sql = f"SELECT * FROM ({_SENT}) WHERE seq >= :first ORDER BY seq"
+    """This PC's records from `first` as they travelled (its own stamps), and whether sent."""
+    sql = f"SELECT seq, published FROM ({_SENT}) WHERE seq >= :first ORDER BY seq"
     with engine.connect() as conn:
-        return {
-            int(r[1]): (Record(*r[:10]), bool(r[10]))
-            for r in conn.execute(text(sql), {"me": me, "first": first})
-        }
+        sent = {int(r[0]): bool(r[1]) for r in conn.execute(text(sql), {"me": me, "first": first})}
+        if not sent:
+            return {}
+        return {r.seq: (r, sent[r.seq]) for r in range_records(conn, me, first, max(sent))}
 
 
 def _rewrite_own(
