@@ -29,7 +29,7 @@ from hescb_desktop.domain.errors import NotFoundError, ValidationError
 from hescb_desktop.domain.permissions import Identity, Kind, NotAllowedError, Operation, Role
 from hescb_desktop.services.context import ServiceContext
 from hescb_desktop.storage.base import new_id
-from hescb_desktop.storage.device import read_state
+from hescb_desktop.storage.device import last_hlc, read_state
 from hescb_desktop.storage.engine import writer
 from hescb_desktop.storage.identity import os_account, write_identity
 from hescb_desktop.storage.journal import (
@@ -38,11 +38,13 @@ from hescb_desktop.storage.journal import (
     RefusedChange,
     SecurityFinding,
     SyncPeer,
+    TrustStatement,
 )
 from hescb_desktop.storage.models import Person
 from hescb_desktop.sync.board import identify_share
 from hescb_desktop.sync.healing import listing
 from hescb_desktop.sync.hlc import to_datetime
+from hescb_desktop.sync.merger import put_state
 from hescb_desktop.sync.retention import read_acks
 from hescb_desktop.sync.share import Share, ShareError, read_json, replace_file
 from hescb_desktop.sync.signing import same_fingerprint
@@ -119,7 +121,7 @@ def found_board(ctx: ServiceContext, person_name: str = "") -> Identity:
         "account": account,
         "legacy": {},
     }
-    st = issue(ctx.pc_key, "root", ctx.clock.now(), body)
+    st = issue(ctx.pc_key, "root", _statement_time(ctx), body)
     store(ctx.engine, [st])
     # who this PC is, first: the founder's own record is then made in their name
     write_identity(ctx.engine, ctx.fingerprint, identity)
@@ -139,7 +141,7 @@ def found_demo(
     if read_state(ctx.engine).get("trust_root"):
         return
     account = os_account()
-    at = ctx.clock.now()
+    at = _statement_time(ctx)
     statements = [
         issue(
             ctx.pc_key,
@@ -196,7 +198,7 @@ def upgrade_board(ctx: ServiceContext, share_folder: Path, person_name: str) -> 
         "legacy": legacy,
         "board_id": share.board_id or "",
     }
-    st = issue(ctx.pc_key, "root", ctx.clock.now(), body)
+    st = issue(ctx.pc_key, "root", _statement_time(ctx), body)
     store(ctx.engine, [st])
     identity = Identity(person.id, person.name, Role.SECRETARIAT, account=account)
     write_identity(ctx.engine, ctx.fingerprint, identity)
@@ -211,6 +213,19 @@ def upgrade_board(ctx: ServiceContext, share_folder: Path, person_name: str) -> 
 
 
 # ------------------------------------------------------------------ enrolment
+def _statement_time(ctx: ServiceContext) -> int:
+    """When a statement this PC issues now is dated: after every statement it knows and every
+    stamp its database recorded, whatever its wall clock says (a revocation dated before the
+    board's root statement, by a secretariat PC whose clock had jumped back, was rejected by
+    every PC), and remembered as the database's clock so later changes are dated after it."""
+    with ctx.engine.connect() as conn:
+        newest = conn.scalar(select(func.max(TrustStatement.at))) or 0
+    at = ctx.clock.after(max(int(newest), last_hlc(ctx.engine)))
+    with writer(ctx.engine).begin() as conn:
+        put_state(conn, "hlc_last", str(at))
+    return at
+
+
 def request_enrolment(ctx: ServiceContext, share_folder: Path) -> str:
     """Publish this PC's join request (its key, name, account); returns its fingerprint."""
     state = read_state(ctx.engine)
@@ -240,7 +255,7 @@ def request_enrolment(ctx: ServiceContext, share_folder: Path) -> str:
         os_account(),
         os_account(),
         int(top or 0),
-        ctx.clock.now(),
+        _statement_time(ctx),
     )
     share.own_segments_dir(ctx.device_id)
     replace_file(request_path(share, ctx.device_id), data + b"\n")
@@ -283,7 +298,7 @@ def approve(
     st = issue(
         ctx.pc_key,
         "enrol",
-        ctx.clock.now(),
+        _statement_time(ctx),
         {
             "key": base64.b64encode(request.key).decode(),
             "device_id": request.device_id,
@@ -318,7 +333,7 @@ def revoke(ctx: ServiceContext, share_folder: Path, typed_fingerprint: str) -> s
     st = issue(
         ctx.pc_key,
         "revoke",
-        ctx.clock.now(),
+        _statement_time(ctx),
         {"fingerprint": cert.fingerprint, "after_seq": seen},
     )
     _keep_and_send(ctx, share, st)
@@ -351,7 +366,7 @@ def set_role(
     st = issue(
         ctx.pc_key,
         "role",
-        ctx.clock.now(),
+        _statement_time(ctx),
         {"person_id": found.id, "name": found.name, "role": new_role.value, "acts_for": principals},
     )
     share = None

@@ -100,6 +100,15 @@ class HybridLogicalClock:
             self._last = self._advance(self._last, self.wall())
             return self._last
 
+    def after(self, floor: int) -> int:
+        """A stamp greater than `floor` and than every stamp handed out, with no drift bound:
+        `floor` is this PC's own (a signed statement it kept, what its database recorded), so
+        a statement it issues now is dated after every statement it knows, whatever its wall
+        clock says."""
+        with self._lock:
+            self._last = self._advance(max(self._last, floor), self.wall())
+            return self._last
+
     def observe(self, remote: int) -> ObserveResult:
         """Merge a peer's timestamp; returns the new local value (greater than both)."""
         with self._lock:

@@ -266,6 +266,23 @@ def test_a_pc_not_yet_approved_keeps_its_changes_until_it_is(tmp_path: Path) -> 
         office.close()
 
 
+def test_a_revocation_by_a_pc_whose_clock_jumped_back_still_holds(office: TrustedOffice) -> None:
+    """The secretariat's PC restarts with its clock three hours slow: a statement it issues is
+    still dated after every statement it knows (it was dated before the board's root statement
+    and rejected by every PC: the lost laptop stayed enrolled)."""
+    from hescb_desktop.sync.hlc import HybridLogicalClock
+
+    root = office.pc("root")
+    root.clock = HybridLogicalClock(last=0, wall=lambda: wall_ms() - 3 * 3600 * 1000)
+    officer = office.pc("officer")
+    trust_service.revoke(root, office.share.folder, officer.fingerprint)
+    state = trust_service.trust_state(root)
+    assert state.rejected == []
+    assert state.pcs[officer.fingerprint].revoked_at is not None
+    office.sync("viewer")
+    assert trust_service.trust_state(office.pc("viewer")).pcs[officer.fingerprint].revoked_at
+
+
 def test_the_chain_finds_a_replaced_segment(office: TrustedOffice) -> None:
     """A PC whose records were taken, then that PC's next segment names another predecessor
     (its history rewritten under the same numbers): refused as replaced."""
