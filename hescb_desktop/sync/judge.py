@@ -64,7 +64,7 @@ from hescb_desktop.storage.engine import writer
 from hescb_desktop.storage.journal import RefusedChange
 from hescb_desktop.sync.merger import merge_records, rebuild_fields
 from hescb_desktop.sync.segments import Record
-from hescb_desktop.sync.trust import TrustState
+from hescb_desktop.sync.trust import Statement, TrustState
 
 _CHUNK = 500
 _PARENT_DEPTH = 3  # as domain.permissions: attendee -> exception -> series
@@ -382,18 +382,45 @@ def rejudge(
         return rejudge_in(conn, state, own_device, changed)
 
 
+def statement_triggers(conn: Connection, statements: Iterable[Statement]) -> dict[Key, Clock]:
+    """Rows whose judged changes a role (or an enrolment) first known now can decide otherwise:
+    every row its person changed after it, from the statement's time. A role change that
+    reaches a PC after the changes it governs (its issuer was offline) is applied to them
+    there as everywhere else."""
+    found: dict[Key, Clock] = {}
+    for st in statements:
+        person = st.body.get("person_id") if st.kind in ("role", "enrol") else None
+        if not isinstance(person, str) or not person:
+            continue
+        clock = (st.at, "")
+        for source in ("change_log", "refused_changes"):
+            for table, row in conn.exec_driver_sql(
+                f"SELECT DISTINCT table_name, row_id FROM {source} WHERE user = ? AND hlc > ?",
+                (person, st.at),
+            ):
+                key = (str(table), str(row))
+                if table in KIND_OF_TABLE and (key not in found or clock < found[key]):
+                    found[key] = clock
+    return found
+
+
 def rejudge_in(
-    conn: Connection, state: TrustState, own_device: str, changed: Iterable[Record]
+    conn: Connection,
+    state: TrustState,
+    own_device: str,
+    changed: Iterable[Record],
+    extra: Mapping[Key, Clock] | None = None,
 ) -> Rejudged:
     """`rejudge` inside the caller's transaction (the round's merge: merged and judged again
-    together, or neither)."""
+    together, or neither). `extra`: rows to judge again from a clock on for another reason
+    (`statement_triggers`)."""
     done = Rejudged()
     if not state.protected:
         return done
     rules = _Judge(state)
     if not rules.officers:  # only an officer's judgement reads a record's history
         return done
-    triggers: dict[Key, Clock] = {}
+    triggers: dict[Key, Clock] = dict(extra or {})
     for rec in changed:
         key, clock = (rec.table, rec.row), (rec.hlc, rec.device_id)
         if rec.table in KIND_OF_TABLE and (key not in triggers or clock < triggers[key]):

@@ -186,7 +186,8 @@ def _round(
         nonlocal again
         for device, refusals in refused.items():
             judge.keep(conn, device, refusals)
-        again = judge.rejudge_in(conn, trust.state, actor.device_id, merged)
+        late = judge.statement_triggers(conn, trust.fresh) if trust.fresh else None
+        again = judge.rejudge_in(conn, trust.state, actor.device_id, merged, late)
         return max((r.hlc for r in again.allowed), default=0)
 
     stats = _merge(engine, clock, batches, cursors, incoming, settle)  # may hold a batch back

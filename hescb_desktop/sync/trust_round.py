@@ -132,6 +132,7 @@ class TrustRound:
     newest: int = 0  # the clock time of the newest statement in force (enrolment, role, ...)
     notes: list[str] = field(default_factory=list)
     seal: TrustSeal | None = None
+    fresh: list[Statement] = field(default_factory=list)  # first read from the share this round
 
     @property
     def may_publish(self) -> bool:
@@ -161,6 +162,7 @@ def start(
         return TrustRound(state, SegmentCheck(engine, state))
     kept = load_statements(engine)
     good, bad = read_share(share, {file_name(s) for s in kept})
+    fresh = list(good)
     if store(engine, good):
         kept = load_statements(engine)
     for device, item, reason in bad:
@@ -194,6 +196,7 @@ def start(
         waiting_short=short,
         seal=seal,
         newest=newest,
+        fresh=fresh,
     )
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import text
 from trust_office import board, protected_sync
 
-from hescb_desktop.services import audit, crud
+from hescb_desktop.services import audit, crud, trust
 from hescb_desktop.services import entities as E
 from hescb_desktop.services.context import ServiceContext
 from hescb_desktop.services.export import export_all
@@ -280,4 +280,33 @@ def test_a_change_taken_back_takes_its_conflicts_with_it(tmp_path: Path) -> None
         assert crud.get(ctx.uow(write=False), E.ACTIONS, action).latest_update == "by Sam"
         assert _conflicts(ctx) == _conflicts(sam)
     assert not any(c[3] == "latest_update" for c in _conflicts(sam))
+    _same(sam, olive, sue)
+
+
+def test_a_role_change_that_arrives_after_the_changes_it_governs_is_applied_to_them(
+    tmp_path: Path,
+) -> None:
+    """Sam (secretariat) makes Olive a viewer while his PC is off the share; Olive, not knowing,
+    records progress on her action. Sue's PC applies it (Olive is an officer as far as it
+    knows). When Sam's statement reaches Sue's PC, Olive's change, made after it, is judged
+    again there and taken back, as Sam's PC refused it on arrival: every PC ends alike."""
+    share = _share(tmp_path)
+    sam, olive, sue = board(
+        tmp_path, share, [("Sam", "secretariat"), ("Olive", "officer"), ("Sue", "secretariat")]
+    )
+    action = _action(sam, olive.user)
+    _settle(share, sam, olive, sue)
+    trust.set_role(sam, olive.user, "viewer")  # kept on Sam's PC: sent with its next round
+    _tick()
+    crud.update(olive.uow(), E.ACTIONS, action, {"latest_update": "done by Olive"})
+    protected_sync(olive, share)
+    protected_sync(sue, share)
+    assert crud.get(sue.uow(write=False), E.ACTIONS, action).latest_update == "done by Olive"
+    protected_sync(sam, share)  # its statement out; Olive's change refused here on arrival
+    protected_sync(sue, share)  # the statement arrives after the change it governs
+    _settle(share, sam, olive, sue)
+    for ctx in (sam, sue):
+        held = crud.get(ctx.uow(write=False), E.ACTIONS, action)
+        assert held.latest_update in (None, "")
+        assert (action, "latest_update", '"done by Olive"') in _refused(ctx)
     _same(sam, olive, sue)
