@@ -451,21 +451,26 @@ def test_an_old_board_upgrades_without_loss(tmp_path: Path) -> None:
             ctx.close()
 
 
-def test_a_pc_whose_clock_is_far_ahead_still_chains(office: TrustedOffice) -> None:
-    """Its changes are re-dated by every reader (clockguard): the chain is checked against the
-    stamps its author signed, so its next segment is not taken for a replaced one."""
+def clock_ahead(office: TrustedOffice, pc: str, hours: int) -> None:
+    """`pc`'s wall clock runs `hours` ahead from now on (its own clock and offset kept)."""
     from hescb_desktop.storage.device import last_hlc
     from hescb_desktop.sync.clockguard import load_offset
     from hescb_desktop.sync.hlc import HybridLogicalClock
 
-    action = add_action(office, "root", "officer", "Rota")
-    office.settle()
-    ctx = office.pc("officer")
+    ctx = office.pc(pc)
     ctx.clock = HybridLogicalClock(
         last=last_hlc(ctx.engine),
-        wall=lambda: wall_ms() + 6 * 3600 * 1000,
+        wall=lambda: wall_ms() + hours * 3600 * 1000,
         offset_ms=load_offset(ctx.engine),
     )
+
+
+def test_a_pc_whose_clock_is_far_ahead_still_chains(office: TrustedOffice) -> None:
+    """Its changes are re-dated by every reader (clockguard): the chain is checked against the
+    stamps its author signed, so its next segment is not taken for a replaced one."""
+    action = add_action(office, "root", "officer", "Rota")
+    office.settle()
+    clock_ahead(office, "officer", hours=6)
     for status in (ActionStatus.IN_PROGRESS, ActionStatus.COMPLETE, ActionStatus.IN_PROGRESS):
         set_status(office, "officer", action, status)
         office.sync("officer")
@@ -482,19 +487,10 @@ def test_a_refused_change_from_a_pc_whose_clock_is_far_ahead_does_not_cut_it_off
     author's stamp, so the digest that chains its next segment is the one its author signed:
     the officer's next, honest change still merges (it once read as "segment replaced", and
     every later change of that PC was refused with it)."""
-    from hescb_desktop.storage.device import last_hlc
-    from hescb_desktop.sync.clockguard import load_offset
-    from hescb_desktop.sync.hlc import HybridLogicalClock
-
     mine = add_action(office, "root", "officer", "Rota")
     theirs = add_action(office, "root", "root", "Budget")
     office.settle()
-    ctx = office.pc("officer")
-    ctx.clock = HybridLogicalClock(
-        last=last_hlc(ctx.engine),
-        wall=lambda: wall_ms() + 6 * 3600 * 1000,
-        offset_ms=load_offset(ctx.engine),
-    )
+    clock_ahead(office, "officer", hours=6)
     set_status(office, "officer", theirs, ActionStatus.CLOSED)  # beyond the role
     office.sync("officer")
     office.sync("root")
