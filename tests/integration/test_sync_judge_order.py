@@ -28,6 +28,13 @@ def _share(tmp_path: Path) -> Share:
     return share
 
 
+def _office(tmp_path: Path) -> tuple[Share, list[ServiceContext]]:
+    """The share and three PCs: Sam (secretariat), Olive (officer), Sue (secretariat)."""
+    share = _share(tmp_path)
+    people = [("Sam", "secretariat"), ("Olive", "officer"), ("Sue", "secretariat")]
+    return share, board(tmp_path, share, people)
+
+
 def _action(ctx: ServiceContext, owner: str) -> str:
     values = {"description": "a", "reference": "A1/27", "ref_year": 2027, "ref_number": 1}
     values |= {"raised_on": "2027-03-01", "owner_id": owner}
@@ -78,10 +85,7 @@ def test_an_officers_progress_made_after_a_reassignment_she_had_not_seen_is_refu
     merged Olive's progress before Sam's change arrived (applied, the action still hers there):
     when Sam's earlier change arrives it is taken back, the field set back. Olive's own PC takes
     her change back the same way, her words kept in refused_changes. Every PC ends alike."""
-    share = _share(tmp_path)
-    sam, olive, sue = board(
-        tmp_path, share, [("Sam", "secretariat"), ("Olive", "officer"), ("Sue", "secretariat")]
-    )
+    share, (sam, olive, sue) = _office(tmp_path)
     action = _action(sam, olive.user)
     _settle(share, sam, olive, sue)
     crud.update(sam.uow(), E.ACTIONS, action, {"owner_id": sam.user})
@@ -144,10 +148,7 @@ def test_a_reassignment_to_the_officer_arriving_late_turns_her_refused_progress_
     as Sue's PC knows the history, the action is Sam's, so it is refused. When Sam's earlier
     change arrives, Olive's progress is judged again: allowed, merged, out of refused_changes.
     It was refused on Sue's PC for ever, applied everywhere else."""
-    share = _share(tmp_path)
-    sam, olive, sue = board(
-        tmp_path, share, [("Sam", "secretariat"), ("Olive", "officer"), ("Sue", "secretariat")]
-    )
+    share, (sam, olive, sue) = _office(tmp_path)
     action = _action(sam, sam.user)
     _settle(share, sam, olive, sue)
     crud.update(sam.uow(), E.ACTIONS, action, {"owner_id": olive.user})
@@ -226,10 +227,7 @@ def test_a_reassignment_in_one_peers_batch_counts_for_another_peers_change_in_th
     """Sam gives his action to Olive; Olive sees it and records progress. Sue's PC reads both in
     one round: Olive's progress is judged after Sam's earlier change, not against the table as
     it was before the round (where the action was still Sam's): applied, as everywhere."""
-    share = _share(tmp_path)
-    sam, olive, sue = board(
-        tmp_path, share, [("Sam", "secretariat"), ("Olive", "officer"), ("Sue", "secretariat")]
-    )
+    share, (sam, olive, sue) = _office(tmp_path)
     action = _action(sam, sam.user)
     _settle(share, sam, olive, sue)
     crud.update(sam.uow(), E.ACTIONS, action, {"owner_id": olive.user})
@@ -262,10 +260,7 @@ def test_a_change_taken_back_takes_its_conflicts_with_it(tmp_path: Path) -> None
     writes hers (a later clock: it won the field where it was applied, and Sam's lost to it, a
     conflict). Taken back on Sue's PC, the field holds Sam's words and the conflict Olive's
     change made is gone: Sue's PC holds what Sam's (which refused Olive's on arrival) holds."""
-    share = _share(tmp_path)
-    sam, olive, sue = board(
-        tmp_path, share, [("Sam", "secretariat"), ("Olive", "officer"), ("Sue", "secretariat")]
-    )
+    share, (sam, olive, sue) = _office(tmp_path)
     action = _action(sam, olive.user)
     _settle(share, sam, olive, sue)
     crud.update(sam.uow(), E.ACTIONS, action, {"owner_id": sam.user, "latest_update": "by Sam"})
@@ -290,10 +285,7 @@ def test_a_role_change_that_arrives_after_the_changes_it_governs_is_applied_to_t
     records progress on her action. Sue's PC applies it (Olive is an officer as far as it
     knows). When Sam's statement reaches Sue's PC, Olive's change, made after it, is judged
     again there and taken back, as Sam's PC refused it on arrival: every PC ends alike."""
-    share = _share(tmp_path)
-    sam, olive, sue = board(
-        tmp_path, share, [("Sam", "secretariat"), ("Olive", "officer"), ("Sue", "secretariat")]
-    )
+    share, (sam, olive, sue) = _office(tmp_path)
     action = _action(sam, olive.user)
     _settle(share, sam, olive, sue)
     trust.set_role(sam, olive.user, "viewer")  # kept on Sam's PC: sent with its next round
