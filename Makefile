@@ -105,6 +105,7 @@ bench: setup
 	$(PY) benchmarks/bench_startup.py || status=1; \
 	$(PY) benchmarks/bench_sync.py || status=1; \
 	$(PY) benchmarks/bench_trust.py || status=1; \
+	$(PY) benchmarks/bench_restricted.py || status=1; \
 	$(OFFSCREEN) $(PY) benchmarks/bench_action_log.py || status=1; \
 	$(PY) benchmarks/bench_calendar.py || status=1; \
 	$(PY) benchmarks/bench_board.py || status=1; \

@@ -182,13 +182,15 @@ def main(argv: list[str]) -> int:
         window.resize(size)
         window.show()
         wait_for_round(window, app)
-        print(f"Writing {len(PAGES) + 6} screenshots:")
+        print(f"Writing {len(PAGES) + 7} screenshots:")
         for index, name in enumerate(PAGES):
             window.show_page(index)
             save(window, args.out / f"{name}.png", app)
         sync_page = window.current_page()  # the last of PAGES: Sync
         sync_page.tabs.setCurrentIndex(2)  # type: ignore[attr-defined]
         save(window, args.out / "people.png", app)  # the officer's PC enrolled, the roles
+        sync_page.tabs.setCurrentIndex(3)  # type: ignore[attr-defined]
+        save(window, args.out / "retention.png", app)  # the schedule, what is due
         sync_page.tabs.setCurrentIndex(0)  # type: ignore[attr-defined]
         minutes_and_pack(window, ctx, args.out, app)
         dialogs: list[tuple[str, QWidget]] = [

@@ -34,7 +34,11 @@ _SYNC_COMMANDS = ("sync", "sync-status", "join")
 _SHARE_MAY_BE_MISSING = (*_SYNC_COMMANDS, "recover")  # they report it themselves
 # Commands that change the board: with --share they send the change at once (one sync round).
 _WRITE_COMMANDS = ("import-ics", "attach", "publish-pack")
-_WRITE_VERBS = {"actions": ("add", "update"), "conflicts": ("resolve",)}
+_WRITE_VERBS = {
+    "actions": ("add", "update"),
+    "conflicts": ("resolve",),
+    "copies": ("issue", "return", "destroy"),
+}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -105,9 +109,18 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
     from hescb_desktop.cli.document_commands import add_commands as add_document_commands
 
     add_document_commands(sub, common)
+    from hescb_desktop.cli.copies_args import add_parsers as add_copies_parsers
+
+    add_copies_parsers(sub, common)
     from hescb_desktop.cli.trust_args import add_parsers as add_trust_parsers
 
     add_trust_parsers(sub, common)
+    from hescb_desktop.cli.restrict_commands import add_parsers as add_restrict_parsers
+
+    add_restrict_parsers(sub, common)
+    from hescb_desktop.cli.retention_commands import add_parsers as add_retention_parsers
+
+    add_retention_parsers(sub, common)
     from hescb_desktop.cli.audit_command import add_parser as add_audit_parser
 
     add_audit_parser(sub, common)
@@ -224,6 +237,10 @@ def _command(name: str) -> Command:
         from hescb_desktop.cli.calendar_commands import command as calendar_command
 
         return calendar_command(name)
+    if name == "copies":
+        from hescb_desktop.cli.copies_commands import cmd_copies
+
+        return cmd_copies
     if name in ("board", "board-pdf"):
         from hescb_desktop.cli.board_commands import cmd_board, cmd_board_pdf
 
@@ -234,6 +251,18 @@ def _command(name: str) -> Command:
         from hescb_desktop.cli.trust_commands import command as trust_command
 
         return trust_command(name)  # type: ignore[no-any-return]
+    from hescb_desktop.cli.restrict_commands import NAMES as RESTRICT_COMMANDS
+
+    if name in RESTRICT_COMMANDS:
+        from hescb_desktop.cli.restrict_commands import command as restrict_command
+
+        return restrict_command(name)  # type: ignore[no-any-return]
+    from hescb_desktop.cli.retention_commands import NAMES as RETENTION_COMMANDS
+
+    if name in RETENTION_COMMANDS:
+        from hescb_desktop.cli.retention_commands import command as retention_command
+
+        return retention_command(name)  # type: ignore[no-any-return]
     from hescb_desktop.cli.document_commands import NAMES as DOCUMENT_COMMANDS
 
     if name in DOCUMENT_COMMANDS:

@@ -40,6 +40,7 @@ NAMES = (
     "highlight-report",
     "attach",
     "publish-pack",
+    "public-edition",
 )
 MEETING_REF_HELP = "next, a date YYYY-MM-DD, BODY/YYYY-MM-DD, or the start of a meeting id"
 
@@ -74,6 +75,21 @@ def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
     publish.add_argument("meeting", metavar="MEETING_REF", help=MEETING_REF_HELP)
     publish.add_argument("--part", choices=("1", "2"), default="1")
     publish.add_argument("--supplement", action="store_true", help="issue the late papers")
+    public = sub.add_parser(
+        "public-edition",
+        parents=[common],
+        help="the public edition of a meeting's pack, agenda or minutes (PDF and accessible HTML)",
+        description=(
+            "Part II items become stubs giving their public title and the ground of their"
+            " exemption; FILE is the PDF, and the accessible HTML is written beside it"
+            " (FILE with .html)."
+        ),
+    )
+    public.add_argument("meeting", metavar="MEETING_REF", help=MEETING_REF_HELP)
+    _output(public)
+    public.add_argument(
+        "--document", choices=("pack", "agenda", "minutes"), default="pack", help="default: pack"
+    )
 
 
 def _output(parser: argparse.ArgumentParser) -> None:
@@ -89,6 +105,7 @@ def command(name: str) -> Callable[[argparse.Namespace, Path], int]:
         "highlight-report": cmd_highlight_report,
         "attach": cmd_attach,
         "publish-pack": cmd_publish_pack,
+        "public-edition": cmd_public_edition,
     }[name]
 
 
@@ -248,3 +265,31 @@ def cmd_publish_pack(args: argparse.Namespace, data_dir: Path) -> int:
             boardpacks.publish_pack(ctx.uow(), meeting.id, _part(args.part))
             print("publish-pack: pack published")
     return EXIT_OK
+
+
+def cmd_public_edition(args: argparse.Namespace, data_dir: Path) -> int:
+    import sys
+
+    from hescb_desktop.services import boardpacks, public_edition
+
+    _check_output(args.output, data_dir)
+    page = args.output.with_suffix(".html")
+    if page.resolve() == args.output.resolve():
+        raise CliError(
+            f"{args.output} ends in .html: give the PDF's name (the HTML goes beside it)"
+        )
+    _check_output(page, data_dir)
+    with _context(data_dir) as ctx:
+        meeting = boardpacks.resolve_meeting(ctx.uow(write=False), args.meeting)
+        edition = public_edition.build(ctx.uow(write=False), meeting.id, args.document)
+        data = public_edition.render_pdf(edition)
+        text = public_edition.render_html(edition)
+    for warning in edition.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    try:
+        write_atomic(page, text.encode("utf-8"))
+    except OSError as exc:
+        raise CliError(f"cannot write {page}: {exc.strerror or exc}") from exc
+    status = _write(args.output, data, f"public edition ({args.document})")
+    print(f"accessible HTML: {page}")
+    return status

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import sys
@@ -46,6 +47,7 @@ def cmd_selftest(args: argparse.Namespace, data_dir: Path) -> int:
     try:
         details = [check_database(data_dir)]
         details.append(check_pdf({"version": __version__, "database": details[0]}))
+        details.append(check_crypto())
         if args.qt:
             details.append(check_qt())
     except Exception as exc:  # any failure is the self-test's verdict, not a crash
@@ -53,6 +55,31 @@ def cmd_selftest(args: argparse.Namespace, data_dir: Path) -> int:
         return EXIT_FAILED
     print(f"selftest: ok ({'; '.join(details)})")
     return EXIT_OK
+
+
+def check_crypto() -> str:
+    """What the share's trust needs from `cryptography` in this build: an Ed25519 signature
+    checked, and a content key sealed to a PC (HPKE) and a value under it read back."""
+    from hescb_desktop.storage import sealed_values
+    from hescb_desktop.sync import sealing
+    from hescb_desktop.sync.signing import Purpose, new_key, public_bytes, sign, verify
+
+    key = new_key()
+    signature = sign(key, Purpose.SEGMENT, b"selftest")
+    if not verify(public_bytes(key), Purpose.SEGMENT, b"selftest", signature):
+        raise SelftestError("an Ed25519 signature made here does not verify")
+    context = sealing.KeyContext("selftest", "selftest", "k1", "selftest")
+    content = sealing.new_content_key()
+    sealed = sealing.seal_key(content, sealing.box_public(key), context)
+    if sealing.open_key(sealed, sealing.box_key(key), context) != content:
+        raise SelftestError("a content key sealed here does not open")
+    where = sealed_values.FieldContext("selftest", "t", "r", "c", "selftest", "k1")
+    plain = json.dumps(SAMPLE_TEXT)
+    if sealed_values.open_json(content, sealed_values.seal_json(content, plain, where), where) != (
+        plain
+    ):
+        raise SelftestError("a value encrypted here does not decrypt")
+    return "signing and sealing ok"
 
 
 def check_data_dir(data_dir: Path) -> str:

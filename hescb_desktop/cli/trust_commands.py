@@ -19,7 +19,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hescb_desktop.cli.base import EXIT_FAILED, EXIT_OK, PROG, CliError, database_path, say
+from hescb_desktop.cli.base import EXIT_FAILED, EXIT_OK, CliError, say
 
 if TYPE_CHECKING:  # the parsers are built at every start (the GUI's too): nothing heavy here
     from hescb_desktop.services.context import ServiceContext
@@ -38,13 +38,9 @@ def command(name: str) -> Any:
 
 
 def _open(data_dir: Path) -> ServiceContext:
-    from hescb_desktop.cli.database import refuse_foreign
-    from hescb_desktop.services.context import open_context
+    from hescb_desktop.cli.database import open_existing
 
-    path = database_path(data_dir)
-    if not path.is_file() or refuse_foreign(path).blank:
-        raise CliError(f"no database in {data_dir}: run `{PROG} init` first")
-    return open_context(data_dir, create=False)
+    return open_existing(data_dir)
 
 
 def _share(args: argparse.Namespace, ctx: ServiceContext) -> Path:

@@ -364,6 +364,31 @@ class AttachmentBlobDTO:
     deleted: bool
     deleted_at: datetime | None
     deleted_by: str | None
+    paper_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PackCopyDTO:
+    """A row of `pack_copies`."""
+
+    id: str
+    meeting_id: str
+    part: Part
+    number: int
+    of_total: int
+    issued_to_id: str | None
+    issued_to: str
+    issued_at: datetime
+    returned_at: datetime | None
+    destroyed_at: datetime | None
+    note: str
+    created_at: datetime | None
+    created_by: str | None
+    updated_at: datetime | None
+    updated_by: str | None
+    deleted: bool
+    deleted_at: datetime | None
+    deleted_by: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -402,6 +427,9 @@ class AgendaItemDTO:
     minutes_allocated: int
     paper_id: str | None
     objective_id: str | None
+    public_title: str
+    exempt_paragraph: int | None
+    exempt_reason: str
     created_at: datetime | None
     created_by: str | None
     updated_at: datetime | None
@@ -569,6 +597,116 @@ class ConflictResolutionDTO:
 
     id: str
     resolution: str
+    created_at: datetime | None
+    created_by: str | None
+    updated_at: datetime | None
+    updated_by: str | None
+    deleted: bool
+    deleted_at: datetime | None
+    deleted_by: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ReadershipDTO:
+    """A row of `readerships` (issue 16)."""
+
+    id: str
+    label: str
+    people: str
+    roles: str
+    handling: str
+    key_id: str
+    key_check: str
+    created_at: datetime | None
+    created_by: str | None
+    updated_at: datetime | None
+    updated_by: str | None
+    deleted: bool
+    deleted_at: datetime | None
+    deleted_by: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RestrictionDTO:
+    """A row of `restrictions` (issue 16)."""
+
+    id: str
+    table_name: str
+    record_id: str
+    readership_id: str
+    public_title: str
+    handling: str
+    created_at: datetime | None
+    created_by: str | None
+    updated_at: datetime | None
+    updated_by: str | None
+    deleted: bool
+    deleted_at: datetime | None
+    deleted_by: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SealedKeyDTO:
+    """A row of `sealed_keys` (issue 16)."""
+
+    id: str
+    readership_id: str
+    key_id: str
+    reader_pc: str
+    sealed: str
+    created_at: datetime | None
+    created_by: str | None
+    updated_at: datetime | None
+    updated_by: str | None
+    deleted: bool
+    deleted_at: datetime | None
+    deleted_by: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PcBoxKeyDTO:
+    """A row of `pc_box_keys` (issue 16)."""
+
+    id: str
+    pc: str
+    box_public: str
+    signature: str
+    created_at: datetime | None
+    created_by: str | None
+    updated_at: datetime | None
+    updated_by: str | None
+    deleted: bool
+    deleted_at: datetime | None
+    deleted_by: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RetentionRuleDTO:
+    """A row of `retention_rules`."""
+
+    id: str
+    kind: str
+    keep_years: int | None
+    created_at: datetime | None
+    created_by: str | None
+    updated_at: datetime | None
+    updated_by: str | None
+    deleted: bool
+    deleted_at: datetime | None
+    deleted_by: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DisposalDTO:
+    """A row of `disposals`."""
+
+    id: str
+    made_at: datetime
+    made_by: str
+    rule: str
+    reason: str
+    counts: str
+    records: str
     created_at: datetime | None
     created_by: str | None
     updated_at: datetime | None

@@ -28,6 +28,7 @@ from enum import StrEnum
 from typing import Any
 
 from hescb_desktop.domain.errors import DomainError
+from hescb_desktop.domain.restriction import RESTRICTABLE
 
 
 class Role(StrEnum):
@@ -58,16 +59,24 @@ class Kind(StrEnum):
     PAPER = "paper"
     MINUTE = "minute"
     PACK = "board pack"
+    PACK_COPY = "numbered copy"  # a numbered copy of a restricted pack and its register
     PLAN = "planning record"  # objectives, milestones, RAG, risks, opportunities, stages
     DIRECTORY = "directory entry"  # people, organisations, rooms and assets
     CONFLICT_RESOLUTION = "conflict resolution"
+    RESTRICTION = "restriction"  # a readership, or a record's restriction to one (issue 16)
+    KEY = "sealing key"  # a PC's public sealing key, a content key sealed to a reader's PC
+    RETENTION = "retention rule"  # how long a kind of record is kept (issue 16): the secretariat's
 
     @property
     def plural(self) -> str:
         return _PLURALS.get(self, f"{self.value}s")
 
 
-_PLURALS = {Kind.PLAN: "planning records", Kind.DIRECTORY: "directory entries"}
+_PLURALS = {
+    Kind.PLAN: "planning records",
+    Kind.DIRECTORY: "directory entries",
+    Kind.PACK_COPY: "numbered copies",
+}
 
 
 class Relation(StrEnum):
@@ -92,6 +101,7 @@ KIND_OF_TABLE: dict[str, Kind] = {
     "minutes": Kind.MINUTE,
     "decisions": Kind.MINUTE,
     "board_packs": Kind.PACK,
+    "pack_copies": Kind.PACK_COPY,
     "objectives": Kind.PLAN,
     "objective_dependencies": Kind.PLAN,
     "milestones": Kind.PLAN,
@@ -103,6 +113,12 @@ KIND_OF_TABLE: dict[str, Kind] = {
     "organisations": Kind.DIRECTORY,
     "resources": Kind.DIRECTORY,
     "conflict_resolutions": Kind.CONFLICT_RESOLUTION,
+    "readerships": Kind.RESTRICTION,
+    "restrictions": Kind.RESTRICTION,
+    "sealed_keys": Kind.KEY,
+    "pc_box_keys": Kind.KEY,
+    "retention_rules": Kind.RETENTION,
+    "disposals": Kind.RETENTION,
 }
 
 _MINE = frozenset({Relation.OWN, Relation.PRINCIPAL})
@@ -126,6 +142,10 @@ OFFICER_GRANTS: dict[tuple[Operation, Kind], frozenset[Relation]] = {
     (Operation.CREATE, Kind.AGENDA_ITEM): _MINE,
     (Operation.EDIT, Kind.AGENDA_ITEM): _MINE,
     (Operation.DELETE, Kind.AGENDA_ITEM): _MINE,
+    # restricting their own records to a readership, and changing the readerships they made
+    (Operation.CREATE, Kind.RESTRICTION): _MINE,
+    (Operation.EDIT, Kind.RESTRICTION): _MINE,
+    (Operation.DELETE, Kind.RESTRICTION): _MINE,
 }
 
 _OFFICER_SAYS = {
@@ -136,12 +156,17 @@ _OFFICER_SAYS = {
     Kind.AGENDA_ITEM: (
         "an officer proposes agenda items and changes only their own or their principal's"
     ),
+    Kind.RESTRICTION: "an officer restricts only their own records, to readerships they made",
 }
 
 
 def allowed(role: Role, operation: Operation, kind: Kind, relation: Relation) -> bool:
     """Whether a person with `role` may do `operation` to a record of `kind` related to them
-    as `relation`."""
+    as `relation`. Any enrolled PC, a viewer's too, publishes its own public sealing key and
+    seals a content key it holds to another reader's PC (Kind.KEY, CREATE): neither gives
+    anyone more than they had (a key is taken only if its readership's check matches)."""
+    if kind is Kind.KEY and operation is Operation.CREATE:
+        return True
     if role is Role.SECRETARIAT:
         return True
     if role is Role.OFFICER:
@@ -247,6 +272,11 @@ OWNER_COLUMNS: dict[str, tuple[str, ...]] = {
     "minutes": (),
     "decisions": (),
     "board_packs": (),
+    # the person a copy is issued to holds it, but only the secretariat issues, returns or
+    # destroys copies: no owner, so an officer's relation is always OTHER
+    "pack_copies": (),
+    "retention_rules": (),  # the board's schedule: the secretariat's
+    "disposals": (),  # the certificates: the secretariat's
     "objectives": ("sro_id",),
     "objective_dependencies": (),
     "milestones": ("owner_id",),
@@ -258,6 +288,12 @@ OWNER_COLUMNS: dict[str, tuple[str, ...]] = {
     "organisations": (),
     "resources": (),
     "conflict_resolutions": (),
+    "readerships": ("created_by",),
+    # a restriction is its record's owners' (NAMED_PARENT), whoever wrote the row: an officer
+    # restricts only their own or their principal's records, on every PC's merge too
+    "restrictions": (),
+    "sealed_keys": (),
+    "pc_box_keys": (),
 }
 
 # A child row whose owners are its parent's: table -> (its column naming the parent, the parent's
@@ -276,6 +312,26 @@ PARENT_OF: dict[str, tuple[str, str]] = {
 }
 _PARENT_DEPTH = 3  # attendee -> exception -> series: no deeper (and never round a forged loop)
 
+# A row whose owners are those of a record it names by table and id: table -> (the column naming
+# the table, the column naming the id, the tables it may name). A restriction is its record's.
+NAMED_PARENT: dict[str, tuple[str, str, frozenset[str]]] = {
+    "restrictions": ("table_name", "record_id", frozenset(RESTRICTABLE)),
+}
+
+
+def parent_key(table: str, row: Row) -> tuple[str, str] | None:
+    """(table, id) of the row's parent, if it names one (PARENT_OF or NAMED_PARENT)."""
+    if table in PARENT_OF:
+        column, parent_table = PARENT_OF[table]
+        parent_id = row.get(column)
+        return (parent_table, str(parent_id)) if parent_id else None
+    if table in NAMED_PARENT:
+        table_column, id_column, tables = NAMED_PARENT[table]
+        named, parent_id = row.get(table_column), row.get(id_column)
+        if isinstance(named, str) and named in tables and parent_id:
+            return (named, str(parent_id))
+    return None
+
 
 def owners_of(
     table: str, row: Row, parent: Callable[[str, str], Row | None], depth: int = 0
@@ -284,14 +340,13 @@ def owners_of(
     row): its owner columns' values and its parent's owners. `parent(table, id)` returns the
     parent row's values (None if it is not there)."""
     own = frozenset(str(row[c]) for c in OWNER_COLUMNS.get(table, ()) if row.get(c))
-    if table not in PARENT_OF or depth >= _PARENT_DEPTH:
+    key = parent_key(table, row) if depth < _PARENT_DEPTH else None
+    if key is None:
         return own
-    column, parent_table = PARENT_OF[table]
-    parent_id = row.get(column)
-    found = parent(parent_table, str(parent_id)) if parent_id else None
+    found = parent(*key)
     if found is None:
         return own
-    return own | owners_of(parent_table, found, parent, depth + 1)
+    return own | owners_of(key[0], found, parent, depth + 1)
 
 
 # Every synced column's operation when an existing row changes (a new row is CREATE, whatever the
@@ -333,7 +388,7 @@ FIELD_OPERATIONS: dict[str, dict[str, Operation]] = {
     "agenda_items": _columns(
         _E,
         "meeting_id minutes_allocated objective_id paper_id part position presenter_id "
-        "purpose title",
+        "purpose title public_title exempt_paragraph exempt_reason",
     ),
     "papers": _columns(
         _E,
@@ -344,12 +399,18 @@ FIELD_OPERATIONS: dict[str, dict[str, Operation]] = {
     "attachments": _columns(
         _E, "filename media_type page_count paper_id position role sha256 size"
     ),
-    "attachment_blobs": _columns(_E, "data_b64 sha256 size"),
+    "attachment_blobs": _columns(_E, "data_b64 paper_id sha256 size"),
     "minutes": _columns(_E, "agenda_item_id meeting_id part ref_number ref_year reference summary")
     | _columns(Operation.APPROVE, "status approved_on reopen_reason"),
     "decisions": _columns(_E, "decided_by_id meeting_id minute_id objective_id text"),
     "board_packs": _columns(_E, "meeting_id part")
     | _columns(Operation.PUBLISH, "status published_at published_by supplements distribution"),
+    # issuing, returning and destroying a copy: the secretariat's (no officer grant)
+    "pack_copies": _columns(
+        _E,
+        "destroyed_at issued_at issued_to issued_to_id meeting_id note number of_total part "
+        "returned_at",
+    ),
     "objectives": _columns(
         _E,
         "benefits description kind lead_organisation_id parent_id partner_codes "
@@ -369,6 +430,12 @@ FIELD_OPERATIONS: dict[str, dict[str, Operation]] = {
     "organisations": _columns(Operation.ADMINISTER, "code colour name"),
     "resources": _columns(Operation.ADMINISTER, "capacity description kind name organisation_id"),
     "conflict_resolutions": _columns(_E, "resolution"),
+    "readerships": _columns(_E, "handling key_check key_id label people roles"),
+    "restrictions": _columns(_E, "handling public_title readership_id record_id table_name"),
+    "sealed_keys": _columns(_E, "key_id reader_pc readership_id sealed"),
+    "pc_box_keys": _columns(_E, "box_public pc signature"),
+    "retention_rules": _columns(_E, "keep_years kind"),
+    "disposals": _columns(_E, "counts made_at made_by reason records rule"),
 }
 
 # what the bookkeeping columns of an existing row count as: the least an owner changes there

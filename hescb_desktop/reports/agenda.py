@@ -37,10 +37,13 @@ class AgendaSheet:
     venue: str
     marking: Marking
     lines: Sequence[AgendaLine]
+    public: bool = False  # the public edition (issue 16)
+    grounds: Sequence[str] = ()  # the public edition: "Item 11: <why it is exempt>", in order
 
 
 def agenda_title(sheet: AgendaSheet) -> str:
-    return f"{sheet.board}: {sheet.title} — agenda"
+    public = " (public edition)" if sheet.public else ""
+    return f"{sheet.board}: {sheet.title} — agenda{public}"
 
 
 def _table(lines: Sequence[AgendaLine], width: float) -> Table:
@@ -72,6 +75,7 @@ def _story(sheet: AgendaSheet, width: float) -> list[Flowable]:
             anchor_heading("Part II: exempt items (press and public excluded)", styles["Heading3"])
         )
         story.append(_table(part_two, width))
+        story += [Paragraph(para_text(ground), styles["Body"]) for ground in sheet.grounds]
     return story
 
 

@@ -69,6 +69,7 @@ class MinutesContent:
     declarations: tuple[str, ...] = ()  # their own section, unless declarations_minuted
     items: tuple[MinuteItem, ...] = ()
     declarations_minuted: bool = False  # a minute of the declarations item holds them
+    public: bool = False  # the public edition (issue 16): exempt items as stubs only
 
 
 @dataclass(frozen=True)
@@ -146,3 +147,35 @@ class PackContent:
     highlight: HighlightContent | None = None
     withheld: tuple[str, ...] = field(default=())  # papers left out (marked above the pack)
     published_on: date | None = None  # when the secretariat published it (None: a draft)
+    public: bool = False  # the public edition (issue 16): exempt items as stubs only
+
+
+@dataclass(frozen=True)
+class CopyLine:
+    """One numbered copy in the copies register (issue 16, point 3)."""
+
+    number: int
+    of_total: int
+    issued_to: str
+    issued: str  # "12 Oct 2026 14:05" (London)
+    returned: str  # "" when not returned
+    destroyed: str  # "" when not destroyed
+    state: str  # issued | returned | destroyed
+
+
+@dataclass(frozen=True)
+class CopyRegisterPack:
+    """The copies of one pack: its meeting, its part, its marking and each copy."""
+
+    title: str  # "HESCB/2026-10-15 · Board meeting · Part II pack"
+    when: str
+    marking: Marking
+    copies: tuple[CopyLine, ...]
+
+
+@dataclass(frozen=True)
+class CopyRegisterContent:
+    board: str
+    title: str  # "HESCB copies register" or "... for HESCB/2026-10-15"
+    as_at: str  # "3 December 2026, 14:05"
+    packs: tuple[CopyRegisterPack, ...]

@@ -6,6 +6,14 @@ Attached PDFs go in as placeholder pages (`AttachedPage`): ReportLab lays them o
 them like any other page (so "Page N of M", the contents, links and bookmarks count them), then
 `stamp_attachments` draws each attached page, scaled to fit between the banners, underneath
 the placeholder's banner, footer and watermark (pypdf).
+
+A numbered copy (issue 16, point 3) carries its label ("Copy 3 of 7 – issued to ACC R. Shah")
+on a footer line of its own, above the board and meeting, on every restricted page: every page
+when the whole document is restricted (a Part II pack), else each page holding anything between
+`RestrictedPages(True)` and `RestrictedPages(False)` in the story (an OFFICIAL-SENSITIVE paper
+and its attached pages, whose placeholders carry the footer the attached page is drawn under).
+The footer is drawn when a page ends, once what it holds is known; on a labelled page the board
+and meeting keep to one line (the date and time whole), so the label never reaches the body.
 """
 
 from __future__ import annotations
@@ -35,7 +43,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, Table, TableStyle
 from reportlab.platypus.doctemplate import ActionFlowable, BaseDocTemplate, IndexingFlowable
-from reportlab.platypus.flowables import PageBreakIfNotEmpty
+from reportlab.platypus.flowables import PageBreak, PageBreakIfNotEmpty
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from hescb_desktop.domain.enums import Marking
@@ -53,6 +61,7 @@ logging.getLogger("pypdf").addHandler(logging.NullHandler())
 
 FOOTER_Y = MARKING_INSET + 6 * mm
 FOOTER_SIZES = (FOOTER_SIZE, 7.5, 7.0)  # a footer too long for the first is set smaller
+FOOTER_LEADING = 1.5  # points between footer lines, besides the type size
 # Where an attached page is drawn: clear of the marking banners and the footer.
 ATTACH_BOX = (10 * mm, 22 * mm, 10 * mm, 17 * mm)  # left, bottom, right, top insets
 
@@ -148,6 +157,8 @@ class BoardDocument(MarkedDocument):
         invariant: bool | None = None,
         cancel: Cancel | None = None,
         progress: Progress | None = None,
+        copy_label: str = "",
+        all_restricted: bool = False,
     ) -> None:
         super().__init__(target, marking=marking, title=title, subject=subject, invariant=invariant)
         self.author = author
@@ -156,6 +167,12 @@ class BoardDocument(MarkedDocument):
         self.footer = " ".join(footer.split())
         self.footer_tail = " ".join(footer_tail.split())
         self._footer_lines: tuple[float, tuple[str, ...]] | None = None
+        self._copy_footer: tuple[float, tuple[str, ...]] | None = None
+        # a numbered copy: its label, and which pages carry it
+        self.copy_label = " ".join(copy_label.split())
+        self.all_restricted = all_restricted
+        self.restricted_now = False  # inside restricted content (RestrictedPages)
+        self.page_restricted = False  # this page holds restricted content
         self.keepTogetherClass = KeepHeadingWithNext
         self.draft = draft
         self.attached: dict[int, tuple[str, int]] = {}
@@ -170,6 +187,7 @@ class BoardDocument(MarkedDocument):
             self.filename.truncate()
         self.attached = {}
         self._item = None  # the agenda item being laid out
+        self.restricted_now = False
         self._pass += 1
         super().handle_documentBegin()
 
@@ -186,9 +204,16 @@ class BoardDocument(MarkedDocument):
             self.notify("AgendaPage", (self._item, self.page))
         if isinstance(flowable, AttachedPage):
             self.attached[self.page] = (flowable.key, flowable.index)
+        if self.restricted_now and not isinstance(flowable, ActionFlowable | PageBreak):
+            self.page_restricted = True
         super().afterFlowable(flowable)
 
+    def beforePage(self) -> None:  # noqa: N802  (ReportLab's name)
+        self.page_restricted = False
+
     def afterPage(self) -> None:  # noqa: N802  (ReportLab's name)
+        # the footer is drawn last, when what the page holds (restricted or not) is known
+        self._draw_footer(self.canv)
         if self._progress is not None and self.page_total:
             done = min(self.page / self.page_total, 1.0)
             self._progress(done, f"Laying out page {self.page} of {self.page_total}")
@@ -206,21 +231,35 @@ class BoardDocument(MarkedDocument):
             canvas.translate(-width / 2, -height / 2)
         canvas.restoreState()
         super()._decorate(canvas, doc)
+
+    def _draw_footer(self, canvas: Canvas) -> None:
+        width = self.pagesize[0]
+        labelled = bool(self.copy_label) and (self.all_restricted or self.page_restricted)
         if self._footer_lines is None:  # the same on every page: fitted once a build
             label_room = stringWidth("Page 0000 of 0000", REGULAR, FOOTER_SIZE) + 6 * mm
             room = width - self.leftMargin - self.rightMargin - label_room
             self._footer_lines = fit_footer(self.footer, self.footer_tail, room)
-        size, lines = self._footer_lines
+            self._copy_footer = fit_footer(self.footer, self.footer_tail, room, one_line=True)
+        size, lines = self._copy_footer if labelled and self._copy_footer else self._footer_lines
         canvas.saveState()
         for n, line in enumerate(reversed(lines)):
-            draw_line(canvas, self.leftMargin, FOOTER_Y + n * (size + 1.5), line, REGULAR, size)
+            y = FOOTER_Y + n * (size + FOOTER_LEADING)
+            draw_line(canvas, self.leftMargin, y, line, REGULAR, size)
+        if labelled:
+            room = width - self.leftMargin - self.rightMargin
+            label_size, label = fit_label(self.copy_label, room)
+            y = FOOTER_Y + size + FOOTER_LEADING + 0.5
+            draw_line(canvas, self.leftMargin, y, label, BOLD, label_size)
         canvas.restoreState()
 
 
-def fit_footer(head: str, tail: str, room: float) -> tuple[float, tuple[str, ...]]:
+def fit_footer(
+    head: str, tail: str, room: float, *, one_line: bool = False
+) -> tuple[float, tuple[str, ...]]:
     """The footer's font size and lines: `head · tail` on one line (the type a little smaller
     if that makes it fit), else on two lines, `head` (shortened with an ellipsis if it must be)
-    above `tail`, which is never shortened (a meeting's date and time)."""
+    above `tail`, which is never shortened (a meeting's date and time). `one_line` (a page
+    carrying a copy's label above): `head` is shortened on the line instead."""
     whole = " · ".join(part for part in (head, tail) if part)
     for size in FOOTER_SIZES:
         if text_width(whole, REGULAR, size) <= room:
@@ -228,7 +267,35 @@ def fit_footer(head: str, tail: str, room: float) -> tuple[float, tuple[str, ...
     size = FOOTER_SIZES[-1]
     if not head or not tail:
         return size, (fit_line(whole, room, REGULAR, size),)
+    if one_line:
+        rest = room - text_width(" · " + tail, REGULAR, size)
+        if rest >= text_width("HESCB…", REGULAR, size):
+            return size, (f"{fit_line(head, rest, REGULAR, size)} · {tail}",)
+        return size, (fit_line(whole, room, REGULAR, size),)
     return size, (fit_line(head, room, REGULAR, size), tail)
+
+
+def fit_label(label: str, room: float) -> tuple[float, str]:
+    """A numbered copy's label on one line: in bold, a little smaller if that makes it fit,
+    else shortened with an ellipsis (a name of 120 characters at most is never cut at A4)."""
+    for size in FOOTER_SIZES:
+        if text_width(label, BOLD, size) <= room:
+            return size, label
+    size = FOOTER_SIZES[-1]
+    return size, fit_line(label, room, BOLD, size)
+
+
+class RestrictedPages(ActionFlowable):  # type: ignore[misc]  # reportlab has no type hints
+    """Restricted content starts (`on`) or ends here: a numbered copy prints its label on
+    every page holding anything in between. Takes no room; any other document ignores it."""
+
+    def __init__(self, on: bool) -> None:
+        super().__init__()
+        self.on = on
+
+    def apply(self, doc: BaseDocTemplate) -> None:
+        if isinstance(doc, BoardDocument):
+            doc.restricted_now = self.on
 
 
 class AttachedPage(Flowable):  # type: ignore[misc]  # reportlab has no type hints

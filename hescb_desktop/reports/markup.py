@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle, StyleSheet1
@@ -32,6 +33,7 @@ from hescb_desktop.reports.text import Paragraph, para_text
 _HEADING = re.compile(r"^(?:#+\s*(?P<hash>.*)|(?P<num>\d{1,3}\.\s+\S.*))$")
 _BULLET = re.compile(r"^\s*[-*]\s+(?P<text>.*)$")
 _INLINE = re.compile(r"\*\*(?P<b>[^*\n]+?)\*\*|(?<![\w])_(?P<i>[^_\n]+?)_(?![\w])")
+INLINE_MARKUP = _INLINE  # **bold** and _italic_, for the public edition's HTML too
 
 
 def inline(text: str) -> str:
@@ -49,18 +51,29 @@ def inline(text: str) -> str:
     return "".join(out)
 
 
-def flowables(text: str, styles: StyleSheet1, width: float) -> list[Flowable]:
-    """The flowables for a block of paper text (see the module docstring for the markup)."""
-    story: list[Flowable] = []
+@dataclass(frozen=True)
+class Block:
+    """One piece of a paper's text as the markup reads it (the PDF and the public edition's HTML
+    both render these)."""
+
+    kind: str  # "heading" | "paragraph" | "bullets" | "table" | "space"
+    text: str = ""  # a heading's or paragraph's line (inline markup still in it)
+    items: tuple[str, ...] = ()  # bullets
+    rows: tuple[tuple[str, ...], ...] = ()  # a table's cells, the first row its header
+
+
+def blocks(text: str) -> list[Block]:
+    """A block of paper text read as the module docstring says."""
+    out: list[Block] = []
     bullets: list[str] = []
-    rows: list[list[str]] = []
+    rows: list[tuple[str, ...]] = []
 
     def flush() -> None:
         if bullets:
-            story.append(_bullets(bullets, styles["Normal"]))
+            out.append(Block("bullets", items=tuple(bullets)))
             bullets.clear()
         if rows:
-            story.extend(_table(rows, styles["Cell"], width))
+            out.append(Block("table", rows=tuple(rows)))
             rows.clear()
 
     for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
@@ -69,7 +82,7 @@ def flowables(text: str, styles: StyleSheet1, width: float) -> list[Flowable]:
         if stripped.startswith("|") and stripped.endswith("|") and len(stripped) > 1:
             if bullets:
                 flush()
-            rows.append([c.strip() for c in stripped[1:-1].split("|")])
+            rows.append(tuple(c.strip() for c in stripped[1:-1].split("|")))
             continue
         bullet = _BULLET.match(line)
         if bullet:
@@ -79,15 +92,32 @@ def flowables(text: str, styles: StyleSheet1, width: float) -> list[Flowable]:
             continue
         flush()
         if not stripped:
-            story.append(Spacer(0, 4))
+            out.append(Block("space"))
             continue
         heading = _HEADING.match(stripped)
         if heading:
             title = heading.group("hash") if heading.group("hash") is not None else stripped
-            story.append(Paragraph(inline(title), styles["Heading3"]))
+            out.append(Block("heading", text=title))
         else:
-            story.append(Paragraph(inline(stripped), styles["Body"]))
+            out.append(Block("paragraph", text=stripped))
     flush()
+    return out
+
+
+def flowables(text: str, styles: StyleSheet1, width: float) -> list[Flowable]:
+    """The flowables for a block of paper text (see the module docstring for the markup)."""
+    story: list[Flowable] = []
+    for block in blocks(text):
+        if block.kind == "bullets":
+            story.append(_bullets(block.items, styles["Normal"]))
+        elif block.kind == "table":
+            story.extend(_table([list(r) for r in block.rows], styles["Cell"], width))
+        elif block.kind == "space":
+            story.append(Spacer(0, 4))
+        elif block.kind == "heading":
+            story.append(Paragraph(inline(block.text), styles["Heading3"]))
+        else:
+            story.append(Paragraph(inline(block.text), styles["Body"]))
     return story
 
 

@@ -32,7 +32,8 @@ def minutes_footer(minutes: MinutesContent) -> str:
 
 def minutes_title(minutes: MinutesContent) -> str:
     part = " (Part II)" if minutes.part is Part.PART_II else ""
-    return f"Minutes{part}: {minutes.board} {minutes.meeting_title} – {minutes.when}"
+    public = " – public edition" if minutes.public else ""
+    return f"Minutes{part}: {minutes.board} {minutes.meeting_title} – {minutes.when}{public}"
 
 
 def minutes_story(

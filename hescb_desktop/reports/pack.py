@@ -1,7 +1,11 @@
 """The board pack of a meeting (or its Part II pack, or a supplement of late papers): cover,
 agenda with page ranges, contents with links, then each agenda item in order: the previous
 minutes, the action log, the highlight report, its paper with appendices, or, for an item
-without a paper, its heading, purpose and presenter, sharing the page with what follows."""
+without a paper, its heading, purpose and presenter, sharing the page with what follows.
+
+A numbered copy (`copy_label`, issue 16 point 3) names itself on the cover and in the footer of
+every restricted page: every page of a Part II pack, and the pages of each OFFICIAL-SENSITIVE
+paper (its attached pages included) of a Part I pack."""
 
 from __future__ import annotations
 
@@ -18,15 +22,16 @@ from reportlab.platypus import (
     Spacer,
 )
 
-from hescb_desktop.domain.enums import Part
+from hescb_desktop.domain.enums import Marking, Part
 from hescb_desktop.reports.action_log import action_table_story
-from hescb_desktop.reports.content import PackContent, PackItem
+from hescb_desktop.reports.content import PackContent, PackItem, PaperContent
 from hescb_desktop.reports.frame import (
     AgendaRow,
     AgendaTable,
     BoardDocument,
     Cancel,
     Progress,
+    RestrictedPages,
     anchor_heading,
     board_styles,
     contents,
@@ -42,10 +47,17 @@ from hescb_desktop.reports.text import Paragraph, para_text
 PART_NAME = {Part.PART_I: "Part I", Part.PART_II: "Part II (restricted: exempt items)"}
 
 
+PUBLIC_NOTICE = (
+    "Public edition: exempt (Part II) items are listed with the ground of their exemption;"
+    " their reports are not published."
+)
+
+
 def pack_title(pack: PackContent) -> str:
     what = f"Supplement {pack.supplement}" if pack.supplement else "Board pack"
     part = " – Part II" if pack.part is Part.PART_II else ""
-    return f"{pack.board} {pack.meeting_title}, {pack.when}: {what}{part}"
+    public = " – public edition" if pack.public else ""
+    return f"{pack.board} {pack.meeting_title}, {pack.when}: {what}{part}{public}"
 
 
 def pack_footer(pack: PackContent) -> str:
@@ -67,9 +79,11 @@ def build_pack_pdf(
     invariant: bool | None = None,
     progress: Progress | None = None,
     cancel: Cancel | None = None,
+    copy_label: str = "",
 ) -> bytes:
     """The pack as PDF bytes; AttachmentError (naming the file) if an attached PDF is unusable,
-    BuildCancelledError if `cancel()` turns true."""
+    BuildCancelledError if `cancel()` turns true. `copy_label` ("Copy 3 of 7 – issued to ACC
+    R. Shah") makes it a numbered copy."""
     out = BytesIO()
     title = pack_title(pack)
 
@@ -93,21 +107,28 @@ def build_pack_pdf(
         invariant=invariant,
         progress=laying_out,
         cancel=cancel,
+        copy_label=copy_label,
+        all_restricted=pack.part is Part.PART_II,
     )
     styles = board_styles()
     sources: dict[str, PdfReader] = {}
     if progress is not None:
         progress(0.02, "Checking attached files")
-    story = pack_story(pack, doc, styles, sources)
+    story = pack_story(pack, doc, styles, sources, copy_label=copy_label)
     return render(doc, story, sources, progress=stamping, cancel=cancel)
 
 
 def pack_story(
-    pack: PackContent, doc: BaseDocTemplate, styles: StyleSheet1, sources: dict[str, PdfReader]
+    pack: PackContent,
+    doc: BaseDocTemplate,
+    styles: StyleSheet1,
+    sources: dict[str, PdfReader],
+    *,
+    copy_label: str = "",
 ) -> list[Flowable]:
     """The pack's flowables (attached files are read into `sources`)."""
     width = doc.width
-    story: list[Flowable] = _cover(pack, styles, width)
+    story: list[Flowable] = _cover(pack, styles, width, copy_label)
     story.append(PageBreak())
     story.append(anchor_heading("Agenda", styles["Heading1"]))
     rows = [
@@ -152,7 +173,9 @@ def pack_story(
     return story
 
 
-def _cover(pack: PackContent, styles: StyleSheet1, width: float) -> list[Flowable]:
+def _cover(
+    pack: PackContent, styles: StyleSheet1, width: float, copy_label: str = ""
+) -> list[Flowable]:
     name = meeting_name(pack.board, pack.board_name, pack.meeting_title)
     story: list[Flowable] = [
         anchor_heading(
@@ -164,6 +187,8 @@ def _cover(pack: PackContent, styles: StyleSheet1, width: float) -> list[Flowabl
     story += [Paragraph(para_text(pack.when), styles["Centre"]), Spacer(0, 6)]
     what = f"Supplement {pack.supplement}: late papers" if pack.supplement else "Board pack"
     story.append(Paragraph(para_text(f"{what} · {PART_NAME[pack.part]}"), styles["Centre"]))
+    if pack.public:
+        story.append(Paragraph(para_text(PUBLIC_NOTICE), styles["Centre"]))
     if pack.draft:
         story.append(Paragraph("DRAFT – not yet published by the secretariat", styles["Centre"]))
     elif pack.published_on is not None:
@@ -179,8 +204,12 @@ def _cover(pack: PackContent, styles: StyleSheet1, width: float) -> list[Flowabl
     ]
     if pack.published_on is not None:
         rows.append(("Published", _day(pack.published_on)))
+    if copy_label:
+        rows.append(("Numbered copy", copy_label))
     story.append(key_value_table(rows, styles, width))
     story.append(Spacer(0, 14))
+    if pack.public:  # a published document names no distribution
+        return story
     story.append(Paragraph("Distribution", styles["Heading3"]))
     if pack.distribution:
         story += [Paragraph(para_text(name), styles["Body"]) for name in pack.distribution]
@@ -213,7 +242,10 @@ def _item(
 ) -> list[Flowable]:
     heading = item_heading(item)
     if item.kind == "paper" and item.paper is not None:
-        return paper_story(item.paper, styles, width, sources, heading=heading, agenda_index=index)
+        return restricted(
+            item.paper,
+            paper_story(item.paper, styles, width, sources, heading=heading, agenda_index=index),
+        )
     if item.kind == "minutes" and pack.previous_minutes is not None:
         return [
             PageBreakIfNotEmpty(),
@@ -234,16 +266,29 @@ def _item(
             *highlight_story(pack.highlight, styles, width),
         ]
         if item.paper is not None:
-            story += paper_story(
+            story += restricted(
                 item.paper,
-                styles,
-                width,
-                sources,
-                heading=item_heading(item) + " – paper",
-                level=1,
+                paper_story(
+                    item.paper,
+                    styles,
+                    width,
+                    sources,
+                    heading=item_heading(item) + " – paper",
+                    level=1,
+                ),
             )
         return story
     return _no_paper(item, index, styles)
+
+
+def restricted(paper: PaperContent, story: list[Flowable]) -> list[Flowable]:
+    """An OFFICIAL-SENSITIVE paper's pages are restricted: a numbered copy labels them. The
+    start goes after the paper's opening page break: any flowable before it would begin the
+    page the break is waiting on, and the break would then leave that page blank."""
+    if paper.marking is not Marking.OFFICIAL_SENSITIVE:
+        return story
+    head = 1 if story and isinstance(story[0], PageBreakIfNotEmpty) else 0
+    return [*story[:head], RestrictedPages(True), *story[head:], RestrictedPages(False)]
 
 
 def _no_paper(item: PackItem, index: int, styles: StyleSheet1) -> list[Flowable]:

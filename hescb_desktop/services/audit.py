@@ -44,9 +44,12 @@ from hescb_desktop.domain.printable import shorten
 from hescb_desktop.services.context import ServiceContext
 from hescb_desktop.services.entities import BY_TABLE
 from hescb_desktop.services.sync import HistoryRow, _record_name, device_names, short_id
+from hescb_desktop.storage.disposed_values import SHOWN, is_disposed
 from hescb_desktop.storage.journal import LocalState, SignedRange
 from hescb_desktop.storage.models import Person
 from hescb_desktop.storage.replay import Disagreement, disagreements
+from hescb_desktop.storage.restricted import opened
+from hescb_desktop.storage.sealed_values import is_sealed
 from hescb_desktop.sync.hlc import COUNTER_MAX, pack, to_datetime
 from hescb_desktop.sync.segments import encode_records
 from hescb_desktop.sync.signing import Purpose, canonical, digest, verify
@@ -242,7 +245,12 @@ def _pc(device: str, me: str, board: Board) -> str:
 
 
 def short_value(value: str) -> str:
-    """A change's new value as one short line: the JSON's text, "" for null."""
+    """A change's new value as one short line: the JSON's text, "" for null; a restricted
+    record's text is never shown here (the trail goes to auditors, readers or not)."""
+    if is_sealed(value):
+        return "(restricted)"
+    if is_disposed(value):
+        return SHOWN
     try:
         decoded = json.loads(value)
     except ValueError:
@@ -372,7 +380,7 @@ def record_history(ctx: ServiceContext, table: str, row_id: str) -> list[History
                 people.get(r[5]) or r[5],
                 _history_pc(r[0], names, board),
                 r[3],
-                json.loads(r[4]),
+                json.loads(opened(conn, table, row_id, r[3], r[4])),
                 to_datetime(r[7]) if r[7] not in (None, r[2]) else None,
                 board.role(r[5], r[2]),
                 verifier.status(r[0], r[1], bool(r[6])),

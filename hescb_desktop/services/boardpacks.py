@@ -26,6 +26,7 @@ from hescb_desktop.domain.enums import ActionStatus, AttendanceRole, Marking, Pa
 from hescb_desktop.domain.errors import NotFoundError, ValidationError
 from hescb_desktop.domain.minute_text import action_line, is_declarations_item, unmentioned
 from hescb_desktop.domain.permissions import Kind, Operation
+from hescb_desktop.domain.restriction import PLACEHOLDER
 from hescb_desktop.domain.rules import highest_marking
 from hescb_desktop.reports.content import (
     ActionRow,
@@ -387,6 +388,9 @@ def _file_problems(uow: UnitOfWork, paper: Paper) -> list[str]:
         if a.sha256 in _GOOD_FILES and _has_blob(uow, a.sha256):
             continue
         data = stored_bytes(uow, a.sha256)
+        if data is None and a.filename.startswith(PLACEHOLDER):
+            problems.append(_not_a_reader(paper))
+            continue
         if data is None:
             problems.append(
                 f"{a.filename} ({paper.reference}): the file has not reached this PC yet "
@@ -400,6 +404,13 @@ def _file_problems(uow: UnitOfWork, paper: Paper) -> list[str]:
         else:
             _GOOD_FILES.add(a.sha256)
     return problems
+
+
+def _not_a_reader(paper: Paper) -> str:
+    return (
+        f"{paper.reference}: its files are restricted and this PC does not hold their key: "
+        "only their readers print them"
+    )
 
 
 def _has_blob(uow: UnitOfWork, sha: str) -> bool:
@@ -442,6 +453,8 @@ def _paper(uow: UnitOfWork, paper: Paper, number: str, supplement: int | None) -
     letters = iter("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
     for a in _attachments(uow, paper.id):
         data = stored_bytes(uow, a.sha256)
+        if data is None and a.filename.startswith(PLACEHOLDER):
+            raise PackProblemsError([_not_a_reader(paper)])
         if data is None:  # checked by _file_problems, unless it changed since
             raise PackProblemsError([f"{a.filename} ({paper.reference}): the file is damaged"])
         if a.role == "paper":

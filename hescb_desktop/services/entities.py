@@ -47,6 +47,12 @@ ATTACHMENT_BLOBS = EntitySpec(
     m.AttachmentBlob, dto.AttachmentBlobDTO, "attachment file", ("sha256",)
 )
 BOARD_PACKS = EntitySpec(m.BoardPack, dto.BoardPackDTO, "board pack", ("meeting_id",))
+PACK_COPIES = EntitySpec(
+    m.PackCopy,
+    dto.PackCopyDTO,
+    "numbered copy",
+    ("meeting_id", "part", "number", "of_total", "issued_to", "issued_at"),
+)
 AGENDA_ITEMS = EntitySpec(
     m.AgendaItem, dto.AgendaItemDTO, "agenda item", ("meeting_id", "position", "title")
 )
@@ -78,6 +84,16 @@ OPPORTUNITIES = EntitySpec(
 CONFLICT_RESOLUTIONS = EntitySpec(
     m.ConflictResolution, dto.ConflictResolutionDTO, "conflict resolution", ("resolution",)
 )
+READERSHIPS = EntitySpec(m.Readership, dto.ReadershipDTO, "readership", ("label", "key_id"))
+RESTRICTIONS = EntitySpec(
+    m.Restriction, dto.RestrictionDTO, "restriction", ("table_name", "record_id", "readership_id")
+)
+RETENTION_RULES = EntitySpec(m.RetentionRule, dto.RetentionRuleDTO, "retention rule", ("kind",))
+DISPOSALS = EntitySpec(m.Disposal, dto.DisposalDTO, "disposal certificate", ("made_at", "made_by"))
+SEALED_KEYS = EntitySpec(
+    m.SealedKey, dto.SealedKeyDTO, "sealed key", ("readership_id", "key_id", "reader_pc")
+)
+PC_BOX_KEYS = EntitySpec(m.PcBoxKey, dto.PcBoxKeyDTO, "PC sealing key", ("pc", "box_public"))
 
 ALL: tuple[EntitySpec[Any, Any], ...] = (
     ORGANISATIONS,
@@ -105,7 +121,14 @@ ALL: tuple[EntitySpec[Any, Any], ...] = (
     OPPORTUNITIES,
     ATTACHMENT_BLOBS,
     BOARD_PACKS,
+    PACK_COPIES,
     CONFLICT_RESOLUTIONS,
+    READERSHIPS,
+    RESTRICTIONS,
+    SEALED_KEYS,
+    PC_BOX_KEYS,
+    RETENTION_RULES,
+    DISPOSALS,
 )
 BY_TABLE = {spec.table: spec for spec in ALL}
 

@@ -24,6 +24,12 @@ from hescb_desktop.domain.dto import (
 )
 from hescb_desktop.domain.enums import AttendanceRole, MeetingStatus, Part, Purpose
 from hescb_desktop.domain.errors import NotFoundError, ValidationError
+from hescb_desktop.domain.exemptions import (
+    MAX_PUBLIC_TITLE,
+    MAX_REASON,
+    ExemptionError,
+    parse_paragraph,
+)
 from hescb_desktop.domain.permissions import Kind, Operation
 from hescb_desktop.domain.rules import STANDARD_AGENDA, highest_marking
 from hescb_desktop.services import crud
@@ -334,6 +340,23 @@ def _check_item_values(values: Mapping[str, Any]) -> dict[str, Any]:
         fields["purpose"] = Purpose(fields["purpose"])
     if "part" in fields:
         fields["part"] = Part(fields["part"])
+    if "public_title" in fields:
+        fields["public_title"] = " ".join(str(fields["public_title"] or "").split())
+        if len(fields["public_title"]) > MAX_PUBLIC_TITLE:
+            raise ValidationError(
+                f"agenda item: the public title is at most {MAX_PUBLIC_TITLE} characters"
+            )
+    if "exempt_paragraph" in fields:
+        try:
+            fields["exempt_paragraph"] = parse_paragraph(fields["exempt_paragraph"])
+        except ExemptionError as exc:
+            raise ValidationError(f"agenda item: {exc}") from exc
+    if "exempt_reason" in fields:
+        fields["exempt_reason"] = str(fields["exempt_reason"] or "").strip()
+        if len(fields["exempt_reason"]) > MAX_REASON:
+            raise ValidationError(
+                f"agenda item: the reason for the exemption is at most {MAX_REASON} characters"
+            )
     return fields
 
 

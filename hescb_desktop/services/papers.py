@@ -25,7 +25,14 @@ from hescb_desktop.services import crud
 from hescb_desktop.services.entities import ATTACHMENT_BLOBS, ATTACHMENTS, MEETINGS, PAPERS
 from hescb_desktop.services.references import next_paper_ref
 from hescb_desktop.services.results import Changes, Result
-from hescb_desktop.storage.models import Attachment, AttachmentBlob, Meeting, Paper
+from hescb_desktop.storage.journal import ChangeLog
+from hescb_desktop.storage.models import (
+    Attachment,
+    AttachmentBlob,
+    Meeting,
+    Paper,
+    Restriction,
+)
 from hescb_desktop.storage.uow import UnitOfWork
 
 BODY_PREFIX = "HESCB"
@@ -114,12 +121,7 @@ def attach_file(
                 if old.role == "paper":
                     old.deleted = True
         position = max((a.position for a in existing if a.role == role), default=0) + 1
-        if _blob(uow, sha) is None:
-            crud.add(
-                uow,
-                ATTACHMENT_BLOBS,
-                {"sha256": sha, "size": len(data), "data_b64": base64.b64encode(data).decode()},
-            )
+        keep_bytes(uow, paper_id, sha, data)
         row = crud.add(
             uow,
             ATTACHMENTS,
@@ -159,13 +161,111 @@ def _live_attachments(uow: UnitOfWork, paper_id: str) -> list[Attachment]:
     )
 
 
-def _blob(uow: UnitOfWork, sha: str) -> AttachmentBlob | None:
-    return uow.session.scalars(
-        select(AttachmentBlob)
-        .where(AttachmentBlob.sha256 == sha, AttachmentBlob.deleted.is_(False))
-        .order_by(AttachmentBlob.id)
+def keep_bytes(uow: UnitOfWork, paper_id: str, sha: str, data: bytes) -> bool:
+    """Keep a file's bytes for a paper, unless they are kept already. A restricted paper's file
+    is kept in a blob of its own, naming the paper, so that its bytes are sealed for the paper's
+    readership (`domain.restriction.RESTRICTED_WITH`); any other paper's in the blob shared by
+    every paper that attaches the same file. Returns whether a blob was added."""
+    own = paper_id if _is_restricted(uow, paper_id) else None
+    held = uow.session.scalar(
+        select(AttachmentBlob.id)
+        .where(
+            AttachmentBlob.sha256 == sha,
+            AttachmentBlob.deleted.is_(False),
+            AttachmentBlob.paper_id.is_(None) if own is None else AttachmentBlob.paper_id == own,
+        )
         .limit(1)
-    ).first()
+    )
+    if held is not None:
+        return False
+    crud.add(
+        uow,
+        ATTACHMENT_BLOBS,
+        {
+            "sha256": sha,
+            "size": len(data),
+            "data_b64": base64.b64encode(data).decode(),
+            "paper_id": own,
+        },
+    )
+    return True
+
+
+def keep_apart(uow: UnitOfWork, paper_id: str, device_id: str) -> bool:
+    """A paper just restricted: its files' bytes kept in blobs of its own, sealed from now on.
+    A shared blob only this paper uses whose bytes have not left this PC yet becomes the paper's
+    own (its logged bytes are then sealed where they lie: they never reach the share in clear);
+    any other is copied, and stays (other papers may attach the same file, and what went to the
+    share in clear cannot be taken back). Returns whether some file's bytes went to the share in
+    clear before."""
+    shared = False
+    for attachment in _live_attachments(uow, paper_id):
+        sha = attachment.sha256
+        blobs = [b for b in _blobs(uow, sha) if b.paper_id in (None, paper_id)]
+        if any(b.paper_id == paper_id for b in blobs):
+            continue
+        for blob in blobs:
+            if _sent(uow, blob.id, device_id):
+                shared = True
+            elif not _used_elsewhere(uow, sha, paper_id):
+                blob.paper_id = paper_id
+                uow.session.flush()
+                break
+        else:
+            data = stored_bytes(uow, sha)
+            if data is not None:
+                keep_bytes(uow, paper_id, sha, data)
+    return shared
+
+
+def _sent(uow: UnitOfWork, blob_id: str, device_id: str) -> bool:
+    """Whether a blob's bytes left this PC (published, or another PC's)."""
+    found = uow.session.scalar(
+        select(ChangeLog.seq)
+        .where(
+            ChangeLog.table_name == "attachment_blobs",
+            ChangeLog.row_id == blob_id,
+            ChangeLog.column_name == "data_b64",
+            (ChangeLog.device_id != device_id) | ChangeLog.published.is_(True),
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
+def _used_elsewhere(uow: UnitOfWork, sha: str, paper_id: str) -> bool:
+    found = uow.session.scalar(
+        select(Attachment.id)
+        .where(
+            Attachment.sha256 == sha,
+            Attachment.paper_id != paper_id,
+            Attachment.deleted.is_(False),
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
+def _is_restricted(uow: UnitOfWork, paper_id: str) -> bool:
+    found = uow.session.scalar(
+        select(Restriction.id).where(
+            Restriction.table_name == "papers",
+            Restriction.record_id == paper_id,
+            Restriction.deleted.is_(False),
+        )
+    )
+    return found is not None
+
+
+def _blobs(uow: UnitOfWork, sha: str) -> list[AttachmentBlob]:
+    """The live blobs holding the bytes with this hash: the shared one first."""
+    return list(
+        uow.session.scalars(
+            select(AttachmentBlob)
+            .where(AttachmentBlob.sha256 == sha, AttachmentBlob.deleted.is_(False))
+            .order_by(AttachmentBlob.paper_id.is_not(None), AttachmentBlob.id)
+        )
+    )
 
 
 def blob_bytes(uow: UnitOfWork, sha: str) -> bytes | None:
@@ -176,15 +276,17 @@ def blob_bytes(uow: UnitOfWork, sha: str) -> bytes | None:
 
 
 def stored_bytes(uow: UnitOfWork, sha: str) -> bytes | None:
-    """`blob_bytes` inside a unit of work that is already open."""
-    blob = _blob(uow, sha)
-    if blob is None:
-        return None
-    try:
-        data = base64.b64decode(blob.data_b64, validate=True)
-    except ValueError:
-        return None
-    return data if hashlib.sha256(data).hexdigest() == sha else None
+    """`blob_bytes` inside a unit of work that is already open: from the first blob whose bytes
+    match their hash (a restricted paper's blob holds a placeholder on a PC that does not read
+    it)."""
+    for blob in _blobs(uow, sha):
+        try:
+            data = base64.b64decode(blob.data_b64, validate=True)
+        except ValueError:
+            continue
+        if hashlib.sha256(data).hexdigest() == sha:
+            return data
+    return None
 
 
 def meeting_of(uow: UnitOfWork, paper: PaperDTO) -> Meeting | None:

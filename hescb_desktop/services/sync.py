@@ -23,6 +23,8 @@ from hescb_desktop.storage.codec import decode
 from hescb_desktop.storage.device import read_state
 from hescb_desktop.storage.journal import ChangeLog, Conflict, LocalState, SyncNotice, SyncPeer
 from hescb_desktop.storage.models import ConflictResolution
+from hescb_desktop.storage.restricted import PLACEHOLDER_JSON, NotReaderError, opened
+from hescb_desktop.storage.sealed_values import is_sealed
 from hescb_desktop.sync import healing
 from hescb_desktop.sync.board import remember_board, remembered_board
 from hescb_desktop.sync.bootstrap import bootstrap
@@ -101,6 +103,8 @@ def run_sync(ctx: ServiceContext, share_folder: Path, trust_root: str | None = N
     for the first time, raises RootNotPinnedError unless `trust_root` names its root."""
     check_demo_guard(ctx, share_folder)
     share = Share(share_folder)
+    from hescb_desktop.services import restrict
+
     try:
         report = sync_round(
             ctx.engine,
@@ -113,6 +117,10 @@ def run_sync(ctx: ServiceContext, share_folder: Path, trust_root: str | None = N
     except (ShareError, SegmentError, OSError, TrustError) as exc:
         _put(ctx, {"last_sync_error": f"last sync failed, working offline: {exc}"})
         raise
+    restrict.keep_keys(ctx)  # keys sealed to this PC taken; restricted records shown as they are
+    from hescb_desktop.services import retention
+
+    retention.apply_disposals(ctx)  # a certificate merged (or a disposed record's late change)
     _put(
         ctx,
         {
@@ -232,17 +240,18 @@ def _conflict_row(
             kept = (now.value, now.user, now.hlc, now.device_id)
     elif now is not None:
         kept = (now.value, now.user, now.hlc, now.device_id)
+    conn = session.connection()
     return ConflictRow(
         c.id,
         c.kind,
         c.table_name,
         c.row_id,
         c.column_name,
-        json.loads(kept[0]),
+        json.loads(opened(conn, c.table_name, c.row_id, c.column_name, kept[0])),
         name(kept[1]),
         to_datetime(kept[2]),
         kept[3],
-        json.loads(c.lost_value),
+        json.loads(opened(conn, c.table_name, c.row_id, c.column_name, c.lost_value)),
         name(c.lost_user),
         to_datetime(c.lost_hlc),
         c.lost_device,
@@ -316,7 +325,17 @@ def _bring_back(session: Any, conflict: Conflict) -> None:
     if conflict.kind == "deleted":
         obj.deleted, obj.deleted_at, obj.deleted_by = False, None, None
     column = spec.model.__table__.c[conflict.column_name]
-    setattr(obj, conflict.column_name, decode(conflict.lost_value, column.type))
+    value = conflict.lost_value
+    if is_sealed(value):  # a restricted record's: brought back only by a PC that reads it
+        value = opened(
+            session.connection(), conflict.table_name, conflict.row_id, column.name, value
+        )
+        if is_sealed(value) or value == PLACEHOLDER_JSON:
+            raise NotReaderError(
+                "this value belongs to a restricted record this PC does not read: only its"
+                " readers bring it back"
+            )
+    setattr(obj, conflict.column_name, decode(value, column.type))
 
 
 def history(ctx: ServiceContext, table: str, row_id: str) -> list[HistoryRow]:
@@ -328,13 +347,14 @@ def history(ctx: ServiceContext, table: str, row_id: str) -> list[HistoryRow]:
     )
     with ctx.uow(write=False) as uow:
         names = _device_names(uow.session, ctx.device_id)
+        conn = uow.session.connection()
         return [
             HistoryRow(
                 to_datetime(c.hlc),
                 c.user,
                 names.get(c.device_id, f"PC {short_id(c.device_id)}"),
                 c.column_name,
-                json.loads(c.value),
+                json.loads(opened(conn, table, row_id, c.column_name, c.value)),
                 to_datetime(c.stamped_hlc) if c.stamped_hlc not in (None, c.hlc) else None,
             )
             for c in uow.session.scalars(stmt)

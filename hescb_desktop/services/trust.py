@@ -42,8 +42,10 @@ from hescb_desktop.storage.journal import (
 )
 from hescb_desktop.storage.models import Person
 from hescb_desktop.sync.board import identify_share
+from hescb_desktop.sync.cascade import settle_in
 from hescb_desktop.sync.healing import listing
 from hescb_desktop.sync.hlc import to_datetime
+from hescb_desktop.sync.judge import statement_triggers
 from hescb_desktop.sync.merger import put_state
 from hescb_desktop.sync.retention import read_acks
 from hescb_desktop.sync.share import Share, ShareError, read_json, replace_file
@@ -620,6 +622,7 @@ def _add_person(ctx: ServiceContext, name: str, person_id: str | None = None) ->
 
 def _keep_and_send(ctx: ServiceContext, share: Share | None, st: Statement) -> None:
     store(ctx.engine, [st])
+    _judge_again(ctx, st)
     if share is not None:
         publish_own(
             share,
@@ -627,6 +630,21 @@ def _keep_and_send(ctx: ServiceContext, share: Share | None, st: Statement) -> N
             [s for s in load_statements(ctx.engine) if s.issuer == ctx.fingerprint],
         )
     _refresh_identity(ctx)
+
+
+def _judge_again(ctx: ServiceContext, st: Statement) -> None:
+    """What this PC merged that its own new statement governs, judged again here and now, as
+    every other PC judges it when the statement reaches it (a role set after changes its person
+    made later by the clock; a revocation): this PC is never the one left holding them."""
+    state = load_trust(ctx.engine)
+    if not state.protected:
+        return
+    with writer(ctx.engine).begin() as conn:
+        late = statement_triggers(conn, [st])
+        done = settle_in(conn, state, ctx.device_id, [], late)
+        newest = max((r.hlc for r in done.allowed), default=0)
+        if newest:
+            put_state(conn, "hlc_last", str(ctx.clock.observe(newest).hlc))
 
 
 def _refresh_identity(ctx: ServiceContext) -> None:

@@ -25,6 +25,7 @@ from hescb_desktop.storage.base import Synced
 from hescb_desktop.storage.codec import encode
 from hescb_desktop.storage.guard import Changed, check_flush
 from hescb_desktop.storage.journal import ChangeLog, LocalState
+from hescb_desktop.storage.restricted import seal_fields
 
 _BOOKKEEPING = ("created_at", "created_by", "updated_at", "updated_by")
 
@@ -157,6 +158,17 @@ class ChangeRecorder:
         # bound, so one edit on top of it never drags this PC's later edits along.
         hlc = max(hlc, max(prev.values(), default=0) + 1)
         clock_last = self.clock.witness(hlc)
+        new_values: dict[tuple[str, str], dict[str, Any]] = {}
+        for f in fields:
+            if f.row_id in new_ids:
+                new_values.setdefault((f.table, f.row_id), {})[f.column] = f.value
+        # a restricted record's content is logged sealed for its readership (issue 16)
+        texts = seal_fields(
+            conn,
+            [(f.table, f.row_id, f.column) for f in fields],
+            [encode(f.value) for f in fields],
+            new_values,
+        )
         for i, f in enumerate(fields):
             rows.append(
                 {
@@ -167,7 +179,7 @@ class ChangeRecorder:
                     "table_name": f.table,
                     "row_id": f.row_id,
                     "column_name": f.column,
-                    "value": encode(f.value),
+                    "value": texts[i],
                     "user": self.actor.user,
                     "published": False,
                     "prev_hlc": prev.get((f.table, f.row_id, f.column)),

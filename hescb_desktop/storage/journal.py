@@ -151,3 +151,40 @@ class RefusedChange(Base):
     stamped_hlc: Mapped[int | None] = mapped_column(BigInteger, default=None)
 
     __table_args__ = (Index("ix_refused_changes_row", "table_name", "row_id"),)
+
+
+class ContentKey(Base):
+    """A readership's content key this PC opened (issue 16): it reads and writes that
+    readership's restricted text with it. Local: never synced, never in a snapshot; a PC that
+    is not a reader has none."""
+
+    __tablename__ = "content_keys"
+    key_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    readership_id: Mapped[str] = mapped_column(String(36))
+    key: Mapped[str] = mapped_column(Text)  # base64
+    # held only to seal it to the readers' PCs (this PC's person restricted the record but is
+    # not a reader): never used to show or write the text, dropped once every reader PC has it
+    escrow: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+
+
+class DisposedRow(Base):
+    """A row whose text was disposed of (issue 16, point 5), under which certificate: the
+    records a certificate names and their children (`storage.disposal`). Local: derived on
+    every PC from the synced certificates."""
+
+    __tablename__ = "disposed_rows"
+    table_name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    row_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    disposal_id: Mapped[str] = mapped_column(String(36), index=True)
+
+
+class KeptDigest(Base):
+    """The digest a change had before its value was disposed of (issue 16, point 5): segments
+    chain by the digest of the record before them (`prev`), signed before the disposal, so the
+    chain is checked against this, on every PC alike (`sync.verify.held_digest`). Kept in
+    snapshots and restored from them; local otherwise."""
+
+    __tablename__ = "kept_digests"
+    device_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64))

@@ -281,6 +281,9 @@ class AttachmentBlob(Synced, Base):
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     size: Mapped[int] = mapped_column(Integer, default=0)
     data_b64: Mapped[str] = text_col()
+    # issue 16: a restricted paper's file is kept apart, naming the paper (its bytes are then
+    # sealed for the paper's readership); NULL: bytes shared by every paper that attaches them
+    paper_id: Mapped[str | None] = mapped_column(String(36), index=True, nullable=True)
 
 
 class BoardPack(Synced, Marked, Base):
@@ -308,6 +311,11 @@ class AgendaItem(Synced, Base):
     minutes_allocated: Mapped[int] = mapped_column(Integer, default=10)
     paper_id: Mapped[str | None] = fk("papers")
     objective_id: Mapped[str | None] = fk("objectives")
+    # issue 16: what a public edition prints for a Part II item (the agreed title and the
+    # exemption ground: Schedule 12A paragraph and/or the reason recorded); 0013
+    public_title: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    exempt_paragraph: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    exempt_reason: Mapped[str] = text_col()
 
 
 class Attendance(Synced, Base):
@@ -416,3 +424,97 @@ class ConflictResolution(Synced, Base):
 
     __tablename__ = "conflict_resolutions"
     resolution: Mapped[str] = mapped_column(String(20), default="kept")
+
+
+# ------------------------------------------------------------------ need-to-know (issue 16)
+class Readership(Synced, Base):
+    """Who may read restricted records: named people and/or roles. `key_id` names the current
+    content key (a new one each time a reader is removed); `key_check` commits to it
+    (`sync.sealing.key_check`), so a PC takes a key sealed to it only if it is that key."""
+
+    __tablename__ = "readerships"
+    label: Mapped[str] = mapped_column(String(300))  # "Chief officers and the secretariat"
+    people: Mapped[str] = text_col()  # JSON list of person ids
+    roles: Mapped[str] = text_col()  # JSON list of roles ("secretariat", "officer", "viewer")
+    handling: Mapped[str] = text_col()  # "PERSONAL - for the Chief Fire Officer only"
+    key_id: Mapped[str] = mapped_column(String(40))
+    key_check: Mapped[str] = mapped_column(String(64))
+
+
+class Restriction(Synced, Base):
+    """A record restricted to a readership, with the title everyone else sees. Its id is derived
+    from the record's (`services.restrict.restriction_id`): one per record on every PC."""
+
+    __tablename__ = "restrictions"
+    table_name: Mapped[str] = mapped_column(String(64), index=True)
+    record_id: Mapped[str] = mapped_column(String(36), index=True)
+    readership_id: Mapped[str] = fk("readerships", nullable=False)
+    public_title: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    handling: Mapped[str] = text_col()
+
+
+class SealedKey(Synced, Base):
+    """A readership's content key sealed (HPKE) to one reader PC by one PC that held it."""
+
+    __tablename__ = "sealed_keys"
+    readership_id: Mapped[str] = fk("readerships", nullable=False)
+    key_id: Mapped[str] = mapped_column(String(40), index=True)
+    reader_pc: Mapped[str] = mapped_column(String(64), index=True)  # its key's fingerprint
+    sealed: Mapped[str] = text_col()  # base64
+
+
+class PcBoxKey(Synced, Base):
+    """A PC's public sealing key (X25519), signed by that PC's signing key: keys are sealed to
+    it only once the signature checks against its enrolment."""
+
+    __tablename__ = "pc_box_keys"
+    pc: Mapped[str] = mapped_column(String(64), index=True)  # the PC's key fingerprint
+    box_public: Mapped[str] = mapped_column(String(64))  # base64
+    signature: Mapped[str] = mapped_column(String(120))  # base64
+
+
+class PackCopy(Synced, Base):
+    """A numbered copy of a meeting's pack with restricted items (issue 16, point 3): "Copy 3 of
+    7 - issued to ACC R. Shah", printed in the footer of its restricted pages. `of_total` is the
+    pack's number of copies when this one was issued (a later issue adds copies with a larger
+    total; those already printed keep theirs). `issued_to` is the name as printed; a copy issued
+    to one of the board's people names them in `issued_to_id` too. Returned or destroyed: the
+    copies register (services/copies.py). Migration 0015."""
+
+    __tablename__ = "pack_copies"
+    meeting_id: Mapped[str] = fk("meetings", nullable=False)
+    part: Mapped[Part] = mapped_column(enum_type(Part), default=Part.PART_II)
+    number: Mapped[int] = mapped_column(Integer)
+    of_total: Mapped[int] = mapped_column(Integer)
+    issued_to_id: Mapped[str | None] = fk("people")
+    issued_to: Mapped[str] = mapped_column(String(200))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    destroyed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    note: Mapped[str] = text_col()
+
+
+class RetentionRule(Synced, Base):
+    """How long one kind of record is kept (issue 16, point 5): `kind` is a key of
+    `domain.retention.CLASSES`, `keep_years` NULL for permanent. Its id is derived from the kind
+    (`services.retention.rule_id`): one row per kind on every PC. No row: the default. Set by
+    the secretariat. Migration 0017."""
+
+    __tablename__ = "retention_rules"
+    kind: Mapped[str] = mapped_column(String(40), index=True)
+    keep_years: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class Disposal(Synced, Base):
+    """A disposal certificate (issue 16, point 5): which records the secretariat disposed of,
+    when, by whom, under which rule and why, and how many of each kind. Kept for ever; the
+    disposed records' text is not (`storage.disposal`). `records` is a JSON list of
+    [table, id] pairs: the records named (their children go with them). Migration 0018."""
+
+    __tablename__ = "disposals"
+    made_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    made_by: Mapped[str] = mapped_column(String(200))  # the person's name, as printed
+    rule: Mapped[str] = text_col()  # "closed-actions: 6 years", or "one record"
+    reason: Mapped[str] = text_col()
+    counts: Mapped[str] = text_col()  # JSON {kind label: n}
+    records: Mapped[str] = text_col()  # JSON [[table, id], ...]

@@ -19,6 +19,9 @@ LOCAL_ONLY_TABLES = frozenset(
         "alembic_version",
         "change_log",
         "conflicts",
+        "content_keys",
+        "disposed_rows",
+        "kept_digests",
         "local_state",
         "refused_changes",
         "security_findings",
@@ -59,6 +62,8 @@ SYNCED_COLUMNS: dict[str, frozenset[str]] = {
     },
     "agenda_items": _COMMON
     | {
+        "exempt_paragraph",
+        "exempt_reason",
         "meeting_id",
         "minutes_allocated",
         "objective_id",
@@ -66,10 +71,11 @@ SYNCED_COLUMNS: dict[str, frozenset[str]] = {
         "part",
         "position",
         "presenter_id",
+        "public_title",
         "purpose",
         "title",
     },
-    "attachment_blobs": _COMMON | {"data_b64", "sha256", "size"},
+    "attachment_blobs": _COMMON | {"data_b64", "paper_id", "sha256", "size"},
     "attachments": _COMMON
     | {"filename", "media_type", "page_count", "paper_id", "position", "role", "sha256", "size"},
     "attendance": _COMMON | {"meeting_id", "person_id", "role"},
@@ -179,6 +185,19 @@ SYNCED_COLUMNS: dict[str, frozenset[str]] = {
         "title",
     },
     "organisations": _COMMON | {"code", "colour", "name"},
+    "pack_copies": _COMMON
+    | {
+        "destroyed_at",
+        "issued_at",
+        "issued_to",
+        "issued_to_id",
+        "meeting_id",
+        "note",
+        "number",
+        "of_total",
+        "part",
+        "returned_at",
+    },
     "papers": _COMMON
     | {
         "author",
@@ -197,11 +216,18 @@ SYNCED_COLUMNS: dict[str, frozenset[str]] = {
         "summary",
         "title",
     },
+    "pc_box_keys": _COMMON | {"box_public", "pc", "signature"},
     "people": _COMMON | {"email", "name", "organisation_id", "role"},
     "rag_assessments": _COMMON | {"assessed_on", "dimension", "objective_id", "rating", "reason"},
+    "readerships": _COMMON | {"handling", "key_check", "key_id", "label", "people", "roles"},
     "resources": _COMMON | {"capacity", "description", "kind", "name", "organisation_id"},
+    "restrictions": _COMMON
+    | {"handling", "public_title", "readership_id", "record_id", "table_name"},
     "risks": _COMMON
     | {"description", "impact", "likelihood", "marking", "mitigation", "objective_id", "owner_id"},
+    "disposals": _COMMON | {"counts", "made_at", "made_by", "reason", "records", "rule"},
+    "retention_rules": _COMMON | {"keep_years", "kind"},
+    "sealed_keys": _COMMON | {"key_id", "reader_pc", "readership_id", "sealed"},
 }
 
 # the column that carries a protective marking (the `Marked` mixin)

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -54,6 +54,7 @@ OFFSET_KEY = "clock_offset_ms"  # local_state: how far this PC's clock is set ba
 BACK_TOLD_KEY = "clock_back_told"  # local_state: the clock value a jump back was last told for
 
 Lookup = Callable[[Record, int], int | None]
+Dated = Mapping[int, tuple[int, int | None]]  # seq -> (hlc, prev_hlc) as its author stored them
 _HLC = itemgetter(3)  # Record.hlc, as a C-level getter: this runs over every record merged
 
 
@@ -180,23 +181,58 @@ class IncomingCheck:
     ahead: dict[str, int] = field(default_factory=dict)  # device -> furthest ahead (ms)
     counted: dict[str, int] = field(default_factory=dict)  # device -> records re-dated
 
-    def segment(self, path: Path, records: Sequence[Record]) -> Sequence[Record]:
-        """A peer's segment as read: its records, re-dated where beyond the bound."""
+    def segment(
+        self, path: Path, records: Sequence[Record], dated: Dated | None = None
+    ) -> Sequence[Record]:
+        """A peer's segment as read: its records, re-dated where beyond the bound. `dated`: a
+        healing copy's stamps as its author stored them (`dated_by_author`)."""
         if not records:
             return records
         seg_ms = share_time(path, self.wall())  # one stat per segment
+        if dated:
+            records = self._as_dated(records, dated, seg_ms)
         if max(map(_HLC, records)) <= ceiling(seg_ms):  # one comparison per record
             return records
         with self.engine.connect() as conn:
             result = redate(records, seg_ms, lookup_in(conn))
         if result is None:
             return records
-        device = records[0].device_id
+        self._keep(records[0].device_id, result)
+        return result.records
+
+    def _as_dated(self, records: Sequence[Record], dated: Dated, seg_ms: int) -> list[Record]:
+        """A healing copy is a later file than the segment its author re-dated its records by:
+        re-dated by the copy's own time they would sort after changes they came before on the
+        PCs that read the original (and on their author). So the copy names the stamps they
+        were given then; each is taken only as an earlier stamp than the record's own and none
+        beyond what a re-date by the copy's time could give (a re-date never moves a change
+        later, and a copy gains nothing over writing a new segment). A stamp beyond that (a
+        change made on top of a value a board already poisoned keeps far ahead) is re-dated by
+        the rule, as the original was."""
+        out: list[Record] = []
+        stamped: dict[int, int] = {}
+        limit = ceiling(seg_ms)
+        for rec in records:
+            given = dated.get(rec.seq)
+            if (
+                given is not None
+                and given[0] < rec.hlc
+                and given[0] <= limit
+                and (given[1] is None or given[1] < given[0])
+            ):
+                stamped[rec.seq] = rec.hlc
+                rec = rec._replace(hlc=given[0], prev_hlc=given[1])
+            out.append(rec)
+        if stamped:
+            ahead = max(unpack(own)[0] - seg_ms for own in stamped.values())
+            self._keep(out[0].device_id, Redated(out, stamped, max(ahead, 0)))
+        return out
+
+    def _keep(self, device: str, result: Redated) -> None:
         for rec in result.records:
             if rec.seq in result.stamped:
                 self.stamped[(device, rec.seq)] = (result.stamped[rec.seq], rec.hlc)
         self.ahead[device] = max(self.ahead.get(device, 0), result.ahead_ms)
-        return result.records
 
     def keep_stamps(self, conn: Connection) -> None:
         """Inside the merge's transaction: the author's own stamps of the re-dated records
@@ -377,7 +413,7 @@ def rewrite_winners(conn: Connection, fields: Iterable[tuple[str, str, str]]) ->
         if found is None:
             continue
         try:
-            (value,) = convert.column(table, col, [found[0]])
+            (value,) = convert.column(table, col, [found[0]], [row])
         except (ValueError, LookupError):
             continue  # a value this app does not know stays in change_log (as a merge keeps it)
         conn.exec_driver_sql(f'UPDATE "{table_name}" SET "{col}" = ? WHERE id = ?', (value, row))

@@ -34,7 +34,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -332,6 +332,8 @@ def republish(
     except up to `in_snapshot`, the last of its changes the newest snapshot holds: those are
     not lost (readers restore from the snapshot) and a void would hide them."""
     held = _records(engine, me, first, last)
+    dated = stored_dates(engine, me, first, last)
+    kept = kept_digests(engine, me, first, last)
     written = []
     for part in _islands(held, first, last):
         if not part[2] and part[0] <= in_snapshot:
@@ -340,7 +342,8 @@ def republish(
             part = (in_snapshot + 1, part[1], [])
         for attempt in range(3):
             try:
-                written.append(write_copy(folder, me, part, gen + attempt, schema, signer))
+                copy = write_copy(folder, me, part, gen + attempt, schema, signer, dated, kept)
+                written.append(copy)
                 break
             except ReadBackError:
                 if attempt == 2:
@@ -376,13 +379,23 @@ def write_copy(
     gen: int,
     schema: str,
     signer: Signer | None = None,
+    dated: Mapping[int, tuple[int, int | None]] | None = None,
+    kept: Mapping[int, str] | None = None,
 ) -> Path:
-    """One healing segment (a void one when `records` is empty), written and read back."""
+    """One healing segment (a void one when `records` is empty), written and read back.
+    `dated`: the stamps this PC stored for those of its records the share's time re-dated
+    (`stored_dates`); the copy names them, and its readers take them rather than re-date the
+    records by the copy's own, later, time (every PC then holds the stamps the original gave).
+    `kept`: the digests its disposed records had (`sync.disposal_share`)."""
     first, last, records = part
     header = {**segment_header(me, first, last, schema), "heals": f"{first}-{last}"}
     header["generation"] = gen
     if not records:
         header["void"] = True
+    if dated:
+        header["dated"] = [[seq, *dated[seq]] for seq in sorted(dated) if first <= seq <= last]
+    if kept:  # records whose values were disposed of: the digests the chain was signed over
+        header["kept"] = [[seq, kept[seq]] for seq in sorted(kept) if first <= seq <= last]
     return write_verified(folder / healing_name(first, last, gen), encode(header, records, signer))
 
 
@@ -407,6 +420,36 @@ def _records(engine: Engine, me: str, first: int, last: int) -> list[Record]:
         bounds = {"me": me, "first": first, "last": last}
         sent = {int(r[0]) for r in conn.execute(text(sql), bounds)}
         return [r for r in range_records(conn, me, first, last) if r.seq in sent]
+
+
+def stored_dates(
+    engine: Engine, me: str, first: int, last: int
+) -> dict[int, tuple[int, int | None]]:
+    """seq -> (hlc, prev_hlc) as stored, for this PC's records first..last the share's time
+    re-dated (clockguard: they travelled with this PC's own stamps, `stamped_hlc`)."""
+    sql = (
+        "SELECT seq, hlc, prev_hlc FROM change_log WHERE device_id = :me AND seq BETWEEN :f"
+        " AND :l AND stamped_hlc IS NOT NULL UNION ALL SELECT seq, hlc, prev_hlc FROM"
+        " refused_changes WHERE device_id = :me AND seq BETWEEN :f AND :l"
+        " AND stamped_hlc IS NOT NULL"
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(text(sql), {"me": me, "f": first, "l": last})
+        return {int(s): (int(h), None if p is None else int(p)) for s, h, p in rows}
+
+
+def kept_digests(engine: Engine, me: str, first: int, last: int) -> dict[int, str]:
+    """seq -> the digest each of this PC's records first..last had before its value was
+    disposed of (sync.disposal)."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT seq, digest FROM kept_digests WHERE device_id = :me"
+                " AND seq BETWEEN :f AND :l"
+            ),
+            {"me": me, "f": first, "l": last},
+        )
+        return {int(s): str(d) for s, d in rows}
 
 
 def _published_ranges(engine: Engine, me: str, after: int) -> list[tuple[int, int]]:
@@ -604,7 +647,9 @@ def _rewrite_own(
     range, then recorded as sent. Its numbers stay theirs (readers take the copy)."""
     schema = current_revision(engine) or ""
     gen = _next_generation(files, f.first, f.last)
-    write_copy(folder, me, (f.first, f.last, records), gen, schema, signer)
+    dated = stored_dates(engine, me, f.first, f.last)
+    kept = kept_digests(engine, me, f.first, f.last)
+    write_copy(folder, me, (f.first, f.last, records), gen, schema, signer, dated, kept)
     _mark_published(engine, me, [r.seq for r in records])
     healed.messages.append(
         f"republished changes {span(f.first, f.last)}: this PC's copy on the share was damaged "

@@ -50,6 +50,7 @@ from sqlalchemy import Connection, Engine, insert
 
 from hescb_desktop.domain.permissions import (
     KIND_OF_TABLE,
+    NAMED_PARENT,
     OWNER_COLUMNS,
     PARENT_OF,
     Operation,
@@ -59,6 +60,7 @@ from hescb_desktop.domain.permissions import (
     explain,
     operation_of,
     owners_of,
+    parent_key,
 )
 from hescb_desktop.storage.engine import writer
 from hescb_desktop.storage.journal import RefusedChange
@@ -88,6 +90,8 @@ def _tracked(table: str) -> tuple[str, ...]:
     cols = OWNER_COLUMNS.get(table, ())
     if table in PARENT_OF:
         cols = (*cols, PARENT_OF[table][0])
+    if table in NAMED_PARENT:
+        cols = (*cols, *NAMED_PARENT[table][:2])
     return cols
 
 
@@ -137,14 +141,19 @@ class History:
 
     def parents(self, key: Key) -> set[Key]:
         """Every row this row's history names as its parent."""
+        held = self.values.get(key, {})
+        if key[0] in NAMED_PARENT:  # every table and id it has named, paired
+            table_column, id_column, _ = NAMED_PARENT[key[0]]
+            return {
+                k
+                for _, t in held.get(table_column, [])
+                for _, v in held.get(id_column, [])
+                if (k := parent_key(key[0], {table_column: t, id_column: v})) is not None
+            }
         if key[0] not in PARENT_OF:
             return set()
         column, parent_table = PARENT_OF[key[0]]
-        return {
-            (parent_table, str(v))
-            for _, v in self.values.get(key, {}).get(column, [])
-            if isinstance(v, str) and v
-        }
+        return {(parent_table, str(v)) for _, v in held.get(column, []) if isinstance(v, str) and v}
 
     def add(self, records: Iterable[Record]) -> None:
         for rec in records:
@@ -295,11 +304,8 @@ def _wanted(asking: Iterable[_Commit], others: Sequence[_Commit]) -> set[Key]:
         named: set[Key] = set()
         for c in others:
             for key, values in c.own.items():
-                if key in frontier and key[0] in PARENT_OF:
-                    column, parent_table = PARENT_OF[key[0]]
-                    parent = values.get(column)
-                    if isinstance(parent, str) and parent:
-                        named.add((parent_table, parent))
+                if key in frontier and (parent := parent_key(key[0], values)) is not None:
+                    named.add(parent)
         frontier = named - keys
         keys |= named
         if not frontier:

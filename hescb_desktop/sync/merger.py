@@ -25,6 +25,7 @@ in memory in (hlc, device, seq) order, and writes with executemany.
 
 from __future__ import annotations
 
+import functools
 import gc
 import itertools
 import sqlite3
@@ -45,6 +46,7 @@ from hescb_desktop.domain.rules import highest_marking
 from hescb_desktop.storage.base import Base
 from hescb_desktop.storage.codec import decode_many, encode
 from hescb_desktop.storage.journal import LocalState
+from hescb_desktop.storage.restricted import Opener
 from hescb_desktop.storage.synced_columns import (
     MARKED_RECORD_NAMES,
     MARKED_TABLES,
@@ -76,6 +78,7 @@ class MergeStats:
     tables: set[str] = field(default_factory=set)
     held: list[Held] = field(default_factory=list)  # rows newly held back (unknown marking)
     released: int = 0  # rows brought back: a marking this app knows arrived
+    disposed: int = 0  # values and rows disposed of after the merge (sync.disposal)
 
 
 @dataclass(frozen=True)
@@ -193,8 +196,10 @@ class _Converters:
     def __init__(self, conn: Connection) -> None:
         self.dialect = conn.dialect
         self._binds: dict[tuple[str, str], Callable[[Any], Any] | None] = {}
+        self.opener = Opener(conn)  # a restricted record's sealed content (issue 16)
 
-    def column(self, table: Table, column: str, texts: list[str]) -> list[Any]:
+    def column(self, table: Table, column: str, texts: list[str], ids: Sequence[str]) -> list[Any]:
+        texts = self.opener.open_many(table.fullname, column, ids, texts)
         col_type = table.c[column].type
         key = (table.fullname, column)
         if key not in self._binds:
@@ -597,14 +602,14 @@ class _Merge:
                 updates[key].append(rid)
                 update_values[key].append(tuple(row.update.values()))
         for (table, cols), ids in inserts.items():
-            values = self._convert(table, cols, insert_values[(table, cols)])
+            values = self._convert(table, cols, insert_values[(table, cols)], ids)
             quoted = ", ".join(f'"{c}"' for c in ("id", *cols))
             marks = ",".join("?" * (len(cols) + 1))
             self.cur.executemany(
                 f'INSERT INTO "{table}" ({quoted}) VALUES ({marks})', zip(ids, *values, strict=True)
             )
         for (table, cols), ids in updates.items():
-            values = self._convert(table, cols, update_values[(table, cols)])
+            values = self._convert(table, cols, update_values[(table, cols)], ids)
             sets = ", ".join(f'"{c}" = ?' for c in cols)
             self.cur.executemany(
                 f'UPDATE "{table}" SET {sets} WHERE id = ?', zip(*values, ids, strict=True)
@@ -612,12 +617,12 @@ class _Merge:
         self._write_conflicts()
 
     def _convert(
-        self, name: str, cols: tuple[str, ...], rows: list[tuple[str, ...]]
+        self, name: str, cols: tuple[str, ...], rows: list[tuple[str, ...]], ids: Sequence[str]
     ) -> list[list[Any]]:
         """Per column, the values to store for these rows' JSON texts."""
         table = Base.metadata.tables[name]
         return [
-            self.convert.column(table, col, list(texts))
+            self.convert.column(table, col, list(texts), ids)
             for col, texts in zip(cols, zip(*rows, strict=True), strict=True)
         ]
 
@@ -671,10 +676,42 @@ def rebuild_fields(conn: Connection, fields: set[tuple[str, str, str]]) -> set[s
         winners,
     )
     for table, rid in gone:
+        if is_named(cur, table, rid):  # by a change of this PC not yet published (sync.cascade)
+            cur.execute(f'UPDATE "{table}" SET deleted = 1 WHERE id = ?', (rid,))
+            merge.stats.tables.add(table)
+            continue
         cur.execute(f'DELETE FROM "{table}" WHERE id = ?', (rid,))
         cur.execute("DELETE FROM conflicts WHERE table_name = ? AND row_id = ?", (table, rid))
         merge.stats.tables.add(table)
     return merge.stats.tables
+
+
+@functools.cache
+def references() -> dict[str, tuple[tuple[str, str], ...]]:
+    """Per synced table: the (column, table it names) of each reference a record may set."""
+    found: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for name, columns in SYNCED_COLUMNS.items():
+        for col in sorted(columns):
+            column = Base.metadata.tables[name].c.get(col)
+            for fk in column.foreign_keys if column is not None else ():
+                target = fk.column.table.name
+                if target in SYNCED_COLUMNS:
+                    found[name].append((col, target))
+    return {name: tuple(refs) for name, refs in found.items()}
+
+
+def is_named(cur: object, table: str, row: str) -> bool:
+    """Whether a row of any synced table names this row through a reference."""
+    for child, refs in references().items():
+        for col, target in refs:
+            if (
+                target == table
+                and cur.execute(  # type: ignore[attr-defined]
+                    f'SELECT 1 FROM "{child}" WHERE "{col}" = ? LIMIT 1', (row,)
+                ).fetchone()
+            ):
+                return True
+    return False
 
 
 def synced_table(name: str) -> Table | None:

@@ -7,7 +7,7 @@ readable and writable by this account only (0600, created exclusively: never a m
 by others). A key file found readable by other accounts is refused: it may have been read, and
 the PC should be revoked and enrolled again.
 
-Status (issue 15): made and loaded; enrolment, certificates and signed segments are to come.
+What the key signs and how other PCs come to trust it: sync/signing.py, sync/trust.py (issue 15).
 """
 
 from __future__ import annotations

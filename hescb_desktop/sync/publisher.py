@@ -76,9 +76,15 @@ def pending_count(engine: Engine, device_id: str) -> int:
 
 
 def chunks(records: list[Record], limit: int = MAX_RECORDS) -> Iterator[list[Record]]:
-    """Split at commit (tx) boundaries, at most `limit` records unless one commit is bigger."""
+    """Split at commit (tx) boundaries, at most `limit` records unless one commit is bigger, and
+    wherever the numbers skip: a segment holds consecutive numbers (its header's range), and
+    this PC's numbers may skip one it never held (a file not its own sat there: healing.py)
+    while records before it wait to be sent again (a crash before they were marked sent)."""
     chunk: list[Record] = []
     for rec in records:
+        if chunk and rec.seq != chunk[-1].seq + 1:
+            yield chunk
+            chunk = []
         if len(chunk) >= limit and rec.tx != chunk[-1].tx:
             yield chunk
             chunk = []

@@ -130,6 +130,7 @@ def _copy(scratch: Path, target: Path, what: str) -> None:
                 _copy_table(conn, Base.metadata.tables[name], what)
             _copy_change_log(conn, what)
             _copy_conflicts(conn, what)
+            _copy_kept_digests(conn, what)
             broken = conn.execute("PRAGMA main.foreign_key_check").fetchall()
             if broken:
                 table, _, parent, _ = broken[0]
@@ -245,6 +246,30 @@ CONFLICT_COLUMNS = (
     "lost_device",
     "lost_user",
 )
+
+
+def _copy_kept_digests(conn: sqlite3.Connection, what: str) -> None:
+    """The digests disposed changes had (issue 16, point 5): the segments after them chain by
+    these (`sync.verify.held_digest`). A row of a type the app never writes refuses the
+    restore."""
+    found = conn.execute(
+        "SELECT 1 FROM snap.sqlite_master WHERE name = 'kept_digests' AND type = 'table'"
+    ).fetchone()
+    if found is None:
+        return
+    bad = conn.execute(
+        "SELECT count(*) FROM snap.kept_digests WHERE typeof(device_id) != 'text'"
+        " OR typeof(seq) != 'integer' OR seq < 0 OR typeof(digest) != 'text'"
+        " OR length(digest) != 64"
+    ).fetchone()[0]
+    if bad:
+        raise SnapshotError(
+            f"{what} holds {bad} kept digest(s) this app never writes: {NOT_RESTORED}"
+        )
+    conn.execute(
+        "INSERT INTO main.kept_digests (device_id, seq, digest)"
+        " SELECT device_id, seq, digest FROM snap.kept_digests"
+    )
 
 
 def _copy_conflicts(conn: sqlite3.Connection, what: str) -> None:

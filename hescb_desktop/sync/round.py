@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import sqlite3
@@ -20,9 +21,10 @@ from hescb_desktop import __version__
 from hescb_desktop.storage.base import Base
 from hescb_desktop.storage.capture import Actor
 from hescb_desktop.storage.database import current_revision
+from hescb_desktop.storage.disposed_values import is_disposed
 from hescb_desktop.storage.engine import pooled, writer
 from hescb_desktop.storage.journal import ChangeLog, SyncPeer
-from hescb_desktop.sync import healing, judge, trust_round
+from hescb_desktop.sync import cascade, disposal, disposal_share, healing, judge, trust_round
 from hescb_desktop.sync.board import identify_share
 from hescb_desktop.sync.bootstrap import retry_waiting
 from hescb_desktop.sync.clockguard import IncomingCheck, OwnCheck, notify
@@ -39,7 +41,7 @@ from hescb_desktop.sync.retention import (
     snapshot_due,
 )
 from hescb_desktop.sync.screen import Reason, describe, screen
-from hescb_desktop.sync.segments import Record, Segment
+from hescb_desktop.sync.segments import Record, Segment, Signer, dated_by_author
 from hescb_desktop.sync.share import OwnWrites, Share, replace_file
 from hescb_desktop.sync.snapshot import SnapshotInfo, make_snapshot, newest_snapshot
 from hescb_desktop.sync.verify import (
@@ -63,6 +65,8 @@ class PeerBatch:
     needs_restore: bool = False
     wants: list[healing.Want] = field(default_factory=list)  # asked of its author (healing.py)
     refused: Counter[Reason] = field(default_factory=Counter)  # records no PC may apply
+    # seq -> digest: records a rewritten copy brings already disposed of (sync.disposal_share)
+    kept: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -182,15 +186,21 @@ def _round(
 
     def settle(conn: Connection, merged: list[Record]) -> int:
         """In the merge's transaction: the refusals kept, then what the merged changes decide
-        otherwise judged again (sync.judge.rejudge). Returns the newest clock merged now."""
+        otherwise judged again (sync.judge.rejudge, sync.cascade). Returns the newest clock
+        merged now."""
         nonlocal again
         for device, refusals in refused.items():
             judge.keep(conn, device, refusals)
         late = judge.statement_triggers(conn, trust.fresh) if trust.fresh else None
-        again = judge.rejudge_in(conn, trust.state, actor.device_id, merged, late)
+        again = cascade.settle_in(conn, trust.state, actor.device_id, merged, late)
         return max((r.hlc for r in again.allowed), default=0)
 
     stats = _merge(engine, clock, batches, cursors, incoming, settle)  # may hold a batch back
+    if stats.disposed or disposal.purge_due(engine):
+        # no page of the file or its WAL keeps what went, nor a copy beside it; busy: next round
+        with contextlib.suppress(sqlite3.OperationalError):
+            disposal.tell(engine, clock.now(), disposal.purge(engine))
+    disposal_share.retake_signatures(engine, share, actor.device_id, trust.state)
     retry_waiting(engine, actor.device_id)  # own changes a restore could not apply yet
     report.problems = [
         f"PC {b.device_id.replace('-', '')[-8:]}: {b.problem}" for b in batches if b.problem
@@ -232,7 +242,7 @@ def _round(
         or any(b.needs_restore for b in batches)
     )
     if not writes.failed:
-        writes.run("its snapshot", lambda: _housekeeping(engine, share, actor, clock), None)
+        writes.run("its snapshot", lambda: _housekeeping(engine, share, actor, clock, signer), None)
     report.send_failed = writes.failed
     return report
 
@@ -274,19 +284,36 @@ def _judge(
     kept, refused = judge.judge_round(
         engine, trust.state, {b.device_id: b.records for b in batches}
     )
+    for device, kept_now in cascade.revoked_records(engine, trust.check.revoked).items():
+        refused.setdefault(device, []).extend(kept_now)
+    cascade.refuse_in_round(engine, kept, refused)  # what names a row refused
     for b in batches:
         b.records = kept[b.device_id]
     return refused
 
 
-def _housekeeping(engine: Engine, share: Share, actor: Actor, clock: HybridLogicalClock) -> None:
-    """A snapshot when one is due, then our own old segments, snapshots and temporary files
-    removed when safe."""
+def _housekeeping(
+    engine: Engine,
+    share: Share,
+    actor: Actor,
+    clock: HybridLogicalClock,
+    signer: Signer | None = None,
+) -> None:
+    """A snapshot when one is due (at once after a disposal: its older ones removed), our own
+    segments still holding disposed text rewritten, then our own old segments, snapshots and
+    temporary files removed when safe."""
     db = engine.url.database
     may = share.seal is None or share.seal.may_snapshot()
-    if db and db != ":memory:" and may and snapshot_due(share):
-        make_snapshot(Path(db), share, actor.device_id, clock.now(), current_revision(engine) or "")
-        prune_own_snapshots(share, actor.device_id)
+    after_disposal = disposal_share.snapshot_due_after(engine)
+    if db and db != ":memory:" and may and (after_disposal or snapshot_due(share)):
+        made = make_snapshot(
+            Path(db), share, actor.device_id, clock.now(), current_revision(engine) or ""
+        )
+        if after_disposal:
+            disposal_share.snapshot_made(engine, share, actor.device_id, [made.stem])
+        else:
+            prune_own_snapshots(share, actor.device_id)
+    disposal_share.rewrite_own(engine, share, actor.device_id, signer)
     pruned: list[tuple[int, int]] = []
     prune_own_segments(share, actor.device_id, removed=pruned)
     if pruned:
@@ -340,7 +367,7 @@ def _collect(
             batch.problem = problem + (f"; {healing.ASKED}" if want is not None else "")
             batch.wants += [want] if want is not None else []
             break
-        _take_screened(batch, segment.records, chosen.path, incoming)
+        _take_screened(batch, segment, chosen.path, incoming)
         batch.cursor = chosen.last
     return batch
 
@@ -385,7 +412,7 @@ def _damage(problem: str) -> bool:
 
 def _take_screened(
     batch: PeerBatch,
-    records: tuple[Record, ...],
+    segment: Segment,
     path: Path,
     incoming: IncomingCheck | None,
 ) -> None:
@@ -393,8 +420,14 @@ def _take_screened(
     syncs, a malformed field, a value that does not fit): those are counted, never merged.
     What is kept is then re-dated where its PC's clock was far ahead (clockguard), the whole
     segment at once, so that every PC gives it the same stamps whatever its cursor."""
-    kept, refused = screen(list(records))
-    redated = incoming.segment(path, kept) if incoming is not None else kept
+    kept, refused = screen(list(segment.records))
+    digests = disposal_share.kept_of(segment.header)
+    if digests:  # only for records that arrive disposed of: the chain was signed over these
+        batch.kept.update(
+            {r.seq: digests[r.seq] for r in kept if r.seq in digests and is_disposed(r.value)}
+        )
+    dated = dated_by_author(segment.header)
+    redated = incoming.segment(path, kept, dated) if incoming is not None else kept
     kept = [r for r in redated if r.seq > batch.cursor]
     batch.records += kept
     batch.refused.update(refused)
@@ -491,11 +524,16 @@ def _merge_once(
 ) -> MergeStats:
     with writer(engine).begin() as conn:
         merged = [r for b in batches for r in b.records]
+        for b in batches:
+            disposal_share.keep_digests(conn, b.device_id, b.kept)
         stats = merge_records(conn, merged)
         if settle is not None:  # the clock passes what it merges too
             stats.max_hlc = max(stats.max_hlc, settle(conn, merged))
         if incoming is not None:
             incoming.keep_stamps(conn)
+        applied = disposal.apply(conn)  # a certificate merged, or a disposed row's late change
+        stats.disposed = applied.values + applied.rows
+        stats.tables |= applied.tables
         for b in batches:
             stmt = sqlite_insert(SyncPeer).values(
                 device_id=b.device_id,

@@ -223,6 +223,7 @@ def read_segment(path: Path, device: str | None = None) -> Segment:
     if header.get("kind") != "header" or trailer.get("kind") != "trailer":
         raise SegmentError(f"{path.name} is incomplete (no header or trailer)")
     _check_header(header, path)
+    _check_dated(header, path)
     check_format(header, f"segment {path.name}")
     if hashlib.sha256(data[: len(data) - len(lines[-1])]).hexdigest() != trailer.get("sha256"):
         raise SegmentError(f"{path.name} fails its checksum{_which_record(lines[1:-1], path)}")
@@ -284,6 +285,32 @@ def _check_header(header: dict[str, Any], path: Path) -> None:
     device = header.get("device_id")
     if not isinstance(device, str) or not 0 < len(device) <= 64:
         raise SegmentError(f"{path.name} is malformed (its header's PC)")
+
+
+def _check_dated(header: dict[str, Any], path: Path) -> None:
+    """A healing copy's `dated` (see `dated_by_author`): [seq, hlc, prev_hlc or null] lists."""
+    dated = header.get("dated")
+    if dated is None:
+        return
+    ok = isinstance(dated, list) and all(
+        isinstance(e, list)
+        and len(e) == 3
+        and type(e[0]) is int
+        and type(e[1]) is int
+        and (e[2] is None or type(e[2]) is int)
+        and all(v is None or 0 <= v <= MAX_SEQ for v in e)
+        for e in dated
+    )
+    if not ok:
+        raise SegmentError(f"{path.name} is malformed (its header's dates)")
+
+
+def dated_by_author(header: dict[str, Any]) -> dict[int, tuple[int, int | None]]:
+    """The stamps (and prev stamps) a healing copy's author stored for its records that the
+    share's time re-dated (`healing.write_copy`): seq -> (hlc, prev_hlc). The copy is a later
+    file than the original, so its readers take these rather than date the records afresh by
+    the copy's time (clockguard.IncomingCheck); empty for any other segment."""
+    return {int(e[0]): (int(e[1]), e[2]) for e in header.get("dated") or ()}
 
 
 def _check_folder(header: dict[str, Any], device: str | None, path: Path) -> None:

@@ -38,6 +38,7 @@ class Purpose(StrEnum):
     CERTIFICATE = "certificate"  # a PC approved (enrolled) by a secretariat PC
     REVOCATION = "revocation"
     STATEMENT = "trust statement"  # the board's root, a PC enrolled or revoked, a role set
+    SEALING_KEY = "sealing key"  # a PC's public X25519 key, that keys are sealed to (issue 16)
 
 
 class SignatureError(ValueError):

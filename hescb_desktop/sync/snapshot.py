@@ -1,9 +1,11 @@
 """Snapshots: a consistent copy of the database on the share, for new PCs and long absences.
 
 The copy is made with SQLite's online backup API, stripped of this PC's own state (identity,
-settings, cursors, notices), and published with a manifest naming, for every PC, the last
-change it contains. A PC that starts from it sets its cursors from the manifest and replays
-the segments after them. Its own unpublished changes are carried across and still published.
+settings, cursors, notices, the content keys it opened) and of restricted records' text (only
+sealed, in change_log: `storage.restricted.refresh` as a PC without keys), and published with
+a manifest naming, for every PC, the last change it contains. A PC that starts from it sets its
+cursors from the manifest and replays the segments after them. Its own unpublished changes are
+carried across and still published.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from hescb_desktop import __version__
+from hescb_desktop.storage.restricted import refresh
 from hescb_desktop.sync.share import Share, ShareError, check_format, read_json, write_new_file
 
 # `conflicts` travels: every PC derives the same conflicts, under the same ids, from the same
@@ -30,6 +33,7 @@ LOCAL_ONLY = (
     "signed_ranges",
     "security_findings",
     "refused_changes",
+    "content_keys",  # a reader's opened keys never travel (issue 16)
 )
 MANIFEST = "snapshot manifest"
 
@@ -93,6 +97,9 @@ def _strip_local_state(path: Path) -> dict[str, int]:
         with conn:
             for table in LOCAL_ONLY:
                 conn.execute(f"DELETE FROM {table}")  # fixed names, not user input
+            # restricted records as a PC holding no key shows them: their text travels only
+            # sealed, in change_log (issue 16); VACUUM below leaves no old page behind
+            refresh(conn)
             conn.execute("UPDATE change_log SET published = 1")
             rows = conn.execute("SELECT device_id, max(seq) FROM change_log GROUP BY device_id")
             cursors = {str(d): int(s) for d, s in rows}

@@ -22,10 +22,9 @@ whose person was secretariat at that time. A statement that is not is kept out, 
 The statements a PC has verified are kept in `trust_statements`, so it knows its board offline.
 
 What is not promised (docs/security.md): a secretariat member's key used against the board (it
-may enrol and set roles), a statement back-dated by a stolen secretariat key, and a role change
-that reaches a PC after it merged a change the new role forbids but its writer made later by the
-clock: those are rare (a clock ahead, or offline work crossing a role change) and each PC keeps
-the decision it made.
+may enrol and set roles) and a statement back-dated by a stolen secretariat key. A role change
+or a revocation that reaches a PC after it merged changes it governs has them judged again
+there (sync.judge.statement_triggers, sync.cascade).
 """
 
 from __future__ import annotations

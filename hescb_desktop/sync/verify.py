@@ -55,6 +55,9 @@ class SegmentCheck:
         self.engine = engine
         self.state = state
         self.taken: list[tuple[str, Segment]] = []  # signed segments that passed
+        # signed by a PC's key after its revocation: refused, their records kept as refused
+        # (sync.cascade: a row only they made is refused on every PC, whatever names it)
+        self.revoked: list[tuple[str, Segment, str]] = []
 
     def check(self, device: str, segment: Segment) -> str:
         """ "" when the segment may be merged, else the reason it may not."""
@@ -82,7 +85,9 @@ class SegmentCheck:
             return ALTERED
         if cert.revoked_after is not None and segment.last_seq > cert.revoked_after:
             assert cert.revoked_at is not None
-            return revoked_text(cert.revoked_at)
+            reason = revoked_text(cert.revoked_at)
+            self.revoked.append((device, segment, reason))
+            return reason
         if not self._follows(device, segment.first_seq, header.get("prev")):
             return REPLACED
         self.taken.append((device, segment))
@@ -97,10 +102,17 @@ class SegmentCheck:
 
 def held_digest(engine: Engine, device: str, seq: int) -> str | None:
     """The digest of record `seq` of `device` as change_log holds it (its hlc as its author
-    stamped it), None when not held."""
+    stamped it; a value disposed of: the digest it had, `sync.disposal`), None when not
+    held."""
     if seq < 1:
         return None
     with engine.connect() as conn:
+        kept = conn.execute(  # its value was disposed of: the digest it was signed over
+            text("SELECT digest FROM kept_digests WHERE device_id = :d AND seq = :s"),
+            {"d": device, "s": seq},
+        ).scalar()
+        if kept is not None:
+            return str(kept)
         found = range_records(conn, device, seq, seq)
     return record_digest(found[0]) if found else None
 

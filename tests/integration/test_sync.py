@@ -300,6 +300,44 @@ def test_segments_split_only_between_commits(office: Office) -> None:
         assert read_segment(path).records
 
 
+def test_a_segment_never_spans_numbers_this_pc_skipped(office: Office) -> None:
+    """Changes waiting to be sent again (a crash before they were marked sent, their file then
+    lost) on both sides of a number this PC skipped (a file not its own had sat there): each run
+    of numbers is a segment of its own, whose header's range its records fill, and the other PC
+    takes them all (found by the protected-board state machine: one segment spanned the gap, did
+    not read back, and the round failed)."""
+    a = office.pc("a")
+    office.pc("b")
+    for name in ("Ann", "Bob", "Cat", "Dan"):
+        crud.create(a.uow(), E.PEOPLE, {"name": name})
+    records = unpublished(a.engine, a.device_id)
+    txs = sorted({r.tx for r in records})
+    second = [r.seq for r in records if r.tx == txs[-2]]  # the numbers of one commit
+    with a.engine.begin() as conn:  # as healing leaves it: those numbers hold nothing of A's
+        conn.exec_driver_sql(
+            "DELETE FROM change_log WHERE device_id = ? AND seq BETWEEN ? AND ?",
+            (a.device_id, second[0], second[-1]),
+        )
+    records = unpublished(a.engine, a.device_id)
+    parts = list(chunks(records))
+    assert [(p[0].seq, p[-1].seq) for p in parts] == [
+        (records[0].seq, second[0] - 1),
+        (second[-1] + 1, records[-1].seq),
+    ]
+    office.share.ensure_format()
+    assert office.sync("a").published == len(records)  # and a void for the number skipped
+    voids = 0
+    for path in office.share.segments_dir(a.device_id).iterdir():
+        segment = read_segment(path)
+        voids += segment.header.get("void") is True
+        assert segment.records or (segment.first_seq, segment.last_seq) == (second[0], second[-1])
+    assert voids == 1
+    report = office.sync("b")
+    assert not report.problems, report.problems
+    held = office.rows("b", f"SELECT count(*) FROM change_log WHERE device_id = '{a.device_id}'")
+    assert held == [(len(records),)]
+
+
 def _restore(office: Office, name: str) -> int:
     from hescb_desktop.sync.bootstrap import bootstrap
     from hescb_desktop.sync.snapshot import newest_snapshot

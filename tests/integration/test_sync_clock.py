@@ -161,6 +161,42 @@ def test_a_pc_whose_clock_jumps_back_is_told(office: Office) -> None:
     assert content(a) == content(office.pc("b"))
 
 
+def test_a_healing_copy_of_a_re_dated_segment_keeps_the_stamps_the_original_gave(
+    office: Office,
+) -> None:
+    """A PC far ahead publishes a segment (dated by its file's time, T1), then a PC with a
+    true clock edits the same field (T2), then A's segment is damaged and A republishes it
+    (the copy's file time T3 is later still). Dated by the copy's time, A's change would beat
+    C's later one on the PCs that read the copy, and lose to it on A itself: the board would
+    disagree for ever. The copy names the stamps the original gave, and every PC takes those."""
+    a, b, c = office.pc("a"), office.pc("b"), office.pc("c")
+    sam = crud.create(a.uow(), E.PEOPLE, {"name": "Sam", "role": "CFO"}).value
+    office.settle()
+    office.skew("a", 73 * YEAR_MS)
+    crud.update(a.uow(), E.PEOPLE, sam.id, {"role": "from A"})
+    office.sync("a")  # T1: A re-dates its own change by the segment's time
+    time.sleep(0.05)
+    crud.update(c.uow(), E.PEOPLE, sam.id, {"role": "from C, later"})  # T2 > T1
+    newest = office.segments("a")[-1]
+    data = bytearray(newest.read_bytes())
+    data[len(data) // 2] ^= 0x20  # damaged before anyone read it
+    newest.write_bytes(bytes(data))
+    time.sleep(0.05)
+    office.sync("b")  # B cannot read it and asks for it again
+    office.sync("a")  # T3 > T2: A republishes it as a healing copy
+    assert any(".h1." in p.name for p in office.segments("a"))
+    office.settle()
+    for pc in ("a", "b", "c"):
+        assert role(office.pc(pc), sam.id) == "from C, later", pc
+    assert content(a) == content(b) == content(c)
+    assert stamps(office, "a", a.device_id) == stamps(office, "b", a.device_id)
+    assert stamps(office, "b", a.device_id) == stamps(office, "c", a.device_id)
+    for ctx in (b, c):  # the author's own stamp is kept for the History view, as from the original
+        rows = sync_service.history(ctx, "people", sam.id)
+        redated = [r for r in rows if r.value == "from A"]
+        assert redated and redated[0].stamped_at is not None and redated[0].stamped_at.year >= 2099
+
+
 def test_history_shows_both_times_of_a_re_dated_change(office: Office) -> None:
     a, b = office.pc("a"), office.pc("b")
     sam = crud.create(a.uow(), E.PEOPLE, {"name": "Sam", "role": "CFO"}).value

@@ -41,6 +41,18 @@ def _action(ctx: ServiceContext, owner: str) -> str:
     return str(crud.create(ctx.uow(), E.ACTIONS, values).value.id)
 
 
+def _event(ctx: ServiceContext, summary: str) -> str:
+    """An event in this PC's person's diary."""
+    values = {"summary": summary, "owner_id": ctx.user}
+    values |= {"start_utc": "2027-03-02T10:00:00Z", "end_utc": "2027-03-02T11:00:00Z"}
+    return str(crud.create(ctx.uow(), E.EVENTS, values).value.id)
+
+
+def _attend(ctx: ServiceContext, event: str, person: str) -> str:
+    values = {"event_id": event, "person_id": person}
+    return str(crud.create(ctx.uow(), E.EVENT_ATTENDEES, values).value.id)
+
+
 def _refused(ctx: ServiceContext) -> set[tuple[str, str, str]]:
     with ctx.engine.connect() as conn:
         rows = conn.execute(text("SELECT row_id, column_name, value FROM refused_changes"))
@@ -302,3 +314,116 @@ def test_a_role_change_that_arrives_after_the_changes_it_governs_is_applied_to_t
         assert held.latest_update in (None, "")
         assert (action, "latest_update", '"done by Olive"') in _refused(ctx)
     _same(sam, olive, sue)
+
+
+def test_a_row_taken_back_that_another_pcs_change_names_leaves_every_pc_syncing(
+    tmp_path: Path,
+) -> None:
+    """Sam makes Olive a viewer while his PC is off the share; Olive, not knowing, puts an
+    event in her diary, and Sue (secretariat) adds Sam to it as an attendee. When Sam's
+    statement reaches Sue's PC, Olive's event is taken back there, while Sue's attendee still
+    names it; Sam's PC refused the event on arrival and then meets Sue's attendee naming a row
+    it never held. Every PC keeps syncing (no round refused, Sue's later changes merge
+    everywhere) and every PC ends alike, Olive's words kept in refused_changes."""
+    share, (sam, olive, sue) = _office(tmp_path)
+    _settle(share, sam, olive, sue)
+    trust.set_role(sam, olive.user, "viewer")  # kept on Sam's PC: sent with its next round
+    _tick()
+    event = _event(olive, "Gold group")
+    protected_sync(olive, share)
+    protected_sync(sue, share)
+    attendee = _attend(sue, event, sam.user)
+    protected_sync(sue, share)
+    protected_sync(sam, share)  # its statement out; Olive's event refused here on arrival
+    protected_sync(sue, share)  # the statement arrives: Olive's event taken back
+    action = _action(sue, sue.user)  # Sue's later work must reach every PC
+    _settle(share, sam, olive, sue)
+    for ctx in (sam, olive, sue):
+        assert crud.get(ctx.uow(write=False), E.ACTIONS, action).description == "a"
+        assert (event, "summary", '"Gold group"') in _refused(ctx)
+        assert (attendee, "event_id", f'"{event}"') in _refused(ctx)
+        events = crud.list_all(ctx.uow(write=False), E.EVENTS, include_deleted=True)
+        assert event not in [e.id for e in events]
+        attendees = crud.list_all(ctx.uow(write=False), E.EVENT_ATTENDEES, include_deleted=True)
+        assert attendee not in [a.id for a in attendees]
+    with sue.engine.connect() as conn:
+        reasons = {r for (r,) in conn.execute(text("SELECT DISTINCT reason FROM refused_changes"))}
+    assert "it names a calendar item that was refused" in reasons
+    _same(sam, olive, sue)
+
+
+def test_a_change_refused_for_naming_a_refused_row_is_merged_when_that_row_is_allowed(
+    tmp_path: Path,
+) -> None:
+    """Olive, a viewer, is made an officer by Sam; she puts an event in her diary and Sam adds
+    himself to it. Sue's PC meets both changes while the share's listing does not yet show Sam's
+    statement (a folder listing that lags): Olive's event is refused there (a viewer's), and so
+    is Sam's attendee, which names it. When the statement shows, Olive's event is judged again
+    and merged, and Sam's attendee with it: every PC ends alike, nothing left refused."""
+    share, (sam, olive, sue) = _office(tmp_path)
+    trust.set_role(sam, olive.user, "viewer")
+    _settle(share, sam, olive, sue)
+    _tick()
+    trust.set_role(sam, olive.user, "officer")
+    protected_sync(sam, share)  # the statement sent
+    statements = share.folder / "hescb-sync" / "devices" / sam.device_id / "trust"
+    promoted = max(statements.glob("*-role-*.json"))
+    protected_sync(olive, share)  # Olive's PC knows she is an officer
+    _tick()
+    event = _event(olive, "Gold group")
+    protected_sync(olive, share)
+    protected_sync(sam, share)
+    attendee = _attend(sam, event, sam.user)
+    protected_sync(sam, share)
+    hidden = tmp_path / promoted.name
+    promoted.rename(hidden)  # the listing Sue's PC reads does not show it yet
+    report = protected_sync(sue, share)
+    assert any("names a calendar item that was refused" in p for p in report.problems), (
+        report.problems
+    )
+    assert (attendee, "event_id", f'"{event}"') in _refused(sue)
+    hidden.rename(promoted)
+    report = protected_sync(sue, share)
+    assert any("allowed now" in p for p in report.problems), report.problems
+    _settle(share, sam, olive, sue)
+    for ctx in (sam, olive, sue):
+        assert _refused(ctx) == set()
+        attendees = crud.list_all(ctx.uow(write=False), E.EVENT_ATTENDEES)
+        assert [(a.id, a.event_id) for a in attendees] == [(attendee, event)]
+    _same(sam, olive, sue)
+
+
+def test_a_revocation_met_after_the_stolen_pcs_changes_takes_them_back_and_what_names_them(
+    tmp_path: Path,
+) -> None:
+    """Olive's laptop is stolen. The thief puts an event in her diary; Sue's PC merges it and Sue
+    adds herself to it, but Sue's acknowledgement is not yet in the listing Sam's PC reads when
+    he revokes the laptop, so the revocation cuts before the thief's change. Sam's PC refuses
+    the thief's segment (and Sue's attendee, which names its event); Sue's PC, meeting the
+    revocation after it merged the thief's change, takes it back, and her attendee with it,
+    kept with the reason. Sue's later work reaches every PC, and every PC ends alike."""
+    share, (sam, olive, sue) = _office(tmp_path)
+    _settle(share, sam, olive, sue)
+    event = _event(olive, "Thief's meeting")
+    protected_sync(olive, share)
+    protected_sync(sue, share)  # the thief's event applied here
+    attendee = _attend(sue, event, sue.user)
+    protected_sync(sue, share)
+    ack = share.folder / "hescb-sync" / "devices" / sue.device_id / "ack.json"
+    aside = tmp_path / "ack.json"
+    ack.rename(aside)  # not in the listing Sam's PC reads
+    trust.revoke(sam, share.folder, olive.fingerprint)
+    aside.rename(ack)
+    protected_sync(sam, share)  # the thief's segment refused, Sue's attendee with it
+    assert (attendee, "event_id", f'"{event}"') in _refused(sam)
+    report = protected_sync(sue, share)  # the revocation arrives: both taken back
+    assert any("PC revoked on" in p for p in report.problems), report.problems
+    action = _action(sue, sue.user)
+    _settle(share, sam, sue)
+    for ctx in (sam, sue):
+        assert crud.get(ctx.uow(write=False), E.ACTIONS, action).description == "a"
+        assert (event, "summary", '"Thief\'s meeting"') in _refused(ctx)
+        assert (attendee, "event_id", f'"{event}"') in _refused(ctx)
+        events = crud.list_all(ctx.uow(write=False), E.EVENTS, include_deleted=True)
+        assert event not in [e.id for e in events]
+    _same(sam, sue)

@@ -44,8 +44,10 @@ from hypothesis.stateful import RuleBasedStateMachine, precondition, rule
 from test_sync_statemachine import SPECS, ThreeReplicas, _rows
 from trust_office import board, protected_sync
 
+from hescb_desktop.domain.errors import ValidationError
+from hescb_desktop.domain.permissions import NotAllowedError
 from hescb_desktop.paths import DB_FILENAME
-from hescb_desktop.services import crud, trust
+from hescb_desktop.services import crud, retention, trust
 from hescb_desktop.services import entities as E
 from hescb_desktop.services.context import open_context
 from hescb_desktop.services.export import export_all
@@ -53,6 +55,8 @@ from hescb_desktop.storage.base import new_id
 from hescb_desktop.storage.capture import Actor
 from hescb_desktop.storage.database import head_revision
 from hescb_desktop.storage.device import fingerprint as device_fingerprint
+from hescb_desktop.storage.disposed_values import MARKER_JSON_PREFIX
+from hescb_desktop.storage.models import Person
 from hescb_desktop.storage.uow import UnitOfWork
 from hescb_desktop.sync import healing
 from hescb_desktop.sync.hlc import pack, wall_ms
@@ -211,6 +215,11 @@ class ProtectedBoard(ThreeReplicas):
         self.read: set[tuple[int, Path]] = set()  # (replica, forged file) read in a round
         self.disallowed: list[Disallowed] = []
         self.syncing: int | None = None
+        self.demoted = False  # the officer made a viewer by a secretary's PC off the share
+        self.events: list[str] = []  # the officer's events (their rows)
+        self.honest_events: set[str] = set()  # made before the demotion: merge everywhere
+        self.attendees: dict[str, str] = {}  # attendee row -> the officer's event
+        self.disposed: set[tuple[str, str]] = set()  # (table, row) disposed of (dispose)
         self._real_read = healing.read_segment
         healing.read_segment = self._reading  # which replica reads which forged file
         with self.pcs[0].uow(write=False) as uow:
@@ -456,7 +465,7 @@ class ProtectedBoard(ThreeReplicas):
         ]
         self.counter += 1
         first = self._seq(LAPTOP) + 1
-        live = self._live(pc, "people")
+        live = self._live(pc, "people") or [new_id()]  # every other person may be deleted
         record = Record(
             laptop.device_id,
             first,
@@ -517,14 +526,103 @@ class ProtectedBoard(ThreeReplicas):
 
     @rule(word=st.sampled_from(("alpha", "bravo", "charlie")), sync=st.booleans())
     def officer_progress(self, word: str, sync: bool) -> None:
-        """Honest: the officer records progress on their own action (must merge)."""
+        """Honest: the officer records progress on their own action (must merge). After the
+        demotion it is refused everywhere (or by her own PC once it knows)."""
         self.counter += 1
         values = {"latest_update": f"{word} {self.counter}", "status": "in_progress"}
         after = self._seq(OFFICER)
-        crud.update(self.pcs[OFFICER].uow(), E.ACTIONS, self.own_action, values)
-        self._ack(OFFICER, "actions", self.own_action, values, after)
+        try:
+            crud.update(self.pcs[OFFICER].uow(), E.ACTIONS, self.own_action, values)
+        except NotAllowedError:
+            assert self.demoted
+            return
+        if not self.demoted:
+            self._ack(OFFICER, "actions", self.own_action, values, after)
         if sync:
             self._sync(OFFICER)
+
+    # ------------------------------------------------------------------ rows built on rows
+    @rule(sync=st.booleans())
+    def officer_event(self, sync: bool) -> None:
+        """The officer puts an event in her diary: honest before the demotion, refused on
+        every PC after it (whatever a PC that had not heard of it yet did with it)."""
+        self.counter += 1
+        values = {
+            "summary": f"event {self.counter}",
+            "start_utc": "2027-03-02T10:00:00Z",
+            "end_utc": "2027-03-02T11:00:00Z",
+            "owner_id": self.pcs[OFFICER].user,
+        }
+        after = self._seq(OFFICER)
+        with self.pcs[OFFICER].uow(write=False) as uow:
+            me = uow.session.get(Person, self.pcs[OFFICER].user)
+            gone = me is None or me.deleted
+        if gone:  # a secretary deleted the officer's own person row (`delete`, people)
+            with pytest.raises((ValidationError, NotAllowedError)):
+                crud.create(self.pcs[OFFICER].uow(), E.EVENTS, values)
+            assert self._seq(OFFICER) == after  # refused, nothing written
+            return
+        try:
+            row = crud.create(self.pcs[OFFICER].uow(), E.EVENTS, values).value.id
+        except NotAllowedError:
+            assert self.demoted
+            return
+        self.events.append(row)
+        if not self.demoted:
+            self.honest_events.add(row)
+            self._ack(OFFICER, "events", row, {"summary": values["summary"]}, after)
+        if sync:
+            self._sync(OFFICER)
+
+    @precondition(lambda self: self.events)
+    @rule(pc=st.sampled_from(SECRETARIAT), pick=st.integers(0, 100))
+    def attend(self, pc: int, pick: int) -> None:
+        """A secretary adds herself to one of the officer's events her PC holds: it merges
+        everywhere when the event does, and is refused with it when it is taken back."""
+        self._sync(pc)
+        event = self.events[pick % len(self.events)]
+        ctx = self.pcs[pc]
+        if event not in {e.id for e in crud.list_all(ctx.uow(write=False), E.EVENTS)}:
+            return
+        after = self._seq(pc)
+        values = {"event_id": event, "person_id": ctx.user}
+        row = crud.create(ctx.uow(), E.EVENT_ATTENDEES, values).value.id
+        self.attendees[row] = event
+        if event in self.honest_events:
+            self._ack(pc, "event_attendees", row, values, after)
+        self._sync(pc)
+
+    @precondition(lambda self: not self.demoted)
+    @rule(by=st.sampled_from(SECRETARIAT), pick=st.integers(0, 20))
+    def dispose(self, by: int, pick: int) -> None:
+        """A secretary disposes of an objective (issue 16, point 5): its text goes from every
+        PC as they sync, edits of it made meanwhile elsewhere included, and from the share."""
+        live = self._live(by, "objectives")
+        if not live:
+            return
+        row = live[pick % len(live)]
+        retention.dispose_record(self.pcs[by], row, "entered in error")
+        self.disposed.add(("objectives", row))
+
+    @rule(by=st.sampled_from(SECRETARIAT))
+    def demote_officer(self, by: int) -> None:
+        """A secretary makes the officer a viewer on a PC that then stays off the share for a
+        while (the statement is sent with its next round). Her PC and the secretary's have
+        met first, so everything she did before is dated before the statement."""
+        self._sync(OFFICER)
+        self._sync(by)
+        trust.set_role(self.pcs[by], self.pcs[OFFICER].user, "viewer")
+        self.demoted = True
+
+    def _live(self, i: int, table: str) -> list[str]:
+        """The rows the inherited rules pick from: never an enrolled person's own row (the
+        rules here act as those people; deleting one is the secretariat's to do by hand, and
+        the officer's rules would then meet a person who no longer exists)."""
+        rows = super()._live(i, table)
+        if table == "people":
+            enrolled = {ctx.user for ctx in self.pcs}
+            rows = [r for r in rows if r not in enrolled]
+        return rows
 
     # ------------------------------------------------------------------ the end
     def teardown(self) -> None:
@@ -533,7 +631,7 @@ class ProtectedBoard(ThreeReplicas):
 
     def _settle_healing(self) -> None:
         before: list[list[str]] | None = None
-        for _ in range(3 * self.damaged + 3):
+        for _ in range(3 * self.damaged + 5):
             reports = [self._round(i) for i in self._active()]
             problems = [sorted(r.problems) for r in reports]
             if not any(r.healed for r in reports) and problems == before:
@@ -541,11 +639,34 @@ class ProtectedBoard(ThreeReplicas):
             before = problems
         raise AssertionError(f"the share did not heal: {before}")
 
+    def _dated_after_the_demotion(self) -> None:
+        """The rules judge by the clock: an officer's change stamped after the statement making
+        her a viewer is refused everywhere, even when the secretary's PC had met it first (its
+        clock behind: the statement is dated by it). Those, and attendees of such an event,
+        are not owed to anyone."""
+        if not self.demoted:
+            return
+        officer = self.pcs[OFFICER]
+        entries = trust.trust_state(self.pcs[0]).roles.get(officer.user, [])
+        at = max((e.at for e in entries if e.role.value == "viewer"), default=None)
+        if at is None:
+            return
+        late = {a.row for a in self.acks if a.device == officer.device_id and a.hlc > at} & set(
+            self.events
+        )
+        self.acks = [
+            a
+            for a in self.acks
+            if not (a.device == officer.device_id and a.hlc > at)
+            and self.attendees.get(a.row) not in late
+        ]
+
     def _settle_and_check(self) -> None:
         self._settle_healing()
         for _ in range(2):
             for i in self._active():
                 self._sync(i)
+        self._dated_after_the_demotion()
         honest = self._honest()
         exports = {i: export_all(self.pcs[i].uow(write=False))["tables"] for i in honest}
         for i in honest[1:]:
@@ -556,8 +677,42 @@ class ProtectedBoard(ThreeReplicas):
         for i in honest:
             failures += self._nothing_forged_applied(i, exports[i])
             failures += self._disallowed_refused(i)
+            failures += self._disposed_gone(i)
         failures += self._forged_listed()
         assert not failures, "\n".join(failures)
+
+    def _kept(self, ack: Any) -> bool:
+        """An edit of a record disposed of is gone by design: its value is the certificate's
+        marker on every PC, in no table."""
+        if (ack.table, ack.row) in self.disposed:
+            return True
+        return super()._kept(ack)
+
+    def _disposed_gone(self, i: int) -> list[str]:
+        """Every disposed record's text is gone from the replica's change log and its table."""
+        out = []
+        ctx = self.pcs[i]
+        for table, row in sorted(self.disposed):
+            texts = _rows(
+                ctx,
+                "SELECT device_id, seq, value FROM change_log WHERE table_name = :t"
+                " AND row_id = :r AND column_name IN ('title', 'description')"
+                " AND substr(value, 1, :n) != :p",
+                t=table,
+                r=row,
+                n=len(MARKER_JSON_PREFIX),
+                p=MARKER_JSON_PREFIX,
+            )
+            shown = _rows(
+                ctx, f"SELECT title, description, deleted FROM {table} WHERE id = :r", r=row
+            )
+            if shown and tuple(shown[0]) != ("", "", 1):
+                out.append(f"replica {i}: {table} {row[-8:]} still shows {shown[0]}")
+            out += [
+                f"replica {i}: {table} {row[-8:]} still logs {v} ({d[-8:]} {q})"
+                for d, q, v in texts
+            ]
+        return out
 
     def _nothing_forged_applied(self, i: int, export: dict[str, Any]) -> list[str]:
         out = []

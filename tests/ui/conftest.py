@@ -29,6 +29,7 @@ from hescb_desktop.paths import DB_FILENAME, SETTINGS_FILENAME
 from hescb_desktop.services.context import ServiceContext, open_context
 from hescb_desktop.services.settings import load_settings, save_settings
 from hescb_desktop.ui.main_window import MainWindow
+from hescb_desktop.ui.widgets.worker import GuiThreadCollector
 from hescb_desktop.ui.workspace import Workspace
 
 
@@ -53,8 +54,13 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture(autouse=True)
 def styled_app(qapp: QApplication) -> QApplication:
-    """The test QApplication set up as the app sets it up, with a real font (the font trap)."""
+    """The test QApplication set up as the app sets it up (app.run_gui): a real font (the font
+    trap), and garbage collected only on the GUI thread from the collector's timer, never by
+    the interpreter in the middle of whatever allocates (a CI worker died of SIGSEGV building a
+    window, in QMainWindow's constructor, before any task of that worker had turned automatic
+    collection off)."""
     application()
+    GuiThreadCollector.install()
     family = QFontInfo(qapp.font()).family()
     assert family != "", "no font: install fonts-dejavu-core, or Qt draws empty boxes"
     return qapp

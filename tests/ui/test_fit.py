@@ -28,12 +28,13 @@ from pytestqt.qtbot import QtBot
 
 import hescb_desktop.ui
 from hescb_desktop.domain.calendar import EventDraft
-from hescb_desktop.domain.enums import Marking
+from hescb_desktop.domain.enums import Marking, Part
 from hescb_desktop.domain.recurrence import LONDON
 from hescb_desktop.services import calendar as cal
-from hescb_desktop.services import crud, meetings
+from hescb_desktop.services import crud, meetings, retention
 from hescb_desktop.services.action_log import action_log
 from hescb_desktop.services.entities import ACTIONS, OBJECTIVES, PAPERS, PEOPLE
+from hescb_desktop.services.entities import MEETINGS as MEETINGS_TABLE
 from hescb_desktop.services.trust import PersonRow
 from hescb_desktop.sync.trust import Request
 from hescb_desktop.ui.about_dialog import AboutDialog, AboutInfo
@@ -55,11 +56,16 @@ from hescb_desktop.ui.main_window import ACTIONS as ACTIONS_PAGE
 from hescb_desktop.ui.main_window import CALENDAR, MEETINGS, MainWindow, first_size
 from hescb_desktop.ui.meetings.meeting_dialog import MeetingDialog
 from hescb_desktop.ui.meetings.meetings_page import MeetingsPage
+from hescb_desktop.ui.meetings.public_edition_dialog import PublicEditionDialog
+from hescb_desktop.ui.packs.copies_dialog import IssueCopiesDialog
+from hescb_desktop.ui.packs.copies_register import CopiesRegisterDialog
 from hescb_desktop.ui.packs.pack_options_dialog import PackOptionsDialog
 from hescb_desktop.ui.packs.paper_dialog import PaperDialog
 from hescb_desktop.ui.settings_dialog import SettingsDialog
 from hescb_desktop.ui.sync.audit_export import AuditExportDialog
+from hescb_desktop.ui.sync.dispose_dialogs import ConfirmDisposalDialog, RecordDialog
 from hescb_desktop.ui.sync.history_dialog import HistoryDialog
+from hescb_desktop.ui.sync.retention_dialog import PeriodDialog
 from hescb_desktop.ui.sync.trust_dialogs import (
     ApproveDialog,
     EnrolDialog,
@@ -70,6 +76,7 @@ from hescb_desktop.ui.sync.trust_dialogs import (
 )
 from hescb_desktop.ui.widgets.busy_dialog import BusyDialog
 from hescb_desktop.ui.widgets.pdf_view import PdfPreviewDialog
+from hescb_desktop.ui.widgets.restrict_dialog import RestrictDialog
 from hescb_desktop.ui.widgets.unsaved import GuardedDialog
 
 LAPTOP = QSize(1280, 720)  # 1366x768, or 1920x1080 at 150%, less task bar and title bar
@@ -236,6 +243,7 @@ def dialog_factories(window: MainWindow) -> dict[type[QDialog], Callable[[], QDi
     objective = crud.list_all(uow(write=False), OBJECTIVES)[0]
     people = crud.list_all(uow(write=False), PEOPLE)
     paper = crud.list_all(uow(write=False), PAPERS)[0]
+    meeting = crud.list_all(uow(write=False), MEETINGS_TABLE)[0]
     calendar = window.page(CALENDAR)
     assert isinstance(calendar, CalendarPage)
     meetings_page = window.page(MEETINGS)
@@ -255,8 +263,14 @@ def dialog_factories(window: MainWindow) -> dict[type[QDialog], Callable[[], QDi
         MeetingDialog: lambda: meetings_page.meeting_dialog(),
         PackOptionsDialog: lambda: PackOptionsDialog(Marking.OFFICIAL, "All members", window),
         PaperDialog: lambda: PaperDialog([], paper, window),
+        PublicEditionDialog: lambda: PublicEditionDialog("HESCB-2026-03-12-public.pdf", window),
+        IssueCopiesDialog: lambda: IssueCopiesDialog(
+            ws.ctx, meeting.id, Part.PART_II, "12 Mar 2026 · HESCB · Board meeting", window
+        ),
+        CopiesRegisterDialog: lambda: CopiesRegisterDialog(ws, meeting.id, window),
         HistoryDialog: lambda: HistoryDialog(ws, "actions", action.id, window),
         AuditExportDialog: lambda: AuditExportDialog(window),
+        RestrictDialog: lambda: RestrictDialog(ws, action.id, parent=window),
         EventDialog: lambda: EventDialog(draft, calendar._choices(), calendar._check(), window),
         PdfPreviewDialog: lambda: PdfPreviewDialog(a_pdf(), "Preview", "one.pdf", window),
         BusyDialog: lambda: BusyDialog("Syncing", "Copying from the shared folder…", window),
@@ -270,6 +284,15 @@ def dialog_factories(window: MainWindow) -> dict[type[QDialog], Callable[[], QDi
             ws.ctx, "/share", a_person(), [p.name for p in people], window
         ),
         ProtectDialog: lambda: ProtectDialog(ws.ctx, "/share", "Alex Morgan", window),
+        PeriodDialog: lambda: PeriodDialog(ws.ctx, retention.schedule(ws.ctx)[1], window),
+        ConfirmDisposalDialog: lambda: ConfirmDisposalDialog(
+            "Dispose of 12 closed actions and 30 calendar items, due under the retention "
+            "schedule (closed actions: kept 6 years; calendar items: kept 2 years)?",
+            42,
+            "the retention schedule",
+            parent=window,
+        ),
+        RecordDialog: lambda: RecordDialog(ws.ctx, "HESCB/2026/054", "", window),
     }
 
 
@@ -473,3 +496,18 @@ def test_a_flow_row_wraps_and_keeps_every_widget_inside(qtbot: QtBot) -> None:
         assert where.x() >= 0 and where.x() + button.width() <= row.width()
         assert where.y() + button.height() <= row.height()
     assert buttons[0].mapTo(row, QPoint(0, 0)).y() == buttons[1].mapTo(row, QPoint(0, 0)).y()
+
+
+def test_every_column_title_of_the_action_log_is_read_whole(window: MainWindow) -> None:
+    """A width set in pixels cut "Organisation" to "Organisatio" (seen under Xvfb at 1366x768):
+    each column is at least as wide as its title, the sort arrow and the section's margins."""
+    page = actions_page(window)
+    header = page.table.horizontalHeader()
+    model = page.table.model()
+    metrics = header.fontMetrics()
+    for column in range(header.count()):
+        if header.isSectionHidden(column):
+            continue
+        title = model.headerData(column, Qt.Orientation.Horizontal)
+        needed = metrics.horizontalAdvance(str(title)) + 30
+        assert header.sectionSize(column) >= needed, (title, header.sectionSize(column), needed)

@@ -616,3 +616,36 @@ def test_asking_to_be_enrolled_without_the_share_says_why_inline(
     assert dialog.fingerprint == "" and not dialog.digits.isVisible()
     assert dialog.ask_button.isVisible()  # may be asked again once the share is back
     as_pc("root")
+
+
+def test_a_subject_access_bundle_from_the_people_tab(
+    qtbot: QtBot,
+    office: TrustedOffice,
+    root_window: MainWindow,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Subject access… writes the PDF and the JSON into the folder chosen, off the GUI thread,
+    and says how many records it holds. (The folder chooser is the operating system's: the
+    test answers it.)"""
+    from PySide6.QtWidgets import QFileDialog
+
+    tab = sync_page(root_window, ConflictsPage.PEOPLE_TAB).people
+    assert not tab.access_button.isEnabled()  # no one chosen yet
+    select(tab.people_table, 0, "Olu Officer")
+    assert tab.access_button.isEnabled()
+    out = tmp_path / "sar"
+    out.mkdir()
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(out))
+    told: list[str] = []
+
+    def note(box: QMessageBox) -> None:
+        told.append(box.text())
+        box.accept()
+
+    when_shown(QMessageBox, note)
+    tab.access_button.click()
+    qtbot.waitUntil(lambda: bool(told), timeout=ROUND_MS)
+    assert "records about Olu Officer: saved" in told[0]
+    files = sorted(p.suffix for p in out.iterdir())
+    assert files == [".json", ".pdf"]

@@ -10,12 +10,27 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hescb_desktop.sync.clockguard import MTIME_TRUST_MS, how_far, redate, share_time
+from hescb_desktop.services.context import open_context
+from hescb_desktop.sync.clockguard import (
+    MTIME_TRUST_MS,
+    IncomingCheck,
+    how_far,
+    redate,
+    share_time,
+)
 from hescb_desktop.sync.hlc import MAX_AHEAD_MS, ceiling, pack, unpack
-from hescb_desktop.sync.segments import Record
+from hescb_desktop.sync.segments import (
+    Record,
+    SegmentError,
+    dated_by_author,
+    encode,
+    read_segment,
+    segment_header,
+)
 
 SHARE_MS = 1_795_000_000_000  # the time the share gave the segment (2026-11-18)
 YEAR_MS = 365 * 24 * 3600 * 1000
@@ -131,3 +146,53 @@ def test_how_far_reads_as_people_say_it() -> None:
     assert how_far(3 * 3600 * 1000) == "3 hours"
     assert how_far(12 * 60_000) == "12 minutes"
     assert how_far(36 * 3600 * 1000) == "2 days"
+
+
+# ---------------------------------------------------------------- a healing copy's own dates
+def _copy(tmp_path: Path, share_ms: int) -> Path:
+    path = tmp_path / "000000000001-000000000002.h1.jsonl"
+    path.write_bytes(b"x")
+    os.utime(path, ns=(0, share_ms * 1_000_000))
+    return path
+
+
+def test_a_healing_copy_is_dated_as_its_original_was(tmp_path: Path) -> None:
+    """The copy is a later file: the stamps its author stored when the original was re-dated
+    are taken (earlier than the records' own, within the copy's time), and the author's own
+    stamps are kept for the History view."""
+    engine = open_context(tmp_path / "pc").engine
+    check = IncomingCheck(engine, wall=lambda: SHARE_MS + 60_000)
+    own = pack(SHARE_MS + 73 * YEAR_MS, 0)
+    records = _records([own, own + 1], [None, own])
+    original = pack(SHARE_MS - 60_000, 0)  # what the original's file time gave them
+    dated = {1: (original, None), 2: (original + 1, original)}
+    out = check.segment(_copy(tmp_path, SHARE_MS), records, dated)
+    assert [(r.hlc, r.prev_hlc) for r in out] == [(original, None), (original + 1, original)]
+    assert check.stamped == {("dev-a", 1): (own, original), ("dev-a", 2): (own + 1, original + 1)}
+    assert check.ahead["dev-a"] >= 73 * YEAR_MS - 1
+
+
+def test_a_copy_cannot_date_its_records_beyond_its_own_time(tmp_path: Path) -> None:
+    """A crafted (or buggy) copy naming a stamp far ahead, or later than the record's own, is
+    not taken: its records are re-dated by the copy's time, as any segment's would be."""
+    engine = open_context(tmp_path / "pc").engine
+    check = IncomingCheck(engine, wall=lambda: SHARE_MS + 60_000)
+    own = pack(SHARE_MS + 73 * YEAR_MS, 0)
+    records = _records([own, pack(SHARE_MS - 5, 0)])
+    dated = {1: (own - 1, None), 2: (pack(SHARE_MS, 0), None)}  # far ahead; later than own
+    out = check.segment(_copy(tmp_path, SHARE_MS), records, dated)
+    assert out[0].hlc <= ceiling(SHARE_MS) and out[0].hlc != own - 1
+    assert out[1].hlc == pack(SHARE_MS - 5, 0)
+
+
+def test_a_copy_whose_dates_are_malformed_is_refused(tmp_path: Path) -> None:
+    records = _records([pack(SHARE_MS, 0)])
+    for dated in ("soon", [[1, "x", None]], [[1, 2]], [[1, -2, None]], [[True, 2, None]]):
+        header = {**segment_header("dev-a", 1, 1, "s"), "heals": "1-1", "dated": dated}
+        path = tmp_path / "000000000001-000000000001.h1.jsonl"
+        path.write_bytes(encode(header, records))
+        with pytest.raises(SegmentError, match="its header's dates"):
+            read_segment(path, "dev-a")
+    header = {**segment_header("dev-a", 1, 1, "s"), "dated": [[1, 5, None]]}
+    path.write_bytes(encode(header, records))
+    assert dated_by_author(read_segment(path, "dev-a").header) == {1: (5, None)}

@@ -54,7 +54,16 @@ OFFICER_MAY = {
     (Op.EDIT, K.AGENDA_ITEM, R.PRINCIPAL),
     (Op.DELETE, K.AGENDA_ITEM, R.OWN),
     (Op.DELETE, K.AGENDA_ITEM, R.PRINCIPAL),
+    # issue 16: restricting their own records
+    (Op.CREATE, K.RESTRICTION, R.OWN),
+    (Op.CREATE, K.RESTRICTION, R.PRINCIPAL),
+    (Op.EDIT, K.RESTRICTION, R.OWN),
+    (Op.EDIT, K.RESTRICTION, R.PRINCIPAL),
+    (Op.DELETE, K.RESTRICTION, R.OWN),
+    (Op.DELETE, K.RESTRICTION, R.PRINCIPAL),
 }
+# issue 16: any enrolled PC publishes its sealing key and seals keys to readers' PCs
+ANYONE_MAY = {(Op.CREATE, K.KEY, relation) for relation in Relation}
 CELLS = list(itertools.product(Role, Operation, Kind, Relation))
 
 
@@ -62,8 +71,8 @@ CELLS = list(itertools.product(Role, Operation, Kind, Relation))
 def test_every_cell(role: Role, operation: Operation, kind: Kind, relation: Relation) -> None:
     expected = {
         Role.SECRETARIAT: True,
-        Role.OFFICER: (operation, kind, relation) in OFFICER_MAY,
-        Role.VIEWER: False,
+        Role.OFFICER: (operation, kind, relation) in OFFICER_MAY | ANYONE_MAY,
+        Role.VIEWER: (operation, kind, relation) in ANYONE_MAY,
     }[role]
     assert allowed(role, operation, kind, relation) is expected
     reason = explain(role, operation, kind, relation)
@@ -74,7 +83,8 @@ def test_every_cell(role: Role, operation: Operation, kind: Kind, relation: Rela
 
 def test_the_table_has_every_cell_of_every_vocabulary() -> None:
     assert len(CELLS) == 3 * len(Operation) * len(Kind) * len(Relation)
-    assert sum(allowed(*cell) for cell in CELLS if cell[0] is Role.OFFICER) == len(OFFICER_MAY)
+    officer = sum(allowed(*cell) for cell in CELLS if cell[0] is Role.OFFICER)
+    assert officer == len(OFFICER_MAY | ANYONE_MAY)
 
 
 def test_refusals_say_why_in_words() -> None:

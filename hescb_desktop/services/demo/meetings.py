@@ -249,10 +249,19 @@ def _agenda(
                 "minutes_allocated": minutes,
                 "paper_id": paper_id,
                 "objective_id": report.objective.id if report and report.objective else None,
+                **(_exemption(position) if report and part is Part.PART_II else {}),
             },
         )
         rows.append(AgendaRow(item_id, position, title, part, report, ref))
     return rows
+
+
+def _exemption(position: int) -> dict[str, object]:
+    """A demo Part II report is a commercial matter: Schedule 12A, paragraph 3."""
+    return {
+        "public_title": f"Part II item {position}: commercial matter",
+        "exempt_paragraph": 3,
+    }
 
 
 def _papers(

@@ -51,6 +51,7 @@ from hescb_desktop.services.action_log import (
     to_ics,
 )
 from hescb_desktop.services.entities import ACTIONS, PEOPLE
+from hescb_desktop.services.restrict import why_not_restrict
 from hescb_desktop.ui.actions.action_detail import ActionDetail
 from hescb_desktop.ui.actions.action_dialogs import (
     RaiseActionDialog,
@@ -81,7 +82,7 @@ from hescb_desktop.ui.widgets.empty_state import EmptyState
 from hescb_desktop.ui.widgets.flow_layout import flow_row, group
 from hescb_desktop.ui.widgets.labels import counted, status_label
 from hescb_desktop.ui.widgets.page import Page
-from hescb_desktop.ui.widgets.permission import gate
+from hescb_desktop.ui.widgets.permission import gate, sentence
 from hescb_desktop.ui.widgets.row_model import ROW_ROLE
 from hescb_desktop.ui.widgets.tables import ColumnLayout, make_table, view_state
 from hescb_desktop.ui.widgets.worker import Task, gc_paused
@@ -178,6 +179,11 @@ class ActionsPage(Page):
         self.updates_button.clicked.connect(self._on_updates_clicked)
         self.revise_button = QPushButton(self.tr("Revise due date…"))
         self.revise_button.clicked.connect(self._on_revise_clicked)
+        self.restrict_button = QPushButton(self.tr("Restrict…"))
+        self.restrict_button.setToolTip(
+            self.tr("Make the action readable only by the people you choose")
+        )
+        self.restrict_button.clicked.connect(self._on_restrict_clicked)
         self.csv_button = QPushButton(self.tr("Export CSV…"))
         self.csv_button.setToolTip(self.tr("The rows shown, for Excel"))
         self.csv_button.clicked.connect(self._on_export_csv_clicked)
@@ -242,7 +248,13 @@ class ActionsPage(Page):
         buttons, _ = flow_row(
             group(self.due_week, self.overdue, self.mine),
             None,
-            group(self.new_button, self.updates_button, self.revise_button, self.history_button),
+            group(
+                self.new_button,
+                self.updates_button,
+                self.revise_button,
+                self.restrict_button,
+                self.history_button,
+            ),
             group(self.csv_button, self.ics_button),
         )
         card.body.insertWidget(0, filters)
@@ -460,6 +472,9 @@ class ActionsPage(Page):
         row = self.selected()
         why = self._why_not_progress(row) if row is not None else ""
         gate(self.revise_button, why, enabled=has)
+        owners = {o for o in (row.owner_id,) if o} if row is not None else set()
+        restrict = why_not_restrict(self.workspace.identity, "action", owners)
+        gate(self.restrict_button, sentence(restrict) if restrict else "", enabled=has)
         gate(self.new_button, self.workspace.why_not(Operation.CREATE, Kind.ACTION))
         self.detail.show_action(row)
 
@@ -496,6 +511,15 @@ class ActionsPage(Page):
             return
         action = crud.get(self.workspace.ctx.uow(write=False), ACTIONS, row.id)
         ReviseDueDialog(self.workspace, action, self).exec()
+
+    @Slot()
+    def _on_restrict_clicked(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        from hescb_desktop.ui.widgets.restrict_dialog import restrict_record
+
+        restrict_record(self.workspace, row.id, self, default_people=[row.owner_id or ""])
 
     def visible_rows(self) -> list[ActionLogEntry]:
         return [self.proxy.index(r, 0).data(ROW_ROLE) for r in range(self.proxy.rowCount())]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal, Slot
@@ -33,6 +34,12 @@ from PySide6.QtWidgets import (
 from hescb_desktop.domain.dto import MeetingDTO, PersonDTO
 from hescb_desktop.domain.enums import AttendanceRole, MeetingStatus, Part, Purpose
 from hescb_desktop.domain.errors import DomainError
+from hescb_desktop.domain.exemptions import (
+    MAX_PUBLIC_TITLE,
+    MAX_REASON,
+    SCHEDULE_12A,
+    paragraph_label,
+)
 from hescb_desktop.domain.permissions import Kind, Operation
 from hescb_desktop.services import crud, meetings
 from hescb_desktop.services.entities import OBJECTIVES, ORGANISATIONS, PAPERS, PEOPLE
@@ -58,6 +65,16 @@ ROLE_CHOICES: tuple[tuple[str, AttendanceRole | None], ...] = (
     ("In attendance", AttendanceRole.IN_ATTENDANCE),
     ("Apologies", AttendanceRole.APOLOGIES),
 )
+
+
+def _side_by_side(first: QWidget, second: QWidget) -> QWidget:
+    """Two fields on one form row, the line edit taking the spare width."""
+    holder = QWidget()
+    row = QHBoxLayout(holder)
+    row.setContentsMargins(0, 0, 0, 0)
+    for widget in (first, second):
+        row.addWidget(widget, 1 if isinstance(widget, QLineEdit) else 0)
+    return holder
 
 
 class MeetingEditor(QWidget):
@@ -101,6 +118,9 @@ class MeetingEditor(QWidget):
         self.print_part2.triggered.connect(lambda: self._on_print(Part.PART_II))
         self.print_agenda = menu.addAction(self.tr("Agenda with start times…"))
         self.print_agenda.triggered.connect(self._on_print_agenda)
+        menu.addSeparator()
+        self.print_public = menu.addAction(self.tr("Public edition (PDF and HTML)…"))
+        self.print_public.triggered.connect(self._on_public_edition)
         self.print_button.setMenu(menu)
         # the buttons in a row that folds; the meeting's title under them, wrapped
         top, _ = flow_row(
@@ -145,6 +165,30 @@ class MeetingEditor(QWidget):
         self.item_presenter = QComboBox()
         self.item_paper = QComboBox()
         self.item_objective = QComboBox()
+        # a Part II item: what the public edition prints instead of it (issue 16)
+        self.item_public_title = QLineEdit()
+        self.item_public_title.setMaxLength(MAX_PUBLIC_TITLE)
+        self.item_public_title.setPlaceholderText(self.tr("e.g. Part II item 7: staffing matter"))
+        self.item_exempt_paragraph = QComboBox()
+        self.item_exempt_paragraph.addItem(self.tr("No paragraph"), None)
+        for number in SCHEDULE_12A:
+            self.item_exempt_paragraph.addItem(
+                self.tr("Schedule 12A, para %1").replace("%1", str(number)), number
+            )
+            self.item_exempt_paragraph.setItemData(
+                self.item_exempt_paragraph.count() - 1,
+                paragraph_label(number),
+                Qt.ItemDataRole.ToolTipRole,
+            )
+        self.item_exempt_paragraph.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.item_exempt_paragraph.setMinimumContentsLength(16)
+        self.item_exempt_reason = QLineEdit()
+        self.item_exempt_reason.setMaxLength(MAX_REASON)
+        self.item_exempt_reason.setPlaceholderText(
+            self.tr("The reason recorded (a police item's, or the public interest test)")
+        )
         for combo in (
             self.item_purpose,
             self.item_part,
@@ -163,6 +207,26 @@ class MeetingEditor(QWidget):
         form.addRow(self.tr("Presenter"), self.item_presenter)
         form.addRow(self.tr("Paper"), self.item_paper)
         form.addRow(self.tr("Objective"), self.item_objective)
+        self.item_restrict = QPushButton(self.tr("Restrict to readers…"))
+        self.item_restrict.setToolTip(
+            self.tr(
+                "Only the readers' PCs receive the item's text: by default the meeting's"
+                " members and the secretariat"
+            )
+        )
+        self.item_restrict.clicked.connect(self._on_restrict_item_clicked)
+        self.exempt_rows = (
+            (self.tr("Public title"), _side_by_side(self.item_public_title, self.item_restrict)),
+            (
+                self.tr("Exempt under"),
+                _side_by_side(self.item_exempt_paragraph, self.item_exempt_reason),
+            ),
+        )
+        for label, widget in self.exempt_rows:
+            form.addRow(label, widget)
+        self.item_form = form
+        self.item_part.currentIndexChanged.connect(self._show_exempt_rows)
+        self._show_exempt_rows()
         self.save_item = QPushButton(self.tr("Save item"))
         self.save_item.clicked.connect(self._on_save_item_clicked)
         self.add_item = QPushButton(self.tr("Add as new item"))
@@ -493,6 +557,9 @@ class MeetingEditor(QWidget):
             "presenter_id": item.presenter_id,
             "paper_id": item.paper_id,
             "objective_id": item.objective_id,
+            "public_title": item.public_title,
+            "exempt_paragraph": item.exempt_paragraph,
+            "exempt_reason": item.exempt_reason,
         }
         return stored != self._item_values()
 
@@ -582,8 +649,11 @@ class MeetingEditor(QWidget):
             (self.item_presenter, item.presenter_id),
             (self.item_paper, item.paper_id),
             (self.item_objective, item.objective_id),
+            (self.item_exempt_paragraph, item.exempt_paragraph),
         ):
             combo.setCurrentIndex(max(0, combo.findData(value)))
+        self.item_public_title.setText(item.public_title)
+        self.item_exempt_reason.setText(item.exempt_reason)
 
     def _item_values(self) -> dict[str, Any]:
         return {
@@ -594,6 +664,9 @@ class MeetingEditor(QWidget):
             "presenter_id": self.item_presenter.currentData(),
             "paper_id": self.item_paper.currentData(),
             "objective_id": self.item_objective.currentData(),
+            "public_title": self.item_public_title.text().strip(),
+            "exempt_paragraph": self.item_exempt_paragraph.currentData(),
+            "exempt_reason": self.item_exempt_reason.text().strip(),
         }
 
     @Slot()
@@ -679,6 +752,46 @@ class MeetingEditor(QWidget):
     def _on_print_agenda(self) -> None:
         if self.meeting is not None:
             self.agenda_print_requested.emit(self.meeting.id)
+
+    @Slot()
+    def _show_exempt_rows(self) -> None:
+        """The public title and exemption ground are asked for a Part II item only."""
+        exempt = self.item_part.currentData() == Part.PART_II.value
+        for _label, widget in self.exempt_rows:
+            self.item_form.setRowVisible(widget, exempt)
+
+    @Slot()
+    def _on_restrict_item_clicked(self) -> None:
+        """A Part II item restricted to its readers: the meeting's members and the secretariat
+        unless chosen otherwise (issue 16)."""
+        row = self._item_row(self.selected_item_id())
+        if row is None or self.meeting is None:
+            self.show_error(self.tr("Choose the agenda item to restrict first."))
+            return
+        from hescb_desktop.domain.permissions import Role
+        from hescb_desktop.ui.widgets.restrict_dialog import restrict_record
+
+        members = meetings.body_members(self.workspace.ctx.uow(write=False), self.meeting.id)
+        restrict_record(
+            self.workspace,
+            row.item.id,
+            self,
+            default_people=sorted(members),
+            default_roles=(Role.SECRETARIAT,),
+            default_public_title=row.item.public_title,
+        )
+        self.reload()
+
+    @Slot()
+    def _on_public_edition(self) -> None:
+        if self.meeting is None:
+            return
+        from hescb_desktop.ui.meetings.public_edition_dialog import make_public_edition
+
+        m = self.meeting
+        day = m.start_utc.astimezone(meetings.LONDON).date()
+        suggested = str(Path.home() / f"{m.body}-{day.isoformat()}-public.pdf")
+        make_public_edition(self.workspace.ctx, m.id, suggested, self)
 
     def _on_print(self, part: Part) -> None:
         if self.meeting is not None:

@@ -1,6 +1,8 @@
 """Board packs: choose a meeting, see which papers are in, missing or late, build the pack off
-the GUI thread (progress, cancel), preview it here, print it, save it and publish it; and the
-papers themselves: write one, attach a PDF as the paper or an appendix, preview one.
+the GUI thread (progress, cancel), preview it here, print it, save it and publish it; issue a
+pack with restricted items as numbered copies and keep their register (copies_dialog.py,
+copies_register.py); and the papers themselves: write one, attach a PDF as the paper or an
+appendix, preview one.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QMessageBox,
     QProgressBar,
@@ -27,9 +30,13 @@ from hescb_desktop.domain.dto import MeetingDTO
 from hescb_desktop.domain.enums import Marking, Part
 from hescb_desktop.domain.errors import DomainError
 from hescb_desktop.domain.permissions import Kind, Operation
-from hescb_desktop.services import boardpacks, crud, papers
+from hescb_desktop.services import boardpacks, copies, crud, papers
 from hescb_desktop.services.action_log import action_counts
 from hescb_desktop.services.entities import MEETINGS, OBJECTIVES, PAPERS
+from hescb_desktop.services.restrict import why_not_restrict
+from hescb_desktop.ui.packs.copies_dialog import IssueCopiesDialog, Issued
+from hescb_desktop.ui.packs.copies_register import CopiesRegisterDialog
+from hescb_desktop.ui.packs.pack_item_model import COL_STATE as ITEM_STATE
 from hescb_desktop.ui.packs.pack_item_model import COL_TITLE as ITEM_TITLE
 from hescb_desktop.ui.packs.pack_item_model import PackItemModel
 from hescb_desktop.ui.packs.pack_options_dialog import PackOptionsDialog
@@ -43,7 +50,7 @@ from hescb_desktop.ui.widgets.labels import counted
 from hescb_desktop.ui.widgets.minutes_print import preview_minutes
 from hescb_desktop.ui.widgets.page import Page
 from hescb_desktop.ui.widgets.pdf_view import PdfPreview, PdfPreviewDialog, print_pdf, save_pdf
-from hescb_desktop.ui.widgets.permission import gate
+from hescb_desktop.ui.widgets.permission import gate, sentence
 from hescb_desktop.ui.widgets.row_model import ROW_ROLE
 from hescb_desktop.ui.widgets.tables import make_table
 from hescb_desktop.ui.widgets.worker import ProgressFn, Task
@@ -71,6 +78,7 @@ class PacksPage(Page):
         "attachments",
         "attachment_blobs",
         "board_packs",
+        "pack_copies",
     )
 
     def __init__(self, workspace: Workspace) -> None:
@@ -124,6 +132,12 @@ class PacksPage(Page):
         self.problems_label.setWordWrap(True)
         self.problems_label.setStyleSheet("color: #b3261e")
         self.item_table = make_table(self.items, stretch=ITEM_TITLE)
+        # the title and the state share the spare width (each elided, whole in its tooltip):
+        # sized to its contents, the state took it all and the title showed as "W..." at
+        # 1366x768
+        self.item_table.horizontalHeader().setSectionResizeMode(
+            ITEM_STATE, QHeaderView.ResizeMode.Stretch
+        )
         self.build_button = QPushButton(self.tr("Build and preview"))
         self.cancel_button = QPushButton(self.tr("Cancel"))
         self.print_button = QPushButton(self.tr("Print…"))
@@ -144,6 +158,16 @@ class PacksPage(Page):
             self.tr("Preview and print the programme highlight report")
         )
         self.highlight_button.clicked.connect(self.show_highlight)
+        self.copies_button = QPushButton(self.tr("Issue numbered copies…"))
+        self.copies_button.setToolTip(
+            self.tr("A numbered copy for each person, named in the footer of restricted pages")
+        )
+        self.copies_button.clicked.connect(self.issue_copies)
+        self.register_button = QPushButton(self.tr("Copies register…"))
+        self.register_button.setToolTip(
+            self.tr("Who holds which numbered copy; mark copies returned or destroyed")
+        )
+        self.register_button.clicked.connect(self.show_copies_register)
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
         self.progress_label = QLabel()
@@ -163,6 +187,7 @@ class PacksPage(Page):
             group(self.minutes_button, self.actions_button),
             self.highlight_button,
             group(self.supplement_button, self.publish_button),
+            group(self.copies_button, self.register_button),
         )
         progress = QHBoxLayout()
         progress.addWidget(self.progress, 1)
@@ -195,6 +220,11 @@ class PacksPage(Page):
         self.attach_button = QPushButton(self.tr("Attach appendix PDF…"))
         self.attach_paper_button = QPushButton(self.tr("Attach PDF as the paper…"))
         self.preview_paper_button = QPushButton(self.tr("Preview paper…"))
+        self.restrict_paper_button = QPushButton(self.tr("Restrict…"))
+        self.restrict_paper_button.setToolTip(
+            self.tr("Make the paper readable only by the people you choose")
+        )
+        self.restrict_paper_button.clicked.connect(self.restrict_paper)
         self.new_paper_button.clicked.connect(self.new_paper)
         self.view.set_action(self.tr("New paper…"), self.new_paper)
         table.selectionModel().selectionChanged.connect(self._on_paper_selection_changed)
@@ -206,7 +236,7 @@ class PacksPage(Page):
         paper_buttons, _ = flow_row(
             group(self.new_paper_button, self.edit_paper_button),
             group(self.attach_paper_button, self.attach_button),
-            self.preview_paper_button,
+            group(self.preview_paper_button, self.restrict_paper_button),
         )
         self.card.body.addWidget(paper_buttons)
         self.card.body.addWidget(self.view, 1)
@@ -236,6 +266,9 @@ class PacksPage(Page):
             gate(b, why if chosen else "", enabled=chosen)
         mine = ws.identity.person_id or None
         gate(self.new_paper_button, ws.why_not(Operation.CREATE, Kind.PAPER, mine))
+        owners = {row.created_by} if row is not None and row.created_by else set()
+        restrict = why_not_restrict(ws.identity, "paper", owners)
+        gate(self.restrict_paper_button, sentence(restrict) if restrict else "", enabled=chosen)
 
     # ------------------------------------------------------------------ data
     def refresh(self) -> None:
@@ -344,6 +377,12 @@ class PacksPage(Page):
         self.minutes_button.setEnabled(has and not building)  # a meeting to minute
         self.actions_button.setEnabled(self._has_actions and not building)
         self.highlight_button.setEnabled(self._has_objectives and not building)
+        # numbered copies: only of a pack with restricted items (the tooltip says why not)
+        why = self.workspace.why_not(Operation.CREATE, Kind.PACK_COPY)
+        if not why and self.status is not None:
+            why = sentence(copies.restricted_problem(self.status))
+        gate(self.copies_button, why, enabled=ok and not building)
+        self.register_button.setEnabled(not building)
         self.meeting_combo.setEnabled(not building)
         self.part_combo.setEnabled(not building)
         self.progress.setVisible(building)
@@ -496,6 +535,30 @@ class PacksPage(Page):
         )
 
     @Slot()
+    def issue_copies(self) -> Issued | None:
+        if self.status is None or self.meeting_id is None:
+            return None
+        what = f"{meeting_label(self.status.meeting)} · {self.part_combo.currentText()}"
+        issued = IssueCopiesDialog.ask(self.workspace.ctx, self.meeting_id, self.part, what, self)
+        if issued is None:
+            return None
+        self.workspace.announce(issued.changes)
+        folder = issued.files[0].parent if issued.files else ""
+        QMessageBox.information(
+            self,
+            self.tr("Numbered copies"),
+            self.tr("%1 copies issued and written to %2.")
+            .replace("%1", str(len(issued.copies)))
+            .replace("%2", str(folder)),
+        )
+        return issued
+
+    @Slot()
+    def show_copies_register(self) -> None:
+        self.copies_register = CopiesRegisterDialog(self.workspace, self.meeting_id, self)
+        self.copies_register.open()
+
+    @Slot()
     def show_minutes(self) -> None:
         if self.meeting_id is not None:
             self.minutes_preview = preview_minutes(self.workspace, self.meeting_id, self, self.part)
@@ -531,6 +594,31 @@ class PacksPage(Page):
             return None
         row = self.paper_table.model().data(index, ROW_ROLE)
         return row.id if row is not None else None
+
+    @Slot()
+    def restrict_paper(self) -> None:
+        """A paper restricted to its readers (a Part II report: the meeting's members and the
+        secretariat by default)."""
+        paper_id = self._selected_paper_id()
+        if paper_id is None:
+            return
+        from hescb_desktop.domain.permissions import Role
+        from hescb_desktop.services import meetings as meeting_service
+        from hescb_desktop.ui.widgets.restrict_dialog import restrict_record
+
+        paper = crud.get(self.workspace.ctx.uow(write=False), PAPERS, paper_id)
+        members: set[str] = set()
+        if paper.meeting_id and paper.part is Part.PART_II:
+            members = meeting_service.body_members(
+                self.workspace.ctx.uow(write=False), paper.meeting_id
+            )
+        restrict_record(
+            self.workspace,
+            paper_id,
+            self,
+            default_people=sorted(members),
+            default_roles=(Role.SECRETARIAT,),
+        )
 
     def _meeting_choices(self) -> list[tuple[str, MeetingDTO]]:
         return [(meeting_label(m), m) for m in self.meetings]

@@ -1,4 +1,4 @@
-"""The sync page, in three tabs: Conflicts, Security, People and PCs.
+"""The sync page, in four tabs: Conflicts, Security, People and PCs, Retention.
 
 Conflicts: values that lost a concurrent edit on another PC, to keep or bring back. Nothing is
 lost silently: when two PCs changed the same field before seeing each other's change, the newer
@@ -6,6 +6,8 @@ value is kept and the other is listed here; an edit to a record another PC delet
 with "Restore record". Below, what sync changed by itself (renumbered references).
 Security (security_tab.py): what this PC refused to trust, and changes the rules refused.
 People and PCs (people_tab.py): who is who, roles, enrolled PCs, join requests (issue 15).
+Retention (retention_tab.py): how long each kind of record is kept, what is due for disposal,
+disposing of it, and the disposal certificates (issue 16, point 5).
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from hescb_desktop.ui.sync.conflict_table_model import (
 )
 from hescb_desktop.ui.sync.history_dialog import HistoryDialog
 from hescb_desktop.ui.sync.people_tab import PeopleTab
+from hescb_desktop.ui.sync.retention_tab import RETENTION_TABLES, RetentionTab
 from hescb_desktop.ui.sync.security_tab import SecurityTab
 from hescb_desktop.ui.widgets.card import Card
 from hescb_desktop.ui.widgets.empty_state import EmptyState
@@ -53,16 +56,18 @@ from hescb_desktop.ui.workspace import Workspace
 class ConflictsPage(Page):
     # the conflicts themselves, every table whose records they name, and conflict_resolutions
     # (a synced table: a conflict settled on another PC closes here when its resolution merges)
-    # and the board's trust (the Security and People and PCs tabs)
+    # and the board's trust (the Security and People and PCs tabs); the retention schedule and
+    # the records it makes due (the Retention tab)
     tables = (
         "conflicts",
         "sync_notices",
         "security_findings",
         "refused_changes",
         "trust_statements",
+        *RETENTION_TABLES,
         *(spec.table for spec in ALL),
     )
-    CONFLICTS_TAB, SECURITY_TAB, PEOPLE_TAB = range(3)
+    CONFLICTS_TAB, SECURITY_TAB, PEOPLE_TAB, RETENTION_TAB = range(4)
 
     def __init__(self, workspace: Workspace) -> None:
         super().__init__(
@@ -70,7 +75,7 @@ class ConflictsPage(Page):
             self.tr("Sync"),
             self.tr(
                 "What this PC shares with the others: conflicts between their changes, what it "
-                "refused to trust, and who may change what."
+                "refused to trust, who may change what, and how long records are kept."
             ),
         )
         self.model = ConflictTableModel(self)
@@ -79,6 +84,7 @@ class ConflictsPage(Page):
         self.tabs.setDocumentMode(True)
         self.security = SecurityTab(workspace)
         self.people = PeopleTab(workspace)
+        self.retention = RetentionTab(workspace)
         self._setup_ui()
         self.refresh()
 
@@ -94,6 +100,7 @@ class ConflictsPage(Page):
         self.tabs.addTab(conflicts, self.tr("&Conflicts"))
         self.tabs.addTab(self.security, self.tr("&Security"))
         self.tabs.addTab(self.people, self.tr("People and &PCs"))
+        self.tabs.addTab(self.retention, self.tr("&Retention"))
         self.content.addWidget(self.tabs, 1)
         self.card = Card(self.tr("Open conflicts"))
         self.table = make_table(self.model, stretch=COL_KEPT, sortable=True)
@@ -156,6 +163,7 @@ class ConflictsPage(Page):
             if refused else self.tr("&Security")
         )  # fmt: skip
         self.people.refresh()
+        self.retention.refresh()
 
     def selected(self) -> ConflictView | None:
         rows = self.table.selectionModel().selectedRows()

@@ -14,6 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -22,6 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hescb_desktop.domain.permissions import Kind, Operation
+from hescb_desktop.services import subject_access
 from hescb_desktop.services import trust as trust_service
 from hescb_desktop.services.results import Changes
 from hescb_desktop.services.trust import PersonRow, WhoAmI
@@ -40,9 +43,10 @@ from hescb_desktop.ui.widgets.busy_dialog import BusyDialog
 from hescb_desktop.ui.widgets.card import Card
 from hescb_desktop.ui.widgets.empty_state import EmptyState
 from hescb_desktop.ui.widgets.labels import counted
+from hescb_desktop.ui.widgets.permission import gate
 from hescb_desktop.ui.widgets.row_model import ROW_ROLE, RowTableModel
 from hescb_desktop.ui.widgets.tables import make_table
-from hescb_desktop.ui.widgets.worker import Task
+from hescb_desktop.ui.widgets.worker import ProgressFn, Task
 from hescb_desktop.ui.workspace import Workspace
 
 # what the secretariat's changes touch: every page showing people or the board's trust reloads
@@ -151,7 +155,12 @@ class PeopleTab(QWidget):
         self.role_button = QPushButton(_tr("Set &role…"))
         self.role_button.clicked.connect(self._on_role_clicked)
         self.people_card.body.addWidget(self.people_view, 1)
-        self.people_card.body.addLayout(_buttons(self.role_button))
+        self.access_button = QPushButton(_tr("Subject &access…"))
+        self.access_button.setToolTip(
+            _tr("Everything the board holds about this person, as a PDF and a JSON file")
+        )
+        self.access_button.clicked.connect(self._on_access_clicked)
+        self.people_card.body.addLayout(_buttons(self.access_button, self.role_button))
         lists.addWidget(self.people_card, 6)
         self.pcs_card = Card(_tr("Enrolled PCs"))
         self.pcs_table = make_table(self.pcs, stretch=0)  # the fingerprint always whole
@@ -357,6 +366,8 @@ class PeopleTab(QWidget):
     @Slot()
     def _update_buttons(self) -> None:
         self.role_button.setEnabled(self.selected_person() is not None)
+        why = self.workspace.why_not(Operation.ADMINISTER, Kind.DIRECTORY)
+        gate(self.access_button, why, enabled=self.selected_person() is not None)
         pc = self.selected_pc()
         self.revoke_button.setEnabled(pc is not None and not pc.revoked and not pc.root)
         self.approve_button.setEnabled(self.selected_request() is not None)
@@ -378,6 +389,48 @@ class PeopleTab(QWidget):
         dialog = ApproveDialog(self.workspace.ctx, self.share, request, names, self.window())
         if dialog.exec():
             self._changed()
+
+    @Slot()
+    def _on_access_clicked(self) -> None:
+        """A subject access request: the bundle written off the GUI thread into a folder."""
+        person = self.selected_person()
+        if person is None:
+            return
+        folder = QFileDialog.getExistingDirectory(
+            self, _tr("Subject access: where to write the bundle"), str(Path.home())
+        )
+        if not folder:
+            return
+        ctx, wanted = self.workspace.ctx, person.id
+
+        def work(_progress: ProgressFn) -> object:
+            found = subject_access.subject_access(ctx, wanted)
+            return found, subject_access.write_bundle(found, Path(folder))
+
+        title = _tr("Subject access")
+        result, error = BusyDialog.run(title, person.name, work, self.window())
+        if error or not isinstance(result, tuple):
+            QMessageBox.warning(self.window(), title, error or title)
+            return
+        found, (pdf, data) = result
+        text = _tr("%1 records about %2: saved %3 and %4.")
+        text = (
+            text.replace("%1", str(len(found.records)))
+            .replace("%2", found.name)
+            .replace("%3", str(pdf))
+            .replace("%4", data.name)
+        )
+        if found.withheld:
+            withheld = counted(
+                len(found.withheld),
+                _tr("%n restricted record"),
+                _tr("%n restricted records"),
+            )
+            text += "\n\n" + _tr(
+                "%1 this PC does not read are listed as withheld: ask one of their readers to"
+                " complete the request."
+            ).replace("%1", withheld)
+        QMessageBox.information(self.window(), title, text)
 
     @Slot()
     def _on_role_clicked(self) -> None:

@@ -120,6 +120,9 @@ def view_state(data_dir: Path | None) -> QSettings | None:
     return QSettings(str(data_dir / SETTINGS_FILENAME), QSettings.Format.IniFormat)
 
 
+TITLE_MARGIN = 34  # a header section's padding and its sort indicator, at 96 dpi
+
+
 class ColumnLayout(QObject):
     """Columns a user can resize, hide or show (the header's context menu), kept in QSettings
     under `key`. Until the user resizes one, the `flexible` columns share the spare width, so
@@ -149,7 +152,7 @@ class ColumnLayout(QObject):
         for column in range(self.header.count()):
             self.header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             if column in widths:
-                self.header.resizeSection(column, widths[column])
+                self.header.resizeSection(column, max(widths[column], self.title_width(column)))
             self.header.setSectionHidden(column, column in hidden)
         self._save_soon = QTimer(self)
         self._save_soon.setSingleShot(True)
@@ -160,6 +163,15 @@ class ColumnLayout(QObject):
         self.header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.header.customContextMenuRequested.connect(self._on_header_menu)
         view.viewport().installEventFilter(self)
+
+    def title_width(self, column: int) -> int:
+        """What the column's title needs, with the sort arrow and the margins beside it (a
+        set width in pixels cut "Organisation" to "Organisatio" in a larger font)."""
+        model = self.view.model()
+        title = model.headerData(column, Qt.Orientation.Horizontal) if model else None
+        if not isinstance(title, str) or not title:
+            return 0
+        return self.header.fontMetrics().horizontalAdvance(title) + TITLE_MARGIN
 
     def restore(self) -> None:
         if self.settings is None:
