@@ -6,6 +6,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Concatenate, ParamSpec, TypeVar
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Engine
@@ -23,6 +24,9 @@ from hescb_desktop.sync.clockguard import load_offset
 from hescb_desktop.sync.hlc import HybridLogicalClock, wall_ms
 from hescb_desktop.sync.pc_key import load_or_create
 from hescb_desktop.sync.signing import fingerprint, new_key, public_bytes
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 DEFAULT_USER = "Executive suite"
 
@@ -71,6 +75,13 @@ class ServiceContext:
         """Raise NotAllowedError (a DomainError: the GUI shows it, the CLI exits 2) unless the
         person at the keyboard may do this."""
         refuse_unless(self.identity, operation, kind, owner_ids)
+
+    def read(
+        self, fn: Callable[Concatenate[UnitOfWork, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """`fn(uow, ...)` in a read-only unit of work (its own connection): how the GUI reads
+        through a service without opening a unit of work itself (issue 17)."""
+        return fn(self.uow(write=False), *args, **kwargs)
 
     def uow(self, *, write: bool = True) -> UnitOfWork:
         """A unit of work that records its changes as this PC's person and refuses what that

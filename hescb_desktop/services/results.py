@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+from hescb_desktop.domain.permissions import KIND_OF_TABLE
+
 T = TypeVar("T")
+
+# This PC's own bookkeeping of sync (never merged): conflicts to settle, notices, security
+# findings, refused changes, trust statements, disposal state. Pages that show it say so.
+SYNC_STATE = "sync state"
+
+
+def kinds_of(tables: Iterable[str]) -> frozenset[str]:
+    """The kinds of record (domain.permissions.Kind) that changes to `tables` concern; tables
+    of no kind (this PC's sync bookkeeping) count as SYNC_STATE. One map for every page."""
+    return frozenset(KIND_OF_TABLE.get(table, SYNC_STATE) for table in tables)
 
 
 @dataclass(frozen=True)
@@ -21,6 +34,14 @@ class Changes:
 
     def touches(self, *tables: str) -> bool:
         return bool(self.tables.intersection(tables))
+
+    @property
+    def kinds(self) -> frozenset[str]:
+        """The kinds of record changed (`kinds_of`): what pages compare with what they show."""
+        return kinds_of(self.tables)
+
+    def concerns(self, shown: frozenset[str]) -> bool:
+        return bool(self.kinds & shown)
 
 
 @dataclass(frozen=True)

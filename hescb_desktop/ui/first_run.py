@@ -106,7 +106,7 @@ class DemoProgressDialog(QProgressDialog):
 
 def add_partners(ctx: ServiceContext) -> None:
     """The four partner organisations, unless the board already has organisations."""
-    if crud.list_all(ctx.uow(write=False), ORGANISATIONS):
+    if ctx.read(crud.list_all, ORGANISATIONS):
         return
     with ctx.uow() as uow:
         for code, name in PARTNERS:
@@ -134,7 +134,7 @@ def apply_first_run(
             return FirstRunResult(ctx, error)
     elif choice.choice == EMPTY:
         add_partners(ctx)
-    settings = load_settings(ctx.uow(write=False))
+    settings = ctx.read(load_settings)
     share = choice.share_folder or settings.share_folder
     save_settings(ctx.uow(), replace(settings, first_run_choice=choice.choice, share_folder=share))
     return FirstRunResult(ctx)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
@@ -16,10 +17,15 @@ from hescb_desktop.domain.permissions import Identity, Kind, Operation, Owners
 from hescb_desktop.services import crud
 from hescb_desktop.services.context import ServiceContext
 from hescb_desktop.services.entities import ALL, ORGANISATIONS
-from hescb_desktop.services.results import Changes
+from hescb_desktop.services.operations import Uow
+from hescb_desktop.services.results import Changes, Result
 from hescb_desktop.services.settings import UserSettings, load_settings, save_settings
 from hescb_desktop.services.who import Who, view_as, who
+from hescb_desktop.ui.operations import Runner
 from hescb_desktop.ui.widgets.permission import sentence
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 SYNC_TABLES = frozenset({"conflicts", "sync_notices"})  # local tables a sync round may change
 
@@ -46,7 +52,9 @@ class Workspace(QObject):
         self.share_override = share_override
         self.today = today
         self.undo_stack = QUndoStack(self)
-        self.settings = load_settings(ctx.uow(write=False))
+        self.runner = Runner(lambda: self.ctx, self)  # every write from the GUI (operations)
+        self.runner.on_result = self._operation_done
+        self.settings = ctx.read(load_settings)
         self.who: Who = who(ctx)
         self._identity: Identity | None = None  # read again after any change (a sync's too)
         for signal in (
@@ -56,6 +64,15 @@ class Workspace(QObject):
             self.identity_changed,
         ):
             signal.connect(self.forget_identity)
+
+    def read(self, fn: Callable[Concatenate[Uow, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """A quick read through a service, on its own (read-only) connection: `fn(uow, ...)`.
+        WAL lets it read while a merge writes. Slow reads go to `runner.query`."""
+        return self.ctx.read(fn, *args, **kwargs)
+
+    def _operation_done(self, result: Result[Any], label: str) -> None:
+        """After each operation (ui.operations): every affected page refreshes once."""
+        self.announce(result.changes)
 
     def forget_identity(self) -> None:
         self._identity = None
@@ -89,7 +106,7 @@ class Workspace(QObject):
     def view_as(self, person_id: str) -> None:
         """The demo board only: carry on as another of its people (ValidationError elsewhere)."""
         view_as(self.ctx, person_id)
-        settings = load_settings(self.ctx.uow(write=False))  # their organisation
+        settings = self.ctx.read(load_settings)  # their organisation
         if settings != self.settings:
             self.settings = settings
             self.settings_changed.emit()
@@ -124,7 +141,7 @@ class Workspace(QObject):
         self.settings_changed.emit()
 
     def organisations(self) -> list[OrganisationDTO]:
-        rows = crud.list_all(self.ctx.uow(write=False), ORGANISATIONS)
+        rows = self.ctx.read(crud.list_all, ORGANISATIONS)
         return sorted(rows, key=lambda o: o.code)
 
     def organisation(self, code: str) -> OrganisationDTO | None:
@@ -144,7 +161,7 @@ class Workspace(QObject):
     def replace_context(self, ctx: ServiceContext) -> None:
         """Carry on with `ctx` (the database restarted from the share); every page reloads."""
         self.ctx = ctx
-        self.settings = load_settings(ctx.uow(write=False))
+        self.settings = ctx.read(load_settings)
         self.who = who(ctx)
         self.context_replaced.emit()
         self.identity_changed.emit()

@@ -206,9 +206,11 @@ def test_action_log_inline_editing_follows_the_rules(
     revise = ReviseDueDialog(window.workspace, before, page)
     revise.due.setDate(revise.due.date().addDays(14))
     revise.buttons.accepted.emit()
+    assert window.workspace.runner.settle()
     assert "give a reason" in revise.error.text()
     revise.reason.setText("Chiefs asked for a fortnight more")
     revise.buttons.accepted.emit()
+    assert window.workspace.runner.settle()
     revised = action_service.find_action(ctx.uow(write=False), ref)
     assert revised.due_date == before.due_date and revised.revised_due_date is not None
     assert revised.revision_reason == "Chiefs asked for a fortnight more"
@@ -348,6 +350,7 @@ def test_bad_input_in_the_dialogs_is_refused_inline(
     raise_dialog = RaiseActionDialog(window.workspace, [], parent=log)
     raise_dialog.description.setPlainText("x")
     raise_dialog.buttons.accepted.emit()
+    assert window.workspace.runner.settle()
     assert "owner" in raise_dialog.error.text()
     assert len(action_log(ctx.uow(write=False))) == before
     assert minutes.RESOLVED == "RESOLVED – "

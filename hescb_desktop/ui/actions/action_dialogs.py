@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from hescb_desktop.domain.dto import ActionDTO, PersonDTO
-from hescb_desktop.domain.errors import DomainError
 from hescb_desktop.services import actions as action_service
-from hescb_desktop.services.results import Changes
+from hescb_desktop.services.operations import Uow
+from hescb_desktop.services.results import Result
 from hescb_desktop.ui.widgets.labels import format_date, status_label
 from hescb_desktop.ui.widgets.palette import OVERDUE_TEXT
 from hescb_desktop.ui.widgets.screen_fit import fitted_size
@@ -83,7 +83,6 @@ class RaiseActionDialog(GuardedDialog):
         self.meeting_id, self.minute_id = meeting_id, minute_id
         self.raised_on = raised_on
         self.result_action: ActionDTO | None = None
-        self.changes = Changes()
         self.setWindowTitle(self.tr("Raise an action"))
         self.description = QPlainTextEdit()
         self.description.setTabChangesFocus(True)
@@ -121,24 +120,27 @@ class RaiseActionDialog(GuardedDialog):
 
     @Slot()
     def _on_ok(self) -> None:
-        try:
-            result = action_service.new_action(
-                self.workspace.ctx.uow(),
-                description=self.description.toPlainText(),
-                owner_id=self.owner.currentData(),
-                due=pydate(self.due.date()),
-                raised_on=self.raised_on or (None if self.meeting_id else self.workspace.today()),
-                meeting_id=self.meeting_id,
-                minute_id=self.minute_id,
+        description = self.description.toPlainText()
+        owner_id = self.owner.currentData()
+        due = pydate(self.due.date())
+        raised_on = self.raised_on or (None if self.meeting_id else self.workspace.today())
+        meeting_id, minute_id = self.meeting_id, self.minute_id
+
+        def raise_it(uow: Uow) -> Result[ActionDTO]:
+            return action_service.new_action(
+                uow,
+                description=description,
+                owner_id=owner_id,
+                due=due,
+                raised_on=raised_on,
+                meeting_id=meeting_id,
+                minute_id=minute_id,
             )
-        except DomainError as exc:
-            self.error.setText(str(exc))
-            self.error.show()
-            return
-        self.result_action = result.value
-        self.changes = result.changes
-        self.workspace.announce(result.changes)
-        self.accept()
+
+        def raised(action: ActionDTO) -> None:
+            self.result_action = action
+
+        self.submit(raise_it, label=self.tr("Raise action"), on_done=raised)
 
 
 class ReviseDueDialog(GuardedDialog):
@@ -181,16 +183,11 @@ class ReviseDueDialog(GuardedDialog):
     @Slot()
     def _on_ok(self) -> None:
         change = action_service.ActionChange(due=pydate(self.due.date()), reason=self.reason.text())
-        try:
-            result = action_service.update_action(
-                self.workspace.ctx.uow(), self.action.id, change, today=self.workspace.today()
-            )
-        except DomainError as exc:
-            self.error.setText(str(exc))
-            self.error.show()
-            return
-        self.workspace.announce(result.changes)
-        self.accept()
+        action_id, today = self.action.id, self.workspace.today()
+        self.submit(
+            lambda uow: action_service.update_action(uow, action_id, change, today=today),
+            label=self.tr("Revise the due date of %1").replace("%1", self.action.reference),
+        )
 
 
 class UpdatesDialog(QDialog):
@@ -203,7 +200,7 @@ class UpdatesDialog(QDialog):
         title.setTextFormat(Qt.TextFormat.PlainText)
         title.setWordWrap(True)
         self.entries = QListWidget()
-        for update in action_service.history(workspace.ctx.uow(write=False), action.id):
+        for update in workspace.ctx.read(action_service.history, action.id):
             when = update.created_at.astimezone(LONDON) if update.created_at else None
             stamp = f"{when:%d %b %Y %H:%M}" if when else ""
             status = f" [{status_label(update.status)}]" if update.status else ""

@@ -81,7 +81,7 @@ from hescb_desktop.ui.widgets.card import Card
 from hescb_desktop.ui.widgets.empty_state import EmptyState
 from hescb_desktop.ui.widgets.flow_layout import flow_row, group
 from hescb_desktop.ui.widgets.labels import counted, status_label
-from hescb_desktop.ui.widgets.page import Page
+from hescb_desktop.ui.widgets.page import Page, shown
 from hescb_desktop.ui.widgets.permission import gate, sentence
 from hescb_desktop.ui.widgets.row_model import ROW_ROLE
 from hescb_desktop.ui.widgets.tables import ColumnLayout, make_table, view_state
@@ -118,7 +118,7 @@ class StatusDelegate(QStyledItemDelegate):
 
 
 class ActionsPage(Page):
-    tables = ("actions", "action_updates", "people", "organisations", "meetings", "minutes")
+    shows = shown(Kind.ACTION, Kind.ACTION_UPDATE, Kind.DIRECTORY, Kind.MEETING, Kind.MINUTE)
     closed_loaded = Signal()  # the closed actions, read in the background, are shown
 
     def __init__(self, workspace: Workspace) -> None:
@@ -285,11 +285,11 @@ class ActionsPage(Page):
         self._generation += 1
         self._with_closed = False
         self._loading = None
-        rows = action_log(ctx.uow(write=False), include_closed=False)
+        rows = ctx.read(action_log, include_closed=False)
         # the counts: the total from the database, the rest from the rows (an open or overdue
         # action is never a closed one, so the rows loaded always hold them all)
         self._totals = LogCounts(
-            count_actions(ctx.uow(write=False)),
+            ctx.read(count_actions),
             sum(1 for r in rows if r.open),
             sum(1 for r in rows if r.overdue(today)),
         )
@@ -318,7 +318,7 @@ class ActionsPage(Page):
 
         def work(_progress: object) -> tuple[int, list[ActionLogEntry], dict[str, str]]:
             with gc_paused():
-                rows = action_log(ctx.uow(write=False), closed_only=True)
+                rows = ctx.read(action_log, closed_only=True)
                 return generation, rows, {r.id: haystack_of(r, labels) for r in rows}
 
         self._loading = Task(work)
@@ -344,7 +344,7 @@ class ActionsPage(Page):
         self._update_count()
 
     def _fill_filter_choices(self) -> None:
-        choices = log_choices(self.workspace.ctx.uow(write=False))
+        choices = self.workspace.ctx.read(log_choices)
         self._refill(self.owner_filter, self.tr("All owners"), [(o, o) for o in choices.owners])
         self._refill(
             self.org_filter, self.tr("All organisations"), [(o, o) for o in choices.organisations]
@@ -435,7 +435,7 @@ class ActionsPage(Page):
 
     def ask_meeting(self, row: ActionLogEntry) -> str | None:
         """Which meeting agreed the closure (None: cancelled)."""
-        choices = list(reversed(meetings.list_meetings(self.workspace.ctx.uow(write=False))))
+        choices = list(reversed(self.workspace.ctx.read(meetings.list_meetings)))
         if not choices:
             self.show_error(self.tr("Closure is agreed at a meeting, and there are no meetings."))
             return None
@@ -488,14 +488,14 @@ class ActionsPage(Page):
 
     @Slot()
     def _on_new_clicked(self) -> None:
-        people = crud.list_all(self.workspace.ctx.uow(write=False), PEOPLE)
+        people = self.workspace.ctx.read(crud.list_all, PEOPLE)
         RaiseActionDialog(self.workspace, people, parent=self).exec()
 
     def updates_dialog(self) -> UpdatesDialog | None:
         row = self.selected()
         if row is None:
             return None
-        action = crud.get(self.workspace.ctx.uow(write=False), ACTIONS, row.id)
+        action = self.workspace.ctx.read(crud.get, ACTIONS, row.id)
         return UpdatesDialog(self.workspace, action, self)
 
     @Slot()
@@ -509,7 +509,7 @@ class ActionsPage(Page):
         row = self.selected()
         if row is None:
             return
-        action = crud.get(self.workspace.ctx.uow(write=False), ACTIONS, row.id)
+        action = self.workspace.ctx.read(crud.get, ACTIONS, row.id)
         ReviseDueDialog(self.workspace, action, self).exec()
 
     @Slot()

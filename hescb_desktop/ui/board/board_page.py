@@ -37,7 +37,7 @@ from hescb_desktop.ui.board.stages_dialog import StagesDialog
 from hescb_desktop.ui.widgets.busy_dialog import BusyDialog
 from hescb_desktop.ui.widgets.flow_layout import flow_row, group
 from hescb_desktop.ui.widgets.labels import rag_label
-from hescb_desktop.ui.widgets.page import Page
+from hescb_desktop.ui.widgets.page import Page, shown
 from hescb_desktop.ui.widgets.permission import gate
 from hescb_desktop.ui.workspace import Workspace
 
@@ -46,17 +46,7 @@ UNRATED = "unrated"
 
 
 class BoardPage(Page):
-    tables = (
-        "objectives",
-        "organisations",
-        "people",
-        "board_stages",
-        "milestones",
-        "actions",
-        "objective_dependencies",
-        "opportunities",
-        "rag_assessments",
-    )
+    shows = shown(Kind.PLAN, Kind.DIRECTORY, Kind.ACTION)
 
     def __init__(self, workspace: Workspace) -> None:
         super().__init__(
@@ -174,9 +164,9 @@ class BoardPage(Page):
         gate(self.stages_button, ws.why_not(Operation.ADMINISTER, Kind.PLAN))
         self.board_view.refuse_moves(ws.why_not(Operation.EDIT, Kind.PLAN))
         today = self.workspace.today()
-        uow = self.workspace.ctx.uow
-        self.data = board.load_board(uow(write=False), today)
-        self._links = board_report.roadmap_links(uow(write=False))
+        read = self.workspace.ctx.read
+        self.data = read(board.load_board, today)
+        self._links = read(board_report.roadmap_links)
         self.board_view.delegate.today = today
         self._fill_choices()
         self._stale_tabs = {1, 2}  # the roadmap and the register: built when shown
@@ -360,8 +350,8 @@ class BoardPage(Page):
         """Board and roadmap of what the filters show, written off the GUI thread; returns
         why it failed ("" when written)."""
         chosen = self.board_filter()
-        data = board_report.print_data(
-            self.workspace.ctx.uow(write=False),
+        data = self.workspace.ctx.read(
+            board_report.print_data,
             self.workspace.today(),
             chosen,
             note=self._filter_note(chosen),

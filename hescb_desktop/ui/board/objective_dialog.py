@@ -87,8 +87,8 @@ class ObjectiveDialog(GuardedDialog):
         self.objective_id = objective_id
         self.setWindowTitle(self.tr("Objective"))
         self.resize(fitted_size(QSize(980, 700), self))  # a laptop shows its buttons
-        self.people = crud.list_all(workspace.ctx.uow(write=False), PEOPLE)
-        self.detail = planning.objective_detail(workspace.ctx.uow(write=False), objective_id)
+        self.people = workspace.ctx.read(crud.list_all, PEOPLE)
+        self.detail = workspace.ctx.read(planning.objective_detail, objective_id)
         self._setup_ui()
         self._show()
         self.read_only_why = workspace.why_not(Operation.EDIT, Kind.PLAN)
@@ -124,7 +124,7 @@ class ObjectiveDialog(GuardedDialog):
         others = sorted(
             (
                 (x.id, x.title)
-                for x in crud.list_all(self.workspace.ctx.uow(write=False), OBJECTIVES)
+                for x in self.workspace.ctx.read(crud.list_all, OBJECTIVES)
                 if x.id != o.id
             ),
             key=lambda pair: pair[1].casefold(),
@@ -163,11 +163,7 @@ class ObjectiveDialog(GuardedDialog):
         self.theme = QComboBox()
         self.theme.setEditable(True)
         themes = sorted(
-            {
-                x.theme
-                for x in crud.list_all(self.workspace.ctx.uow(write=False), OBJECTIVES)
-                if x.theme
-            }
+            {x.theme for x in self.workspace.ctx.read(crud.list_all, OBJECTIVES) if x.theme}
         )
         self.theme.addItems(themes)
         self.theme.setCurrentText(o.theme)
@@ -280,9 +276,7 @@ class ObjectiveDialog(GuardedDialog):
         self.timeline.set_history(self.detail.rag_history, self.workspace.today())
 
     def _reload(self) -> None:
-        self.detail = planning.objective_detail(
-            self.workspace.ctx.uow(write=False), self.objective_id
-        )
+        self.detail = self.workspace.ctx.read(planning.objective_detail, self.objective_id)
         self._show()
 
     @Slot(object)

@@ -86,7 +86,7 @@ class RaiseDialog(GuardedDialog):
         self.description = QPlainTextEdit()
         self.by = QComboBox()
         self.by.addItem("—", None)
-        for p in crud.list_all(workspace.ctx.uow(write=False), PEOPLE):
+        for p in workspace.ctx.read(crud.list_all, PEOPLE):
             self.by.addItem(p.name, p.id)
         self.on = QDateEdit(QDate.currentDate())
         self.on.setCalendarPopup(True)
@@ -186,7 +186,7 @@ class OpportunitiesView(QWidget):
 
     def refresh(self) -> None:
         self.gate_buttons()
-        self.model.set_rows(opportunities.register(self.workspace.ctx.uow(write=False)))
+        self.model.set_rows(self.workspace.ctx.read(opportunities.register))
         self.table.resizeColumnsToContents()
         for col in (COL_TITLE, COL_ASSESSMENT):
             self.table.setColumnWidth(col, min(self.table.columnWidth(col), 320))

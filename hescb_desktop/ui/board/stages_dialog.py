@@ -93,7 +93,7 @@ class StagesDialog(GuardedDialog):
 
     def _load(self, select: str = "") -> None:
         self.list.clear()
-        for stage in board.list_stages(self.workspace.ctx.uow(write=False)):
+        for stage in self.workspace.ctx.read(board.list_stages):
             item = QListWidgetItem(stage.name)
             item.setData(Qt.ItemDataRole.UserRole, stage.id)
             self.list.addItem(item)

@@ -58,7 +58,7 @@ from hescb_desktop.ui.widgets.busy_dialog import BusyDialog
 from hescb_desktop.ui.widgets.flow_layout import flow_row, group
 from hescb_desktop.ui.widgets.icons import icon
 from hescb_desktop.ui.widgets.labels import counted
-from hescb_desktop.ui.widgets.page import Page
+from hescb_desktop.ui.widgets.page import Page, shown
 from hescb_desktop.ui.widgets.pdf_view import PdfPreviewDialog, build_and_preview
 from hescb_desktop.ui.widgets.permission import gate
 from hescb_desktop.ui.widgets.tables import full_text_tips
@@ -70,7 +70,7 @@ _STACK = {DAY: 0, WORK_WEEK: 0, WEEK: 0, MONTH: 1, AGENDA: 2, FIND: 3, RESULTS: 
 
 
 class CalendarPage(Page):
-    tables = ("events", "event_bookings", "event_attendees", "organisations", "people", "resources")
+    shows = shown(Kind.CALENDAR_ITEM, Kind.DIRECTORY)
 
     def __init__(self, workspace: Workspace) -> None:
         super().__init__(
@@ -319,11 +319,11 @@ class CalendarPage(Page):
 
     # ------------------------------------------------------------------ loading
     def refresh(self) -> None:
-        uow = self.workspace.ctx.uow
+        read = self.workspace.ctx.read
         why = self.why_not_create()
         gate(self.new_button, why)
         gate(self.import_action, why)
-        self.viewer = cal.Viewer(cal.person_named(uow(write=False), self.workspace.me))
+        self.viewer = cal.Viewer(read(cal.person_named, self.workspace.me))
         self._load_calendar_list()
         first, last = self.visible_range()
         if self.mode != RESULTS:
@@ -342,8 +342,8 @@ class CalendarPage(Page):
         if self.mode == RESULTS:
             return
         visible = [c for c in self._calendar_names() if c not in self.hidden]
-        self.occurrences = cal.occurrences(
-            uow(write=False),
+        self.occurrences = read(
+            cal.occurrences,
             *cal.window_of_days(first, last),
             viewer=self.viewer,
             calendars=visible,
@@ -370,7 +370,7 @@ class CalendarPage(Page):
         return f"{week}{first.day} {first:%b} – {last.day} {last:%b %Y}"
 
     def _calendar_names(self) -> list[str]:
-        return cal.calendars(self.workspace.ctx.uow(write=False))
+        return self.workspace.ctx.read(cal.calendars)
 
     def _load_calendar_list(self) -> None:
         names = self._calendar_names()
@@ -410,11 +410,9 @@ class CalendarPage(Page):
             QTreeWidgetItem(self.agenda, [self.tr("Nothing in the next four weeks.")])
 
     def _people_and_rooms(self) -> tuple[list[Choice], list[Choice]]:
-        uow = self.workspace.ctx.uow
-        people = sorted(crud.list_all(uow(write=False), PEOPLE), key=lambda p: p.name)
-        rooms = sorted(
-            crud.list_all(uow(write=False), RESOURCES), key=lambda r: (r.kind.value, r.name)
-        )
+        read = self.workspace.ctx.read
+        people = sorted(read(crud.list_all, PEOPLE), key=lambda p: p.name)
+        rooms = sorted(read(crud.list_all, RESOURCES), key=lambda r: (r.kind.value, r.name))
         return (
             [Choice(p.id, f"{p.name} ({p.role})" if p.role else p.name) for p in people],
             [
@@ -427,8 +425,8 @@ class CalendarPage(Page):
     def _refresh_find(self) -> None:
         people, rooms = self.finder.chosen()
         monday = monday_of(self.anchor)
-        rows = cal.free_busy(
-            self.workspace.ctx.uow(write=False),
+        rows = self.workspace.ctx.read(
+            cal.free_busy,
             people,
             rooms,
             *week_window(monday),
@@ -444,9 +442,7 @@ class CalendarPage(Page):
     # ------------------------------------------------------------------ editing
     def _choices(self) -> DialogChoices:
         people, rooms = self._people_and_rooms()
-        orgs = sorted(
-            crud.list_all(self.workspace.ctx.uow(write=False), ORGANISATIONS), key=lambda o: o.code
-        )
+        orgs = sorted(self.workspace.ctx.read(crud.list_all, ORGANISATIONS), key=lambda o: o.code)
         return DialogChoices(
             self._calendar_names(),
             [Choice(o.id, f"{o.code} – {o.name}") for o in orgs],
@@ -455,8 +451,8 @@ class CalendarPage(Page):
         )
 
     def _check(self, ignore: tuple[str, ...] = ()) -> Callable[[EventDraft], list[Clash]]:
-        return lambda draft: cal.clashes(
-            self.workspace.ctx.uow(write=False), draft, ignore_ids=ignore, viewer=self.viewer
+        return lambda draft: self.workspace.ctx.read(
+            cal.clashes, draft, ignore_ids=ignore, viewer=self.viewer
         )
 
     @Slot()
@@ -518,13 +514,12 @@ class CalendarPage(Page):
         scope = self._ask_scope(occ, self.tr("Edit"))
         if scope is None:
             return
+        read = self.workspace.ctx.read
         uow = self.workspace.ctx.uow
-        details = cal.event_details(uow(write=False), occ.event_id)
+        details = read(cal.event_details, occ.event_id)
         draft = replace(details.draft, start=occ.start, end=occ.end)
         if occ.recurring and scope != Scope.THIS and not draft.rrule and occ.series_id:
-            draft = replace(
-                draft, rrule=cal.event_details(uow(write=False), occ.series_id).draft.rrule
-            )
+            draft = replace(draft, rrule=read(cal.event_details, occ.series_id).draft.rrule)
         ignore = tuple(filter(None, (occ.event_id, occ.series_id)))
         dialog = EventDialog(
             draft,
@@ -693,7 +688,7 @@ class CalendarPage(Page):
         ctx = self.workspace.ctx
 
         def work(_progress: Callable[[int, str], None]) -> object:
-            path.write_bytes(export_ics(ctx.uow(write=False)))
+            path.write_bytes(ctx.read(export_ics))
             return path
 
         _, error = BusyDialog.run(
@@ -743,23 +738,23 @@ class CalendarPage(Page):
     def _writer(self, *, month: bool) -> Callable[[Path | IO[bytes], date], int]:
         from hescb_desktop.reports.calendar_print import print_month, print_week
 
-        uow = self.workspace.ctx.uow
+        read = self.workspace.ctx.read
         viewer = self.viewer
         visible = [c for c in self._calendar_names() if c not in self.hidden]
 
         def write(target: Path | IO[bytes], anchor: date) -> int:
             if month:
                 first = week_start(anchor.replace(day=1))
-                occs = cal.occurrences(
-                    uow(write=False),
+                occs = read(
+                    cal.occurrences,
                     *cal.window_of_days(first, first + timedelta(days=41)),
                     viewer=viewer,
                     calendars=visible,
                 )
                 return print_month(target, anchor, occs)
             monday = week_start(anchor)
-            occs = cal.occurrences(
-                uow(write=False),
+            occs = read(
+                cal.occurrences,
                 *cal.window_of_days(monday, monday + timedelta(days=6)),
                 viewer=viewer,
                 calendars=visible,
@@ -793,9 +788,7 @@ class CalendarPage(Page):
 
     @Slot()
     def _on_search_return_pressed(self) -> None:
-        rows = cal.search(
-            self.workspace.ctx.uow(write=False), self.search_box.text(), viewer=self.viewer
-        )
+        rows = self.workspace.ctx.read(cal.search, self.search_box.text(), viewer=self.viewer)
         self.results.clear()
         for dto in rows:
             start = dto.start_utc.astimezone(LONDON)

@@ -44,11 +44,11 @@ def run_edit(
 ) -> Changes:
     """Snapshot, run the service call, snapshot what it touched, push the undo command."""
     roots = tuple(r for r in roots if r)
-    before = cal.snapshot(workspace.ctx.uow(write=False), roots) if roots else cal.Snapshot((), ())
+    before = workspace.ctx.read(cal.snapshot, roots) if roots else cal.Snapshot((), ())
     result = action()
     value = result.value
     touched = tuple(value) if isinstance(value, tuple) else tuple(result.changes.ids)
-    after = cal.snapshot(workspace.ctx.uow(write=False), (*roots, *touched))
+    after = workspace.ctx.read(cal.snapshot, (*roots, *touched))
     workspace.undo_stack.push(CalendarEdit(workspace, text, before, after))
     workspace.announce(result.changes)
     return result.changes

@@ -7,6 +7,7 @@ from datetime import datetime
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QGridLayout, QWidget
 
+from hescb_desktop.domain.permissions import Kind
 from hescb_desktop.services.home import HomeSummary, home_summary
 from hescb_desktop.ui.home import event_table_model as ev
 from hescb_desktop.ui.home import my_actions_model as ma
@@ -16,13 +17,13 @@ from hescb_desktop.ui.sync.history_dialog import install_history
 from hescb_desktop.ui.widgets.card import Card
 from hescb_desktop.ui.widgets.empty_state import EmptyState
 from hescb_desktop.ui.widgets.labels import counted
-from hescb_desktop.ui.widgets.page import Page
+from hescb_desktop.ui.widgets.page import Page, shown
 from hescb_desktop.ui.widgets.tables import ColumnLayout, make_table, view_state
 from hescb_desktop.ui.workspace import Workspace
 
 
 class HomePage(Page):
-    tables = ("events", "actions", "objectives", "people", "organisations")
+    shows = shown(Kind.CALENDAR_ITEM, Kind.ACTION, Kind.PLAN, Kind.DIRECTORY)
 
     def __init__(self, workspace: Workspace) -> None:
         super().__init__(workspace, self.tr("Home"))
@@ -86,7 +87,7 @@ class HomePage(Page):
 
     def refresh(self) -> None:
         today = self.workspace.today()
-        summary = home_summary(self.workspace.ctx.uow(write=False), today, self.workspace.me)
+        summary = self.workspace.ctx.read(home_summary, today, self.workspace.me)
         self.summary = summary
         self.header.title_label.setText(self._greeting())
         self.header.set_subtitle(f"{today:%A %d %B %Y}")

@@ -307,16 +307,16 @@ class MeetingEditor(QWidget):
     # ---------------------------------------------------------------- data
     def open_meeting(self, meeting_id: str) -> None:
         self._item_shown = None
-        uow = self.workspace.ctx.uow
-        self.meeting = meetings.get_meeting(uow(write=False), meeting_id)
-        self.people = {p.id: p for p in crud.list_all(uow(write=False), PEOPLE)}
-        orgs = sorted(crud.list_all(uow(write=False), ORGANISATIONS), key=lambda o: o.code)
+        read = self.workspace.ctx.read
+        self.meeting = read(meetings.get_meeting, meeting_id)
+        self.people = {p.id: p for p in read(crud.list_all, PEOPLE)}
+        orgs = sorted(read(crud.list_all, ORGANISATIONS), key=lambda o: o.code)
         self._fill_choices()
         self.reload()
         self.minutes.load(self.meeting, self.people, orgs)
 
     def _fill_choices(self) -> None:
-        uow = self.workspace.ctx.uow
+        read = self.workspace.ctx.read
         people = list(self.people.values())
         for combo in (self.item_presenter, self.decl_person):
             fresh = people_combo(people)
@@ -325,18 +325,18 @@ class MeetingEditor(QWidget):
                 combo.addItem(fresh.itemText(n), fresh.itemData(n))
         self.item_paper.clear()
         self.item_paper.addItem("", None)
-        for paper in sorted(crud.list_all(uow(write=False), PAPERS), key=lambda p: p.reference):
+        for paper in sorted(read(crud.list_all, PAPERS), key=lambda p: p.reference):
             self.item_paper.addItem(f"{paper.reference} {paper.title}", paper.id)
         self.item_objective.clear()
         self.item_objective.addItem("", None)
-        for obj in sorted(crud.list_all(uow(write=False), OBJECTIVES), key=lambda o: o.title):
+        for obj in sorted(read(crud.list_all, OBJECTIVES), key=lambda o: o.title):
             self.item_objective.addItem(obj.title, obj.id)
 
     def reload(self) -> None:
         if self.meeting is None:
             return
-        uow = self.workspace.ctx.uow
-        self.meeting = m = meetings.get_meeting(uow(write=False), self.meeting.id)
+        read = self.workspace.ctx.read
+        self.meeting = m = read(meetings.get_meeting, self.meeting.id)
         self.title.setText(
             f"{m.body}: {m.title} — {format_meeting_date(m.start_utc.astimezone(meetings.LONDON))}"
             f" · {meeting_status_label(m.status)}"
@@ -415,10 +415,10 @@ class MeetingEditor(QWidget):
 
     def _reload_agenda(self) -> None:
         assert self.meeting is not None
-        uow = self.workspace.ctx.uow
-        slots = meetings.agenda(uow(write=False), self.meeting.id)
-        papers = {p.id: p.reference for p in crud.list_all(uow(write=False), PAPERS)}
-        objectives = {o.id: o.title for o in crud.list_all(uow(write=False), OBJECTIVES)}
+        read = self.workspace.ctx.read
+        slots = read(meetings.agenda, self.meeting.id)
+        papers = {p.id: p.reference for p in read(crud.list_all, PAPERS)}
+        objectives = {o.id: o.title for o in read(crud.list_all, OBJECTIVES)}
         selected = self.selected_item_id()
         rows = [
             AgendaRow(
@@ -454,12 +454,10 @@ class MeetingEditor(QWidget):
 
     def _reload_attendance(self) -> None:
         assert self.meeting is not None
-        uow = self.workspace.ctx.uow
-        roles = {
-            a.person_id: a.role for a in meetings.attendance(uow(write=False), self.meeting.id)
-        }
-        orgs = {o.id: o.code for o in crud.list_all(uow(write=False), ORGANISATIONS)}
-        members = meetings.body_members(uow(write=False), self.meeting.id) | set(roles)
+        read = self.workspace.ctx.read
+        roles = {a.person_id: a.role for a in read(meetings.attendance, self.meeting.id)}
+        orgs = {o.id: o.code for o in read(crud.list_all, ORGANISATIONS)}
+        members = read(meetings.body_members, self.meeting.id) | set(roles)
         everyone = self.everyone_box.isChecked() or not members  # a body's first meeting
         people = sorted(
             (p for p in self.people.values() if everyone or p.id in members),
@@ -483,7 +481,7 @@ class MeetingEditor(QWidget):
             self.attendance.setCellWidget(n, 2, combo)
         self.declarations.clear()
         items = {r.item.id: f"{r.number}. {r.item.title}" for r in self.agenda_model.rows()}
-        for d in meetings.declarations(uow(write=False), self.meeting.id):
+        for d in read(meetings.declarations, self.meeting.id):
             who = self.people[d.person_id].name if d.person_id in self.people else ""
             on = items.get(d.agenda_item_id or "", self.tr("whole meeting"))
             entry = QListWidgetItem(f"{who} ({on}): {d.interest}")
@@ -497,8 +495,8 @@ class MeetingEditor(QWidget):
         """Everyone listed without a record is present; apologies and others stay as they are."""
         assert self.meeting is not None
         meeting_id = self.meeting.id
-        uow = self.workspace.ctx.uow
-        recorded = {a.person_id for a in meetings.attendance(uow(write=False), meeting_id)}
+        read = self.workspace.ctx.read
+        recorded = {a.person_id for a in read(meetings.attendance, meeting_id)}
         for person_id in self.attendance_people:
             if person_id not in recorded and not self._run(
                 lambda p=person_id: meetings.set_attendance(  # type: ignore[misc]
@@ -771,7 +769,7 @@ class MeetingEditor(QWidget):
         from hescb_desktop.domain.permissions import Role
         from hescb_desktop.ui.widgets.restrict_dialog import restrict_record
 
-        members = meetings.body_members(self.workspace.ctx.uow(write=False), self.meeting.id)
+        members = self.workspace.ctx.read(meetings.body_members, self.meeting.id)
         restrict_record(
             self.workspace,
             row.item.id,

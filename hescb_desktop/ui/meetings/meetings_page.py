@@ -28,7 +28,7 @@ from hescb_desktop.ui.widgets.card import Card
 from hescb_desktop.ui.widgets.empty_state import EmptyState
 from hescb_desktop.ui.widgets.labels import counted, format_meeting_date
 from hescb_desktop.ui.widgets.minutes_print import preview_agenda, preview_minutes
-from hescb_desktop.ui.widgets.page import Page
+from hescb_desktop.ui.widgets.page import Page, shown
 from hescb_desktop.ui.widgets.pdf_view import PdfPreviewDialog
 from hescb_desktop.ui.widgets.permission import gate
 from hescb_desktop.ui.widgets.row_model import ROW_ROLE
@@ -38,17 +38,7 @@ from hescb_desktop.ui.workspace import Workspace
 
 
 class MeetingsPage(Page):
-    tables = (
-        "meetings",
-        "resources",
-        "agenda_items",
-        "attendance",
-        "declarations",
-        "minutes",
-        "decisions",
-        "actions",
-        "people",
-    )
+    shows = shown(Kind.MEETING, Kind.AGENDA_ITEM, Kind.MINUTE, Kind.ACTION, Kind.DIRECTORY)
 
     def __init__(self, workspace: Workspace) -> None:
         super().__init__(
@@ -105,8 +95,8 @@ class MeetingsPage(Page):
     def refresh(self) -> None:
         ctx = self.workspace.ctx
         gate(self.new_button, self.workspace.why_not(Operation.CREATE, Kind.MEETING))
-        venues = {r.id: r for r in crud.list_all(ctx.uow(write=False), RESOURCES)}
-        rows = meeting_rows(crud.list_all(ctx.uow(write=False), MEETINGS), venues)
+        venues = {r.id: r for r in ctx.read(crud.list_all, RESOURCES)}
+        rows = meeting_rows(ctx.read(crud.list_all, MEETINGS), venues)
         self.model.set_rows(rows)
         self.card.set_note(self._next_meeting_note(rows))
         if self.stack.currentWidget() is self.editor:
@@ -167,14 +157,14 @@ class MeetingsPage(Page):
         self.stack.setCurrentIndex(0)
 
     def meeting_dialog(self, meeting_id: str | None = None) -> MeetingDialog:
-        uow = self.workspace.ctx.uow
+        read = self.workspace.ctx.read
         return MeetingDialog(
             self.workspace,
-            crud.list_all(uow(write=False), PEOPLE),
-            crud.list_all(uow(write=False), RESOURCES),
-            meetings.bodies(uow(write=False)),
-            meeting=meetings.get_meeting(uow(write=False), meeting_id) if meeting_id else None,
-            history=meetings.list_meetings(uow(write=False)),
+            read(crud.list_all, PEOPLE),
+            read(crud.list_all, RESOURCES),
+            read(meetings.bodies),
+            meeting=read(meetings.get_meeting, meeting_id) if meeting_id else None,
+            history=read(meetings.list_meetings),
             parent=self,
         )
 

@@ -185,9 +185,9 @@ class MinutesPanel(QWidget):
         if self.meeting is None:
             return
         ctx = self.workspace.ctx
-        self.meeting = meetings.get_meeting(ctx.uow(write=False), self.meeting.id)
+        self.meeting = ctx.read(meetings.get_meeting, self.meeting.id)
         current = self.minute_list.currentRow()
-        self.views = minutes.minutes_of(ctx.uow(write=False), self.meeting.id)
+        self.views = ctx.read(minutes.minutes_of, self.meeting.id)
         self.minute_list.blockSignals(True)
         self.minute_list.clear()
         for v in self.views:
@@ -307,9 +307,7 @@ class MinutesPanel(QWidget):
 
     def _fill_review(self) -> None:
         assert self.meeting is not None
-        carried = action_service.open_actions_for_review(
-            self.workspace.ctx.uow(write=False), self.meeting.id
-        )
+        carried = self.workspace.ctx.read(action_service.open_actions_for_review, self.meeting.id)
         self.review_list.clear()
         for a in carried:
             owner = self.people.get(a.owner_id or "")
@@ -392,8 +390,9 @@ class MinutesPanel(QWidget):
     def _on_approve_clicked(self) -> None:
         assert self.meeting is not None
         meeting_id = self.meeting.id
+        read = self.workspace.ctx.read
         uow = self.workspace.ctx.uow
-        nxt = meetings.next_meeting_after(uow(write=False), meeting_id)
+        nxt = read(meetings.next_meeting_after, meeting_id)
         if nxt is None:
             self.show_error(self.tr("Minutes are approved at the next meeting: plan it first."))
             return

@@ -142,7 +142,7 @@ def write_public_edition(
 
     def work(progress: ProgressFn) -> Written:
         progress(5, "Reading the meeting…")
-        edition = public_edition.build(ctx.uow(write=False), meeting_id, choice.document)
+        edition = ctx.read(public_edition.build, meeting_id, choice.document)
         progress(40, "Laying out the PDF…")
         data = public_edition.render_pdf(edition)
         progress(85, "Writing the accessible HTML…")

@@ -128,9 +128,9 @@ class IssueCopiesDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
 
     def _fill_people(self) -> None:
-        uow = self.ctx.uow
-        members = {a.person_id for a in attendance(uow(write=False), self.meeting_id)}
-        people = sorted(crud.list_all(uow(write=False), PEOPLE), key=lambda p: p.name.casefold())
+        read = self.ctx.read
+        members = {a.person_id for a in read(attendance, self.meeting_id)}
+        people = sorted(read(crud.list_all, PEOPLE), key=lambda p: p.name.casefold())
         # the meeting's members first, ticked; then the rest of the board
         for person in sorted(people, key=lambda p: p.id not in members):
             ticked = person.id in members
@@ -216,8 +216,8 @@ def issue_and_write(
     nothing; a file that cannot be written after the copies are recorded is said, naming them."""
 
     def work(progress: ProgressFn) -> Issued:
-        built = copies.build_copies(
-            ctx.uow(write=False),
+        built = ctx.read(
+            copies.build_copies,
             meeting_id,
             part,
             recipients,

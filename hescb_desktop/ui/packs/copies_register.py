@@ -151,7 +151,7 @@ class CopiesRegisterDialog(QDialog):
 
     @Slot()
     def refresh(self) -> None:
-        rows = copies.register(self.workspace.ctx.uow(write=False), self.scope_meeting)
+        rows = self.workspace.ctx.read(copies.register, self.scope_meeting)
         self.model.set_rows(rows)
         held = sum(1 for r in rows if r.state == copies.ISSUED)
         self.summary.setText(
@@ -215,7 +215,7 @@ class CopiesRegisterDialog(QDialog):
         from hescb_desktop.ui.widgets.pdf_view import PdfPreviewDialog
 
         ctx = self.workspace.ctx
-        content = copies.register_content(ctx.uow(write=False), self.scope_meeting)
+        content = ctx.read(copies.register_content, self.scope_meeting)
         data = build_copies_register_pdf(content, author=ctx.user)
         marking = copies.register_marking(self.model.rows())
         name = content.title.replace(" ", "-").replace("/", "-").replace(":", "") + ".pdf"
@@ -238,8 +238,8 @@ class CopiesRegisterDialog(QDialog):
         ctx, copy_id = self.workspace.ctx, row.copy.id
 
         def work(progress: ProgressFn) -> Path:
-            _name, data = copies.build_copy_pdf(
-                ctx.uow(write=False),
+            _name, data = ctx.read(
+                copies.build_copy_pdf,
                 copy_id,
                 author=ctx.user,
                 progress=lambda done, text: progress(int(done * 100), text),

@@ -48,7 +48,7 @@ from hescb_desktop.ui.widgets.empty_state import EmptyState
 from hescb_desktop.ui.widgets.flow_layout import flow_row, group
 from hescb_desktop.ui.widgets.labels import counted
 from hescb_desktop.ui.widgets.minutes_print import preview_minutes
-from hescb_desktop.ui.widgets.page import Page
+from hescb_desktop.ui.widgets.page import Page, shown
 from hescb_desktop.ui.widgets.pdf_view import PdfPreview, PdfPreviewDialog, print_pdf, save_pdf
 from hescb_desktop.ui.widgets.permission import gate, sentence
 from hescb_desktop.ui.widgets.row_model import ROW_ROLE
@@ -71,15 +71,7 @@ def meeting_label(m: MeetingDTO) -> str:
 
 
 class PacksPage(Page):
-    tables = (
-        "papers",
-        "meetings",
-        "agenda_items",
-        "attachments",
-        "attachment_blobs",
-        "board_packs",
-        "pack_copies",
-    )
+    shows = shown(Kind.PAPER, Kind.MEETING, Kind.AGENDA_ITEM, Kind.PACK, Kind.PACK_COPY)
 
     def __init__(self, workspace: Workspace) -> None:
         super().__init__(
@@ -273,13 +265,11 @@ class PacksPage(Page):
     # ------------------------------------------------------------------ data
     def refresh(self) -> None:
         ctx = self.workspace.ctx
-        meetings = sorted(
-            crud.list_all(ctx.uow(write=False), MEETINGS), key=lambda m: (m.start_utc, m.id)
-        )
+        meetings = sorted(ctx.read(crud.list_all, MEETINGS), key=lambda m: (m.start_utc, m.id))
         self.meetings = meetings
-        self._has_actions = action_counts(ctx.uow(write=False), date.today()).open > 0
-        self._has_objectives = bool(crud.list_all(ctx.uow(write=False), OBJECTIVES))
-        rows = paper_rows(crud.list_all(ctx.uow(write=False), PAPERS), {m.id: m for m in meetings})
+        self._has_actions = ctx.read(action_counts, date.today()).open > 0
+        self._has_objectives = bool(ctx.read(crud.list_all, OBJECTIVES))
+        rows = paper_rows(ctx.read(crud.list_all, PAPERS), {m.id: m for m in meetings})
         self.model.set_rows(rows)
         sensitive = sum(1 for r in rows if r.marking is Marking.OFFICIAL_SENSITIVE)
         note = counted(len(rows), self.tr("%n paper"), self.tr("%n papers"))
@@ -326,9 +316,7 @@ class PacksPage(Page):
             self.problems_label.setText("")
             self._set_building(False)
             return
-        self.status = boardpacks.pack_status(
-            self.workspace.ctx.uow(write=False), self.meeting_id, self.part
-        )
+        self.status = self.workspace.ctx.read(boardpacks.pack_status, self.meeting_id, self.part)
         s = self.status
         self.items.set_rows(s.items)
         counts = {
@@ -404,7 +392,7 @@ class PacksPage(Page):
             from hescb_desktop.reports.pack import build_pack_pdf
 
             progress(1, "Reading the meeting and its papers")
-            content = boardpacks.pack_content(ctx.uow(write=False), meeting_id, part)
+            content = ctx.read(boardpacks.pack_content, meeting_id, part)
             return build_pack_pdf(
                 content,
                 author=ctx.user,
@@ -569,7 +557,7 @@ class PacksPage(Page):
         from hescb_desktop.reports.action_log import build_action_log_pdf
 
         ctx = self.workspace.ctx
-        rows = boardpacks.open_actions(ctx.uow(write=False))
+        rows = ctx.read(boardpacks.open_actions)
         title = f"Action log: open actions at {date.today():%d %B %Y}"
         data = build_action_log_pdf(rows, board="HESCB", title=title, author=ctx.user)
         self.document_preview = PdfPreviewDialog(data, title, "HESCB-action-log.pdf", self)
@@ -581,7 +569,7 @@ class PacksPage(Page):
         from hescb_desktop.services.highlight import highlight_content
 
         ctx = self.workspace.ctx
-        content = highlight_content(ctx.uow(write=False))
+        content = ctx.read(highlight_content)
         data = build_highlight_pdf(content, author=ctx.user)
         title = highlight_title(content)
         self.document_preview = PdfPreviewDialog(data, title, "HESCB-highlight.pdf", self)
@@ -606,12 +594,10 @@ class PacksPage(Page):
         from hescb_desktop.services import meetings as meeting_service
         from hescb_desktop.ui.widgets.restrict_dialog import restrict_record
 
-        paper = crud.get(self.workspace.ctx.uow(write=False), PAPERS, paper_id)
+        paper = self.workspace.ctx.read(crud.get, PAPERS, paper_id)
         members: set[str] = set()
         if paper.meeting_id and paper.part is Part.PART_II:
-            members = meeting_service.body_members(
-                self.workspace.ctx.uow(write=False), paper.meeting_id
-            )
+            members = self.workspace.ctx.read(meeting_service.body_members, paper.meeting_id)
         restrict_record(
             self.workspace,
             paper_id,
@@ -641,7 +627,7 @@ class PacksPage(Page):
         paper_id = self._selected_paper_id()
         if paper_id is None:
             return
-        paper = crud.get(self.workspace.ctx.uow(write=False), PAPERS, paper_id)
+        paper = self.workspace.ctx.read(crud.get, PAPERS, paper_id)
         dialog = PaperDialog(self._meeting_choices(), paper, self)
         while dialog.exec():
             try:
@@ -688,7 +674,7 @@ class PacksPage(Page):
 
         ctx = self.workspace.ctx
         try:
-            content = boardpacks.paper_content(ctx.uow(write=False), paper_id)
+            content = ctx.read(boardpacks.paper_content, paper_id)
         except DomainError as exc:
             warn(self, self.tr("Paper"), str(exc))
             return

@@ -27,8 +27,7 @@ from PySide6.QtWidgets import (
 from hescb_desktop.domain.errors import DomainError
 from hescb_desktop.domain.permissions import Kind, Operation
 from hescb_desktop.services import sync as sync_service
-from hescb_desktop.services.entities import ALL
-from hescb_desktop.services.results import Changes
+from hescb_desktop.services.results import SYNC_STATE, Changes
 from hescb_desktop.ui.sync.conflict_compare import ConflictCompare
 from hescb_desktop.ui.sync.conflict_table_model import (
     COL_KEPT,
@@ -42,7 +41,7 @@ from hescb_desktop.ui.sync.conflict_table_model import (
 )
 from hescb_desktop.ui.sync.history_dialog import HistoryDialog
 from hescb_desktop.ui.sync.people_tab import PeopleTab
-from hescb_desktop.ui.sync.retention_tab import RETENTION_TABLES, RetentionTab
+from hescb_desktop.ui.sync.retention_tab import RetentionTab
 from hescb_desktop.ui.sync.security_tab import SecurityTab
 from hescb_desktop.ui.widgets.card import Card
 from hescb_desktop.ui.widgets.empty_state import EmptyState
@@ -58,15 +57,7 @@ class ConflictsPage(Page):
     # (a synced table: a conflict settled on another PC closes here when its resolution merges)
     # and the board's trust (the Security and People and PCs tabs); the retention schedule and
     # the records it makes due (the Retention tab)
-    tables = (
-        "conflicts",
-        "sync_notices",
-        "security_findings",
-        "refused_changes",
-        "trust_statements",
-        *RETENTION_TABLES,
-        *(spec.table for spec in ALL),
-    )
+    shows = frozenset({*Kind, SYNC_STATE})  # every record: a conflict may name any
     CONFLICTS_TAB, SECURITY_TAB, PEOPLE_TAB, RETENTION_TAB = range(4)
 
     def __init__(self, workspace: Workspace) -> None:

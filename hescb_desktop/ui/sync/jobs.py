@@ -123,7 +123,7 @@ def join_and_sync(
             OSError,
         ) as exc:
             return _undo(keeper, share, None, str(exc) or type(exc).__name__)
-        settings = load_settings(joined.uow(write=False))
+        settings = joined.read(load_settings)
         save_settings(joined.uow(), replace(settings, share_folder=share))  # as typed (UNC)
         if first and seed is not None:
             seed(joined)

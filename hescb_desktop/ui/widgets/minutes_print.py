@@ -27,7 +27,7 @@ def preview_minutes(
 
     ctx = workspace.ctx
     try:
-        content = boardpacks.minutes_content(ctx.uow(write=False), meeting_id, part)
+        content = ctx.read(boardpacks.minutes_content, meeting_id, part)
     except DomainError as exc:
         box = QMessageBox(QMessageBox.Icon.Information, parent.tr("Minutes"), str(exc))
         box.setParent(parent, box.windowFlags())
@@ -54,7 +54,7 @@ def preview_agenda(
     from hescb_desktop.services import meetings
 
     ctx = workspace.ctx
-    sheet = meetings.agenda_sheet(ctx.uow(write=False), meeting_id)
+    sheet = ctx.read(meetings.agenda_sheet, meeting_id)
     return build_and_preview(
         lambda: build_agenda_pdf(sheet, author=ctx.user),
         agenda_title(sheet),

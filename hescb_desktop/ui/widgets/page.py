@@ -5,19 +5,27 @@ from __future__ import annotations
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QAbstractButton, QLineEdit, QVBoxLayout, QWidget
 
+from hescb_desktop.domain.permissions import Kind
 from hescb_desktop.services.results import Changes
 from hescb_desktop.ui.widgets.page_header import PageHeader
 from hescb_desktop.ui.workspace import Workspace
 
 
+def shown(*kinds: Kind) -> frozenset[str]:
+    """What a page shows: these kinds of record, and who may read them (a readership or a
+    sealing key that arrives changes what a restricted record shows)."""
+    return frozenset({*kinds, Kind.RESTRICTION, Kind.KEY})
+
+
 class Page(QWidget):
     """Subclasses build their widgets in `_setup_ui()` and load data in `refresh()`.
 
-    `tables` lists the database tables a page shows: when a change touches one of them, the
-    page refreshes (now if it is visible, else when it is next shown).
+    `shows` names the kinds of record a page shows (domain.permissions.Kind; `shown`): when
+    a change set (an operation's or a sync merge's) concerns one of them, the page refreshes,
+    once (now if it is visible, else when it is next shown). No page lists tables.
     """
 
-    tables: tuple[str, ...] = ()
+    shows: frozenset[str] = frozenset()
 
     def __init__(self, workspace: Workspace, title: str, subtitle: str = "") -> None:
         super().__init__()
@@ -77,7 +85,7 @@ class Page(QWidget):
 
     @Slot(object)
     def _on_workspace_data_changed(self, changes: Changes) -> None:
-        if not changes.touches(*self.tables):
+        if not changes.concerns(self.shows):
             return
         if self.isVisible():
             self.refresh()

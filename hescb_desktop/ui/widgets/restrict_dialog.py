@@ -64,7 +64,7 @@ class RestrictDialog(QDialog):
         chosen = set(default_people)
         if self.info.restricted:
             chosen = set(self.info.people)
-        for person in sorted(crud.list_all(ctx.uow(write=False), PEOPLE), key=lambda p: p.name):
+        for person in sorted(ctx.read(crud.list_all, PEOPLE), key=lambda p: p.name):
             if person.deleted:
                 continue
             item = QListWidgetItem(person.name)

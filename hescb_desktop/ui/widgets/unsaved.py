@@ -11,9 +11,9 @@ filled; an editor may add its own test (a `QTextDocument`'s modified flag, say).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from enum import Enum
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
+    QLabel,
     QLineEdit,
     QListWidget,
     QMessageBox,
@@ -31,6 +32,12 @@ from PySide6.QtWidgets import (
     QTextEdit,
     QWidget,
 )
+
+if TYPE_CHECKING:
+    from hescb_desktop.ui.operations import WriteFn
+    from hescb_desktop.ui.workspace import Workspace
+
+T = TypeVar("T")
 
 
 class Answer(Enum):
@@ -166,11 +173,48 @@ class GuardedDialog(QDialog):
     def unsaved_subject(self) -> str:
         return self.windowTitle()
 
+    def submit(
+        self,
+        fn: WriteFn[T],
+        *,
+        label: str,
+        on_done: Callable[[T], None] | None = None,
+    ) -> None:
+        """Save through one operation (ui.operations): OK waits (disabled) meanwhile; success
+        runs `on_done(value)` and closes the dialog; a refusal is shown in the dialog's error
+        label (or a message box) and the dialog stays open with everything typed in it."""
+        workspace: Workspace = getattr(self, "workspace")  # noqa: B009 (every such dialog has one)
+        buttons = [b for box in self.findChildren(QDialogButtonBox) for b in box.buttons()]
+        for button in buttons:
+            button.setEnabled(False)
+
+        def done(value: T) -> None:
+            for button in buttons:
+                button.setEnabled(True)
+            if on_done is not None:
+                on_done(value)
+            self.accept()
+
+        def refused(message: str) -> None:
+            for button in buttons:
+                button.setEnabled(True)
+            error = getattr(self, "error", None)
+            if isinstance(error, QLabel):
+                error.setText(message)
+                error.show()
+            else:
+                QMessageBox.warning(self, self.windowTitle(), message)
+
+        workspace.runner.write(fn, label=label, parent=self, on_done=done, on_refused=refused)
+
     def save_unsaved_changes(self) -> bool:
         for box in self.findChildren(QDialogButtonBox):
             for button in box.buttons():
                 if box.buttonRole(button) == QDialogButtonBox.ButtonRole.AcceptRole:
                     button.click()
+                    workspace = getattr(self, "workspace", None)
+                    if workspace is not None:
+                        workspace.runner.settle()  # the save runs off the GUI thread
                     return not self.isVisible()
         raise NotImplementedError(f"{type(self).__name__} has no OK button to save with")
 

@@ -1,0 +1,191 @@
+"""One path for every user action (issue 17), after Anki's `aqt/operations`.
+
+A user action is an *operation*: one service call, `fn(uow) -> Result`, run on the one writer
+thread of the workspace's `Runner`, never on the GUI thread (a merge may hold SQLite's write
+lock for seconds; the window must not freeze meanwhile). Operations run one after another, in
+the order given. After 300 ms the window shows that it is busy (a wait cursor and a status
+message). Then, on the GUI thread:
+
+- success: the change set the service returned is announced once (`Workspace.announce`, so
+  each affected page refreshes once), the transaction goes on the undo history if the
+  operation has a label, and `on_done(value)` runs;
+- a refusal (a DomainError: a rule, bad input, a record gone) or a busy database goes to
+  `on_refused(message)`, which the caller uses to show the message beside what the user typed
+  (a dialog stays open); without one, a message box says it. Nothing typed is lost;
+- anything else is a fault: logged with its traceback and shown by the crash dialog.
+
+Reads that may be slow use `Runner.query` (a pool thread, its own connection); quick reads call
+`Workspace.read`. Either way `ui/` never opens a unit of work itself (tests/ui/test_one_path).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QEventLoop, QObject, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from hescb_desktop.services.context import ServiceContext
+from hescb_desktop.services.operations import Outcome, Uow, run_read, run_write
+from hescb_desktop.services.results import Result
+from hescb_desktop.ui.widgets.worker import Task
+
+T = TypeVar("T")
+WriteFn = Callable[[Uow], Result[T]]
+ReadFn = Callable[[ServiceContext], T]
+DoneFn = Callable[[T], None]
+RefusedFn = Callable[[str], None]
+
+BUSY_AFTER_MS = 300
+log = logging.getLogger(__name__)
+
+
+class Runner(QObject):
+    """The workspace's operations: one writer thread, a busy state, one error path."""
+
+    busy_changed = Signal(bool)
+    idle = Signal()  # the last operation queued has finished (its callbacks have run)
+    succeeded = Signal(object)  # the Result of every operation that succeeded (tests, undo)
+
+    def __init__(self, context: Callable[[], ServiceContext], parent: QObject | None = None):
+        super().__init__(parent)
+        self._context = context
+        self._writer = QThreadPool(self)
+        self._writer.setMaxThreadCount(1)  # one writer: operations keep their order
+        self._writer.setExpiryTimeout(-1)
+        self._pending = 0
+        self._busy = False
+        self._busy_timer = QTimer(self)
+        self._busy_timer.setSingleShot(True)
+        self._busy_timer.setInterval(BUSY_AFTER_MS)
+        self._busy_timer.timeout.connect(self._show_busy)
+        self.on_result: Callable[[Result[Any], str], None] | None = None  # the workspace's
+        self.on_fault: Callable[[str, BaseException, str], None] | None = None
+
+    # ------------------------------------------------------------------ operations
+    def write(
+        self,
+        fn: WriteFn[T],
+        *,
+        label: str = "",
+        parent: QWidget | None = None,
+        on_done: DoneFn[T] | None = None,
+        on_refused: RefusedFn | None = None,
+    ) -> None:
+        """Run `fn` in a new unit of work on the writer thread (see the module's text). `label`
+        (e.g. "Move 'Joint drone unit' to Delivering") names it on the Edit menu's Undo."""
+        context = self._context()
+
+        def work(_progress: object) -> Outcome[Result[T]]:
+            return run_write(context, fn)
+
+        def finished(outcome: Outcome[Result[T]]) -> None:
+            if outcome.ok and outcome.value is not None:
+                if self.on_result is not None:
+                    self.on_result(outcome.value, label)
+                self.succeeded.emit(outcome.value)
+                if on_done is not None:
+                    on_done(outcome.value.value)
+            else:
+                self._failed(outcome, label, parent, on_refused)
+
+        self._start(work, finished, self._writer)
+
+    def query(
+        self,
+        fn: ReadFn[T],
+        on_done: DoneFn[T],
+        *,
+        parent: QWidget | None = None,
+        on_refused: RefusedFn | None = None,
+    ) -> None:
+        """Run a read `fn(ctx)` on a pool thread (its own connection); `on_done(value)` on the
+        GUI thread. For reads that may take long (a big log, a search)."""
+        context = self._context()
+
+        def work(_progress: object) -> Outcome[T]:
+            return run_read(context, fn)
+
+        def finished(outcome: Outcome[T]) -> None:
+            if outcome.ok:
+                on_done(outcome.value)  # type: ignore[arg-type]
+            else:
+                self._failed(outcome, "", parent, on_refused)
+
+        self._start(work, finished, QThreadPool.globalInstance())
+
+    @property
+    def running(self) -> int:
+        """How many operations are queued or running."""
+        return self._pending
+
+    def wait_idle(self, timeout_ms: int = 30_000) -> bool:
+        """Block until the writer has nothing left (closing a board; the app's exit)."""
+        return self._writer.waitForDone(timeout_ms)
+
+    def settle(self, timeout_ms: int = 30_000) -> bool:
+        """Keep the window working (a local event loop) until every operation queued has
+        finished and its callbacks have run: "save, then close" flows, and tests."""
+        if not self._pending:
+            return True
+        loop = QEventLoop()
+        self.idle.connect(loop.quit)
+        QTimer.singleShot(timeout_ms, loop.quit)
+        loop.exec()
+        self.idle.disconnect(loop.quit)
+        return not self._pending
+
+    # ------------------------------------------------------------------ plumbing
+    def _start(
+        self,
+        work: Callable[[object], Outcome[Any]],
+        finished: Callable[[Outcome[Any]], None],
+        pool: QThreadPool,
+    ) -> None:
+        task = Task(work)
+        task.signals.succeeded.connect(finished)
+        task.signals.failed.connect(lambda message: finished(Outcome(fault=RuntimeError(message))))
+        task.signals.done.connect(self._one_done)
+        self._pending += 1
+        if not self._busy_timer.isActive() and not self._busy:
+            self._busy_timer.start()
+        task.start(pool)
+
+    def _one_done(self) -> None:
+        self._pending -= 1
+        if self._pending == 0:
+            self._busy_timer.stop()
+            if self._busy:
+                self._busy = False
+                QApplication.restoreOverrideCursor()
+                self.busy_changed.emit(False)
+            self.idle.emit()
+
+    def _show_busy(self) -> None:
+        if self._pending and not self._busy:
+            self._busy = True
+            QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
+            self.busy_changed.emit(True)
+
+    def _failed(
+        self,
+        outcome: Outcome[Any],
+        label: str,
+        parent: QWidget | None,
+        on_refused: RefusedFn | None,
+    ) -> None:
+        if outcome.refusal:
+            if on_refused is not None:
+                on_refused(outcome.refusal)
+            else:
+                title = label or self.tr("Not done")
+                QMessageBox.warning(parent, title, outcome.refusal)
+            return
+        fault = outcome.fault or RuntimeError("unknown fault")
+        log.error("%s failed:\n%s", label or "an operation", outcome.trace or repr(fault))
+        if self.on_fault is not None:
+            self.on_fault(label, fault, outcome.trace)
+        else:
+            QMessageBox.critical(parent, self.tr("Something went wrong"), str(fault))
