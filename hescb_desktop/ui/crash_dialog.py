@@ -187,6 +187,11 @@ def report_unexpected(what: str, detail: str = "") -> None:
     """Show an unexpected error (any thread): `what` in a line, `detail` its traceback. Logs it
     too. Without install_error_handlers it is only logged."""
     log.error("%s\n%s", what, detail.rstrip())
+    show_unexpected(what, detail)
+
+
+def show_unexpected(what: str, detail: str = "") -> None:
+    """report_unexpected for an error already logged (a Task logs its own): the dialog only."""
     hub = _hub
     if hub is not None:
         hub.reported.emit(what, detail)
@@ -237,7 +242,8 @@ def _threading_hook(args: threading.ExceptHookArgs) -> None:
 
 
 def _chained(installed: Installed) -> MessageHandler:
-    """Qt's messages: critical and fatal reported, warnings logged; then the previous handler."""
+    """Qt's messages: critical and fatal reported, warnings logged; then the previous handler
+    (pytest-qt's in tests), or stderr where there is one."""
 
     def handle(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
         previous = installed.message_handler
@@ -247,6 +253,8 @@ def _chained(installed: Installed) -> MessageHandler:
             log.warning("Qt: %s", message)
         if callable(previous):
             previous(kind, context, message)
+        elif kind != QtMsgType.QtDebugMsg and sys.stderr is not None:
+            print(f"Qt: {message}", file=sys.stderr)  # as Qt's own handler would (make run)
 
     return handle
 
@@ -260,7 +268,7 @@ def install_error_handlers(app: QCoreApplication) -> Installed:
         sys.excepthook,
         threading.excepthook,
         None,
-        worker.set_unexpected_handler(report_unexpected),
+        worker.set_unexpected_handler(show_unexpected),
     )
     _hub = hub
     sys.excepthook = _excepthook

@@ -110,7 +110,7 @@ def test_an_exception_in_a_worker_shows_the_dialog_and_keeps_its_traceback(
     logged = log_text(log_dir)
     assert "task test_an_exception_in_a_worker" in logged  # the task's own line, with its name
     assert "Traceback (most recent call last)" in logged
-    assert 'build_the_pack_on_a_worker\n    return {}["missing section"]' in logged
+    assert logged.count('build_the_pack_on_a_worker\n    return {}["missing section"]') == 1
     dialog.close()
 
 
@@ -233,3 +233,17 @@ def test_the_help_menu_opens_the_log_folder(
     assert window.log_folder_action in window.help_menu.actions()
     window.log_folder_action.trigger()
     assert opened == [1]
+
+
+def test_the_start_after_a_native_crash_says_so(
+    qtbot: QtBot, screen: QWidget, log_dir: Path
+) -> None:
+    log_dir.mkdir()
+    (log_dir / "crash.txt").write_text("Fatal Python error: Segmentation fault\n", encoding="utf-8")
+    kept = logs.take_previous_crash()
+    assert kept is not None
+    box = crash_dialog.tell_about_previous_crash(kept, screen)
+    qtbot.waitUntil(box.isVisible)
+    assert box.text() == "HESCB Desktop closed unexpectedly last time."
+    assert kept.name in box.informativeText() and "log folder" in box.informativeText()
+    box.close()
