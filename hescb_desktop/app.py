@@ -345,14 +345,39 @@ class _Starter:
             QTimer.singleShot(0, QApplication.quit)
 
 
+def start_error_handling(app: QApplication, data_dir: Path) -> Path | None:
+    """The log file, the crash file and the crash dialog's hooks (logs, ui/crash_dialog); the
+    kept crash file of the last run if it died natively."""
+    from hescb_desktop import logs
+    from hescb_desktop.ui.crash_dialog import install_error_handlers
+
+    logs.setup_logging()
+    crashed = logs.take_previous_crash()
+    logs.enable_crash_file()
+    install_error_handlers(app)
+    logs.log.info("%s %s starting on %s", APP_NAME, __version__, data_dir)
+    return crashed
+
+
 def run_gui(data_dir: Path, share: Path | None = None) -> int:
     """Start the GUI on `data_dir` and run it until the window closes; the exit status.
 
     With HESCB_BENCH_EXIT_AFTER_SHOW=1 it prints `shown <s>` when the window first shows and
     `ready <s>` when the board is attached (seconds since the process started), then quits."""
-    from hescb_desktop.ui.widgets.worker import GuiThreadCollector
+    from hescb_desktop.logs import disable_crash_file
 
     app = application()
+    crashed = start_error_handling(app, data_dir)
+    try:
+        return _run_window(app, data_dir, share, crashed)
+    finally:
+        disable_crash_file()  # a clean exit leaves no crash file
+
+
+def _run_window(app: QApplication, data_dir: Path, share: Path | None, crashed: Path | None) -> int:
+    from hescb_desktop.ui.crash_dialog import tell_about_previous_crash
+    from hescb_desktop.ui.widgets.worker import GuiThreadCollector
+
     GuiThreadCollector.install()  # garbage is collected on the GUI thread, never during work
     frame = open_frame(data_dir, share)
     if isinstance(frame, int):
@@ -361,6 +386,9 @@ def run_gui(data_dir: Path, share: Path | None = None) -> int:
     if os.environ.get(BENCH_ENV) == "1":
         frame.window.first_shown.connect(lambda: _report("shown"))
     frame.window.first_shown.connect(lambda: QTimer.singleShot(0, starter.load))
+    if crashed is not None and os.environ.get(BENCH_ENV) != "1":
+        window = frame.window
+        window.first_shown.connect(lambda: tell_about_previous_crash(crashed, window))
     frame.window.show()
     try:
         status = app.exec()

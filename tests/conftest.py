@@ -34,6 +34,15 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture(autouse=True)
+def log_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """HESCB_LOG_DIR (hescb_desktop.logs) points into tmp_path, for this process and the
+    subprocesses it starts: no test writes a log or crash file into the real home folder."""
+    path = tmp_path / "logs"
+    monkeypatch.setenv("HESCB_LOG_DIR", str(path))
+    return path
+
+
+@pytest.fixture(autouse=True)
 def collect_garbage_between_tests() -> Iterator[None]:
     """Once a task has run, the app collects garbage only from a GUI-thread timer
     (ui/widgets/worker.GuiThreadCollector); a test that never spins the event loop still gets

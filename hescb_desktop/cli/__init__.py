@@ -147,9 +147,19 @@ def _guarded(run: Callable[[], int]) -> int:
         return EXIT_INTERRUPTED
     except Exception as exc:
         if not isinstance(exc, _anticipated()):
-            raise
+            return _unexpected(exc)
         say(f"{PROG}: error: {one_line(exc)}")
         return EXIT_USAGE
+
+
+def _unexpected(exc: Exception) -> int:
+    """A bug: its traceback to the log, one line on stderr, exit status 2."""
+    from hescb_desktop.logs import log_unexpected
+
+    path = log_unexpected(f"{PROG} stopped on an unexpected error", exc)
+    what = f"{type(exc).__name__}: {one_line(exc)}"
+    say(f"{PROG}: unexpected error: {what} (the details are in {path})")
+    return EXIT_USAGE
 
 
 def _anticipated() -> tuple[type[Exception], ...]:

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from hescb_desktop import APP_NAME, __version__
 from hescb_desktop.ui.about_dialog import AboutDialog, AboutInfo
+from hescb_desktop.ui.crash_dialog import open_log_folder
 from hescb_desktop.ui.status_bar import AppStatusBar
 from hescb_desktop.ui.widgets.icons import icon
 
@@ -245,6 +246,9 @@ class MainWindow(QMainWindow):
         self._setup_edit_menu()
         self._setup_view_menu()
         help_menu = self.help_menu = bar.addMenu(self.tr("&Help"))
+        self.log_folder_action = help_menu.addAction(self.tr("Open &log folder"))
+        self.log_folder_action.triggered.connect(self._on_log_folder_action_triggered)
+        help_menu.addSeparator()
         self.about_action = help_menu.addAction(self.tr("&About %1").replace("%1", APP_NAME))
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_action.triggered.connect(self._on_about_action_triggered)
@@ -391,6 +395,10 @@ class MainWindow(QMainWindow):
         show_tab = getattr(page, "show_tab", None)
         if show_tab is not None:
             show_tab(0)  # the sync page's Conflicts tab
+
+    @Slot()
+    def _on_log_folder_action_triggered(self) -> None:
+        open_log_folder()
 
     @Slot()
     def _on_about_action_triggered(self) -> None:

@@ -2,24 +2,53 @@
 
 The function gets a `progress(percent, message)` callback it may call from the worker thread;
 the signals arrive on the GUI thread (queued), so slots may touch widgets.
+
+A function that raises is logged with its traceback; `failed` carries the message and
+`failed_detail` the message and the traceback. An unexpected exception (a bug, not one of the
+app's own errors nor an OSError) is also handed to the handler `set_unexpected_handler` installed
+(ui/crash_dialog: the crash dialog), from the worker thread.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
+import logging
 import threading
+import traceback
 from collections.abc import Callable, Iterator
 
 from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, QTimer, Signal, Slot
 
+from hescb_desktop.domain.errors import DomainError
+
 ProgressFn = Callable[[int, str], None]
+UnexpectedHandler = Callable[[str, str], None]  # (what failed, traceback), from any thread
+
+log = logging.getLogger(__name__)
+_unexpected_handler: UnexpectedHandler | None = None
+
+
+def set_unexpected_handler(handler: UnexpectedHandler | None) -> UnexpectedHandler | None:
+    """Who hears of a task's unexpected exception besides its own `failed`; the previous one."""
+    global _unexpected_handler
+    previous, _unexpected_handler = _unexpected_handler, handler
+    return previous
+
+
+def is_unexpected(exc: BaseException) -> bool:
+    """A bug rather than a refusal: not an OSError (a share or file gone) nor one of the app's
+    own errors (DomainError, ShareError, DatabaseError...: their messages are for users)."""
+    if isinstance(exc, OSError):
+        return False
+    return not type(exc).__module__.startswith("hescb_desktop.")
 
 
 class TaskSignals(QObject):
     progressed = Signal(int, str)
     succeeded = Signal(object)
     failed = Signal(str)
+    failed_detail = Signal(str, str)  # the message and the traceback, just before `failed`
     done = Signal()  # last of all: the object may go (deleteLater, on the GUI thread)
 
 
@@ -42,12 +71,27 @@ class Task:
         try:
             result = self._fn(signals.progressed.emit)
         except Exception as exc:  # reported to the user by whoever started the task
-            signals.failed.emit(str(exc) or type(exc).__name__)
+            message, detail = str(exc) or type(exc).__name__, traceback.format_exc()
+            self._log_failure(exc)
+            signals.failed_detail.emit(message, detail)
+            signals.failed.emit(message)
+            handler = _unexpected_handler
+            if handler is not None and is_unexpected(exc):
+                handler(f"{type(exc).__name__}: {message}", detail)
         else:
             signals.succeeded.emit(result)
         finally:
             _work_ended()
             signals.done.emit()
+
+    def _log_failure(self, exc: Exception) -> None:
+        name = getattr(self._fn, "__qualname__", repr(self._fn))
+        if isinstance(exc, DomainError):  # a refusal the user is shown: no traceback needed
+            log.info("task %s refused: %s", name, exc)
+        elif not is_unexpected(exc):
+            log.warning("task %s failed: %s", name, exc, exc_info=True)
+        else:
+            log.error("task %s raised an unexpected exception", name, exc_info=True)
 
     def start(self, pool: QThreadPool | None = None) -> None:
         GuiThreadCollector.install()
