@@ -183,7 +183,8 @@ def test_action_log_inline_editing_follows_the_rules(
     before = action_service.find_action(ctx.uow(write=False), ref)
 
     # closing an action nobody proposed complete: refused inline, nothing changed
-    assert not page.proxy.setData(status, ActionStatus.CLOSED.value)
+    page.proxy.setData(status, ActionStatus.CLOSED.value)  # saved off the GUI thread
+    assert window.workspace.runner.settle()
     assert "only an action proposed complete" in page.error.text()
     assert action_service.find_action(ctx.uow(write=False), ref) == before
 
@@ -218,6 +219,7 @@ def test_action_log_inline_editing_follows_the_rules(
     chosen = meetings.list_meetings(ctx.uow(write=False))[0]
     page.ask_meeting = lambda row: chosen.id  # type: ignore[method-assign]
     assert page.proxy.setData(page.proxy.index(0, COL_STATUS), ActionStatus.CLOSED.value)
+    assert window.workspace.runner.settle()
     after = action_service.find_action(ctx.uow(write=False), ref)
     assert after.status is ActionStatus.CLOSED and after.closed_at_meeting_id == chosen.id
     notes = [h.note for h in action_service.history(ctx.uow(write=False), after.id)]

@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
 )
 
 from hescb_desktop.domain.enums import ActionStatus
-from hescb_desktop.domain.errors import DomainError
 from hescb_desktop.domain.permissions import Kind, Operation
 from hescb_desktop.services import actions as action_service
 from hescb_desktop.services import crud, meetings
@@ -421,16 +420,20 @@ class ActionsPage(Page):
             change = replace(change, status=status, at_meeting_id=meeting_id)
         elif column == COL_UPDATE:
             change = replace(change, note=str(value))
-        try:
-            result = action_service.update_action(
-                self.workspace.ctx.uow(), row.id, change, today=self.workspace.today()
-            )
-        except DomainError as exc:
-            self.show_error(str(exc))
-            return False
+        action_id, today = row.id, self.workspace.today()
+        typed = str(value) if column == COL_UPDATE else ""
+
+        def refused(message: str) -> None:
+            kept = self.tr(" Your update, not saved: “%1”").replace("%1", typed) if typed else ""
+            self.show_error(message + kept)
+
         self.show_error("")
-        changes = result.changes
-        QTimer.singleShot(0, lambda: self.workspace.announce(changes))
+        self.workspace.runner.write(
+            lambda uow: action_service.update_action(uow, action_id, change, today=today),
+            label=self.tr("Update %1").replace("%1", row.reference),
+            parent=self,
+            on_refused=refused,
+        )
         return True
 
     def ask_meeting(self, row: ActionLogEntry) -> str | None:
