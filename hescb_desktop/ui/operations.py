@@ -30,6 +30,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from hescb_desktop.services.context import ServiceContext
 from hescb_desktop.services.operations import Outcome, Uow, run_read, run_write
 from hescb_desktop.services.results import Result
+from hescb_desktop.ui.crash_dialog import show_unexpected
 from hescb_desktop.ui.widgets.worker import Task
 
 T = TypeVar("T")
@@ -62,7 +63,6 @@ class Runner(QObject):
         self._busy_timer.setInterval(BUSY_AFTER_MS)
         self._busy_timer.timeout.connect(self._show_busy)
         self.on_result: Callable[[Result[Any], str], None] | None = None  # the workspace's
-        self.on_fault: Callable[[str, BaseException, str], None] | None = None
 
     # ------------------------------------------------------------------ operations
     def write(
@@ -184,8 +184,8 @@ class Runner(QObject):
                 QMessageBox.warning(parent, title, outcome.refusal)
             return
         fault = outcome.fault or RuntimeError("unknown fault")
-        log.error("%s failed:\n%s", label or "an operation", outcome.trace or repr(fault))
-        if self.on_fault is not None:
-            self.on_fault(label, fault, outcome.trace)
-        else:
-            QMessageBox.critical(parent, self.tr("Something went wrong"), str(fault))
+        what = label or self.tr("An operation")
+        log.error("%s failed:\n%s", what, outcome.trace or repr(fault))
+        show_unexpected(f"{what}: {type(fault).__name__}: {fault}", outcome.trace)
+        if on_refused is not None:  # the dialog that asked stays open, its buttons back
+            on_refused(self.tr("Not saved: an unexpected error (its details are shown)."))

@@ -50,6 +50,7 @@ from hescb_desktop.ui.board.opportunities_view import RaiseDialog
 from hescb_desktop.ui.board.stages_dialog import StagesDialog
 from hescb_desktop.ui.calendar.calendar_page import CalendarPage
 from hescb_desktop.ui.calendar.event_dialog import EventDialog
+from hescb_desktop.ui.crash_dialog import CrashDialog, Report
 from hescb_desktop.ui.first_run import DemoProgressDialog
 from hescb_desktop.ui.first_run_dialog import FirstRunDialog
 from hescb_desktop.ui.main_window import ACTIONS as ACTIONS_PAGE
@@ -293,6 +294,12 @@ def dialog_factories(window: MainWindow) -> dict[type[QDialog], Callable[[], QDi
             parent=window,
         ),
         RecordDialog: lambda: RecordDialog(ws.ctx, "HESCB/2026/054", "", window),
+        CrashDialog: lambda: CrashDialog(
+            Report(
+                "KeyError: 'objective'", 'Traceback (most recent call last):\n  File "x"\n' * 40
+            ),
+            window,
+        ),
     }
 
 

@@ -44,6 +44,7 @@ def _plan(page: MeetingsPage, title: str, day: date) -> str:
     dialog.title.setText(title)
     dialog.day.setDate(day)
     dialog.buttons.accepted.emit()
+    assert dialog.workspace.runner.settle()
     assert dialog.result_meeting is not None, dialog.error.text()
     page.open_meeting(dialog.result_meeting.id)
     return dialog.result_meeting.id
@@ -340,10 +341,12 @@ def test_bad_input_in_the_dialogs_is_refused_inline(
     dialog = page.meeting_dialog()
     dialog.title.setText("   ")
     dialog.buttons.accepted.emit()
+    assert dialog.workspace.runner.settle()
     assert "title is required" in dialog.error.text() and dialog.result_meeting is None
     dialog.title.setText("Board")
     dialog.end.setTime(dialog.start.time().addSecs(-3600))
     dialog.buttons.accepted.emit()
+    assert dialog.workspace.runner.settle()
     assert "end must be after" in dialog.error.text()
     assert len(meetings.list_meetings(ctx.uow(write=False))) == count
 

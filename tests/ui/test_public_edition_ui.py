@@ -50,6 +50,7 @@ def test_a_part_two_items_ground_is_set_on_the_agenda_form_and_printed(
     dialog.title.setText("HESCB winter board")
     dialog.day.setDate(date.today() + timedelta(days=20))
     dialog.buttons.accepted.emit()
+    assert dialog.workspace.runner.settle()
     assert dialog.result_meeting is not None, dialog.error.text()
     meeting_id = dialog.result_meeting.id
     page.open_meeting(meeting_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from PySide6.QtCore import QTime, Slot
 from PySide6.QtWidgets import (
@@ -20,8 +21,9 @@ from PySide6.QtWidgets import (
 
 from hescb_desktop.domain.dto import MeetingDTO, PersonDTO, ResourceDTO
 from hescb_desktop.domain.enums import ResourceKind
-from hescb_desktop.domain.errors import DomainError
 from hescb_desktop.services import meetings
+from hescb_desktop.services.operations import Uow
+from hescb_desktop.services.results import Result
 from hescb_desktop.ui.actions.action_dialogs import error_label, people_combo, pydate, qdate
 from hescb_desktop.ui.widgets.unsaved import GuardedDialog
 from hescb_desktop.ui.workspace import Workspace
@@ -146,7 +148,7 @@ class MeetingDialog(GuardedDialog):
     @Slot()
     def _on_ok(self) -> None:
         day = pydate(self.day.date())
-        values = {
+        values: dict[str, Any] = {
             "title": self.title.text(),
             "body": self.body.currentText(),
             "start_utc": self._at(day, self.start.time()),
@@ -155,10 +157,11 @@ class MeetingDialog(GuardedDialog):
             "chair_id": self.chair.currentData(),
             "clerk_id": self.clerk.currentData(),
         }
-        uow = self.workspace.ctx.uow()
-        try:
-            if self.meeting is None:
-                result = meetings.create_meeting(
+        meeting_id = self.meeting.id if self.meeting is not None else None
+
+        def save(uow: Uow) -> Result[MeetingDTO]:
+            if meeting_id is None:
+                return meetings.create_meeting(
                     uow,
                     title=values["title"],
                     start=values["start_utc"],
@@ -168,12 +171,10 @@ class MeetingDialog(GuardedDialog):
                     chair_id=values["chair_id"],
                     clerk_id=values["clerk_id"],
                 )
-            else:
-                result = meetings.update_meeting(uow, self.meeting.id, values)
-        except DomainError as exc:
-            self.error.setText(str(exc))
-            self.error.show()
-            return
-        self.result_meeting = result.value
-        self.workspace.announce(result.changes)
-        self.accept()
+            return meetings.update_meeting(uow, meeting_id, values)
+
+        def saved(meeting: MeetingDTO) -> None:
+            self.result_meeting = meeting
+
+        label = self.tr("New meeting") if meeting_id is None else self.tr("Edit the meeting")
+        self.submit(save, label=f"{label} '{values['title']}'", on_done=saved)
