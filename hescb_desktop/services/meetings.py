@@ -8,7 +8,7 @@ Minutes, decisions and actions raised in the minutes are in services/minutes.py.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -460,34 +460,61 @@ def set_attendance(
     uow.require(Operation.EDIT, Kind.MEETING)
     with uow:
         _open_meeting(uow, meeting_id)
-        rows = list(
+        dto = _set_attendance(uow, meeting_id, person_id, role)
+        uow.commit()
+    return Result(dto, Changes(uow.tables_changed, (meeting_id,)))
+
+
+def mark_present(uow: UnitOfWork, meeting_id: str, person_ids: Iterable[str]) -> Result[int]:
+    """Everyone of `person_ids` without a record is present (one action, one transaction);
+    apologies and others stay as they are. The value: how many were marked."""
+    uow.require(Operation.EDIT, Kind.MEETING)
+    with uow:
+        _open_meeting(uow, meeting_id)
+        recorded = set(
             uow.session.scalars(
-                select(Attendance).where(
-                    Attendance.meeting_id == meeting_id,
-                    Attendance.person_id == person_id,
-                    Attendance.deleted.is_(False),
+                select(Attendance.person_id).where(
+                    Attendance.meeting_id == meeting_id, Attendance.deleted.is_(False)
                 )
             )
         )
-        keep = rows[0] if rows else None
-        for extra in rows[1:]:  # two PCs may have listed the same person: keep one row
-            extra.deleted = True
-        dto: AttendanceDTO | None = None
-        if role is None:
-            if keep is not None:
-                keep.deleted = True
-        elif keep is None:
-            keep = crud.add(
-                uow, ATTENDANCE, {"meeting_id": meeting_id, "person_id": person_id, "role": role}
-            )
-            dto = ATTENDANCE.to_dto(keep)
-        else:
-            keep.role = role
-            uow.session.flush()
-            dto = ATTENDANCE.to_dto(keep)
-        uow.session.flush()
+        marked = [p for p in dict.fromkeys(person_ids) if p not in recorded]
+        for person_id in marked:
+            _set_attendance(uow, meeting_id, person_id, AttendanceRole.PRESENT)
         uow.commit()
-    return Result(dto, Changes(uow.tables_changed, (meeting_id,)))
+    return Result(len(marked), Changes(uow.tables_changed, (meeting_id,)))
+
+
+def _set_attendance(
+    uow: UnitOfWork, meeting_id: str, person_id: str, role: AttendanceRole | None
+) -> AttendanceDTO | None:
+    rows = list(
+        uow.session.scalars(
+            select(Attendance).where(
+                Attendance.meeting_id == meeting_id,
+                Attendance.person_id == person_id,
+                Attendance.deleted.is_(False),
+            )
+        )
+    )
+    keep = rows[0] if rows else None
+    for extra in rows[1:]:  # two PCs may have listed the same person: keep one row
+        extra.deleted = True
+    dto: AttendanceDTO | None = None
+    if role is None:
+        if keep is not None:
+            keep.deleted = True
+    elif keep is None:
+        keep = crud.add(
+            uow, ATTENDANCE, {"meeting_id": meeting_id, "person_id": person_id, "role": role}
+        )
+        dto = ATTENDANCE.to_dto(keep)
+    else:
+        keep.role = role
+        uow.session.flush()
+        dto = ATTENDANCE.to_dto(keep)
+    uow.session.flush()
+    return dto
 
 
 def attendance(uow: UnitOfWork, meeting_id: str) -> list[AttendanceDTO]:

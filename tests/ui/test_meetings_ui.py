@@ -77,6 +77,7 @@ def test_the_meeting_cycle_in_the_gui(
     day = today + timedelta(days=7)
     meeting_id = _plan(page, "HESCB <spring> & board", day)
     editor = page.editor
+    settle = editor.workspace.runner.settle  # each edit is saved off the GUI thread
     titles = [editor.agenda_model.row_at(r).item.title for r in range(12)]
     assert titles == [s.title for s in STANDARD_AGENDA]
 
@@ -84,11 +85,13 @@ def test_the_meeting_cycle_in_the_gui(
     model = editor.agenda_model
     data = model.mimeData([model.index(7, 0)])
     model.dropMimeData(data, Qt.DropAction.MoveAction, 0, 0, QModelIndex())
+    assert settle()
     assert model.row_at(0).item.title == "Reports for decision"
     assert model.data(model.index(1, 1)) == "10:30"  # the 30-minute item now goes first
     model.dropMimeData(
         model.mimeData([model.index(0, 0)]), Qt.DropAction.MoveAction, 8, 0, QModelIndex()
     )
+    assert settle()
     assert [model.row_at(r).item.title for r in range(12)] == titles
 
     # attendance and a declaration on item 8
@@ -97,35 +100,42 @@ def test_the_meeting_cycle_in_the_gui(
     me_row = names.index(ME)
     combo = editor.attendance.cellWidget(me_row, 2)
     combo.setCurrentIndex(combo.findData(AttendanceRole.PRESENT.value))
+    assert settle()
     rows = meetings.attendance(ctx.uow(write=False), meeting_id)
     assert [(r.role) for r in rows] == [AttendanceRole.PRESENT]
     editor.decl_person.setCurrentIndex(editor.decl_person.findText("Sam Patel"))
     editor.decl_item.setCurrentIndex(8)
     editor.decl_text.setText("")
     editor.decl_add.click()
+    assert settle()
     assert "say what the interest is" in editor.error.text()
     editor.decl_text.setText("Governor of the training college")
     editor.decl_add.click()
+    assert settle()
     assert editor.declarations.item(0).text().startswith("Sam Patel (8. Reports for decision)")
 
     # minutes: numbers, summary, RESOLVED for two bodies, an action raised in place
     editor.tabs.setCurrentIndex(2)
     panel = editor.minutes
     panel.start_button.click()
+    assert settle()
     assert panel.minute_list.count() == 12
     panel.minute_list.setCurrentRow(6)
     qtbot.keyClicks(panel.summary, "Forward plan noted")  # typed, not saved, then another minute
     panel.minute_list.setCurrentRow(7)
+    assert settle()
     assert panel.heading.text().endswith("Reports for decision")
     assert minutes.minutes_of(ctx.uow(write=False), meeting_id)[6].minute.summary == (
         "Forward plan noted"
     )
     panel.summary.setPlainText(TEXT)
     panel.save_summary.click()
+    assert settle()
     panel.decision_text.setText("That the business case is approved")
     for box in panel.decided_by:
         box.setChecked(box.text() in ("HC", "HFRS"))
     panel.add_decision.click()
+    assert settle()
     assert panel.decisions.count() == 2
     assert panel.decisions.item(0).text().startswith("RESOLVED – That the business case")
     _raise_in_place(qtbot, page, "Sam Patel", day + timedelta(days=14))
@@ -149,6 +159,7 @@ def test_the_meeting_cycle_in_the_gui(
     next_id = _plan(page, "HESCB summer board", day + timedelta(days=60))
     page.editor.tabs.setCurrentIndex(2)
     page.editor.minutes.start_button.click()
+    assert page.editor.workspace.runner.settle()
     page.editor.minutes.minute_list.setCurrentRow(5)
     review = page.editor.minutes.review_list
     assert page.editor.minutes.review_list.isVisibleTo(page.editor.minutes)
@@ -159,12 +170,14 @@ def test_the_meeting_cycle_in_the_gui(
     # approve the first meeting's minutes at the next one: read-only, then re-opened
     page.open_meeting(meeting_id)
     panel.approve_button.click()
+    assert settle()
     panel.minute_list.setCurrentRow(7)
     assert panel.current().minute.status is MinutesStatus.APPROVED  # type: ignore[union-attr]
     assert not panel.summary.isEnabled() and not panel.raise_button.isEnabled()
     assert not editor.attendance.isEnabled() and not editor.save_item.isEnabled()
     panel.ask_reason = lambda: "Attendance to correct"  # type: ignore[method-assign]
     panel.reopen_button.click()
+    assert settle()
     assert panel.summary.isEnabled()
     assert "Attendance to correct" in panel.state.text()
     assert editor.attendance.isEnabled()

@@ -67,6 +67,7 @@ def test_a_part_two_items_ground_is_set_on_the_agenda_form_and_printed(
     editor.item_exempt_paragraph.setCurrentIndex(editor.item_exempt_paragraph.findData(1))
     editor.item_exempt_reason.setText("The public interest in keeping it exempt outweighs")
     editor.add_item.click()
+    assert editor.workspace.runner.settle()
     assert editor.error.isHidden(), editor.error.text()
     item = next(
         s.item

@@ -446,6 +446,7 @@ def test_a_resolved_line_and_an_interest_typed_but_not_added_are_asked_about(
     editor.tabs.setCurrentIndex(2)
     panel = editor.minutes
     panel.start_button.click()
+    assert window.workspace.runner.settle()
     panel.minute_list.setCurrentRow(0)
     minute_id = panel.current().minute.id  # type: ignore[union-attr]
     assert not editor.has_unsaved_changes()

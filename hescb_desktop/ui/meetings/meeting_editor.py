@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
 
 from hescb_desktop.domain.dto import MeetingDTO, PersonDTO
 from hescb_desktop.domain.enums import AttendanceRole, MeetingStatus, Part, Purpose
-from hescb_desktop.domain.errors import DomainError
 from hescb_desktop.domain.exemptions import (
     MAX_PUBLIC_TITLE,
     MAX_REASON,
@@ -43,6 +42,8 @@ from hescb_desktop.domain.exemptions import (
 from hescb_desktop.domain.permissions import Kind, Operation
 from hescb_desktop.services import crud, meetings
 from hescb_desktop.services.entities import OBJECTIVES, ORGANISATIONS, PAPERS, PEOPLE
+from hescb_desktop.services.operations import Uow
+from hescb_desktop.services.results import Result
 from hescb_desktop.ui.actions.action_dialogs import error_label, people_combo
 from hescb_desktop.ui.meetings.agenda_model import COL_TITLE, AgendaModel, AgendaRow
 from hescb_desktop.ui.meetings.minutes_panel import ID_ROLE, MinutesPanel
@@ -445,10 +446,12 @@ class MeetingEditor(QWidget):
             .replace("%3", f"{finish:%H:%M}" if finish else "—")
             .replace("%4", f"{end:%H:%M}")
         )
+        chosen = self.decl_item.currentData()  # a refresh keeps a declaration being written
         self.decl_item.clear()
         self.decl_item.addItem(self.tr("(whole meeting)"), None)
         for r in rows:
             self.decl_item.addItem(f"{r.number}. {r.item.title}", r.item.id)
+        self.decl_item.setCurrentIndex(max(0, self.decl_item.findData(chosen)))
         if selected:
             self.select_item(selected)
 
@@ -494,18 +497,13 @@ class MeetingEditor(QWidget):
     def _on_all_present_clicked(self) -> None:
         """Everyone listed without a record is present; apologies and others stay as they are."""
         assert self.meeting is not None
-        meeting_id = self.meeting.id
-        read = self.workspace.ctx.read
-        recorded = {a.person_id for a in read(meetings.attendance, meeting_id)}
-        for person_id in self.attendance_people:
-            if person_id not in recorded and not self._run(
-                lambda p=person_id: meetings.set_attendance(  # type: ignore[misc]
-                    self.workspace.ctx.uow(), meeting_id, p, AttendanceRole.PRESENT
-                ),
-                reload=False,
-            ):
-                break
-        self._reload_attendance()
+        meeting_id, people = self.meeting.id, list(self.attendance_people)
+        self._run(
+            lambda uow: meetings.mark_present(uow, meeting_id, people),
+            label=self.tr("Mark everyone present"),
+            reload=False,
+            then=lambda _marked: self._reload_attendance(),
+        )
 
     def _attendance_setter(self, person_id: str, combo: QComboBox) -> Callable[[int], None]:
         def set_role(_index: int) -> None:
@@ -518,7 +516,8 @@ class MeetingEditor(QWidget):
         assert self.meeting is not None
         meeting_id = self.meeting.id
         self._run(
-            lambda: meetings.set_attendance(self.workspace.ctx.uow(), meeting_id, person_id, role),
+            lambda uow: meetings.set_attendance(uow, meeting_id, person_id, role),
+            label=self.tr("Record attendance"),
             reload=False,
         )
 
@@ -589,22 +588,29 @@ class MeetingEditor(QWidget):
     def save_unsaved_changes(self) -> bool:
         if self._summary_changed():
             self.minutes._on_save_summary_clicked()
+            self.workspace.runner.settle()  # saved off the GUI thread: wait for it
             if self._summary_changed():
                 self.tabs.setCurrentWidget(self.minutes)
                 return False
         if self._decision_typed():
             self.minutes._on_add_decision_clicked()
+            self.workspace.runner.settle()  # saved off the GUI thread: wait for it
             if self._decision_typed():  # refused: the reason is shown beside it
                 self.tabs.setCurrentWidget(self.minutes)
                 return False
         if self._declaration_typed():
             self._on_add_declaration_clicked()
+            self.workspace.runner.settle()  # saved off the GUI thread: wait for it
             if self._declaration_typed():
                 self.tabs.setCurrentIndex(1)  # attendance and declarations
                 return False
         if self._item_changed() and self._item_shown is not None:
             item_id, values = self._item_shown, self._item_values()
-            if self._run(lambda: meetings.update_item(self.workspace.ctx.uow(), item_id, values)):
+            self._run(
+                lambda uow: meetings.update_item(uow, item_id, values),
+                label=self.tr("Edit agenda item"),
+            )
+            if self.workspace.runner.settle() and not self.error.text():
                 return True
             self.tabs.setCurrentIndex(0)
             return False
@@ -673,7 +679,10 @@ class MeetingEditor(QWidget):
         if item_id is None:
             return
         values = self._item_values()
-        self._run(lambda: meetings.update_item(self.workspace.ctx.uow(), item_id, values))
+        self._run(
+            lambda uow: meetings.update_item(uow, item_id, values),
+            label=self.tr("Edit agenda item"),
+        )
 
     @Slot()
     def _on_add_item_clicked(self) -> None:
@@ -683,19 +692,19 @@ class MeetingEditor(QWidget):
         position = None
         if item_id is not None:
             position = next(r.number + 1 for r in self.agenda_model.rows() if r.item.id == item_id)
-        result = self._run(
-            lambda: meetings.add_item(
-                self.workspace.ctx.uow(), meeting_id, values, position=position
-            )
+        self._run(
+            lambda uow: meetings.add_item(uow, meeting_id, values, position=position),
+            label=self.tr("Add agenda item"),
+            then=lambda item: self.select_item(item.id),
         )
-        if result is not None:
-            self.select_item(result.value.id)
 
     @Slot()
     def _on_remove_item_clicked(self) -> None:
         item_id = self.selected_item_id()
         if item_id is not None:
-            self._run(lambda: meetings.remove_item(self.workspace.ctx.uow(), item_id))
+            self._run(
+                lambda uow: meetings.remove_item(uow, item_id), label=self.tr("Remove agenda item")
+            )
 
     def _shift(self, delta: int) -> None:
         item_id = self.selected_item_id()
@@ -704,8 +713,11 @@ class MeetingEditor(QWidget):
             self._move_item(row.item.id, row.number + delta)
 
     def _move_item(self, item_id: str, position: int) -> None:
-        self._run(lambda: meetings.move_item(self.workspace.ctx.uow(), item_id, position))
-        self.select_item(item_id)
+        self._run(
+            lambda uow: meetings.move_item(uow, item_id, position),
+            label=self.tr("Move agenda item"),
+            then=lambda _moved: self.select_item(item_id),
+        )
 
     # ---------------------------------------------------------------- declarations, status
     @Slot()
@@ -720,19 +732,21 @@ class MeetingEditor(QWidget):
         if person is None:
             self.show_error(self.tr("Choose who declares the interest."))
             return
-        if self._run(
-            lambda: meetings.declare_interest(
-                self.workspace.ctx.uow(), meeting_id, person, text, item
-            )
-        ):
-            self.decl_text.clear()
+        self._run(
+            lambda uow: meetings.declare_interest(uow, meeting_id, person, text, item),
+            label=self.tr("Record a declaration of interest"),
+            then=lambda _declared: self.decl_text.clear(),
+        )
 
     @Slot()
     def _on_remove_declaration_clicked(self) -> None:
         entry = self.declarations.currentItem()
         decl_id = entry.data(ID_ROLE) if entry else None
         if decl_id:
-            self._run(lambda: meetings.withdraw_declaration(self.workspace.ctx.uow(), decl_id))
+            self._run(
+                lambda uow: meetings.withdraw_declaration(uow, decl_id),
+                label=self.tr("Withdraw a declaration"),
+            )
 
     @Slot()
     def _on_next_status_clicked(self) -> None:
@@ -740,7 +754,10 @@ class MeetingEditor(QWidget):
         nxt = self._next_status(self.meeting.status)
         meeting_id = self.meeting.id
         if nxt is not None:
-            self._run(lambda: meetings.set_status(self.workspace.ctx.uow(), meeting_id, nxt))
+            self._run(
+                lambda uow: meetings.set_status(uow, meeting_id, nxt),
+                label=self.tr("Set the meeting's status"),
+            )
 
     @Slot()
     def _on_details_clicked(self) -> None:
@@ -799,15 +816,25 @@ class MeetingEditor(QWidget):
         self.error.setText(text)
         self.error.setVisible(bool(text))
 
-    def _run(self, call: Callable[[], Any], *, reload: bool = True) -> Any:
-        try:
-            result = call()
-        except DomainError as exc:
-            self.show_error(str(exc))
-            return None
-        self.show_error("")
-        self.workspace.announce(result.changes)
-        if reload:
-            self.reload()
-            self.minutes.reload()
-        return result
+    def _run(
+        self,
+        fn: Callable[[Uow], Result[Any]],
+        *,
+        label: str,
+        reload: bool = True,
+        then: Callable[[Any], None] | None = None,
+    ) -> None:
+        """One operation (ui.operations); a refusal is shown above the editor, and whatever
+        was typed stays where it was typed."""
+
+        def done(value: Any) -> None:
+            self.show_error("")
+            if reload:
+                self.reload()
+                self.minutes.reload()
+            if then is not None:
+                then(value)
+
+        self.workspace.runner.write(
+            fn, label=label, parent=self, on_done=done, on_refused=self.show_error
+        )

@@ -6,6 +6,9 @@ Approved minutes are read-only until re-opened with a reason."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -26,11 +29,12 @@ from PySide6.QtWidgets import (
 
 from hescb_desktop.domain.dto import MeetingDTO, OrganisationDTO, PersonDTO
 from hescb_desktop.domain.enums import ActionStatus, MinutesStatus
-from hescb_desktop.domain.errors import DomainError
 from hescb_desktop.domain.permissions import Kind, Operation
 from hescb_desktop.services import actions as action_service
 from hescb_desktop.services import meetings, minutes
 from hescb_desktop.services.minutes import MinuteView
+from hescb_desktop.services.operations import Uow
+from hescb_desktop.services.results import Result
 from hescb_desktop.ui.actions.action_dialogs import RaiseActionDialog, error_label
 from hescb_desktop.ui.widgets.flow_layout import group
 from hescb_desktop.ui.widgets.labels import format_date, status_label
@@ -242,15 +246,21 @@ class MinutesPanel(QWidget):
         shown = self._shown
         if shown is not None and self.summary.document().isModified():
             text = self.summary.toPlainText()
-            try:
-                result = minutes.set_summary(self.workspace.ctx.uow(), shown, text)
-            except DomainError as exc:
-                self.show_error(str(exc))
-            else:
-                self.summary.document().setModified(False)
-                self.workspace.announce(result.changes)
-                self.reload()  # the views now hold the saved text
-                return
+            self.summary.document().setModified(False)
+
+            def refused(message: str) -> None:  # back to that minute, with what was typed
+                self.show_error(message)
+                self.select_minute(shown)
+                self.summary.setPlainText(text)
+                self.summary.document().setModified(True)
+
+            self.workspace.runner.write(
+                lambda uow: minutes.set_summary(uow, shown, text),
+                label=self.tr("Edit the minute"),
+                parent=self,
+                on_done=lambda _saved: self.reload(),  # the views now hold the saved text
+                on_refused=refused,
+            )
         self._on_minute_changed(row)
 
     def _on_minute_changed(self, row: int) -> None:
@@ -322,24 +332,35 @@ class MinutesPanel(QWidget):
         self.error.setText(text)
         self.error.setVisible(bool(text))
 
-    def _run(self, call: object) -> bool:
-        try:
-            result = call()  # type: ignore[operator]
-        except DomainError as exc:
-            self.show_error(str(exc))
-            return False
-        self.show_error("")
-        self.workspace.announce(result.changes)
-        self.reload()
-        self.changed.emit()
-        return True
+    def _run(
+        self,
+        fn: Callable[[Uow], Result[Any]],
+        *,
+        label: str,
+        then: Callable[[], None] | None = None,
+    ) -> None:
+        """One operation (ui.operations); a refusal shows above the minutes, and what was
+        typed stays in its box."""
+
+        def done(_value: object) -> None:
+            self.show_error("")
+            if then is not None:
+                then()
+            self.reload()
+            self.changed.emit()
+
+        self.workspace.runner.write(
+            fn, label=label, parent=self, on_done=done, on_refused=self.show_error
+        )
 
     # ---------------------------------------------------------------- slots
     @Slot()
     def _on_start_clicked(self) -> None:
         assert self.meeting is not None
         meeting_id = self.meeting.id
-        self._run(lambda: minutes.start_minutes(self.workspace.ctx.uow(), meeting_id))
+        self._run(
+            lambda uow: minutes.start_minutes(uow, meeting_id), label=self.tr("Start the minutes")
+        )
 
     @Slot()
     def _on_save_summary_clicked(self) -> None:
@@ -347,8 +368,12 @@ class MinutesPanel(QWidget):
         if view is None:
             return
         text = self.summary.toPlainText()
-        if self._run(lambda: minutes.set_summary(self.workspace.ctx.uow(), view.minute.id, text)):
-            self.summary.document().setModified(False)
+        minute_id = view.minute.id
+        self._run(
+            lambda uow: minutes.set_summary(uow, minute_id, text),
+            label=self.tr("Edit minute %1").replace("%1", view.minute.reference),
+            then=lambda: self.summary.document().setModified(False),
+        )
 
     @Slot()
     def _on_add_decision_clicked(self) -> None:
@@ -357,12 +382,12 @@ class MinutesPanel(QWidget):
             return
         bodies: list[str | None] = [b.property("org_id") for b in self.decided_by if b.isChecked()]
         text = self.decision_text.text()
-        if self._run(
-            lambda: minutes.add_decision(
-                self.workspace.ctx.uow(), view.minute.id, text, bodies or [None]
-            )
-        ):
-            self.decision_text.clear()
+        minute_id = view.minute.id
+        self._run(
+            lambda uow: minutes.add_decision(uow, minute_id, text, bodies or [None]),
+            label=self.tr("Record a decision"),
+            then=self.decision_text.clear,
+        )
 
     @Slot()
     def _on_raise_clicked(self) -> None:
@@ -390,13 +415,15 @@ class MinutesPanel(QWidget):
     def _on_approve_clicked(self) -> None:
         assert self.meeting is not None
         meeting_id = self.meeting.id
-        read = self.workspace.ctx.read
-        uow = self.workspace.ctx.uow
-        nxt = read(meetings.next_meeting_after, meeting_id)
+        nxt = self.workspace.ctx.read(meetings.next_meeting_after, meeting_id)
         if nxt is None:
             self.show_error(self.tr("Minutes are approved at the next meeting: plan it first."))
             return
-        self._run(lambda: minutes.approve_minutes(uow(), meeting_id, at_meeting_id=nxt.id))
+        at = nxt.id
+        self._run(
+            lambda uow: minutes.approve_minutes(uow, meeting_id, at_meeting_id=at),
+            label=self.tr("Approve the minutes"),
+        )
 
     @Slot()
     def _on_reopen_clicked(self) -> None:
@@ -405,7 +432,10 @@ class MinutesPanel(QWidget):
         if reason is None:
             return
         meeting_id = self.meeting.id
-        self._run(lambda: minutes.reopen_minutes(self.workspace.ctx.uow(), meeting_id, reason))
+        self._run(
+            lambda uow: minutes.reopen_minutes(uow, meeting_id, reason),
+            label=self.tr("Re-open the minutes"),
+        )
 
     def ask_reason(self) -> str | None:
         text, ok = QInputDialog.getText(
@@ -422,8 +452,8 @@ class MinutesPanel(QWidget):
         change = action_service.ActionChange(
             status=ActionStatus.CLOSED, at_meeting_id=self.meeting.id
         )
+        today = self.workspace.today()
         self._run(
-            lambda: action_service.update_action(
-                self.workspace.ctx.uow(), action_id, change, today=self.workspace.today()
-            )
+            lambda uow: action_service.update_action(uow, action_id, change, today=today),
+            label=self.tr("Agree the closure of an action"),
         )
