@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from hescb_desktop.domain.errors import DomainError
 from hescb_desktop.domain.undo import TxRef
+from hescb_desktop.services.context import ServiceContext
 from hescb_desktop.services.results import Result, changes_of
 from hescb_desktop.services.user_names import user_names
 from hescb_desktop.storage.base import Base, Synced
@@ -41,10 +42,11 @@ from hescb_desktop.storage.disposed_values import is_disposed
 from hescb_desktop.storage.journal import ChangeLog
 from hescb_desktop.storage.restricted import PLACEHOLDER_JSON, Opener
 from hescb_desktop.storage.sealed_values import is_sealed
-from hescb_desktop.storage.undo_journal import JournalNote
+from hescb_desktop.storage.undo_journal import JournalNote, entries, next_redo, next_undo
 from hescb_desktop.storage.uow import UnitOfWork
 from hescb_desktop.sync.hlc import to_datetime
 
+_ORIGINS = {"cli": "command line", "gui": "app"}
 BOOKKEEPING = frozenset({"created_at", "created_by", "updated_at", "updated_by"})
 
 
@@ -240,3 +242,21 @@ def _models() -> dict[str, type[Synced]]:
 
 def _record_name(table: str) -> str:
     return table.removesuffix("s").replace("_", " ")
+
+
+def undo_last(
+    ctx: ServiceContext, *, origin: str = "cli", redo: bool = False
+) -> Result[UndoOutcome]:
+    """Undo (or redo) the newest transaction of `origin` on this PC's undo stack
+    (storage.undo_journal). Raises NothingToUndoError when there is none."""
+    with ctx.uow(write=False) as reading:
+        found = entries(reading.session, ctx.device_id, origin)
+        entry = next_redo(found) if redo else next_undo(found)
+        if entry is None:
+            what = "redo" if redo else "undo"
+            raise NothingToUndoError(
+                f"nothing to {what}: no change made from the {_ORIGINS[origin]} on this PC"
+                f" waits to be {what}ne"
+            )
+        ref, label = TxRef(entry.device_id, entry.tx), entry.label
+    return undo(ctx.uow(), ref, label=label)
