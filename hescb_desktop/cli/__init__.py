@@ -33,7 +33,10 @@ Command = Callable[[argparse.Namespace, Path], int]
 _SYNC_COMMANDS = ("sync", "sync-status", "join")
 _SHARE_MAY_BE_MISSING = (*_SYNC_COMMANDS, "recover")  # they report it themselves
 # Commands that change the board: with --share they send the change at once (one sync round).
-_WRITE_COMMANDS = ("import-ics", "attach", "publish-pack")
+_WRITE_COMMANDS = ("import-ics", "attach", "publish-pack", "undo")
+# Commands whose writes are not a user's edit to undo (a merge, the demo board, a rebuild):
+# every other command's transactions are recorded for `undo` (storage.undo_journal).
+_NOT_UNDOABLE = ("init", "selftest", "recover", *_SYNC_COMMANDS)
 _WRITE_VERBS = {
     "actions": ("add", "update"),
     "conflicts": ("resolve",),
@@ -124,12 +127,16 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
     from hescb_desktop.cli.audit_command import add_parser as add_audit_parser
 
     add_audit_parser(sub, common)
+    from hescb_desktop.cli.undo_command import add_parser as add_undo_parser
+
+    add_undo_parser(sub, common)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
+    words = list(sys.argv[1:] if argv is None else argv)
     with printable_output():
-        return _guarded(lambda: _dispatch(build_parser().parse_args(argv)))
+        return _guarded(lambda: _dispatch(build_parser().parse_args(words), _label(words)))
 
 
 def gui_main() -> int:
@@ -171,7 +178,21 @@ def _anticipated() -> tuple[type[Exception], ...]:
     return (CliError, DataDirError, DatabaseError, AlreadyOpenError, DomainError, OSError)
 
 
-def _dispatch(args: argparse.Namespace) -> int:
+def _label(words: list[str]) -> str:
+    """The command as typed, without where it ran (--data-dir, --share): `undo` names it."""
+    kept: list[str] = []
+    skip = False
+    for word in words:
+        if skip:
+            skip = False
+        elif word in ("--data-dir", "--share"):
+            skip = True
+        elif not word.startswith(("--data-dir=", "--share=")):
+            kept.append(word)
+    return " ".join(kept)[:300]
+
+
+def _dispatch(args: argparse.Namespace, label: str = "") -> int:
     command = getattr(args, "command", None)
     args.share = _absolute(args.share)
     # a share that is not there is the sync commands' to report (exit 1: working offline)
@@ -179,12 +200,22 @@ def _dispatch(args: argparse.Namespace) -> int:
     data_dir: Path = args.data_dir or default_data_dir()
     if command is None:
         return _run_gui(data_dir, share)
-    status = _command(command)(args, data_dir)
+    status = _run(command, args, data_dir, label)
     if status == EXIT_OK and share is not None and _writes(args):
         from hescb_desktop.cli.sync_commands import sync_after_write
 
         sync_after_write(data_dir, share)
     return status
+
+
+def _run(command: str, args: argparse.Namespace, data_dir: Path, label: str) -> int:
+    """Run one command; what it writes is recorded for `undo`, but for _NOT_UNDOABLE."""
+    if command in _NOT_UNDOABLE:
+        return _command(command)(args, data_dir)
+    from hescb_desktop.storage.undo_journal import origin_set
+
+    with origin_set("cli", label):
+        return _command(command)(args, data_dir)
 
 
 def _writes(args: argparse.Namespace) -> bool:
@@ -227,6 +258,10 @@ def _command(name: str) -> Command:
         from hescb_desktop.cli.audit_command import cmd_audit
 
         return cmd_audit
+    if name == "undo":
+        from hescb_desktop.cli.undo_command import cmd_undo
+
+        return cmd_undo
     if name == "recover":
         from hescb_desktop.cli.recover_command import cmd_recover
 

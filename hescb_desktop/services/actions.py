@@ -18,7 +18,7 @@ from hescb_desktop.domain.rules import OPEN_ACTION_STATUSES, ActionRef, action_o
 from hescb_desktop.services import crud
 from hescb_desktop.services.entities import ACTION_UPDATES, ACTIONS, MEETINGS, MINUTES, PEOPLE
 from hescb_desktop.services.references import next_action_ref
-from hescb_desktop.services.results import Changes, Result
+from hescb_desktop.services.results import Result, changes_of
 from hescb_desktop.services.user_names import user_names
 from hescb_desktop.storage.models import Action, ActionUpdate
 from hescb_desktop.storage.uow import UnitOfWork
@@ -34,7 +34,7 @@ def raise_action(
         action = add_action(uow, values, body=body)
         dto = ACTIONS.to_dto(action)
         uow.commit()
-    return Result(dto, Changes(uow.tables_changed, (dto.id,)))
+    return Result(dto, changes_of(uow, (dto.id,)))
 
 
 def add_action(uow: UnitOfWork, values: Mapping[str, Any], *, body: str = "HESCB") -> Action:
@@ -74,7 +74,7 @@ def add_update(
             action.status = status
         dto = ACTION_UPDATES.to_dto(update)
         uow.commit()
-    return Result(dto, Changes(uow.tables_changed, (action_id, dto.id)))
+    return Result(dto, changes_of(uow, (action_id, dto.id)))
 
 
 # ====================================================================== the action rules (issue 4)
@@ -162,7 +162,7 @@ def new_action(
         )
         dto = ACTIONS.to_dto(action)
         uow.commit()
-    return Result(dto, Changes(uow.tables_changed, (dto.id,)))
+    return Result(dto, changes_of(uow, (dto.id,)))
 
 
 def _refuse_approved_minute(uow: UnitOfWork, minute_id: str) -> None:
@@ -211,7 +211,7 @@ def update_action(
         uow.session.flush()
         dto = ACTIONS.to_dto(action)
         uow.commit()
-    return Result(dto, Changes(uow.tables_changed, (action_id,)))
+    return Result(dto, changes_of(uow, (action_id,)))
 
 
 def _revise_due(action: Action, due: date, reason: str) -> str:

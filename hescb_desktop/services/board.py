@@ -27,7 +27,7 @@ from hescb_desktop.domain.permissions import Kind, Operation
 from hescb_desktop.services import crud
 from hescb_desktop.services.entities import BOARD_STAGES, OBJECTIVES
 from hescb_desktop.services.home import OPEN_STATUSES
-from hescb_desktop.services.results import Changes, Result
+from hescb_desktop.services.results import Result, changes_of
 from hescb_desktop.storage.models import (
     Action,
     BoardStage,
@@ -178,7 +178,7 @@ def move_card(
         position = _position(uow, objective_id, stage, after_id, before_id)
         _place(obj, stage, position)
         uow.commit()
-    return Result((stage, position), Changes(uow.tables_changed, (objective_id,)))
+    return Result((stage, position), changes_of(uow, (objective_id,)))
 
 
 def place_card(
@@ -190,7 +190,7 @@ def place_card(
         obj = crud.load(uow.session, OBJECTIVES, objective_id)
         _place(obj, stage, position)
         uow.commit()
-    return Result((stage, position), Changes(uow.tables_changed, (objective_id,)))
+    return Result((stage, position), changes_of(uow, (objective_id,)))
 
 
 def _place(obj: Objective, stage: str, position: float) -> None:
@@ -248,7 +248,7 @@ def add_stage(uow: UnitOfWork, name: str) -> Result[BoardStageDTO]:
         row = crud.add(uow, BOARD_STAGES, {"name": clean, "position": last + 1.0})
         dto = BOARD_STAGES.to_dto(row)
         uow.commit()
-    return Result(dto, Changes(uow.tables_changed, (dto.id,)))
+    return Result(dto, changes_of(uow, (dto.id,)))
 
 
 def rename_stage(uow: UnitOfWork, stage_id: str, name: str) -> Result[BoardStageDTO]:
@@ -263,7 +263,7 @@ def rename_stage(uow: UnitOfWork, stage_id: str, name: str) -> Result[BoardStage
             obj.stage = clean
         dto = BOARD_STAGES.to_dto(row)
         uow.commit()
-    return Result(dto, Changes(uow.tables_changed, (stage_id,)))
+    return Result(dto, changes_of(uow, (stage_id,)))
 
 
 def reorder_stages(uow: UnitOfWork, stage_ids: list[str]) -> Result[tuple[BoardStageDTO, ...]]:
@@ -280,7 +280,7 @@ def reorder_stages(uow: UnitOfWork, stage_ids: list[str]) -> Result[tuple[BoardS
         uow.session.flush()
         dtos = stage_rows(uow)
         uow.commit()
-    return Result(dtos, Changes(uow.tables_changed, tuple(stage_ids)))
+    return Result(dtos, changes_of(uow, tuple(stage_ids)))
 
 
 def delete_stage(uow: UnitOfWork, stage_id: str) -> Result[None]:
@@ -299,7 +299,7 @@ def delete_stage(uow: UnitOfWork, stage_id: str) -> Result[None]:
             raise ValidationError("the board needs at least one stage")
         row.deleted = True
         uow.commit()
-    return Result(None, Changes(uow.tables_changed, (stage_id,)))
+    return Result(None, changes_of(uow, (stage_id,)))
 
 
 def _new_name(uow: UnitOfWork, name: str, allow: str = "") -> str:

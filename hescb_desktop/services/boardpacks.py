@@ -43,7 +43,7 @@ from hescb_desktop.services.entities import BOARD_PACKS, MEETINGS, PAPERS
 from hescb_desktop.services.highlight import collect_highlight
 from hescb_desktop.services.meetings import start_times
 from hescb_desktop.services.papers import stored_bytes
-from hescb_desktop.services.results import Changes, Result
+from hescb_desktop.services.results import Result, changes_of
 from hescb_desktop.storage.models import (
     Action,
     AgendaItem,
@@ -862,7 +862,7 @@ def set_pack_options(
             crud.change(uow, BOARD_PACKS, pack.id, values)
         dto = BOARD_PACKS.to_dto(pack)
         uow.commit()
-    return Result(dto, Changes(uow.tables_changed, (dto.id,)))
+    return Result(dto, changes_of(uow, (dto.id,)))
 
 
 def publish_pack(
@@ -888,7 +888,7 @@ def publish_pack(
         uow.session.flush()
         dto = BOARD_PACKS.to_dto(pack)
         uow.commit()
-    return Result(dto, Changes(uow.tables_changed, (dto.id, *ids)))
+    return Result(dto, changes_of(uow, (dto.id, *ids)))
 
 
 def publish_supplement(uow: UnitOfWork, meeting_id: str, part: Part = Part.PART_I) -> Result[int]:
@@ -910,4 +910,4 @@ def publish_supplement(uow: UnitOfWork, meeting_id: str, part: Part = Part.PART_
             crud.load(uow.session, PAPERS, pid).pack_issue = number
         uow.session.flush()
         uow.commit()
-    return Result(number, Changes(uow.tables_changed, tuple(late)))
+    return Result(number, changes_of(uow, tuple(late)))

@@ -54,7 +54,7 @@ from hescb_desktop.domain.recurrence import (
 )
 from hescb_desktop.services import crud
 from hescb_desktop.services.entities import EVENT_ATTENDEES, EVENT_BOOKINGS, EVENTS
-from hescb_desktop.services.results import Changes, Result
+from hescb_desktop.services.results import Result, changes_of
 from hescb_desktop.storage.models import (
     Event,
     EventAttendee,
@@ -652,7 +652,7 @@ def create_event(
         _set_links(uow, obj.id, draft.resource_ids, draft.attendee_ids)
         dto = EVENTS.to_dto(obj)
         uow.commit()
-    return Result(dto, Changes(uow.tables_changed, (obj.id,)))
+    return Result(dto, changes_of(uow, (obj.id,)))
 
 
 def _owned(uow: UnitOfWork, draft: EventDraft) -> EventDraft:
@@ -753,7 +753,7 @@ def update_event(
             touched = _edit_all(uow, master, origin, draft)
         uow.session.flush()
         uow.commit()
-    return Result(touched, Changes(uow.tables_changed, touched))
+    return Result(touched, changes_of(uow, touched))
 
 
 def _apply(obj: Event, values: Mapping[str, Any]) -> None:
@@ -963,7 +963,7 @@ def delete_event(
             _end_series_before(master, origin)
         uow.session.flush()
         uow.commit()
-    return Result((master.id,), Changes(uow.tables_changed, (master.id,)))
+    return Result((master.id,), changes_of(uow, (master.id,)))
 
 
 def _tombstone(uow: UnitOfWork, obj: Event) -> None:
@@ -1065,7 +1065,7 @@ def restore(uow: UnitOfWork, target: Snapshot, *, also: Iterable[str] = ()) -> R
                     made.deleted = True
         uow.session.flush()
         uow.commit()
-    return Result(None, Changes(uow.tables_changed, roots))
+    return Result(None, changes_of(uow, roots))
 
 
 # ---------------------------------------------------------------------- free/busy

@@ -41,7 +41,7 @@ from hescb_desktop.reports.content import (
 from hescb_desktop.services import boardpacks, crud
 from hescb_desktop.services.entities import MEETINGS, PACK_COPIES
 from hescb_desktop.services.meetings import meeting_ref
-from hescb_desktop.services.results import Changes, Result
+from hescb_desktop.services.results import Result, changes_of
 from hescb_desktop.storage.models import Meeting, PackCopy, Person
 from hescb_desktop.storage.uow import UnitOfWork
 
@@ -290,7 +290,7 @@ def issue_copies(
         ]
         dtos = tuple(PACK_COPIES.to_dto(c) for c in made)
         uow.commit()
-    return Result(dtos, Changes(uow.tables_changed, tuple(d.id for d in dtos)))
+    return Result(dtos, changes_of(uow, tuple(d.id for d in dtos)))
 
 
 # ------------------------------------------------------------------ returned, destroyed
@@ -332,7 +332,7 @@ def mark_returned(
         uow.session.flush()
         dto = PACK_COPIES.to_dto(copy)
         uow.commit()
-    return Result(dto, Changes(uow.tables_changed, (dto.id,)))
+    return Result(dto, changes_of(uow, (dto.id,)))
 
 
 def mark_destroyed(
@@ -357,7 +357,7 @@ def mark_destroyed(
         uow.session.flush()
         dto = PACK_COPIES.to_dto(copy)
         uow.commit()
-    return Result(dto, Changes(uow.tables_changed, (dto.id,)))
+    return Result(dto, changes_of(uow, (dto.id,)))
 
 
 # ------------------------------------------------------------------ the register

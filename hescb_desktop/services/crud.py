@@ -21,7 +21,7 @@ from hescb_desktop.domain.enums import Marking
 from hescb_desktop.domain.errors import NotFoundError, ValidationError
 from hescb_desktop.domain.printable import control_problem, shorten
 from hescb_desktop.domain.rules import parse_marking
-from hescb_desktop.services.results import Changes, Result
+from hescb_desktop.services.results import Result, changes_of
 from hescb_desktop.storage.base import Base, Synced, new_id
 from hescb_desktop.storage.uow import UnitOfWork
 
@@ -235,7 +235,7 @@ def create(uow: UnitOfWork, spec: EntitySpec[M, D], values: Mapping[str, Any]) -
         obj = add(uow, spec, values)
         dto = spec.to_dto(obj)
         uow.commit()
-    return Result(dto, Changes(uow.tables_changed, (obj.id,)))
+    return Result(dto, changes_of(uow, (obj.id,)))
 
 
 def update(
@@ -245,7 +245,7 @@ def update(
         obj = change(uow, spec, row_id, values)
         dto = spec.to_dto(obj)
         uow.commit()
-    return Result(dto, Changes(uow.tables_changed, (row_id,)))
+    return Result(dto, changes_of(uow, (row_id,)))
 
 
 def delete(uow: UnitOfWork, spec: EntitySpec[M, D], row_id: str) -> Result[None]:
@@ -253,7 +253,7 @@ def delete(uow: UnitOfWork, spec: EntitySpec[M, D], row_id: str) -> Result[None]
     with uow:
         load(uow.session, spec, row_id).deleted = True
         uow.commit()
-    return Result(None, Changes(uow.tables_changed, (row_id,)))
+    return Result(None, changes_of(uow, (row_id,)))
 
 
 def get(uow: UnitOfWork, spec: EntitySpec[M, D], row_id: str) -> D:

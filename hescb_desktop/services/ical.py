@@ -52,7 +52,7 @@ from hescb_desktop.domain.rules import parse_marking
 from hescb_desktop.services import crud
 from hescb_desktop.services import ical_times as times
 from hescb_desktop.services.entities import EVENTS
-from hescb_desktop.services.results import Changes
+from hescb_desktop.services.results import Changes, changes_of
 from hescb_desktop.storage.bulk import add_new_rows
 from hescb_desktop.storage.models import Event, EventAttendee, Organisation, Person
 from hescb_desktop.storage.uow import UnitOfWork
@@ -514,8 +514,8 @@ def import_ics(
             updated_ids.add(master_of[event_id])
         session.flush()
         updated = len(updated_ids)
-        changes = Changes(uow.tables_changed, tuple(ids.values()))
         uow.commit()
+        changes = changes_of(uow, tuple(ids.values()))
     problems.sort(key=lambda p: p.line)
     unmatched.sort(key=lambda p: p.line)
     notes = (encoding_note,) if encoding_note else ()

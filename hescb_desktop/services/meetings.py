@@ -43,7 +43,7 @@ from hescb_desktop.services.entities import (
     PEOPLE,
     RESOURCES,
 )
-from hescb_desktop.services.results import Changes, Result
+from hescb_desktop.services.results import Result, changes_of
 from hescb_desktop.storage.models import AgendaItem, Attendance, Declaration, Event, Meeting
 from hescb_desktop.storage.uow import UnitOfWork
 
@@ -145,7 +145,7 @@ def create_meeting(
         _sync_event(uow, meeting)
         dto = MEETINGS.to_dto(meeting)
         uow.commit()
-    return Result(dto, Changes(uow.tables_changed, (dto.id,)))
+    return Result(dto, changes_of(uow, (dto.id,)))
 
 
 def update_meeting(
@@ -175,7 +175,7 @@ def update_meeting(
         _sync_event(uow, meeting)
         dto = MEETINGS.to_dto(meeting)
         uow.commit()
-    return Result(dto, Changes(uow.tables_changed, (dto.id,)))
+    return Result(dto, changes_of(uow, (dto.id,)))
 
 
 def set_status(uow: UnitOfWork, meeting_id: str, status: MeetingStatus) -> Result[MeetingDTO]:
@@ -198,7 +198,7 @@ def set_status(uow: UnitOfWork, meeting_id: str, status: MeetingStatus) -> Resul
         uow.session.flush()
         dto = MEETINGS.to_dto(meeting)
         uow.commit()
-    return Result(dto, Changes(uow.tables_changed, (dto.id,)))
+    return Result(dto, changes_of(uow, (dto.id,)))
 
 
 def _sync_event(uow: UnitOfWork, meeting: Meeting) -> None:
@@ -389,7 +389,7 @@ def add_item(
             item = crud.add(uow, AGENDA_ITEMS, values)
         dto = AGENDA_ITEMS.to_dto(item)
         uow.commit()
-    return Result(dto, Changes(uow.tables_changed, (dto.id,)))
+    return Result(dto, changes_of(uow, (dto.id,)))
 
 
 def update_item(uow: UnitOfWork, item_id: str, values: Mapping[str, Any]) -> Result[AgendaItemDTO]:
@@ -403,7 +403,7 @@ def update_item(uow: UnitOfWork, item_id: str, values: Mapping[str, Any]) -> Res
         item = crud.change(uow, AGENDA_ITEMS, item_id, fields)
         dto = AGENDA_ITEMS.to_dto(item)
         uow.commit()
-    return Result(dto, Changes(uow.tables_changed, (item_id,)))
+    return Result(dto, changes_of(uow, (item_id,)))
 
 
 def move_item(uow: UnitOfWork, item_id: str, new_position: int) -> Result[list[AgendaItemDTO]]:
@@ -418,7 +418,7 @@ def move_item(uow: UnitOfWork, item_id: str, new_position: int) -> Result[list[A
         _renumber(uow, items)
         dtos = [AGENDA_ITEMS.to_dto(i) for i in items]
         uow.commit()
-    return Result(dtos, Changes(uow.tables_changed, (item_id,)))
+    return Result(dtos, changes_of(uow, (item_id,)))
 
 
 def remove_item(uow: UnitOfWork, item_id: str) -> Result[None]:
@@ -432,7 +432,7 @@ def remove_item(uow: UnitOfWork, item_id: str) -> Result[None]:
         if all(_may_edit(uow, it) for it in rest):  # else the gap stays for the secretariat
             _renumber(uow, rest)
         uow.commit()
-    return Result(None, Changes(uow.tables_changed, (item_id,)))
+    return Result(None, changes_of(uow, (item_id,)))
 
 
 def _item_owners(item: AgendaItem) -> set[str]:
@@ -462,7 +462,7 @@ def set_attendance(
         _open_meeting(uow, meeting_id)
         dto = _set_attendance(uow, meeting_id, person_id, role)
         uow.commit()
-    return Result(dto, Changes(uow.tables_changed, (meeting_id,)))
+    return Result(dto, changes_of(uow, (meeting_id,)))
 
 
 def mark_present(uow: UnitOfWork, meeting_id: str, person_ids: Iterable[str]) -> Result[int]:
@@ -482,7 +482,7 @@ def mark_present(uow: UnitOfWork, meeting_id: str, person_ids: Iterable[str]) ->
         for person_id in marked:
             _set_attendance(uow, meeting_id, person_id, AttendanceRole.PRESENT)
         uow.commit()
-    return Result(len(marked), Changes(uow.tables_changed, (meeting_id,)))
+    return Result(len(marked), changes_of(uow, (meeting_id,)))
 
 
 def _set_attendance(
@@ -568,7 +568,7 @@ def declare_interest(
         )
         dto = DECLARATIONS.to_dto(row)
         uow.commit()
-    return Result(dto, Changes(uow.tables_changed, (dto.id,)))
+    return Result(dto, changes_of(uow, (dto.id,)))
 
 
 def withdraw_declaration(uow: UnitOfWork, declaration_id: str) -> Result[None]:
@@ -578,7 +578,7 @@ def withdraw_declaration(uow: UnitOfWork, declaration_id: str) -> Result[None]:
         _open_meeting(uow, row.meeting_id)
         row.deleted = True
         uow.commit()
-    return Result(None, Changes(uow.tables_changed, (declaration_id,)))
+    return Result(None, changes_of(uow, (declaration_id,)))
 
 
 def declarations(uow: UnitOfWork, meeting_id: str) -> list[DeclarationDTO]:

@@ -37,7 +37,7 @@ from hescb_desktop.services.entities import (
 )
 from hescb_desktop.services.meetings import LONDON, STATUS_ORDER
 from hescb_desktop.services.references import next_minute_ref
-from hescb_desktop.services.results import Changes, Result
+from hescb_desktop.services.results import Result, changes_of
 from hescb_desktop.storage.models import Action, AgendaItem, Decision, Meeting, Minute
 from hescb_desktop.storage.uow import UnitOfWork
 
@@ -106,7 +106,7 @@ def start_minutes(uow: UnitOfWork, meeting_id: str) -> Result[list[MinuteDTO]]:
         uow.session.flush()
         dtos = [MINUTES.to_dto(m) for m in _meeting_minutes(uow, meeting_id)]
         uow.commit()
-    return Result(sorted(dtos, key=lambda m: m.ref_number), Changes(uow.tables_changed))
+    return Result(sorted(dtos, key=lambda m: m.ref_number), changes_of(uow))
 
 
 def minutes_of(uow: UnitOfWork, meeting_id: str) -> list[MinuteView]:
@@ -171,7 +171,7 @@ def set_summary(uow: UnitOfWork, minute_id: str, summary: str) -> Result[MinuteD
         uow.session.flush()
         dto = MINUTES.to_dto(minute)
         uow.commit()
-    return Result(dto, Changes(uow.tables_changed, (minute_id,)))
+    return Result(dto, changes_of(uow, (minute_id,)))
 
 
 def add_decision(
@@ -205,7 +205,7 @@ def add_decision(
         ]
         dtos = [DECISIONS.to_dto(r) for r in rows]
         uow.commit()
-    return Result(dtos, Changes(uow.tables_changed, tuple(d.id for d in dtos)))
+    return Result(dtos, changes_of(uow, tuple(d.id for d in dtos)))
 
 
 def remove_decision(uow: UnitOfWork, decision_id: str) -> Result[None]:
@@ -215,7 +215,7 @@ def remove_decision(uow: UnitOfWork, decision_id: str) -> Result[None]:
         _refuse_approved(crud.load(uow.session, MINUTES, decision.minute_id))
         decision.deleted = True
         uow.commit()
-    return Result(None, Changes(uow.tables_changed, (decision_id,)))
+    return Result(None, changes_of(uow, (decision_id,)))
 
 
 def approve_minutes(
@@ -246,7 +246,7 @@ def approve_minutes(
         uow.session.flush()
         dto = MEETINGS.to_dto(meeting)
         uow.commit()
-    return Result(dto, Changes(uow.tables_changed, (meeting_id,)))
+    return Result(dto, changes_of(uow, (meeting_id,)))
 
 
 def reopen_minutes(uow: UnitOfWork, meeting_id: str, reason: str) -> Result[MeetingDTO]:
@@ -268,4 +268,4 @@ def reopen_minutes(uow: UnitOfWork, meeting_id: str, reason: str) -> Result[Meet
         uow.session.flush()
         dto = MEETINGS.to_dto(meeting)
         uow.commit()
-    return Result(dto, Changes(uow.tables_changed, (meeting_id,)))
+    return Result(dto, changes_of(uow, (meeting_id,)))

@@ -11,7 +11,7 @@ from hescb_desktop.domain.permissions import Kind, Operation
 from hescb_desktop.domain.rules import overall_rag
 from hescb_desktop.services import crud
 from hescb_desktop.services.entities import OBJECTIVES, RAG_ASSESSMENTS
-from hescb_desktop.services.results import Changes, Result
+from hescb_desktop.services.results import Result, changes_of
 from hescb_desktop.storage.models import Objective
 from hescb_desktop.storage.uow import UnitOfWork
 
@@ -41,7 +41,7 @@ def set_rag(
         _roll_up(uow, obj, override, reason, when)
         dto = OBJECTIVES.to_dto(obj)
         uow.commit()
-    return Result(dto, Changes(uow.tables_changed, (objective_id,)))
+    return Result(dto, changes_of(uow, (objective_id,)))
 
 
 def _roll_up(

@@ -18,7 +18,7 @@ from hescb_desktop.domain.permissions import Kind, Operation
 from hescb_desktop.services import crud
 from hescb_desktop.services.board import stage_rows
 from hescb_desktop.services.entities import OBJECTIVES, OPPORTUNITIES
-from hescb_desktop.services.results import Changes, Result
+from hescb_desktop.services.results import Result, changes_of
 from hescb_desktop.storage.models import Objective, Opportunity, Person
 from hescb_desktop.storage.uow import UnitOfWork
 
@@ -100,7 +100,7 @@ def adopt(
         uow.session.flush()
         pair = (OPPORTUNITIES.to_dto(opp), OBJECTIVES.to_dto(obj))
         uow.commit()
-    return Result(pair, Changes(uow.tables_changed, (opportunity_id, pair[1].id)))
+    return Result(pair, changes_of(uow, (opportunity_id, pair[1].id)))
 
 
 def _bottom(uow: UnitOfWork, stage: str) -> float:

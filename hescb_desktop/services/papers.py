@@ -24,7 +24,7 @@ from hescb_desktop.reports.frame import AttachmentError, read_attachment
 from hescb_desktop.services import crud
 from hescb_desktop.services.entities import ATTACHMENT_BLOBS, ATTACHMENTS, MEETINGS, PAPERS
 from hescb_desktop.services.references import next_paper_ref
-from hescb_desktop.services.results import Changes, Result
+from hescb_desktop.services.results import Result, changes_of
 from hescb_desktop.storage.journal import ChangeLog
 from hescb_desktop.storage.models import (
     Attachment,
@@ -58,7 +58,7 @@ def create_paper(uow: UnitOfWork, values: Mapping[str, Any]) -> Result[PaperDTO]
         paper = crud.add(uow, PAPERS, fields)
         dto = PAPERS.to_dto(paper)
         uow.commit()
-    return Result(dto, Changes(uow.tables_changed, (dto.id,)))
+    return Result(dto, changes_of(uow, (dto.id,)))
 
 
 def update_paper(uow: UnitOfWork, paper_id: str, values: Mapping[str, Any]) -> Result[PaperDTO]:
@@ -69,7 +69,7 @@ def update_paper(uow: UnitOfWork, paper_id: str, values: Mapping[str, Any]) -> R
         uow.require(Operation.EDIT, Kind.PAPER, crud.load(uow.session, PAPERS, paper_id).created_by)
         dto = PAPERS.to_dto(crud.change(uow, PAPERS, paper_id, values))
         uow.commit()
-    return Result(dto, Changes(uow.tables_changed, (paper_id,)))
+    return Result(dto, changes_of(uow, (paper_id,)))
 
 
 def find_paper(uow: UnitOfWork, text: str) -> PaperDTO:
@@ -138,7 +138,7 @@ def attach_file(
         )
         dto = ATTACHMENTS.to_dto(row)
         uow.commit()
-    return Result(dto, Changes(uow.tables_changed, (dto.id, paper_id)))
+    return Result(dto, changes_of(uow, (dto.id, paper_id)))
 
 
 def remove_attachment(uow: UnitOfWork, attachment_id: str) -> Result[None]:

@@ -42,7 +42,7 @@ from hescb_desktop.services.entities import (
     RAG_ASSESSMENTS,
     RISKS,
 )
-from hescb_desktop.services.results import Changes, Result
+from hescb_desktop.services.results import Result, changes_of
 from hescb_desktop.services.user_names import user_names
 from hescb_desktop.storage.models import (
     Action,
@@ -181,7 +181,7 @@ def create_objective(uow: UnitOfWork, title: str, stage: str | None = None) -> R
         obj = crud.add(uow, OBJECTIVES, {"title": title, "stage": chosen, "position": bottom})
         dto = OBJECTIVES.to_dto(obj)
         uow.commit()
-    return Result(dto, Changes(uow.tables_changed, (dto.id,)))
+    return Result(dto, changes_of(uow, (dto.id,)))
 
 
 EDITABLE = frozenset(
@@ -218,7 +218,7 @@ def update_objective(
         warnings = _late_milestones(uow, obj) if (start or target) else ()
         dto = OBJECTIVES.to_dto(obj)
         uow.commit()
-    return Saved(Result(dto, Changes(uow.tables_changed, (objective_id,))), warnings)
+    return Saved(Result(dto, changes_of(uow, (objective_id,))), warnings)
 
 
 def _late_milestones(uow: UnitOfWork, obj: Objective) -> tuple[str, ...]:
@@ -272,7 +272,7 @@ def save_milestone(
         warning = milestone_warning(row.title, row.due_date, obj.target_date)
         dto = MILESTONES.to_dto(row)
         uow.commit()
-    result = Result(dto, Changes(uow.tables_changed, (dto.id,)))
+    result = Result(dto, changes_of(uow, (dto.id,)))
     return Saved(result, (warning,) if warning else ())
 
 
@@ -306,7 +306,7 @@ def add_dependency(
         )
         dto = DEPENDENCIES.to_dto(row)
         uow.commit()
-    return Result(dto, Changes(uow.tables_changed, (dto.id,)))
+    return Result(dto, changes_of(uow, (dto.id,)))
 
 
 # ------------------------------------------------------------------ risks
@@ -361,4 +361,4 @@ def restore(uow: UnitOfWork, table: str, row_id: str) -> Result[None]:
                     raise ValidationError("that dependency would now make a cycle")
             obj.deleted, obj.deleted_at, obj.deleted_by = False, None, None
         uow.commit()
-    return Result(None, Changes(uow.tables_changed, (row_id,)))
+    return Result(None, changes_of(uow, (row_id,)))

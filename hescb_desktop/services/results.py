@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from hescb_desktop.domain.permissions import KIND_OF_TABLE
+from hescb_desktop.domain.undo import TxRef
+
+if TYPE_CHECKING:
+    from hescb_desktop.storage.uow import UnitOfWork
 
 T = TypeVar("T")
 
@@ -27,6 +31,7 @@ class Changes:
 
     tables: frozenset[str] = frozenset()
     ids: tuple[str, ...] = ()
+    tx: TxRef | None = None  # the transaction it made: what undo takes back (services.undo)
 
     @property
     def empty(self) -> bool:
@@ -48,3 +53,8 @@ class Changes:
 class Result(Generic[T]):
     value: T
     changes: Changes = field(default_factory=Changes)
+
+
+def changes_of(uow: UnitOfWork, ids: tuple[str, ...] = ()) -> Changes:
+    """What a committed unit of work changed: its tables, the given ids and its transaction."""
+    return Changes(uow.tables_changed, tuple(ids), uow.tx)

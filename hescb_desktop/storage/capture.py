@@ -134,7 +134,8 @@ class ChangeRecorder:
         ]
         if not changed:
             return []
-        if "deleted" in changed and obj.deleted:
+        if "deleted" in changed and obj.deleted and "deleted_at" not in changed:
+            # (a redo sets the deletion's own time and person back: services.undo)
             obj.deleted_at, obj.deleted_by = now, self.actor.user
             changed += ["deleted_at", "deleted_by"]
         for group in getattr(type(obj), "__field_groups__", ()):

@@ -188,3 +188,19 @@ class KeptDigest(Base):
     device_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     seq: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     digest: Mapped[str] = mapped_column(String(64))
+
+
+class UndoEntry(Base):
+    """A transaction this PC made, for the command line's undo stack (issue 17, point 3): the
+    command that made it (`origin` "cli") or the GUI ("gui"), whether it was an edit, an undo or
+    a redo, and which transaction undid it. Local: never synced, never in a snapshot."""
+
+    __tablename__ = "undo_journal"
+    device_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    tx: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    origin: Mapped[str] = mapped_column(String(10))  # "cli" or "gui"
+    kind: Mapped[str] = mapped_column(String(10))  # "edit", "undo" or "redo"
+    label: Mapped[str] = mapped_column(Text)
+    made_at: Mapped[str] = mapped_column(String(40))  # ISO UTC
+    undoes_tx: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    undone_by_tx: Mapped[int | None] = mapped_column(BigInteger, default=None)

@@ -29,6 +29,7 @@ LOCAL_ONLY_TABLES = frozenset(
         "sync_notices",
         "sync_peers",
         "trust_statements",
+        "undo_journal",
     }
 )
 

@@ -9,9 +9,11 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from hescb_desktop.domain.permissions import UNPROTECTED, Identity, Kind, Operation, Owners
+from hescb_desktop.domain.undo import TxRef
 from hescb_desktop.storage.capture import Actor, ChangeRecorder, Clock
 from hescb_desktop.storage.engine import writer
 from hescb_desktop.storage.guard import refuse_unless
+from hescb_desktop.storage.undo_journal import JournalNote, current_note, record
 
 
 class UnitOfWork:
@@ -34,10 +36,21 @@ class UnitOfWork:
         self.actor = actor
         self.identity = identity
         self.committed = False
+        # recorded in undo_journal as it commits, when set (the command line sets it)
+        self.journal: JournalNote | None = current_note()
+        self._journalled = False
 
     @property
     def tables_changed(self) -> frozenset[str]:
         return frozenset(self._recorder.tables_changed)
+
+    @property
+    def tx(self) -> TxRef | None:
+        """The transaction this unit of work wrote to the change log, once committed; None if
+        it wrote nothing (or has not committed). What `services.undo.undo` takes back."""
+        if not self.committed or not self._recorder.tx:
+            return None
+        return TxRef(self.actor.device_id, self._recorder.tx)
 
     @property
     def changes_written(self) -> int:
@@ -67,5 +80,9 @@ class UnitOfWork:
     def commit(self) -> None:
         if not self._write:
             raise RuntimeError("this unit of work is read-only")
+        self.session.flush()
+        if self.journal is not None and self._recorder.tx and not self._journalled:
+            record(self.session, TxRef(self.actor.device_id, self._recorder.tx), self.journal)
+            self._journalled = True
         self.session.commit()
         self.committed = True

@@ -34,6 +34,7 @@ LOCAL_ONLY = (
     "security_findings",
     "refused_changes",
     "content_keys",  # a reader's opened keys never travel (issue 16)
+    "undo_journal",  # this PC's own undo stack (issue 17)
 )
 MANIFEST = "snapshot manifest"
 

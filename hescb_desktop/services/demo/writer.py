@@ -7,6 +7,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Self
 
+from hescb_desktop.domain.undo import TxRef
 from hescb_desktop.services.context import ServiceContext
 from hescb_desktop.storage.uow import UnitOfWork
 
@@ -80,6 +81,10 @@ class JoinedUnitOfWork(UnitOfWork):
     @property
     def changes_written(self) -> int:
         return self._outer.changes_written
+
+    @property
+    def tx(self) -> TxRef | None:
+        return None  # the outer unit of work's, once it commits
 
     def __enter__(self) -> Self:
         return self
