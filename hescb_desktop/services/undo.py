@@ -2,8 +2,10 @@
 undo is a new transaction that sets back exactly the fields that transaction changed.
 
 The rule, field by field, for a transaction `ref` (this PC's device id and tx):
-- a field whose winning change (highest (hlc, device), as the merge decides) is still `ref`'s
-  gets the value it had before: the winning change that precedes `ref`'s (none: NULL);
+- a field that still holds the value `ref` gave it (its winning change, highest (hlc, device) as
+  the merge decides, has that value: `ref`'s own, or a later one that set it again, such as the
+  redo of an undo) gets the value it had before: the winning change that precedes `ref`'s
+  (none: NULL);
 - a field changed since, by another PC or by a later change here, is left as it is and named
   in the outcome, with who changed it and when;
 - a row `ref` created is undone by its tombstone (`deleted`); the bookkeeping columns
@@ -165,19 +167,27 @@ class _Plan:
         self.touched: list[tuple[str, str, str]] = []
 
     def apply(self) -> None:
+        # a field the transaction wrote more than once (two flushes: a RAG's dimensions, then
+        # its override) is judged by its last value and set back to its value before the first
+        last: dict[tuple[str, str, str], _Change] = {}
+        first: dict[tuple[str, str, str], _Change] = {}
         for change in self.mine:
+            field_key = (change.table, change.row_id, change.column)
+            last[field_key] = change
+            first.setdefault(field_key, change)
+        for field_key, change in last.items():
             if change.column in BOOKKEEPING:
                 continue
             key = (change.table, change.row_id)
             if key in self.created and change.column != "deleted":
                 continue  # a row it created goes by its tombstone
-            self._undo_field(change, created=key in self.created)
+            self._undo_field(change, first[field_key], created=key in self.created)
         self.session.flush()
 
-    def _undo_field(self, change: _Change, *, created: bool) -> None:
+    def _undo_field(self, change: _Change, earliest: _Change, *, created: bool) -> None:
         history = self.history[(change.table, change.row_id, change.column)]
         winner = max(history, key=lambda h: h.clock)
-        if (winner.device_id, winner.seq) != (change.device_id, change.seq):
+        if winner.value != change.value:  # it no longer holds this transaction's value
             return self._leave_changed(change, winner)
         obj = self._row(change)
         if obj is None:
@@ -188,7 +198,7 @@ class _Plan:
             self.touched.append((change.table, change.row_id, "deleted"))
             return None
         before = max(
-            (h for h in history if h.clock < change.clock), key=lambda h: h.clock, default=None
+            (h for h in history if h.clock < earliest.clock), key=lambda h: h.clock, default=None
         )
         value, why = self._earlier_value(obj, change, before)
         if why:

@@ -272,16 +272,21 @@ class MainWindow(QMainWindow):
             self.file_menu.insertAction(self.file_separator, action)
 
     def _setup_undo(self, workspace: Workspace) -> None:
-        stack = workspace.undo_stack
-        undo = stack.createUndoAction(self, self.tr("&Undo"))
-        undo.setShortcuts(QKeySequence.StandardKey.Undo)
-        redo = stack.createRedoAction(self, self.tr("&Redo"))
-        redo.setShortcuts(QKeySequence.StandardKey.Redo)
-        for old, new in ((self.undo_action, undo), (self.redo_action, redo)):
-            self.edit_menu.insertAction(old, new)
-            self.edit_menu.removeAction(old)
-            old.deleteLater()
-        self.undo_action, self.redo_action = undo, redo
+        """Edit > Undo "…" and Redo "…" (Ctrl+Z, Ctrl+Y): the workspace's one history."""
+        history = workspace.history
+        self.undo_action.setShortcuts(QKeySequence.StandardKey.Undo)
+        self.redo_action.setShortcuts(QKeySequence.StandardKey.Redo)
+        self.undo_action.triggered.connect(lambda: history.undo(self))
+        self.redo_action.triggered.connect(lambda: history.redo(self))
+
+        def update() -> None:
+            self.undo_action.setEnabled(history.can_undo())
+            self.redo_action.setEnabled(history.can_redo())
+            self.undo_action.setText(history.undo_text() or self.tr("&Undo"))
+            self.redo_action.setText(history.redo_text() or self.tr("&Redo"))
+
+        history.changed.connect(update)
+        update()
 
     def _setup_view_menu(self) -> None:
         view_menu = self.menuBar().addMenu(self.tr("&View"))

@@ -70,12 +70,14 @@ class Runner(QObject):
         fn: WriteFn[T],
         *,
         label: str = "",
+        undoable: bool = True,
         parent: QWidget | None = None,
         on_done: DoneFn[T] | None = None,
         on_refused: RefusedFn | None = None,
     ) -> None:
         """Run `fn` in a new unit of work on the writer thread (see the module's text). `label`
-        (e.g. "Move 'Joint drone unit' to Delivering") names it on the Edit menu's Undo."""
+        (e.g. "Move 'Joint drone unit' to Delivering") names it on the Edit menu's Undo, unless
+        `undoable` is False (an undo itself, a change that is not the user's edit)."""
         context = self._context()
 
         def work(_progress: object) -> Outcome[Result[T]]:
@@ -84,7 +86,7 @@ class Runner(QObject):
         def finished(outcome: Outcome[Result[T]]) -> None:
             if outcome.ok and outcome.value is not None:
                 if self.on_result is not None:
-                    self.on_result(outcome.value, label)
+                    self.on_result(outcome.value, label if undoable else "")
                 self.succeeded.emit(outcome.value)
                 if on_done is not None:
                     on_done(outcome.value.value)
@@ -92,6 +94,23 @@ class Runner(QObject):
                 self._failed(outcome, label, parent, on_refused)
 
         self._start(work, finished, self._writer)
+
+    def write_and_wait(
+        self, fn: WriteFn[T], *, label: str = "", parent: QWidget | None = None
+    ) -> Outcome[T]:
+        """`write`, for a caller that needs the answer before it goes on (a dialog's "save,
+        then close"): the window keeps working (a local event loop) until the operation has
+        run. A fault has already been shown (the crash dialog); its Outcome is not ok."""
+        answers: list[Outcome[T]] = []
+        self.write(
+            fn,
+            label=label,
+            parent=parent,
+            on_done=lambda value: answers.append(Outcome(value=value)),
+            on_refused=lambda message: answers.append(Outcome(refusal=message)),
+        )
+        self.settle()
+        return answers[0] if answers else Outcome(refusal=self.tr("Not finished in time."))
 
     def query(
         self,

@@ -1,5 +1,5 @@
 """What every page shares: the open service context, who is at the keyboard, this user's
-settings and the undo stack."""
+settings, the operation runner and the undo history."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoStack
 
 from hescb_desktop.domain.dto import OrganisationDTO
 from hescb_desktop.domain.permissions import Identity, Kind, Operation, Owners
@@ -22,6 +21,7 @@ from hescb_desktop.services.results import Changes, Result
 from hescb_desktop.services.settings import UserSettings, load_settings, save_settings
 from hescb_desktop.services.who import Who, view_as, who
 from hescb_desktop.ui.operations import Runner
+from hescb_desktop.ui.undo_history import UndoHistory
 from hescb_desktop.ui.widgets.permission import sentence
 
 P = ParamSpec("P")
@@ -51,9 +51,9 @@ class Workspace(QObject):
         self.ctx = ctx
         self.share_override = share_override
         self.today = today
-        self.undo_stack = QUndoStack(self)
         self.runner = Runner(lambda: self.ctx, self)  # every write from the GUI (operations)
         self.runner.on_result = self._operation_done
+        self.history = UndoHistory(self.runner, self)  # the Edit menu's Undo and Redo
         self.settings = ctx.read(load_settings)
         self.who: Who = who(ctx)
         self._identity: Identity | None = None  # read again after any change (a sync's too)
@@ -71,7 +71,10 @@ class Workspace(QObject):
         return self.ctx.read(fn, *args, **kwargs)
 
     def _operation_done(self, result: Result[Any], label: str) -> None:
-        """After each operation (ui.operations): every affected page refreshes once."""
+        """After each operation (ui.operations): every affected page refreshes once, and an
+        edit with a label can be undone."""
+        if label and result.changes.tx is not None:
+            self.history.record(label, result.changes.tx)
         self.announce(result.changes)
 
     def forget_identity(self) -> None:
@@ -98,7 +101,7 @@ class Workspace(QObject):
         if now == self.who:
             return False
         self.who = now
-        self.undo_stack.clear()
+        self.history.clear()
         self.identity_changed.emit()
         self.data_changed.emit(Changes(frozenset(spec.table for spec in ALL) | SYNC_TABLES))
         return True
@@ -159,7 +162,10 @@ class Workspace(QObject):
             self.data_changed.emit(changes)
 
     def replace_context(self, ctx: ServiceContext) -> None:
-        """Carry on with `ctx` (the database restarted from the share); every page reloads."""
+        """Carry on with `ctx` (the database restarted from the share); every page reloads, and
+        nothing done on the board before can be undone on this one."""
+        self.runner.wait_idle()
+        self.history.clear()
         self.ctx = ctx
         self.settings = ctx.read(load_settings)
         self.who = who(ctx)

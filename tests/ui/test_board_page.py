@@ -14,7 +14,7 @@ import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
-from PySide6.QtWidgets import QApplication, QTableWidget
+from PySide6.QtWidgets import QApplication, QTableWidget, QWidget
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -55,6 +55,38 @@ def stage_of(page: BoardPage, title: str) -> tuple[str, float]:
     return row.stage, row.position
 
 
+class History:
+    """The Edit menu's undo history, used as a person does: each step waited for (undo and
+    redo run off the GUI thread, as every edit does)."""
+
+    def __init__(self, page: BoardPage) -> None:
+        self.workspace = page.workspace
+
+    def undo(self) -> None:
+        self.workspace.history.undo()
+        assert self.workspace.runner.settle()
+
+    def redo(self) -> None:
+        self.workspace.history.redo()
+        assert self.workspace.runner.settle()
+
+    def count(self) -> int:
+        return self.workspace.history.count
+
+    def undoText(self) -> str:  # noqa: N802 (the QUndoStack name these tests were written for)
+        return self.workspace.history.undo_label
+
+    def canRedo(self) -> bool:  # noqa: N802
+        return self.workspace.history.can_redo()
+
+
+def settled(widget: QWidget) -> None:
+    """Wait for the edit a gesture started (saved off the GUI thread) and its refresh."""
+    while widget is not None and not isinstance(widget, BoardPage):
+        widget = widget.parentWidget()
+    assert widget is not None and widget.workspace.runner.settle()
+
+
 def drop(source: CardListView, row: int, target: CardListView, at_row: int | None) -> None:
     """A real drag over the target view (enter, move) and the drop: above card `at_row`, or
     below the last card."""
@@ -80,6 +112,7 @@ def drop(source: CardListView, row: int, target: CardListView, at_row: int | Non
     event.setAccepted(False)  # as a drop arrives: the view accepts it if it takes it
     QApplication.sendEvent(target.viewport(), event)
     assert event.isAccepted()
+    settled(target)
 
 
 # ------------------------------------------------------------------ the model
@@ -143,10 +176,10 @@ def test_drag_between_columns_persists_and_undoes(page: BoardPage) -> None:
     assert titles(page.board_view.view_for("Scoping"))[0] == moving  # refreshed from the DB
     assert moving not in titles(page.board_view.view_for("In delivery"))
     assert page.undo_button.isEnabled()
-    page.workspace.undo_stack.undo()
+    History(page).undo()
     assert stage_of(page, moving) == before
     assert moving in titles(page.board_view.view_for("In delivery"))
-    page.workspace.undo_stack.redo()
+    History(page).redo()
     assert stage_of(page, moving)[0] == "Scoping"
 
 
@@ -155,12 +188,12 @@ def test_drag_within_a_column_reorders(page: BoardPage) -> None:
     first, *rest = titles(view)
     drop(view, 0, view, None)  # the top card to the bottom
     assert titles(page.board_view.view_for("In delivery")) == [*rest, first]
-    count = page.workspace.undo_stack.count()
+    count = History(page).count()
     last = len(rest)
     drop(
         page.board_view.view_for("In delivery"), last, page.board_view.view_for("In delivery"), None
     )
-    assert page.workspace.undo_stack.count() == count  # dropped where it was: nothing to undo
+    assert History(page).count() == count  # dropped where it was: nothing to undo
 
 
 def test_drop_on_an_empty_column(page: BoardPage) -> None:
@@ -237,7 +270,7 @@ def test_rag_override_needs_a_reason_and_undoes(qtbot: QtBot, page: BoardPage) -
     card = next(c for c in page.data.cards if c.title == "Joint missing-person procedures")
     assert card.rag is Rag.GREEN and card.overridden  # the board refreshed too
     assert dialog.history.rowCount() >= 2
-    page.workspace.undo_stack.undo()
+    History(page).undo()
     card = next(c for c in page.data.cards if c.title == "Joint missing-person procedures")
     assert card.rag is Rag.RED and not card.overridden
 
@@ -258,9 +291,9 @@ def test_details_edit_and_milestone_warning(qtbot: QtBot, page: BoardPage) -> No
     assert milestones.table.rowCount() == 1
     card = next(c for c in page.data.cards if c.title.startswith("Shared drone unit"))
     assert card.next_milestone == "Late handover"
-    page.workspace.undo_stack.undo()  # the milestone added
+    History(page).undo()  # the milestone added
     assert milestones.table.rowCount() == 0
-    page.workspace.undo_stack.undo()  # the title and target edit
+    History(page).undo()  # the title and target edit
     assert any(c.title == "Shared drone unit" for c in page.data.cards)
 
 
@@ -351,8 +384,9 @@ def test_large_text_makes_cards_bigger(page: BoardPage) -> None:
 def test_move_to_stage_from_the_menu_goes_to_the_bottom(page: BoardPage) -> None:
     card = next(c for c in page.data.cards if c.title == "Shared drone unit")
     page.board_view.move_requested.emit(card.id, "Closed")
+    settled(page)
     assert titles(page.board_view.view_for("Closed"))[-1] == "Shared drone unit"
-    page.workspace.undo_stack.undo()
+    History(page).undo()
     assert "Shared drone unit" in titles(page.board_view.view_for("Embedding"))
 
 
@@ -402,7 +436,7 @@ def test_adding_a_milestone_undoes_and_redoes(qtbot: QtBot, page: BoardPage) -> 
     dialog = _dialog(qtbot, page, "Shared drone unit")
     milestones = dialog.lists[0]
     before = milestones.table.rowCount()
-    stack = page.workspace.undo_stack
+    stack = History(page)
     count = stack.count()
     milestones.title.setText("Pilots trained <all> & signed off")
     milestones._on_add_clicked()
@@ -434,10 +468,10 @@ def test_adding_a_milestone_undoes_and_redoes(qtbot: QtBot, page: BoardPage) -> 
 def test_a_refused_addition_is_not_pushed(qtbot: QtBot, page: BoardPage) -> None:
     dialog = _dialog(qtbot, page, "Shared drone unit")
     risks = dialog.lists[2]
-    count = page.workspace.undo_stack.count()
+    count = History(page).count()
     risks._on_add_clicked()  # no description
     assert risks.message.text() and risks.table.rowCount() == 0
-    assert page.workspace.undo_stack.count() == count
+    assert History(page).count() == count
 
 
 def test_removing_a_dependency_undoes_and_redoes(qtbot: QtBot, page: BoardPage) -> None:
@@ -449,7 +483,7 @@ def test_removing_a_dependency_undoes_and_redoes(qtbot: QtBot, page: BoardPage) 
     deps.depends.setCurrentCell(0, 0)
     deps._on_remove_clicked()
     assert deps.depends.rowCount() == 0
-    stack = page.workspace.undo_stack
+    stack = History(page)
     assert stack.undoText() == "Remove dependency"
     stack.undo()
     assert _ids(deps.depends) == [dep_id]  # the same row back, not a copy
@@ -477,7 +511,7 @@ def test_editing_a_risk_undoes_and_redoes(qtbot: QtBot, page: BoardPage) -> None
     risks.likelihood.setValue(5)
     risks.mitigation.setText("Early talks with the CAA — «NATS»")
     risks._on_save_clicked()
-    stack = page.workspace.undo_stack
+    stack = History(page)
     assert stack.undoText() == "Edit risk"
     assert [risks.table.item(0, c).text() for c in (1, 3)] == ["5", "15"]
 

@@ -28,8 +28,8 @@ from hescb_desktop.domain.errors import DomainError
 from hescb_desktop.domain.permissions import Kind, Operation
 from hescb_desktop.services import board, board_report, planning
 from hescb_desktop.services.board import Board
+from hescb_desktop.ui.board import commands
 from hescb_desktop.ui.board.board_view import BoardView
-from hescb_desktop.ui.board.commands import MoveCard
 from hescb_desktop.ui.board.objective_dialog import ObjectiveDialog
 from hescb_desktop.ui.board.opportunities_view import OpportunitiesView
 from hescb_desktop.ui.board.roadmap_view import RoadmapView
@@ -116,15 +116,20 @@ class BoardPage(Page):
         a narrow window."""
         self.count = QLabel()
         edits: list[QWidget | None] = []
-        stack = self.workspace.undo_stack
+        history = self.workspace.history  # the Edit menu's: one history for every page
         self.undo_button = QPushButton(self.tr("Undo"))
-        self.undo_button.clicked.connect(stack.undo)
-        stack.canUndoChanged.connect(self.undo_button.setEnabled)
+        self.undo_button.clicked.connect(lambda: history.undo(self))
         self.redo_button = QPushButton(self.tr("Redo"))
-        self.redo_button.clicked.connect(stack.redo)
-        stack.canRedoChanged.connect(self.redo_button.setEnabled)
-        self.undo_button.setEnabled(stack.canUndo())
-        self.redo_button.setEnabled(stack.canRedo())
+        self.redo_button.clicked.connect(lambda: history.redo(self))
+
+        def update() -> None:
+            self.undo_button.setEnabled(history.can_undo())
+            self.redo_button.setEnabled(history.can_redo())
+            self.undo_button.setToolTip(history.undo_text())
+            self.redo_button.setToolTip(history.redo_text())
+
+        history.changed.connect(update)
+        update()
         edits += [self.undo_button, self.redo_button]
         papers: list[QWidget | None] = []
         for text, slot in (
@@ -260,19 +265,12 @@ class BoardPage(Page):
         card = self.card(card_id)
         if card is None or self._unchanged(card, stage, after, before):
             return
-        command = MoveCard(
-            self.workspace,
-            (card.id, card.title, card.stage, card.position),
-            stage,
-            (after, before),
-            self.show_error,
+        self.workspace.runner.write(
+            commands.move_card(card.id, stage, after, before),
+            label=self.tr("Move '%1' to %2").replace("%1", card.title).replace("%2", stage),
+            parent=self,
+            on_refused=self.show_error,
         )
-        try:
-            command.apply()
-        except DomainError as exc:
-            self.show_error(str(exc))
-            return
-        self.workspace.undo_stack.push(command)
 
     @Slot(str, str)
     def _on_move_requested(self, card_id: str, stage: str) -> None:

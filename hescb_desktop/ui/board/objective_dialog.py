@@ -34,7 +34,8 @@ from hescb_desktop.services import crud, planning
 from hescb_desktop.services.entities import OBJECTIVES, PEOPLE
 from hescb_desktop.services.objectives import DIMENSIONS
 from hescb_desktop.services.results import Changes
-from hescb_desktop.ui.board.commands import EditObjective, ErrorFn, RagState, SetRag
+from hescb_desktop.ui.board import commands
+from hescb_desktop.ui.board.commands import ErrorFn, RagState
 from hescb_desktop.ui.board.objective_tabs import (
     DependenciesTab,
     DetailTab,
@@ -359,9 +360,8 @@ class ObjectiveDialog(GuardedDialog):
             self.details_message.setText(self.tr("Nothing changed."))
             self.snapshot.take(self._detail_inputs())
             return True
-        old = {k: getattr(o, k) for k in new}
-        command = EditObjective(self.workspace, o.id, old, new, self.on_error)
-        if not self._apply(command, self.details_message):
+        label = self.tr("Edit objective '%1'").replace("%1", o.title)
+        if not self._apply(commands.edit_objective(o.id, new), label, self.details_message):
             return False
         self.snapshot.take(self._detail_inputs())
         return True
@@ -385,20 +385,19 @@ class ObjectiveDialog(GuardedDialog):
             return False
         reason = self.override_reason.text() if overriding else self.change_reason.text()
         new: RagState = (dims, override, reason, self.path.toPlainText())
-        command = SetRag(self.workspace, o.id, self._rag_state(o), new, self.on_error)
-        if not self._apply(command, self.rag_message):
+        label = self.tr("Change the RAG of '%1'").replace("%1", o.title)
+        if not self._apply(commands.set_rag(o.id, new), label, self.rag_message):
             return False
         self.change_reason.clear()
         self.snapshot.take(self._rag_inputs())
         return True
 
-    def _apply(self, command: EditObjective | SetRag, message: QLabel) -> bool:
-        try:
-            command.apply()
-        except DomainError as exc:
-            message.setText(str(exc))
+    def _apply(self, edit: commands.Edit, label: str, message: QLabel) -> bool:
+        """One operation (ui.operations), waited for: the dialog closes only once saved."""
+        outcome = self.workspace.runner.write_and_wait(edit, label=label, parent=self)
+        if not outcome.ok:
+            message.setText(outcome.refusal)
             return False
-        self.workspace.undo_stack.push(command)
-        message.setText("\n".join(command.warnings) or self.tr("Saved."))
+        message.setText("\n".join(outcome.value or ()) or self.tr("Saved."))
         self._reload()
         return True

@@ -1,9 +1,9 @@
 """The objective dialog's lists: milestones, dependencies, risks, links and the RAG history.
 
-Each tab shows rows from an `ObjectiveDetail`. Adding, changing and removing rows are commands on
-the workspace's undo stack (applied once through the planning services; refused input is shown
-inline, changes nothing and is not pushed). The dialog reloads when the data changes, so an undo
-or redo from the Edit menu shows too.
+Each tab shows rows from an `ObjectiveDetail`. Adding, changing and removing rows are operations
+(ui.operations) through the planning services, each with its Edit-menu label; refused input is
+shown inline and changes nothing. The dialog reloads when the data changes, so an undo or redo
+from the Edit menu shows too.
 """
 
 from __future__ import annotations
@@ -33,17 +33,8 @@ from PySide6.QtWidgets import (
 )
 
 from hescb_desktop.domain.dto import MilestoneDTO, PersonDTO, RiskDTO
-from hescb_desktop.domain.errors import DomainError
-from hescb_desktop.services import planning
 from hescb_desktop.services.planning import ObjectiveDetail
-from hescb_desktop.services.results import Changes
-from hescb_desktop.ui.board.commands import (
-    AddDetail,
-    BoardCommand,
-    ChangeDetail,
-    RemoveDetail,
-    save_detail,
-)
+from hescb_desktop.ui.board import commands
 from hescb_desktop.ui.widgets.labels import format_date, rag_label, status_label
 from hescb_desktop.ui.widgets.palette import OVERDUE_TEXT, rag_colour
 from hescb_desktop.ui.workspace import Workspace
@@ -127,25 +118,22 @@ class DetailTab(QWidget):
         """Add or save what `pending` found; False (with the reason shown) when refused."""
         return True
 
-    def _push(self, command: BoardCommand) -> bool:
-        """Apply the command once and put it on the undo stack; a refusal is shown here."""
-        try:
-            command.apply()
-        except DomainError as exc:
-            self._say(str(exc), error=True)
+    def _push(self, text: str, edit: commands.Edit) -> bool:
+        """One operation, waited for (what was typed is cleared only once it is saved); a
+        refusal is shown here."""
+        outcome = self.workspace.runner.write_and_wait(edit, label=text, parent=self)
+        if not outcome.ok:
+            self._say(outcome.refusal, error=True)
             return False
-        self.workspace.undo_stack.push(command)
-        self._say("\n".join(command.warnings), error=bool(command.warnings))
+        warnings = outcome.value or ()
+        self._say("\n".join(warnings), error=bool(warnings))
         return True
 
     def _add(self, text: str, table: str, values: Mapping[str, Any]) -> bool:
-        save = save_detail(self.workspace, table)
-        return self._push(
-            AddDetail(self.workspace, text, table, lambda: save(values, None), self._on_error)
-        )
+        return self._push(text, commands.save_detail(table, values))
 
     def _remove(self, text: str, table: str, row_id: str) -> bool:
-        return self._push(RemoveDetail(self.workspace, text, table, row_id, self._on_error))
+        return self._push(text, commands.remove_detail(table, row_id))
 
     def _on_error(self, text: str) -> None:
         """An undo or redo refused later (say the objective was deleted on another PC): to the
@@ -234,19 +222,8 @@ class MilestonesTab(DetailTab):
             return
 
         m = self._milestones[row_id]
-        old = {"done": m.done, "done_on": m.done_on}
         text = self.tr("Mark milestone not done") if m.done else self.tr("Mark milestone done")
-        self._push(
-            ChangeDetail(
-                self.workspace,
-                text,
-                "milestones",
-                row_id,
-                old,
-                {"done": not m.done},
-                self._on_error,
-            )
-        )
+        self._push(text, commands.save_detail("milestones", {"done": not m.done}, row_id))
 
     def _on_remove_clicked(self) -> None:
         row_id = selected_id(self.table)
@@ -294,21 +271,7 @@ class DependenciesTab(DetailTab):
         other = self.choice.currentData()
         if not other:
             return
-        objective_id = self.objective_id
-
-        def create() -> tuple[Changes, tuple[str, ...]]:
-            added = planning.add_dependency(self.workspace.ctx.uow(), objective_id, other)
-            return added.changes, ()
-
-        self._push(
-            AddDetail(
-                self.workspace,
-                self.tr("Add dependency"),
-                "objective_dependencies",
-                create,
-                self._on_error,
-            )
-        )
+        self._push(self.tr("Add dependency"), commands.add_dependency(self.objective_id, other))
 
     def _on_remove_clicked(self) -> None:
         row_id = selected_id(self.depends)
@@ -449,12 +412,7 @@ class RisksTab(DetailTab):
         if not new:
             self._say(self.tr("Nothing changed."), error=False)
             return True
-        old = {k: getattr(r, k) for k in new}
-        return self._push(
-            ChangeDetail(
-                self.workspace, self.tr("Edit risk"), "risks", r.id, old, new, self._on_error
-            )
-        )
+        return self._push(self.tr("Edit risk"), commands.save_detail("risks", new, r.id))
 
     def _on_remove_clicked(self) -> None:
         row_id = selected_id(self.table)

@@ -8,10 +8,10 @@ from __future__ import annotations
 import functools
 import io
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from PySide6.QtCore import QDate, Qt, Slot
 from PySide6.QtGui import QAction, QKeyEvent
@@ -44,16 +44,15 @@ from hescb_desktop.domain.calendar import (
     week_start,
 )
 from hescb_desktop.domain.dto import EventDTO
-from hescb_desktop.domain.errors import DomainError
 from hescb_desktop.domain.permissions import Kind, Operation
 from hescb_desktop.domain.recurrence import LONDON, describe
 from hescb_desktop.services import calendar as cal
 from hescb_desktop.services import crud
 from hescb_desktop.services.entities import ORGANISATIONS, PEOPLE, RESOURCES
-from hescb_desktop.ui.calendar.commands import run_edit
 from hescb_desktop.ui.calendar.event_dialog import Choice, DialogChoices, EventDialog
 from hescb_desktop.ui.calendar.find_time import FindTimeView, monday_of, week_window
 from hescb_desktop.ui.calendar.views import MonthGrid, TimeGrid
+from hescb_desktop.ui.operations import WriteFn
 from hescb_desktop.ui.widgets.busy_dialog import BusyDialog
 from hescb_desktop.ui.widgets.flow_layout import flow_row, group
 from hescb_desktop.ui.widgets.icons import icon
@@ -500,12 +499,7 @@ class CalendarPage(Page):
         dialog = self.new_event_dialog(start, end, all_day)
         if not dialog.exec() or dialog.result_draft is None:
             return
-        new = dialog.result_draft
-        self._run(
-            self.tr("New event"),
-            (),
-            lambda: _created(cal.create_event(self.workspace.ctx.uow(), new)),
-        )
+        self._create(dialog.result_draft)
 
     @Slot(object)
     def edit(self, occ: Occurrence) -> None:
@@ -515,7 +509,6 @@ class CalendarPage(Page):
         if scope is None:
             return
         read = self.workspace.ctx.read
-        uow = self.workspace.ctx.uow
         details = read(cal.event_details, occ.event_id)
         draft = replace(details.draft, start=occ.start, end=occ.end)
         if occ.recurring and scope != Scope.THIS and not draft.rrule and occ.series_id:
@@ -537,12 +530,15 @@ class CalendarPage(Page):
         if not dialog.exec() or dialog.result_draft is None:
             return
         new = dialog.result_draft
-        self._run(
+
+        def save(draft: EventDraft) -> WriteFn[Any]:
+            return lambda uow: cal.update_event(
+                uow, occ.event_id, draft, recurrence_id=occ.recurrence_id, scope=scope
+            )
+
+        self._save_typed(
             self.tr("Edit “%1”").replace("%1", occ.summary),
-            ignore,
-            lambda: cal.update_event(
-                uow(), occ.event_id, new, recurrence_id=occ.recurrence_id, scope=scope
-            ),
+            Typed(new, dialog.windowTitle(), ignore, save),
         )
 
     @Slot(object, object, object)
@@ -554,11 +550,9 @@ class CalendarPage(Page):
         if scope is None:
             self.refresh()
             return
-        uow = self.workspace.ctx.uow
         self._run(
             self.tr("Move “%1”").replace("%1", occ.summary),
-            tuple(filter(None, (occ.event_id, occ.series_id))),
-            lambda: cal.move_occurrence(uow(), occ, start, end, scope=scope),
+            lambda uow: cal.move_occurrence(uow, occ, start, end, scope=scope),
         )
 
     def delete(self, occ: Occurrence) -> None:
@@ -575,22 +569,49 @@ class CalendarPage(Page):
             if answer != QMessageBox.StandardButton.Yes:
                 return
             scope = Scope.ALL
-        uow = self.workspace.ctx.uow
         self._run(
             self.tr("Delete “%1”").replace("%1", occ.summary),
-            tuple(filter(None, (occ.event_id, occ.series_id))),
-            lambda: cal.delete_event(
-                uow(), occ.event_id, recurrence_id=occ.recurrence_id, scope=scope
+            lambda uow: cal.delete_event(
+                uow, occ.event_id, recurrence_id=occ.recurrence_id, scope=scope
             ),
         )
         self.grid.selected = None
 
-    def _run(self, text: str, roots: tuple[str, ...], action: Callable[[], object]) -> None:
-        try:
-            run_edit(self.workspace, text, roots, action)  # type: ignore[arg-type]
-        except DomainError as exc:
-            QMessageBox.warning(self, self.tr("Calendar"), str(exc))
-        self.refresh()
+    def _create(self, new: EventDraft) -> None:
+        def save(draft: EventDraft) -> WriteFn[Any]:
+            return lambda uow: cal.create_event(uow, draft)
+
+        self._save_typed(
+            self.tr("New event “%1”").replace("%1", new.summary),
+            Typed(new, self.tr("New event"), (), save),
+        )
+
+    def _run(
+        self, text: str, fn: WriteFn[Any], on_refused: Callable[[], None] | None = None
+    ) -> None:
+        """One operation (ui.operations), labelled for the Edit menu's Undo. Refused: said,
+        and the view put back (a drag that was refused goes back where it was)."""
+
+        def refused(message: str) -> None:
+            QMessageBox.warning(self, self.tr("Calendar"), message)
+            self.refresh()
+            if on_refused is not None:
+                on_refused()
+
+        self.workspace.runner.write(fn, label=text, parent=self, on_refused=refused)
+
+    def _save_typed(self, text: str, typed: Typed) -> None:
+        """An event typed in the dialog, saved; refused, the dialog comes back as it was typed
+        (nothing typed is lost), to be corrected or cancelled."""
+
+        def again() -> None:
+            dialog = EventDialog(
+                typed.draft, self._choices(), self._check(typed.ignore), self, title=typed.title
+            )
+            if dialog.exec() and dialog.result_draft is not None:
+                self._save_typed(text, replace(typed, draft=dialog.result_draft))
+
+        self._run(text, typed.save(typed.draft), on_refused=again)
 
     def _refuse_read_only(self, occ: Occurrence, operation: Operation = Operation.EDIT) -> bool:
         if occ.masked:
@@ -834,20 +855,17 @@ class CalendarPage(Page):
             draft, self._choices(), self._check(), self, title=self.tr("New event")
         )
         if dialog.exec() and dialog.result_draft is not None:
-            new = dialog.result_draft
-            self._run(
-                self.tr("New event"),
-                (),
-                lambda: _created(cal.create_event(self.workspace.ctx.uow(), new)),
-            )
+            self._create(dialog.result_draft)
 
 
-def _created(result: object) -> object:
-    """A create's Result with the new id as its value (what an undo snapshot needs)."""
-    from hescb_desktop.services.results import Result
+@dataclass(frozen=True)
+class Typed:
+    """An event as typed in the event dialog, and how to save it (a new one, or an edit)."""
 
-    assert isinstance(result, Result)
-    return Result((result.value.id,), result.changes)
+    draft: EventDraft
+    title: str
+    ignore: tuple[str, ...]  # the events the clash check leaves out (the one being edited)
+    save: Callable[[EventDraft], WriteFn[Any]]
 
 
 def _calendar(page: Callable[[], Page]) -> CalendarPage:
