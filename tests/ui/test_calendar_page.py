@@ -75,6 +75,21 @@ def drag(qtbot: QtBot, widget: QPointF | object, start: QPointF, end: QPointF) -
             grid, QPoint(a.x() + (b.x() - a.x()) * n // 5, a.y() + (b.y() - a.y()) * n // 5)
         )  # type: ignore[arg-type]
     qtbot.mouseRelease(grid, Qt.MouseButton.LeftButton, pos=b)  # type: ignore[arg-type]
+    page = grid.parentWidget()  # type: ignore[attr-defined]
+    while page is not None and not isinstance(page, CalendarPage):
+        page = page.parentWidget()
+    assert page is not None and page.workspace.runner.settle()  # the edit is saved off the GUI
+
+
+def undo(page: CalendarPage) -> None:
+    """Edit > Undo, as a person uses it: waited for (it runs off the GUI thread)."""
+    page.workspace.history.undo()
+    assert page.workspace.runner.settle()
+
+
+def redo(page: CalendarPage) -> None:
+    page.workspace.history.redo()
+    assert page.workspace.runner.settle()
 
 
 def when_modal(qtbot: QtBot, act: Callable[[object], None]) -> None:
@@ -107,9 +122,9 @@ def test_drag_in_the_grid_creates_an_event(qtbot: QtBot, page: CalendarPage) -> 
     assert (occ.start, occ.end) == (at(tuesday, 10), at(tuesday, 11, 30))
     assert occ.summary == "Drone unit: fire <scene> & search 😀"
     assert any(o.key == occ.key for o in page.grid.occurrences)  # shown at once
-    page.workspace.undo_stack.undo()
+    undo(page)
     assert not [o for o in week(page) if o.summary.startswith("Drone unit")]
-    page.workspace.undo_stack.redo()
+    redo(page)
     assert [o.start for o in week(page) if o.summary.startswith("Drone unit")] == [at(tuesday, 10)]
 
 
@@ -137,8 +152,8 @@ def test_drag_moves_and_resizes_an_event_with_undo(qtbot: QtBot, page: CalendarP
     drag(qtbot, page.grid, edge, QPointF(edge.x(), edge.y() + page.grid.hour_height / 2))
     (resized,) = [o for o in week(page) if o.summary == "Budget review"]
     assert resized.end == at(MONDAY + timedelta(days=1), 11, 30)
-    page.workspace.undo_stack.undo()
-    page.workspace.undo_stack.undo()
+    undo(page)
+    undo(page)
     (back,) = [o for o in week(page) if o.summary == "Budget review"]
     assert (back.start, back.end) == (at(MONDAY, 9), at(MONDAY, 10))
 

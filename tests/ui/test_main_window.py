@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 from board_data import ME, BoardFacts
 from PySide6.QtCore import QPoint, QSettings, QSize, Qt, QTimer
-from PySide6.QtGui import QKeySequence, QUndoCommand
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox
 from pytestqt.qtbot import QtBot
 from unsaved_helpers import Button, answer_next_question
 
 from hescb_desktop import __version__
+from hescb_desktop.domain.dto import ActionDTO
 from hescb_desktop.domain.enums import Rag
-from hescb_desktop.services.context import ServiceContext
+from hescb_desktop.services import actions as action_service
+from hescb_desktop.services import board, crud
+from hescb_desktop.services.context import ServiceContext, open_context
+from hescb_desktop.services.entities import ACTIONS, PEOPLE
 from hescb_desktop.services.settings import UserSettings, load_settings, save_settings
 from hescb_desktop.storage.identity import write_identity
 from hescb_desktop.ui.about_dialog import AboutDialog
@@ -139,24 +144,55 @@ def test_status_bar_shows_user_organisation_and_sync_state(window: MainWindow) -
     assert window.status.sync_label.text() == "No share configured"
 
 
-def test_edit_menu_undo_and_redo_use_the_shared_stack(window: MainWindow) -> None:
+def test_edit_menu_undoes_and_redoes_an_edit_made_on_any_page(
+    qtbot: QtBot, window: MainWindow, ctx: ServiceContext, board: BoardFacts
+) -> None:
+    """One history: an action raised (from whichever page) is undone and redone from the Edit
+    menu, which names it; Ctrl+Z and Ctrl+Y are its shortcuts."""
     assert window.undo_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Undo)
     assert window.redo_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Redo)
-    assert not window.undo_action.isEnabled()
-    done: list[str] = []
+    assert not window.undo_action.isEnabled() and not window.redo_action.isEnabled()
+    owner = next(p for p in ctx.read(crud.list_all, PEOPLE) if p.name == "Sam Patel")
+    raised: list[ActionDTO] = []
+    window.workspace.runner.write(
+        lambda uow: action_service.new_action(
+            uow, description="Cost the drone hangar", owner_id=owner.id, due=date(2027, 3, 1)
+        ),
+        label="Raise action",
+        on_done=raised.append,
+    )
+    assert window.workspace.runner.settle() and raised
+    ref = raised[0].reference
+    assert window.undo_action.isEnabled() and window.undo_action.text() == "Undo Raise action"
 
-    class Remember(QUndoCommand):
-        def redo(self) -> None:
-            done.append("do")
+    def live() -> bool:
+        return any(a.reference == ref for a in ctx.read(crud.list_all, ACTIONS))
 
-        def undo(self) -> None:
-            done.append("undo")
-
-    window.workspace.undo_stack.push(Remember("remember"))
-    assert window.undo_action.isEnabled()
+    assert live()
     window.undo_action.trigger()
+    assert window.workspace.runner.settle()
+    assert not live() and window.redo_action.text() == "Redo Raise action"
     window.redo_action.trigger()
-    assert done == ["do", "undo", "do"]
+    assert window.workspace.runner.settle()
+    assert live() and window.undo_action.text() == "Undo Raise action"
+    assert not window.redo_action.isEnabled()
+
+
+def test_another_board_starts_with_nothing_to_undo(
+    qtbot: QtBot, window: MainWindow, ctx: ServiceContext, tmp_path: Path
+) -> None:
+    window.workspace.runner.write(
+        lambda uow: board.add_stage(uow, "On hold"), label="Add stage 'On hold'"
+    )
+    assert window.workspace.runner.settle()
+    assert window.undo_action.isEnabled()
+    other = open_context(tmp_path / "other-board")
+    try:
+        window.workspace.replace_context(other)
+        assert not window.undo_action.isEnabled() and window.workspace.history.count == 0
+    finally:
+        window.workspace.replace_context(ctx)
+        other.close()
 
 
 def test_geometry_is_saved_in_the_data_dir_and_restored(
