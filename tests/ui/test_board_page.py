@@ -317,14 +317,17 @@ def test_stages_editor_refuses_deleting_a_stage_with_cards(qtbot: QtBot, page: B
     qtbot.addWidget(dialog)
     dialog.list.setCurrentRow(2)  # In delivery
     dialog._on_delete_clicked()
+    settled(page)
     assert "still holds 3 cards" in dialog.message.text()
     assert dialog.list.count() == 5
     dialog.name.setText("Delivery")
     dialog._on_rename_clicked()
+    settled(page)
     assert "Delivery" in page.board_view.headers
     assert "Joint missing-person procedures" in titles(page.board_view.view_for("Delivery"))
     assert len(titles(page.board_view.view_for("Delivery"))) == 3
     dialog._shift(-1)
+    settled(page)
     assert [dialog.list.item(n).text() for n in range(3)] == ["Proposed", "Delivery", "Scoping"]
     assert list(page.board_view.headers)[:3] == ["Proposed", "Delivery", "Scoping"]
 
@@ -345,9 +348,11 @@ def test_opportunity_raised_and_adopted_appears_on_the_board(
     )
     view = page.opportunities
     view._on_raise_clicked()
+    settled(page)
     assert view.model.rowCount() == 1
     view.table.setCurrentIndex(view.model.index(0, 0))
     view._on_adopt_clicked()
+    settled(page)
     assert titles(page.board_view.view_for("Proposed"))[-1] == "Shared fleet workshop"
     (row,) = opportunities.register(page.workspace.ctx.uow(write=False))
     assert row.opportunity.outcome is OpportunityOutcome.ADOPTED

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 from hescb_desktop.domain.board import BoardCard, BoardFilter, Lanes, lay_out
 from hescb_desktop.domain.csv_text import excel_csv_bytes
 from hescb_desktop.domain.enums import Rag
-from hescb_desktop.domain.errors import DomainError
 from hescb_desktop.domain.permissions import Kind, Operation
 from hescb_desktop.services import board, board_report, planning
 from hescb_desktop.services.board import Board
@@ -102,7 +101,6 @@ class BoardPage(Page):
         self.roadmap_view = RoadmapView()
         self.roadmap_view.canvas.row_activated.connect(self.open_objective)
         self.opportunities = OpportunitiesView(self.workspace)
-        self.opportunities.changed.connect(self.workspace.announce)
         self.opportunities.objective_opened.connect(self.open_objective)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.board_view, self.tr("Board"))
@@ -300,13 +298,13 @@ class BoardPage(Page):
         title, ok = QInputDialog.getText(self, self.tr("New objective"), self.tr("Title"))
         if not ok:
             return
-        try:
-            result = planning.create_objective(self.workspace.ctx.uow(), title)
-        except DomainError as exc:
-            self.show_error(str(exc))
-            return
-        self.workspace.announce(result.changes)
-        self.open_objective(result.value.id)
+        self.workspace.runner.write(
+            lambda uow: planning.create_objective(uow, title),
+            label=self.tr("New objective '%1'").replace("%1", title),
+            parent=self,
+            on_done=lambda objective: self.open_objective(objective.id),
+            on_refused=self.show_error,
+        )
 
     def new_item(self) -> bool:  # Ctrl+N
         self._on_new_clicked()

@@ -3,6 +3,7 @@ outcome (an objective on the board, or declined with a reason)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal, Slot
@@ -26,12 +27,12 @@ from PySide6.QtWidgets import (
 )
 
 from hescb_desktop.domain.enums import OpportunityOutcome
-from hescb_desktop.domain.errors import DomainError
 from hescb_desktop.domain.permissions import Kind, Operation
 from hescb_desktop.services import crud, opportunities
 from hescb_desktop.services.entities import PEOPLE
+from hescb_desktop.services.operations import Uow
 from hescb_desktop.services.opportunities import OpportunityRow
-from hescb_desktop.services.results import Changes
+from hescb_desktop.services.results import Result
 from hescb_desktop.ui.widgets.labels import format_date
 from hescb_desktop.ui.widgets.palette import OVERDUE_TEXT
 from hescb_desktop.ui.widgets.permission import gate
@@ -131,7 +132,6 @@ def ask_text(parent: QWidget, title: str, label: str, text: str = "") -> str | N
 
 
 class OpportunitiesView(QWidget):
-    changed = Signal(object)  # Changes
     objective_opened = Signal(str)
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
@@ -198,22 +198,26 @@ class OpportunitiesView(QWidget):
             return None
         return self.model.row_at(index.row())  # type: ignore[no-any-return]
 
-    def _run(self, fn: Any) -> None:
-        try:
-            result = fn()
-        except DomainError as exc:
-            self.message.setText(str(exc))
-            return
-        self.message.clear()
-        changes: Changes = result.changes
-        self.changed.emit(changes)
-        self.refresh()
+    def _run(self, label: str, fn: Callable[[Uow], Result[Any]]) -> None:
+        """One operation (ui.operations): the board and this register refresh from its change
+        set; a refusal is shown under the register."""
+
+        def done(_value: object) -> None:
+            self.message.clear()
+            self.refresh()  # the register at once (the board marks it stale while hidden)
+
+        self.workspace.runner.write(
+            fn, label=label, parent=self, on_done=done, on_refused=self.message.setText
+        )
 
     @Slot()
     def _on_raise_clicked(self) -> None:
         values = RaiseDialog.ask(self.workspace, self)
         if values is not None:
-            self._run(lambda: opportunities.raise_opportunity(self.workspace.ctx.uow(), values))
+            self._run(
+                self.tr("Raise opportunity '%1'").replace("%1", str(values.get("title", ""))),
+                lambda uow: opportunities.raise_opportunity(uow, values),
+            )
 
     @Slot()
     def _on_assess_clicked(self) -> None:
@@ -224,15 +228,21 @@ class OpportunitiesView(QWidget):
             self, self.tr("Assessment"), row.opportunity.title, row.opportunity.assessment
         )
         if text is not None:
+            opportunity_id = row.opportunity.id
             self._run(
-                lambda: opportunities.assess(self.workspace.ctx.uow(), row.opportunity.id, text)
+                self.tr("Assess '%1'").replace("%1", row.opportunity.title),
+                lambda uow: opportunities.assess(uow, opportunity_id, text),
             )
 
     @Slot()
     def _on_adopt_clicked(self) -> None:
         row = self._current()
         if row is not None:
-            self._run(lambda: opportunities.adopt(self.workspace.ctx.uow(), row.opportunity.id))
+            opportunity_id = row.opportunity.id
+            self._run(
+                self.tr("Adopt '%1'").replace("%1", row.opportunity.title),
+                lambda uow: opportunities.adopt(uow, opportunity_id),
+            )
 
     @Slot()
     def _on_decline_clicked(self) -> None:
@@ -241,8 +251,10 @@ class OpportunitiesView(QWidget):
             return
         reason = ask_text(self, self.tr("Decline"), self.tr("Why is it declined?"))
         if reason is not None:
+            opportunity_id = row.opportunity.id
             self._run(
-                lambda: opportunities.decline(self.workspace.ctx.uow(), row.opportunity.id, reason)
+                self.tr("Decline '%1'").replace("%1", row.opportunity.title),
+                lambda uow: opportunities.decline(uow, opportunity_id, reason),
             )
 
     @Slot()

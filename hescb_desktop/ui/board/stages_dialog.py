@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hescb_desktop.domain.errors import DomainError
 from hescb_desktop.domain.permissions import Kind, Operation
 from hescb_desktop.services import board
+from hescb_desktop.services.operations import Uow
 from hescb_desktop.services.results import Result
 from hescb_desktop.ui.widgets.palette import OVERDUE_TEXT
 from hescb_desktop.ui.widgets.permission import read_only
@@ -85,11 +85,8 @@ class StagesDialog(GuardedDialog):
     def save_unsaved_changes(self) -> bool:
         stage_id = self._current_id()
         if stage_id:
-            return self._run(
-                lambda: board.rename_stage(self.workspace.ctx.uow(), stage_id, self.name.text()),
-                stage_id,
-            )
-        return self._run(lambda: board.add_stage(self.workspace.ctx.uow(), self.name.text()))
+            return self._rename(stage_id, wait=True)
+        return self._add(wait=True)
 
     def _load(self, select: str = "") -> None:
         self.list.clear()
@@ -109,16 +106,46 @@ class StagesDialog(GuardedDialog):
         item = self.list.currentItem()
         return str(item.data(Qt.ItemDataRole.UserRole)) if item is not None else ""
 
-    def _run(self, fn: Callable[[], Result[Any]], select: str = "") -> bool:
-        try:
-            result = fn()
-        except DomainError as exc:
-            self.message.setText(str(exc))
-            return False
-        self.message.clear()
-        self.workspace.announce(result.changes)
-        self._load(select or self._current_id())
+    def _run(
+        self, label: str, fn: Callable[[Uow], Result[Any]], select: str = "", *, wait: bool = False
+    ) -> bool:
+        """One operation (ui.operations); `wait`: the answer is needed (save, then close)."""
+        if wait:
+            outcome = self.workspace.runner.write_and_wait(fn, label=label, parent=self)
+            if not outcome.ok:
+                self.message.setText(outcome.refusal)
+                return False
+            self._saved(select)
+            return True
+        self.workspace.runner.write(
+            fn,
+            label=label,
+            parent=self,
+            on_done=lambda _value: self._saved(select),
+            on_refused=self.message.setText,
+        )
         return True
+
+    def _saved(self, select: str) -> None:
+        self.message.clear()
+        self._load(select or self._current_id())
+
+    def _add(self, *, wait: bool = False) -> bool:
+        name = self.name.text()
+        return self._run(
+            self.tr("Add stage '%1'").replace("%1", name.strip()),
+            lambda uow: board.add_stage(uow, name),
+            wait=wait,
+        )
+
+    def _rename(self, stage_id: str, *, wait: bool = False) -> bool:
+        name = self.name.text()
+        return self._run(
+            self.tr("Rename stage to '%1'").replace("%1", name.strip()),
+            lambda uow: board.rename_stage(uow, stage_id, name),
+            stage_id,
+            wait=wait,
+        )
 
     @Slot()
     def _on_list_current_changed(self) -> None:
@@ -128,22 +155,22 @@ class StagesDialog(GuardedDialog):
 
     @Slot()
     def _on_add_clicked(self) -> None:
-        self._run(lambda: board.add_stage(self.workspace.ctx.uow(), self.name.text()))
+        self._add()
 
     @Slot()
     def _on_rename_clicked(self) -> None:
         stage_id = self._current_id()
         if stage_id:
-            self._run(
-                lambda: board.rename_stage(self.workspace.ctx.uow(), stage_id, self.name.text()),
-                stage_id,
-            )
+            self._rename(stage_id)
 
     @Slot()
     def _on_delete_clicked(self) -> None:
         stage_id = self._current_id()
         if stage_id:
-            self._run(lambda: board.delete_stage(self.workspace.ctx.uow(), stage_id))
+            self._run(
+                self.tr("Delete stage '%1'").replace("%1", self.name.text().strip()),
+                lambda uow: board.delete_stage(uow, stage_id),
+            )
 
     def _shift(self, step: int) -> None:
         stage_id = self._current_id()
@@ -154,4 +181,4 @@ class StagesDialog(GuardedDialog):
         if not 0 <= n + step < len(ids):
             return
         ids[n], ids[n + step] = ids[n + step], ids[n]
-        self._run(lambda: board.reorder_stages(self.workspace.ctx.uow(), ids), stage_id)
+        self._run(self.tr("Reorder stages"), lambda uow: board.reorder_stages(uow, ids), stage_id)
