@@ -83,6 +83,14 @@ class ServiceContext:
         through a service without opening a unit of work itself (issue 17)."""
         return fn(self.uow(write=False), *args, **kwargs)
 
+    def write(
+        self, fn: Callable[Concatenate[UnitOfWork, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """`fn(uow, ...)` in a new unit of work that writes: for set-up flows and jobs that run
+        off the GUI's operations (first run, joining a share); the GUI's edits go through
+        ui.operations."""
+        return fn(self.uow(), *args, **kwargs)
+
     def uow(self, *, write: bool = True) -> UnitOfWork:
         """A unit of work that records its changes as this PC's person and refuses what that
         person may not do (`uow.require`, and every flush: storage.guard)."""

@@ -60,6 +60,16 @@ def run_write(ctx: ServiceContext, fn: Callable[[UnitOfWork], Result[T]]) -> Out
     return capture(lambda: fn(ctx.uow()))
 
 
+def run_job(
+    ctx: ServiceContext,
+    fn: Callable[[ServiceContext, Callable[[int, str], None]], Result[T]],
+    progress: Callable[[int, str], None],
+) -> Outcome[Result[T]]:
+    """A long operation (an import, numbered copies): `fn(ctx, progress)` opens what units of
+    work it needs through the services and reports progress as it goes."""
+    return capture(lambda: fn(ctx, progress))
+
+
 def run_read(ctx: ServiceContext, fn: Callable[[ServiceContext], T]) -> Outcome[T]:
     return capture(lambda: fn(ctx))
 

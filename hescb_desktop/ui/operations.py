@@ -28,14 +28,15 @@ from PySide6.QtCore import QEventLoop, QObject, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from hescb_desktop.services.context import ServiceContext
-from hescb_desktop.services.operations import Outcome, Uow, run_read, run_write
+from hescb_desktop.services.operations import Outcome, Uow, run_job, run_read, run_write
 from hescb_desktop.services.results import Result
 from hescb_desktop.ui.crash_dialog import show_unexpected
-from hescb_desktop.ui.widgets.worker import Task
+from hescb_desktop.ui.widgets.worker import ProgressFn, Task
 
 T = TypeVar("T")
 WriteFn = Callable[[Uow], Result[T]]
 ReadFn = Callable[[ServiceContext], T]
+JobFn = Callable[[ServiceContext, ProgressFn], Result[T]]
 DoneFn = Callable[[T], None]
 RefusedFn = Callable[[str], None]
 
@@ -79,10 +80,49 @@ class Runner(QObject):
         (e.g. "Move 'Joint drone unit' to Delivering") names it on the Edit menu's Undo, unless
         `undoable` is False (an undo itself, a change that is not the user's edit)."""
         context = self._context()
+        self._submit(
+            lambda _progress: run_write(context, fn),
+            label,
+            undoable,
+            parent,
+            on_done,
+            on_refused,
+        )
 
-        def work(_progress: object) -> Outcome[Result[T]]:
-            return run_write(context, fn)
+    def job(
+        self,
+        fn: JobFn[T],
+        *,
+        label: str,
+        undoable: bool = True,
+        parent: QWidget | None = None,
+        on_progress: Callable[[int, str], None] | None = None,
+        on_done: DoneFn[T] | None = None,
+        on_refused: RefusedFn | None = None,
+    ) -> None:
+        """A long operation on the writer thread, `fn(ctx, progress)` (an import, numbered
+        copies): `on_progress(percent, message)` on the GUI thread as it goes."""
+        context = self._context()
+        self._submit(
+            lambda progress: run_job(context, fn, progress),
+            label,
+            undoable,
+            parent,
+            on_done,
+            on_refused,
+            on_progress,
+        )
 
+    def _submit(
+        self,
+        work: Callable[[ProgressFn], Outcome[Result[T]]],
+        label: str,
+        undoable: bool,
+        parent: QWidget | None,
+        on_done: DoneFn[T] | None,
+        on_refused: RefusedFn | None,
+        on_progress: Callable[[int, str], None] | None = None,
+    ) -> None:
         def finished(outcome: Outcome[Result[T]]) -> None:
             if outcome.ok and outcome.value is not None:
                 if self.on_result is not None:
@@ -93,7 +133,7 @@ class Runner(QObject):
             else:
                 self._failed(outcome, label, parent, on_refused)
 
-        self._start(work, finished, self._writer)
+        self._start(work, finished, self._writer, on_progress)
 
     def write_and_wait(
         self, fn: WriteFn[T], *, label: str = "", parent: QWidget | None = None
@@ -124,7 +164,7 @@ class Runner(QObject):
         GUI thread. For reads that may take long (a big log, a search)."""
         context = self._context()
 
-        def work(_progress: object) -> Outcome[T]:
+        def work(_progress: ProgressFn) -> Outcome[T]:
             return run_read(context, fn)
 
         def finished(outcome: Outcome[T]) -> None:
@@ -159,11 +199,14 @@ class Runner(QObject):
     # ------------------------------------------------------------------ plumbing
     def _start(
         self,
-        work: Callable[[object], Outcome[Any]],
+        work: Callable[[ProgressFn], Outcome[Any]],
         finished: Callable[[Outcome[Any]], None],
         pool: QThreadPool,
+        on_progress: Callable[[int, str], None] | None = None,
     ) -> None:
         task = Task(work)
+        if on_progress is not None:
+            task.signals.progressed.connect(on_progress)
         task.signals.succeeded.connect(finished)
         task.signals.failed.connect(lambda message: finished(Outcome(fault=RuntimeError(message))))
         task.signals.done.connect(self._one_done)

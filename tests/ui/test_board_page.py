@@ -73,10 +73,10 @@ class History:
     def count(self) -> int:
         return self.workspace.history.count
 
-    def undoText(self) -> str:  # noqa: N802 (the QUndoStack name these tests were written for)
+    def undoText(self) -> str:
         return self.workspace.history.undo_label
 
-    def canRedo(self) -> bool:  # noqa: N802
+    def canRedo(self) -> bool:
         return self.workspace.history.can_redo()
 
 

@@ -102,7 +102,7 @@ def test_a_refusal_is_said_inline_and_nothing_typed_is_lost(
     out = tmp_path / "copies"
     out.mkdir()
     copies.issue_copies(ctx.uow(), board.meeting_id, Part.PART_II, ["Alex Chair"])
-    dialog = IssueCopiesDialog(ctx, board.meeting_id, Part.PART_II, "Part II pack", page)
+    dialog = IssueCopiesDialog(page.workspace, board.meeting_id, Part.PART_II, "Part II pack", page)
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.other_name.setText("Ms K. Patel")
@@ -150,11 +150,13 @@ def test_the_register_marks_a_copy_returned_then_destroyed_and_prints(
     dialog.table.selectRow(1)
     assert dialog.returned_button.isEnabled() and dialog.destroyed_button.isEnabled()
     qtbot.mouseClick(dialog.returned_button, Qt.MouseButton.LeftButton)
+    assert page.workspace.runner.settle()
     state = dialog.model.index(1, COL_STATE).data()
     assert state == "Returned" and dialog.error.isHidden()
     assert [r.state for r in copies.register(ctx.uow(write=False))] == ["issued", "returned"]
     assert not dialog.returned_button.isEnabled() and dialog.destroyed_button.isEnabled()
     qtbot.mouseClick(dialog.destroyed_button, Qt.MouseButton.LeftButton)
+    assert page.workspace.runner.settle()
     assert dialog.model.index(1, COL_STATE).data() == "Destroyed"
     assert not dialog.destroyed_button.isEnabled()
     assert dialog.summary.text() == "2 copies issued, 1 still held"

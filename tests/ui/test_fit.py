@@ -266,7 +266,7 @@ def dialog_factories(window: MainWindow) -> dict[type[QDialog], Callable[[], QDi
         PaperDialog: lambda: PaperDialog([], paper, window),
         PublicEditionDialog: lambda: PublicEditionDialog("HESCB-2026-03-12-public.pdf", window),
         IssueCopiesDialog: lambda: IssueCopiesDialog(
-            ws.ctx, meeting.id, Part.PART_II, "12 Mar 2026 · HESCB · Board meeting", window
+            ws, meeting.id, Part.PART_II, "12 Mar 2026 · HESCB · Board meeting", window
         ),
         CopiesRegisterDialog: lambda: CopiesRegisterDialog(ws, meeting.id, window),
         HistoryDialog: lambda: HistoryDialog(ws, "actions", action.id, window),

@@ -110,6 +110,7 @@ def test_publish_marks_it_final(
 ) -> None:
     monkeypatch.setattr(QMessageBox, "question", lambda *_a, **_k: QMessageBox.StandardButton.Yes)
     qtbot.mouseClick(page.publish_button, page_module.Qt.MouseButton.LeftButton)
+    assert page.workspace.runner.settle()
     assert page.state_label.text().startswith("Published")
     assert not page.publish_button.isEnabled() and warnings == []
 
@@ -227,6 +228,7 @@ def test_pack_settings_let_the_part_one_pack_hold_the_sensitive_paper(
 
     monkeypatch.setattr(page_module, "PackOptionsDialog", Scripted)
     page.edit_options()
+    assert page.workspace.runner.settle()
     states = {row.number: row.state for row in page.items.rows()}
     assert states["7"] == boardpacks.IN
     assert "may hold up to OFFICIAL-SENSITIVE" in page.state_label.text()

@@ -48,7 +48,9 @@ from hescb_desktop.domain.permissions import Kind, Operation
 from hescb_desktop.domain.recurrence import LONDON, describe
 from hescb_desktop.services import calendar as cal
 from hescb_desktop.services import crud
+from hescb_desktop.services.context import ServiceContext
 from hescb_desktop.services.entities import ORGANISATIONS, PEOPLE, RESOURCES
+from hescb_desktop.services.results import Result
 from hescb_desktop.ui.calendar.event_dialog import Choice, DialogChoices, EventDialog
 from hescb_desktop.ui.calendar.find_time import FindTimeView, monday_of, week_window
 from hescb_desktop.ui.calendar.views import MonthGrid, TimeGrid
@@ -61,6 +63,7 @@ from hescb_desktop.ui.widgets.page import Page, shown
 from hescb_desktop.ui.widgets.pdf_view import PdfPreviewDialog, build_and_preview
 from hescb_desktop.ui.widgets.permission import gate
 from hescb_desktop.ui.widgets.tables import full_text_tips
+from hescb_desktop.ui.widgets.worker import ProgressFn
 from hescb_desktop.ui.workspace import Workspace
 
 DAY, WORK_WEEK, WEEK, MONTH, AGENDA, FIND, RESULTS = range(7)
@@ -665,18 +668,20 @@ class CalendarPage(Page):
     def import_file(self, path: Path) -> None:
         from hescb_desktop.services.ical import ImportReport, import_ics
 
-        ctx = self.workspace.ctx
+        def work(ctx: ServiceContext, progress: ProgressFn) -> Result[ImportReport]:
+            report = ctx.write(import_ics, path.read_bytes(), progress=progress)
+            return Result(report, report.changes)
 
-        def work(progress: Callable[[int, str], None]) -> object:
-            return import_ics(ctx.uow(), path.read_bytes(), progress=progress)
-
-        result, error = BusyDialog.run(
-            self.tr("Import calendar"), self.tr("Reading %1…").replace("%1", path.name), work, self
+        result, error = BusyDialog.run_job(
+            self.workspace.runner,
+            self.tr("Import %1").replace("%1", path.name),
+            self.tr("Reading %1…").replace("%1", path.name),
+            work,
+            self,
         )
         if error or not isinstance(result, ImportReport):
             QMessageBox.warning(self, self.tr("Import calendar"), f"{path.name}: {error}")
             return
-        self.workspace.announce(result.changes)
         text = f"{path.name}: {result.summary}."
         for note in result.notes:  # the file was not UTF-8: said here as on the command line
             text += f"\n\n{note}."

@@ -31,9 +31,11 @@ from hescb_desktop.services import copies, crud
 from hescb_desktop.services.context import ServiceContext
 from hescb_desktop.services.entities import PEOPLE
 from hescb_desktop.services.meetings import attendance
-from hescb_desktop.services.results import Changes
+from hescb_desktop.services.results import Changes, Result
+from hescb_desktop.ui.operations import Runner
 from hescb_desktop.ui.widgets.busy_dialog import BusyDialog
 from hescb_desktop.ui.widgets.worker import ProgressFn
+from hescb_desktop.ui.workspace import Workspace
 
 PERSON_ROLE = Qt.ItemDataRole.UserRole  # a person's id; None for a name typed in
 
@@ -50,7 +52,7 @@ class Issued:
 class IssueCopiesDialog(QDialog):
     def __init__(
         self,
-        ctx: ServiceContext,
+        workspace: Workspace,
         meeting_id: str,
         part: Part,
         what: str,
@@ -59,7 +61,8 @@ class IssueCopiesDialog(QDialog):
         folder: str = "",
     ) -> None:
         super().__init__(parent)
-        self.ctx, self.meeting_id, self.part = ctx, meeting_id, part
+        self.workspace = workspace
+        self.ctx, self.meeting_id, self.part = workspace.ctx, meeting_id, part
         self.result_issued: Issued | None = None
         self.people = QListWidget()
         self.other_name = QLineEdit()
@@ -77,13 +80,13 @@ class IssueCopiesDialog(QDialog):
     @classmethod
     def ask(
         cls,
-        ctx: ServiceContext,
+        workspace: Workspace,
         meeting_id: str,
         part: Part,
         what: str,
         parent: QWidget | None = None,
     ) -> Issued | None:
-        dialog = cls(ctx, meeting_id, part, what, parent)
+        dialog = cls(workspace, meeting_id, part, what, parent)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         return dialog.result_issued
@@ -189,7 +192,7 @@ class IssueCopiesDialog(QDialog):
         if problem:
             return
         issued, error = issue_and_write(
-            self.ctx,
+            self.workspace.runner,
             self.meeting_id,
             self.part,
             self.recipients(),
@@ -204,18 +207,19 @@ class IssueCopiesDialog(QDialog):
 
 
 def issue_and_write(
-    ctx: ServiceContext,
+    runner: Runner,
     meeting_id: str,
     part: Part,
     recipients: list[str],
     folder: Path,
     parent: QWidget | None,
 ) -> tuple[Issued | None, str]:
-    """Build every copy's PDF, record the copies, then write the files, on the thread pool
-    behind the busy dialog: (what was issued, "") or (None, why not). A refusal records
-    nothing; a file that cannot be written after the copies are recorded is said, naming them."""
+    """Build every copy's PDF, record the copies, then write the files, one operation on the
+    writer thread behind the busy dialog: (what was issued, "") or (None, why not). A refusal
+    records nothing; a file that cannot be written once the copies are recorded is said, naming
+    them."""
 
-    def work(progress: ProgressFn) -> Issued:
+    def work(ctx: ServiceContext, progress: ProgressFn) -> Result[Issued]:
         built = ctx.read(
             copies.build_copies,
             meeting_id,
@@ -225,8 +229,8 @@ def issue_and_write(
             progress=lambda done, text: progress(int(done * 90), text),
         )
         progress(92, "Recording the copies in the register")
-        result = copies.issue_copies(
-            ctx.uow(), meeting_id, part, recipients, expect=[b.planned for b in built]
+        result = ctx.write(
+            copies.issue_copies, meeting_id, part, recipients, expect=[b.planned for b in built]
         )
         issued = result.value
         files = []
@@ -241,10 +245,10 @@ def issue_and_write(
                     f"written ({exc.strerror or exc}): write them again from the register"
                 ) from exc
             files.append(path)
-        return Issued(issued, tuple(files), result.changes)
+        return Result(Issued(issued, tuple(files), result.changes), result.changes)
 
     title = parent.windowTitle() if parent is not None else "Issue numbered copies"
-    result, error = BusyDialog.run(title, "Building the copies…", work, parent)
-    if error or not isinstance(result, Issued):
+    found, error = BusyDialog.run_job(runner, title, "Building the copies…", work, parent)
+    if error or not isinstance(found, Issued):
         return None, error or title
-    return result, ""
+    return found, ""

@@ -5,6 +5,7 @@ why); anyone may read the register, print it, or make a copy's PDF again."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -22,10 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hescb_desktop.domain.errors import DomainError
 from hescb_desktop.domain.permissions import Kind, Operation
 from hescb_desktop.services import copies
 from hescb_desktop.services.copies import CopyRow
+from hescb_desktop.services.operations import Uow
+from hescb_desktop.services.results import Result
 from hescb_desktop.ui.widgets.busy_dialog import BusyDialog
 from hescb_desktop.ui.widgets.permission import gate
 from hescb_desktop.ui.widgets.row_model import ROW_ROLE, SORT_ROLE, RowTableModel
@@ -189,25 +191,30 @@ class CopiesRegisterDialog(QDialog):
 
     @Slot()
     def mark_returned(self) -> None:
-        self._mark(copies.mark_returned)
+        self._mark(copies.mark_returned, self.tr("Copy %1 returned"))
 
     @Slot()
     def mark_destroyed(self) -> None:
-        self._mark(copies.mark_destroyed)
+        self._mark(copies.mark_destroyed, self.tr("Copy %1 destroyed"))
 
-    def _mark(self, action: Any) -> None:
+    def _mark(self, action: Callable[[Uow, str], Result[Any]], label: str) -> None:
         row = self.selected()
         if row is None:
             return
-        try:
-            result = action(self.workspace.ctx.uow(), row.copy.id)
-        except DomainError as exc:
-            self._say(str(exc))
-            return
-        self._say("")
-        self.workspace.announce(result.changes)
-        self.refresh()
-        self.select_copy(row.copy.id)
+        copy_id = row.copy.id
+
+        def done(_value: object) -> None:
+            self._say("")
+            self.refresh()
+            self.select_copy(copy_id)
+
+        self.workspace.runner.write(
+            lambda uow: action(uow, copy_id),
+            label=label.replace("%1", str(row.copy.number)),
+            parent=self,
+            on_done=done,
+            on_refused=self._say,
+        )
 
     @Slot()
     def print_register(self) -> None:

@@ -8,8 +8,10 @@ appendix, preview one.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QCoreApplication, Qt, QThreadPool, Slot
@@ -33,7 +35,9 @@ from hescb_desktop.domain.permissions import Kind, Operation
 from hescb_desktop.services import boardpacks, copies, crud, papers
 from hescb_desktop.services.action_log import action_counts
 from hescb_desktop.services.entities import MEETINGS, OBJECTIVES, PAPERS
+from hescb_desktop.services.operations import Uow
 from hescb_desktop.services.restrict import why_not_restrict
+from hescb_desktop.services.results import Result
 from hescb_desktop.ui.packs.copies_dialog import IssueCopiesDialog, Issued
 from hescb_desktop.ui.packs.copies_register import CopiesRegisterDialog
 from hescb_desktop.ui.packs.pack_item_model import COL_STATE as ITEM_STATE
@@ -473,35 +477,40 @@ class PacksPage(Page):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
+        meeting_id, part = self.meeting_id or "", self.part
         self._run(
-            lambda: (
-                boardpacks.publish_pack(
-                    self.workspace.ctx.uow(), self.meeting_id or "", self.part
-                ).changes
-            )
+            self.tr("Publish the pack"), lambda uow: boardpacks.publish_pack(uow, meeting_id, part)
         )
 
     @Slot()
     def issue_supplement(self) -> None:
         if self.meeting_id is None:
             return
+        meeting_id, part = self.meeting_id, self.part
         self._run(
-            lambda: (
-                boardpacks.publish_supplement(
-                    self.workspace.ctx.uow(), self.meeting_id or "", self.part
-                ).changes
-            )
+            self.tr("Issue a supplement"),
+            lambda uow: boardpacks.publish_supplement(uow, meeting_id, part),
         )
 
-    def _run(self, action: object) -> bool:
-        try:
-            changes = action()  # type: ignore[operator]
-        except DomainError as exc:
-            warn(self, self.tr("Board packs"), str(exc))
-            return False
-        self._clear_preview()
-        self.workspace.announce(changes)
-        self.refresh()
+    def _run(self, label: str, fn: Callable[[Uow], Result[Any]], *, wait: bool = False) -> bool:
+        """One operation (ui.operations); refused: said in a message box. `wait`: the caller
+        needs the answer (True: done)."""
+
+        def done(_value: object = None) -> None:
+            self._clear_preview()
+            self.refresh()
+
+        def refused(message: str) -> None:
+            warn(self, self.tr("Board packs"), message)
+
+        if wait:
+            outcome = self.workspace.runner.write_and_wait(fn, label=label, parent=self)
+            if outcome.ok:
+                done()
+            elif outcome.refusal:
+                refused(outcome.refusal)
+            return outcome.ok
+        self.workspace.runner.write(fn, label=label, parent=self, on_done=done, on_refused=refused)
         return True
 
     @Slot()
@@ -515,11 +524,10 @@ class PacksPage(Page):
         meeting_id, part = self.meeting_id, self.part
         marking, text = dialog.chosen_marking(), dialog.distribution.toPlainText()
         self._run(
-            lambda: (
-                boardpacks.set_pack_options(
-                    self.workspace.ctx.uow(), meeting_id, part, marking=marking, distribution=text
-                ).changes
-            )
+            self.tr("Change the pack's marking and distribution"),
+            lambda uow: boardpacks.set_pack_options(
+                uow, meeting_id, part, marking=marking, distribution=text
+            ),
         )
 
     @Slot()
@@ -527,10 +535,9 @@ class PacksPage(Page):
         if self.status is None or self.meeting_id is None:
             return None
         what = f"{meeting_label(self.status.meeting)} · {self.part_combo.currentText()}"
-        issued = IssueCopiesDialog.ask(self.workspace.ctx, self.meeting_id, self.part, what, self)
+        issued = IssueCopiesDialog.ask(self.workspace, self.meeting_id, self.part, what, self)
         if issued is None:
             return None
-        self.workspace.announce(issued.changes)
         folder = issued.files[0].parent if issued.files else ""
         QMessageBox.information(
             self,
@@ -612,15 +619,7 @@ class PacksPage(Page):
     @Slot()
     def new_paper(self) -> None:
         dialog = PaperDialog(self._meeting_choices(), None, self, meeting_id=self.meeting_id)
-        while dialog.exec():
-            try:
-                result = papers.create_paper(self.workspace.ctx.uow(), dialog.values())
-            except DomainError as exc:
-                dialog.show_error(str(exc))
-                continue
-            self.workspace.announce(result.changes)
-            self.refresh()
-            return
+        self._save_paper(dialog, None)
 
     @Slot()
     def edit_paper(self) -> None:
@@ -629,15 +628,24 @@ class PacksPage(Page):
             return
         paper = self.workspace.ctx.read(crud.get, PAPERS, paper_id)
         dialog = PaperDialog(self._meeting_choices(), paper, self)
+        self._save_paper(dialog, paper_id)
+
+    def _save_paper(self, dialog: PaperDialog, paper_id: str | None) -> None:
+        """OK saves (an operation, waited for); refused, the dialog opens again as typed."""
         while dialog.exec():
-            try:
-                result = papers.update_paper(self.workspace.ctx.uow(), paper_id, dialog.values())
-            except DomainError as exc:
-                dialog.show_error(str(exc))
-                continue
-            self.workspace.announce(result.changes)
-            self.refresh()
-            return
+            values = dialog.values()
+            title = str(values.get("title", ""))
+            if paper_id is None:
+                label = self.tr("New paper '%1'").replace("%1", title)
+            else:
+                label = self.tr("Edit paper '%1'").replace("%1", title)
+            outcome = self.workspace.runner.write_and_wait(
+                _paper_saved(paper_id, values), label=label, parent=self
+            )
+            if outcome.ok:
+                self.refresh()
+                return
+            dialog.show_error(outcome.refusal)
 
     def attach(self, *, role: str, path: Path | None = None) -> bool:
         """Attach a PDF to the selected paper (asks for the file unless given)."""
@@ -658,11 +666,9 @@ class PacksPage(Page):
             warn(self, self.tr("Attach PDF"), f"{path.name}: {exc.strerror or exc}")
             return False
         return self._run(
-            lambda: (
-                papers.attach_file(
-                    self.workspace.ctx.uow(), paper_id, path.name, data, role=role
-                ).changes
-            )
+            self.tr("Attach %1").replace("%1", path.name),
+            lambda uow: papers.attach_file(uow, paper_id, path.name, data, role=role),
+            wait=True,
         )
 
     @Slot()
@@ -682,3 +688,10 @@ class PacksPage(Page):
         name = content.reference.replace(" ", "-").replace("/", "-") or "paper"
         self.paper_preview = PdfPreviewDialog(data, paper_label(content), f"{name}.pdf", self)
         self.paper_preview.open()
+
+
+def _paper_saved(paper_id: str | None, values: dict[str, Any]) -> Callable[[Uow], Result[Any]]:
+    """A new paper (no id) or an edit of one, as one operation."""
+    if paper_id is None:
+        return lambda uow: papers.create_paper(uow, values)
+    return lambda uow: papers.update_paper(uow, paper_id, values)

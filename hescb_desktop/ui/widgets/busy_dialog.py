@@ -7,12 +7,16 @@ ends it from a signal when the work was started elsewhere (the sync controller's
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDialog, QProgressDialog, QWidget
 
 from hescb_desktop.ui.widgets.worker import ProgressFn, Task
+
+if TYPE_CHECKING:
+    from hescb_desktop.ui.operations import JobFn, Runner
 
 
 class BusyDialog(QProgressDialog):
@@ -47,6 +51,33 @@ class BusyDialog(QProgressDialog):
         dialog.task.signals.succeeded.connect(dialog.finish_with)
         dialog.task.signals.failed.connect(dialog.fail_with)
         dialog.task.start()
+        dialog.exec()
+        return dialog.result_value, dialog.error
+
+    @classmethod
+    def run_job(
+        cls,
+        runner: Runner,
+        title: str,
+        label: str,
+        fn: JobFn[Any],
+        parent: QWidget | None = None,
+        *,
+        undoable: bool = True,
+    ) -> tuple[object, str]:
+        """A long operation (ui.operations `Runner.job`: the writer thread, its change set
+        announced, undoable by its label) behind the dialog: (its value, "") or (None, why not).
+        A fault has been shown already (the crash dialog)."""
+        dialog = cls(title, label, parent)
+        runner.job(
+            fn,
+            label=title,
+            undoable=undoable,
+            parent=parent,
+            on_progress=dialog._on_task_progressed,
+            on_done=dialog.finish_with,
+            on_refused=dialog.fail_with,
+        )
         dialog.exec()
         return dialog.result_value, dialog.error
 
