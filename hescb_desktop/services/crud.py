@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import functools
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
@@ -236,6 +236,17 @@ def create(uow: UnitOfWork, spec: EntitySpec[M, D], values: Mapping[str, Any]) -
         dto = spec.to_dto(obj)
         uow.commit()
     return Result(dto, changes_of(uow, (obj.id,)))
+
+
+def create_all(
+    uow: UnitOfWork, spec: EntitySpec[M, D], rows: Iterable[Mapping[str, Any]]
+) -> Result[list[D]]:
+    """Several rows of one kind in one action (one transaction)."""
+    with uow:
+        objs = [add(uow, spec, values) for values in rows]
+        dtos = [spec.to_dto(obj) for obj in objs]
+        uow.commit()
+    return Result(dtos, changes_of(uow, tuple(obj.id for obj in objs)))
 
 
 def update(

@@ -108,12 +108,8 @@ def add_partners(ctx: ServiceContext) -> None:
     """The four partner organisations, unless the board already has organisations."""
     if ctx.read(crud.list_all, ORGANISATIONS):
         return
-    with ctx.uow() as uow:
-        for code, name in PARTNERS:
-            crud.add(
-                uow, ORGANISATIONS, {"code": code, "name": name, "colour": PARTNER_COLOURS[code]}
-            )
-        uow.commit()
+    rows = [{"code": c, "name": n, "colour": PARTNER_COLOURS[c]} for c, n in PARTNERS]
+    ctx.write(crud.create_all, ORGANISATIONS, rows)
 
 
 @dataclass(frozen=True)
@@ -136,7 +132,7 @@ def apply_first_run(
         add_partners(ctx)
     settings = ctx.read(load_settings)
     share = choice.share_folder or settings.share_folder
-    save_settings(ctx.uow(), replace(settings, first_run_choice=choice.choice, share_folder=share))
+    ctx.write(save_settings, replace(settings, first_run_choice=choice.choice, share_folder=share))
     return FirstRunResult(ctx)
 
 

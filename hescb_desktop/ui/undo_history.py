@@ -11,6 +11,7 @@ the keyboard, clears it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -18,7 +19,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from hescb_desktop.domain.undo import TxRef
 from hescb_desktop.services import undo as undo_service
 from hescb_desktop.services.undo import UndoOutcome
-from hescb_desktop.ui.operations import Runner
+from hescb_desktop.ui.operations import Runner, WriteFn
 
 LIMIT = 100  # steps kept; the oldest go first
 
@@ -26,7 +27,10 @@ LIMIT = 100  # steps kept; the oldest go first
 @dataclass(frozen=True)
 class Step:
     label: str  # "Move 'Joint drone unit' to Delivering"
-    ref: TxRef  # the transaction that undo (or redo) takes back
+    ref: TxRef | None  # the transaction that undo (or redo) takes back
+    # a change outside the change log (this PC's settings): how to put it back, and forward
+    back: WriteFn[Any] | None = None
+    forward: WriteFn[Any] | None = None
 
 
 class UndoHistory(QObject):
@@ -44,6 +48,14 @@ class UndoHistory(QObject):
     def record(self, label: str, ref: TxRef) -> None:
         """A new action: it can be undone; nothing undone before can be redone any more."""
         self._undo.append(Step(label, ref))
+        del self._undo[:-LIMIT]
+        self._redo.clear()
+        self.changed.emit()
+
+    def record_local(self, label: str, back: WriteFn[Any], forward: WriteFn[Any]) -> None:
+        """A change outside the change log (this PC's settings): `back` undoes it, `forward`
+        does it again."""
+        self._undo.append(Step(label, None, back, forward))
         del self._undo[:-LIMIT]
         self._redo.clear()
         self.changed.emit()
@@ -94,14 +106,17 @@ class UndoHistory(QObject):
         self._working = True
         self.changed.emit()
 
-        def done(outcome: UndoOutcome) -> None:
+        def done(outcome: object) -> None:
             self._working = False
             if source and source[-1] == step:
                 source.pop()
-            if outcome.tx is not None:
-                target.append(Step(step.label, outcome.tx))
+            if isinstance(outcome, UndoOutcome):
+                if outcome.tx is not None:
+                    target.append(Step(step.label, outcome.tx))
+            else:  # a local change: what undid it now redoes it, and the other way round
+                target.append(Step(step.label, None, step.forward, step.back))
             self.changed.emit()
-            if outcome.left:
+            if isinstance(outcome, UndoOutcome) and outcome.left:
                 self._tell(parent, verb, step, _left_text(self, outcome))
 
         def refused(message: str) -> None:
@@ -113,9 +128,15 @@ class UndoHistory(QObject):
             self.changed.emit()
             self._tell(parent, verb, step, message)
 
-        label = step.label
+        label, ref = step.label, step.ref
+        operation: WriteFn[Any]
+        if ref is not None:
+            operation = lambda uow: undo_service.undo(uow, ref, label=label)  # noqa: E731
+        else:
+            assert step.back is not None
+            operation = step.back
         self.runner.write(
-            lambda uow: undo_service.undo(uow, step.ref, label=label),
+            operation,
             label=f"{verb} {label}",
             undoable=False,
             parent=parent,

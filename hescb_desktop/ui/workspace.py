@@ -12,6 +12,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from PySide6.QtCore import QObject, Signal
 
 from hescb_desktop.domain.dto import OrganisationDTO
+from hescb_desktop.domain.errors import ValidationError
 from hescb_desktop.domain.permissions import Identity, Kind, Operation, Owners
 from hescb_desktop.services import crud
 from hescb_desktop.services.context import ServiceContext
@@ -54,6 +55,7 @@ class Workspace(QObject):
         self.runner = Runner(lambda: self.ctx, self)  # every write from the GUI (operations)
         self.runner.on_result = self._operation_done
         self.history = UndoHistory(self.runner, self)  # the Edit menu's Undo and Redo
+        self.runner.succeeded.connect(self._settings_saved)
         self.settings = ctx.read(load_settings)
         self.who: Who = who(ctx)
         self._identity: Identity | None = None  # read again after any change (a sync's too)
@@ -76,6 +78,12 @@ class Workspace(QObject):
         if label and result.changes.tx is not None:
             self.history.record(label, result.changes.tx)
         self.announce(result.changes)
+
+    def _settings_saved(self, result: Result[Any]) -> None:
+        """An operation that saved this PC's settings (a change, or its undo): taken up."""
+        if isinstance(result.value, UserSettings) and result.value != self.settings:
+            self.settings = result.value
+            self.settings_changed.emit()
 
     def forget_identity(self) -> None:
         self._identity = None
@@ -135,13 +143,13 @@ class Workspace(QObject):
     def update_settings(self, new: UserSettings) -> None:
         """Save through the settings service; the first-run choice and the old display name
         (who you are comes from the board now) are never changed here."""
-        new = replace(
-            new,
-            first_run_choice=self.settings.first_run_choice,
-            display_name=self.settings.display_name,
-        )
-        self.settings = save_settings(self.ctx.uow(), new)
-        self.settings_changed.emit()
+        old = self.settings
+        new = replace(new, first_run_choice=old.first_run_choice, display_name=old.display_name)
+        outcome = self.runner.write_and_wait(_saving(new))
+        if not outcome.ok:
+            raise ValidationError(outcome.refusal)
+        if new != old:  # this PC's settings are not in the change log: undone by saving back
+            self.history.record_local(self.tr("Change settings"), _saving(old), _saving(new))
 
     def organisations(self) -> list[OrganisationDTO]:
         rows = self.ctx.read(crud.list_all, ORGANISATIONS)
@@ -173,3 +181,12 @@ class Workspace(QObject):
         self.identity_changed.emit()
         self.settings_changed.emit()
         self.data_changed.emit(Changes(frozenset(spec.table for spec in ALL) | SYNC_TABLES))
+
+
+def _saving(settings: UserSettings) -> Callable[[Uow], Result[UserSettings]]:
+    """Save `settings` as one operation (the workspace takes them up once saved)."""
+
+    def save(uow: Uow) -> Result[UserSettings]:
+        return Result(save_settings(uow, settings))
+
+    return save

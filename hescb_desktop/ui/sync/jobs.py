@@ -124,7 +124,7 @@ def join_and_sync(
         ) as exc:
             return _undo(keeper, share, None, str(exc) or type(exc).__name__)
         settings = joined.read(load_settings)
-        save_settings(joined.uow(), replace(settings, share_folder=share))  # as typed (UNC)
+        joined.write(save_settings, replace(settings, share_folder=share))  # as typed (UNC)
         if first and seed is not None:
             seed(joined)
         outcome = sync_once(joined, share, trust_root)
