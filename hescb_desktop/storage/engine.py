@@ -98,11 +98,16 @@ def writer(engine: Engine) -> Engine:
     return engine.execution_options(immediate=True)
 
 
+# How long a connection waits for another's write lock (a merge) before "database is locked":
+# the GUI's operations wait on the writer thread, so the window keeps working meanwhile.
+BUSY_TIMEOUT_MS = 10_000
+
+
 def _on_connect(dbapi_conn: sqlite3.Connection, record: Any) -> None:
     dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (see _on_begin)
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_MS)}")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
