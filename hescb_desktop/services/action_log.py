@@ -15,7 +15,8 @@ from operator import itemgetter
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.orm import Session
 
 from hescb_desktop.domain.csv_text import excel_csv_bytes, excel_text
 from hescb_desktop.domain.enums import ActionStatus
@@ -104,8 +105,15 @@ def action_log(
     joins, no ORM rows), then the few hundred meetings, minutes and people looked up in
     dictionaries; dates converted through a cache (a few thousand distinct dates).
     """
+    with uow:
+        return _log_rows(
+            uow.session, _log_query(include_closed=include_closed, closed_only=closed_only)
+        )
+
+
+def _log_query(*, include_closed: bool, closed_only: bool) -> Select[*tuple[Any, ...]]:
     a = Action
-    stmt = select(
+    stmt: Select[*tuple[Any, ...]] = select(
         a.id,
         a.reference,
         a.ref_body,
@@ -128,23 +136,27 @@ def action_log(
         stmt = stmt.where(a.status == ActionStatus.CLOSED)
     elif not include_closed:
         stmt = stmt.where(a.status != ActionStatus.CLOSED)
-    with uow:
-        conn = uow.session.connection()
-        cursor = conn.connection.dbapi_connection
-        assert cursor is not None
-        d = conn.dialect
-        rows = cursor.execute(_sql(stmt, d)).fetchall()
-        meeting_rows = cursor.execute(
-            _sql(select(Meeting.id, Meeting.body, Meeting.start_utc), d)
+    return stmt
+
+
+def _log_rows(session: Session, stmt: Select[*tuple[Any, ...]]) -> list[ActionLogEntry]:
+    """The log's rows, read on the session's connection (the caller's unit of work)."""
+    conn = session.connection()
+    cursor = conn.connection.dbapi_connection
+    assert cursor is not None
+    d = conn.dialect
+    rows = cursor.execute(_sql(stmt, d)).fetchall()
+    meeting_rows = cursor.execute(
+        _sql(select(Meeting.id, Meeting.body, Meeting.start_utc), d)
+    ).fetchall()
+    minute_refs = dict(cursor.execute(_sql(select(Minute.id, Minute.reference), d)).fetchall())
+    people = {
+        r[0]: (r[1], r[2])
+        for r in cursor.execute(
+            _sql(select(Person.id, Person.name, Person.organisation_id), d)
         ).fetchall()
-        minute_refs = dict(cursor.execute(_sql(select(Minute.id, Minute.reference), d)).fetchall())
-        people = {
-            r[0]: (r[1], r[2])
-            for r in cursor.execute(
-                _sql(select(Person.id, Person.name, Person.organisation_id), d)
-            ).fetchall()
-        }
-        codes = dict(cursor.execute(_sql(select(Organisation.id, Organisation.code), d)).fetchall())
+    }
+    codes = dict(cursor.execute(_sql(select(Organisation.id, Organisation.code), d)).fetchall())
     meeting_labels = {
         r[0]: meeting_label(r[1], datetime.fromisoformat(str(r[2])).replace(tzinfo=UTC))
         for r in meeting_rows
@@ -209,16 +221,17 @@ class LogChoices:
 
 def log_choices(uow: UnitOfWork) -> LogChoices:
     with uow:
-        session = uow.session
-        owners = session.scalars(select(Person.name).where(Person.deleted.is_(False))).all()
-        codes = session.scalars(
-            select(Organisation.code).where(Organisation.deleted.is_(False))
-        ).all()
-        rows = session.execute(
-            select(Meeting.id, Meeting.body, Meeting.start_utc)
-            .where(Meeting.deleted.is_(False))
-            .order_by(Meeting.start_utc.desc())
-        ).all()
+        return _choices(uow.session)
+
+
+def _choices(session: Session) -> LogChoices:
+    owners = session.scalars(select(Person.name).where(Person.deleted.is_(False))).all()
+    codes = session.scalars(select(Organisation.code).where(Organisation.deleted.is_(False))).all()
+    rows = session.execute(
+        select(Meeting.id, Meeting.body, Meeting.start_utc)
+        .where(Meeting.deleted.is_(False))
+        .order_by(Meeting.start_utc.desc())
+    ).all()
     return LogChoices(
         tuple(sorted(set(owners), key=str.casefold)),
         tuple(sorted(set(codes))),
@@ -228,7 +241,28 @@ def log_choices(uow: UnitOfWork) -> LogChoices:
 
 def count_actions(uow: UnitOfWork) -> int:
     with uow:
-        return int(uow.session.scalar(select(func.count()).where(Action.deleted.is_(False))) or 0)
+        return _count(uow.session)
+
+
+def _count(session: Session) -> int:
+    return int(session.scalar(select(func.count()).where(Action.deleted.is_(False))) or 0)
+
+
+@dataclass(frozen=True)
+class LogView:
+    """What the action log page shows, read in one unit of work (one connection): the actions
+    not closed, how many there are in all, and what its filters offer."""
+
+    rows: list[ActionLogEntry]
+    total: int
+    choices: LogChoices
+
+
+def log_view(uow: UnitOfWork) -> LogView:
+    with uow:
+        session = uow.session
+        rows = _log_rows(session, _log_query(include_closed=False, closed_only=False))
+        return LogView(rows, _count(session), _choices(session))
 
 
 def action_counts(uow: UnitOfWork, today: date) -> LogCounts:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
@@ -18,7 +18,7 @@ from hescb_desktop.storage.database import mark_clean_close, open_database, upgr
 from hescb_desktop.storage.device import ensure_device, last_hlc, read_state
 from hescb_desktop.storage.engine import make_engine
 from hescb_desktop.storage.guard import refuse_unless
-from hescb_desktop.storage.identity import identity_from_state, read_identity
+from hescb_desktop.storage.identity import identity_from_state, identity_generation, os_account
 from hescb_desktop.storage.uow import UnitOfWork
 from hescb_desktop.sync.clockguard import load_offset
 from hescb_desktop.sync.hlc import HybridLogicalClock, wall_ms
@@ -39,6 +39,7 @@ class ServiceContext:
     clock: HybridLogicalClock
     new_device: bool = False
     _key: Ed25519PrivateKey | None = None
+    _known: tuple[tuple[int, str], Identity, str] | None = field(default=None, repr=False)
 
     @property
     def pc_key(self) -> Ed25519PrivateKey:
@@ -59,17 +60,29 @@ class ServiceContext:
     @property
     def identity(self) -> Identity:
         """The person at the keyboard (issue 15): who this PC's key is enrolled for."""
-        return read_identity(self.engine)
+        return self._who()[0]
 
     @property
     def user(self) -> str:
         """Who each change is recorded as: the enrolled person's id on a protected board; on a
         board not yet upgraded, the name set in Settings, as before."""
+        return self._who()[1]
+
+    def _who(self) -> tuple[Identity, str]:
+        """Read once, then kept until the identity's generation (storage.identity) or the OS
+        account moves on: a unit of work then opens no connection of its own to know it."""
+        key = (identity_generation(self.engine), os_account())
+        known = self._known
+        if known is not None and known[0] == key:
+            return known[1], known[2]
         state = read_state(self.engine)
         identity = identity_from_state(state)
         if identity.protected:
-            return identity.person_id or f"account:{identity.account}"[:120]
-        return state.get("display_name") or DEFAULT_USER
+            user = identity.person_id or f"account:{identity.account}"[:120]
+        else:
+            user = state.get("display_name") or DEFAULT_USER
+        self._known = (key, identity, user)
+        return identity, user
 
     def require(self, operation: Operation, kind: Kind, owner_ids: Owners = None) -> None:
         """Raise NotAllowedError (a DomainError: the GUI shows it, the CLI exits 2) unless the

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from hescb_desktop.domain.errors import ValidationError
+from hescb_desktop.storage.identity import identity_changed
 from hescb_desktop.storage.journal import LocalState
 from hescb_desktop.storage.uow import UnitOfWork
 
@@ -47,4 +48,5 @@ def save_settings(uow: UnitOfWork, settings: UserSettings) -> UserSettings:
                 stmt.on_conflict_do_update(index_elements=["key"], set_={"value": value})
             )
         uow.commit()
+    identity_changed(uow.engine)  # the display name: who changes are recorded as, unprotected
     return settings

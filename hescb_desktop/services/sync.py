@@ -21,6 +21,7 @@ from hescb_desktop.services.user_names import user_names
 from hescb_desktop.storage.capture import Actor
 from hescb_desktop.storage.codec import decode
 from hescb_desktop.storage.device import read_state
+from hescb_desktop.storage.identity import identity_changed
 from hescb_desktop.storage.journal import ChangeLog, Conflict, LocalState, SyncNotice, SyncPeer
 from hescb_desktop.storage.models import ConflictResolution
 from hescb_desktop.storage.restricted import PLACEHOLDER_JSON, NotReaderError, opened
@@ -169,6 +170,7 @@ def _put(ctx: ServiceContext, values: dict[str, str]) -> None:
         for key, value in values.items():
             stmt = sqlite_insert(LocalState).values(key=key, value=value)
             conn.execute(stmt.on_conflict_do_update(index_elements=["key"], set_={"value": value}))
+    identity_changed(ctx.engine)  # this PC's state: who is at the keyboard is read again
 
 
 def list_conflicts(ctx: ServiceContext, *, include_resolved: bool = False) -> list[ConflictRow]:

@@ -31,7 +31,7 @@ from hescb_desktop.services.context import ServiceContext
 from hescb_desktop.storage.base import new_id
 from hescb_desktop.storage.device import last_hlc, read_state
 from hescb_desktop.storage.engine import writer
-from hescb_desktop.storage.identity import os_account, write_identity
+from hescb_desktop.storage.identity import identity_changed, os_account, write_identity
 from hescb_desktop.storage.journal import (
     ChangeLog,
     LocalState,
@@ -671,3 +671,4 @@ def _put_state(ctx: ServiceContext, key: str, value: str) -> None:
     with writer(ctx.engine).begin() as conn:
         stmt = sqlite_insert(LocalState).values(key=key, value=value)
         conn.execute(stmt.on_conflict_do_update(index_elements=["key"], set_={"value": value}))
+    identity_changed(ctx.engine)  # this PC's trust state: who is at the keyboard is read again

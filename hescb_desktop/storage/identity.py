@@ -68,6 +68,21 @@ def identity_from_state(state: dict[str, str]) -> Identity:
     )
 
 
+# Who is at the keyboard changes only through write_identity (enrolment, a role set, the demo's
+# View as) and the settings' display name: each says so here, so a context may keep what it read
+# (one connection fewer for every unit of work) until the generation of its database moves on.
+_generations: dict[str, int] = {}
+
+
+def identity_generation(engine: Engine) -> int:
+    return _generations.get(str(engine.url), 0)
+
+
+def identity_changed(engine: Engine) -> None:
+    key = str(engine.url)
+    _generations[key] = _generations.get(key, 0) + 1
+
+
 def read_identity(engine: Engine) -> Identity:
     return identity_from_state(read_state(engine))
 
@@ -86,3 +101,4 @@ def write_identity(engine: Engine, root: str, identity: Identity | None) -> None
         for key, value in values.items():
             stmt = sqlite_insert(LocalState).values(key=key, value=value)
             conn.execute(stmt.on_conflict_do_update(index_elements=["key"], set_={"value": value}))
+    identity_changed(engine)

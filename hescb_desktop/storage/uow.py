@@ -41,6 +41,11 @@ class UnitOfWork:
         self._journalled = False
 
     @property
+    def engine(self) -> Engine:
+        """The database this unit of work reads and writes."""
+        return self._engine
+
+    @property
     def tables_changed(self) -> frozenset[str]:
         return frozenset(self._recorder.tables_changed)
 

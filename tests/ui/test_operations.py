@@ -14,6 +14,7 @@ from board_data import BoardFacts
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
+from sqlalchemy import event
 
 from hescb_desktop.domain.errors import ValidationError
 from hescb_desktop.paths import DB_FILENAME
@@ -185,3 +186,32 @@ def test_operations_run_one_after_another_in_the_order_given(
     )
     assert [d for _r, d in refs] == [f"Step {n}" for n in range(5)]  # numbered in order
     assert window.workspace.history.undo_label == "Raise 4"
+
+
+def test_raising_an_action_opens_at_most_two_connections(
+    qtbot: QtBot, window: MainWindow, ctx: ServiceContext, board: BoardFacts
+) -> None:
+    """One to write, one for the page's read model: not one per question asked on the way
+    (who is at the keyboard, each list of the page)."""
+    window.show_page(ACTIONS_PAGE)
+    dialog = RaiseActionDialog(
+        window.workspace, ctx.read(crud.list_all, PEOPLE), parent=window.current_page()
+    )
+    qtbot.addWidget(dialog)
+    dialog.description.setPlainText("Cost the drone hangar")
+    dialog.owner.setCurrentIndex(dialog.owner.findText("Sam Patel"))
+    opened: list[str] = []
+    engine = window.workspace.ctx.engine
+
+    def count(*_args: object) -> None:
+        opened.append("connect")
+
+    event.listen(engine, "connect", count)
+    try:
+        dialog.buttons.accepted.emit()
+        assert window.workspace.runner.settle()
+        qtbot.wait(20)  # the refresh it set off
+    finally:
+        event.remove(engine, "connect", count)
+    assert dialog.result_action is not None
+    assert len(opened) <= 2, f"{len(opened)} connections"

@@ -42,10 +42,10 @@ from hescb_desktop.services import actions as action_service
 from hescb_desktop.services import crud, meetings
 from hescb_desktop.services.action_log import (
     ActionLogEntry,
+    LogChoices,
     LogCounts,
     action_log,
-    count_actions,
-    log_choices,
+    log_view,
     to_csv,
     to_ics,
 )
@@ -284,16 +284,17 @@ class ActionsPage(Page):
         self._generation += 1
         self._with_closed = False
         self._loading = None
-        rows = ctx.read(action_log, include_closed=False)
+        view = ctx.read(log_view)  # the page's one read model: one unit of work
+        rows = view.rows
         # the counts: the total from the database, the rest from the rows (an open or overdue
         # action is never a closed one, so the rows loaded always hold them all)
         self._totals = LogCounts(
-            ctx.read(count_actions),
+            view.total,
             sum(1 for r in rows if r.open),
             sum(1 for r in rows if r.overdue(today)),
         )
         self.model.set_rows(rows)
-        self._fill_filter_choices()
+        self._fill_filter_choices(view.choices)
         if self._needs_closed():
             self._load_closed()
         self._apply_filter()
@@ -342,8 +343,7 @@ class ActionsPage(Page):
         self.show_error(self.tr("Could not read the closed actions: %1").replace("%1", message))
         self._update_count()
 
-    def _fill_filter_choices(self) -> None:
-        choices = self.workspace.ctx.read(log_choices)
+    def _fill_filter_choices(self, choices: LogChoices) -> None:
         self._refill(self.owner_filter, self.tr("All owners"), [(o, o) for o in choices.owners])
         self._refill(
             self.org_filter, self.tr("All organisations"), [(o, o) for o in choices.organisations]
