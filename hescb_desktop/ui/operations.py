@@ -21,10 +21,20 @@ Reads that may be slow use `Runner.query` (a pool thread, its own connection); q
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QEventLoop, QObject, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEventLoop,
+    QObject,
+    Qt,
+    QThread,
+    QThreadPool,
+    QTimer,
+    Signal,
+)
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from hescb_desktop.services.context import ServiceContext
@@ -187,13 +197,21 @@ class Runner(QObject):
     def settle(self, timeout_ms: int = 30_000) -> bool:
         """Keep the window working (a local event loop) until every operation queued has
         finished and its callbacks have run: "save, then close" flows, and tests."""
-        if not self._pending:
-            return True
-        loop = QEventLoop()
-        self.idle.connect(loop.quit)
-        QTimer.singleShot(timeout_ms, loop.quit)
-        loop.exec()
-        self.idle.disconnect(loop.quit)
+        deadline = time.monotonic() + timeout_ms / 1000
+        while self._pending and time.monotonic() < deadline:
+            loop = QEventLoop()
+            slice_timer = QTimer(loop)  # dies with the loop: no stray timer outlives it
+            slice_timer.setSingleShot(True)
+            slice_timer.timeout.connect(loop.quit)
+            slice_timer.start(200)
+            self.idle.connect(loop.quit)
+            returned = loop.exec()
+            self.idle.disconnect(loop.quit)
+            if returned != 0 and self._pending:
+                # the application is quitting (QCoreApplication.exit was called): a nested
+                # loop then returns at once, so the events are processed here instead
+                QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+                QThread.msleep(5)
         return not self._pending
 
     # ------------------------------------------------------------------ plumbing

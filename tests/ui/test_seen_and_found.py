@@ -208,6 +208,7 @@ def test_attendance_lists_the_bodys_members_and_marks_all_present(
     editor = page.editor
     assert sorted(editor.attendance_people) == sorted(people.values())  # the members only
     editor.all_present_button.click()
+    assert workspace.runner.settle()
     roles = {a.person_id: a.role for a in meetings.attendance(uow(write=False), second.id)}
     present = AttendanceRole.PRESENT
     assert roles == {people[ME]: present, people["Sam Patel"]: present}
