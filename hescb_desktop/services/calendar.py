@@ -17,8 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, inspect, or_, select
-from sqlalchemy.orm import Mapper
+from sqlalchemy import func, or_, select
 
 from hescb_desktop.domain.calendar import (
     CALENDAR_COLOURS,
@@ -992,82 +991,6 @@ def move_occurrence(
 
 
 # ---------------------------------------------------------------------- undo snapshots
-@dataclass(frozen=True)
-class Snapshot:
-    """Every row of some series (events, exceptions, bookings, attendees) as it was, tombstones
-    included: restoring it puts them back and tombstones rows made since."""
-
-    roots: tuple[str, ...]
-    rows: tuple[tuple[str, str, tuple[tuple[str, Any], ...]], ...]  # (table, id, values)
-
-
-_SNAP_SKIP = frozenset(
-    {"id", "created_at", "created_by", "updated_at", "updated_by", "deleted_at", "deleted_by"}
-)
-
-
-def snapshot(uow: UnitOfWork, roots: Iterable[str]) -> Snapshot:
-    with uow:
-        return _snapshot(uow, tuple(dict.fromkeys(roots)))
-
-
-def _snapshot(uow: UnitOfWork, roots: tuple[str, ...]) -> Snapshot:
-    session = uow.session
-    events = list(
-        session.scalars(select(Event).where(or_(Event.id.in_(roots), Event.master_id.in_(roots))))
-    )
-    ids = [e.id for e in events]
-    rows: list[tuple[str, str, tuple[tuple[str, Any], ...]]] = []
-    for table, objs in (
-        ("events", events),
-        (
-            "event_bookings",
-            session.scalars(select(EventBooking).where(EventBooking.event_id.in_(ids))).all(),
-        ),
-        (
-            "event_attendees",
-            session.scalars(select(EventAttendee).where(EventAttendee.event_id.in_(ids))).all(),
-        ),
-    ):
-        for obj in objs:
-            mapper: Mapper[Any] = inspect(type(obj))
-            cols = [c.key for c in mapper.column_attrs if c.key not in _SNAP_SKIP]
-            rows.append((table, obj.id, tuple((c, getattr(obj, c)) for c in cols)))
-    return Snapshot(roots, tuple(rows))
-
-
-def restore(uow: UnitOfWork, target: Snapshot, *, also: Iterable[str] = ()) -> Result[None]:
-    """Make the series of `target` (and `also`) exactly as in `target` (undo / redo)."""
-    models: dict[str, Any] = {
-        "events": Event,
-        "event_bookings": EventBooking,
-        "event_attendees": EventAttendee,
-    }
-    with uow:
-        roots = tuple(dict.fromkeys((*target.roots, *also)))
-        current = _snapshot(uow, roots)
-        wanted = {(t, i): dict(v) for t, i, v in target.rows}
-        # events first (bookings refer to them), then links
-        order = {"events": 0, "event_bookings": 1, "event_attendees": 1}
-        for (table, row_id), values in sorted(wanted.items(), key=lambda kv: order[kv[0][0]]):
-            obj = uow.session.get(models[table], row_id)
-            if obj is None:
-                continue
-            for key, value in values.items():
-                if getattr(obj, key) != value:
-                    setattr(obj, key, value)
-            if not values.get("deleted"):
-                obj.deleted_at, obj.deleted_by = None, None
-        for table, row_id, pairs in current.rows:
-            if (table, row_id) not in wanted and not dict(pairs).get("deleted"):
-                made = uow.session.get(models[table], row_id)
-                if made is not None:
-                    made.deleted = True
-        uow.session.flush()
-        uow.commit()
-    return Result(None, changes_of(uow, roots))
-
-
 # ---------------------------------------------------------------------- free/busy
 def free_busy(
     uow: UnitOfWork,
@@ -1153,7 +1076,6 @@ def count_events(uow: UnitOfWork) -> int:
 __all__ = [
     "CALENDAR_TABLES",
     "EVERYTHING",
-    "Snapshot",
     "Viewer",
     "calendars",
     "clashes",
@@ -1164,9 +1086,7 @@ __all__ = [
     "free_busy",
     "move_occurrence",
     "occurrences",
-    "restore",
     "search",
-    "snapshot",
     "update_event",
     "window_of_days",
 ]

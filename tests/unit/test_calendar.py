@@ -16,6 +16,7 @@ from hescb_desktop.domain.recurrence import LONDON, Recurrence, build_rule, expa
 from hescb_desktop.services import calendar as cal
 from hescb_desktop.services import crud
 from hescb_desktop.services import entities as E
+from hescb_desktop.services import undo as undo_service
 from hescb_desktop.services.context import ServiceContext
 
 
@@ -275,17 +276,20 @@ def test_delete_following_and_all(ctx: ServiceContext) -> None:
 
 
 def test_undo_restores_a_split_series(ctx: ServiceContext) -> None:
-    series = weekly(ctx)
-    before = cal.snapshot(ctx.uow(write=False), [series])
+    """Splitting a series (this and following) is one transaction: its undo (services.undo)
+    puts the series back whole and tombstones the new one; redo splits it again."""
+    weekly(ctx)
     (occ,) = window(ctx, date(2026, 2, 2), date(2026, 2, 8))
-    touched = cal.move_occurrence(
+    moved_result = cal.move_occurrence(
         ctx.uow(), occ, at(date(2026, 2, 2), 11), at(date(2026, 2, 2), 12), scope=Scope.FOLLOWING
-    ).value
-    after = cal.snapshot(ctx.uow(write=False), touched)
+    )
     moved = [o.start.hour for o in window(ctx, date(2026, 1, 1), date(2026, 3, 1))]
-    cal.restore(ctx.uow(), before, also=touched)
+    assert set(moved) == {9, 11}
+    assert moved_result.changes.tx is not None
+    undone = undo_service.undo(ctx.uow(), moved_result.changes.tx, label="Move").value
     assert {o.start.hour for o in window(ctx, date(2026, 1, 1), date(2026, 3, 1))} == {9}
-    cal.restore(ctx.uow(), after)
+    assert undone.tx is not None and not undone.left
+    undo_service.undo(ctx.uow(), undone.tx, label="Move")
     assert [o.start.hour for o in window(ctx, date(2026, 1, 1), date(2026, 3, 1))] == moved
 
 
