@@ -323,6 +323,7 @@ def test_a_conflict_is_listed_and_the_other_value_brought_back(
     assert OTHER in cell(COL_OTHER_BY) and other.device_id[-8:] in cell(COL_OTHER_BY)
     assert page.other_button.text() == "&Use the other value"
     page.other_button.click()
+    assert page.workspace.runner.settle()
     now = crud.get(workspace.ctx.uow(write=False), ACTIONS, action.id)
     assert now.latest_update == "Fleet team will attend"
     assert model.rowCount() == 0 and page.view.is_empty
@@ -350,6 +351,7 @@ def test_an_edit_to_a_record_the_other_pc_deleted_can_be_restored(
     assert page.model.index(0, COL_KEPT).data() == "(record deleted)"
     assert page.other_button.text() == "&Restore record"
     page.other_button.click()
+    assert page.workspace.runner.settle()
     restored = crud.get(workspace.ctx.uow(write=False), ACTIONS, action.id)
     assert restored.latest_update == "Still needed"
     assert not restored.deleted
@@ -387,6 +389,7 @@ def test_only_the_secretariat_settles_a_conflict(
     view = page.selected()
     assert view is not None
     page.resolve(view, use_other=True)
+    assert page.workspace.runner.settle()
     assert seen == [why]
     assert len(sync_service.list_conflicts(workspace.ctx)) == 1
     assert crud.get(workspace.ctx.uow(write=False), ACTIONS, action.id).latest_update == "Mine"
@@ -405,6 +408,7 @@ def test_keep_closes_the_conflict_and_changes_nothing(
     page = sync_window.current_page()
     assert isinstance(page, ConflictsPage)
     page.keep_button.click()
+    assert page.workspace.runner.settle()
     assert crud.get(workspace.ctx.uow(write=False), ACTIONS, action.id).latest_update == "Mine"
     assert sync_service.list_conflicts(workspace.ctx) == []
 

@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hescb_desktop.domain.errors import DomainError
 from hescb_desktop.domain.permissions import Kind, Operation
 from hescb_desktop.services import sync as sync_service
-from hescb_desktop.services.results import SYNC_STATE, Changes
+from hescb_desktop.services.context import ServiceContext
+from hescb_desktop.services.results import SYNC_STATE, Changes, Result
 from hescb_desktop.ui.sync.conflict_compare import ConflictCompare
 from hescb_desktop.ui.sync.conflict_table_model import (
     COL_KEPT,
@@ -49,6 +49,7 @@ from hescb_desktop.ui.widgets.labels import counted
 from hescb_desktop.ui.widgets.page import Page
 from hescb_desktop.ui.widgets.row_model import ROW_ROLE
 from hescb_desktop.ui.widgets.tables import make_table
+from hescb_desktop.ui.widgets.worker import ProgressFn
 from hescb_desktop.ui.workspace import Workspace
 
 
@@ -175,15 +176,26 @@ class ConflictsPage(Page):
         self.history_button.setEnabled(chosen is not None)
 
     def resolve(self, view: ConflictView, *, use_other: bool) -> None:
-        """Keep what won, or bring back the other value; every page showing it reloads."""
-        try:
-            sync_service.resolve_conflict(self.workspace.ctx, view.id, use_other=use_other)
-        except DomainError as exc:  # not found, not valid, not allowed
-            QMessageBox.warning(self, self.tr("Conflict not resolved"), str(exc))
-            self.refresh()
-            return
+        """Keep what won, or bring back the other value (an operation); every page showing it
+        reloads."""
         tables = {"conflicts", "conflict_resolutions"} | ({view.row.table} if use_other else set())
-        self.workspace.announce(Changes(frozenset(tables), (view.row.row_id,)))
+        conflict_id, row_id = view.id, view.row.row_id
+
+        def settle(ctx: ServiceContext, _progress: ProgressFn) -> Result[list[str]]:
+            kept = sync_service.resolve_conflict(ctx, conflict_id, use_other=use_other)
+            return Result(kept, Changes(frozenset(tables), (row_id,)))
+
+        def refused(message: str) -> None:  # not found, not valid, not allowed
+            QMessageBox.warning(self, self.tr("Conflict not resolved"), message)
+            self.refresh()
+
+        self.workspace.runner.job(
+            settle,
+            label=self.tr("Settle a conflict"),
+            undoable=False,
+            parent=self,
+            on_refused=refused,
+        )
 
     # ------------------------------------------------------------------ slots
     @Slot(QItemSelection, QItemSelection)

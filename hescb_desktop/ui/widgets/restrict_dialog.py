@@ -28,8 +28,10 @@ from hescb_desktop.domain.errors import DomainError
 from hescb_desktop.domain.permissions import Role
 from hescb_desktop.services import crud
 from hescb_desktop.services import restrict as restrict_service
+from hescb_desktop.services.context import ServiceContext
 from hescb_desktop.services.entities import PEOPLE
-from hescb_desktop.services.results import Changes
+from hescb_desktop.services.restrict import RestrictResult
+from hescb_desktop.services.results import Changes, Result
 from hescb_desktop.ui.widgets.busy_dialog import BusyDialog
 from hescb_desktop.ui.widgets.worker import ProgressFn
 from hescb_desktop.ui.workspace import Workspace
@@ -142,23 +144,24 @@ class RestrictDialog(QDialog):
         if not readers:
             self._say(self.tr("Tick at least one person or role."))
             return
-        ctx, record = self.workspace.ctx, self.record
+        record = self.record
         title, handling = self.public_title.text(), self.handling.text()
 
-        def work(_progress: ProgressFn) -> restrict_service.RestrictResult:
-            return restrict_service.restrict(
+        def work(ctx: ServiceContext, _progress: ProgressFn) -> Result[RestrictResult]:
+            result = restrict_service.restrict(
                 ctx, record, readers, public_title=title, handling=handling
             )
+            tables = frozenset({result.record.table, *RESTRICTION_TABLES})
+            return Result(result, Changes(tables, (result.record.id,)))
 
         label = QCoreApplication.translate("RestrictDialog", "Sealing the key to each reader’s PC…")
-        result, error = BusyDialog.run(self.windowTitle(), label, work, self)
-        if error or not isinstance(result, restrict_service.RestrictResult):
+        found, error = BusyDialog.run_job(
+            self.workspace.runner, self.windowTitle(), label, work, self, undoable=False
+        )
+        if error or not isinstance(found, RestrictResult):
             self._say(error or self.windowTitle())  # what was chosen stays as it is
             return
-        self.result_value = result
-        self.workspace.announce(
-            Changes(frozenset({result.record.table, *RESTRICTION_TABLES}), (result.record.id,))
-        )
+        self.result_value = found
         self.accept()
 
 
