@@ -85,13 +85,22 @@ def test_the_window_keeps_working_while_another_connection_holds_the_write_lock(
         window.show_page(page)
     owner = _owner(ctx)
     meter = StallMeter()
+
+    def click_through() -> None:
+        for page in (CALENDAR, BOARD, MEETINGS):  # the user clicks through three pages
+            window.show_page(page)
+            qtbot.wait(150)
+        window.show_page(ACTIONS_PAGE)
+        qtbot.wait(150)
+
+    meter.start()  # the same clicks with nothing holding the lock: what painting costs here
+    click_through()
+    floor = meter.stop()
     locker.execute("BEGIN IMMEDIATE")  # held for 5 s: a long merge
     QTimer.singleShot(5000, lambda: locker.execute("COMMIT"))
     meter.start()
     held_from = time.monotonic()
-    for page in (CALENDAR, BOARD, MEETINGS):  # the user clicks through three pages
-        window.show_page(page)
-        qtbot.wait(150)
+    click_through()
     raised: list[object] = []
     window.workspace.runner.write(
         _raise(owner, "Chase the hangar lease"),  # type: ignore[arg-type]
@@ -104,7 +113,11 @@ def test_the_window_keeps_working_while_another_connection_holds_the_write_lock(
     assert window.workspace.runner.settle(15_000)
     longest = meter.stop()
     assert raised and time.monotonic() - held_from >= 4.5  # done once the lock was released
-    assert longest < 0.1, f"the event loop stood still for {longest * 1000:.0f} ms"
+    # under 100 ms; on a box so loaded that painting the pages alone takes longer, no more
+    # than that (the lock held for 5 s would freeze a window that waited for it on its thread)
+    assert longest < max(0.1, floor + 0.05), (
+        f"the event loop stood still for {longest * 1000:.0f} ms ({floor * 1000:.0f} ms unlocked)"
+    )
     assert QApplication.overrideCursor() is None
     assert any(a.description == "Chase the hangar lease" for a in ctx.read(crud.list_all, ACTIONS))
 
