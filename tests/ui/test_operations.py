@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sqlalchemy import event
 
+from hescb_desktop.domain.dto import ActionDTO
 from hescb_desktop.domain.errors import ValidationError
 from hescb_desktop.paths import DB_FILENAME
 from hescb_desktop.services import actions as action_service
@@ -228,3 +229,38 @@ def test_raising_an_action_opens_at_most_two_connections(
         event.remove(engine, "connect", count)
     assert dialog.result_action is not None
     assert len(opened) <= 2, f"{len(opened)} connections"
+
+
+def test_undo_over_a_later_change_says_why_and_leaves_the_history_usable(
+    qtbot: QtBot, window: MainWindow, ctx: ServiceContext, board: BoardFacts
+) -> None:
+    """An edit changed again since (as another PC's merged change would): its undo is refused
+    with who changed it, the step leaves the history, and the one before it still undoes."""
+    owner = _owner(ctx)
+    runner, history = window.workspace.runner, window.workspace.history
+    raised: list[ActionDTO] = []
+    runner.write(
+        _raise(owner, "Book the drone pilots' course"), label="Raise action", on_done=raised.append
+    )  # type: ignore[arg-type]
+    assert runner.settle() and raised
+    action_id = raised[0].id
+    revise = action_service.ActionChange(due=date(2027, 4, 1), reason="Pilots on leave")
+    runner.write(
+        lambda uow: action_service.update_action(uow, action_id, revise, today=date.today()),
+        label="Revise the due date",
+    )
+    assert runner.settle() and history.undo_label == "Revise the due date"
+    later = action_service.ActionChange(due=date(2027, 5, 1), reason="Course moved")
+    action_service.update_action(ctx.uow(), action_id, later, today=date.today())
+
+    told: list[str] = []
+    history.told.connect(told.append)
+    window.undo_action.trigger()
+    assert runner.settle()
+    assert told and "changed since by" in told[-1], told
+    found = next(a for a in ctx.read(crud.list_all, ACTIONS) if a.id == action_id)
+    assert found.revised_due_date == date(2027, 5, 1)  # the later change stands
+    assert history.undo_label == "Raise action"  # the refused step left; the one before stays
+    window.undo_action.trigger()
+    assert runner.settle()
+    assert all(a.id != action_id for a in ctx.read(crud.list_all, ACTIONS))
