@@ -263,7 +263,7 @@ class MainWindow(QMainWindow):
 
     def _add_page_file_actions(self) -> None:
         """The pages' own File menu entries, in a group above Quit (imported with the board)."""
-        from hescb_desktop.ui.calendar.calendar_page import add_calendar_actions
+        from hescb_desktop.ui.calendar.calendar_files import add_calendar_actions
 
         self.file_menu.insertSeparator(self.file_separator)
         for action in add_calendar_actions(  # issue 5: .ics import/export, print a week

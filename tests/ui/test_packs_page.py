@@ -17,6 +17,7 @@ from pytestqt.qtbot import QtBot
 from hescb_desktop.domain.enums import Part
 from hescb_desktop.services import boardpacks, papers
 from hescb_desktop.services.context import ServiceContext, open_context
+from hescb_desktop.ui.packs import pack_actions, papers_panel
 from hescb_desktop.ui.packs import packs_page as page_module
 from hescb_desktop.ui.packs.packs_page import PacksPage
 from hescb_desktop.ui.widgets.pdf_view import PdfPreviewDialog, page_image, print_document
@@ -170,7 +171,7 @@ def test_write_a_paper_in_the_app(
     shown: list[str] = []
     title = "Hostile <b> & &nbsp; 😀 Zażółć"
 
-    class Scripted(page_module.PaperDialog):
+    class Scripted(papers_panel.PaperDialog):
         def exec(self) -> int:
             shown.append(self.error.text())
             if len(shown) == 1:
@@ -179,7 +180,7 @@ def test_write_a_paper_in_the_app(
             self.body.setPlainText("# Background\n- a point <i>")
             return 1
 
-    monkeypatch.setattr(page_module, "PaperDialog", Scripted)
+    monkeypatch.setattr(papers_panel, "PaperDialog", Scripted)
     page.new_paper()
     assert shown == ["", "paper: title is required"]
     row = next(r for r in page.model.rows() if r.title == title)
@@ -193,7 +194,7 @@ def test_write_a_paper_in_the_app(
 def test_quitting_cancels_a_running_build(qtbot: QtBot, page: PacksPage) -> None:
     qtbot.mouseClick(page.build_button, page_module.Qt.MouseButton.LeftButton)
     page.shutdown()  # what aboutToQuit calls
-    assert page._cancel.is_set()
+    assert page.pack_build.cancelled()
     qtbot.waitUntil(lambda: page.task is None, timeout=30000)
     assert page.pack_pdf == b""
 
@@ -220,13 +221,13 @@ def test_action_log_and_highlight_report_preview(qtbot: QtBot, page: PacksPage) 
 def test_pack_settings_let_the_part_one_pack_hold_the_sensitive_paper(
     page: PacksPage, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    class Scripted(page_module.PackOptionsDialog):
+    class Scripted(pack_actions.PackOptionsDialog):
         def exec(self) -> int:
             self.marking.setCurrentIndex(self.marking.findData("OFFICIAL-SENSITIVE"))
             self.distribution.setPlainText("Chief Constable <b>\nChief Fire Officer")
             return 1
 
-    monkeypatch.setattr(page_module, "PackOptionsDialog", Scripted)
+    monkeypatch.setattr(pack_actions, "PackOptionsDialog", Scripted)
     page.edit_options()
     assert page.workspace.runner.settle()
     states = {row.number: row.state for row in page.items.rows()}

@@ -22,7 +22,7 @@ CONTEXT_WRITES = {
     "first_run.py": 2,  # the partner organisations and the first-run choice
     "sync/jobs.py": 1,  # the share folder as typed, in the joined board's settings
     "packs/copies_dialog.py": 1,  # inside the numbered copies' Runner.job
-    "calendar/calendar_page.py": 1,  # inside the .ics import's Runner.job
+    "calendar/calendar_files.py": 1,  # inside the .ics import's Runner.job
 }
 
 
