@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from operator import itemgetter
 from typing import Any, NamedTuple
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
@@ -26,10 +25,10 @@ from hescb_desktop.domain.rules import (
     action_due_soon,
     action_overdue,
 )
+from hescb_desktop.domain.timezones import LONDON
 from hescb_desktop.storage.models import Action, Meeting, Minute, Organisation, Person
 from hescb_desktop.storage.uow import UnitOfWork
 
-LONDON = ZoneInfo("Europe/London")
 STATUS_LABELS = {
     ActionStatus.OPEN: "Open",
     ActionStatus.IN_PROGRESS: "In progress",

@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -15,6 +14,7 @@ from hescb_desktop.domain.enums import ActionStatus, MinutesStatus
 from hescb_desktop.domain.errors import NotFoundError, ValidationError
 from hescb_desktop.domain.permissions import Kind, Operation
 from hescb_desktop.domain.rules import OPEN_ACTION_STATUSES, ActionRef, action_overdue
+from hescb_desktop.domain.timezones import LONDON
 from hescb_desktop.services import crud
 from hescb_desktop.services.entities import ACTION_UPDATES, ACTIONS, MEETINGS, MINUTES, PEOPLE
 from hescb_desktop.services.references import next_action_ref
@@ -22,8 +22,6 @@ from hescb_desktop.services.results import Result, changes_of
 from hescb_desktop.services.user_names import user_names
 from hescb_desktop.storage.models import Action, ActionUpdate
 from hescb_desktop.storage.uow import UnitOfWork
-
-LONDON = ZoneInfo("Europe/London")
 
 
 def raise_action(

@@ -17,7 +17,6 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -28,6 +27,7 @@ from hescb_desktop.domain.minute_text import action_line, is_declarations_item, 
 from hescb_desktop.domain.permissions import Kind, Operation
 from hescb_desktop.domain.restriction import PLACEHOLDER
 from hescb_desktop.domain.rules import highest_marking
+from hescb_desktop.domain.timezones import LONDON as LONDON  # re-exported
 from hescb_desktop.reports.content import (
     ActionRow,
     AttachedPdf,
@@ -62,7 +62,6 @@ from hescb_desktop.storage.models import (
 )
 from hescb_desktop.storage.uow import UnitOfWork
 
-LONDON = ZoneInfo("Europe/London")
 BOARD_NAMES = {"HESCB": "Hertfordshire Emergency Services Collaboration Board"}
 PUBLISHED, DRAFT = "published", "draft"
 STATUS_TEXT = {

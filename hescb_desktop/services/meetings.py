@@ -12,7 +12,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -32,6 +31,7 @@ from hescb_desktop.domain.exemptions import (
 )
 from hescb_desktop.domain.permissions import Kind, Operation
 from hescb_desktop.domain.rules import STANDARD_AGENDA, highest_marking
+from hescb_desktop.domain.timezones import LONDON as LONDON  # re-exported
 from hescb_desktop.services import crud
 from hescb_desktop.services.entities import (
     AGENDA_ITEMS,
@@ -50,7 +50,6 @@ from hescb_desktop.storage.uow import UnitOfWork
 if TYPE_CHECKING:  # reportlab is imported only when an agenda is printed
     from hescb_desktop.reports.agenda import AgendaSheet
 
-LONDON = ZoneInfo("Europe/London")
 DEFAULT_BODY = "HESCB"
 MEETING_CALENDAR = "Board meetings"
 # the standard item whose minute reviews the action log (open actions are carried forward)
