@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from hescb_desktop.domain import labels
 from hescb_desktop.domain.dto import ActionDTO, ActionUpdateDTO
 from hescb_desktop.domain.enums import ActionStatus, MinutesStatus
 from hescb_desktop.domain.errors import NotFoundError, ValidationError
@@ -95,20 +96,20 @@ class ActionChange:
 
 
 def status_label(status: ActionStatus) -> str:
-    return {
-        ActionStatus.OPEN: "Open",
-        ActionStatus.IN_PROGRESS: "In progress",
-        ActionStatus.COMPLETE: "Complete (proposed)",
-        ActionStatus.CLOSED: "Closed",
-        ActionStatus.DEFERRED: "Deferred",
-    }[status]
+    return labels.ACTION_STATUS[status]
+
+
+_STATUS_WORDS = {  # what else a user may type for a status: its label, or a short word
+    **{w.casefold().replace(" ", "_"): s.value for s, w in labels.ACTION_STATUS.items()},
+    "complete_(proposed)": "complete",
+    "proposed": "complete",
+    "done": "complete",
+}
 
 
 def parse_status(text: str) -> ActionStatus:
     norm = text.strip().casefold().replace(" ", "_").replace("-", "_")
-    norm = {"complete_(proposed)": "complete", "proposed": "complete", "done": "complete"}.get(
-        norm, norm
-    )
+    norm = _STATUS_WORDS.get(norm, norm)
     try:
         return ActionStatus(norm)
     except ValueError:

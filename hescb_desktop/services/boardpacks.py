@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
+from hescb_desktop.domain import labels
 from hescb_desktop.domain.dto import BoardPackDTO, MeetingDTO
 from hescb_desktop.domain.enums import ActionStatus, AttendanceRole, Marking, Part
 from hescb_desktop.domain.errors import NotFoundError, ValidationError
@@ -64,13 +65,6 @@ from hescb_desktop.storage.uow import UnitOfWork
 
 BOARD_NAMES = {"HESCB": "Hertfordshire Emergency Services Collaboration Board"}
 PUBLISHED, DRAFT = "published", "draft"
-STATUS_TEXT = {
-    ActionStatus.OPEN: "Open",
-    ActionStatus.IN_PROGRESS: "In progress",
-    ActionStatus.COMPLETE: "Complete (proposed for closure)",
-    ActionStatus.CLOSED: "Closed",
-    ActionStatus.DEFERRED: "Deferred",
-}
 OPEN_STATUSES = (
     ActionStatus.OPEN,
     ActionStatus.IN_PROGRESS,
@@ -810,7 +804,7 @@ def _open_actions(uow: UnitOfWork, body: str | None, allowed: Marking) -> tuple[
                 due=a.due_date,
                 revised_due=a.revised_due_date,
                 revision_reason=a.revision_reason,
-                status=STATUS_TEXT.get(a.status, str(a.status)),
+                status=labels.ACTION_STATUS[a.status],
                 completed_on=a.completed_on,
                 latest_update=a.latest_update,
                 marking=a.marking,

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from hescb_desktop.domain import labels
 from hescb_desktop.domain.dto import (
     AgendaItemDTO,
     AttendanceDTO,
@@ -612,7 +613,7 @@ def agenda_sheet(uow: UnitOfWork, meeting_id: str) -> AgendaSheet:
             s.number,
             f"{s.start:%H:%M}",
             s.item.title,
-            s.item.purpose.value.capitalize(),
+            labels.PURPOSE[s.item.purpose],
             names.get(s.item.presenter_id or "", ""),
             papers[s.item.paper_id].reference if s.item.paper_id in papers else "",
             s.item.part is Part.PART_II,
