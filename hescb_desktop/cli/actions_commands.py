@@ -17,9 +17,10 @@ from typing import Any
 
 from hescb_desktop.cli.base import EXIT_OK, PROG, CliError, database_path, json_text, quoted
 from hescb_desktop.cli.database import refuse_foreign
+from hescb_desktop.domain import labels
 from hescb_desktop.services import actions as action_service
 from hescb_desktop.services import crud, meetings
-from hescb_desktop.services.action_log import STATUS_LABELS, ActionLogEntry, action_log, to_csv
+from hescb_desktop.services.action_log import ActionLogEntry, action_log, to_csv
 from hescb_desktop.services.context import ServiceContext, open_context
 from hescb_desktop.services.entities import PEOPLE, RESOURCES
 from hescb_desktop.storage.lock import lock_data_dir
@@ -99,7 +100,8 @@ def _list(args: argparse.Namespace, data_dir: Path) -> int:
         _write(to_csv(chosen))
     else:
         lines = [
-            f"{e.reference}\t{e.due.isoformat() if e.due else '-'}\t{STATUS_LABELS[e.status]}"
+            f"{e.reference}\t{e.due.isoformat() if e.due else '-'}"
+            f"\t{labels.ACTION_STATUS[e.status]}"
             f"\t{e.owner or '-'}\t{' '.join(e.description.split())}"
             for e in chosen
         ]
@@ -165,7 +167,7 @@ def _update(args: argparse.Namespace, ctx: ServiceContext) -> int:
     result = action_service.update_action(ctx.uow(), action.id, change)
     a = result.value
     due = action_service.current_due(a)
-    print(f"{a.reference}: {STATUS_LABELS[a.status]}, due {due.isoformat() if due else '-'}")
+    print(f"{a.reference}: {labels.ACTION_STATUS[a.status]}, due {due.isoformat() if due else '-'}")
     return EXIT_OK
 
 

@@ -34,18 +34,17 @@ import tempfile
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from hescb_desktop.cli.base import EXIT_OK, CliError, json_text, quoted
 from hescb_desktop.cli.copies_args import VERBS
 from hescb_desktop.cli.document_commands import _check_output, _context, _write
 from hescb_desktop.domain.enums import Part
+from hescb_desktop.domain.timezones import LONDON
 
 if TYPE_CHECKING:
     from hescb_desktop.domain.dto import PackCopyDTO
     from hescb_desktop.services.copies import CopyRow
 
-LONDON = ZoneInfo("Europe/London")
 # the options each verb takes ("list": no verb)
 _TAKES = {
     "list": {"json"},

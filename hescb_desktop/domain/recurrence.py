@@ -21,8 +21,9 @@ from dateutil.rrule import rrule, rrulestr
 
 from hescb_desktop.domain.errors import ValidationError
 from hescb_desktop.domain.rdates import last_end, parse_rdates
+from hescb_desktop.domain.timezones import LONDON as LONDON  # re-exported
+from hescb_desktop.domain.timezones import zone as _cached_zone
 
-LONDON = ZoneInfo("Europe/London")
 MAX_COUNT = 1000  # a COUNT above this is refused as absurd (a weekly series for 19 years)
 MAX_INTERVAL = 999
 FREQS = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
@@ -54,7 +55,7 @@ def zone(name: str) -> ZoneInfo:
     if not name:
         return LONDON
     try:
-        return ZoneInfo(name)
+        return _cached_zone(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ValidationError(f"unknown time zone {name!r}") from exc
 

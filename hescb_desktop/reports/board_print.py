@@ -30,9 +30,9 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from hescb_desktop.domain import labels
 from hescb_desktop.domain.board import BoardCard
 from hescb_desktop.domain.colours import NEUTRAL, PARTNER_COLOURS, RAG_COLOURS, RAG_INK
-from hescb_desktop.domain.enums import Rag
 from hescb_desktop.domain.roadmap import BoardPrint, Roadmap
 from hescb_desktop.reports.document import FOOTER_SIZE, MARKING_INSET, MarkedDocument, heading
 from hescb_desktop.reports.fonts import BOLD, REGULAR
@@ -42,7 +42,6 @@ from hescb_desktop.reports.text import Paragraph, draw_line, fit_line, para_text
 TITLE = "HESCB planning board"
 PARTNER = PARTNER_COLOURS
 RAG = RAG_COLOURS  # as on screen
-RAG_WORD = {Rag.RED: "RED", Rag.AMBER: "AMBER", Rag.GREEN: "GREEN", None: "NOT RATED"}
 OVERDUE = "#b3261e"
 ROADMAP_ROWS = 22  # objectives per roadmap page
 
@@ -202,7 +201,7 @@ def _board_table(data: BoardPrint, width: float, st: dict[str, ParagraphStyle]) 
 def _card(card: BoardCard, width: float, data: BoardPrint, st: dict[str, ParagraphStyle]) -> Any:
     lead = colors.HexColor(PARTNER.get(card.lead_code, card.lead_colour or NEUTRAL))
     rag_ink = RAG_INK[card.rag]
-    rag_word = RAG_WORD[card.rag] + (" (override)" if card.overridden else "")
+    rag_word = labels.rag_label(card.rag).upper() + (" (override)" if card.overridden else "")
     who = " · ".join(x for x in (card.lead_code, ", ".join(card.partner_codes)) if x)
     lines: list[Any] = [
         [Paragraph(para_text(card.title), st["title"])],

@@ -8,7 +8,8 @@ from io import BytesIO
 from reportlab.lib.styles import StyleSheet1
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
-from hescb_desktop.domain.enums import Part
+from hescb_desktop.domain.enums import AttendanceRole, Part
+from hescb_desktop.domain.labels import ATTENDANCE_ROLE as ROLE
 from hescb_desktop.reports.content import MinutesContent
 from hescb_desktop.reports.frame import (
     BoardDocument,
@@ -65,9 +66,15 @@ def minutes_story(
                 ("Meeting", minutes.meeting_title),
                 ("Date and time", minutes.when),
                 ("Venue", minutes.venue),
-                ("Present", "; ".join(minutes.present) or "—"),
-                ("In attendance", "; ".join(minutes.in_attendance) or "—"),
-                ("Apologies", "; ".join(minutes.apologies) or "None"),
+                (ROLE[AttendanceRole.PRESENT], "; ".join(minutes.present) or "—"),
+                (
+                    ROLE[AttendanceRole.IN_ATTENDANCE],
+                    "; ".join(minutes.in_attendance) or "—",
+                ),
+                (
+                    ROLE[AttendanceRole.APOLOGIES],
+                    "; ".join(minutes.apologies) or "None",
+                ),
             ],
             styles,
             width,

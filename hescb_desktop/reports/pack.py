@@ -22,6 +22,7 @@ from reportlab.platypus import (
     Spacer,
 )
 
+from hescb_desktop.domain import labels
 from hescb_desktop.domain.enums import Marking, Part
 from hescb_desktop.reports.action_log import action_table_story
 from hescb_desktop.reports.content import PackContent, PackItem, PaperContent
@@ -43,9 +44,6 @@ from hescb_desktop.reports.highlight import highlight_story
 from hescb_desktop.reports.minutes import minutes_story
 from hescb_desktop.reports.paper import PURPOSE_TEXT, paper_story
 from hescb_desktop.reports.text import Paragraph, para_text
-
-PART_NAME = {Part.PART_I: "Part I", Part.PART_II: "Part II (restricted: exempt items)"}
-
 
 PUBLIC_NOTICE = (
     "Public edition: exempt (Part II) items are listed with the ground of their exemption;"
@@ -186,7 +184,7 @@ def _cover(
         story.append(Paragraph(para_text(name), styles["Title"]))
     story += [Paragraph(para_text(pack.when), styles["Centre"]), Spacer(0, 6)]
     what = f"Supplement {pack.supplement}: late papers" if pack.supplement else "Board pack"
-    story.append(Paragraph(para_text(f"{what} · {PART_NAME[pack.part]}"), styles["Centre"]))
+    story.append(Paragraph(para_text(f"{what} · {labels.PART_LONG[pack.part]}"), styles["Centre"]))
     if pack.public:
         story.append(Paragraph(para_text(PUBLIC_NOTICE), styles["Centre"]))
     if pack.draft:

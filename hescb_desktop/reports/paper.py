@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from reportlab.lib.styles import StyleSheet1
 from reportlab.platypus import Flowable, PageBreakIfNotEmpty, Spacer
 
-from hescb_desktop.domain.enums import FoiStatus, Part, Purpose
+from hescb_desktop.domain import labels
 from hescb_desktop.reports.content import PaperContent
 from hescb_desktop.reports.frame import (
     BoardDocument,
@@ -26,13 +26,7 @@ from hescb_desktop.reports.frame import (
 from hescb_desktop.reports.markup import flowables, inline
 from hescb_desktop.reports.text import Paragraph, para_text
 
-PURPOSE_TEXT = {
-    Purpose.DECISION: "For decision",
-    Purpose.DISCUSSION: "For discussion",
-    Purpose.NOTING: "To note",
-}
-PART_TEXT = {Part.PART_I: "Part I (public)", Part.PART_II: "Part II (exempt)"}
-FOI_TEXT = {FoiStatus.OPEN: "Open", FoiStatus.EXEMPT: "Exempt"}
+PURPOSE_TEXT = labels.PURPOSE_PHRASE
 _OWN_SECTION = re.compile(r"^\s*(?:#+\s*|\d{1,3}\.\s+)(?P<name>[^\n]+)$", re.MULTILINE)
 
 
@@ -76,7 +70,7 @@ def paper_story(
 def _authored(paper: PaperContent, styles: StyleSheet1, width: float) -> list[Flowable]:
     rows = [
         ("Protective marking", paper.marking.value),
-        ("FOI status", FOI_TEXT[paper.foi_status]),
+        ("FOI status", labels.FOI_STATUS[paper.foi_status]),
     ]
     if paper.agenda_number:
         rows.append(("Agenda item", paper.agenda_number))
@@ -87,7 +81,7 @@ def _authored(paper: PaperContent, styles: StyleSheet1, width: float) -> list[Fl
         ("Report of", paper.report_of),
         ("Author / contact officer", paper.author),
         ("Purpose", PURPOSE_TEXT[paper.purpose]),
-        ("Part", PART_TEXT[paper.part]),
+        ("Part", labels.PART_LONG[paper.part]),
     ]
     if paper.supplement:
         rows.append(("Issued", f"Late paper: Supplement {paper.supplement}"))

@@ -15,7 +15,9 @@ import html
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from hescb_desktop.domain.enums import Part
+from hescb_desktop.domain import labels
+from hescb_desktop.domain.enums import AttendanceRole, Part
+from hescb_desktop.domain.labels import ATTENDANCE_ROLE as ROLE
 from hescb_desktop.reports.agenda import HEADERS as AGENDA_HEADERS
 from hescb_desktop.reports.agenda import AgendaLine, AgendaSheet, agenda_title
 from hescb_desktop.reports.content import (
@@ -196,9 +198,15 @@ def _minutes_body(minutes: MinutesContent, level: int) -> list[str]:
                 ("Meeting", minutes.meeting_title),
                 ("Date and time", minutes.when),
                 ("Venue", minutes.venue),
-                ("Present", "; ".join(minutes.present) or "—"),
-                ("In attendance", "; ".join(minutes.in_attendance) or "—"),
-                ("Apologies", "; ".join(minutes.apologies) or "None"),
+                (ROLE[AttendanceRole.PRESENT], "; ".join(minutes.present) or "—"),
+                (
+                    ROLE[AttendanceRole.IN_ATTENDANCE],
+                    "; ".join(minutes.in_attendance) or "—",
+                ),
+                (
+                    ROLE[AttendanceRole.APOLOGIES],
+                    "; ".join(minutes.apologies) or "None",
+                ),
             ],
         )
     )
@@ -282,7 +290,7 @@ def _highlight(content: HighlightContent) -> str:
         [
             r.title,
             r.stage,
-            *[rag.value.capitalize() if rag is not None else "—" for rag in r.rag],
+            *[labels.RAG[rag] if rag is not None else "—" for rag in r.rag],
             r.change,
             r.next_milestone,
         ]

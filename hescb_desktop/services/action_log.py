@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from operator import itemgetter
 from typing import Any, NamedTuple
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
+from hescb_desktop.domain import labels
 from hescb_desktop.domain.csv_text import excel_csv_bytes, excel_text
 from hescb_desktop.domain.enums import ActionStatus
 from hescb_desktop.domain.rules import (
@@ -26,17 +26,10 @@ from hescb_desktop.domain.rules import (
     action_due_soon,
     action_overdue,
 )
+from hescb_desktop.domain.timezones import LONDON
 from hescb_desktop.storage.models import Action, Meeting, Minute, Organisation, Person
 from hescb_desktop.storage.uow import UnitOfWork
 
-LONDON = ZoneInfo("Europe/London")
-STATUS_LABELS = {
-    ActionStatus.OPEN: "Open",
-    ActionStatus.IN_PROGRESS: "In progress",
-    ActionStatus.COMPLETE: "Complete (proposed)",
-    ActionStatus.CLOSED: "Closed",
-    ActionStatus.DEFERRED: "Deferred",
-}
 # late and nothing done: only these are painted overdue (a proposed completion waits for the
 # board, a deferred action was put off by it)
 LIVE = LIVE_ACTION_STATUSES
@@ -321,7 +314,7 @@ def to_csv(entries: Iterable[ActionLogEntry]) -> bytes:
                 _iso(e.due_date),
                 _iso(e.revised_due_date),
                 excel_text(e.revision_reason),
-                STATUS_LABELS[e.status],
+                labels.ACTION_STATUS[e.status],
                 _iso(e.completed_on),
                 excel_text(e.latest_update),
             )
@@ -355,7 +348,7 @@ def to_ics(entries: Iterable[ActionLogEntry], *, stamp: datetime | None = None) 
         )
         lines = [
             f"Owner: {e.owner} ({e.organisation_code})" if e.owner else "",
-            f"Status: {STATUS_LABELS[e.status]}",
+            f"Status: {labels.ACTION_STATUS[e.status]}",
             f"Raised {e.raised_on:%d %b %Y}" + (f" at {e.meeting}" if e.meeting else ""),
             f"Revised from {e.due_date:%d %b %Y}: {e.revision_reason}"
             if e.revised_due_date and e.due_date

@@ -6,15 +6,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from hescb_desktop.domain import labels
 from hescb_desktop.domain.dto import ActionDTO, ActionUpdateDTO
 from hescb_desktop.domain.enums import ActionStatus, MinutesStatus
 from hescb_desktop.domain.errors import NotFoundError, ValidationError
 from hescb_desktop.domain.permissions import Kind, Operation
 from hescb_desktop.domain.rules import OPEN_ACTION_STATUSES, ActionRef, action_overdue
+from hescb_desktop.domain.timezones import LONDON
 from hescb_desktop.services import crud
 from hescb_desktop.services.entities import ACTION_UPDATES, ACTIONS, MEETINGS, MINUTES, PEOPLE
 from hescb_desktop.services.references import next_action_ref
@@ -22,8 +23,6 @@ from hescb_desktop.services.results import Result, changes_of
 from hescb_desktop.services.user_names import user_names
 from hescb_desktop.storage.models import Action, ActionUpdate
 from hescb_desktop.storage.uow import UnitOfWork
-
-LONDON = ZoneInfo("Europe/London")
 
 
 def raise_action(
@@ -97,20 +96,20 @@ class ActionChange:
 
 
 def status_label(status: ActionStatus) -> str:
-    return {
-        ActionStatus.OPEN: "Open",
-        ActionStatus.IN_PROGRESS: "In progress",
-        ActionStatus.COMPLETE: "Complete (proposed)",
-        ActionStatus.CLOSED: "Closed",
-        ActionStatus.DEFERRED: "Deferred",
-    }[status]
+    return labels.ACTION_STATUS[status]
+
+
+_STATUS_WORDS = {  # what else a user may type for a status: its label, or a short word
+    **{w.casefold().replace(" ", "_"): s.value for s, w in labels.ACTION_STATUS.items()},
+    "complete_(proposed)": "complete",
+    "proposed": "complete",
+    "done": "complete",
+}
 
 
 def parse_status(text: str) -> ActionStatus:
     norm = text.strip().casefold().replace(" ", "_").replace("-", "_")
-    norm = {"complete_(proposed)": "complete", "proposed": "complete", "done": "complete"}.get(
-        norm, norm
-    )
+    norm = _STATUS_WORDS.get(norm, norm)
     try:
         return ActionStatus(norm)
     except ValueError:

@@ -18,10 +18,11 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from hescb_desktop.domain import labels
 from hescb_desktop.domain.board import BoardCard, position_between, renumbered
 from hescb_desktop.domain.csv_text import excel_text
 from hescb_desktop.domain.dto import BoardStageDTO
-from hescb_desktop.domain.enums import ObjectiveKind
+from hescb_desktop.domain.enums import ObjectiveKind, Rag
 from hescb_desktop.domain.errors import ValidationError
 from hescb_desktop.domain.permissions import Kind, Operation
 from hescb_desktop.services import crud
@@ -355,7 +356,7 @@ def board_csv(cards: Iterable[BoardCard], stage_order: Iterable[str] = ()) -> st
 
 def _csv_row(c: BoardCard) -> list[str]:
     def rag(r: object) -> str:
-        return str(getattr(r, "value", "")).capitalize()
+        return labels.RAG[r] if isinstance(r, Rag) else ""
 
     def day(d: date | None) -> str:
         return d.isoformat() if d else ""

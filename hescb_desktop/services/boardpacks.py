@@ -17,10 +17,10 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from hescb_desktop.domain import labels
 from hescb_desktop.domain.dto import BoardPackDTO, MeetingDTO
 from hescb_desktop.domain.enums import ActionStatus, AttendanceRole, Marking, Part
 from hescb_desktop.domain.errors import NotFoundError, ValidationError
@@ -28,6 +28,7 @@ from hescb_desktop.domain.minute_text import action_line, is_declarations_item, 
 from hescb_desktop.domain.permissions import Kind, Operation
 from hescb_desktop.domain.restriction import PLACEHOLDER
 from hescb_desktop.domain.rules import highest_marking
+from hescb_desktop.domain.timezones import LONDON as LONDON  # re-exported
 from hescb_desktop.reports.content import (
     ActionRow,
     AttachedPdf,
@@ -62,16 +63,8 @@ from hescb_desktop.storage.models import (
 )
 from hescb_desktop.storage.uow import UnitOfWork
 
-LONDON = ZoneInfo("Europe/London")
 BOARD_NAMES = {"HESCB": "Hertfordshire Emergency Services Collaboration Board"}
 PUBLISHED, DRAFT = "published", "draft"
-STATUS_TEXT = {
-    ActionStatus.OPEN: "Open",
-    ActionStatus.IN_PROGRESS: "In progress",
-    ActionStatus.COMPLETE: "Complete (proposed for closure)",
-    ActionStatus.CLOSED: "Closed",
-    ActionStatus.DEFERRED: "Deferred",
-}
 OPEN_STATUSES = (
     ActionStatus.OPEN,
     ActionStatus.IN_PROGRESS,
@@ -811,7 +804,7 @@ def _open_actions(uow: UnitOfWork, body: str | None, allowed: Marking) -> tuple[
                 due=a.due_date,
                 revised_due=a.revised_due_date,
                 revision_reason=a.revision_reason,
-                status=STATUS_TEXT.get(a.status, str(a.status)),
+                status=labels.ACTION_STATUS[a.status],
                 completed_on=a.completed_on,
                 latest_update=a.latest_update,
                 marking=a.marking,

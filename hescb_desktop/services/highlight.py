@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from hescb_desktop.domain import labels
 from hescb_desktop.domain.enums import Marking, ObjectiveKind, Rag, RagDimension
 from hescb_desktop.reports.content import HighlightContent, HighlightRow
 from hescb_desktop.storage.models import Milestone, Objective, RagAssessment
@@ -116,7 +117,7 @@ def _change(
         then = max(before)[2]
         if then is not now:
             now_text = now.value if now else "not rated"
-            changes.append(f"{dim.value.capitalize()} {then.value} → {now_text}")
+            changes.append(f"{labels.RAG_DIMENSION[dim]} {then.value} → {now_text}")
     if not rated_before:
         return "No earlier rating"
     return "; ".join(changes) or "No change"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -16,7 +15,6 @@ from hescb_desktop.services.calendar import Viewer, day_occurrences
 from hescb_desktop.storage.models import Action, BoardStage, Objective, Organisation, Person
 from hescb_desktop.storage.uow import UnitOfWork
 
-LONDON = ZoneInfo("Europe/London")
 OPEN_STATUSES = (
     ActionStatus.OPEN,
     ActionStatus.IN_PROGRESS,

@@ -28,12 +28,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import icalendar
 from sqlalchemy import select
 
 from hescb_desktop import APP_NAME, __version__
+from hescb_desktop.domain import timezones
 from hescb_desktop.domain.enums import Marking, Visibility
 from hescb_desktop.domain.errors import DomainError, ValidationError
 from hescb_desktop.domain.permissions import Kind, Operation
@@ -794,7 +794,7 @@ def _add_time(component: Any, key: str, when: datetime, all_day: bool, tz: str) 
     if all_day:
         component.add(key, when.astimezone(UTC).date())
     elif tz and tz != "UTC":
-        component.add(key, when.astimezone(ZoneInfo(tz)))
+        component.add(key, when.astimezone(timezones.zone(tz)))
     else:
         component.add(key, when.astimezone(UTC))
 
@@ -804,7 +804,7 @@ def _add_rdate(component: Any, rdate: RDate, all_day: bool, tz: str) -> None:
     if rdate.end is None or all_day:
         _add_time(component, "rdate", rdate.start, all_day, tz)
         return
-    zone = ZoneInfo(tz) if tz and tz != "UTC" else UTC
+    zone = timezones.zone(tz) if tz and tz != "UTC" else UTC
     period = (rdate.start.astimezone(zone), rdate.end.astimezone(zone))
     component.add("rdate", [period])
 

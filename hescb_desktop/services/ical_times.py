@@ -21,10 +21,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfoNotFoundError, available_timezones
 
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
+from hescb_desktop.domain import timezones
 from hescb_desktop.domain.rdates import RDate
 from hescb_desktop.domain.recurrence import LONDON, expand, utc_midnight, zone
 
@@ -46,7 +47,7 @@ def known_zone(name: str) -> str | None:
         return None
     name = WINDOWS_TO_OLSON.get(name, name)
     try:
-        ZoneInfo(name)
+        timezones.zone(name)
     except (ZoneInfoNotFoundError, ValueError):
         return None
     return name
@@ -98,7 +99,7 @@ def _matching(custom: tzinfo, year: int) -> str | None:
     except (ValueError, TypeError, OverflowError):
         return None
     for name in _zones():
-        zone_ = ZoneInfo(name)
+        zone_ = timezones.zone(name)
         if all(s.astimezone(zone_).utcoffset() == w for s, w in zip(samples, wanted, strict=True)):
             return name
     return None
@@ -120,7 +121,7 @@ def instant(
     if name in _UTC_NAMES and default_zone:
         return value.astimezone(UTC), False, default_zone
     if name is not None:
-        return value.replace(tzinfo=ZoneInfo(name)).astimezone(UTC), False, name
+        return value.replace(tzinfo=timezones.zone(name)).astimezone(UTC), False, name
     return value.astimezone(UTC), False, "Europe/London"
 
 

@@ -12,10 +12,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from hescb_desktop.domain import labels
 from hescb_desktop.domain.dto import (
     AgendaItemDTO,
     AttendanceDTO,
@@ -32,6 +32,7 @@ from hescb_desktop.domain.exemptions import (
 )
 from hescb_desktop.domain.permissions import Kind, Operation
 from hescb_desktop.domain.rules import STANDARD_AGENDA, highest_marking
+from hescb_desktop.domain.timezones import LONDON as LONDON  # re-exported
 from hescb_desktop.services import crud
 from hescb_desktop.services.entities import (
     AGENDA_ITEMS,
@@ -50,7 +51,6 @@ from hescb_desktop.storage.uow import UnitOfWork
 if TYPE_CHECKING:  # reportlab is imported only when an agenda is printed
     from hescb_desktop.reports.agenda import AgendaSheet
 
-LONDON = ZoneInfo("Europe/London")
 DEFAULT_BODY = "HESCB"
 MEETING_CALENDAR = "Board meetings"
 # the standard item whose minute reviews the action log (open actions are carried forward)
@@ -613,7 +613,7 @@ def agenda_sheet(uow: UnitOfWork, meeting_id: str) -> AgendaSheet:
             s.number,
             f"{s.start:%H:%M}",
             s.item.title,
-            s.item.purpose.value.capitalize(),
+            labels.PURPOSE[s.item.purpose],
             names.get(s.item.presenter_id or "", ""),
             papers[s.item.paper_id].reference if s.item.paper_id in papers else "",
             s.item.part is Part.PART_II,

@@ -27,7 +27,7 @@ from hescb_desktop.domain.dto import (
     RiskDTO,
 )
 from hescb_desktop.domain.enums import Rag, RagDimension
-from hescb_desktop.domain.errors import NotFoundError, ValidationError
+from hescb_desktop.domain.errors import ValidationError
 from hescb_desktop.domain.permissions import Kind, Operation
 from hescb_desktop.services import board, crud, objectives
 from hescb_desktop.services.crud import EntitySpec
@@ -333,32 +333,3 @@ def remove(uow: UnitOfWork, table: str, row_id: str) -> Result[None]:
     """Tombstone a milestone, dependency or risk of an objective."""
     uow.require(Operation.DELETE, Kind.PLAN)
     return crud.delete(uow, _detail_spec(table, "removed"), row_id)
-
-
-def restore(uow: UnitOfWork, table: str, row_id: str) -> Result[None]:
-    """Lift the tombstone of a removed milestone, dependency or risk (undoing a removal or
-    redoing an addition). Refused if its objective is gone, or if a dependency would now be a
-    duplicate or close a cycle."""
-    uow.require(Operation.DELETE, Kind.PLAN)
-    spec = _detail_spec(table, "restored")
-    with uow:
-        s = uow.session
-        obj = s.get(spec.model, row_id)
-        if obj is None:
-            raise NotFoundError(f"no {spec.label} with id {row_id}")
-        if obj.deleted:
-            crud.load(s, OBJECTIVES, obj.objective_id)
-            if isinstance(obj, ObjectiveDependency):
-                crud.load(s, OBJECTIVES, obj.depends_on_id)
-                live = select(
-                    ObjectiveDependency.objective_id, ObjectiveDependency.depends_on_id
-                ).where(ObjectiveDependency.deleted.is_(False))
-                edges = [(a, b) for a, b in s.execute(live)]
-                edge = (obj.objective_id, obj.depends_on_id)
-                if edge in edges:
-                    raise ValidationError("that dependency is already recorded")
-                if creates_cycle(edges, edge) is not None:
-                    raise ValidationError("that dependency would now make a cycle")
-            obj.deleted, obj.deleted_at, obj.deleted_by = False, None, None
-        uow.commit()
-    return Result(None, changes_of(uow, (row_id,)))

@@ -89,7 +89,7 @@ def test_add_update_close_and_list(board: Path) -> None:
         "--note",
         "Sent to all chiefs",
     )
-    assert proposed.returncode == 0 and "Complete (proposed)" in proposed.stdout
+    assert proposed.returncode == 0 and "Complete (proposed for closure)" in proposed.stdout
     meeting_ref = f"HESCB/{TODAY.isoformat()}"
     listed = run("--data-dir", board, "meetings", "--json")
     assert json.loads(listed.stdout)[0]["ref"] == meeting_ref

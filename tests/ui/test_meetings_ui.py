@@ -203,7 +203,9 @@ def test_action_log_inline_editing_follows_the_rules(
     assert action_service.find_action(ctx.uow(write=False), ref) == before
 
     assert page.proxy.setData(status, ActionStatus.COMPLETE.value)
-    qtbot.waitUntil(lambda: page.proxy.index(0, COL_STATUS).data() == "Complete (proposed)")
+    qtbot.waitUntil(
+        lambda: page.proxy.index(0, COL_STATUS).data() == "Complete (proposed for closure)"
+    )
     assert page.error.isHidden()
     update = page.proxy.index(0, COL_UPDATE)
     assert page.proxy.setData(update, "Protocol sent to all chiefs")
@@ -217,7 +219,7 @@ def test_action_log_inline_editing_follows_the_rules(
     assert dialog is not None
     lines = [dialog.entries.item(n).text() for n in range(dialog.entries.count())]
     assert len(lines) == 2 and lines[-1].endswith("Protocol sent to all chiefs")
-    assert f"· {ME} [Complete (proposed)]" in lines[0]
+    assert f"· {ME} [Complete (proposed for closure)]" in lines[0]
     revise = ReviseDueDialog(window.workspace, before, page)
     revise.due.setDate(revise.due.date().addDays(14))
     revise.buttons.accepted.emit()

@@ -98,7 +98,7 @@ def test_a_native_crash_leaves_its_stacks_and_the_next_start_finds_them(
 def test_the_cli_says_one_line_and_logs_the_traceback_of_a_bug(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], log_dir: Path
 ) -> None:
-    def dispatch_with_a_bug(_args: object) -> int:
+    def dispatch_with_a_bug(_args: object, _label: str = "") -> int:
         raise AttributeError("'NoneType' object has no attribute 'title'")
 
     monkeypatch.setattr(cli, "_dispatch", dispatch_with_a_bug)

@@ -8,16 +8,15 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 from hescb_desktop.domain.enums import ObjectiveKind
+from hescb_desktop.domain.timezones import LONDON
 from hescb_desktop.services import crud
 from hescb_desktop.services.context import ServiceContext
 from hescb_desktop.services.demo.scale import Scale
 from hescb_desktop.storage.base import Synced
 from hescb_desktop.storage.uow import UnitOfWork
 
-LONDON = ZoneInfo("Europe/London")
 SEED = 20170403  # Policing and Crime Act 2017, s.2 in force: 3 April 2017
 T = TypeVar("T")
 

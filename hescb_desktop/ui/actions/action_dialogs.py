@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QDate, QSize, Qt, Slot
 from PySide6.QtWidgets import (
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from hescb_desktop.domain.dto import ActionDTO, PersonDTO
+from hescb_desktop.domain.timezones import LONDON
 from hescb_desktop.services import actions as action_service
 from hescb_desktop.services.operations import Uow
 from hescb_desktop.services.results import Result
@@ -32,8 +32,6 @@ from hescb_desktop.ui.widgets.palette import OVERDUE_TEXT
 from hescb_desktop.ui.widgets.screen_fit import fitted_size
 from hescb_desktop.ui.widgets.unsaved import GuardedDialog
 from hescb_desktop.ui.workspace import Workspace
-
-LONDON = ZoneInfo("Europe/London")
 
 
 def error_label() -> QLabel:

@@ -47,7 +47,7 @@ from hescb_desktop.ui.board.objective_tabs import (
     date_of,
 )
 from hescb_desktop.ui.board.rag_timeline import RagTimeline
-from hescb_desktop.ui.widgets.labels import rag_label
+from hescb_desktop.ui.widgets.labels import enum_label, rag_label
 from hescb_desktop.ui.widgets.marking_banner import MarkingBanner
 from hescb_desktop.ui.widgets.palette import OVERDUE_TEXT
 from hescb_desktop.ui.widgets.permission import read_only
@@ -169,7 +169,7 @@ class ObjectiveDialog(GuardedDialog):
         self.theme.addItems(themes)
         self.theme.setCurrentText(o.theme)
         chosen = {b.strip() for b in o.benefits.split(",")}
-        self.benefits = {b: QCheckBox(b.value.capitalize()) for b in Benefit}
+        self.benefits = {b: QCheckBox(enum_label(b)) for b in Benefit}
         benefits = QHBoxLayout()
         for b, box in self.benefits.items():
             box.setChecked(b.value in chosen)
@@ -236,7 +236,7 @@ class ObjectiveDialog(GuardedDialog):
         form = QFormLayout()
         row = QHBoxLayout()
         for d, combo in self.dims.items():
-            row.addWidget(QLabel(d.value.capitalize()))
+            row.addWidget(QLabel(enum_label(d)))
             row.addWidget(combo)
         form.addRow(row)
         form.addRow(self.tr("Overall from the dimensions"), self.worst)

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from hescb_desktop.domain.dto import MilestoneDTO, PersonDTO, RiskDTO
 from hescb_desktop.services.planning import ObjectiveDetail
 from hescb_desktop.ui.board import commands
-from hescb_desktop.ui.widgets.labels import format_date, rag_label, status_label
+from hescb_desktop.ui.widgets.labels import enum_label, format_date, rag_label, status_label
 from hescb_desktop.ui.widgets.palette import OVERDUE_TEXT, rag_colour
 from hescb_desktop.ui.workspace import Workspace
 
@@ -488,7 +488,7 @@ class HistoryTable(QTableWidget):
             rag.setBackground(QBrush(rag_colour(h.rating)))
             rag.setForeground(QBrush(QColor("#1d2430" if h.rating.value == "amber" else "#fff")))
             self.setItem(row, 0, cell(format_date(h.assessed_on)))
-            self.setItem(row, 1, cell(h.dimension.value.capitalize()))
+            self.setItem(row, 1, cell(enum_label(h.dimension)))
             self.setItem(row, 2, rag)
             self.setItem(row, 3, cell(h.reason))
             self.setItem(row, 4, cell(h.created_by or ""))

@@ -33,7 +33,7 @@ from hescb_desktop.services.entities import PEOPLE
 from hescb_desktop.services.operations import Uow
 from hescb_desktop.services.opportunities import OpportunityRow
 from hescb_desktop.services.results import Result
-from hescb_desktop.ui.widgets.labels import format_date
+from hescb_desktop.ui.widgets.labels import enum_label, format_date
 from hescb_desktop.ui.widgets.palette import OVERDUE_TEXT
 from hescb_desktop.ui.widgets.permission import gate
 from hescb_desktop.ui.widgets.row_model import SORT_ROLE, RowTableModel
@@ -49,7 +49,7 @@ def outcome_text(row: OpportunityRow) -> str:
         return f"Became objective: {row.objective_title}"
     if o.outcome is OpportunityOutcome.DECLINED:
         return f"Declined: {o.outcome_reason}"
-    return "Under review"
+    return enum_label(OpportunityOutcome.UNDER_REVIEW)
 
 
 class OpportunityTableModel(RowTableModel):

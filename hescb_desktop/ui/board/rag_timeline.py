@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QWidget
 
 from hescb_desktop.domain.dto import RagAssessmentDTO
 from hescb_desktop.domain.enums import Rag, RagDimension
+from hescb_desktop.ui.widgets.labels import enum_label
 from hescb_desktop.ui.widgets.palette import rag_colour
 
 ROWS = (
@@ -58,7 +59,7 @@ class RagTimeline(QWidget):
             p.drawText(
                 QRectF(0, y, LABEL_W - 6, ROW_H),
                 int(Qt.AlignmentFlag.AlignVCenter),
-                dim.value.capitalize(),
+                enum_label(dim),
             )
             band = self.bands.get(dim, [])
             for n, (day, rating) in enumerate(band):

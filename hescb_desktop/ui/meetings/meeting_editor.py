@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hescb_desktop.domain import labels
 from hescb_desktop.domain.dto import MeetingDTO, PersonDTO
 from hescb_desktop.domain.enums import AttendanceRole, MeetingStatus, Part, Purpose
 from hescb_desktop.domain.exemptions import (
@@ -62,9 +63,7 @@ from hescb_desktop.ui.workspace import Workspace
 
 ROLE_CHOICES: tuple[tuple[str, AttendanceRole | None], ...] = (
     ("—", None),
-    ("Present", AttendanceRole.PRESENT),
-    ("In attendance", AttendanceRole.IN_ATTENDANCE),
-    ("Apologies", AttendanceRole.APOLOGIES),
+    *((labels.ATTENDANCE_ROLE[role], role) for role in AttendanceRole),
 )
 
 

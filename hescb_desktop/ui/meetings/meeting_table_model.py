@@ -6,17 +6,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from hescb_desktop.domain.dto import MeetingDTO, ResourceDTO
 from hescb_desktop.domain.enums import Marking, MeetingStatus
+from hescb_desktop.domain.timezones import LONDON as LONDON  # re-exported
 from hescb_desktop.ui.widgets.labels import format_meeting_date, meeting_status_label
 from hescb_desktop.ui.widgets.row_model import SORT_ROLE, RowTableModel
 
-LONDON = ZoneInfo("Europe/London")
 COL_WHEN, COL_TITLE, COL_BODY, COL_VENUE, COL_STATUS, COL_MARKING = range(6)
 SENSITIVE_TEXT = "#8a1c7c"
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QSize, Qt, Slot
 from PySide6.QtWidgets import (
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from hescb_desktop.domain.permissions import Kind, Operation
+from hescb_desktop.domain.timezones import LONDON
 from hescb_desktop.services import copies
 from hescb_desktop.services.copies import CopyRow
 from hescb_desktop.services.operations import Uow
@@ -36,7 +36,6 @@ from hescb_desktop.ui.widgets.tables import make_table
 from hescb_desktop.ui.widgets.worker import ProgressFn
 from hescb_desktop.ui.workspace import Workspace
 
-LONDON = ZoneInfo("Europe/London")
 COL_COPY, COL_TO, COL_ISSUED, COL_RETURNED, COL_DESTROYED, COL_STATE = range(6)
 
 

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QThreadPool, Slot
 
 from hescb_desktop.domain.enums import Part
+from hescb_desktop.domain.timezones import LONDON
 from hescb_desktop.services import boardpacks
-from hescb_desktop.ui.packs.texts import LONDON
 from hescb_desktop.ui.widgets.pdf_view import print_pdf, save_pdf
 from hescb_desktop.ui.widgets.worker import ProgressFn, Task
 

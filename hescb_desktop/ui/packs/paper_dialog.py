@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt
@@ -18,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from hescb_desktop.domain.dto import MeetingDTO, PaperDTO
 from hescb_desktop.domain.enums import FoiStatus, Marking, Part, Purpose
-from hescb_desktop.ui.widgets.labels import part_label, purpose_label
+from hescb_desktop.ui.widgets.labels import enum_label
 from hescb_desktop.ui.widgets.marking_banner import MarkingBanner
 from hescb_desktop.ui.widgets.screen_fit import fitted_size
 from hescb_desktop.ui.widgets.unsaved import GuardedDialog
@@ -31,13 +32,7 @@ MARKUP_HELP = (
 
 
 def _label(member: Any) -> str:
-    if isinstance(member, Purpose):
-        return purpose_label(member)
-    if isinstance(member, Part):
-        return part_label(member)
-    if isinstance(member, FoiStatus):
-        return {FoiStatus.OPEN: "Open", FoiStatus.EXEMPT: "Exempt"}[member]
-    return str(member.value)
+    return enum_label(member) if isinstance(member, StrEnum) else str(member.value)
 
 
 class PaperDialog(GuardedDialog):

@@ -6,17 +6,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from hescb_desktop.domain.dto import MeetingDTO, PaperDTO
 from hescb_desktop.domain.enums import Marking, Part, Purpose
+from hescb_desktop.domain.timezones import LONDON
 from hescb_desktop.ui.widgets.labels import format_date, part_label, purpose_label
 from hescb_desktop.ui.widgets.row_model import SORT_ROLE, RowTableModel
 
-LONDON = ZoneInfo("Europe/London")
 COL_REFERENCE, COL_TITLE, COL_MEETING, COL_PURPOSE, COL_PART, COL_MARKING = range(6)
 SENSITIVE_TEXT = "#8a1c7c"
 

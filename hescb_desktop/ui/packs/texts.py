@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from hescb_desktop.domain.dto import MeetingDTO
-
-LONDON = ZoneInfo("Europe/London")
+from hescb_desktop.domain.timezones import LONDON
 
 
 def warn(parent: QWidget, title: str, text: str) -> None:

@@ -5,16 +5,15 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QCoreApplication
 
+from hescb_desktop.domain.timezones import LONDON
 from hescb_desktop.ui.widgets.field_labels import field_label
 from hescb_desktop.ui.widgets.labels import format_date
 
 __all__ = ["LONDON", "field_label", "first_line", "format_value", "is_empty"]
 
-LONDON = ZoneInfo("Europe/London")  # the board's own time zone: every time shown is UK time
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 

@@ -1,47 +1,32 @@
-"""Words and formats shown for enums and dates (through Qt's translator, English for now)."""
+"""Words and formats shown for enums and dates: the domain's words (domain/labels.py) through
+Qt's translator, with the enum's name as the context (English for now)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from PySide6.QtCore import QCoreApplication
 
+from hescb_desktop.domain import labels
 from hescb_desktop.domain.enums import ActionStatus, MeetingStatus, Part, Purpose, Rag
 
 
+def enum_label(value: StrEnum) -> str:
+    """Any enum value's words (domain/labels.py), translated."""
+    return QCoreApplication.translate(type(value).__name__, labels.label(value))
+
+
 def rag_label(rag: Rag | None) -> str:
-    tr = QCoreApplication.translate
-    if rag is Rag.RED:
-        return tr("Rag", "Red")
-    if rag is Rag.AMBER:
-        return tr("Rag", "Amber")
-    if rag is Rag.GREEN:
-        return tr("Rag", "Green")
-    return tr("Rag", "Not rated")
+    return QCoreApplication.translate("Rag", labels.rag_label(rag))
 
 
 def status_label(status: ActionStatus) -> str:
-    tr = QCoreApplication.translate
-    labels = {
-        ActionStatus.OPEN: tr("ActionStatus", "Open"),
-        ActionStatus.IN_PROGRESS: tr("ActionStatus", "In progress"),
-        ActionStatus.COMPLETE: tr("ActionStatus", "Complete (proposed)"),
-        ActionStatus.CLOSED: tr("ActionStatus", "Closed"),
-        ActionStatus.DEFERRED: tr("ActionStatus", "Deferred"),
-    }
-    return labels[status]
+    return enum_label(status)
 
 
 def meeting_status_label(status: MeetingStatus) -> str:
-    tr = QCoreApplication.translate
-    labels = {
-        MeetingStatus.PLANNED: tr("MeetingStatus", "Planned"),
-        MeetingStatus.AGENDA_PUBLISHED: tr("MeetingStatus", "Agenda published"),
-        MeetingStatus.HELD: tr("MeetingStatus", "Held"),
-        MeetingStatus.MINUTES_DRAFTED: tr("MeetingStatus", "Minutes drafted"),
-        MeetingStatus.MINUTES_APPROVED: tr("MeetingStatus", "Minutes approved"),
-    }
-    return labels[status]
+    return enum_label(status)
 
 
 def format_date(day: date | None) -> str:
@@ -61,18 +46,11 @@ def format_meeting_date(when: datetime) -> str:
 
 
 def purpose_label(purpose: Purpose) -> str:
-    tr = QCoreApplication.translate
-    labels = {
-        Purpose.DECISION: tr("Purpose", "Decision"),
-        Purpose.DISCUSSION: tr("Purpose", "Discussion"),
-        Purpose.NOTING: tr("Purpose", "Noting"),
-    }
-    return labels[purpose]
+    return enum_label(purpose)
 
 
 def part_label(part: Part) -> str:
-    tr = QCoreApplication.translate
-    return tr("Part", "Part I") if part is Part.PART_I else tr("Part", "Part II")
+    return enum_label(part)
 
 
 def counted(n: int, one: str, many: str) -> str:

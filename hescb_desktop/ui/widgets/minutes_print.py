@@ -3,8 +3,6 @@ Save… (for any page that has a meeting: the Board packs page and the Meetings 
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -13,8 +11,6 @@ from hescb_desktop.domain.errors import DomainError
 from hescb_desktop.services import boardpacks
 from hescb_desktop.ui.widgets.pdf_view import PdfPreviewDialog, build_and_preview
 from hescb_desktop.ui.workspace import Workspace
-
-LONDON = ZoneInfo("Europe/London")
 
 
 def preview_minutes(
