@@ -57,7 +57,7 @@ from hescb_desktop.ui.widgets.pdf_view import PdfPreview, PdfPreviewDialog, prin
 from hescb_desktop.ui.widgets.permission import gate, sentence
 from hescb_desktop.ui.widgets.row_model import ROW_ROLE
 from hescb_desktop.ui.widgets.tables import make_table
-from hescb_desktop.ui.widgets.worker import ProgressFn, Task
+from hescb_desktop.ui.widgets.worker import ProgressFn, Task, throttled
 from hescb_desktop.ui.workspace import Workspace
 
 LONDON = ZoneInfo("Europe/London")
@@ -397,10 +397,11 @@ class PacksPage(Page):
 
             progress(1, "Reading the meeting and its papers")
             content = ctx.read(boardpacks.pack_content, meeting_id, part)
+            every_page = throttled(progress)  # not a signal per page: the window would stall
             return build_pack_pdf(
                 content,
                 author=ctx.user,
-                progress=lambda done, text: progress(int(done * 100), text),
+                progress=lambda done, text: every_page(int(done * 100), text),
                 cancel=cancelled,
             )
 
