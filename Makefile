@@ -29,7 +29,8 @@ help:
 	@echo "make run          start the app on a demo board (demo-data/, created on first run)"
 	@echo "make test         ruff, mypy, lint-imports, pytest (offscreen), build + binary selftest"
 	@echo "make build        PyInstaller one-folder app in dist/hescb-desktop/"
-	@echo "make bench        every benchmark (start-up, sync, action log, calendar, board, pack):"
+	@echo "make bench        every benchmark (start-up, sync, action log, calendar, board, pack,"
+	@echo "                 GUI stalls):"
 	@echo "                 medians beside a baseline measured in the same run"
 	@echo "make screenshots  regenerate docs/screenshots/"
 	@echo "make role-screenshots  every page of the demo as each role, in build/role-screenshots/"
@@ -111,6 +112,7 @@ bench: setup
 	$(PY) benchmarks/bench_board.py || status=1; \
 	$(PY) benchmarks/bench_pack.py || status=1; \
 	$(PY) benchmarks/bench_audit.py || status=1; \
+	$(OFFSCREEN) $(PY) benchmarks/bench_gui_stall.py || status=1; \
 	exit $$status
 
 screenshots: setup

@@ -11,10 +11,18 @@ from __future__ import annotations
 import gc
 import threading
 
+import pytest
 from PySide6.QtCore import QCoreApplication, QThreadPool
 from pytestqt.qtbot import QtBot
 
-from hescb_desktop.ui.widgets.worker import GuiThreadCollector, Task, TaskSignals, work_running
+from hescb_desktop.ui.widgets import worker
+from hescb_desktop.ui.widgets.worker import (
+    GuiThreadCollector,
+    Task,
+    TaskSignals,
+    throttled,
+    work_running,
+)
 
 
 def signals_alive() -> int:
@@ -101,3 +109,19 @@ def test_garbage_is_collected_on_the_gui_thread_only_and_never_during_work(qtbot
         gc.callbacks.remove(note)
     assert seen and {thread for thread, _ in seen} == {gui}
     assert not [s for s in seen if s[1]]
+
+
+def test_throttled_progress_passes_the_first_call_100_and_one_call_an_interval(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    now = [0.0]
+    monkeypatch.setattr(worker.time, "monotonic", lambda: now[0])
+    seen: list[tuple[int, str]] = []
+    progress = throttled(lambda p, text: seen.append((p, text)), interval=0.1)
+    for page in range(1, 151):  # a page every 5 ms: 0.75 s in all
+        progress(page * 100 // 151, f"page {page}")
+        now[0] += 0.005
+    progress(100, "done")
+    assert seen[0] == (0, "page 1") and seen[-1] == (100, "done")
+    assert len(seen) == 9  # pages 1, 21, 41 ... 141, then 100%
+    assert [text for _, text in seen[1:3]] == ["page 21", "page 41"]

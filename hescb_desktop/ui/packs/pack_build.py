@@ -12,7 +12,7 @@ from hescb_desktop.domain.enums import Part
 from hescb_desktop.domain.timezones import LONDON
 from hescb_desktop.services import boardpacks
 from hescb_desktop.ui.widgets.pdf_view import print_pdf, save_pdf
-from hescb_desktop.ui.widgets.worker import ProgressFn, Task
+from hescb_desktop.ui.widgets.worker import ProgressFn, Task, throttled
 
 if TYPE_CHECKING:
     from hescb_desktop.ui.packs.packs_page import PacksPage
@@ -57,11 +57,12 @@ class PackBuild(QObject):
             from hescb_desktop.reports.pack import build_pack_pdf
 
             progress(1, "Reading the meeting and its papers")
+            every_page = throttled(progress)  # not a signal per page: the window would stall
             content = ctx.read(boardpacks.pack_content, meeting_id, part)
             return build_pack_pdf(
                 content,
                 author=ctx.user,
-                progress=lambda done, text: progress(int(done * 100), text),
+                progress=lambda done, text: every_page(int(done * 100), text),
                 cancel=cancelled,
             )
 

@@ -15,6 +15,7 @@ import contextlib
 import gc
 import logging
 import threading
+import time
 import traceback
 from collections.abc import Callable, Iterator
 
@@ -24,6 +25,8 @@ from hescb_desktop.domain.errors import DomainError
 
 ProgressFn = Callable[[int, str], None]
 UnexpectedHandler = Callable[[str, str], None]  # (what failed, traceback), from any thread
+
+PROGRESS_INTERVAL_S = 0.1
 
 log = logging.getLogger(__name__)
 _unexpected_handler: UnexpectedHandler | None = None
@@ -42,6 +45,25 @@ def is_unexpected(exc: BaseException) -> bool:
     if isinstance(exc, OSError):
         return False
     return not type(exc).__module__.startswith("hescb_desktop.")
+
+
+def throttled(progress: ProgressFn, interval: float = PROGRESS_INTERVAL_S) -> ProgressFn:
+    """`progress`, called at most once every `interval` seconds (the first call and 100% always
+    pass; the calls in between are dropped: the next one says where the work is). For work
+    that reports every page or row: each progress signal is delivered on the GUI thread, and
+    each delivery waits there for the GIL the worker holds (up to the switch interval, 5 ms,
+    and longer on a busy machine); one signal per page of a 150-page pack added up to stalls
+    of the window of 50-130 ms (benchmarks/bench_gui_stall.py). Call it on the worker thread."""
+    last = -float("inf")
+
+    def call(percent: int, message: str) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if now - last >= interval or percent >= 100:
+            last = now
+            progress(percent, message)
+
+    return call
 
 
 class TaskSignals(QObject):
