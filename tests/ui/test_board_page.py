@@ -346,6 +346,7 @@ def test_opportunity_raised_and_adopted_appears_on_the_board(
             }
         ),
     )
+    page.tabs.setCurrentWidget(page.opportunities)  # the register, as the user sees it
     view = page.opportunities
     view._on_raise_clicked()
     settled(page)

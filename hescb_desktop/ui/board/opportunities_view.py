@@ -203,8 +203,7 @@ class OpportunitiesView(QWidget):
         set; a refusal is shown under the register."""
 
         def done(_value: object) -> None:
-            self.message.clear()
-            self.refresh()  # the register at once (the board marks it stale while hidden)
+            self.message.clear()  # the register refreshes with the board, from the change set
 
         self.workspace.runner.write(
             fn, label=label, parent=self, on_done=done, on_refused=self.message.setText

@@ -327,8 +327,7 @@ class PacksPage(Page):
         needs the answer (True: done)."""
 
         def done(_value: object = None) -> None:
-            self.pack_build.clear_preview()
-            self.refresh()
+            self.pack_build.clear_preview()  # the page itself refreshes from the change set
 
         def refused(message: str) -> None:
             self.warn_user(self.tr("Board packs"), message)

@@ -161,8 +161,7 @@ class PapersPanel(QObject):
                 _paper_saved(paper_id, values), label=label, parent=self.page
             )
             if outcome.ok:
-                self.page.refresh()
-                return
+                return  # the page refreshes from the change set, once
             dialog.show_error(outcome.refusal)
 
     def attach(self, *, role: str, path: Path | None = None) -> bool:
