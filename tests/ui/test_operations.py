@@ -6,7 +6,8 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime, timedelta
+from datetime import time as clock_time
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ from hescb_desktop.domain.dto import ActionDTO
 from hescb_desktop.domain.errors import ValidationError
 from hescb_desktop.paths import DB_FILENAME
 from hescb_desktop.services import actions as action_service
-from hescb_desktop.services import crud
+from hescb_desktop.services import crud, meetings
 from hescb_desktop.services.context import ServiceContext
 from hescb_desktop.services.entities import ACTIONS, PEOPLE
 from hescb_desktop.services.operations import BUSY_DATABASE
@@ -28,6 +29,7 @@ from hescb_desktop.services.results import Result
 from hescb_desktop.ui.actions.action_dialogs import RaiseActionDialog
 from hescb_desktop.ui.main_window import ACTIONS as ACTIONS_PAGE
 from hescb_desktop.ui.main_window import BOARD, CALENDAR, MEETINGS, MainWindow
+from hescb_desktop.ui.meetings.meetings_page import MeetingsPage
 
 
 class StallMeter:
@@ -264,3 +266,57 @@ def test_undo_over_a_later_change_says_why_and_leaves_the_history_usable(
     window.undo_action.trigger()
     assert runner.settle()
     assert all(a.id != action_id for a in ctx.read(crud.list_all, ACTIONS))
+
+
+def test_each_page_refreshes_once_per_operation(
+    qtbot: QtBot, window: MainWindow, ctx: ServiceContext, board: BoardFacts
+) -> None:
+    """The Actions page showing, an action raised: the page reloads once (from the change
+    set), not once more from the dialog or the runner's callback."""
+    window.show_page(ACTIONS_PAGE)
+    page = window.current_page()
+    calls: list[str] = []
+    original = page.refresh
+
+    def counted() -> None:
+        calls.append("refresh")
+        original()
+
+    page.refresh = counted  # type: ignore[method-assign]
+    dialog = RaiseActionDialog(window.workspace, ctx.read(crud.list_all, PEOPLE), parent=page)
+    qtbot.addWidget(dialog)
+    dialog.description.setPlainText("Cost the joint workshop")
+    dialog.owner.setCurrentIndex(dialog.owner.findText("Sam Patel"))
+    dialog.buttons.accepted.emit()
+    assert window.workspace.runner.settle()
+    qtbot.wait(50)  # anything deferred has run
+    assert calls == ["refresh"]
+
+
+def test_the_meeting_editor_reloads_once_per_edit(
+    qtbot: QtBot, window: MainWindow, ctx: ServiceContext, board: BoardFacts
+) -> None:
+    window.show_page(MEETINGS)
+    page = window.current_page()
+    assert isinstance(page, MeetingsPage)
+    start = datetime.combine(date.today() + timedelta(days=14), clock_time(10), meetings.LONDON)
+    meeting = meetings.create_meeting(
+        ctx.uow(), title="Board", start=start, end=start + timedelta(hours=2), body="HESCB"
+    ).value  # with the standard agenda
+    page.open_meeting(meeting.id)
+    editor = page.editor
+    calls: list[str] = []
+    original = editor.reload
+
+    def counted() -> None:
+        calls.append("reload")
+        original()
+
+    editor.reload = counted  # type: ignore[method-assign]
+    editor.select_item(editor.agenda_model.row_at(0).item.id)
+    editor.item_title.setText("Welcome, introductions and apologies")
+    editor.save_item.click()
+    assert window.workspace.runner.settle()
+    qtbot.wait(50)
+    assert calls == ["reload"]
+    assert editor.agenda_model.row_at(0).item.title == "Welcome, introductions and apologies"

@@ -133,7 +133,6 @@ class MeetingEditor(QWidget):
         self.tabs.addTab(self._agenda_tab(), self.tr("Agenda"))
         self.tabs.addTab(self._attendance_tab(), self.tr("Attendance and declarations"))
         self.minutes = MinutesPanel(self.workspace)
-        self.minutes.changed.connect(self.reload)
         self.tabs.addTab(self.minutes, self.tr("Minutes"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -500,7 +499,6 @@ class MeetingEditor(QWidget):
         self._run(
             lambda uow: meetings.mark_present(uow, meeting_id, people),
             label=self.tr("Mark everyone present"),
-            reload=False,
             then=lambda _marked: self._reload_attendance(),
         )
 
@@ -517,7 +515,6 @@ class MeetingEditor(QWidget):
         self._run(
             lambda uow: meetings.set_attendance(uow, meeting_id, person_id, role),
             label=self.tr("Record attendance"),
-            reload=False,
         )
 
     # ---------------------------------------------------------------- agenda editing
@@ -820,17 +817,14 @@ class MeetingEditor(QWidget):
         fn: Callable[[Uow], Result[Any]],
         *,
         label: str,
-        reload: bool = True,
         then: Callable[[Any], None] | None = None,
     ) -> None:
-        """One operation (ui.operations); a refusal is shown above the editor, and whatever
-        was typed stays where it was typed."""
+        """One operation (ui.operations); the editor reloads once, with its page, from the
+        change set (before `then`); a refusal is shown above the editor, and whatever was typed
+        stays where it was typed."""
 
         def done(value: Any) -> None:
             self.show_error("")
-            if reload:
-                self.reload()
-                self.minutes.reload()
             if then is not None:
                 then(value)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QTimer, Slot
+from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from hescb_desktop.domain.enums import Part
@@ -100,10 +100,9 @@ class MeetingsPage(Page):
         self.model.set_rows(rows)
         self.card.set_note(self._next_meeting_note(rows))
         if self.stack.currentWidget() is self.editor:
-            # a change from elsewhere (another page, a sync) shows in the open meeting too;
-            # deferred, so an editor widget whose signal made the change is not replaced inside
-            # that signal
-            QTimer.singleShot(0, self._reload_editor)
+            # every change shows in the open meeting, once: the editor's own (operations end
+            # after the widget's signal that asked for them), another page's, a sync's
+            self._reload_editor()
 
     @Slot()
     def _reload_editor(self) -> None:

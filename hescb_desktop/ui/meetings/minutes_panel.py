@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
@@ -55,8 +55,6 @@ class _Column(QVBoxLayout):
 
 
 class MinutesPanel(QWidget):
-    changed = Signal()  # the meeting's status may have moved (minutes drafted, approved)
-
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.workspace = workspace
@@ -258,7 +256,6 @@ class MinutesPanel(QWidget):
                 lambda uow: minutes.set_summary(uow, shown, text),
                 label=self.tr("Edit the minute"),
                 parent=self,
-                on_done=lambda _saved: self.reload(),  # the views now hold the saved text
                 on_refused=refused,
             )
         self._on_minute_changed(row)
@@ -338,20 +335,22 @@ class MinutesPanel(QWidget):
         *,
         label: str,
         then: Callable[[], None] | None = None,
+        refused_then: Callable[[], None] | None = None,
     ) -> None:
-        """One operation (ui.operations); a refusal shows above the minutes, and what was
-        typed stays in its box."""
+        """One operation (ui.operations): the minutes reload once, with their page, from the
+        change set; a refusal shows above the minutes, and what was typed stays in its box."""
 
         def done(_value: object) -> None:
             self.show_error("")
             if then is not None:
                 then()
-            self.reload()
-            self.changed.emit()
 
-        self.workspace.runner.write(
-            fn, label=label, parent=self, on_done=done, on_refused=self.show_error
-        )
+        def refused(message: str) -> None:
+            self.show_error(message)
+            if refused_then is not None:
+                refused_then()
+
+        self.workspace.runner.write(fn, label=label, parent=self, on_done=done, on_refused=refused)
 
     # ---------------------------------------------------------------- slots
     @Slot()
@@ -369,10 +368,12 @@ class MinutesPanel(QWidget):
             return
         text = self.summary.toPlainText()
         minute_id = view.minute.id
+        document = self.summary.document()
+        document.setModified(False)  # being saved: the reload that follows may show it
         self._run(
             lambda uow: minutes.set_summary(uow, minute_id, text),
             label=self.tr("Edit minute %1").replace("%1", view.minute.reference),
-            then=lambda: self.summary.document().setModified(False),
+            refused_then=lambda: document.setModified(True),
         )
 
     @Slot()
@@ -394,10 +395,7 @@ class MinutesPanel(QWidget):
         view = self.current()
         if view is None or self.meeting is None:
             return
-        dialog = self.raise_dialog(view)
-        if dialog.exec():
-            self.reload()
-            self.changed.emit()
+        self.raise_dialog(view).exec()  # raised: the page reloads the minutes, once
 
     def raise_dialog(self, view: MinuteView) -> RaiseActionDialog:
         assert self.meeting is not None
