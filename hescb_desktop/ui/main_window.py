@@ -16,7 +16,6 @@ from PySide6.QtGui import (
     QAction,
     QActionGroup,
     QCloseEvent,
-    QGuiApplication,
     QKeySequence,
     QShowEvent,
 )
@@ -37,6 +36,7 @@ from hescb_desktop.ui.about_dialog import AboutDialog, AboutInfo
 from hescb_desktop.ui.crash_dialog import open_log_folder
 from hescb_desktop.ui.status_bar import AppStatusBar
 from hescb_desktop.ui.widgets.icons import icon
+from hescb_desktop.ui.widgets.screen_fit import screen_of
 
 if TYPE_CHECKING:  # the window shows before these (and the database layers) are imported
     from hescb_desktop.ui.sync.state import SyncState
@@ -428,7 +428,7 @@ class MainWindow(QMainWindow):
 
     def _first_geometry(self) -> None:
         """Sized from the screen's available room (not taller than the screen), centred."""
-        screen = self.screen() or QGuiApplication.primaryScreen()
+        screen = screen_of(self)  # never self.screen(): see widgets/screen_fit.screen_of
         if screen is None:
             self.resize(DEFAULT_SIZE)
             return

@@ -78,6 +78,7 @@ from hescb_desktop.ui.sync.trust_dialogs import (
 from hescb_desktop.ui.widgets.busy_dialog import BusyDialog
 from hescb_desktop.ui.widgets.pdf_view import PdfPreviewDialog
 from hescb_desktop.ui.widgets.restrict_dialog import RestrictDialog
+from hescb_desktop.ui.widgets.screen_fit import screen_of
 from hescb_desktop.ui.widgets.unsaved import GuardedDialog
 
 LAPTOP = QSize(1280, 720)  # 1366x768, or 1920x1080 at 150%, less task bar and title bar
@@ -197,7 +198,7 @@ def test_a_new_window_is_no_taller_than_its_screen(
 ) -> None:
     win = MainWindow(workspace, window_state)  # type: ignore[arg-type]
     qtbot.addWidget(win)
-    room = win.screen().availableGeometry().size()
+    room = screen_of(win).availableGeometry().size()
     expected = first_size(room).expandedTo(win.minimumSizeHint())
     assert win.size() == expected
     assert win.height() < 820 or room.height() >= 820 + 48
@@ -315,7 +316,7 @@ def a_person() -> PersonRow:
 
 
 def screen_room(widget: QWidget) -> QSize:
-    return widget.screen().availableGeometry().size() * 0.9
+    return screen_of(widget).availableGeometry().size() * 0.9
 
 
 def test_every_dialog_fits_1280x680_with_its_buttons_shown(window: MainWindow) -> None:

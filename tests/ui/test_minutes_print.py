@@ -19,6 +19,7 @@ from hescb_desktop.services.context import ServiceContext, open_context
 from hescb_desktop.ui.meetings.meetings_page import MeetingsPage
 from hescb_desktop.ui.widgets import busy_dialog
 from hescb_desktop.ui.widgets.pdf_view import PdfPreviewDialog
+from hescb_desktop.ui.widgets.screen_fit import screen_of
 from hescb_desktop.ui.workspace import Workspace
 
 
@@ -159,7 +160,7 @@ def test_the_preview_dialog_fits_the_screen(qtbot: QtBot, tmp_path: Path) -> Non
     build_selftest_pdf(pdf, {"version": "test"})
     dialog = PdfPreviewDialog(pdf.read_bytes(), "One page", "one.pdf")
     qtbot.addWidget(dialog)
-    screen = dialog.screen().availableGeometry().size()
+    screen = screen_of(dialog).availableGeometry().size()
     assert screen.height() < 900  # the offscreen screen: smaller than the dialog would like
     assert dialog.width() <= screen.width() and dialog.height() <= screen.height()
 
