@@ -248,7 +248,9 @@ def issue_and_write(
         return Result(Issued(issued, tuple(files), result.changes), result.changes)
 
     title = parent.windowTitle() if parent is not None else "Issue numbered copies"
-    found, error = BusyDialog.run_job(runner, title, "Building the copies…", work, parent)
+    found, error = BusyDialog.run_job(  # issued copies are a register's record: not undone
+        runner, title, "Building the copies…", work, parent, undoable=False
+    )
     if error or not isinstance(found, Issued):
         return None, error or title
     return found, ""
