@@ -18,6 +18,9 @@ T = TypeVar("T")
 # findings, refused changes, trust statements, disposal state. Pages that show it say so.
 SYNC_STATE = "sync state"
 
+# This PC's sync bookkeeping a page may show: what a sync round or a trust statement changes
+SYNC_STATE_TABLES = frozenset({"conflicts", "sync_notices", "trust_statements"})
+
 
 def kinds_of(tables: Iterable[str]) -> frozenset[str]:
     """The kinds of record (domain.permissions.Kind) that changes to `tables` concern; tables
@@ -47,6 +50,11 @@ class Changes:
 
     def concerns(self, shown: frozenset[str]) -> bool:
         return bool(self.kinds & shown)
+
+
+WHOLE_BOARD = Changes(frozenset(KIND_OF_TABLE) | SYNC_STATE_TABLES)
+"""Any record may have changed: a board restarted from the share, another person at the
+keyboard, a trust statement (it judges again what was merged), a disposal."""
 
 
 @dataclass(frozen=True)

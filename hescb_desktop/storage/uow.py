@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Self
 
@@ -14,6 +18,31 @@ from hescb_desktop.storage.capture import Actor, ChangeRecorder, Clock
 from hescb_desktop.storage.engine import writer
 from hescb_desktop.storage.guard import refuse_unless
 from hescb_desktop.storage.undo_journal import JournalNote, current_note, record
+
+
+@dataclass
+class Committed:
+    """What the units of work committed inside `collecting()` changed: their tables, and their
+    transactions in the order made."""
+
+    tables: set[str] = field(default_factory=set)
+    txs: list[TxRef] = field(default_factory=list)
+
+
+_COLLECTOR: ContextVar[Committed | None] = ContextVar("committed", default=None)
+
+
+@contextmanager
+def collecting() -> Iterator[Committed]:
+    """Every unit of work committed inside (on this thread) adds what it changed to the
+    Committed yielded: how a service call that opens several units of work of its own (trust,
+    retention) reports one change set (services.operations.as_job)."""
+    found = Committed()
+    token = _COLLECTOR.set(found)
+    try:
+        yield found
+    finally:
+        _COLLECTOR.reset(token)
 
 
 class UnitOfWork:
@@ -91,3 +120,8 @@ class UnitOfWork:
             self._journalled = True
         self.session.commit()
         self.committed = True
+        found = _COLLECTOR.get()
+        if found is not None:
+            found.tables.update(self.tables_changed)
+            if self.tx is not None:
+                found.txs.append(self.tx)

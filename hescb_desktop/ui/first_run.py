@@ -22,6 +22,7 @@ from hescb_desktop.services.context import ServiceContext
 from hescb_desktop.services.entities import ORGANISATIONS
 from hescb_desktop.services.settings import load_settings, save_settings
 from hescb_desktop.ui.first_run_dialog import DEMO, EMPTY, JOIN, FirstRunChoice
+from hescb_desktop.ui.operations import Runner
 from hescb_desktop.ui.sync.jobs import JoinOutcome, join_and_sync
 from hescb_desktop.ui.sync.trust_dialogs import EnrolDialog, RootDialog
 from hescb_desktop.ui.widgets.busy_dialog import BusyDialog
@@ -166,9 +167,12 @@ def join_first_run(
             return FirstRunResult(ctx, not_trusted)
         outcome, error = run(outcome.root)
         if isinstance(outcome, JoinOutcome) and outcome.ctx is not None:
-            identity = outcome.ctx.identity
-            if identity.protected and not identity.person_id:
-                EnrolDialog.ask(parent, outcome.ctx, share)
+            joined = outcome.ctx
+            if joined.identity.protected and not joined.identity.person_id:
+                runner = Runner(lambda: joined)  # the window, and its runner, come after
+                EnrolDialog.ask(parent, runner, share)
+                runner.wait_idle()
+                runner.deleteLater()
     if isinstance(outcome, JoinOutcome):
         if outcome.ctx is not None:
             return FirstRunResult(outcome.ctx)

@@ -75,6 +75,11 @@ class Runner(QObject):
         self._busy_timer.timeout.connect(self._show_busy)
         self.on_result: Callable[[Result[Any], str], None] | None = None  # the workspace's
 
+    @property
+    def ctx(self) -> ServiceContext:
+        """The context operations run on now (a dialog's quick reads use it too)."""
+        return self._context()
+
     # ------------------------------------------------------------------ operations
     def write(
         self,

@@ -16,7 +16,6 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QLabel, QMenu, QMessageBox
 
-from hescb_desktop.domain.errors import DomainError
 from hescb_desktop.domain.permissions import Role
 from hescb_desktop.services.who import DemoPerson, Principal, Who, demo_people
 
@@ -191,18 +190,19 @@ class WhoDisplay(QObject):
         if not all(page.may_leave() for page in self.window.pages.values()):
             self.show()  # Cancel on "Save changes to …?": stay who you were
             return
-        try:
-            self.workspace.view_as(person_id)
-        except DomainError as exc:
-            QMessageBox.warning(self.window, self.tr("View as"), str(exc))
-            self.show()
-            return
+        self.workspace.view_as(person_id, on_done=self._viewing, on_refused=self._not_viewing)
+
+    def _viewing(self) -> None:
         who = self.workspace.who
         if who.known:
             text = self.tr("Viewing the demo board as %1").replace("%1", describe(who))
         else:
             text = self.tr("Viewing the demo board as someone it does not know")
         self.window.status.showMessage(text, 6000)
+
+    def _not_viewing(self, why: str) -> None:
+        QMessageBox.warning(self.window, self.tr("View as"), why)
+        self.show()  # the menu's check goes back to who is at the keyboard
 
     # ------------------------------------------------------------------ changes
     @Slot()

@@ -16,9 +16,9 @@ from hescb_desktop.domain.errors import ValidationError
 from hescb_desktop.domain.permissions import Identity, Kind, Operation, Owners
 from hescb_desktop.services import crud
 from hescb_desktop.services.context import ServiceContext
-from hescb_desktop.services.entities import ALL, ORGANISATIONS
+from hescb_desktop.services.entities import ORGANISATIONS
 from hescb_desktop.services.operations import Uow
-from hescb_desktop.services.results import Changes, Result
+from hescb_desktop.services.results import WHOLE_BOARD, Changes, Result
 from hescb_desktop.services.settings import UserSettings, load_settings, save_settings
 from hescb_desktop.services.who import Who, view_as, who
 from hescb_desktop.ui.operations import Runner
@@ -27,8 +27,6 @@ from hescb_desktop.ui.widgets.permission import sentence
 
 P = ParamSpec("P")
 T = TypeVar("T")
-
-SYNC_TABLES = frozenset({"conflicts", "sync_notices"})  # local tables a sync round may change
 
 
 class Workspace(QObject):
@@ -77,6 +75,11 @@ class Workspace(QObject):
         edit with a label can be undone."""
         if label and result.changes.tx is not None:
             self.history.record(label, result.changes.tx)
+        if result.changes == WHOLE_BOARD and self.refresh_identity():
+            # a trust statement made another person of the one at the keyboard (protecting
+            # the board): every page has reloaded as them already; the round sends it soon
+            self.changed_locally.emit(result.changes)
+            return
         self.announce(result.changes)
 
     def _settings_saved(self, result: Result[Any]) -> None:
@@ -111,17 +114,39 @@ class Workspace(QObject):
         self.who = now
         self.history.clear()
         self.identity_changed.emit()
-        self.data_changed.emit(Changes(frozenset(spec.table for spec in ALL) | SYNC_TABLES))
+        self.data_changed.emit(WHOLE_BOARD)
         return True
 
-    def view_as(self, person_id: str) -> None:
-        """The demo board only: carry on as another of its people (ValidationError elsewhere)."""
-        view_as(self.ctx, person_id)
-        settings = self.ctx.read(load_settings)  # their organisation
-        if settings != self.settings:
-            self.settings = settings
-            self.settings_changed.emit()
-        self.refresh_identity()
+    def view_as(
+        self,
+        person_id: str,
+        *,
+        on_done: Callable[[], None] | None = None,
+        on_refused: Callable[[str], None] | None = None,
+    ) -> None:
+        """The demo board only: carry on as another of its people (refused elsewhere), as an
+        operation on the runner. Every page then reloads once, as that person."""
+
+        def job(ctx: ServiceContext, _progress: object) -> Result[UserSettings]:
+            view_as(ctx, person_id)
+            # no change set of its own: refresh_identity reloads every page once, below
+            return Result(ctx.read(load_settings))
+
+        def done(settings: UserSettings) -> None:
+            if settings != self.settings:  # their organisation
+                self.settings = settings
+                self.settings_changed.emit()
+            self.refresh_identity()
+            if on_done is not None:
+                on_done()
+
+        self.runner.job(
+            job,
+            label=self.tr("View as"),
+            undoable=False,
+            on_done=done,
+            on_refused=on_refused,
+        )
 
     @property
     def identity(self) -> Identity:
@@ -180,7 +205,7 @@ class Workspace(QObject):
         self.context_replaced.emit()
         self.identity_changed.emit()
         self.settings_changed.emit()
-        self.data_changed.emit(Changes(frozenset(spec.table for spec in ALL) | SYNC_TABLES))
+        self.data_changed.emit(WHOLE_BOARD)
 
 
 def _saving(settings: UserSettings) -> Callable[[Uow], Result[UserSettings]]:

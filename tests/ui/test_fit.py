@@ -278,15 +278,15 @@ def dialog_factories(window: MainWindow) -> dict[type[QDialog], Callable[[], QDi
         BusyDialog: lambda: BusyDialog("Syncing", "Copying from the shared folder…", window),
         DemoProgressDialog: lambda: DemoProgressDialog(lambda _progress: None, window),
         RootDialog: lambda: RootDialog(FINGERPRINT, "\\\\hq-files\\hescb\\share" * 2, window),
-        EnrolDialog: lambda: EnrolDialog(ws.ctx, "/share", window),
+        EnrolDialog: lambda: EnrolDialog(ws.runner, "/share", window),
         ApproveDialog: lambda: ApproveDialog(
-            ws.ctx, "/share", a_request(), [p.name for p in people], window
+            ws.runner, "/share", a_request(), [p.name for p in people], window
         ),
         SetRoleDialog: lambda: SetRoleDialog(
-            ws.ctx, "/share", a_person(), [p.name for p in people], window
+            ws.runner, "/share", a_person(), [p.name for p in people], window
         ),
-        ProtectDialog: lambda: ProtectDialog(ws.ctx, "/share", "Alex Morgan", window),
-        PeriodDialog: lambda: PeriodDialog(ws.ctx, retention.schedule(ws.ctx)[1], window),
+        ProtectDialog: lambda: ProtectDialog(ws.runner, "/share", "Alex Morgan", window),
+        PeriodDialog: lambda: PeriodDialog(ws.runner, retention.schedule(ws.ctx)[1], window),
         ConfirmDisposalDialog: lambda: ConfirmDisposalDialog(
             "Dispose of 12 closed actions and 30 calendar items, due under the retention "
             "schedule (closed actions: kept 6 years; calendar items: kept 2 years)?",

@@ -135,6 +135,7 @@ def test_a_database_kept_busy_is_a_refusal_that_changes_nothing(
 ) -> None:
     """Longer than SQLite's busy timeout: said plainly, the dialog open with what was typed."""
     monkeypatch.setattr("hescb_desktop.storage.engine.BUSY_TIMEOUT_MS", 300)
+    ctx.engine.dispose()  # the pool's connections were opened with the 10 s timeout
     before = len(ctx.read(crud.list_all, ACTIONS))
     locker.execute("BEGIN IMMEDIATE")
     dialog = RaiseActionDialog(window.workspace, ctx.read(crud.list_all, PEOPLE), parent=window)

@@ -32,6 +32,7 @@ from hescb_desktop.services.context import ServiceContext
 from hescb_desktop.services.results import Result
 from hescb_desktop.services.settings import load_settings, save_settings
 from hescb_desktop.ui.main_window import CONFLICTS, MainWindow
+from hescb_desktop.ui.operations import Runner
 from hescb_desktop.ui.sync.conflicts_page import ConflictsPage
 from hescb_desktop.ui.sync.dispose_dialogs import ConfirmDisposalDialog, RecordDialog
 from hescb_desktop.ui.sync.retention_dialog import PeriodDialog
@@ -210,6 +211,16 @@ def test_the_secretariat_keeps_closed_actions_for_three_years(
     assert shown(tab, "Closed actions", S_SET_BY) == "Sally Secretariat"
     chosen = tab.selected_rule()  # still chosen after the reload
     assert chosen is not None and chosen.kind == "closed-actions"
+    # an operation like any other edit: Edit › Undo takes it back, Redo sets it again
+    history = root_window.workspace.history
+    assert history.undo_text() == "Undo Keep closed actions for 3 years"
+    history.undo()
+    assert root_window.workspace.runner.settle()
+    assert kept(ctx, "closed-actions") == 6 and shown(tab, "Closed actions", S_KEPT) == "6 years"
+    assert history.redo_text() == "Redo Keep closed actions for 3 years"
+    history.redo()
+    assert root_window.workspace.runner.settle()
+    assert kept(ctx, "closed-actions") == 3 and shown(tab, "Closed actions", S_KEPT) == "3 years"
     office.sync("root")
     office.sync("officer")
     assert kept(office.pc("officer"), "closed-actions") == 3  # the board's, on every PC
@@ -303,13 +314,14 @@ def test_a_refused_change_is_said_in_the_dialog_and_changes_nothing(
     as_pc("officer")
     ctx = office.pc("officer")
     rule = next(r for r in retention.schedule(ctx) if r.kind == "closed-actions")
-    dialog = PeriodDialog(ctx, rule)
+    dialog = PeriodDialog(Runner(lambda: ctx), rule)
     qtbot.addWidget(dialog)
     dialog.show()
     assert not dialog.error.isVisible()
     dialog.years.setValue(1)
     assert dialog.years.text() == "1 year"
     ok(dialog)
+    assert dialog.runner.settle()
     assert dialog.isVisible() and dialog.error.isVisible()
     assert dialog.error.text() == f"{SECRETARIAT_ONLY} The period was not changed."
     assert dialog.years.value() == 1 and dialog.saved is None  # nothing typed lost

@@ -9,6 +9,7 @@ first (nothing approved, revoked or protected), then the way through.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import date
@@ -33,6 +34,7 @@ from hescb_desktop.sync.signing import fingerprint, new_key, public_bytes
 from hescb_desktop.sync.trust import share_root
 from hescb_desktop.sync.verify import NOT_ENROLLED
 from hescb_desktop.ui.main_window import CONFLICTS, MainWindow
+from hescb_desktop.ui.operations import Runner
 from hescb_desktop.ui.sync import jobs
 from hescb_desktop.ui.sync.conflicts_page import ConflictsPage
 from hescb_desktop.ui.sync.people_tab import PeopleTab
@@ -394,9 +396,21 @@ def test_revoking_a_pc_asks_first_and_says_what_follows(
 
 
 def test_setting_a_role_syncs_to_the_persons_pc(
-    qtbot: QtBot, office: TrustedOffice, root_window: MainWindow
+    qtbot: QtBot, office: TrustedOffice, root_window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    tab = sync_page(root_window, ConflictsPage.PEOPLE_TAB).people
+    # the role is set as an operation: on the runner's writer thread, never the GUI's
+    threads: list[bool] = []
+    real_set_role = trust_service.set_role
+
+    def set_role(*args: Any, **kwargs: Any) -> Any:
+        threads.append(threading.current_thread() is threading.main_thread())
+        return real_set_role(*args, **kwargs)
+
+    monkeypatch.setattr(trust_service, "set_role", set_role)
+    page = sync_page(root_window, ConflictsPage.PEOPLE_TAB)
+    tab = page.people
+    reloads: list[int] = []
+    monkeypatch.setattr(tab, "refresh", lambda: reloads.append(1) or type(tab).refresh(tab))
     select(tab.people_table, 0, "Olu Officer")
 
     def cancel(dialog: SetRoleDialog) -> None:
@@ -415,7 +429,10 @@ def test_setting_a_role_syncs_to_the_persons_pc(
         dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
 
     when_shown(SetRoleDialog, to_viewer)
+    reloads.clear()
     tab.role_button.click()
+    assert threads == [False]
+    assert reloads == [1]  # the tab reloads once (with every page: a role judges changes again)
     roles = {tab.people.index(r, 0).data(): tab.people.index(r, 1).data() for r in range(2)}
     assert roles["Olu Officer"] == "Viewer"
     office.sync("officer")
@@ -608,7 +625,8 @@ def test_asking_to_be_enrolled_without_the_share_says_why_inline(
     laptop = open_context(tmp_path / "laptop")
     office.pcs["laptop"] = laptop
     sync_service.run_sync(laptop, office.share.folder, office.root_fp)
-    dialog = EnrolDialog(laptop, str(tmp_path / "no-such-share"))
+    runner = Runner(lambda: laptop)
+    dialog = EnrolDialog(runner, str(tmp_path / "no-such-share"))
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.ask_button.click()

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from hescb_desktop.domain.permissions import Kind, Operation
 from hescb_desktop.services import subject_access
 from hescb_desktop.services import trust as trust_service
-from hescb_desktop.services.results import Changes
+from hescb_desktop.services.operations import as_job
 from hescb_desktop.services.trust import PersonRow, WhoAmI
 from hescb_desktop.sync.hlc import to_datetime
 from hescb_desktop.sync.trust import Request
@@ -48,9 +48,6 @@ from hescb_desktop.ui.widgets.row_model import ROW_ROLE, RowTableModel
 from hescb_desktop.ui.widgets.tables import make_table
 from hescb_desktop.ui.widgets.worker import ProgressFn, Task
 from hescb_desktop.ui.workspace import Workspace
-
-# what the secretariat's changes touch: every page showing people or the board's trust reloads
-TRUST_CHANGES = Changes(frozenset({"people", "trust_statements"}))
 
 
 def _tr(text: str) -> str:
@@ -375,10 +372,6 @@ class PeopleTab(QWidget):
     def _names(self) -> list[str]:
         return [r.name for r in self.people.rows()]
 
-    def _changed(self) -> None:
-        self.workspace.announce(TRUST_CHANGES)  # every page reloads; a round sends it soon
-        self.refresh()
-
     # ------------------------------------------------------------------ slots
     @Slot()
     def _on_approve_clicked(self) -> None:
@@ -386,9 +379,8 @@ class PeopleTab(QWidget):
         if request is None:
             return
         names = [r.name for r in trust_service.people(self.workspace.ctx)]
-        dialog = ApproveDialog(self.workspace.ctx, self.share, request, names, self.window())
-        if dialog.exec():
-            self._changed()
+        dialog = ApproveDialog(self.workspace.runner, self.share, request, names, self.window())
+        dialog.exec()  # done: the operation reloaded every page, the Sync page and this tab too
 
     @Slot()
     def _on_access_clicked(self) -> None:
@@ -437,9 +429,8 @@ class PeopleTab(QWidget):
         person = self.selected_person()
         if person is None:
             return
-        dialog = SetRoleDialog(self.workspace.ctx, self.share, person, self._names(), self)
-        if dialog.exec():
-            self._changed()
+        dialog = SetRoleDialog(self.workspace.runner, self.share, person, self._names(), self)
+        dialog.exec()  # done: the operation reloaded every page, the Sync page and this tab too
 
     @Slot()
     def _on_revoke_clicked(self) -> None:
@@ -448,28 +439,28 @@ class PeopleTab(QWidget):
             self.window(), pc.pc_name, pc.person, pc.fingerprint
         ):
             return
-        ctx, share, fp = self.workspace.ctx, Path(self.share), pc.fingerprint
-        _, error = BusyDialog.run(
+        share, fp = Path(self.share), pc.fingerprint
+        _, error = BusyDialog.run_job(
+            self.workspace.runner,
             _tr("Revoking the PC"),
             _tr("Writing the revocation to the share…"),
-            lambda _p: trust_service.revoke(ctx, share, fp),
+            as_job(lambda ctx: trust_service.revoke(ctx, share, fp), whole_board=True),
             self.window(),
+            undoable=False,  # signed and on the share: a PC is approved again instead
         )
         if error:
             QMessageBox.warning(self.window(), _tr("The PC was not revoked"), error)
-            return
-        self._changed()
+        # revoked: the operation reloaded every page, the Sync page and this tab too
 
     @Slot()
     def _on_protect_clicked(self) -> None:
         me = self.workspace.settings.display_name.strip()
-        dialog = ProtectDialog(self.workspace.ctx, self.share, me, self.window())
-        if dialog.exec():
-            self._changed()
+        dialog = ProtectDialog(self.workspace.runner, self.share, me, self.window())
+        dialog.exec()  # done: the operation reloaded every page, the Sync page and this tab too
 
     @Slot()
     def _on_enrol_clicked(self) -> None:
-        EnrolDialog.ask(self.window(), self.workspace.ctx, self.share)
+        EnrolDialog.ask(self.window(), self.workspace.runner, self.share)
 
 
 def _buttons(*buttons: QPushButton) -> QHBoxLayout:

@@ -1,7 +1,7 @@
 """How long one kind of record is kept (issue 16, point 5): a number of whole years, or
-permanently. OK sets the board's rule through the retention service; a refusal (not the
-secretariat, a period the service does not accept) is shown inline, the dialog stays open and
-nothing changes."""
+permanently. OK sets the board's rule through the retention service, as an operation on the
+workspace's runner (undoable from the Edit menu); a refusal (not the secretariat, a period the
+service does not accept) is shown inline, the dialog stays open and nothing changes."""
 
 from __future__ import annotations
 
@@ -18,19 +18,19 @@ from PySide6.QtWidgets import (
 )
 
 from hescb_desktop.domain import retention as policy
-from hescb_desktop.domain.errors import DomainError
 from hescb_desktop.services import retention
-from hescb_desktop.services.context import ServiceContext
+from hescb_desktop.services.operations import as_job
 from hescb_desktop.services.retention import Rule
+from hescb_desktop.ui.operations import Runner
 from hescb_desktop.ui.widgets.permission import sentence
 
 FALLBACK_YEARS = 6  # what the spin box offers for a kind kept permanently by default
 
 
 class PeriodDialog(QDialog):
-    def __init__(self, ctx: ServiceContext, rule: Rule, parent: QWidget | None = None) -> None:
+    def __init__(self, runner: Runner, rule: Rule, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.ctx = ctx
+        self.runner = runner
         self.rule = rule
         self.saved: Rule | None = None
         self.years = QSpinBox()
@@ -42,9 +42,9 @@ class PeriodDialog(QDialog):
         self._setup_ui()
 
     @classmethod
-    def ask(cls, ctx: ServiceContext, rule: Rule, parent: QWidget | None = None) -> Rule | None:
+    def ask(cls, runner: Runner, rule: Rule, parent: QWidget | None = None) -> Rule | None:
         """The rule as saved, or None when cancelled."""
-        dialog = cls(ctx, rule, parent)
+        dialog = cls(runner, rule, parent)
         return dialog.saved if dialog.exec() == QDialog.DialogCode.Accepted else None
 
     def _setup_ui(self) -> None:
@@ -101,16 +101,37 @@ class PeriodDialog(QDialog):
     def _on_permanent_toggled(self, checked: bool) -> None:
         self.years.setEnabled(not checked)
 
+    def label(self) -> str:
+        """The operation's name on the Edit menu: "Keep closed actions for 3 years"."""
+        what = self.rule.label.lower()
+        if self.permanent.isChecked():
+            return self.tr("Keep %1 permanently").replace("%1", what)
+        years = self.years.value()
+        text = self.tr("Keep %1 for 1 year") if years == 1 else self.tr("Keep %1 for %2 years")
+        return text.replace("%1", what).replace("%2", str(years))
+
     @Slot()
     def _on_buttons_accepted(self) -> None:
         self.error.hide()
-        try:
-            self.saved = retention.set_rule(self.ctx, self.rule.kind, self.period())
-        except DomainError as exc:  # not the secretariat, or a period not accepted
-            why = sentence(str(exc).strip().rstrip("."))
-            self.show_error(f"{why} {self.tr('The period was not changed.')}")
-            return
+        kind, period = self.rule.kind, self.period()
+        self.buttons.setEnabled(False)  # until the operation has run
+        self.runner.job(
+            as_job(lambda ctx: retention.set_rule(ctx, kind, period)),
+            label=self.label(),
+            parent=self,
+            on_done=self._saved,
+            on_refused=self._refused,
+        )
+
+    def _saved(self, rule: Rule) -> None:
+        self.buttons.setEnabled(True)
+        self.saved = rule
         self.accept()
+
+    def _refused(self, why: str) -> None:  # not the secretariat, or a period not accepted
+        self.buttons.setEnabled(True)
+        why = sentence(why.strip().rstrip("."))
+        self.show_error(f"{why} {self.tr('The period was not changed.')}")
 
 
 def _default_years(kind: str) -> int:

@@ -42,8 +42,8 @@ from PySide6.QtWidgets import (
 from hescb_desktop.domain.errors import ValidationError
 from hescb_desktop.domain.permissions import Kind, Operation, Role
 from hescb_desktop.services import retention
-from hescb_desktop.services.entities import ALL
-from hescb_desktop.services.results import Changes
+from hescb_desktop.services.context import ServiceContext
+from hescb_desktop.services.results import WHOLE_BOARD
 from hescb_desktop.services.retention import Certificate, DueRecord, Rule
 from hescb_desktop.ui.sync.disposal_run import DisposalRun
 from hescb_desktop.ui.sync.dispose_dialogs import (
@@ -72,18 +72,6 @@ from hescb_desktop.ui.widgets.permission import gate, sentence
 from hescb_desktop.ui.widgets.row_model import ROW_ROLE
 from hescb_desktop.ui.widgets.tables import make_table
 from hescb_desktop.ui.workspace import Workspace
-
-# the rules, every table `retention.due` reads records or their dates from, and the certificates
-RETENTION_TABLES = (
-    "retention_rules", "minutes", "papers", "actions", "events", "meetings", "disposals"
-)  # fmt: skip
-RULE_CHANGES = Changes(frozenset({"retention_rules"}))
-# what a disposal changes here: the certificate, the records and their children, and the local
-# tables it clears (conflicts) or tells (sync notices); every page showing them reloads
-DISPOSAL_CHANGES = Changes(
-    frozenset({"disposals", "conflicts", "sync_notices", *(spec.table for spec in ALL)})
-)
-
 
 SHARE = 10_000  # a splitter pane's weight (sizes given before it is shown are proportions)
 
@@ -286,8 +274,7 @@ class RetentionTab(QWidget):
         """The secretariat sets how long `rule`'s kind is kept; every page showing it reloads."""
         if self.why_not():
             return
-        if PeriodDialog.ask(self.workspace.ctx, rule, self.window()) is not None:
-            self.workspace.announce(RULE_CHANGES)
+        PeriodDialog.ask(self.workspace.runner, rule, self.window())  # an undoable operation
 
     # ------------------------------------------------------------------ disposal
     def dispose_due(self) -> None:
@@ -301,9 +288,9 @@ class RetentionTab(QWidget):
         reason = ConfirmDisposalDialog.ask(what, len(rows), asked, parent=self.window())
         if reason is None:
             return
-        ctx, day, listed = self.workspace.ctx, self.workspace.today(), _ids(rows)
+        day, listed = self.workspace.today(), _ids(rows)
 
-        def work() -> Certificate:
+        def work(ctx: ServiceContext) -> Certificate:
             try:  # the service refuses when what is due is not what was confirmed
                 return retention.dispose_due(ctx, day, reason, expected=listed)
             except retention.DueChangedError as exc:
@@ -327,16 +314,17 @@ class RetentionTab(QWidget):
         record, why = chosen.record, chosen.reason
         self._again = lambda said: self.dispose_one(chosen.reference, chosen.reason, said)
         self._start(
-            lambda: retention.dispose_record(ctx, record.id, why),  # the record confirmed
+            lambda ctx: retention.dispose_record(ctx, record.id, why),  # the record confirmed
             _tr("Disposing of the %1").replace("%1", record.label),
         )
 
     def _say_not_disposed(self, why: str) -> None:
         QMessageBox.warning(self.window(), _tr("Disposing of records"), why)
 
-    def _start(self, work: Callable[[], Certificate], label: str) -> None:
+    def _start(self, work: Callable[[ServiceContext], Certificate], label: str) -> None:
         self._before = {c.id for c in self.certificates.rows()}
-        self.run = DisposalRun(work, _tr("Disposing of records"), label, self.window())
+        runner, title = self.workspace.runner, _tr("Disposing of records")
+        self.run = DisposalRun(runner, work, title, label, self.window())
         self.run.finished.connect(self._on_run_finished)
         self._update_buttons()
         self.run.start()
@@ -369,7 +357,8 @@ class RetentionTab(QWidget):
     @Slot(object, str)
     def _on_run_finished(self, made: Certificate | None, why: str) -> None:
         self.run = None
-        self.workspace.announce(DISPOSAL_CHANGES)  # every page showing the records reloads
+        if made is None:  # it may have done part of it (a certificate written): all reload
+            self.workspace.announce(WHOLE_BOARD)  # (a run that succeeded announced it itself)
         if made is None or self.certificates.row_of(made.id) < 0:
             self.refresh()  # the page was not shown (it reloads when shown), or it failed
         again, self._again = self._again, None

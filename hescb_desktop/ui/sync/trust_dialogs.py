@@ -8,8 +8,10 @@
   requester reads out by phone, typed here, matches the request's.
 - `SetRoleDialog`, `ProtectDialog` and `ask_revoke`.
 
-Everything that reads or writes the share runs off the GUI thread behind a busy dialog
-(`BusyDialog.run`); a refusal is shown inline and the dialog stays open, nothing typed lost.
+Everything that writes runs as an operation on the workspace's runner (ui.operations: the
+writer thread, behind a busy dialog, `BusyDialog.run_job`); a refusal is shown inline and the
+dialog stays open, nothing typed lost. A trust statement cannot be undone by the Edit menu (it
+is signed and on the share): a role is set back, a PC approved again, by the same dialogs.
 """
 
 from __future__ import annotations
@@ -33,11 +35,12 @@ from PySide6.QtWidgets import (
 
 from hescb_desktop.services import trust as trust_service
 from hescb_desktop.services.context import ServiceContext
+from hescb_desktop.services.operations import as_job
 from hescb_desktop.services.trust import PersonRow
 from hescb_desktop.sync.signing import same_fingerprint
 from hescb_desktop.sync.trust import Request
+from hescb_desktop.ui.operations import Runner
 from hescb_desktop.ui.widgets.busy_dialog import BusyDialog
-from hescb_desktop.ui.widgets.worker import ProgressFn
 
 ROLES = ("secretariat", "officer", "viewer")
 
@@ -88,8 +91,9 @@ def _error_label() -> QLabel:
 class _WorkDialog(QDialog):
     """A dialog whose OK runs a service call off the GUI thread; a refusal shows inline."""
 
-    def __init__(self, title: str, parent: QWidget | None) -> None:
+    def __init__(self, title: str, runner: Runner, parent: QWidget | None) -> None:
         super().__init__(parent)
+        self.runner = runner
         self.setWindowTitle(title)
         self.setMinimumWidth(560)
         self.error = _error_label()
@@ -109,9 +113,14 @@ class _WorkDialog(QDialog):
         self.error.setText(text)
         self.error.show()
 
-    def run_work(self, busy: str, work: Callable[[ProgressFn], object]) -> bool:
-        """Run `work` off the GUI thread; True (and the result kept) when it succeeded."""
-        result, error = BusyDialog.run(self.windowTitle(), busy, work, self)
+    def run_work(self, busy: str, work: Callable[[ServiceContext], object]) -> bool:
+        """Run `work(ctx)` as an operation (the runner's writer thread; every page reloads
+        after it: a trust statement judges again what was merged); True (and the result kept)
+        when it succeeded."""
+        job = as_job(work, whole_board=True)
+        result, error = BusyDialog.run_job(
+            self.runner, self.windowTitle(), busy, job, self, undoable=False
+        )
         if error:
             self.show_error(error)
             return False
@@ -181,9 +190,9 @@ class RootDialog(QDialog):
 class EnrolDialog(QDialog):
     """'Ask to be enrolled': the join request goes on the share; then this PC's fingerprint."""
 
-    def __init__(self, ctx: ServiceContext, share: str, parent: QWidget | None = None) -> None:
+    def __init__(self, runner: Runner, share: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.ctx = ctx
+        self.runner = runner
         self.share = share
         self.fingerprint = ""
         self.setWindowTitle(_tr("Ask the secretariat to approve this PC"))
@@ -224,12 +233,14 @@ class EnrolDialog(QDialog):
     @Slot()
     def _on_ask_clicked(self) -> None:
         self.error.hide()
-        ctx, share = self.ctx, Path(self.share)
-        result, error = BusyDialog.run(
+        share = Path(self.share)
+        result, error = BusyDialog.run_job(  # a request changes no record: nothing reloads
+            self.runner,
             self.windowTitle(),
             _tr("Putting this PC's request on the share…"),
-            lambda _p: trust_service.request_enrolment(ctx, share),
+            as_job(lambda ctx: trust_service.request_enrolment(ctx, share)),
             self,
+            undoable=False,
         )
         if error or not isinstance(result, str):
             self.error.setText(_tr("The request could not be sent: %1").replace("%1", error))
@@ -244,9 +255,9 @@ class EnrolDialog(QDialog):
         self.close_button.setText(_tr("Close"))
 
     @classmethod
-    def ask(cls, parent: QWidget | None, ctx: ServiceContext, share: str) -> str:
+    def ask(cls, parent: QWidget | None, runner: Runner, share: str) -> str:
         """The fingerprint sent ("" : the person chose Later)."""
-        dialog = cls(ctx, share, parent)
+        dialog = cls(runner, share, parent)
         dialog.exec()
         return dialog.fingerprint
 
@@ -257,14 +268,13 @@ class ApproveDialog(_WorkDialog):
 
     def __init__(
         self,
-        ctx: ServiceContext,
+        runner: Runner,
         share: str,
         request: Request,
         people: list[str],
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(_tr("Approve this PC"), parent)
-        self.ctx = ctx
+        super().__init__(_tr("Approve this PC"), runner, parent)
         self.share = share
         self.request = request
         self.layout_.addWidget(
@@ -329,27 +339,26 @@ class ApproveDialog(_WorkDialog):
         return True
 
     def work(self) -> bool:
-        ctx, share, typed = self.ctx, Path(self.share), self.typed.text()
+        share, typed = Path(self.share), self.typed.text()
         person, role = self.person.currentText().strip(), str(self.role.currentData())
         principal = str(self.acts_for.currentData() or "")
         acts = [principal] if principal else []
         return self.run_work(
             _tr("Writing the approval to the share…"),
-            lambda _p: trust_service.approve(ctx, share, typed, person, role, acts),
+            lambda ctx: trust_service.approve(ctx, share, typed, person, role, acts),
         )
 
 
 class SetRoleDialog(_WorkDialog):
     def __init__(
         self,
-        ctx: ServiceContext,
+        runner: Runner,
         share: str,
         person: PersonRow,
         people: list[str],
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(_tr("Set %1's role").replace("%1", person.name), parent)
-        self.ctx = ctx
+        super().__init__(_tr("Set %1's role").replace("%1", person.name), runner, parent)
         self.share = share
         self.person_row = person
         self.layout_.addWidget(
@@ -381,25 +390,22 @@ class SetRoleDialog(_WorkDialog):
         self.finish_layout()
 
     def work(self) -> bool:
-        ctx, who = self.ctx, self.person_row.id
+        who = self.person_row.id
         share = Path(self.share) if self.share else None
         role = str(self.role.currentData())
         principal = str(self.acts_for.currentData() or "")
         acts = [principal] if principal else []
         return self.run_work(
             _tr("Saving the role…"),
-            lambda _p: trust_service.set_role(ctx, who, role, share, acts),
+            lambda ctx: trust_service.set_role(ctx, who, role, share, acts),
         )
 
 
 class ProtectDialog(_WorkDialog):
     """'Protect this board': this PC becomes the root; the others will need approval."""
 
-    def __init__(
-        self, ctx: ServiceContext, share: str, me: str, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(_tr("Protect this board"), parent)
-        self.ctx = ctx
+    def __init__(self, runner: Runner, share: str, me: str, parent: QWidget | None = None) -> None:
+        super().__init__(_tr("Protect this board"), runner, parent)
         self.share = share
         self.intro = _text(
             _tr(
@@ -427,10 +433,10 @@ class ProtectDialog(_WorkDialog):
         return True
 
     def work(self) -> bool:
-        ctx, share, name = self.ctx, Path(self.share), self.name.text().strip()
+        share, name = Path(self.share), self.name.text().strip()
         return self.run_work(
             _tr("Protecting the board on the share…"),
-            lambda _p: trust_service.upgrade_board(ctx, share, name),
+            lambda ctx: trust_service.upgrade_board(ctx, share, name),
         )
 
 

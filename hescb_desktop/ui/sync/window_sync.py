@@ -102,7 +102,7 @@ class WindowSync(QObject):
     def _offer_if_not_enrolled(self, share: str) -> None:
         identity = self.workspace.ctx.identity
         if identity.protected and not identity.person_id:
-            EnrolDialog.ask(self.window, self.workspace.ctx, share)
+            EnrolDialog.ask(self.window, self.workspace.runner, share)
 
     # ------------------------------------------------------------------ slots
     @Slot(object)
