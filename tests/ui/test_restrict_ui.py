@@ -16,6 +16,7 @@ from hescb_desktop.domain.restriction import PLACEHOLDER
 from hescb_desktop.services import restrict
 from hescb_desktop.services import trust as trust_service
 from hescb_desktop.services.context import ServiceContext
+from hescb_desktop.services.results import Result
 from hescb_desktop.ui.actions.actions_page import ActionsPage
 from hescb_desktop.ui.main_window import ACTIONS, MainWindow
 from hescb_desktop.ui.widgets.restrict_dialog import RestrictDialog
@@ -79,9 +80,15 @@ def test_restricting_an_action_from_the_actions_page(
 
     told: list[str] = []
     timer = answer_modals(to_the_secretariat, told)
+    results: list[Result[object]] = []
+    win.workspace.runner.succeeded.connect(results.append)
     page.restrict_button.click()
     timer.stop()
     assert told and f"is restricted to {owner} and the secretariat." in told[0]
+    # one operation; its change set is what it committed: the action (its text sealed), the
+    # restriction, the readership and the keys sealed to each reader's PC
+    assert len(results) == 1
+    assert {"actions", "restrictions", "readerships", "sealed_keys"} <= results[0].changes.tables
     # the known board was made under another PC's id: its text counts as sent already
     assert "cannot be called back" in told[0]
     info = restrict.readers(ctx, first.id)

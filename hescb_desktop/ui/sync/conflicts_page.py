@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
 from hescb_desktop.domain.permissions import Kind, Operation
 from hescb_desktop.services import sync as sync_service
 from hescb_desktop.services.context import ServiceContext
-from hescb_desktop.services.results import SYNC_STATE, Changes, Result
+from hescb_desktop.services.operations import as_job
+from hescb_desktop.services.results import SYNC_STATE
 from hescb_desktop.ui.sync.conflict_compare import ConflictCompare
 from hescb_desktop.ui.sync.conflict_table_model import (
     COL_KEPT,
@@ -49,7 +50,6 @@ from hescb_desktop.ui.widgets.labels import counted
 from hescb_desktop.ui.widgets.page import Page
 from hescb_desktop.ui.widgets.row_model import ROW_ROLE
 from hescb_desktop.ui.widgets.tables import make_table
-from hescb_desktop.ui.widgets.worker import ProgressFn
 from hescb_desktop.ui.workspace import Workspace
 
 
@@ -178,19 +178,17 @@ class ConflictsPage(Page):
     def resolve(self, view: ConflictView, *, use_other: bool) -> None:
         """Keep what won, or bring back the other value (an operation); every page showing it
         reloads."""
-        tables = {"conflicts", "conflict_resolutions"} | ({view.row.table} if use_other else set())
-        conflict_id, row_id = view.id, view.row.row_id
+        conflict_id = view.id
 
-        def settle(ctx: ServiceContext, _progress: ProgressFn) -> Result[list[str]]:
-            kept = sync_service.resolve_conflict(ctx, conflict_id, use_other=use_other)
-            return Result(kept, Changes(frozenset(tables), (row_id,)))
+        def settle(ctx: ServiceContext) -> list[str]:
+            return sync_service.resolve_conflict(ctx, conflict_id, use_other=use_other)
 
         def refused(message: str) -> None:  # not found, not valid, not allowed
             QMessageBox.warning(self, self.tr("Conflict not resolved"), message)
             self.refresh()
 
         self.workspace.runner.job(
-            settle,
+            as_job(settle),  # its change set: the resolution, and the record brought back
             label=self.tr("Settle a conflict"),
             undoable=False,
             parent=self,

@@ -11,9 +11,10 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal, Slot
 
+from hescb_desktop.domain.permissions import Kind
 from hescb_desktop.services import sync as sync_service
 from hescb_desktop.services.context import ServiceContext
-from hescb_desktop.services.results import Changes
+from hescb_desktop.services.results import SYNC_STATE, Changes
 from hescb_desktop.ui.sync import jobs
 from hescb_desktop.ui.sync.state import (
     BLOCKED,
@@ -33,6 +34,8 @@ MAX_INTERVAL_MS = 5 * 60_000  # while the share is unavailable, retries back off
 DEBOUNCE_MS = 3_000
 BUSY_HINT_MS = 400  # "Syncing…" only for rounds long enough to notice: no flicker every 30 s
 SHUTDOWN_WAIT_MS = 15_000
+# what the conflicts badge counts: conflicts (this PC's sync state) less their resolutions
+COUNTED = frozenset({Kind.CONFLICT_RESOLUTION, SYNC_STATE})
 # local tables of the board's trust a round may change (the sync page's Security and People tabs)
 TRUST_TABLES = frozenset({"security_findings", "refused_changes", "trust_statements"})
 
@@ -255,7 +258,7 @@ class SyncController(QObject):
     def _on_workspace_changed_locally(self, changes: Changes) -> None:
         if self._started and self.share and not self._closing:
             self.debounce.start()  # restarting it: a burst of edits makes one round
-        if changes.touches("conflicts"):
+        if changes.concerns(COUNTED):  # a conflict settled here, or its resolution undone
             self.refresh_counts()
 
     @Slot()

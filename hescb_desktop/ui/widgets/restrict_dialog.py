@@ -30,16 +30,12 @@ from hescb_desktop.services import crud
 from hescb_desktop.services import restrict as restrict_service
 from hescb_desktop.services.context import ServiceContext
 from hescb_desktop.services.entities import PEOPLE
+from hescb_desktop.services.operations import as_job
 from hescb_desktop.services.restrict import RestrictResult
-from hescb_desktop.services.results import Changes, Result
 from hescb_desktop.ui.widgets.busy_dialog import BusyDialog
-from hescb_desktop.ui.widgets.worker import ProgressFn
 from hescb_desktop.ui.workspace import Workspace
 
 ID_ROLE = Qt.ItemDataRole.UserRole
-RESTRICTION_TABLES = frozenset(
-    {"readerships", "restrictions", "sealed_keys", "pc_box_keys", "content_keys"}
-)
 
 
 class RestrictDialog(QDialog):
@@ -147,16 +143,14 @@ class RestrictDialog(QDialog):
         record = self.record
         title, handling = self.public_title.text(), self.handling.text()
 
-        def work(ctx: ServiceContext, _progress: ProgressFn) -> Result[RestrictResult]:
-            result = restrict_service.restrict(
+        def work(ctx: ServiceContext) -> RestrictResult:
+            return restrict_service.restrict(
                 ctx, record, readers, public_title=title, handling=handling
             )
-            tables = frozenset({result.record.table, *RESTRICTION_TABLES})
-            return Result(result, Changes(tables, (result.record.id,)))
 
         label = QCoreApplication.translate("RestrictDialog", "Sealing the key to each reader’s PC…")
         found, error = BusyDialog.run_job(
-            self.workspace.runner, self.windowTitle(), label, work, self, undoable=False
+            self.workspace.runner, self.windowTitle(), label, as_job(work), self, undoable=False
         )
         if error or not isinstance(found, RestrictResult):
             self._say(error or self.windowTitle())  # what was chosen stays as it is
