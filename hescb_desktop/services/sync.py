@@ -16,6 +16,7 @@ from hescb_desktop.domain.errors import NotFoundError, ValidationError
 from hescb_desktop.domain.permissions import Kind, Operation
 from hescb_desktop.services.context import ServiceContext, open_context
 from hescb_desktop.services.entities import BY_TABLE
+from hescb_desktop.services.results import Changes
 from hescb_desktop.services.settings import load_settings, save_settings
 from hescb_desktop.services.user_names import user_names
 from hescb_desktop.storage.capture import Actor
@@ -259,6 +260,22 @@ def _conflict_row(
         c.lost_device,
         settled.get(c.id, c.resolved),
     )
+
+
+# what every round keeps, whatever it merged: the security findings and refused changes it judged
+ROUND_TABLES = frozenset({"security_findings", "refused_changes", "trust_statements"})
+
+
+def merged_changes(report: SyncReport) -> Changes:
+    """A round's change set (issue 17, point 2), as an operation's: the tables it merged into,
+    the conflicts it found, the notices it left (renumbered, healed, a clock told), and what
+    every round judges again. Each page showing one of their kinds reloads once."""
+    tables = set(report.tables) | ROUND_TABLES
+    if report.conflicts:
+        tables.add("conflicts")
+    if report.renumbered or report.healed or report.clock:
+        tables.add("sync_notices")
+    return Changes(frozenset(tables))
 
 
 def resolve_conflict(ctx: ServiceContext, conflict_id: str, *, use_other: bool) -> list[str]:

@@ -37,7 +37,6 @@ SHUTDOWN_WAIT_MS = 15_000
 # what the conflicts badge counts: conflicts (this PC's sync state) less their resolutions
 COUNTED = frozenset({Kind.CONFLICT_RESOLUTION, SYNC_STATE})
 # local tables of the board's trust a round may change (the sync page's Security and People tabs)
-TRUST_TABLES = frozenset({"security_findings", "refused_changes", "trust_statements"})
 
 
 class SyncController(QObject):
@@ -203,13 +202,7 @@ class SyncController(QObject):
         self.rounds += 1
         report = outcome.report
         if report is not None:
-            tables = set(report.tables)
-            tables |= {"conflicts"} if report.conflicts else set()
-            tables |= (
-                {"sync_notices"} if report.renumbered or report.healed or report.clock else set()
-            )
-            tables |= TRUST_TABLES  # findings and refusals are kept by every round
-            self.workspace.announce_merged(Changes(frozenset(tables)))
+            self.workspace.announce_merged(sync_service.merged_changes(report))
         self._back_off(outcome.problem in (OFFLINE, FAILED, NOT_SENT))
         self._set_state(state_after(outcome, self.state))
         self.round_finished.emit(outcome)
