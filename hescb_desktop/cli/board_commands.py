@@ -8,7 +8,6 @@ roadmap as a landscape PDF with the marking on every page.
 from __future__ import annotations
 
 import argparse
-import io
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -67,7 +66,7 @@ def cmd_board(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def cmd_board_pdf(args: argparse.Namespace, data_dir: Path) -> int:
-    from hescb_desktop.services import board_report
+    from hescb_desktop.services import documents
 
     output: Path = args.output
     if output.is_dir():
@@ -78,23 +77,18 @@ def cmd_board_pdf(args: argparse.Namespace, data_dir: Path) -> int:
     try:
         stages = [s.name for s in _stage_names(ctx)]
         chosen = BoardFilter(stage=_stage(args.stage, stages)) if args.stage else None
-        data = board_report.print_data(
-            ctx.uow(write=False),
-            date.today(),
-            chosen,
-            note=f"Stage: {args.stage}" if args.stage else "",
-        )
+        note = f"Stage: {args.stage}" if args.stage else ""
+        document = documents.board(ctx, date.today(), chosen, note=note)
     finally:
         ctx.close()
-    buffer = io.BytesIO()
-    pages = board_report.write_pdf(data, buffer)
     try:
-        write_atomic(output, buffer.getvalue())
+        write_atomic(output, document.data)
     except OSError as exc:
         raise CliError(f"cannot write {output}: {exc.strerror or exc}") from exc
+    marking = document.marking.value if document.marking else ""
     print(
-        f"board-pdf: {output} written, {pages} pages, {len(data.cards)} objectives, "
-        f"marked {data.marking.value}"
+        f"board-pdf: {output} written, {document.pages} pages, {document.items} objectives, "
+        f"marked {marking}"
     )
     return EXIT_OK
 

@@ -138,8 +138,7 @@ def _list(args: argparse.Namespace, data_dir: Path, meeting: str | None) -> int:
 
 
 def _register(args: argparse.Namespace, data_dir: Path, meeting: str | None) -> int:
-    from hescb_desktop.reports.copies_register import build_copies_register_pdf
-    from hescb_desktop.services import boardpacks, copies
+    from hescb_desktop.services import boardpacks, documents
 
     if args.output is None:
         raise CliError("copies register needs -o FILE: the PDF to write")
@@ -148,9 +147,8 @@ def _register(args: argparse.Namespace, data_dir: Path, meeting: str | None) -> 
         meeting_id = (
             boardpacks.resolve_meeting(ctx.uow(write=False), meeting).id if meeting else None
         )
-        content = copies.register_content(ctx.uow(write=False), meeting_id)
-        data = build_copies_register_pdf(content, author=ctx.user)
-    return _write(args.output, data, "copies register")
+        document = documents.copies_register(ctx, meeting_id)
+    return _write(args.output, document.data, document.what)
 
 
 # ------------------------------------------------------------------ issuing

@@ -164,66 +164,49 @@ def _part(text: str) -> Part:
 
 def cmd_pack(args: argparse.Namespace, data_dir: Path) -> int:
     from hescb_desktop.domain.rules import parse_marking
-    from hescb_desktop.reports.pack import build_pack_pdf
-    from hescb_desktop.services import boardpacks
+    from hescb_desktop.services import boardpacks, documents
 
     _check_output(args.output, data_dir)
     allowed: Marking | None = parse_marking(args.marking) if args.marking else None
     with _context(data_dir) as ctx:
         meeting = boardpacks.resolve_meeting(ctx.uow(write=False), args.meeting)
-        content = boardpacks.pack_content(
-            ctx.uow(write=False),
-            meeting.id,
-            _part(args.part),
-            supplement=args.supplement,
-            allowed=allowed,
+        document = documents.pack(
+            ctx, meeting.id, _part(args.part), supplement=args.supplement, allowed=allowed
         )
-        data = build_pack_pdf(content, author=ctx.user)
-    what = f"supplement {args.supplement}" if args.supplement else "pack"
-    return _write(args.output, data, what + (" (draft)" if content.draft else ""))
+    return _write(args.output, document.data, document.what)
 
 
 def cmd_minutes(args: argparse.Namespace, data_dir: Path) -> int:
-    from hescb_desktop.reports.minutes import build_minutes_pdf
-    from hescb_desktop.services import boardpacks
+    from hescb_desktop.services import boardpacks, documents
 
     _check_output(args.output, data_dir)
     with _context(data_dir) as ctx:
         meeting = boardpacks.resolve_meeting(ctx.uow(write=False), args.meeting)
-        content = boardpacks.minutes_content(ctx.uow(write=False), meeting.id, _part(args.part))
-        data = build_minutes_pdf(content, author=ctx.user)
-    state = "draft" if content.approved_on is None else "approved"
-    return _write(args.output, data, f"minutes ({state})")
+        document = documents.minutes(ctx, meeting.id, _part(args.part))
+    return _write(args.output, document.data, document.what)
 
 
 def cmd_paper(args: argparse.Namespace, data_dir: Path) -> int:
-    from hescb_desktop.reports.paper import build_paper_pdf
-    from hescb_desktop.services import boardpacks, papers
+    from hescb_desktop.services import documents, papers
 
     _check_output(args.output, data_dir)
     with _context(data_dir) as ctx:
         found = papers.find_paper(ctx.uow(write=False), args.paper)
-        content = boardpacks.paper_content(ctx.uow(write=False), found.id)
-        data = build_paper_pdf(content, board="HESCB", author=ctx.user)
-    return _write(args.output, data, f"paper {found.reference}")
+        document = documents.paper(ctx, found.id)
+    return _write(args.output, document.data, document.what)
 
 
 def cmd_actions_report(args: argparse.Namespace, data_dir: Path) -> int:
-    from hescb_desktop.reports.action_log import build_action_log_pdf
-    from hescb_desktop.services import boardpacks
+    from hescb_desktop.services import documents
 
     _check_output(args.output, data_dir)
     with _context(data_dir) as ctx:
-        rows = boardpacks.open_actions(ctx.uow(write=False), args.body)
-        board = args.body or "HESCB"
-        title = f"{board} action log: open actions at {date.today():%d %B %Y}"
-        data = build_action_log_pdf(rows, board=board, title=title, author=ctx.user)
-    return _write(args.output, data, f"action log ({len(rows)} open actions)")
+        document = documents.action_log(ctx, args.body)
+    return _write(args.output, document.data, document.what)
 
 
 def cmd_highlight_report(args: argparse.Namespace, data_dir: Path) -> int:
-    from hescb_desktop.reports.highlight import build_highlight_pdf
-    from hescb_desktop.services.highlight import highlight_content
+    from hescb_desktop.services import documents
 
     _check_output(args.output, data_dir)
     since = None
@@ -233,9 +216,8 @@ def cmd_highlight_report(args: argparse.Namespace, data_dir: Path) -> int:
         except ValueError as exc:
             raise CliError(f"--since {quoted(args.since)} is not a date like 2026-03-12") from exc
     with _context(data_dir) as ctx:
-        content = highlight_content(ctx.uow(write=False), since=since)
-        data = build_highlight_pdf(content, author=ctx.user)
-    return _write(args.output, data, f"highlight report ({len(content.rows)} objectives)")
+        document = documents.highlight(ctx, since=since)
+    return _write(args.output, document.data, document.what)
 
 
 def cmd_attach(args: argparse.Namespace, data_dir: Path) -> int:

@@ -80,6 +80,22 @@ def _on(occurrences: Sequence[Occurrence], day: date) -> list[Occurrence]:
     return sorted(items, key=lambda o: (not o.all_day, o.start, o.summary))
 
 
+def _week_heading(monday: date) -> str:
+    sunday = monday + timedelta(days=6)
+    week_no = monday.isocalendar()[1]
+    return f"Week {week_no} · {monday.day} {monday:%B} – {sunday.day} {sunday:%B %Y}"
+
+
+def week_title(monday: date) -> str:
+    """The week's PDF title: "Calendar: Week 10 · 4 March – 10 March 2030"."""
+    return f"Calendar: {_week_heading(monday)}"
+
+
+def month_title(anchor: date) -> str:
+    """The month's PDF title: "Calendar: March 2030"."""
+    return f"Calendar: {anchor:%B %Y}"
+
+
 def print_week(
     target: Path | IO[bytes],
     monday: date,
@@ -96,11 +112,9 @@ def print_week(
         "CalDay", parent=sheet["Normal"], fontName=BOLD, fontSize=8.5, leading=10
     )
     big = ParagraphStyle("CalBig", parent=day_style, fontSize=20, leading=24)
-    sunday = monday + timedelta(days=6)
-    week_no = monday.isocalendar()[1]
-    title = f"Week {week_no} · {monday.day} {monday:%B} – {sunday.day} {sunday:%B %Y}"
+    title = _week_heading(monday)
     doc = MarkedDocument(
-        target, marking=_marking(occurrences), title=f"Calendar: {title}", invariant=invariant
+        target, marking=_marking(occurrences), title=week_title(monday), invariant=invariant
     )
     heading = ParagraphStyle(
         "CalTitle", parent=sheet["Title"], fontName=BOLD, fontSize=16, leading=20, alignment=0
@@ -164,7 +178,7 @@ def print_month(
     days = month_grid(anchor)
     month_occs = [o for o in occurrences if any(d.month == anchor.month for d in o.days())]
     doc = MarkedDocument(
-        target, marking=_marking(month_occs), title=f"Calendar: {title}", invariant=invariant
+        target, marking=_marking(month_occs), title=month_title(anchor), invariant=invariant
     )
     width = doc.width / 7
     box = (doc.height - 30 * mm) / 6

@@ -1,12 +1,11 @@
-"""The board's outputs: what the roadmap and the board PDF show, and writing the PDF."""
+"""The board's outputs: what the roadmap and the board PDF show (services.documents.board
+makes the PDF)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
-from typing import IO
 
 from hescb_desktop.domain.board import BoardCard, BoardFilter
 from hescb_desktop.domain.dto import MilestoneDTO, ObjectiveDependencyDTO
@@ -54,11 +53,3 @@ def print_data(
     columns += sorted({c.stage for c in cards} - set(columns))
     roadmap = roadmap_of(uow, cards, columns, today)
     return BoardPrint(tuple(columns), cards, roadmap, today, note)
-
-
-def write_pdf(data: BoardPrint, target: Path | IO[bytes]) -> int:
-    """Write the board and roadmap PDF; returns the number of pages. Pure ReportLab on DTOs:
-    safe to run on a worker thread. ReportLab loads only now: the GUI starts without it."""
-    from hescb_desktop.reports.board_print import write_board_pdf
-
-    return write_board_pdf(data, target)

@@ -398,11 +398,6 @@ def _pack_marking(uow: UnitOfWork, meeting_id: str, part: Part) -> Marking:
     return highest_marking((status.marking, floor))
 
 
-def register_marking(rows: Sequence[CopyRow]) -> Marking:
-    """The register is marked like the most restricted pack it lists."""
-    return highest_marking(r.marking for r in rows)
-
-
 def _stamp(moment: datetime | None) -> str:
     if moment is None:
         return ""

@@ -21,6 +21,7 @@ from reportlab.platypus import Table, TableStyle
 
 from hescb_desktop.domain.enums import Marking, Part
 from hescb_desktop.reports.action_log import build_action_log_pdf
+from hescb_desktop.reports.board_print import write_board_pdf
 from hescb_desktop.reports.calendar_print import print_week
 from hescb_desktop.reports.document import MarkedDocument, heading, table_of_contents
 from hescb_desktop.reports.highlight import build_highlight_pdf
@@ -136,7 +137,7 @@ def _board_pdf(ctx: ServiceContext, board: Board) -> bytes:
     assert data.roadmap.rows, "the roadmap should have a row"
     assert data.cards, "the board PDF should show cards"
     out = BytesIO()
-    board_report.write_pdf(data, out)
+    write_board_pdf(data, out)
     return out.getvalue()
 
 

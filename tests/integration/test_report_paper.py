@@ -26,6 +26,7 @@ from hescb_desktop.domain.calendar import week_start
 from hescb_desktop.domain.colours import RAG_COLOURS
 from hescb_desktop.domain.enums import FoiStatus, Marking, Part, Purpose, Rag
 from hescb_desktop.domain.minute_text import action_line
+from hescb_desktop.reports.board_print import write_board_pdf
 from hescb_desktop.reports.calendar_print import print_month
 from hescb_desktop.reports.content import PackContent, PaperContent
 from hescb_desktop.reports.highlight import build_highlight_pdf
@@ -341,7 +342,7 @@ def test_month_print_shows_every_event(demo: ServiceContext, tmp_path: Path) -> 
 def test_planning_board_footer_and_whole_roadmap_labels(demo: ServiceContext) -> None:
     data = board_report.print_data(demo.uow(write=False), TODAY)
     out = BytesIO()
-    board_report.write_pdf(data, out)
+    write_board_pdf(data, out)
     texts = page_texts(out.getvalue())
     for n, text in enumerate(texts, 1):
         footer = " ".join(footer_lines(text))

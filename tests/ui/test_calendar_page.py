@@ -399,7 +399,7 @@ def test_print_week_previews_then_prints_through_the_print_dialog(
     page.print_week_action.trigger()  # More ▸ Print week…: built off the GUI thread, previewed
     dialog = page.print_preview
     assert isinstance(dialog, PdfPreviewDialog) and dialog.isVisible()
-    assert dialog.windowTitle() == "Calendar: week of 4 March 2030"
+    assert dialog.windowTitle() == "Calendar: Week 10 · 4 March – 10 March 2030"
     assert dialog.filename == "calendar-week-2030-03-04.pdf"
     assert dialog.preview.page_count == 1
     qtbot.waitUntil(lambda: shows_ink(dialog), timeout=5000)

@@ -210,7 +210,7 @@ def test_pack_item_model_passes_the_model_tester(
 def test_action_log_and_highlight_report_preview(qtbot: QtBot, page: PacksPage) -> None:
     qtbot.mouseClick(page.actions_button, page_module.Qt.MouseButton.LeftButton)
     assert page.document_preview.preview.page_count == 1
-    assert page.document_preview.windowTitle().startswith("Action log: open actions at ")
+    assert page.document_preview.windowTitle().startswith("HESCB action log: open actions at ")
     page.document_preview.close()
     qtbot.mouseClick(page.highlight_button, page_module.Qt.MouseButton.LeftButton)
     assert page.document_preview.preview.page_count == 1

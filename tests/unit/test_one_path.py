@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import hescb_desktop.cli
 import hescb_desktop.ui
 
 UI = Path(hescb_desktop.ui.__file__).parent
@@ -59,3 +60,58 @@ def test_the_check_finds_what_it_looks_for(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert {k: sorted(v) for k, v in _calls("uow", tmp_path).items()} == {"pages/p.py": [2, 4]}
+
+
+# ------------------------------------------------------------------ one composer of each PDF
+CLI = Path(hescb_desktop.cli.__file__).parent
+
+# what may still import a `reports` module itself: the self-test's sample PDF (no database)
+REPORTS_IMPORTS = {"cli/selftest.py": ["hescb_desktop.reports.selftest"]}
+
+
+def _reports_imports(*roots: Path) -> dict[str, list[str]]:
+    """Every import of `hescb_desktop.reports` (or a module in it) under `roots`, by file."""
+    found: dict[str, list[str]] = {}
+    for root in roots:
+        for path in sorted(root.rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+            for node in ast.walk(tree):
+                if isinstance(node, ast.ImportFrom) and node.module:
+                    names = [node.module]
+                    if node.module == "hescb_desktop":
+                        names = [f"hescb_desktop.{a.name}" for a in node.names]
+                elif isinstance(node, ast.Import):
+                    names = [a.name for a in node.names]
+                else:
+                    continue
+                for name in names:
+                    if name == "hescb_desktop.reports" or name.startswith("hescb_desktop.reports."):
+                        key = f"{root.name}/{path.relative_to(root).as_posix()}"
+                        found.setdefault(key, []).append(name)
+    return found
+
+
+def test_the_gui_and_the_command_line_make_pdfs_only_through_services_documents() -> None:
+    """ui/ and cli/ never lay out a PDF themselves: services.documents composes each document
+    once, for both (the action log's title had drifted apart between them)."""
+    assert _reports_imports(UI, CLI) == REPORTS_IMPORTS, (
+        "ui/ or cli/ imported hescb_desktop.reports: call services.documents instead"
+    )
+
+
+def test_the_reports_check_finds_what_it_looks_for(tmp_path: Path) -> None:
+    (tmp_path / "ui" / "pages").mkdir(parents=True)
+    (tmp_path / "ui" / "pages" / "p.py").write_text(
+        "import hescb_desktop.reports.pack\n"
+        "from hescb_desktop import reports\n"
+        "def f():\n    from hescb_desktop.reports.minutes import build_minutes_pdf\n"
+        "from hescb_desktop.services import documents\n",
+        encoding="utf-8",
+    )
+    assert _reports_imports(tmp_path / "ui") == {
+        "ui/pages/p.py": [
+            "hescb_desktop.reports.pack",
+            "hescb_desktop.reports",
+            "hescb_desktop.reports.minutes",
+        ]
+    }

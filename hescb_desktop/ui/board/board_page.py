@@ -25,7 +25,7 @@ from hescb_desktop.domain.board import BoardCard, BoardFilter, Lanes, lay_out
 from hescb_desktop.domain.csv_text import excel_csv_bytes
 from hescb_desktop.domain.enums import Rag
 from hescb_desktop.domain.permissions import Kind, Operation
-from hescb_desktop.services import board, board_report, planning
+from hescb_desktop.services import board, board_report, documents, planning
 from hescb_desktop.services.board import Board
 from hescb_desktop.ui.board import commands
 from hescb_desktop.ui.board.board_view import BoardView
@@ -346,17 +346,13 @@ class BoardPage(Page):
         """Board and roadmap of what the filters show, written off the GUI thread; returns
         why it failed ("" when written)."""
         chosen = self.board_filter()
-        data = self.workspace.ctx.read(
-            board_report.print_data,
-            self.workspace.today(),
-            chosen,
-            note=self._filter_note(chosen),
-        )
+        ctx, today, note = self.workspace.ctx, self.workspace.today(), self._filter_note(chosen)
+
+        def work(_progress: object) -> None:
+            path.write_bytes(documents.board(ctx, today, chosen, note=note).data)
+
         _, error = BusyDialog.run(
-            self.tr("Planning board"),
-            self.tr("Writing the PDF…"),
-            lambda _progress: board_report.write_pdf(data, path),
-            self,
+            self.tr("Planning board"), self.tr("Writing the PDF…"), work, self
         )
         if error:
             self.show_error(error)

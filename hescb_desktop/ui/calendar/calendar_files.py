@@ -5,9 +5,7 @@ then printed or saved as PDF); and their entries in the main window's File menu.
 from __future__ import annotations
 
 import functools
-import io
 from collections.abc import Callable
-from datetime import date, timedelta
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -15,12 +13,12 @@ from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
-from hescb_desktop.domain.calendar import week_start
-from hescb_desktop.services import calendar as cal
+from hescb_desktop.services import documents
 from hescb_desktop.services.context import ServiceContext
+from hescb_desktop.services.documents import Document
 from hescb_desktop.services.results import Result
 from hescb_desktop.ui.widgets.busy_dialog import BusyDialog
-from hescb_desktop.ui.widgets.pdf_view import PdfPreviewDialog, build_and_preview
+from hescb_desktop.ui.widgets.pdf_view import PdfPreviewDialog, preview_document
 from hescb_desktop.ui.widgets.worker import ProgressFn
 
 if TYPE_CHECKING:
@@ -109,65 +107,29 @@ class CalendarFiles(QObject):
     def print_calendar(self, *, month: bool) -> PdfPreviewDialog | None:
         """The shown week (or month) as a paper diary, built on the thread pool and previewed
         here with Print… (the print dialog) and Save PDF…"""
-        anchor = self.page.anchor
-        if month:
-            name = f"calendar-{anchor:%Y-%m}.pdf"
-            title = self.tr("Calendar: %1").replace("%1", f"{anchor:%B %Y}")
-        else:
-            monday = week_start(anchor)
-            name = f"calendar-week-{monday:%Y-%m-%d}.pdf"
-            title = self.tr("Calendar: week of %1").replace("%1", f"{monday.day} {monday:%B %Y}")
-        self.print_preview = build_and_preview(
-            self._pdf_builder(month=month),
-            title,
-            name,
+        self.print_preview = preview_document(
+            self._document(month=month),
+            self.tr("Calendar"),
             self.page,
             busy=self.tr("Laying out the diary…"),
         )
         return self.print_preview
 
-    def _pdf_builder(self, *, month: bool) -> Callable[[], bytes]:
-        """What builds the PDF (safe to call off the GUI thread): the page's state is read now."""
-        target = io.BytesIO()
-        anchor, write = self.page.anchor, self._writer(month=month)
-
-        def build() -> bytes:
-            write(target, anchor)
-            return target.getvalue()
-
-        return build
+    def _document(self, *, month: bool) -> Callable[[], Document]:
+        """What makes the diary (safe to call off the GUI thread): the page's state is read now."""
+        ctx, anchor = self.workspace.ctx, self.page.anchor
+        viewer, visible = self.page.viewer, self.page.visible_calendars()
+        make = documents.calendar_month if month else documents.calendar_week
+        return lambda: make(ctx, anchor, viewer=viewer, calendars=visible)
 
     def write_pdf(self, path: Path | IO[bytes], *, month: bool) -> int:
         """Write the shown week (or month) as a PDF; returns its pages."""
-        return self._writer(month=month)(path, self.page.anchor)
-
-    def _writer(self, *, month: bool) -> Callable[[Path | IO[bytes], date], int]:
-        from hescb_desktop.reports.calendar_print import print_month, print_week
-
-        read = self.workspace.ctx.read
-        viewer = self.page.viewer
-        visible = self.page.visible_calendars()
-
-        def write(target: Path | IO[bytes], anchor: date) -> int:
-            if month:
-                first = week_start(anchor.replace(day=1))
-                occs = read(
-                    cal.occurrences,
-                    *cal.window_of_days(first, first + timedelta(days=41)),
-                    viewer=viewer,
-                    calendars=visible,
-                )
-                return print_month(target, anchor, occs)
-            monday = week_start(anchor)
-            occs = read(
-                cal.occurrences,
-                *cal.window_of_days(monday, monday + timedelta(days=6)),
-                viewer=viewer,
-                calendars=visible,
-            )
-            return print_week(target, monday, occs)
-
-        return write
+        document = self._document(month=month)()
+        if isinstance(path, Path):
+            path.write_bytes(document.data)
+        else:
+            path.write(document.data)
+        return document.pages
 
 
 def _import_text(path: Path, result: ImportReport) -> str:

@@ -217,16 +217,16 @@ class CopiesRegisterDialog(QDialog):
 
     @Slot()
     def print_register(self) -> None:
-        from hescb_desktop.reports.copies_register import build_copies_register_pdf
-        from hescb_desktop.ui.widgets.pdf_view import PdfPreviewDialog
+        from hescb_desktop.services import documents
+        from hescb_desktop.ui.widgets.pdf_view import preview_document
 
-        ctx = self.workspace.ctx
-        content = ctx.read(copies.register_content, self.scope_meeting)
-        data = build_copies_register_pdf(content, author=ctx.user)
-        marking = copies.register_marking(self.model.rows())
-        name = content.title.replace(" ", "-").replace("/", "-").replace(":", "") + ".pdf"
-        self.document_preview = PdfPreviewDialog(data, content.title, name, self, marking)
-        self.document_preview.open()
+        ctx, meeting_id = self.workspace.ctx, self.scope_meeting
+        self.document_preview = preview_document(
+            lambda: documents.copies_register(ctx, meeting_id),
+            self.windowTitle(),
+            self,
+            busy=self.tr("Building the register…"),
+        )
 
     @Slot()
     def save_copy(self, path: Path | None = None) -> Path | None:

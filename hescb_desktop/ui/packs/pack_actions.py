@@ -4,19 +4,18 @@ and the meeting's other documents previewed (minutes, action log, highlight repo
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QMessageBox
 
-from hescb_desktop.services import boardpacks
+from hescb_desktop.services import boardpacks, documents
 from hescb_desktop.ui.packs.copies_dialog import IssueCopiesDialog, Issued
 from hescb_desktop.ui.packs.copies_register import CopiesRegisterDialog
 from hescb_desktop.ui.packs.pack_options_dialog import PackOptionsDialog
 from hescb_desktop.ui.packs.texts import meeting_label
 from hescb_desktop.ui.widgets.minutes_print import preview_minutes
-from hescb_desktop.ui.widgets.pdf_view import PdfPreviewDialog
+from hescb_desktop.ui.widgets.pdf_view import PdfPreviewDialog, preview_document
 
 if TYPE_CHECKING:
     from hescb_desktop.ui.packs.packs_page import PacksPage
@@ -115,23 +114,20 @@ class PackActions(QObject):
 
     @Slot()
     def show_action_log(self) -> None:
-        from hescb_desktop.reports.action_log import build_action_log_pdf
-
         ctx = self.workspace.ctx
-        rows = ctx.read(boardpacks.open_actions)
-        title = f"Action log: open actions at {date.today():%d %B %Y}"
-        data = build_action_log_pdf(rows, board="HESCB", title=title, author=ctx.user)
-        self.document_preview = PdfPreviewDialog(data, title, "HESCB-action-log.pdf", self.page)
-        self.document_preview.open()
+        self.document_preview = preview_document(
+            lambda: documents.action_log(ctx),
+            self.tr("Action log"),
+            self.page,
+            busy=self.tr("Building the action log…"),
+        )
 
     @Slot()
     def show_highlight(self) -> None:
-        from hescb_desktop.reports.highlight import build_highlight_pdf, highlight_title
-        from hescb_desktop.services.highlight import highlight_content
-
         ctx = self.workspace.ctx
-        content = ctx.read(highlight_content)
-        data = build_highlight_pdf(content, author=ctx.user)
-        title = highlight_title(content)
-        self.document_preview = PdfPreviewDialog(data, title, "HESCB-highlight.pdf", self.page)
-        self.document_preview.open()
+        self.document_preview = preview_document(
+            lambda: documents.highlight(ctx),
+            self.tr("Highlight report"),
+            self.page,
+            busy=self.tr("Building the highlight report…"),
+        )

@@ -8,9 +8,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QThreadPool, Slot
 
-from hescb_desktop.domain.enums import Part
-from hescb_desktop.domain.timezones import LONDON
-from hescb_desktop.services import boardpacks
+from hescb_desktop.services import documents
+from hescb_desktop.services.documents import Document
 from hescb_desktop.ui.widgets.pdf_view import print_pdf, save_pdf
 from hescb_desktop.ui.widgets.worker import ProgressFn, Task, throttled
 
@@ -25,6 +24,7 @@ class PackBuild(QObject):
         super().__init__(page)
         self.page = page
         self.pack_pdf = b""
+        self.pack_filename = "pack.pdf"  # the name the built pack is offered under
         self.task: Task | None = None
         self._cancel = threading.Event()
 
@@ -53,15 +53,12 @@ class PackBuild(QObject):
         self._cancel = threading.Event()
         cancelled = self._cancel.is_set
 
-        def work(progress: ProgressFn) -> bytes:
-            from hescb_desktop.reports.pack import build_pack_pdf
-
-            progress(1, "Reading the meeting and its papers")
+        def work(progress: ProgressFn) -> Document:
             every_page = throttled(progress)  # not a signal per page: the window would stall
-            content = ctx.read(boardpacks.pack_content, meeting_id, part)
-            return build_pack_pdf(
-                content,
-                author=ctx.user,
+            return documents.pack(
+                ctx,
+                meeting_id,
+                part,
                 progress=lambda done, text: every_page(int(done * 100), text),
                 cancel=cancelled,
             )
@@ -87,11 +84,11 @@ class PackBuild(QObject):
         self.page.progress_label.setText(message)
 
     @Slot(object)
-    def _on_built(self, data: object) -> None:
+    def _on_built(self, document: object) -> None:
         self.task = None
-        assert isinstance(data, bytes)
-        self.pack_pdf = data
-        self.page.preview.load(data)
+        assert isinstance(document, Document)
+        self.pack_pdf, self.pack_filename = document.data, document.filename
+        self.page.preview.load(document.data)
         self.page.progress_label.setText(
             self.tr("Built: %1 pages").replace("%1", str(self.page.preview.page_count))
         )
@@ -108,20 +105,12 @@ class PackBuild(QObject):
         self.page.warn_user(self.tr("Board pack"), message)
 
     # ------------------------------------------------------------------ print, save
-    def pack_name(self) -> str:
-        status = self.page.status
-        if status is None:
-            return "pack.pdf"
-        day = status.meeting.start_utc.astimezone(LONDON)
-        part = "-part2" if self.page.part is Part.PART_II else ""
-        return f"{status.meeting.body}-{day:%Y-%m-%d}-pack{part}.pdf"
-
     @Slot()
     def print_pack(self) -> None:
         if self.pack_pdf:
-            print_pdf(self.page.preview.pdf, self.pack_name(), self.page, self.pack_pdf)
+            print_pdf(self.page.preview.pdf, self.pack_filename, self.page, self.pack_pdf)
 
     @Slot()
     def save_pack(self) -> None:
         if self.pack_pdf:
-            save_pdf(self.pack_pdf, self.pack_name(), self.page)
+            save_pdf(self.pack_pdf, self.pack_filename, self.page)

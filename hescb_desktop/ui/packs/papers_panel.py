@@ -13,9 +13,8 @@ from PySide6.QtWidgets import QFileDialog, QPushButton
 
 from hescb_desktop.domain.dto import MeetingDTO
 from hescb_desktop.domain.enums import Part
-from hescb_desktop.domain.errors import DomainError
 from hescb_desktop.domain.permissions import Kind, Operation
-from hescb_desktop.services import boardpacks, crud, papers
+from hescb_desktop.services import crud, documents, papers
 from hescb_desktop.services.entities import PAPERS
 from hescb_desktop.services.operations import Uow
 from hescb_desktop.services.restrict import why_not_restrict
@@ -27,7 +26,7 @@ from hescb_desktop.ui.sync.history_dialog import install_history
 from hescb_desktop.ui.widgets.card import Card
 from hescb_desktop.ui.widgets.empty_state import EmptyState
 from hescb_desktop.ui.widgets.flow_layout import flow_row, group
-from hescb_desktop.ui.widgets.pdf_view import PdfPreviewDialog
+from hescb_desktop.ui.widgets.pdf_view import PdfPreviewDialog, preview_document
 from hescb_desktop.ui.widgets.permission import gate, sentence
 from hescb_desktop.ui.widgets.row_model import ROW_ROLE
 from hescb_desktop.ui.widgets.tables import make_table
@@ -193,18 +192,13 @@ class PapersPanel(QObject):
         paper_id = self.selected_paper_id()
         if paper_id is None:
             return
-        from hescb_desktop.reports.paper import build_paper_pdf, paper_label
-
         ctx = self.workspace.ctx
-        try:
-            content = ctx.read(boardpacks.paper_content, paper_id)
-        except DomainError as exc:
-            self.page.warn_user(self.tr("Paper"), str(exc))
-            return
-        data = build_paper_pdf(content, board="HESCB", author=ctx.user)
-        name = content.reference.replace(" ", "-").replace("/", "-") or "paper"
-        self.paper_preview = PdfPreviewDialog(data, paper_label(content), f"{name}.pdf", self.page)
-        self.paper_preview.open()
+        self.paper_preview = preview_document(
+            lambda: documents.paper(ctx, paper_id),
+            self.tr("Paper"),
+            self.page,
+            busy=self.tr("Building the paper…"),
+        )
 
 
 def _paper_saved(paper_id: str | None, values: dict[str, Any]) -> Callable[[Uow], Result[Any]]:

@@ -3,13 +3,11 @@ Save… (for any page that has a meeting: the Board packs page and the Meetings 
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from hescb_desktop.domain.enums import Part
-from hescb_desktop.domain.errors import DomainError
-from hescb_desktop.services import boardpacks
-from hescb_desktop.ui.widgets.pdf_view import PdfPreviewDialog, build_and_preview
+from hescb_desktop.services import documents
+from hescb_desktop.ui.widgets.pdf_view import PdfPreviewDialog, preview_document
 from hescb_desktop.ui.workspace import Workspace
 
 
@@ -19,25 +17,13 @@ def preview_minutes(
     """Build the meeting's minutes (draft or approved) on the thread pool and open them in a
     preview dialog; a meeting with no minutes yet is said in a message. Returns the open
     dialog."""
-    from hescb_desktop.reports.minutes import build_minutes_pdf, minutes_title
-
     ctx = workspace.ctx
-    try:
-        content = ctx.read(boardpacks.minutes_content, meeting_id, part)
-    except DomainError as exc:
-        box = QMessageBox(QMessageBox.Icon.Information, parent.tr("Minutes"), str(exc))
-        box.setParent(parent, box.windowFlags())
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.exec()
-        return None
-    name = f"{content.board}-minutes{'-part2' if part is Part.PART_II else ''}.pdf"
-    return build_and_preview(
-        lambda: build_minutes_pdf(content, author=ctx.user),
-        minutes_title(content),
-        name,
+    return preview_document(
+        lambda: documents.minutes(ctx, meeting_id, part),
+        parent.tr("Minutes"),
         parent,
         busy=parent.tr("Building the minutes…"),
-        marking=content.marking,
+        refusal=QMessageBox.Icon.Information,
     )
 
 
@@ -46,16 +32,10 @@ def preview_agenda(
 ) -> PdfPreviewDialog | None:
     """The meeting's agenda with start times, on its own (no pack), previewed with Print… and
     Save…, its marking shown above the preview."""
-    from hescb_desktop.reports.agenda import agenda_title, build_agenda_pdf
-    from hescb_desktop.services import meetings
-
     ctx = workspace.ctx
-    sheet = ctx.read(meetings.agenda_sheet, meeting_id)
-    return build_and_preview(
-        lambda: build_agenda_pdf(sheet, author=ctx.user),
-        agenda_title(sheet),
-        f"{sheet.board}-agenda.pdf",
+    return preview_document(
+        lambda: documents.agenda(ctx, meeting_id),
+        parent.tr("Agenda"),
         parent,
         busy=parent.tr("Building the agenda…"),
-        marking=sheet.marking,
     )

@@ -4,7 +4,8 @@
 (page ranges; duplex where the printer offers it) and prints; `print_document` prints without
 asking (tests print to a PDF file through it); `PdfPreviewDialog` puts them together for any
 page that makes a PDF (the minutes from the Meetings page, a single paper, the calendar's week
-and month); `build_and_preview` builds the PDF on the thread pool behind a busy dialog first.
+and month); `preview_document` has services.documents make the PDF on the thread pool behind a
+busy dialog first.
 
 A printer draws each page as an image (QtPdf renders pages only to images); "Print to file"
 (a QPrinter in PdfFormat) gets the chosen pages of the PDF itself instead, so the file keeps its
@@ -32,6 +33,8 @@ from PySide6.QtWidgets import (
 )
 
 from hescb_desktop.domain.enums import Marking
+from hescb_desktop.domain.errors import DomainError
+from hescb_desktop.services.documents import Document
 from hescb_desktop.ui.widgets.marking_banner import MarkingBanner
 from hescb_desktop.ui.widgets.screen_fit import fitted_size
 
@@ -235,28 +238,36 @@ def page_image(document: QPdfDocument, index: int, width: int = 400) -> QImage:
     return document.render(index, QSize(width, height))
 
 
-def build_and_preview(
-    work: Callable[[], bytes],
+def preview_document(
+    build: Callable[[], Document],
     title: str,
-    filename: str,
     parent: QWidget,
     *,
     busy: str = "",
-    marking: Marking | str | None = None,
+    refusal: QMessageBox.Icon = QMessageBox.Icon.Warning,
 ) -> PdfPreviewDialog | None:
-    """Build a PDF with `work()` on the thread pool behind a busy dialog, then preview it (Print…,
-    Save PDF…). A failure is said in a warning (as plain text). Returns the open dialog."""
+    """Make a document with `build()` (a services.documents function) on the thread pool behind
+    a busy dialog titled `title`, then preview it (Print…, Save PDF…) under its own title, file
+    name and marking. A refusal (a DomainError) is said in a message box with the `refusal`
+    icon, any other failure in a warning (both as plain text). Returns the open dialog."""
     from hescb_desktop.ui.widgets.busy_dialog import BusyDialog
 
-    result, error = BusyDialog.run(
-        title, busy or parent.tr("Building the PDF…"), lambda _progress: work(), parent
-    )
-    if error or not isinstance(result, bytes):
-        box = QMessageBox(QMessageBox.Icon.Warning, title, error or "No PDF was built.")
+    def work(_progress: object) -> Document | DomainError:
+        try:
+            return build()
+        except DomainError as exc:  # said as a refusal, not as a failure
+            return exc
+
+    result, error = BusyDialog.run(title, busy or parent.tr("Building the PDF…"), work, parent)
+    if isinstance(result, DomainError):
+        error = str(result)
+    if error or not isinstance(result, Document):
+        icon = refusal if isinstance(result, DomainError) else QMessageBox.Icon.Warning
+        box = QMessageBox(icon, title, error or "No PDF was built.")
         box.setParent(parent, box.windowFlags())
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.exec()
         return None
-    dialog = PdfPreviewDialog(result, title, filename, parent, marking)
+    dialog = PdfPreviewDialog(result.data, result.title, result.filename, parent, result.marking)
     dialog.open()
     return dialog
