@@ -8,10 +8,9 @@
   requester reads out by phone, typed here, matches the request's.
 - `SetRoleDialog`, `ProtectDialog` and `ask_revoke`.
 
-Everything that writes runs as an operation on the workspace's runner (ui.operations: the
-writer thread, behind a busy dialog, `BusyDialog.run_job`); a refusal is shown inline and the
-dialog stays open, nothing typed lost. A trust statement cannot be undone by the Edit menu (it
-is signed and on the share): a role is set back, a PC approved again, by the same dialogs.
+Every write is an operation on the runner (ui.operations) behind a busy dialog; a refusal shows
+inline, the dialog stays open, nothing typed lost. A trust statement (signed, on the share) is
+not undone by the Edit menu: a role is set back, a PC approved again, by the same dialogs.
 """
 
 from __future__ import annotations
@@ -80,10 +79,8 @@ def _text(words: str) -> QLabel:
 
 
 def _error_label() -> QLabel:
-    label = QLabel()
+    label = _text("")
     label.setObjectName("inlineError")
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
     label.hide()
     return label
 
@@ -114,13 +111,10 @@ class _WorkDialog(QDialog):
         self.error.show()
 
     def run_work(self, busy: str, work: Callable[[ServiceContext], object]) -> bool:
-        """Run `work(ctx)` as an operation (the runner's writer thread; every page reloads
-        after it: a trust statement judges again what was merged); True (and the result kept)
-        when it succeeded."""
-        job = as_job(work, whole_board=True)
-        result, error = BusyDialog.run_job(
-            self.runner, self.windowTitle(), busy, job, self, undoable=False
-        )
+        """`work(ctx)` as an operation; every page reloads after it (a trust statement judges
+        again what was merged). True (and the result kept) when it succeeded."""
+        job, title = as_job(work, whole_board=True), self.windowTitle()
+        result, error = BusyDialog.run_job(self.runner, title, busy, job, self, undoable=False)
         if error:
             self.show_error(error)
             return False
@@ -233,15 +227,9 @@ class EnrolDialog(QDialog):
     @Slot()
     def _on_ask_clicked(self) -> None:
         self.error.hide()
-        share = Path(self.share)
-        result, error = BusyDialog.run_job(  # a request changes no record: nothing reloads
-            self.runner,
-            self.windowTitle(),
-            _tr("Putting this PC's request on the share…"),
-            as_job(lambda ctx: trust_service.request_enrolment(ctx, share)),
-            self,
-            undoable=False,
-        )
+        share, busy = Path(self.share), _tr("Putting this PC's request on the share…")
+        job = as_job(lambda ctx: trust_service.request_enrolment(ctx, share))  # no record
+        result, error = BusyDialog.run_job(self.runner, self.windowTitle(), busy, job, self)
         if error or not isinstance(result, str):
             self.error.setText(_tr("The request could not be sent: %1").replace("%1", error))
             self.error.show()
