@@ -30,7 +30,7 @@ import functools
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from holidays.countries.united_kingdom import UnitedKingdom
+from holidays import country_holidays
 
 from hescb_desktop.domain.errors import ValidationError
 from hescb_desktop.domain.timezones import LONDON
@@ -75,7 +75,7 @@ def london_day(when: datetime) -> date:
 def bank_holidays(year: int) -> frozenset[date]:
     """The bank holidays of England and Wales in `year` (substitute days included), computed
     once per year."""
-    return frozenset(UnitedKingdom(subdiv="ENG", years=year).keys())
+    return frozenset(country_holidays("GB", subdiv="ENG", years=year).keys())
 
 
 def is_working_day(d: date) -> bool:
