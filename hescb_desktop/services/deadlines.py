@@ -171,6 +171,14 @@ def _names(uow: UnitOfWork, rows: list[RuleRow]) -> dict[str, str]:
     }
 
 
+def _spelled(uow: UnitOfWork, body: str) -> str:
+    """The body as its meetings spell it ("jesg" typed: JESG), else as typed."""
+    if body.casefold() == DEFAULT_BODY.casefold():
+        return DEFAULT_BODY
+    used = uow.session.scalars(select(Meeting.body).where(Meeting.deleted.is_(False)).distinct())
+    return next((b for b in used if b.casefold() == body.casefold()), body)
+
+
 def _live_row(uow: UnitOfWork, body: str) -> RuleRow | None:
     row = uow.session.get(RuleRow, rule_id(body))
     return None if row is None or row.deleted else row
@@ -219,8 +227,9 @@ def set_rule(
     value (the default's when the body has no rule yet). ValidationError when a number is out
     of bounds (domain.deadlines.LIMITS)."""
     uow.require(Operation.EDIT, Kind.MEETING)
-    name = _clean_body(body)
+    typed = _clean_body(body)
     with uow:
+        name = _spelled(uow, typed)
         current = _rule_in(uow, name).rule
         wanted = DeadlineRule(
             name,
