@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import holidays
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hescb_desktop.domain.deadlines import (
@@ -258,6 +258,7 @@ def _clear(start: date, end: date, working: bool) -> int:
 meetings = st.dates(min_value=D(1995, 1, 1), max_value=D(2095, 12, 31))
 
 
+@settings(deadline=None)  # the first call of a year computes its bank holidays
 @given(meeting=meetings, n=st.integers(0, 40), working=st.booleans())
 def test_despatch_leaves_the_clear_days_and_is_the_latest_working_day_that_does(
     meeting: date, n: int, working: bool
@@ -273,6 +274,7 @@ def test_despatch_leaves_the_clear_days_and_is_the_latest_working_day_that_does(
         later += timedelta(days=1)
 
 
+@settings(deadline=None)
 @given(day=meetings, n=st.integers(1, 60))
 def test_n_working_days_before_is_a_working_day_with_n_working_days_from_it(
     day: date, n: int
@@ -283,6 +285,7 @@ def test_n_working_days_before_is_a_working_day_with_n_working_days_from_it(
     assert _clear(found - timedelta(days=1), day, True) == n
 
 
+@settings(deadline=None)
 @given(meeting=meetings)
 def test_on_the_default_rule_each_deadline_follows_the_one_before(meeting: date) -> None:
     got: Deadlines = meeting_deadlines(meeting, DeadlineRule("HESCB"))
