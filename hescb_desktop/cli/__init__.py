@@ -41,6 +41,7 @@ _WRITE_VERBS = {
     "actions": ("add", "update"),
     "conflicts": ("resolve",),
     "copies": ("issue", "return", "destroy"),
+    "deadlines": ("set-rule",),
 }
 
 
@@ -130,6 +131,9 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
     from hescb_desktop.cli.undo_command import add_parser as add_undo_parser
 
     add_undo_parser(sub, common)
+    from hescb_desktop.cli.deadlines_command import add_parser as add_deadlines_parser
+
+    add_deadlines_parser(sub, common)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -262,6 +266,10 @@ def _command(name: str) -> Command:
         from hescb_desktop.cli.undo_command import cmd_undo
 
         return cmd_undo
+    if name == "deadlines":
+        from hescb_desktop.cli.deadlines_command import cmd_deadlines
+
+        return cmd_deadlines
     if name == "recover":
         from hescb_desktop.cli.recover_command import cmd_recover
 

@@ -697,6 +697,25 @@ class RetentionRuleDTO:
 
 
 @dataclass(frozen=True, slots=True)
+class DeadlineRuleDTO:
+    """A row of `deadline_rules`."""
+
+    id: str
+    body: str
+    despatch_clear_days: int
+    clear_days_are_working_days: bool
+    final_working_days: int
+    draft_working_days: int
+    created_at: datetime | None
+    created_by: str | None
+    updated_at: datetime | None
+    updated_by: str | None
+    deleted: bool
+    deleted_at: datetime | None
+    deleted_by: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class DisposalDTO:
     """A row of `disposals`."""
 

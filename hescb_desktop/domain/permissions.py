@@ -119,6 +119,9 @@ KIND_OF_TABLE: dict[str, Kind] = {
     "pc_box_keys": Kind.KEY,
     "retention_rules": Kind.RETENTION,
     "disposals": Kind.RETENTION,
+    # a body's deadline rule (issue 18): part of how its meetings run, the secretariat's (an
+    # officer has no grant on meetings); a page showing meetings refreshes when one changes
+    "deadline_rules": Kind.MEETING,
 }
 
 _MINE = frozenset({Relation.OWN, Relation.PRINCIPAL})
@@ -277,6 +280,7 @@ OWNER_COLUMNS: dict[str, tuple[str, ...]] = {
     "pack_copies": (),
     "retention_rules": (),  # the board's schedule: the secretariat's
     "disposals": (),  # the certificates: the secretariat's
+    "deadline_rules": (),  # a body's deadline rule: the secretariat's
     "objectives": ("sro_id",),
     "objective_dependencies": (),
     "milestones": ("owner_id",),
@@ -436,6 +440,11 @@ FIELD_OPERATIONS: dict[str, dict[str, Operation]] = {
     "pc_box_keys": _columns(_E, "box_public pc signature"),
     "retention_rules": _columns(_E, "keep_years kind"),
     "disposals": _columns(_E, "counts made_at made_by reason records rule"),
+    "deadline_rules": _columns(
+        _E,
+        "body clear_days_are_working_days despatch_clear_days draft_working_days "
+        "final_working_days",
+    ),
 }
 
 # what the bookkeeping columns of an existing row count as: the least an owner changes there

@@ -90,6 +90,12 @@ RESTRICTIONS = EntitySpec(
 )
 RETENTION_RULES = EntitySpec(m.RetentionRule, dto.RetentionRuleDTO, "retention rule", ("kind",))
 DISPOSALS = EntitySpec(m.Disposal, dto.DisposalDTO, "disposal certificate", ("made_at", "made_by"))
+DEADLINE_RULES = EntitySpec(
+    m.DeadlineRule,
+    dto.DeadlineRuleDTO,
+    "deadline rule",
+    ("body", "despatch_clear_days", "final_working_days", "draft_working_days"),
+)
 SEALED_KEYS = EntitySpec(
     m.SealedKey, dto.SealedKeyDTO, "sealed key", ("readership_id", "key_id", "reader_pc")
 )
@@ -129,6 +135,7 @@ ALL: tuple[EntitySpec[Any, Any], ...] = (
     PC_BOX_KEYS,
     RETENTION_RULES,
     DISPOSALS,
+    DEADLINE_RULES,
 )
 BY_TABLE = {spec.table: spec for spec in ALL}
 

@@ -505,6 +505,23 @@ class RetentionRule(Synced, Base):
     keep_years: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
+class DeadlineRule(Synced, Base):
+    """How one body counts a meeting's deadlines (issue 18, point 2): the despatch of the pack
+    `despatch_clear_days` clear days before the meeting (working days, or calendar days when
+    `clear_days_are_working_days` is False), final papers `final_working_days` working days
+    before despatch, drafts `draft_working_days` working days before that
+    (`domain.deadlines.DeadlineRule`). Its id is derived from the body
+    (`services.deadlines.rule_id`): one row per body on every PC. No row: the defaults. Set by
+    the secretariat. Migration 0020."""
+
+    __tablename__ = "deadline_rules"
+    body: Mapped[str] = mapped_column(String(60), index=True)
+    despatch_clear_days: Mapped[int] = mapped_column(Integer)
+    clear_days_are_working_days: Mapped[bool] = mapped_column(Boolean)
+    final_working_days: Mapped[int] = mapped_column(Integer)
+    draft_working_days: Mapped[int] = mapped_column(Integer)
+
+
 class Disposal(Synced, Base):
     """A disposal certificate (issue 16, point 5): which records the secretariat disposed of,
     when, by whom, under which rule and why, and how many of each kind. Kept for ever; the

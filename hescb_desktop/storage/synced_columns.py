@@ -227,6 +227,14 @@ SYNCED_COLUMNS: dict[str, frozenset[str]] = {
     "risks": _COMMON
     | {"description", "impact", "likelihood", "marking", "mitigation", "objective_id", "owner_id"},
     "disposals": _COMMON | {"counts", "made_at", "made_by", "reason", "records", "rule"},
+    "deadline_rules": _COMMON
+    | {
+        "body",
+        "clear_days_are_working_days",
+        "despatch_clear_days",
+        "draft_working_days",
+        "final_working_days",
+    },
     "retention_rules": _COMMON | {"keep_years", "kind"},
     "sealed_keys": _COMMON | {"key_id", "reader_pc", "readership_id", "sealed"},
 }
