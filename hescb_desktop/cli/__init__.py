@@ -130,6 +130,9 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
     from hescb_desktop.cli.undo_command import add_parser as add_undo_parser
 
     add_undo_parser(sub, common)
+    from hescb_desktop.cli.chase_command import add_parser as add_chase_parser
+
+    add_chase_parser(sub, common)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -262,6 +265,10 @@ def _command(name: str) -> Command:
         from hescb_desktop.cli.undo_command import cmd_undo
 
         return cmd_undo
+    if name == "chase":
+        from hescb_desktop.cli.chase_command import cmd_chase
+
+        return cmd_chase
     if name == "recover":
         from hescb_desktop.cli.recover_command import cmd_recover
 

@@ -36,8 +36,8 @@ SIZE = 8
 class ChaseLine:
     reference: str
     text: str  # "" for a restricted item
-    due: str  # "Fri 4 December 2026"
-    state: str  # "overdue by 3 days"
+    due: str  # "Fri 4 Dec 2026"
+    state: str  # "3 days late", "due in 2 days"
     overdue: bool
 
 
@@ -126,7 +126,13 @@ def people_story(
         for n, line in enumerate(p.lines):
             text = line.text or "Restricted: by reference only"
             first = _person_cell(p) if n == 0 else ""
-            cells = (first, line.reference, text, keep_together(line.due), line.state)
+            cells = (
+                first,
+                line.reference,
+                text,
+                keep_together(line.due),
+                keep_together(line.state),
+            )
             rows.append((cells, n == 0, line.overdue))
     widths = column_widths(
         [(h, *(r[0][n] for r in rows)) for n, h in enumerate(HEADERS)],
@@ -155,7 +161,7 @@ def _table(
     cell: ParagraphStyle,
     bold: ParagraphStyle,
 ) -> WholeRowsTable:
-    late = ParagraphStyle("ChaseLate", parent=bold, textColor=colors.HexColor("#a4161a"))
+    late = ParagraphStyle("ChaseLate", parent=cell, textColor=colors.HexColor("#a4161a"))
     data: list[list[Flowable]] = [[Paragraph(h, bold) for h in HEADERS]]
     for cells, _first, overdue in rows:
         *head, state = cells

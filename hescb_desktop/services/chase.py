@@ -34,6 +34,7 @@ from hescb_desktop.services.chase_mail import (
     chase_draft,
     item_state,
     mail_address,
+    short_date,
     unique_names,
 )
 from hescb_desktop.services.invitations import PlannedInvitation
@@ -227,8 +228,8 @@ def _list_content(
                 ChaseLine(
                     item.reference,
                     "" if item.restricted else item.title,
-                    british_date(item.due_on),
-                    item_state(item, plan.today),
+                    short_date(item.due_on),
+                    _short_state(item, plan.today),
                     item.overdue,
                 )
                 for item in items
@@ -251,3 +252,10 @@ def _list_content(
         tuple(meeting_lines),
         notes,
     )
+
+
+def _short_state(item: ChaseItem, today: date) -> str:
+    late = item.days_late(today)
+    if late > 0:
+        return f"{late} day{'s' if late != 1 else ''} late"
+    return item_state(item, today)

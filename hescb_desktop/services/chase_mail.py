@@ -71,6 +71,11 @@ def british_date(day: date) -> str:
     return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
+def short_date(day: date) -> str:
+    """ "Fri 4 Dec 2026" (the chase list's columns)."""
+    return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1][:3]} {day.year}"
+
+
 def item_state(item: ChaseItem, today: date) -> str:
     """ "overdue by 3 days", "due today", "due in 2 days"."""
     days = (item.due_on - today).days
