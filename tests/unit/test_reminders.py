@@ -360,3 +360,37 @@ def test_a_folder_that_is_a_file_is_refused(ctx: ServiceContext, tmp_path: Path)
     target.write_text("x")
     with pytest.raises(ValidationError, match="is a file"):
         write_chase(plan, target, author="Tester")
+
+
+def test_a_readership_by_role_reads_by_the_persons_role_now(
+    ctx: ServiceContext, board: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hescb_desktop.domain.permissions import Role
+    from hescb_desktop.sync import trust
+
+    class State:
+        def __init__(self) -> None:
+            self.roles = {board["sian"]: ["officer"], board["ravi"]: ["viewer"]}
+
+        def current_role(self, person: str) -> Role:
+            return Role(self.roles[person][-1])
+
+    monkeypatch.setattr(trust, "load_trust", lambda _engine: State())
+    with ctx.uow() as uow:
+        readership = Readership(
+            label="Officers", people="[]", roles='["officer"]', handling="", key_id="k2",
+            key_check="x",
+        )  # fmt: skip
+        uow.session.add(readership)
+        uow.session.flush()
+        for action in (board["late"], board["ravi_due"]):
+            uow.session.add(
+                Restriction(table_name="actions", record_id=action, readership_id=readership.id)
+            )
+        uow.commit()
+    items = {i.reference: i for i in chase_items(ctx.uow(write=False), TODAY)}
+    late = next(i for i in items.values() if i.due_on == TODAY - timedelta(days=3))
+    ravi = next(i for i in items.values() if i.person_id == board["ravi"])
+    assert late.title == "Circulate the drone protocol"  # Siân is an officer
+    assert ravi.withheld  # Ravi is a viewer
+    assert ravi.title == ""
