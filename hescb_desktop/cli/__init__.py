@@ -135,6 +135,10 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
 
     add_deadlines_parser(sub, common)
 
+    from hescb_desktop.cli.chase_command import add_parser as add_chase_parser
+
+    add_chase_parser(sub, common)
+
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
@@ -270,6 +274,10 @@ def _command(name: str) -> Command:
         from hescb_desktop.cli.deadlines_command import cmd_deadlines
 
         return cmd_deadlines
+    if name == "chase":
+        from hescb_desktop.cli.chase_command import cmd_chase
+
+        return cmd_chase
     if name == "recover":
         from hescb_desktop.cli.recover_command import cmd_recover
 

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from hescb_desktop.domain import labels
 from hescb_desktop.domain.dto import (
@@ -529,19 +530,20 @@ def body_members(uow: UnitOfWork, meeting_id: str) -> set[str]:
     The app keeps no membership list, so a body's first meeting has none: every person is then
     a candidate (an empty set here)."""
     with uow:
-        meeting = crud.load(uow.session, MEETINGS, meeting_id)
-        same_body = select(Meeting.id).where(
-            Meeting.body == meeting.body, Meeting.deleted.is_(False)
-        )
-        people = set(
-            uow.session.scalars(
-                select(Attendance.person_id).where(
-                    Attendance.meeting_id.in_(same_body), Attendance.deleted.is_(False)
-                )
+        return members_of(uow.session, crud.load(uow.session, MEETINGS, meeting_id))
+
+
+def members_of(session: Session, meeting: Meeting) -> set[str]:
+    """`body_members` inside an open unit of work."""
+    same_body = select(Meeting.id).where(Meeting.body == meeting.body, Meeting.deleted.is_(False))
+    people = set(
+        session.scalars(
+            select(Attendance.person_id).where(
+                Attendance.meeting_id.in_(same_body), Attendance.deleted.is_(False)
             )
         )
-        people |= {p for p in (meeting.chair_id, meeting.clerk_id) if p}
-    return people
+    )
+    return people | {p for p in (meeting.chair_id, meeting.clerk_id) if p}
 
 
 def declare_interest(

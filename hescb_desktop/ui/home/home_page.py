@@ -12,6 +12,7 @@ from hescb_desktop.services.home import HomeSummary, home_summary
 from hescb_desktop.ui.home import event_table_model as ev
 from hescb_desktop.ui.home import my_actions_model as ma
 from hescb_desktop.ui.home import objective_rag_model as ob
+from hescb_desktop.ui.home.chase_banner import ChaseBanner
 from hescb_desktop.ui.home.rag_tiles import RagTiles
 from hescb_desktop.ui.sync.history_dialog import install_history
 from hescb_desktop.ui.widgets.card import Card
@@ -37,6 +38,8 @@ class HomePage(Page):
         self.refresh()
 
     def _setup_ui(self) -> None:
+        self.chase_banner = ChaseBanner(self.workspace)
+        self.content.addWidget(self.chase_banner)
         self.today_card = Card(self.tr("Today"))
         events_table = make_table(self.events_model, stretch=ev.COL_SUMMARY)
         # the colour dot shows whose event it is, the tooltip where: the title gets the width
@@ -94,6 +97,7 @@ class HomePage(Page):
         self._show_events(summary)
         self._show_actions(summary)
         self._show_objectives(summary)
+        self.chase_banner.refresh()
 
     @Slot()
     def _on_workspace_settings_changed(self) -> None:
